@@ -1,0 +1,287 @@
+//! Ed25519 keys, domain-separated signatures and batch verification.
+//!
+//! Invariants kept here:
+//! - Every signature covers `domain tag ‖ chain id ‖ message`, so a signature made
+//!   for one chain or one purpose never verifies for another.
+//! - Verification uses ed25519-dalek's strict rules (`verify_strict` semantics in
+//!   single mode; the batch verifier rejects anything the single verifier would,
+//!   and when a batch fails every item is re-checked alone so exactly the bad ones
+//!   are reported).
+//! - Secret keys never appear in `Debug` output.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use ed25519_dalek::{Signer, Verifier};
+use greenhour_primitives::{Address, ChainId};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// What a signature is for; part of the signed bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Domain {
+    /// A transaction body.
+    Tx,
+    /// A device telemetry report.
+    Telemetry,
+    /// A consensus vote or proposal.
+    Consensus,
+}
+
+impl Domain {
+    fn tag(self) -> &'static [u8] {
+        match self {
+            Domain::Tx => b"greenhour/tx/v1",
+            Domain::Telemetry => b"greenhour/telemetry/v1",
+            Domain::Consensus => b"greenhour/consensus/v1",
+        }
+    }
+}
+
+/// The exact bytes that get signed: length-prefixed tag, chain id and message.
+pub fn signing_bytes(domain: Domain, chain_id: &ChainId, message: &[u8]) -> Vec<u8> {
+    let tag = domain.tag();
+    let chain = chain_id.as_str().as_bytes();
+    let mut out = Vec::with_capacity(tag.len() + chain.len() + message.len() + 3);
+    out.push(tag.len() as u8);
+    out.extend_from_slice(tag);
+    out.push(chain.len() as u8);
+    out.extend_from_slice(chain);
+    out.extend_from_slice(message);
+    out
+}
+
+/// Why a key or signature was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    /// Returned when 32 bytes are not a valid ed25519 public key (not a curve point).
+    #[error("invalid public key")]
+    InvalidPublicKey,
+    /// Returned when the signature does not verify for this key, domain, chain and message.
+    #[error("signature does not verify")]
+    BadSignature,
+    /// Returned when key material in text form is not the expected hex length.
+    #[error("invalid key encoding: {0}")]
+    Encoding(String),
+}
+
+/// An ed25519 public key.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize)]
+pub struct PublicKey(pub [u8; 32]);
+
+/// An ed25519 signature.
+#[derive(Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Signature(pub [u8; 64]);
+
+impl PublicKey {
+    pub fn address(&self) -> Address {
+        Address::from_public_key(&self.0)
+    }
+
+    fn dalek(&self) -> Result<ed25519_dalek::VerifyingKey, CryptoError> {
+        ed25519_dalek::VerifyingKey::from_bytes(&self.0).map_err(|_| CryptoError::InvalidPublicKey)
+    }
+
+    /// Verifies one signature with strict rules (no small-order keys, canonical encodings).
+    pub fn verify(&self, domain: Domain, chain_id: &ChainId, message: &[u8], sig: &Signature) -> Result<(), CryptoError> {
+        let key = self.dalek()?;
+        let sig = ed25519_dalek::Signature::from_bytes(&sig.0);
+        key.verify_strict(&signing_bytes(domain, chain_id, message), &sig).map_err(|_| CryptoError::BadSignature)
+    }
+}
+
+/// A signing key. Not `Clone` by accident of `Debug`: its secret never prints.
+pub struct SecretKey(ed25519_dalek::SigningKey);
+
+impl SecretKey {
+    /// A fresh key from the operating system's randomness (never used in state code).
+    pub fn generate() -> Self {
+        SecretKey(ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng))
+    }
+    /// A key derived from a seed, for tests, fixtures and demo accounts.
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        SecretKey(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+    /// A deterministic demo key from a name (`sha256("greenhour/demo/" ‖ name)`).
+    pub fn from_name(name: &str) -> Self {
+        let h = greenhour_primitives::Hash::digest_parts(&[b"greenhour/demo-key", name.as_bytes()]);
+        Self::from_seed(h.0)
+    }
+    pub fn seed(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key().to_bytes())
+    }
+    pub fn address(&self) -> Address {
+        self.public_key().address()
+    }
+    pub fn sign(&self, domain: Domain, chain_id: &ChainId, message: &[u8]) -> Signature {
+        Signature(self.0.sign(&signing_bytes(domain, chain_id, message)).to_bytes())
+    }
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.seed())
+    }
+    pub fn from_hex(s: &str) -> Result<Self, CryptoError> {
+        let bytes = hex::decode(s.trim()).map_err(|e| CryptoError::Encoding(e.to_string()))?;
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Encoding("expected 32 bytes".into()))?;
+        Ok(Self::from_seed(seed))
+    }
+}
+
+impl Clone for SecretKey {
+    fn clone(&self) -> Self {
+        Self::from_seed(self.seed())
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey({})", self.address())
+    }
+}
+
+/// One item of a batch to verify.
+pub struct SignedMessage<'a> {
+    pub public_key: &'a PublicKey,
+    pub message: &'a [u8],
+    pub signature: &'a Signature,
+}
+
+/// Verifies many signatures of one domain and chain, using ed25519 batch
+/// verification over `threads` threads. Returns one result per item.
+///
+/// A batch that fails as a whole is re-checked item by item, so an attacker who
+/// slips one bad signature into a batch only costs us that batch's re-check and
+/// only their item is refused.
+pub fn verify_batch(domain: Domain, chain_id: &ChainId, items: &[SignedMessage<'_>], threads: usize) -> Vec<Result<(), CryptoError>> {
+    let threads = threads.max(1);
+    if items.len() < 64 || threads == 1 {
+        return verify_chunk(domain, chain_id, items);
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(chunk).map(|c| s.spawn(move || verify_chunk(domain, chain_id, c))).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("verifier thread panicked")).collect()
+    })
+}
+
+fn verify_chunk(domain: Domain, chain_id: &ChainId, items: &[SignedMessage<'_>]) -> Vec<Result<(), CryptoError>> {
+    let mut keys = Vec::with_capacity(items.len());
+    let mut msgs = Vec::with_capacity(items.len());
+    let mut sigs = Vec::with_capacity(items.len());
+    let mut results: Vec<Result<(), CryptoError>> = Vec::with_capacity(items.len());
+    for it in items {
+        match it.public_key.dalek() {
+            Ok(k) if !k.is_weak() => {
+                keys.push(k);
+                msgs.push(signing_bytes(domain, chain_id, it.message));
+                sigs.push(ed25519_dalek::Signature::from_bytes(&it.signature.0));
+                results.push(Ok(()));
+            }
+            _ => results.push(Err(CryptoError::InvalidPublicKey)),
+        }
+    }
+    let msg_refs: Vec<&[u8]> = msgs.iter().map(|m| m.as_slice()).collect();
+    if !keys.is_empty() && ed25519_dalek::verify_batch(&msg_refs, &sigs, &keys).is_ok() {
+        return results;
+    }
+    // Fall back to single verification so that exactly the bad items fail.
+    for (it, r) in items.iter().zip(results.iter_mut()) {
+        if r.is_ok() {
+            *r = it.public_key.verify(domain, chain_id, it.message, it.signature);
+        }
+    }
+    results
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", hex::encode(self.0))
+    }
+}
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({}…)", hex::encode(&self.0[..8]))
+    }
+}
+impl FromStr for PublicKey {
+    type Err = CryptoError;
+    fn from_str(s: &str) -> Result<Self, CryptoError> {
+        let bytes = hex::decode(s).map_err(|e| CryptoError::Encoding(e.to_string()))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Encoding("expected 32 bytes".into()))?;
+        Ok(PublicKey(arr))
+    }
+}
+impl Serialize for PublicKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0))
+    }
+}
+impl<'de> Deserialize<'de> for PublicKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as Deserialize>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+impl Serialize for Signature {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0))
+    }
+}
+impl<'de> Deserialize<'de> for Signature {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes = hex::decode(<String as Deserialize>::deserialize(d)?).map_err(serde::de::Error::custom)?;
+        let arr: [u8; 64] = bytes.try_into().map_err(|_| serde::de::Error::custom("signature must be 64 bytes"))?;
+        Ok(Signature(arr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(s: &str) -> ChainId {
+        ChainId::new(s).unwrap()
+    }
+
+    #[test]
+    fn signature_is_bound_to_domain_and_chain() {
+        let k = SecretKey::from_name("alice");
+        let sig = k.sign(Domain::Tx, &chain("gh-1"), b"hello");
+        let pk = k.public_key();
+        assert!(pk.verify(Domain::Tx, &chain("gh-1"), b"hello", &sig).is_ok());
+        assert_eq!(pk.verify(Domain::Tx, &chain("gh-2"), b"hello", &sig), Err(CryptoError::BadSignature));
+        assert_eq!(pk.verify(Domain::Telemetry, &chain("gh-1"), b"hello", &sig), Err(CryptoError::BadSignature));
+        assert_eq!(pk.verify(Domain::Tx, &chain("gh-1"), b"hellO", &sig), Err(CryptoError::BadSignature));
+    }
+
+    #[test]
+    fn batch_reports_exactly_the_bad_items() {
+        let c = chain("gh-1");
+        let keys: Vec<SecretKey> = (0..200u32).map(|i| SecretKey::from_name(&format!("k{i}"))).collect();
+        let msgs: Vec<Vec<u8>> = (0..200u32).map(|i| i.to_le_bytes().to_vec()).collect();
+        let pks: Vec<PublicKey> = keys.iter().map(|k| k.public_key()).collect();
+        let mut sigs: Vec<Signature> = keys.iter().zip(&msgs).map(|(k, m)| k.sign(Domain::Tx, &c, m)).collect();
+        sigs[17].0[0] ^= 1;
+        sigs[150] = sigs[151];
+        let items: Vec<SignedMessage> = (0..200)
+            .map(|i| SignedMessage { public_key: &pks[i], message: &msgs[i], signature: &sigs[i] })
+            .collect();
+        for threads in [1, 2] {
+            let res = verify_batch(Domain::Tx, &c, &items, threads);
+            let bad: Vec<usize> = res.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
+            assert_eq!(bad, vec![17, 150]);
+        }
+    }
+
+    #[test]
+    fn secret_key_debug_hides_secret() {
+        let k = SecretKey::from_name("bob");
+        assert!(!format!("{k:?}").contains(&k.to_hex()));
+        assert_eq!(SecretKey::from_hex(&k.to_hex()).unwrap().public_key(), k.public_key());
+    }
+}

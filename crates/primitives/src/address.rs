@@ -1,0 +1,118 @@
+//! Account addresses: the first 20 bytes of SHA-256 of an ed25519 public key,
+//! rendered as bech32 with the human-readable prefix `gh`.
+
+use bech32::{Bech32, Hrp};
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// The bech32 human-readable part of every Greenhour address.
+pub const ADDRESS_HRP: &str = "gh";
+
+/// A 20-byte account address.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize)]
+pub struct Address(pub [u8; 20]);
+
+/// Why an address string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddressError {
+    /// Returned when the string is not valid bech32 (bad characters or checksum).
+    #[error("invalid address {0:?}: not valid bech32")]
+    Bech32(String),
+    /// Returned when the prefix is not `gh`.
+    #[error("invalid address {0:?}: prefix must be \"gh\"")]
+    WrongPrefix(String),
+    /// Returned when the payload is not exactly 20 bytes.
+    #[error("invalid address {0:?}: payload must be 20 bytes")]
+    WrongLength(String),
+}
+
+impl Address {
+    /// The address owned by an ed25519 public key.
+    pub fn from_public_key(public_key: &[u8; 32]) -> Self {
+        let digest = Sha256::digest(public_key);
+        let mut a = [0u8; 20];
+        a.copy_from_slice(&digest[..20]);
+        Address(a)
+    }
+
+    /// The address of a module account: no key can sign for it because it is
+    /// derived from a name, not from a public key.
+    pub fn for_module(name: &str) -> Self {
+        let digest = Sha256::new().chain_update(b"greenhour/module/").chain_update(name.as_bytes()).finalize();
+        let mut a = [0u8; 20];
+        a.copy_from_slice(&digest[..20]);
+        Address(a)
+    }
+
+    pub fn to_bech32(&self) -> String {
+        let hrp = Hrp::parse_unchecked(ADDRESS_HRP);
+        bech32::encode::<Bech32>(hrp, &self.0).expect("20 bytes always fit a bech32 string")
+    }
+}
+
+impl FromStr for Address {
+    type Err = AddressError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (hrp, data) = bech32::decode(s).map_err(|_| AddressError::Bech32(s.to_string()))?;
+        if hrp.as_str() != ADDRESS_HRP {
+            return Err(AddressError::WrongPrefix(s.to_string()));
+        }
+        let arr: [u8; 20] = data.try_into().map_err(|_| AddressError::WrongLength(s.to_string()))?;
+        Ok(Address(arr))
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_bech32())
+    }
+}
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Address({})", self.to_bech32())
+    }
+}
+impl Serialize for Address {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_bech32())
+    }
+}
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as Deserialize>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bech32_round_trip_and_prefix() {
+        let a = Address::from_public_key(&[7u8; 32]);
+        let s = a.to_bech32();
+        assert!(s.starts_with("gh1"));
+        assert_eq!(s.parse::<Address>().unwrap(), a);
+    }
+
+    #[test]
+    fn rejects_wrong_prefix_length_and_checksum() {
+        let other = bech32::encode::<Bech32>(Hrp::parse("cosmos").unwrap(), &[1u8; 20]).unwrap();
+        assert!(matches!(other.parse::<Address>(), Err(AddressError::WrongPrefix(_))));
+        let short = bech32::encode::<Bech32>(Hrp::parse("gh").unwrap(), &[1u8; 19]).unwrap();
+        assert!(matches!(short.parse::<Address>(), Err(AddressError::WrongLength(_))));
+        let mut s = Address([3u8; 20]).to_bech32();
+        let last = s.pop().unwrap();
+        s.push(if last == 'q' { 'p' } else { 'q' });
+        assert!(matches!(s.parse::<Address>(), Err(AddressError::Bech32(_))));
+    }
+
+    #[test]
+    fn module_addresses_differ_from_key_addresses() {
+        assert_ne!(Address::for_module("bank"), Address::for_module("fee_collector"));
+    }
+}

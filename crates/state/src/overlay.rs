@@ -1,0 +1,240 @@
+use crate::{Key, StateError};
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+/// Pending writes: `None` deletes the key. Ordered, so applying them is deterministic.
+pub type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// Something that happened, for clients and indexers. Events are part of a
+/// transaction's result and are discarded with a failed transaction.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Event {
+    /// `module.what`, e.g. `bank.transfer`.
+    pub kind: String,
+    pub attributes: Vec<(String, String)>,
+}
+
+impl Event {
+    pub fn new(kind: impl Into<String>) -> Self {
+        Event { kind: kind.into(), attributes: Vec::new() }
+    }
+    pub fn attr(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.attributes.push((key.into(), value.to_string()));
+        self
+    }
+}
+
+/// Read access to state.
+pub trait StateRead {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// All live `(key, value)` pairs whose key starts with `prefix`, in key order.
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError>;
+
+    fn get<V: BorshDeserialize>(&self, key: &Key<V>) -> Result<Option<V>, StateError> {
+        match self.get_raw(key.as_bytes())? {
+            None => Ok(None),
+            Some(bytes) => greenhour_codec::decode(&bytes).map(Some).map_err(|e| StateError::Decode {
+                key: String::from_utf8_lossy(key.as_bytes()).into_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// Decodes every value under a prefix (the caller's keys.rs promises their type).
+    fn prefix<V: BorshDeserialize>(&self, prefix: &str) -> Result<Vec<(String, V)>, StateError> {
+        self.prefix_raw(prefix.as_bytes())?
+            .into_iter()
+            .map(|(k, v)| {
+                let key = String::from_utf8_lossy(&k).into_owned();
+                greenhour_codec::decode(&v)
+                    .map(|v| (key.clone(), v))
+                    .map_err(|e| StateError::Decode { key, reason: e.to_string() })
+            })
+            .collect()
+    }
+}
+
+/// Write access to state. Writes land in an overlay, never directly in storage.
+pub trait StateWrite: StateRead {
+    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>);
+    fn delete_raw(&mut self, key: Vec<u8>);
+    fn emit(&mut self, event: Event);
+
+    fn put<V: BorshSerialize>(&mut self, key: &Key<V>, value: &V) {
+        self.put_raw(key.as_bytes().to_vec(), greenhour_codec::encode(value));
+    }
+    fn delete<V>(&mut self, key: &Key<V>) {
+        self.delete_raw(key.as_bytes().to_vec());
+    }
+}
+
+/// Merges an overlay's writes over a base prefix listing.
+fn merge_prefix(mut base: Vec<(Vec<u8>, Vec<u8>)>, writes: &Changes, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let touched: Vec<(&Vec<u8>, &Option<Vec<u8>>)> = writes
+        .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(|(k, _)| k.starts_with(prefix))
+        .collect();
+    if touched.is_empty() {
+        return base;
+    }
+    let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.drain(..).collect();
+    for (k, v) in touched {
+        match v {
+            Some(v) => merged.insert(k.clone(), v.clone()),
+            None => merged.remove(k),
+        };
+    }
+    merged.into_iter().collect()
+}
+
+/// The writes of one block over a committed snapshot.
+pub struct BlockOverlay<B: StateRead> {
+    base: B,
+    writes: Changes,
+    events: Vec<Event>,
+}
+
+impl<B: StateRead> BlockOverlay<B> {
+    pub fn new(base: B) -> Self {
+        BlockOverlay { base, writes: Changes::new(), events: Vec::new() }
+    }
+    /// The block's writes, for commit.
+    pub fn into_changes(self) -> Changes {
+        self.writes
+    }
+    pub fn changes(&self) -> &Changes {
+        &self.writes
+    }
+    /// Takes the events emitted outside any transaction (begin/end block) so far.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+    pub fn base(&self) -> &B {
+        &self.base
+    }
+}
+
+impl<B: StateRead> StateRead for BlockOverlay<B> {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => self.base.get_raw(key),
+        }
+    }
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        Ok(merge_prefix(self.base.prefix_raw(prefix)?, &self.writes, prefix))
+    }
+}
+
+impl<B: StateRead> StateWrite for BlockOverlay<B> {
+    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.writes.insert(key, Some(value));
+    }
+    fn delete_raw(&mut self, key: Vec<u8>) {
+        self.writes.insert(key, None);
+    }
+    fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+}
+
+/// The writes of one transaction (or any all-or-nothing step) over a parent.
+/// Dropping it discards everything; [`TxOverlay::commit`] applies it.
+#[must_use = "a TxOverlay's writes are lost unless commit() is called"]
+pub struct TxOverlay<'a, P: StateWrite> {
+    parent: &'a mut P,
+    writes: Changes,
+    events: Vec<Event>,
+}
+
+impl<'a, P: StateWrite> TxOverlay<'a, P> {
+    pub fn new(parent: &'a mut P) -> Self {
+        TxOverlay { parent, writes: Changes::new(), events: Vec::new() }
+    }
+    /// Applies the writes to the parent and returns the events emitted.
+    pub fn commit(self) -> Vec<Event> {
+        let TxOverlay { parent, writes, events } = self;
+        for (k, v) in writes {
+            match v {
+                Some(v) => parent.put_raw(k, v),
+                None => parent.delete_raw(k),
+            }
+        }
+        events
+    }
+}
+
+impl<P: StateWrite> StateRead for TxOverlay<'_, P> {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => self.parent.get_raw(key),
+        }
+    }
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        Ok(merge_prefix(self.parent.prefix_raw(prefix)?, &self.writes, prefix))
+    }
+}
+
+impl<P: StateWrite> StateWrite for TxOverlay<'_, P> {
+    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.writes.insert(key, Some(value));
+    }
+    fn delete_raw(&mut self, key: Vec<u8>) {
+        self.writes.insert(key, None);
+    }
+    fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+}
+
+/// An in-memory base with nothing in it, for unit tests of modules.
+impl StateRead for BTreeMap<Vec<u8>, Vec<u8>> {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.get(key).cloned())
+    }
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        Ok(self
+            .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tx_overlay_discards_on_drop_and_applies_on_commit() {
+        let mut block = BlockOverlay::new(BTreeMap::<Vec<u8>, Vec<u8>>::new());
+        let k: Key<u64> = Key::new("a/1");
+        {
+            let mut tx = TxOverlay::new(&mut block);
+            tx.put(&k, &5);
+            assert_eq!(tx.get(&k).unwrap(), Some(5));
+        }
+        assert_eq!(block.get(&k).unwrap(), None);
+        let mut tx = TxOverlay::new(&mut block);
+        tx.put(&k, &6);
+        tx.emit(Event::new("x"));
+        assert_eq!(tx.commit().len(), 1);
+        assert_eq!(block.get(&k).unwrap(), Some(6));
+    }
+
+    #[test]
+    fn prefix_merges_overlay_over_base() {
+        let mut base = BTreeMap::new();
+        base.insert(b"p/1".to_vec(), greenhour_codec::encode(&1u64));
+        base.insert(b"p/2".to_vec(), greenhour_codec::encode(&2u64));
+        base.insert(b"q/1".to_vec(), greenhour_codec::encode(&9u64));
+        let mut block = BlockOverlay::new(base);
+        block.delete_raw(b"p/1".to_vec());
+        block.put_raw(b"p/3".to_vec(), greenhour_codec::encode(&3u64));
+        let got: Vec<(String, u64)> = block.prefix("p/").unwrap();
+        assert_eq!(got, vec![("p/2".into(), 2), ("p/3".into(), 3)]);
+    }
+}

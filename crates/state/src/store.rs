@@ -1,0 +1,289 @@
+use crate::{Changes, StateError, StateRead};
+use greenhour_primitives::Hash;
+use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
+use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, Version};
+use redb::{Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+type Jmt<'a, R> = JellyfishMerkleTree<'a, R, Sha256>;
+
+/// Current value of every live key.
+const LATEST: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_latest");
+/// JMT nodes: borsh(NodeKey) → borsh(Node).
+const NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
+/// Value history: key_hash ‖ version (big-endian) → borsh(Option<value>).
+const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
+/// Root hash per committed version.
+const ROOTS: TableDefinition<u64, &[u8]> = TableDefinition::new("jmt_roots");
+
+/// Settings of the store.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// redb page cache in bytes (redb's own default is 1 GiB, too much for a device).
+    pub cache_bytes: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { cache_bytes: 128 << 20 }
+    }
+}
+
+/// A row the caller stores beside the state in the same atomic commit
+/// (blocks, transaction index). Aux rows are not part of the app hash.
+pub struct AuxWrite {
+    pub table: &'static str,
+    pub key: Vec<u8>,
+    pub value: Vec<u8>,
+}
+
+/// A value (or its absence) at a version, with the Merkle proof that links it to that version's root.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StateProof {
+    pub version: u64,
+    pub root: Hash,
+    #[serde(with = "hex_bytes")]
+    pub key: Vec<u8>,
+    #[serde(with = "hex_opt")]
+    pub value: Option<Vec<u8>>,
+    /// borsh encoding of `jmt::proof::SparseMerkleProof<Sha256>`.
+    #[serde(with = "hex_bytes")]
+    pub proof: Vec<u8>,
+}
+
+impl StateProof {
+    /// Checks the proof against `root`: inclusion of `value` when it is `Some`, exclusion otherwise.
+    pub fn verify(&self, root: &Hash) -> Result<(), StateError> {
+        let proof: jmt::proof::SparseMerkleProof<Sha256> =
+            greenhour_codec::decode(&self.proof).map_err(|e| StateError::Tree(e.to_string()))?;
+        proof
+            .verify(RootHash(root.0), KeyHash::with::<Sha256>(&self.key), self.value.as_deref())
+            .map_err(|e| StateError::Tree(e.to_string()))
+    }
+}
+
+/// The committed store. Cheap to clone; one writer at a time.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl Store {
+    /// Opens (or creates) the database file. A file left by a crash opens at its
+    /// last committed version: redb recovers to the last complete commit.
+    pub fn open(path: &Path, config: &StoreConfig) -> Result<Store, StateError> {
+        let db = Database::builder().set_cache_size(config.cache_bytes).create(path)?;
+        let txn = db.begin_write()?;
+        {
+            txn.open_table(LATEST)?;
+            txn.open_table(NODES)?;
+            txn.open_table(VALUES)?;
+            txn.open_table(ROOTS)?;
+        }
+        txn.commit()?;
+        Ok(Store { db: Arc::new(db), write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    /// A consistent read-only view of the latest committed version.
+    pub fn snapshot(&self) -> Result<Snapshot, StateError> {
+        let txn = self.db.begin_read()?;
+        let latest = txn.open_table(LATEST)?;
+        let roots = txn.open_table(ROOTS)?;
+        let version = roots.last()?.map(|(k, _)| k.value());
+        Ok(Snapshot { latest, txn, version })
+    }
+
+    /// The latest committed version, if any.
+    pub fn latest_version(&self) -> Result<Option<u64>, StateError> {
+        Ok(self.snapshot()?.version)
+    }
+
+    /// The root hash (app hash) of a committed version.
+    pub fn root(&self, version: u64) -> Result<Hash, StateError> {
+        let txn = self.db.begin_read()?;
+        let roots = txn.open_table(ROOTS)?;
+        let root = roots.get(version)?.ok_or(StateError::UnknownVersion(version))?;
+        let mut out = [0u8; 32];
+        out.copy_from_slice(root.value());
+        Ok(Hash(out))
+    }
+
+    /// Commits the changes as `version` (which must be the next one) together
+    /// with aux rows, in one write transaction, and returns the new root.
+    pub fn commit(&self, version: u64, changes: &Changes, aux: &[AuxWrite]) -> Result<Hash, StateError> {
+        let _guard = self.write_lock.lock().map_err(|_| StateError::Storage("writer lock poisoned".into()))?;
+        let expected = self.latest_version()?.map_or(0, |v| v + 1);
+        if version != expected {
+            return Err(StateError::VersionMismatch { expected, got: version });
+        }
+        // Compute the tree update against the committed nodes (read-only), then write it all at once.
+        let reader = TreeStore::open(&self.db)?;
+        let value_set: Vec<(KeyHash, Option<OwnedValue>)> =
+            changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
+        let (root, batch) = Jmt::new(&reader)
+            .put_value_set(value_set, version as Version)
+            .map_err(|e| StateError::Tree(e.to_string()))?;
+        drop(reader);
+
+        let txn = self.db.begin_write()?;
+        {
+            let mut latest = txn.open_table(LATEST)?;
+            for (k, v) in changes {
+                match v {
+                    Some(v) => {
+                        latest.insert(k.as_slice(), v.as_slice())?;
+                    }
+                    None => {
+                        latest.remove(k.as_slice())?;
+                    }
+                }
+            }
+            let mut nodes = txn.open_table(NODES)?;
+            for (node_key, node) in batch.node_batch.nodes() {
+                nodes.insert(greenhour_codec::encode(node_key).as_slice(), greenhour_codec::encode(node).as_slice())?;
+            }
+            let mut values = txn.open_table(VALUES)?;
+            for ((v, key_hash), value) in batch.node_batch.values() {
+                values.insert(value_key(key_hash, *v).as_slice(), greenhour_codec::encode(value).as_slice())?;
+            }
+            let mut roots = txn.open_table(ROOTS)?;
+            roots.insert(version, root.0.as_slice())?;
+            for w in aux {
+                let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?;
+                t.insert(w.key.as_slice(), w.value.as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(Hash(root.0))
+    }
+
+    /// Reads `key` at a committed `version` with a Merkle proof against that version's root.
+    pub fn prove(&self, key: &[u8], version: u64) -> Result<StateProof, StateError> {
+        let root = self.root(version)?;
+        let reader = TreeStore::open(&self.db)?;
+        let (value, proof) = Jmt::new(&reader)
+            .get_with_proof(KeyHash::with::<Sha256>(key), version)
+            .map_err(|e| StateError::Tree(e.to_string()))?;
+        Ok(StateProof { version, root, key: key.to_vec(), value, proof: greenhour_codec::encode(&proof) })
+    }
+
+    /// Reads an aux row committed beside the state.
+    pub fn aux_get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        let txn = self.db.begin_read()?;
+        let t = match txn.open_table(TableDefinition::<&[u8], &[u8]>::new(table)) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(t.get(key)?.map(|v| v.value().to_vec()))
+    }
+}
+
+fn value_key(key_hash: &KeyHash, version: Version) -> [u8; 40] {
+    let mut k = [0u8; 40];
+    k[..32].copy_from_slice(&key_hash.0);
+    k[32..].copy_from_slice(&version.to_be_bytes());
+    k
+}
+
+/// JMT's view of the committed tree.
+struct TreeStore {
+    nodes: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    values: ReadOnlyTable<&'static [u8], &'static [u8]>,
+}
+
+impl TreeStore {
+    fn open(db: &Database) -> Result<Self, StateError> {
+        let txn = db.begin_read()?;
+        Ok(TreeStore { nodes: txn.open_table(NODES)?, values: txn.open_table(VALUES)? })
+    }
+}
+
+impl TreeReader for TreeStore {
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        match self.nodes.get(greenhour_codec::encode(node_key).as_slice())? {
+            None => Ok(None),
+            Some(bytes) => Ok(Some(greenhour_codec::decode(bytes.value())?)),
+        }
+    }
+
+    fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+        let lo = value_key(&key_hash, 0);
+        let hi = value_key(&key_hash, max_version);
+        let mut range = self.values.range::<&[u8]>((Bound::Included(&lo[..]), Bound::Included(&hi[..])))?;
+        match range.next_back() {
+            None => Ok(None),
+            Some(entry) => {
+                let (_, v) = entry?;
+                Ok(greenhour_codec::decode::<Option<Vec<u8>>>(v.value())?)
+            }
+        }
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        anyhow::bail!("tree restore is not supported by this store")
+    }
+}
+
+/// A consistent read-only view of one committed version.
+pub struct Snapshot {
+    latest: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    #[allow(dead_code)] // keeps the read transaction (and so the snapshot) alive
+    txn: ReadTransaction,
+    version: Option<u64>,
+}
+
+impl Snapshot {
+    /// The version this snapshot shows (`None` before genesis is committed).
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+}
+
+impl StateRead for Snapshot {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.latest.get(key)?.map(|v| v.value().to_vec()))
+    }
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        let mut out = Vec::new();
+        for entry in self.latest.range::<&[u8]>((Bound::Included(prefix), Bound::Unbounded))? {
+            let (k, v) = entry?;
+            if !k.value().starts_with(prefix) {
+                break;
+            }
+            out.push((k.value().to_vec(), v.value().to_vec()));
+        }
+        Ok(out)
+    }
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        hex::decode(<String as Deserialize>::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+mod hex_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_some(&hex::encode(v)),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        match <Option<String> as Deserialize>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) => hex::decode(s).map(Some).map_err(serde::de::Error::custom),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+use greenhour_state::{BlockOverlay, Key, StateRead, StateWrite, Store, StoreConfig};
+use std::collections::BTreeMap;
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(&dir.path().join("state.redb"), &StoreConfig::default()).unwrap()
+}
+
+#[test]
+fn commit_read_and_prove_inclusion_and_exclusion() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let k1: Key<u64> = Key::new("a/1");
+    let k2: Key<u64> = Key::new("a/2");
+
+    let mut block = BlockOverlay::new(store.snapshot().unwrap());
+    block.put(&k1, &10);
+    let root0 = store.commit(0, &block.into_changes(), &[]).unwrap();
+
+    let mut block = BlockOverlay::new(store.snapshot().unwrap());
+    block.put(&k1, &11);
+    block.put(&k2, &20);
+    let root1 = store.commit(1, &block.into_changes(), &[]).unwrap();
+    assert_ne!(root0, root1);
+    assert_eq!(store.snapshot().unwrap().get(&k1).unwrap(), Some(11));
+
+    // Version 0: k1 = 10 proven, k2 proven absent.
+    let p = store.prove(k1.as_bytes(), 0).unwrap();
+    assert_eq!(p.value, Some(greenhour_codec::encode(&10u64)));
+    p.verify(&root0).unwrap();
+    assert!(p.verify(&root1).is_err(), "a proof must not verify against another root");
+    let absent = store.prove(k2.as_bytes(), 0).unwrap();
+    assert_eq!(absent.value, None);
+    absent.verify(&root0).unwrap();
+
+    // A tampered value fails.
+    let mut forged = store.prove(k2.as_bytes(), 1).unwrap();
+    forged.verify(&root1).unwrap();
+    forged.value = Some(greenhour_codec::encode(&21u64));
+    assert!(forged.verify(&root1).is_err());
+}
+
+#[test]
+fn rejects_out_of_order_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let mut changes = BTreeMap::new();
+    changes.insert(b"x".to_vec(), Some(vec![1]));
+    assert!(store.commit(1, &changes, &[]).is_err());
+    store.commit(0, &changes, &[]).unwrap();
+    assert!(store.commit(0, &changes, &[]).is_err());
+}
+
+#[test]
+fn empty_change_set_keeps_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let mut changes = BTreeMap::new();
+    changes.insert(b"x".to_vec(), Some(vec![1]));
+    let r0 = store.commit(0, &changes, &[]).unwrap();
+    let r1 = store.commit(1, &BTreeMap::new(), &[]).unwrap();
+    assert_eq!(r0, r1);
+    store.prove(b"x", 1).unwrap().verify(&r1).unwrap();
+}
+
+#[test]
+fn deletes_remove_from_latest_and_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let mut changes = BTreeMap::new();
+    changes.insert(b"p/1".to_vec(), Some(vec![1]));
+    changes.insert(b"p/2".to_vec(), Some(vec![2]));
+    store.commit(0, &changes, &[]).unwrap();
+    let mut changes = BTreeMap::new();
+    changes.insert(b"p/1".to_vec(), None);
+    let r1 = store.commit(1, &changes, &[]).unwrap();
+    let snap = store.snapshot().unwrap();
+    assert_eq!(snap.prefix_raw(b"p/").unwrap(), vec![(b"p/2".to_vec(), vec![2])]);
+    let p = store.prove(b"p/1", 1).unwrap();
+    assert_eq!(p.value, None);
+    p.verify(&r1).unwrap();
+    // Still provable at the older version.
+    assert_eq!(store.prove(b"p/1", 0).unwrap().value, Some(vec![1]));
+}
+
+#[test]
+fn reopen_keeps_committed_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = {
+        let store = open(&dir);
+        let mut changes = BTreeMap::new();
+        changes.insert(b"k".to_vec(), Some(vec![9]));
+        store.commit(0, &changes, &[greenhour_state::AuxWrite { table: "aux_test", key: b"a".to_vec(), value: b"b".to_vec() }]).unwrap()
+    };
+    let store = open(&dir);
+    assert_eq!(store.latest_version().unwrap(), Some(0));
+    assert_eq!(store.root(0).unwrap(), root);
+    assert_eq!(store.aux_get("aux_test", b"a").unwrap(), Some(b"b".to_vec()));
+    assert_eq!(store.aux_get("aux_missing", b"a").unwrap(), None);
+}
