@@ -10,7 +10,7 @@
 //! - Secret keys never appear in `Debug` output.
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use ed25519_dalek::{Signer, Verifier};
+use ed25519_dalek::Signer;
 use greenhour_primitives::{Address, ChainId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

@@ -1,1 +1,92 @@
-//! placeholder
+//! The shape every module has: [`Module`] hooks, [`Action`]s with a stateless
+//! check and a stateful execute, block and transaction contexts, and coded errors.
+//!
+//! Invariants kept here:
+//! - `Action::check` reads no state, so it is valid against any prior state and
+//!   can run in parallel in the mempool (Penumbra's rule).
+//! - `Action::execute` runs inside a transaction overlay: when it returns an
+//!   error, the app drops the overlay and nothing it wrote survives.
+//! - Every error maps to a stable `(module, code)` pair ([`CodedError`]); codes are
+//!   never reused for a different meaning.
+//! - Contexts carry the only time and randomness state code may use: the block
+//!   header's time and the block's beacon.
+
+use greenhour_primitives::{Address, ChainId, Hash, Height, UnixSeconds};
+pub use greenhour_state::{Event, StateError, StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+/// What a block hook may know about the block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockCtx {
+    pub chain_id: ChainId,
+    pub height: Height,
+    /// The block header's time; state code never reads a clock.
+    pub time: UnixSeconds,
+    /// Per-block randomness derived from the previous block's hash and the height.
+    pub beacon: Hash,
+}
+
+/// What an action may know about the transaction carrying it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxCtx {
+    pub block: BlockCtx,
+    /// The account that signed the transaction.
+    pub signer: Address,
+    pub tx_hash: Hash,
+}
+
+/// An error with a stable `(module, code)` for clients.
+pub trait CodedError: std::error::Error {
+    /// The module that raised it (its `Module::NAME`).
+    fn module(&self) -> &'static str;
+    /// A number that keeps its meaning forever within the module.
+    fn code(&self) -> u32;
+}
+
+/// The `(module, code, message)` triple every rejected transaction reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{module}/{code}: {message}")]
+pub struct ErrorInfo {
+    pub module: String,
+    pub code: u32,
+    pub message: String,
+}
+
+impl ErrorInfo {
+    pub fn new(module: &str, code: u32, message: impl Into<String>) -> Self {
+        ErrorInfo { module: module.into(), code, message: message.into() }
+    }
+    pub fn from_coded(e: &impl CodedError) -> Self {
+        ErrorInfo::new(e.module(), e.code(), e.to_string())
+    }
+}
+
+/// A state machine component: genesis, block hooks and an invariant check.
+pub trait Module {
+    /// Stable name: key prefix, event prefix and error module.
+    const NAME: &'static str;
+    type Genesis;
+    type Error: CodedError;
+
+    fn init_genesis(state: &mut impl StateWrite, genesis: &Self::Genesis) -> Result<(), Self::Error>;
+    /// Reads back what [`Module::init_genesis`] wrote (plus everything since), so
+    /// `export(init(g)) == g` for a fresh chain.
+    fn export_genesis(state: &impl StateRead) -> Result<Self::Genesis, Self::Error>;
+    fn begin_block(_state: &mut impl StateWrite, _ctx: &BlockCtx) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn end_block(_state: &mut impl StateWrite, _ctx: &BlockCtx) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// Checks the module's invariants over the whole state; `Err` names the broken one.
+    fn check_invariants(state: &impl StateRead) -> Result<(), String>;
+}
+
+/// One thing a transaction asks a module to do.
+pub trait Action {
+    type Error: CodedError;
+    /// Needs no state, so it can run in parallel in the mempool.
+    fn check(&self) -> Result<(), Self::Error>;
+    /// Runs against state inside the transaction's overlay.
+    fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), Self::Error>;
+}

@@ -22,4 +22,4 @@ mod store;
 pub use error::StateError;
 pub use key::Key;
 pub use overlay::{BlockOverlay, Changes, Event, StateRead, StateWrite, TxOverlay};
-pub use store::{AuxWrite, Snapshot, StateProof, Store, StoreConfig};
+pub use store::{AuxWrite, PreparedCommit, Snapshot, StateProof, Store, StoreConfig};

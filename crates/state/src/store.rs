@@ -66,6 +66,13 @@ impl StateProof {
     }
 }
 
+/// A computed but unwritten tree update (see [`Store::prepare`]).
+pub struct PreparedCommit {
+    pub version: u64,
+    pub root: Hash,
+    batch: jmt::storage::NodeBatch,
+}
+
 /// The committed store. Cheap to clone; one writer at a time.
 #[derive(Clone)]
 pub struct Store {
@@ -116,20 +123,36 @@ impl Store {
     /// Commits the changes as `version` (which must be the next one) together
     /// with aux rows, in one write transaction, and returns the new root.
     pub fn commit(&self, version: u64, changes: &Changes, aux: &[AuxWrite]) -> Result<Hash, StateError> {
-        let _guard = self.write_lock.lock().map_err(|_| StateError::Storage("writer lock poisoned".into()))?;
+        let prepared = self.prepare(version, changes)?;
+        let root = prepared.root;
+        self.write(prepared, changes, aux)?;
+        Ok(root)
+    }
+
+    /// Computes the tree update and root for `changes` at `version` without writing,
+    /// so the caller can put the root in a block header before committing.
+    pub fn prepare(&self, version: u64, changes: &Changes) -> Result<PreparedCommit, StateError> {
         let expected = self.latest_version()?.map_or(0, |v| v + 1);
         if version != expected {
             return Err(StateError::VersionMismatch { expected, got: version });
         }
-        // Compute the tree update against the committed nodes (read-only), then write it all at once.
         let reader = TreeStore::open(&self.db)?;
         let value_set: Vec<(KeyHash, Option<OwnedValue>)> =
             changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
         let (root, batch) = Jmt::new(&reader)
             .put_value_set(value_set, version as Version)
             .map_err(|e| StateError::Tree(e.to_string()))?;
-        drop(reader);
+        Ok(PreparedCommit { version, root: Hash(root.0), batch: batch.node_batch })
+    }
 
+    /// Writes a prepared commit, its changes and the aux rows in one redb transaction.
+    /// `changes` must be the ones given to [`Store::prepare`].
+    pub fn write(&self, prepared: PreparedCommit, changes: &Changes, aux: &[AuxWrite]) -> Result<(), StateError> {
+        let _guard = self.write_lock.lock().map_err(|_| StateError::Storage("writer lock poisoned".into()))?;
+        let expected = self.latest_version()?.map_or(0, |v| v + 1);
+        if prepared.version != expected {
+            return Err(StateError::VersionMismatch { expected, got: prepared.version });
+        }
         let txn = self.db.begin_write()?;
         {
             let mut latest = txn.open_table(LATEST)?;
@@ -144,22 +167,22 @@ impl Store {
                 }
             }
             let mut nodes = txn.open_table(NODES)?;
-            for (node_key, node) in batch.node_batch.nodes() {
+            for (node_key, node) in prepared.batch.nodes() {
                 nodes.insert(greenhour_codec::encode(node_key).as_slice(), greenhour_codec::encode(node).as_slice())?;
             }
             let mut values = txn.open_table(VALUES)?;
-            for ((v, key_hash), value) in batch.node_batch.values() {
+            for ((v, key_hash), value) in prepared.batch.values() {
                 values.insert(value_key(key_hash, *v).as_slice(), greenhour_codec::encode(value).as_slice())?;
             }
             let mut roots = txn.open_table(ROOTS)?;
-            roots.insert(version, root.0.as_slice())?;
+            roots.insert(prepared.version, prepared.root.0.as_slice())?;
             for w in aux {
                 let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?;
                 t.insert(w.key.as_slice(), w.value.as_slice())?;
             }
         }
         txn.commit()?;
-        Ok(Hash(root.0))
+        Ok(())
     }
 
     /// Reads `key` at a committed `version` with a Merkle proof against that version's root.
@@ -285,5 +308,23 @@ mod hex_opt {
             None => Ok(None),
             Some(s) => hex::decode(s).map(Some).map_err(serde::de::Error::custom),
         }
+    }
+}
+
+impl Store {
+    /// The last `limit` aux rows of a table whose keys sort by recency (e.g. big-endian heights).
+    pub fn aux_last(&self, table: &'static str, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        let txn = self.db.begin_read()?;
+        let t = match txn.open_table(TableDefinition::<&[u8], &[u8]>::new(table)) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for entry in t.iter()?.rev().take(limit) {
+            let (k, v) = entry?;
+            out.push((k.value().to_vec(), v.value().to_vec()));
+        }
+        Ok(out)
     }
 }

@@ -1,0 +1,381 @@
+use crate::block::{tx_root, Block, Header, TxRecord};
+use crate::error::{AppError, TxError};
+use crate::genesis::Genesis;
+use crate::params::{AppParams, FEE_COLLECTOR};
+use crate::tx::{AppAction, Tx};
+use crate::{auth, modules};
+use greenhour_bank::Bank;
+use greenhour_framework::{Action, BlockCtx, ErrorInfo, Module, TxCtx};
+use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
+use greenhour_state::{AuxWrite, BlockOverlay, Event, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay};
+use serde::{Deserialize, Serialize};
+
+const BLOCKS: &str = "blocks";
+const TX_INDEX: &str = "tx_index";
+const BLOCK_EVENTS: &str = "block_events";
+
+fn chain_key() -> Key<ChainInfo> {
+    Key::new("app/chain")
+}
+fn params_key() -> Key<AppParams> {
+    Key::new("app/params")
+}
+/// Height and time of the last block, rewritten every block so each block changes state.
+fn last_block_key() -> Key<(Height, UnixSeconds)> {
+    Key::new("app/last_block")
+}
+
+#[derive(Clone, Debug, borsh::BorshSerialize, borsh::BorshDeserialize)]
+struct ChainInfo {
+    chain_id: ChainId,
+    genesis_time: UnixSeconds,
+}
+
+/// The result of one transaction offered to a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxOutcome {
+    pub hash: Hash,
+    pub result: Result<TxRecord, ErrorInfo>,
+}
+
+/// A committed block and what happened in it.
+#[derive(Clone, Debug)]
+pub struct BlockOutcome {
+    pub block: Block,
+    /// Every transaction offered, in order: included ones with their record, dropped ones with their error.
+    pub outcomes: Vec<TxOutcome>,
+    /// Events from begin/end block hooks.
+    pub block_events: Vec<Event>,
+}
+
+/// The application over one store.
+pub struct App {
+    store: Store,
+    chain_id: ChainId,
+    params: AppParams,
+    fee_collector: Address,
+}
+
+/// How a block's transactions are treated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Our own block: signatures were checked by the mempool; failing txs are dropped.
+    Build,
+    /// Someone else's block: check every signature; any failing tx invalidates the block.
+    Verify,
+}
+
+struct Executed {
+    changes: greenhour_state::Changes,
+    included: Vec<(Tx, TxRecord)>,
+    outcomes: Vec<TxOutcome>,
+    block_events: Vec<Event>,
+}
+
+impl App {
+    /// Opens an initialised store.
+    pub fn open(store: Store) -> Result<App, AppError> {
+        let snap = store.snapshot()?;
+        let info = snap.get(&chain_key())?.ok_or(AppError::NotInitialised)?;
+        let params = snap.get(&params_key())?.ok_or(AppError::NotInitialised)?;
+        Ok(App { store, chain_id: info.chain_id, params, fee_collector: Address::for_module(FEE_COLLECTOR) })
+    }
+
+    /// Writes genesis as version 0 (the genesis header at height 0), or checks
+    /// that an existing store was made from this same genesis.
+    pub fn init_chain(store: Store, genesis: &Genesis) -> Result<App, AppError> {
+        if store.latest_version()?.is_some() {
+            let app = App::open(store)?;
+            if app.chain_id != genesis.chain_id {
+                return Err(AppError::Genesis(format!(
+                    "store holds chain {} but genesis is for {}",
+                    app.chain_id, genesis.chain_id
+                )));
+            }
+            return Ok(app);
+        }
+        if !genesis.bank.module_accounts.iter().any(|m| m.name == FEE_COLLECTOR) {
+            return Err(AppError::Genesis(format!("module account {FEE_COLLECTOR} is required")));
+        }
+        let mut overlay = BlockOverlay::new(store.snapshot()?);
+        overlay.put(&chain_key(), &ChainInfo { chain_id: genesis.chain_id.clone(), genesis_time: genesis.genesis_time });
+        overlay.put(&params_key(), &genesis.params);
+        overlay.put(&last_block_key(), &(0, genesis.genesis_time));
+        Bank::init_genesis(&mut overlay, &genesis.bank).map_err(|e| AppError::Genesis(e.to_string()))?;
+        modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
+        let changes = overlay.into_changes();
+        let prepared = store.prepare(0, &changes)?;
+        let header = Header {
+            chain_id: genesis.chain_id.clone(),
+            height: 0,
+            time: genesis.genesis_time,
+            prev_hash: Hash::ZERO,
+            tx_root: tx_root(&[]),
+            app_hash: prepared.root,
+        };
+        let block = Block { header, txs: Vec::new() };
+        store.write(prepared, &changes, &[block_row(&block)])?;
+        App::open(store)
+    }
+
+    pub fn chain_id(&self) -> &ChainId {
+        &self.chain_id
+    }
+    pub fn params(&self) -> &AppParams {
+        &self.params
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    pub fn snapshot(&self) -> Result<Snapshot, AppError> {
+        Ok(self.store.snapshot()?)
+    }
+
+    /// Height of the last committed block (0 = only genesis).
+    pub fn height(&self) -> Result<Height, AppError> {
+        self.store.latest_version()?.ok_or(AppError::NotInitialised)
+    }
+
+    pub fn block(&self, height: Height) -> Result<Option<Block>, AppError> {
+        Ok(self.store.aux_get(BLOCKS, &height.to_be_bytes())?.map(|b| greenhour_codec::decode(&b)).transpose().map_err(
+            |e| AppError::State(greenhour_state::StateError::Storage(format!("stored block undecodable: {e}"))),
+        )?)
+    }
+
+    pub fn latest_header(&self) -> Result<Header, AppError> {
+        let h = self.height()?;
+        self.block(h)?.map(|b| b.header).ok_or_else(|| AppError::InvalidBlock(format!("block {h} missing from store")))
+    }
+
+    pub fn tx_record(&self, hash: &Hash) -> Result<Option<TxRecord>, AppError> {
+        Ok(self.store.aux_get(TX_INDEX, &hash.0)?.map(|b| greenhour_codec::decode(&b)).transpose().map_err(|e| {
+            AppError::State(greenhour_state::StateError::Storage(format!("stored tx record undecodable: {e}")))
+        })?)
+    }
+
+    pub fn block_events(&self, height: Height) -> Result<Vec<Event>, AppError> {
+        Ok(self
+            .store
+            .aux_get(BLOCK_EVENTS, &height.to_be_bytes())?
+            .map(|b| greenhour_codec::decode(&b))
+            .transpose()
+            .map_err(|e| AppError::State(greenhour_state::StateError::Storage(e.to_string())))?
+            .unwrap_or_default())
+    }
+
+    /// Everything that needs no state: the envelope's stateless checks, then
+    /// batch signature verification of those that pass. One result per tx.
+    pub fn precheck(&self, txs: &[Tx]) -> Vec<Result<(), ErrorInfo>> {
+        let mut results: Vec<Result<(), ErrorInfo>> =
+            txs.iter().map(|t| t.check_stateless(&self.chain_id, &self.params, t.encode().len())).collect();
+        let to_verify: Vec<&Tx> = txs.iter().zip(&results).filter(|(_, r)| r.is_ok()).map(|(t, _)| t).collect();
+        let mut verified = crate::tx::verify_signatures(&self.chain_id, &to_verify, 2).into_iter();
+        for r in results.iter_mut().filter(|r| r.is_ok()) {
+            if let Some(Err(e)) = verified.next() {
+                *r = Err(ErrorInfo::from_coded(&e));
+            }
+        }
+        results
+    }
+
+    /// The checks a mempool runs against committed state: the nonce is not
+    /// already used and the signer can pay the fee. `pending` is how many of the
+    /// signer's transactions already wait in the mempool ahead of this one.
+    pub fn check_tx_state(&self, state: &impl StateRead, tx: &Tx, pending_fees: u128) -> Result<Nonce, ErrorInfo> {
+        let coded = |e: TxError| ErrorInfo::from_coded(&e);
+        let signer = tx.signer_address();
+        let nonce = auth::nonce(state, &signer).map_err(|e| coded(e.into()))?;
+        if tx.body.nonce < nonce {
+            return Err(coded(TxError::BadNonce { expected: nonce, got: tx.body.nonce }));
+        }
+        let balance = greenhour_bank::state::balance(state, &signer, &greenhour_primitives::Denom::ghr())
+            .map_err(|e| ErrorInfo::from_coded(&e))?;
+        let needed = pending_fees.saturating_add(tx.body.fee);
+        if balance < needed {
+            return Err(coded(TxError::CannotPayFee(format!("balance {balance}ughr < fees {needed}ughr"))));
+        }
+        Ok(nonce)
+    }
+
+    /// Builds, executes and commits the next block from candidate transactions
+    /// (signatures already verified). Failing candidates are left out and
+    /// reported in the outcome with their error.
+    pub fn build_block(&self, time: UnixSeconds, candidates: Vec<Tx>) -> Result<BlockOutcome, AppError> {
+        let parent = self.latest_header()?;
+        let time = time.max(parent.time + 1);
+        let ctx = self.block_ctx(&parent, time);
+        let executed = self.execute(&ctx, candidates, Mode::Build)?;
+        self.commit(parent, ctx, executed)
+    }
+
+    /// Validates and commits a block proposed elsewhere (or replayed). Refuses it
+    /// whole when any field or transaction is wrong; nothing is written then.
+    pub fn apply_block(&self, block: Block) -> Result<BlockOutcome, AppError> {
+        let parent = self.latest_header()?;
+        let h = &block.header;
+        let bad = |m: String| Err(AppError::InvalidBlock(m));
+        if h.chain_id != self.chain_id {
+            return bad(format!("chain {} is not {}", h.chain_id, self.chain_id));
+        }
+        if h.height != parent.height + 1 {
+            return bad(format!("height {} does not follow {}", h.height, parent.height));
+        }
+        if h.prev_hash != parent.hash() {
+            return bad("prev_hash is not the parent's hash".into());
+        }
+        if h.time <= parent.time {
+            return bad(format!("time {} is not after parent time {}", h.time, parent.time));
+        }
+        if block.txs.len() > self.params.max_block_txs as usize {
+            return bad(format!("{} transactions exceed the limit", block.txs.len()));
+        }
+        let hashes: Vec<Hash> = block.txs.iter().map(|t| t.hash()).collect();
+        if h.tx_root != tx_root(&hashes) {
+            return bad("tx_root does not match the transactions".into());
+        }
+        let ctx = self.block_ctx(&parent, h.time);
+        let expected_app_hash = h.app_hash;
+        let expected_hash = block.hash();
+        let executed = self.execute(&ctx, block.txs, Mode::Verify)?;
+        let prepared = self.store.prepare(ctx.height, &executed.changes)?;
+        if prepared.root != expected_app_hash {
+            return bad(format!("app_hash {} differs from the computed {}", expected_app_hash, prepared.root));
+        }
+        let outcome = self.write(parent, ctx, executed, prepared)?;
+        debug_assert_eq!(outcome.block.hash(), expected_hash);
+        Ok(outcome)
+    }
+
+    fn block_ctx(&self, parent: &Header, time: UnixSeconds) -> BlockCtx {
+        let height = parent.height + 1;
+        let beacon = Hash::digest_parts(&[b"greenhour/beacon", &parent.hash().0, &height.to_be_bytes()]);
+        BlockCtx { chain_id: self.chain_id.clone(), height, time, beacon }
+    }
+
+    fn execute(&self, ctx: &BlockCtx, txs: Vec<Tx>, mode: Mode) -> Result<Executed, AppError> {
+        let mut overlay = BlockOverlay::new(self.store.snapshot()?);
+        overlay.put(&last_block_key(), &(ctx.height, ctx.time));
+        modules::begin_block(&mut overlay, ctx)?;
+        let mut block_events = overlay.take_events();
+
+        let encoded: Vec<Vec<u8>> = txs.iter().map(|t| t.encode()).collect();
+        let precheck: Vec<Result<(), ErrorInfo>> = match mode {
+            Mode::Verify => self.precheck(&txs),
+            Mode::Build => txs
+                .iter()
+                .zip(&encoded)
+                .map(|(t, e)| t.check_stateless(&self.chain_id, &self.params, e.len()))
+                .collect(),
+        };
+
+        let mut included = Vec::with_capacity(txs.len());
+        let mut outcomes = Vec::with_capacity(txs.len());
+        let mut block_bytes = 0u64;
+        for ((tx, bytes), pre) in txs.into_iter().zip(encoded).zip(precheck) {
+            let hash = Hash::digest(&bytes);
+            let result = pre.and_then(|()| {
+                if included.len() >= self.params.max_block_txs as usize
+                    || block_bytes + bytes.len() as u64 > self.params.max_block_bytes
+                {
+                    return Err(ErrorInfo::new("tx", 12, "block is full"));
+                }
+                self.execute_tx(&mut overlay, ctx, &tx, hash)
+            });
+            match result {
+                Ok(events) => {
+                    block_bytes += bytes.len() as u64;
+                    let record = TxRecord { hash, height: ctx.height, index: included.len() as u32, events };
+                    outcomes.push(TxOutcome { hash, result: Ok(record.clone()) });
+                    included.push((tx, record));
+                }
+                Err(e) => {
+                    if mode == Mode::Verify {
+                        return Err(AppError::InvalidBlock(format!("transaction {hash} fails: {e}")));
+                    }
+                    outcomes.push(TxOutcome { hash, result: Err(e) });
+                }
+            }
+        }
+
+        modules::end_block(&mut overlay, ctx)?;
+        block_events.extend(overlay.take_events());
+        if cfg!(debug_assertions) {
+            modules::check_invariants(&overlay)
+                .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
+        }
+        Ok(Executed { changes: overlay.into_changes(), included, outcomes, block_events })
+    }
+
+    /// Runs one transaction in its own overlay: nonce, fee, then every action.
+    /// Any error discards all of it.
+    fn execute_tx(
+        &self,
+        block: &mut BlockOverlay<Snapshot>,
+        ctx: &BlockCtx,
+        tx: &Tx,
+        hash: Hash,
+    ) -> Result<Vec<Event>, ErrorInfo> {
+        let coded_tx = |e: TxError| ErrorInfo::from_coded(&e);
+        let mut state = TxOverlay::new(block);
+        let signer = tx.signer_address();
+        let expected = auth::nonce(&state, &signer).map_err(|e| coded_tx(e.into()))?;
+        if tx.body.nonce != expected {
+            return Err(coded_tx(TxError::BadNonce { expected, got: tx.body.nonce }));
+        }
+        greenhour_bank::state::transfer(&mut state, &signer, &self.fee_collector, &Coin::ghr(tx.body.fee))
+            .map_err(|e| coded_tx(TxError::CannotPayFee(e.to_string())))?;
+        auth::set_nonce(&mut state, &signer, expected + 1);
+        let tx_ctx = TxCtx { block: ctx.clone(), signer, tx_hash: hash };
+        for action in &tx.body.actions {
+            match action {
+                AppAction::Bank(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
+            }
+        }
+        Ok(state.commit())
+    }
+
+    fn commit(&self, parent: Header, ctx: BlockCtx, executed: Executed) -> Result<BlockOutcome, AppError> {
+        let prepared = self.store.prepare(ctx.height, &executed.changes)?;
+        self.write(parent, ctx, executed, prepared)
+    }
+
+    fn write(
+        &self,
+        parent: Header,
+        ctx: BlockCtx,
+        executed: Executed,
+        prepared: greenhour_state::PreparedCommit,
+    ) -> Result<BlockOutcome, AppError> {
+        let Executed { changes, included, outcomes, block_events } = executed;
+        let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
+        let header = Header {
+            chain_id: self.chain_id.clone(),
+            height: ctx.height,
+            time: ctx.time,
+            prev_hash: parent.hash(),
+            tx_root: tx_root(&hashes),
+            app_hash: prepared.root,
+        };
+        let mut aux = Vec::with_capacity(included.len() + 2);
+        let mut txs = Vec::with_capacity(included.len());
+        for (tx, record) in included {
+            aux.push(AuxWrite { table: TX_INDEX, key: record.hash.0.to_vec(), value: greenhour_codec::encode(&record) });
+            txs.push(tx);
+        }
+        let block = Block { header, txs };
+        aux.push(block_row(&block));
+        if !block_events.is_empty() {
+            aux.push(AuxWrite {
+                table: BLOCK_EVENTS,
+                key: ctx.height.to_be_bytes().to_vec(),
+                value: greenhour_codec::encode(&block_events),
+            });
+        }
+        self.store.write(prepared, &changes, &aux)?;
+        Ok(BlockOutcome { block, outcomes, block_events })
+    }
+}
+
+fn block_row(block: &Block) -> AuxWrite {
+    AuxWrite { table: BLOCKS, key: block.header.height.to_be_bytes().to_vec(), value: greenhour_codec::encode(block) }
+}

@@ -1,0 +1,85 @@
+use crate::tx::Tx;
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_primitives::{ChainId, Hash, Height, UnixSeconds};
+use greenhour_state::Event;
+use serde::{Deserialize, Serialize};
+
+/// What every node agrees on about a block.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Header {
+    pub chain_id: ChainId,
+    pub height: Height,
+    /// Seconds since the Unix epoch; strictly greater than the parent's.
+    pub time: UnixSeconds,
+    /// Hash of the parent header (of the genesis header for height 1).
+    pub prev_hash: Hash,
+    /// Merkle root of the block's transaction hashes ([`tx_root`]).
+    pub tx_root: Hash,
+    /// JMT root of the state after this block's transactions and hooks.
+    pub app_hash: Hash,
+}
+
+impl Header {
+    /// SHA-256 of the canonical header encoding.
+    pub fn hash(&self) -> Hash {
+        Hash::digest(greenhour_codec::encode(self))
+    }
+}
+
+/// A header and its transactions.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Block {
+    pub header: Header,
+    pub txs: Vec<Tx>,
+}
+
+impl Block {
+    pub fn hash(&self) -> Hash {
+        self.header.hash()
+    }
+}
+
+/// Where a committed transaction is and what it emitted.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct TxRecord {
+    pub hash: Hash,
+    pub height: Height,
+    pub index: u32,
+    pub events: Vec<Event>,
+}
+
+/// Binary Merkle root over transaction hashes (RFC 6962 shape: leaves and inner
+/// nodes are hashed with different prefixes, an odd node is promoted).
+pub fn tx_root(hashes: &[Hash]) -> Hash {
+    if hashes.is_empty() {
+        return Hash::digest(b"");
+    }
+    let mut level: Vec<Hash> = hashes.iter().map(|h| Hash::digest_parts(&[&[0u8], &h.0])).collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => Hash::digest_parts(&[&[1u8], &a.0, &b.0]),
+                [a] => *a,
+                _ => unreachable!("chunks(2) yields one or two items"),
+            })
+            .collect();
+    }
+    level[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tx_root_depends_on_order_and_content() {
+        let a = Hash::digest(b"a");
+        let b = Hash::digest(b"b");
+        let c = Hash::digest(b"c");
+        assert_ne!(tx_root(&[a, b]), tx_root(&[b, a]));
+        assert_ne!(tx_root(&[a, b, c]), tx_root(&[a, b]));
+        assert_ne!(tx_root(&[a]), a, "a leaf is domain-separated from its hash");
+        assert_eq!(tx_root(&[a, b, c]), tx_root(&[a, b, c]));
+    }
+}

@@ -1,0 +1,39 @@
+use crate::params::{AppParams, FEE_COLLECTOR};
+use greenhour_bank::{BankGenesis, ModuleAccountGenesis};
+use greenhour_primitives::{ChainId, UnixSeconds};
+use serde::{Deserialize, Serialize};
+
+/// The genesis file (`genesis.json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    pub chain_id: ChainId,
+    /// Time of the genesis state; the first block's time must be later.
+    pub genesis_time: UnixSeconds,
+    #[serde(default)]
+    pub params: AppParams,
+    pub bank: BankGenesis,
+}
+
+impl Genesis {
+    /// A genesis with the standard module accounts and no balances.
+    pub fn new(chain_id: ChainId, genesis_time: UnixSeconds) -> Self {
+        Genesis {
+            chain_id,
+            genesis_time,
+            params: AppParams::default(),
+            bank: BankGenesis {
+                balances: Vec::new(),
+                module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
+            },
+        }
+    }
+
+    pub fn from_json(text: &str) -> Result<Genesis, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("genesis serialises")
+    }
+}

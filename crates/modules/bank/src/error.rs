@@ -1,0 +1,66 @@
+use greenhour_framework::CodedError;
+use greenhour_primitives::{Address, Amount, Denom};
+use greenhour_state::StateError;
+
+/// Everything bank can refuse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BankError {
+    /// Returned when an account holds less of a denom than it tries to move.
+    #[error("insufficient funds: {address} has {available}{denom}, needs {needed}{denom}")]
+    InsufficientFunds { address: Address, denom: Denom, needed: Amount, available: Amount },
+    /// Returned when a send carries no coins or a multi-send no outputs.
+    #[error("nothing to send")]
+    Empty,
+    /// Returned when a coin amount is zero.
+    #[error("amount of {0} must be positive")]
+    ZeroAmount(Denom),
+    /// Returned when one coin list names a denom twice.
+    #[error("denom {0} appears twice")]
+    DuplicateDenom(Denom),
+    /// Returned when a denom name breaks the naming rules (only possible from raw bytes).
+    #[error("invalid denom {0:?}")]
+    InvalidDenom(String),
+    /// Returned when a multi-send has more outputs, or a coin list more denoms, than allowed.
+    #[error("too many items: {got} > {max}")]
+    TooMany { got: usize, max: usize },
+    /// Returned when a user tries to send to a module account.
+    #[error("{0} is a module account and cannot receive user transfers")]
+    ModuleAccountRecipient(Address),
+    /// Returned when a module mints or burns without the permission granted at genesis.
+    #[error("module {module} lacks the {permission} permission")]
+    NoPermission { module: String, permission: &'static str },
+    /// Returned when a module account name is not registered.
+    #[error("unknown module account {0}")]
+    UnknownModuleAccount(String),
+    /// Returned when a credit or a supply increase would exceed u128.
+    #[error("amount overflow in {0}")]
+    Overflow(Denom),
+    /// Returned when the genesis file is inconsistent (duplicate account, zero balance, ...).
+    #[error("invalid bank genesis: {0}")]
+    InvalidGenesis(String),
+    /// Returned when storage fails underneath.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+impl CodedError for BankError {
+    fn module(&self) -> &'static str {
+        "bank"
+    }
+    fn code(&self) -> u32 {
+        match self {
+            BankError::InsufficientFunds { .. } => 1,
+            BankError::Empty => 2,
+            BankError::ZeroAmount(_) => 3,
+            BankError::DuplicateDenom(_) => 4,
+            BankError::InvalidDenom(_) => 5,
+            BankError::TooMany { .. } => 6,
+            BankError::ModuleAccountRecipient(_) => 7,
+            BankError::NoPermission { .. } => 8,
+            BankError::UnknownModuleAccount(_) => 9,
+            BankError::Overflow(_) => 10,
+            BankError::InvalidGenesis(_) => 11,
+            BankError::State(_) => 100,
+        }
+    }
+}

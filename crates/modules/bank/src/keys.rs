@@ -1,0 +1,41 @@
+//! The only place bank keys are spelled.
+
+use crate::params::ModuleAccount;
+use greenhour_primitives::{Address, Amount, Denom};
+use greenhour_state::Key;
+
+pub const BALANCE_PREFIX: &str = "bank/balance/";
+pub const SUPPLY_PREFIX: &str = "bank/supply/";
+pub const MODULE_PREFIX: &str = "bank/module/";
+
+/// Balance of one denom held by one address. Absent means zero.
+pub fn balance(owner: &Address, denom: &Denom) -> Key<Amount> {
+    Key::new(format!("{BALANCE_PREFIX}{owner}/{denom}"))
+}
+
+/// Prefix of all balances of one address.
+pub fn balances_of(owner: &Address) -> String {
+    format!("{BALANCE_PREFIX}{owner}/")
+}
+
+/// Total supply of a denom. Absent means zero.
+pub fn supply(denom: &Denom) -> Key<Amount> {
+    Key::new(format!("{SUPPLY_PREFIX}{denom}"))
+}
+
+/// A module account and its permissions.
+pub fn module_account(name: &str) -> Key<ModuleAccount> {
+    Key::new(format!("{MODULE_PREFIX}{name}"))
+}
+
+/// Marks an address as a module account (users may not send to it).
+pub fn module_address(address: &Address) -> Key<String> {
+    Key::new(format!("bank/module-address/{address}"))
+}
+
+/// Splits a balance key back into `(owner, denom)`.
+pub fn parse_balance_key(key: &str) -> Option<(Address, Denom)> {
+    let rest = key.strip_prefix(BALANCE_PREFIX)?;
+    let (owner, denom) = rest.split_once('/')?;
+    Some((owner.parse().ok()?, denom.parse().ok()?))
+}

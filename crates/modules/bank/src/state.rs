@@ -1,0 +1,139 @@
+//! The only code that reads or writes bank keys. Other modules move value
+//! through these functions and nothing else.
+
+use crate::{event, keys, math, BankError, ModuleAccount, Permission};
+use greenhour_primitives::{Address, Amount, Coin, Denom};
+use greenhour_state::{StateRead, StateWrite};
+
+pub fn balance(state: &impl StateRead, owner: &Address, denom: &Denom) -> Result<Amount, BankError> {
+    Ok(state.get(&keys::balance(owner, denom))?.unwrap_or(0))
+}
+
+/// Every non-zero balance of an address, in denom order.
+pub fn balances(state: &impl StateRead, owner: &Address) -> Result<Vec<Coin>, BankError> {
+    let prefix = keys::balances_of(owner);
+    Ok(state
+        .prefix::<Amount>(&prefix)?
+        .into_iter()
+        .filter_map(|(k, amount)| keys::parse_balance_key(&k).map(|(_, denom)| Coin { denom, amount }))
+        .collect())
+}
+
+pub fn supply(state: &impl StateRead, denom: &Denom) -> Result<Amount, BankError> {
+    Ok(state.get(&keys::supply(denom))?.unwrap_or(0))
+}
+
+/// Every denom's supply, in denom order.
+pub fn supplies(state: &impl StateRead) -> Result<Vec<Coin>, BankError> {
+    Ok(state
+        .prefix::<Amount>(keys::SUPPLY_PREFIX)?
+        .into_iter()
+        .filter_map(|(k, amount)| {
+            let denom = k.strip_prefix(keys::SUPPLY_PREFIX)?.parse().ok()?;
+            Some(Coin { denom, amount })
+        })
+        .collect())
+}
+
+pub fn module_account(state: &impl StateRead, name: &str) -> Result<ModuleAccount, BankError> {
+    state.get(&keys::module_account(name))?.ok_or_else(|| BankError::UnknownModuleAccount(name.to_string()))
+}
+
+pub fn is_module_address(state: &impl StateRead, address: &Address) -> Result<bool, BankError> {
+    Ok(state.get(&keys::module_address(address))?.is_some())
+}
+
+fn set_balance(state: &mut impl StateWrite, owner: &Address, denom: &Denom, amount: Amount) {
+    let key = keys::balance(owner, denom);
+    if amount == 0 {
+        state.delete(&key);
+    } else {
+        state.put(&key, &amount);
+    }
+}
+
+fn debit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<(), BankError> {
+    let available = balance(state, owner, &coin.denom)?;
+    let after = math::debit(available, coin.amount).ok_or_else(|| BankError::InsufficientFunds {
+        address: *owner,
+        denom: coin.denom.clone(),
+        needed: coin.amount,
+        available,
+    })?;
+    set_balance(state, owner, &coin.denom, after);
+    Ok(())
+}
+
+fn credit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<(), BankError> {
+    let before = balance(state, owner, &coin.denom)?;
+    let after = math::credit(before, coin.amount).ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
+    set_balance(state, owner, &coin.denom, after);
+    Ok(())
+}
+
+/// Moves `coin` from `from` to `to`. Supply is unchanged.
+/// Post-condition: `balance(from) + balance(to)` is the same before and after.
+pub fn transfer(state: &mut impl StateWrite, from: &Address, to: &Address, coin: &Coin) -> Result<(), BankError> {
+    if coin.amount == 0 {
+        return Err(BankError::ZeroAmount(coin.denom.clone()));
+    }
+    debit(state, from, coin)?;
+    credit(state, to, coin)?;
+    state.emit(event::transfer(from, to, coin));
+    Ok(())
+}
+
+fn require(state: &impl StateRead, module: &str, permission: Permission) -> Result<(), BankError> {
+    let account = module_account(state, module)?;
+    if account.has(permission) {
+        Ok(())
+    } else {
+        Err(BankError::NoPermission {
+            module: module.to_string(),
+            permission: match permission {
+                Permission::Mint => "mint",
+                Permission::Burn => "burn",
+            },
+        })
+    }
+}
+
+/// Creates `coin` in `to`'s balance. Only modules holding [`Permission::Mint`].
+/// Post-condition: supply grows by exactly `coin.amount`.
+pub fn mint(state: &mut impl StateWrite, module: &str, to: &Address, coin: &Coin) -> Result<(), BankError> {
+    require(state, module, Permission::Mint)?;
+    if coin.amount == 0 {
+        return Err(BankError::ZeroAmount(coin.denom.clone()));
+    }
+    let supply_after =
+        math::credit(supply(state, &coin.denom)?, coin.amount).ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
+    credit(state, to, coin)?;
+    state.put(&keys::supply(&coin.denom), &supply_after);
+    state.emit(event::mint(module, to, coin));
+    Ok(())
+}
+
+/// Destroys `coin` held by the module's own account. Only modules holding [`Permission::Burn`].
+/// Post-condition: supply shrinks by exactly `coin.amount`.
+pub fn burn(state: &mut impl StateWrite, module: &str, coin: &Coin) -> Result<(), BankError> {
+    require(state, module, Permission::Burn)?;
+    if coin.amount == 0 {
+        return Err(BankError::ZeroAmount(coin.denom.clone()));
+    }
+    let account = module_account(state, module)?;
+    debit(state, &account.address, coin)?;
+    let supply_after = supply(state, &coin.denom)? - coin.amount; // cannot underflow: supply ≥ any balance
+    if supply_after == 0 {
+        state.delete(&keys::supply(&coin.denom));
+    } else {
+        state.put(&keys::supply(&coin.denom), &supply_after);
+    }
+    state.emit(event::burn(module, &account.address, coin));
+    Ok(())
+}
+
+/// Registers a module account (genesis only).
+pub fn register_module_account(state: &mut impl StateWrite, account: &ModuleAccount) {
+    state.put(&keys::module_account(&account.name), account);
+    state.put(&keys::module_address(&account.address), &account.name);
+}
