@@ -1,0 +1,95 @@
+//! Encoding conformance: the borsh bytes of every wire and state type are pinned
+//! in `fixtures/encodings.txt`. A change of encoding fails this test; regenerating
+//! the fixtures (`GREENHOUR_BLESS=1 cargo test -p greenhour-app --test conformance`)
+//! is a reviewed act, because it breaks every signature and hash made before.
+
+use greenhour_app::{AppAction, AppParams, Block, Header, Tx, TxBody, TxRecord};
+use greenhour_bank::{BankAction, ModuleAccount, Output, Permission};
+use greenhour_crypto::SecretKey;
+use greenhour_primitives::{Address, ChainId, Coin, Denom, Hash, Hour};
+use greenhour_state::Event;
+
+fn sample_tx() -> Tx {
+    let key = SecretKey::from_name("fixture");
+    TxBody {
+        chain_id: ChainId::new("greenhour-fixture").unwrap(),
+        signer: key.public_key(),
+        nonce: 7,
+        fee: 1_000,
+        actions: vec![
+            AppAction::Bank(BankAction::Send { to: Address([2; 20]), coins: vec![Coin::ghr(5)] }),
+            AppAction::Bank(BankAction::MultiSend {
+                outputs: vec![Output { to: Address([3; 20]), coins: vec![Coin::new(Denom::gusd(), u128::MAX)] }],
+            }),
+        ],
+        memo: "hi".into(),
+    }
+    .sign(&key)
+}
+
+fn samples() -> Vec<(&'static str, Vec<u8>)> {
+    let tx = sample_tx();
+    let header = Header {
+        chain_id: ChainId::new("greenhour-fixture").unwrap(),
+        height: 9,
+        time: 1_767_225_600,
+        prev_hash: Hash([1; 32]),
+        tx_root: Hash([2; 32]),
+        app_hash: Hash([3; 32]),
+    };
+    let e = |v: &dyn Fn() -> Vec<u8>| v();
+    vec![
+        ("address", e(&|| greenhour_codec::encode(&Address([9; 20])))),
+        ("hash", e(&|| greenhour_codec::encode(&Hash([8; 32])))),
+        ("hour", e(&|| greenhour_codec::encode(&Hour(491_000)))),
+        ("denom", e(&|| greenhour_codec::encode(&Denom::gco2()))),
+        ("coin", e(&|| greenhour_codec::encode(&Coin::ghr(1_000_000)))),
+        ("public_key", greenhour_codec::encode(&SecretKey::from_name("fixture").public_key())),
+        ("tx_body", greenhour_codec::encode(&tx.body)),
+        ("tx", tx.encode()),
+        ("header", greenhour_codec::encode(&header)),
+        ("block", greenhour_codec::encode(&Block { header: header.clone(), txs: vec![tx.clone()] })),
+        (
+            "tx_record",
+            greenhour_codec::encode(&TxRecord {
+                hash: Hash([4; 32]),
+                height: 3,
+                index: 1,
+                events: vec![Event::new("bank.transfer").attr("amount", "5ughr")],
+            }),
+        ),
+        ("app_params", greenhour_codec::encode(&AppParams::default())),
+        (
+            "module_account",
+            greenhour_codec::encode(&ModuleAccount {
+                name: "fee_collector".into(),
+                address: Address::for_module("fee_collector"),
+                permissions: vec![Permission::Mint, Permission::Burn],
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn encodings_match_the_pinned_fixtures() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encodings.txt");
+    let rendered: String = samples().iter().map(|(name, bytes)| format!("{name} {}\n", hex::encode(bytes))).collect();
+    if std::env::var("GREENHOUR_BLESS").is_ok() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &rendered).unwrap();
+    }
+    let pinned = std::fs::read_to_string(&path).expect("fixtures exist (bless them once with GREENHOUR_BLESS=1)");
+    for (want, got) in pinned.lines().zip(rendered.lines()) {
+        assert_eq!(got, want, "encoding changed");
+    }
+    assert_eq!(pinned.lines().count(), rendered.lines().count(), "fixture set changed");
+}
+
+#[test]
+fn every_fixture_decodes_back_to_its_value() {
+    let tx = sample_tx();
+    let decoded: Tx = greenhour_codec::decode(&tx.encode()).unwrap();
+    assert_eq!(decoded, tx);
+    decoded.verify_signature().unwrap();
+    assert_eq!(decoded.hash(), tx.hash());
+}
