@@ -22,6 +22,7 @@ pub mod error;
 pub mod genesis;
 pub mod modules;
 pub mod params;
+pub mod rpc;
 pub mod tx;
 
 pub use app::{App, BlockOutcome, TxOutcome};

@@ -1,0 +1,97 @@
+//! `solo`: one process produces every block on a timer.
+
+use greenhour_app::{App, AppError, BlockOutcome, Tx};
+use greenhour_primitives::UnixSeconds;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Where block candidates come from and where committed blocks are reported.
+pub trait TxSource: Send + Sync + 'static {
+    /// Up to `max_txs` transactions and `max_bytes` encoded bytes, in an order
+    /// that respects each signer's nonces.
+    fn reap(&self, max_txs: usize, max_bytes: u64) -> Vec<Tx>;
+    /// Called after each block is committed.
+    fn committed(&self, outcome: BlockOutcome);
+}
+
+/// What time a new block carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    /// The machine's clock (Unix seconds), for a chain that follows real time.
+    Real,
+    /// Each block advances time by this many seconds from the parent, so a
+    /// simulated day passes in `86400 / seconds_per_block` blocks.
+    Simulated { seconds_per_block: u64 },
+}
+
+/// Settings of the solo driver.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SoloConfig {
+    /// Time between the starts of two blocks (a block that takes longer is followed at once).
+    pub block_interval_ms: u64,
+    pub clock: Clock,
+}
+
+impl Default for SoloConfig {
+    fn default() -> Self {
+        SoloConfig { block_interval_ms: 1_000, clock: Clock::Real }
+    }
+}
+
+fn now_unix() -> UnixSeconds {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Starts producing blocks until `shutdown` turns true. Returns the error that
+/// stopped it, if any.
+pub fn spawn_solo(
+    app: Arc<App>,
+    source: Arc<dyn TxSource>,
+    config: SoloConfig,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<Result<(), AppError>> {
+    tokio::spawn(async move {
+        let interval = Duration::from_millis(config.block_interval_ms.max(1));
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            let app = app.clone();
+            let source = source.clone();
+            let result = tokio::task::spawn_blocking(move || -> Result<(), AppError> {
+                let parent = app.latest_header()?;
+                let time = match config.clock {
+                    Clock::Real => now_unix(),
+                    Clock::Simulated { seconds_per_block } => parent.time + seconds_per_block.max(1),
+                };
+                let params = app.params();
+                let txs = source.reap(params.max_block_txs as usize, params.max_block_bytes);
+                let outcome = app.build_block(time, txs)?;
+                source.committed(outcome);
+                Ok(())
+            })
+            .await;
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "block production failed; stopping the solo driver");
+                    return Err(e);
+                }
+                Err(join) => {
+                    tracing::error!(error = %join, "block production panicked; stopping the solo driver");
+                    return Err(AppError::InvalidBlock(format!("block production panicked: {join}")));
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,67 @@
+use crate::MempoolConfig;
+use greenhour_consensus::SoloConfig;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// `config.json` in a node's home folder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Address the HTTP server listens on (`127.0.0.1:0` picks a free port).
+    pub rpc_listen: String,
+    /// Largest HTTP request body accepted, in bytes.
+    #[serde(default = "default_body_limit")]
+    pub rpc_max_body_bytes: usize,
+    #[serde(default)]
+    pub solo: SoloConfig,
+    #[serde(default)]
+    pub mempool: MempoolConfig,
+    /// redb page cache, in MiB.
+    #[serde(default = "default_cache_mib")]
+    pub store_cache_mib: usize,
+}
+
+fn default_body_limit() -> usize {
+    4 << 20
+}
+fn default_cache_mib() -> usize {
+    128
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig {
+            rpc_listen: "127.0.0.1:26657".into(),
+            rpc_max_body_bytes: default_body_limit(),
+            solo: SoloConfig::default(),
+            mempool: MempoolConfig::default(),
+            store_cache_mib: default_cache_mib(),
+        }
+    }
+}
+
+/// The files of a home folder.
+pub struct HomeLayout {
+    pub root: PathBuf,
+}
+
+impl HomeLayout {
+    pub fn new(root: impl AsRef<Path>) -> Self {
+        HomeLayout { root: root.as_ref().to_path_buf() }
+    }
+    pub fn config(&self) -> PathBuf {
+        self.root.join("config.json")
+    }
+    pub fn genesis(&self) -> PathBuf {
+        self.root.join("genesis.json")
+    }
+    pub fn data(&self) -> PathBuf {
+        self.root.join("data")
+    }
+    pub fn state_db(&self) -> PathBuf {
+        self.data().join("state.redb")
+    }
+    pub fn keys(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+}

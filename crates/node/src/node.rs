@@ -1,0 +1,335 @@
+//! Wiring: store → app → mempool → solo driver → RPC server.
+
+use crate::config::{HomeLayout, NodeConfig};
+use crate::mempool::Mempool;
+use crate::metrics::Metrics;
+use greenhour_app::rpc::{BlockNotice, BroadcastMode, BroadcastResult, NoticeEvent};
+use greenhour_app::{App, AppError, BlockOutcome, Genesis, Tx, TxRecord};
+use greenhour_consensus::{spawn_solo, TxSource};
+use greenhour_framework::ErrorInfo;
+use greenhour_primitives::Hash;
+use greenhour_state::{StateError, Store, StoreConfig};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+/// How long `broadcast_tx` in commit mode waits for inclusion.
+pub const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many recent drops are remembered for `tx` queries.
+const RECENT_REJECTIONS: usize = 10_000;
+/// Most submissions verified in one signature batch.
+const INTAKE_BATCH: usize = 4_096;
+
+/// Why a node could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// Returned when the store cannot be opened (missing folder, locked by another process, corrupt).
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StateError),
+    /// Returned when genesis or the stored chain is invalid.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// Returned when the RPC address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+    /// Returned when a file of the home folder is missing or invalid.
+    #[error("invalid home folder: {0}")]
+    Home(String),
+}
+
+type Waiter = oneshot::Sender<Result<TxRecord, ErrorInfo>>;
+
+struct Intake {
+    bytes: Vec<u8>,
+    reply: oneshot::Sender<Result<Hash, ErrorInfo>>,
+}
+
+/// What a `tx` query can learn about a transaction that is not committed.
+#[derive(Default)]
+struct Rejections {
+    order: VecDeque<Hash>,
+    errors: HashMap<Hash, ErrorInfo>,
+}
+
+/// Everything the RPC handlers and the block producer share.
+pub struct Node {
+    pub app: Arc<App>,
+    pub mempool: Arc<Mempool>,
+    pub metrics: Arc<Metrics>,
+    blocks: broadcast::Sender<Arc<BlockNotice>>,
+    waiters: Mutex<HashMap<Hash, Vec<Waiter>>>,
+    rejections: Mutex<Rejections>,
+    intake: mpsc::Sender<Intake>,
+}
+
+/// A started node: its shared state, address and tasks.
+pub struct RunningNode {
+    pub node: Arc<Node>,
+    pub rpc_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    producer: JoinHandle<Result<(), AppError>>,
+    server: JoinHandle<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Node {
+    /// Opens the home folder's store (initialising it from genesis on first
+    /// start), and starts the block producer and the RPC server.
+    pub async fn start(config: NodeConfig, home: &HomeLayout, genesis: &Genesis) -> Result<RunningNode, NodeError> {
+        std::fs::create_dir_all(home.data()).map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
+        let store = Store::open(&home.state_db(), &StoreConfig { cache_bytes: config.store_cache_mib << 20 })?;
+        let app = Arc::new(App::init_chain(store, genesis)?);
+        let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
+        let (intake_tx, intake_rx) = mpsc::channel(65_536);
+        let (blocks, _) = broadcast::channel(256);
+        let metrics = Arc::new(Metrics::new());
+        metrics.height.set(app.height()? as i64);
+        let node = Arc::new(Node {
+            app: app.clone(),
+            mempool: mempool.clone(),
+            metrics,
+            blocks,
+            waiters: Mutex::new(HashMap::new()),
+            rejections: Mutex::new(Rejections::default()),
+            intake: intake_tx,
+        });
+        tokio::spawn(run_intake(mempool.clone(), intake_rx, node.metrics.clone()));
+
+        let listener = tokio::net::TcpListener::bind(&config.rpc_listen)
+            .await
+            .map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
+        let rpc_addr = listener.local_addr().map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let router = crate::rpc::router(node.clone(), config.rpc_max_body_bytes);
+        let mut server_shutdown = shutdown_rx.clone();
+        let server = tokio::spawn(async move {
+            let graceful = async move {
+                let _ = server_shutdown.wait_for(|v| *v).await;
+            };
+            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(graceful).await {
+                tracing::error!(error = %e, "RPC server stopped");
+            }
+        });
+        let producer = spawn_solo(app, Arc::new(Source(node.clone())), config.solo.clone(), shutdown_rx);
+        Ok(RunningNode { node, rpc_addr, shutdown, producer, server })
+    }
+
+    /// Admits one encoded transaction (batched with concurrent ones for signature checks).
+    pub async fn submit(&self, bytes: Vec<u8>) -> Result<Hash, ErrorInfo> {
+        let (reply, rx) = oneshot::channel();
+        self.intake
+            .send(Intake { bytes, reply })
+            .await
+            .map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?;
+        rx.await.map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?
+    }
+
+    /// Admits a transaction and, in commit mode, waits until it is committed or dropped.
+    pub async fn broadcast(&self, bytes: Vec<u8>, mode: BroadcastMode) -> Result<BroadcastResult, ErrorInfo> {
+        // A decodable transaction's hash is the hash of its canonical bytes, so the
+        // waiter can be registered before admission (no race with a fast block).
+        let hash = Hash::digest(&bytes);
+        let waiter = match mode {
+            BroadcastMode::Commit => {
+                let (tx, rx) = oneshot::channel();
+                lock(&self.waiters).entry(hash).or_default().push(tx);
+                Some(rx)
+            }
+            BroadcastMode::Sync => None,
+        };
+        if let Err(e) = self.submit(bytes).await {
+            if waiter.is_some() {
+                lock(&self.waiters).remove(&hash);
+            }
+            return Err(e);
+        }
+        let committed = match waiter {
+            None => None,
+            Some(rx) => match tokio::time::timeout(COMMIT_TIMEOUT, rx).await {
+                Ok(Ok(Ok(record))) => Some(record),
+                Ok(Ok(Err(e))) => return Err(e),
+                Ok(Err(_)) => return Err(ErrorInfo::new("node", 1, "node is shutting down")),
+                Err(_) => {
+                    lock(&self.waiters).remove(&hash);
+                    return Err(ErrorInfo::new(
+                        "node",
+                        2,
+                        format!("transaction {hash} not committed within {}s; it may still be", COMMIT_TIMEOUT.as_secs()),
+                    ));
+                }
+            },
+        };
+        Ok(BroadcastResult { hash, mode, committed })
+    }
+
+    /// Admits many decoded transactions directly (in-process load generators).
+    pub fn submit_batch(&self, txs: Vec<Tx>) -> Vec<Result<Hash, ErrorInfo>> {
+        let results = self.mempool.submit(txs);
+        self.metrics.txs_received.inc_by(results.len() as u64);
+        self.metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
+        results
+    }
+
+    /// Subscribes to committed blocks.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BlockNotice>> {
+        self.blocks.subscribe()
+    }
+
+    /// Why a transaction that is not committed was dropped, if it was recently.
+    pub fn rejection(&self, hash: &Hash) -> Option<ErrorInfo> {
+        lock(&self.rejections).errors.get(hash).cloned()
+    }
+
+    fn on_committed(&self, outcome: BlockOutcome) {
+        let evicted = self.mempool.on_block(&outcome);
+        let included = outcome.block.txs.len();
+        self.metrics.blocks.inc();
+        self.metrics.height.set(outcome.block.header.height as i64);
+        self.metrics.txs_committed.inc_by(included as u64);
+        self.metrics.block_txs.observe(included as f64);
+        self.metrics.mempool_size.set(self.mempool.len() as i64);
+
+        let mut failures: Vec<(Hash, ErrorInfo)> = evicted;
+        let mut events = Vec::new();
+        {
+            let mut waiters = lock(&self.waiters);
+            for o in &outcome.outcomes {
+                match &o.result {
+                    Ok(record) => {
+                        for e in &record.events {
+                            events.push(NoticeEvent { tx: Some(o.hash), event: e.clone() });
+                        }
+                        for w in waiters.remove(&o.hash).unwrap_or_default() {
+                            let _ = w.send(Ok(record.clone()));
+                        }
+                    }
+                    Err(e) => failures.push((o.hash, e.clone())),
+                }
+            }
+            failures.sort_by_key(|(h, _)| *h);
+            failures.dedup_by_key(|(h, _)| *h);
+            for (hash, e) in &failures {
+                for w in waiters.remove(hash).unwrap_or_default() {
+                    let _ = w.send(Err(e.clone()));
+                }
+            }
+        }
+        self.metrics.txs_dropped.inc_by(failures.len() as u64);
+        if !failures.is_empty() {
+            let mut r = lock(&self.rejections);
+            for (hash, e) in failures {
+                if r.errors.insert(hash, e).is_none() {
+                    r.order.push_back(hash);
+                }
+                while r.order.len() > RECENT_REJECTIONS {
+                    if let Some(old) = r.order.pop_front() {
+                        r.errors.remove(&old);
+                    }
+                }
+            }
+        }
+        for e in &outcome.block_events {
+            events.push(NoticeEvent { tx: None, event: e.clone() });
+        }
+        let header = &outcome.block.header;
+        let notice = BlockNotice {
+            height: header.height,
+            hash: header.hash(),
+            time: header.time,
+            app_hash: header.app_hash,
+            tx_count: included,
+            events,
+        };
+        let _ = self.blocks.send(Arc::new(notice));
+    }
+}
+
+struct Source(Arc<Node>);
+
+impl TxSource for Source {
+    fn reap(&self, max_txs: usize, max_bytes: u64) -> Vec<Tx> {
+        self.0.mempool.reap(max_txs, max_bytes)
+    }
+    fn committed(&self, outcome: BlockOutcome) {
+        self.0.on_committed(outcome)
+    }
+}
+
+/// Gathers concurrent submissions into batches so signatures are batch-verified.
+async fn run_intake(mempool: Arc<Mempool>, mut rx: mpsc::Receiver<Intake>, metrics: Arc<Metrics>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < INTAKE_BATCH {
+            match rx.try_recv() {
+                Ok(item) => batch.push(item),
+                Err(_) => break,
+            }
+        }
+        let raw: Vec<Vec<u8>> = batch.iter_mut().map(|i| std::mem::take(&mut i.bytes)).collect();
+        let pool = mempool.clone();
+        let results = match tokio::task::spawn_blocking(move || pool.submit_raw(&raw)).await {
+            Ok(r) => r,
+            Err(e) => vec![Err(ErrorInfo::new("node", 3, format!("admission failed: {e}"))); batch.len()],
+        };
+        metrics.txs_received.inc_by(results.len() as u64);
+        metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
+        metrics.mempool_size.set(mempool.len() as i64);
+        for (item, result) in batch.into_iter().zip(results) {
+            let _ = item.reply.send(result);
+        }
+    }
+}
+
+impl RunningNode {
+    /// Stops block production and the server, waiting for the block in progress to commit.
+    pub async fn stop(self) -> Result<(), AppError> {
+        let _ = self.shutdown.send(true);
+        let r = self.producer.await.unwrap_or(Ok(()));
+        let _ = self.server.await;
+        r
+    }
+
+    /// Runs until Ctrl-C (or SIGTERM), or until block production fails.
+    pub async fn run_until_signal(self) -> Result<(), AppError> {
+        let RunningNode { node, rpc_addr: _, shutdown, mut producer, server } = self;
+        let stopped_by_error = tokio::select! {
+            _ = shutdown_signal() => None,
+            r = &mut producer => Some(r.unwrap_or(Ok(()))),
+        };
+        let _ = shutdown.send(true);
+        let result = match stopped_by_error {
+            Some(r) => r,
+            None => producer.await.unwrap_or(Ok(())),
+        };
+        let _ = server.await;
+        drop(node);
+        result
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,79 @@
+//! `/openapi.json`: the REST routes, described for clients and fuzzers.
+
+use serde_json::{json, Value};
+
+fn get_op(summary: &str, params: Value, schema: &str) -> Value {
+    json!({
+        "summary": summary,
+        "parameters": params,
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+            "400": {"$ref": "#/components/responses/Error"},
+            "404": {"$ref": "#/components/responses/Error"}
+        }
+    })
+}
+
+fn path_param(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": schema})
+}
+
+/// The OpenAPI 3.1 document.
+pub fn document() -> Value {
+    let coin = json!({"type": "object", "required": ["denom", "amount"], "properties": {
+        "denom": {"type": "string", "pattern": "^[a-z][a-z0-9/_-]{2,63}$"},
+        "amount": {"type": "string", "pattern": "^[0-9]+$", "description": "integer amount in the denom's smallest unit"}}});
+    let height = json!({"type": "integer", "minimum": 0});
+    let hash = json!({"type": "string", "pattern": "^[0-9a-f]{64}$"});
+    let address = json!({"type": "string", "pattern": "^gh1[02-9ac-hj-np-z]{38}$"});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Greenhour node API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "REST routes of a Greenhour node. The same methods are served as JSON-RPC 2.0 at POST / (status, block, tx, broadcast_tx, account, balances, supply, state); a WebSocket at /ws streams committed blocks."},
+        "paths": {
+            "/status": {"get": get_op("Chain id, latest height, block hash, app hash and mempool size", json!([]), "Status")},
+            "/blocks/latest": {"get": get_op("The latest committed block", json!([]), "BlockInfo")},
+            "/blocks/{height}": {"get": get_op("A committed block by height (0 is the genesis header)", json!([path_param("height", "block height", height.clone())]), "BlockInfo")},
+            "/txs/{hash}": {"get": get_op("A committed transaction and its events; 422 with the error if it was dropped", json!([path_param("hash", "transaction hash", hash.clone())]), "TxInfo")},
+            "/txs": {"post": {
+                "summary": "Broadcast a signed transaction (hex of its borsh encoding)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["tx"], "additionalProperties": false, "properties": {
+                    "tx": {"type": "string", "pattern": "^(0x)?[0-9a-fA-F]*$"},
+                    "mode": {"type": "string", "enum": ["sync", "commit"], "default": "sync"}}}}}},
+                "responses": {
+                    "200": {"description": "admitted (sync) or committed (commit)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BroadcastResult"}}}},
+                    "400": {"$ref": "#/components/responses/Error"},
+                    "413": {"description": "body too large"},
+                    "422": {"$ref": "#/components/responses/Error"}}}},
+            "/accounts/{address}": {"get": get_op("Nonce and balances of an account", json!([path_param("address", "bech32 address", address.clone())]), "AccountInfo")},
+            "/accounts/{address}/balances": {"get": get_op("Balances of an account", json!([path_param("address", "bech32 address", address.clone())]), "Coins")},
+            "/supply": {"get": get_op("Total supply per denom", json!([]), "SupplyInfo")},
+            "/state": {"get": get_op("A state value at a height with its JMT inclusion or exclusion proof", json!([
+                {"name": "key", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 2048}},
+                {"name": "height", "in": "query", "required": false, "schema": height.clone()},
+                {"name": "encoding", "in": "query", "required": false, "schema": {"type": "string", "enum": ["utf8", "hex"]}}
+            ]), "StateProof")},
+            "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {}}}}}}
+        },
+        "components": {
+            "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["message"], "properties": {
+                    "message": {"type": "string"}, "module": {"type": "string"}, "code": {"type": "integer"}}}}},
+                "Coin": coin,
+                "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
+                "Status": {"type": "object", "properties": {"chain_id": {"type": "string"}, "node_version": {"type": "string"}, "height": height.clone(),
+                    "latest_block_hash": hash.clone(), "latest_app_hash": hash.clone(), "latest_block_time": {"type": "integer"}, "mempool_size": {"type": "integer"}}},
+                "BlockInfo": {"type": "object", "properties": {"hash": hash.clone(), "block": {"type": "object"}, "block_events": {"type": "array"}}},
+                "TxInfo": {"type": "object", "properties": {"tx": {"type": "object"}, "record": {"type": "object"}}},
+                "BroadcastResult": {"type": "object", "properties": {"hash": hash.clone(), "mode": {"type": "string"}, "committed": {}}},
+                "AccountInfo": {"type": "object", "properties": {"address": address, "nonce": {"type": "integer"}, "height": height.clone(),
+                    "balances": {"$ref": "#/components/schemas/Coins"}}},
+                "SupplyInfo": {"type": "object", "properties": {"height": height, "supply": {"$ref": "#/components/schemas/Coins"}}},
+                "StateProof": {"type": "object", "properties": {"version": {"type": "integer"}, "root": hash, "key": {"type": "string"},
+                    "value": {"type": ["string", "null"]}, "proof": {"type": "string", "description": "hex of the borsh-encoded JMT SparseMerkleProof"}}}
+            }
+        }
+    })
+}

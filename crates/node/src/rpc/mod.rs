@@ -1,0 +1,38 @@
+//! HTTP server: JSON-RPC 2.0 at `POST /`, REST routes with the same methods,
+//! a WebSocket at `/ws`, `/openapi.json` and `/metrics`.
+
+mod jsonrpc;
+mod query;
+mod rest;
+mod ws;
+
+pub use query::RpcError;
+
+use crate::node::Node;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+/// All routes over one node.
+pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
+    Router::new()
+        .route("/", post(jsonrpc::handle))
+        .route("/rpc", post(jsonrpc::handle))
+        .route("/status", get(rest::status))
+        .route("/health", get(rest::health))
+        .route("/blocks/latest", get(rest::latest_block))
+        .route("/blocks/{height}", get(rest::block))
+        .route("/txs", post(rest::broadcast))
+        .route("/txs/{hash}", get(rest::tx))
+        .route("/accounts/{address}", get(rest::account))
+        .route("/accounts/{address}/balances", get(rest::balances))
+        .route("/supply", get(rest::supply))
+        .route("/state", get(rest::state))
+        .route("/ws", get(ws::upgrade))
+        .route("/openapi.json", get(rest::openapi))
+        .route("/metrics", get(rest::metrics))
+        .fallback(rest::not_found)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(node)
+}

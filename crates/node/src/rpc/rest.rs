@@ -1,0 +1,108 @@
+//! REST routes: the JSON-RPC methods as resources. Errors are JSON
+//! `{"error": {"message", "module"?, "code"?}}` with a 4xx/5xx status.
+
+use super::query::{self, RpcError};
+use crate::node::Node;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use greenhour_app::rpc::BroadcastMode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+impl IntoResponse for RpcError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = json!({"error": {"message": self.to_string()}});
+        if let RpcError::Rejected(e) = &self {
+            body["error"]["module"] = json!(e.module);
+            body["error"]["code"] = json!(e.code);
+            body["error"]["message"] = json!(e.message);
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+type Reply = Result<Response, RpcError>;
+
+fn ok<T: Serialize>(node: &Node, v: T) -> Reply {
+    node.metrics.rpc_requests.inc();
+    Ok(Json(query::to_json(v)?).into_response())
+}
+
+pub async fn status(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::status(&node)?)
+}
+
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+pub async fn latest_block(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::block(&node, None)?)
+}
+
+pub async fn block(State(node): State<Arc<Node>>, Path(height): Path<String>) -> Reply {
+    ok(&node, query::block(&node, Some(query::parse_height(&height)?))?)
+}
+
+pub async fn tx(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
+    ok(&node, query::tx(&node, query::parse_hash(&hash)?)?)
+}
+
+pub async fn account(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
+    ok(&node, query::account(&node, query::parse_address(&address)?)?)
+}
+
+pub async fn balances(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
+    ok(&node, query::account(&node, query::parse_address(&address)?)?.balances)
+}
+
+pub async fn supply(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::supply(&node)?)
+}
+
+/// `GET /state?key=bank/supply/ughr&height=5` (add `encoding=hex` for binary keys).
+pub async fn state(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let key = q.get("key").ok_or_else(|| RpcError::InvalidParams("missing query parameter key".into()))?;
+    let key = match q.get("encoding").map(String::as_str) {
+        None | Some("utf8") => key.as_bytes().to_vec(),
+        Some("hex") => hex::decode(key).map_err(|e| RpcError::InvalidParams(format!("key is not hex: {e}")))?,
+        Some(other) => return Err(RpcError::InvalidParams(format!("encoding {other:?} is not utf8 or hex"))),
+    };
+    let height = q.get("height").map(|h| query::parse_height(h)).transpose()?;
+    ok(&node, query::state(&node, &key, height)?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BroadcastBody {
+    tx: String,
+    #[serde(default)]
+    mode: BroadcastMode,
+}
+
+/// `POST /txs` with `{"tx": "<hex>", "mode": "sync"|"commit"}`.
+pub async fn broadcast(State(node): State<Arc<Node>>, body: Bytes) -> Reply {
+    let body: BroadcastBody =
+        serde_json::from_slice(&body).map_err(|e| RpcError::InvalidParams(format!("invalid JSON body: {e}")))?;
+    ok(&node, query::broadcast(&node, &body.tx, body.mode).await?)
+}
+
+pub async fn openapi() -> Response {
+    Json(crate::openapi::document()).into_response()
+}
+
+pub async fn metrics(State(node): State<Arc<Node>>) -> Response {
+    node.metrics.mempool_size.set(node.mempool.len() as i64);
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], node.metrics.render())
+        .into_response()
+}
+
+pub async fn not_found() -> Response {
+    RpcError::NotFound("no such route; see /openapi.json".into()).into_response()
+}
