@@ -1,1 +1,65 @@
-fn main(){}
+//! `greenhour`: one binary for the devnet, nodes, keys, transactions, queries and benchmarks.
+
+mod bench;
+mod commands;
+mod home;
+mod keyring;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Greenhour: a ledger and marketplace for green GPU-hours.
+#[derive(Parser)]
+#[command(name = "greenhour", version, about, long_about = None)]
+pub struct Cli {
+    /// Home folder (config, genesis, data, keys).
+    #[arg(long, global = true, env = "GREENHOUR_HOME")]
+    pub home: Option<PathBuf>,
+    /// Node RPC address for client commands.
+    #[arg(long, global = true, env = "GREENHOUR_NODE", default_value = "http://127.0.0.1:26657")]
+    pub node: String,
+    /// Print JSON instead of human-readable text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Start a one-validator chain with funded demo accounts; runs until Ctrl-C.
+    Devnet(commands::DevnetArgs),
+    /// Write a home folder with config and genesis.
+    Init(commands::InitArgs),
+    /// Run a node.
+    #[command(subcommand)]
+    Node(commands::NodeCommand),
+    /// Manage local keys.
+    #[command(subcommand)]
+    Keys(commands::KeysCommand),
+    /// Sign and broadcast transactions.
+    #[command(subcommand)]
+    Tx(commands::TxCommand),
+    /// Read chain state.
+    #[command(subcommand)]
+    Query(commands::QueryCommand),
+    /// Measure performance on this machine.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GREENHOUR_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    if let Err(e) = runtime.block_on(commands::run(cli)) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -46,6 +46,19 @@ pub struct BlockOutcome {
     pub outcomes: Vec<TxOutcome>,
     /// Events from begin/end block hooks.
     pub block_events: Vec<Event>,
+    /// Where the block's time went (measurement only; never part of state).
+    pub timings: BlockTimings,
+}
+
+/// Wall time of each phase of a block, in microseconds, for profiling.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockTimings {
+    /// Running transactions and hooks against the overlay (includes state reads).
+    pub execute_us: u64,
+    /// Computing the Jellyfish Merkle Tree update and root.
+    pub tree_us: u64,
+    /// Encoding and writing state, tree nodes and block rows in one redb commit (with fsync).
+    pub write_us: u64,
 }
 
 /// The application over one store.
@@ -66,6 +79,7 @@ enum Mode {
 }
 
 struct Executed {
+    execute_us: u64,
     changes: greenhour_state::Changes,
     included: Vec<(Tx, TxRecord)>,
     outcomes: Vec<TxOutcome>,
@@ -237,11 +251,13 @@ impl App {
         let expected_app_hash = h.app_hash;
         let expected_hash = block.hash();
         let executed = self.execute(&ctx, block.txs, Mode::Verify)?;
+        let tree_started = std::time::Instant::now();
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
+        let tree_us = tree_started.elapsed().as_micros() as u64;
         if prepared.root != expected_app_hash {
             return bad(format!("app_hash {} differs from the computed {}", expected_app_hash, prepared.root));
         }
-        let outcome = self.write(parent, ctx, executed, prepared)?;
+        let outcome = self.write(parent, ctx, executed, prepared, tree_us)?;
         debug_assert_eq!(outcome.block.hash(), expected_hash);
         Ok(outcome)
     }
@@ -253,6 +269,7 @@ impl App {
     }
 
     fn execute(&self, ctx: &BlockCtx, txs: Vec<Tx>, mode: Mode) -> Result<Executed, AppError> {
+        let started = std::time::Instant::now();
         let mut overlay = BlockOverlay::new(self.store.snapshot()?);
         overlay.put(&last_block_key(), &(ctx.height, ctx.time));
         modules::begin_block(&mut overlay, ctx)?;
@@ -303,7 +320,8 @@ impl App {
             modules::check_invariants(&overlay)
                 .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
         }
-        Ok(Executed { changes: overlay.into_changes(), included, outcomes, block_events })
+        let execute_us = started.elapsed().as_micros() as u64;
+        Ok(Executed { execute_us, changes: overlay.into_changes(), included, outcomes, block_events })
     }
 
     /// Runs one transaction in its own overlay: nonce, fee, then every action.
@@ -335,8 +353,10 @@ impl App {
     }
 
     fn commit(&self, parent: Header, ctx: BlockCtx, executed: Executed) -> Result<BlockOutcome, AppError> {
+        let tree_started = std::time::Instant::now();
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
-        self.write(parent, ctx, executed, prepared)
+        let tree_us = tree_started.elapsed().as_micros() as u64;
+        self.write(parent, ctx, executed, prepared, tree_us)
     }
 
     fn write(
@@ -345,8 +365,10 @@ impl App {
         ctx: BlockCtx,
         executed: Executed,
         prepared: greenhour_state::PreparedCommit,
+        tree_us: u64,
     ) -> Result<BlockOutcome, AppError> {
-        let Executed { changes, included, outcomes, block_events } = executed;
+        let write_started = std::time::Instant::now();
+        let Executed { execute_us, changes, included, outcomes, block_events } = executed;
         let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
         let header = Header {
             chain_id: self.chain_id.clone(),
@@ -372,7 +394,8 @@ impl App {
             });
         }
         self.store.write(prepared, &changes, &aux)?;
-        Ok(BlockOutcome { block, outcomes, block_events })
+        let timings = BlockTimings { execute_us, tree_us, write_us: write_started.elapsed().as_micros() as u64 };
+        Ok(BlockOutcome { block, outcomes, block_events, timings })
     }
 }
 

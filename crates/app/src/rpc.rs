@@ -17,6 +17,9 @@ pub struct Status {
     pub latest_app_hash: Hash,
     pub latest_block_time: UnixSeconds,
     pub mempool_size: usize,
+    /// Smallest fee a transaction may pay, in ughr.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub min_fee: greenhour_primitives::Amount,
 }
 
 /// `account`: nonce and balances of an address.
@@ -81,6 +84,9 @@ pub struct BlockNotice {
     pub tx_count: usize,
     /// Events of included transactions (each with its tx hash) and of block hooks, filtered by the subscription.
     pub events: Vec<NoticeEvent>,
+    /// Where the producing node spent the block's time (absent for blocks applied from others).
+    #[serde(default)]
+    pub timings: Option<crate::BlockTimings>,
 }
 
 /// An event with the transaction that emitted it (none for block hooks).

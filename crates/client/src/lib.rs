@@ -1,1 +1,208 @@
-//! placeholder
+//! Typed client for a Greenhour node: JSON-RPC calls, a transaction builder
+//! and signer, and a WebSocket block subscription. Used by the CLI, tests and
+//! (later) the device agent.
+//!
+//! Invariants kept here:
+//! - Transactions are signed locally; secret keys never leave the process.
+//! - Every node error arrives as [`ClientError::Rejected`] with its stable
+//!   `(module, code)` when the node gave one.
+
+use futures_util::StreamExt;
+use greenhour_app::rpc::{AccountInfo, BlockInfo, BlockNotice, BroadcastMode, BroadcastResult, Status, SupplyInfo, TxInfo};
+use greenhour_app::{AppAction, Tx, TxBody};
+use greenhour_bank::BankAction;
+use greenhour_crypto::SecretKey;
+use greenhour_framework::ErrorInfo;
+use greenhour_primitives::{Address, Amount, ChainId, Coin, Hash, Height, Nonce};
+use greenhour_state::StateProof;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// What can go wrong talking to a node.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Returned when the node cannot be reached or the HTTP exchange fails.
+    #[error("cannot reach the node at {url}: {message}")]
+    Unreachable { url: String, message: String },
+    /// Returned when the node answers with a JSON-RPC error.
+    #[error("node error {code}: {message}")]
+    Rpc { code: i64, message: String },
+    /// Returned when the node refuses a transaction or it was dropped; `(module, code)` is stable.
+    #[error("rejected: {0}")]
+    Rejected(ErrorInfo),
+    /// Returned when the node's answer does not have the expected shape.
+    #[error("unexpected answer from the node: {0}")]
+    Decode(String),
+}
+
+impl ClientError {
+    /// The stable `(module, code)` of a rejection.
+    pub fn rejection(&self) -> Option<&ErrorInfo> {
+        match self {
+            ClientError::Rejected(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A connection to one node's RPC endpoint.
+#[derive(Clone)]
+pub struct RpcClient {
+    url: String,
+    http: reqwest::Client,
+}
+
+impl RpcClient {
+    /// `url` like `http://127.0.0.1:26657`.
+    pub fn new(url: impl Into<String>) -> Self {
+        let url = url.into().trim_end_matches('/').to_string();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("a client without TLS always builds");
+        RpcClient { url, http }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// One JSON-RPC call.
+    pub async fn call<T: DeserializeOwned>(&self, method: &str, params: Value) -> Result<T, ClientError> {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let response = self
+            .http
+            .post(&self.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable { url: self.url.clone(), message: e.to_string() })?;
+        let value: Value = response.json().await.map_err(|e| ClientError::Decode(e.to_string()))?;
+        if let Some(err) = value.get("error") {
+            if let Some(data) = err.get("data") {
+                if let Ok(info) = serde_json::from_value::<ErrorInfo>(data.clone()) {
+                    return Err(ClientError::Rejected(info));
+                }
+            }
+            return Err(ClientError::Rpc {
+                code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+                message: err.get("message").and_then(Value::as_str).unwrap_or("").to_string(),
+            });
+        }
+        let result = value.get("result").cloned().ok_or_else(|| ClientError::Decode("no result".into()))?;
+        serde_json::from_value(result).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    pub async fn status(&self) -> Result<Status, ClientError> {
+        self.call("status", json!({})).await
+    }
+    /// A block by height, or the latest.
+    pub async fn block(&self, height: Option<Height>) -> Result<BlockInfo, ClientError> {
+        self.call("block", json!({ "height": height })).await
+    }
+    pub async fn tx(&self, hash: &Hash) -> Result<TxInfo, ClientError> {
+        self.call("tx", json!({ "hash": hash.to_hex() })).await
+    }
+    pub async fn account(&self, address: &Address) -> Result<AccountInfo, ClientError> {
+        self.call("account", json!({ "address": address.to_string() })).await
+    }
+    pub async fn supply(&self) -> Result<SupplyInfo, ClientError> {
+        self.call("supply", json!({})).await
+    }
+    /// A state value with its proof, checked against the proof's root before returning.
+    pub async fn state(&self, key: &str, height: Option<Height>) -> Result<StateProof, ClientError> {
+        let proof: StateProof = self.call("state", json!({ "key": key, "height": height })).await?;
+        proof.verify(&proof.root).map_err(|e| ClientError::Decode(format!("proof does not verify: {e}")))?;
+        Ok(proof)
+    }
+    pub async fn broadcast(&self, tx: &Tx, mode: BroadcastMode) -> Result<BroadcastResult, ClientError> {
+        self.call("broadcast_tx", json!({ "tx": hex::encode(tx.encode()), "mode": mode })).await
+    }
+
+    /// Streams committed blocks (optionally only events of the given kinds).
+    pub async fn subscribe(
+        &self,
+        events: &[&str],
+    ) -> Result<impl futures_util::Stream<Item = Result<BlockNotice, ClientError>>, ClientError> {
+        let mut ws_url = format!("{}/ws", self.url.replacen("http", "ws", 1));
+        if !events.is_empty() {
+            ws_url.push_str(&format!("?events={}", events.join(",")));
+        }
+        let (stream, _) = tokio_tungstenite::connect_async(&ws_url)
+            .await
+            .map_err(|e| ClientError::Unreachable { url: ws_url.clone(), message: e.to_string() })?;
+        Ok(stream.filter_map(|msg| async move {
+            match msg {
+                Ok(tokio_tungstenite::tungstenite::Message::Text(t)) => {
+                    Some(serde_json::from_str::<BlockNotice>(&t).map_err(|e| ClientError::Decode(e.to_string())))
+                }
+                Ok(_) => None,
+                Err(e) => Some(Err(ClientError::Decode(e.to_string()))),
+            }
+        }))
+    }
+}
+
+/// A key bound to a chain, which builds and signs transactions and keeps its
+/// next nonce locally so several can be sent before the first is committed.
+pub struct Wallet {
+    key: SecretKey,
+    chain_id: ChainId,
+    next_nonce: Option<Nonce>,
+    /// Fee paid per transaction, in ughr.
+    pub fee: Amount,
+}
+
+impl Wallet {
+    pub fn new(key: SecretKey, chain_id: ChainId, fee: Amount) -> Self {
+        Wallet { key, chain_id, next_nonce: None, fee }
+    }
+    pub fn address(&self) -> Address {
+        self.key.address()
+    }
+    /// Sets the next nonce explicitly (e.g. from a fresh account query).
+    pub fn set_nonce(&mut self, nonce: Nonce) {
+        self.next_nonce = Some(nonce);
+    }
+
+    /// Signs `actions` with the next nonce (fetched from the node on first use).
+    pub async fn sign(&mut self, client: &RpcClient, actions: Vec<AppAction>, memo: &str) -> Result<Tx, ClientError> {
+        let nonce = match self.next_nonce {
+            Some(n) => n,
+            None => client.account(&self.address()).await?.nonce,
+        };
+        let tx = self.sign_offline(nonce, actions, memo);
+        self.next_nonce = Some(nonce + 1);
+        Ok(tx)
+    }
+
+    /// Signs with a given nonce, without talking to a node.
+    pub fn sign_offline(&self, nonce: Nonce, actions: Vec<AppAction>, memo: &str) -> Tx {
+        TxBody {
+            chain_id: self.chain_id.clone(),
+            signer: self.key.public_key(),
+            nonce,
+            fee: self.fee,
+            actions,
+            memo: memo.to_string(),
+        }
+        .sign(&self.key)
+    }
+
+    /// Sends coins and waits per `mode`. On failure the local nonce is re-fetched next time.
+    pub async fn send(
+        &mut self,
+        client: &RpcClient,
+        to: Address,
+        coins: Vec<Coin>,
+        mode: BroadcastMode,
+    ) -> Result<BroadcastResult, ClientError> {
+        let tx = self.sign(client, vec![AppAction::Bank(BankAction::Send { to, coins })], "").await?;
+        let result = client.broadcast(&tx, mode).await;
+        if result.is_err() {
+            self.next_nonce = None;
+        }
+        result
+    }
+}

@@ -245,6 +245,7 @@ impl Node {
             app_hash: header.app_hash,
             tx_count: included,
             events,
+            timings: Some(outcome.timings),
         };
         let _ = self.blocks.send(Arc::new(notice));
     }

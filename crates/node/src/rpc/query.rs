@@ -82,6 +82,7 @@ pub fn status(node: &Node) -> Result<Status, RpcError> {
         latest_app_hash: header.app_hash,
         latest_block_time: header.time,
         mempool_size: node.mempool.len(),
+        min_fee: node.app.params().min_fee,
     })
 }
 

@@ -1,0 +1,385 @@
+//! `greenhour bench …`: end-to-end measurements on this machine. Figures go
+//! to the README's performance table; nothing here is a pass/fail test.
+
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use greenhour_app::{AppAction, Genesis, Tx, TxBody};
+use greenhour_bank::{BankAction, GenesisBalance, Output};
+use greenhour_consensus::Clock;
+use greenhour_crypto::SecretKey;
+use greenhour_node::config::HomeLayout;
+use greenhour_node::{MempoolConfig, Node, NodeConfig};
+use greenhour_primitives::{ChainId, Coin, Hash};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Committed signed transfers per second end to end on one node, the
+    /// ed25519 batch verification rate, and latency at half the maximum rate.
+    Tx {
+        /// Funded sender accounts.
+        #[arg(long, default_value_t = 20_000)]
+        accounts: usize,
+        /// Transfers in the throughput phase.
+        #[arg(long, default_value_t = 200_000)]
+        txs: usize,
+        /// Milliseconds between block starts.
+        #[arg(long, default_value_t = 250)]
+        block_ms: u64,
+        /// Seconds of load in the latency phase.
+        #[arg(long, default_value_t = 10)]
+        latency_secs: u64,
+    },
+    /// Resident memory of a node process holding this many funded accounts.
+    Accounts {
+        #[arg(long, default_value_t = 1_000_000)]
+        accounts: usize,
+    },
+}
+
+const CHAIN: &str = "greenhour-bench";
+
+fn bench_key(i: usize) -> SecretKey {
+    SecretKey::from_name(&format!("bench-{i}"))
+}
+
+/// Signs transfers on all cores: `rounds` rounds, one transfer per account per round.
+fn sign_transfers(keys: &[SecretKey], first_nonce: u64, rounds: usize, chain: &ChainId, fee: u128) -> Vec<Tx> {
+    let n = keys.len();
+    let total = n * rounds;
+    let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(2);
+    let per = total.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    (t * per..((t + 1) * per).min(total))
+                        .map(|j| {
+                            let (round, i) = (j / n, j % n);
+                            TxBody {
+                                chain_id: chain.clone(),
+                                signer: keys[i].public_key(),
+                                nonce: first_nonce + round as u64,
+                                fee,
+                                actions: vec![AppAction::Bank(BankAction::Send {
+                                    to: keys[(i + 1) % n].address(),
+                                    coins: vec![Coin::ghr(1)],
+                                })],
+                                memo: String::new(),
+                            }
+                            .sign(&keys[i])
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect()
+    })
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn start_node(root: &std::path::Path, genesis: &Genesis, block_ms: u64) -> Result<greenhour_node::RunningNode> {
+    let mut config = NodeConfig {
+        rpc_listen: "127.0.0.1:0".into(),
+        mempool: MempoolConfig { max_txs: 2_000_000, max_bytes: 2 << 30, ..Default::default() },
+        ..Default::default()
+    };
+    config.solo.block_interval_ms = block_ms;
+    config.solo.clock = Clock::Simulated { seconds_per_block: 1 };
+    Ok(Node::start(config, &HomeLayout::new(root), genesis).await?)
+}
+
+pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
+    match cmd {
+        BenchCommand::Tx { accounts, txs, block_ms, latency_secs } => {
+            bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
+        }
+        BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
+    }
+}
+
+async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, latency_secs: u64) -> Result<()> {
+    if accounts < 2 || total < accounts {
+        bail!("need at least 2 accounts and at least one transfer per account");
+    }
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-").tempdir()?;
+    let chain = ChainId::new(CHAIN).expect("valid");
+    eprintln!("generating {accounts} funded accounts…");
+    let keys: Vec<SecretKey> = (0..accounts).map(bench_key).collect();
+    let mut genesis = Genesis::new(chain.clone(), 1_767_225_600);
+    genesis.bank.balances =
+        keys.iter().map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(1_000_000_000_000)] }).collect();
+    let fee = genesis.params.min_fee;
+
+    // 1. The floor: ed25519 batch verification on this machine.
+    let rounds = total / accounts;
+    eprintln!("signing {} transfers…", rounds * accounts);
+    let txs = sign_transfers(&keys, 0, rounds, &chain, fee);
+    let sample: Vec<&Tx> = txs.iter().take(32_768).collect();
+    let threads = 2;
+    let t = Instant::now();
+    let ok = greenhour_app::verify_signatures(&chain, &sample, threads).iter().filter(|r| r.is_ok()).count();
+    let verify_rate = sample.len() as f64 / t.elapsed().as_secs_f64();
+    assert_eq!(ok, sample.len(), "bench signatures must verify");
+    let t = Instant::now();
+    greenhour_app::verify_signatures(&chain, &sample[..8_192], 1);
+    let verify_rate_1 = 8_192.0 / t.elapsed().as_secs_f64();
+
+    // 2. Throughput: submit everything as fast as admission allows; measure until all are committed.
+    let running = start_node(dir.path(), &genesis, block_ms).await?;
+    let node = running.node.clone();
+    let mut blocks = node.subscribe();
+    let n_txs = txs.len();
+    let started = Instant::now();
+    let submitter = {
+        let node = node.clone();
+        std::thread::spawn(move || {
+            let mut refused = 0usize;
+            let mut busy = Duration::ZERO;
+            let mut it = txs.into_iter().peekable();
+            while it.peek().is_some() {
+                let chunk: Vec<Tx> = it.by_ref().take(4_096).collect();
+                let t = Instant::now();
+                refused += node.submit_batch(chunk).iter().filter(|r| r.is_err()).count();
+                busy += t.elapsed();
+            }
+            (refused, busy)
+        })
+    };
+    let mut committed = 0usize;
+    let (mut exec, mut tree, mut write, mut nblocks) = (0u64, 0u64, 0u64, 0u64);
+    let mut first_height = None;
+    while committed < n_txs {
+        let notice = tokio::time::timeout(Duration::from_secs(120), blocks.recv())
+            .await
+            .context("no block for 120 s")?
+            .context("block stream closed")?;
+        if notice.tx_count == 0 && committed == 0 {
+            continue;
+        }
+        first_height.get_or_insert(notice.height);
+        committed += notice.tx_count;
+        if let Some(t) = notice.timings {
+            exec += t.execute_us;
+            tree += t.tree_us;
+            write += t.write_us;
+            nblocks += 1;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let (refused, admit_busy) = submitter.join().expect("submitter");
+    if refused > 0 {
+        bail!("{refused} bench transactions were refused at admission");
+    }
+    let tps = n_txs as f64 / elapsed;
+
+    // 3. Latency at half the measured maximum rate.
+    let rate = (tps / 2.0).max(1.0);
+    let latency_rounds = ((rate * latency_secs as f64) / accounts as f64).ceil().max(1.0) as usize;
+    eprintln!("throughput {tps:.0} tx/s; measuring latency at {rate:.0} tx/s…");
+    let txs2 = sign_transfers(&keys, rounds as u64, latency_rounds, &chain, fee);
+    let n2 = txs2.len();
+    let mut submitted_at: HashMap<Hash, Instant> = HashMap::with_capacity(n2);
+    let tick = Duration::from_millis(20);
+    let per_tick = ((rate * tick.as_secs_f64()).ceil() as usize).max(1);
+    let mut pending = txs2.into_iter().peekable();
+    let mut latencies = Vec::with_capacity(n2);
+    let mut ticker = tokio::time::interval(tick);
+    let mut blocks = node.subscribe();
+    while latencies.len() < n2 {
+        tokio::select! {
+            _ = ticker.tick(), if pending.peek().is_some() => {
+                let chunk: Vec<Tx> = pending.by_ref().take(per_tick).collect();
+                let now = Instant::now();
+                for t in &chunk {
+                    submitted_at.insert(t.hash(), now);
+                }
+                let node = node.clone();
+                let refused = tokio::task::spawn_blocking(move || node.submit_batch(chunk)).await?
+                    .iter().filter(|r| r.is_err()).count();
+                if refused > 0 {
+                    bail!("{refused} latency-phase transactions were refused");
+                }
+            }
+            notice = blocks.recv() => {
+                let notice = notice.context("block stream closed")?;
+                let now = Instant::now();
+                if let Some(block) = node.app.block(notice.height)? {
+                    for tx in &block.txs {
+                        if let Some(t) = submitted_at.remove(&tx.hash()) {
+                            latencies.push(now.duration_since(t).as_secs_f64());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    running.stop().await?;
+
+    let nb = nblocks.max(1) as f64;
+    let report = serde_json::json!({
+        "accounts": accounts,
+        "transfers": n_txs,
+        "block_interval_ms": block_ms,
+        "committed_tps": tps.round(),
+        "ed25519_batch_verify_per_s_2_threads": verify_rate.round(),
+        "ed25519_batch_verify_per_s_1_thread": verify_rate_1.round(),
+        "tps_over_verify_rate": (tps / verify_rate * 1000.0).round() / 1000.0,
+        "blocks": nblocks,
+        "avg_block_ms": {
+            "execute": (exec as f64 / nb / 1000.0 * 10.0).round() / 10.0,
+            "tree": (tree as f64 / nb / 1000.0 * 10.0).round() / 10.0,
+            "write": (write as f64 / nb / 1000.0 * 10.0).round() / 10.0,
+        },
+        "admission_busy_s": (admit_busy.as_secs_f64() * 100.0).round() / 100.0,
+        "elapsed_s": (elapsed * 100.0).round() / 100.0,
+        "latency_rate_tps": rate.round(),
+        "latency_txs": latencies.len(),
+        "latency_p50_ms": (percentile(&latencies, 0.50) * 1000.0).round(),
+        "latency_p99_ms": (percentile(&latencies, 0.99) * 1000.0).round(),
+    });
+    crate::output::print(cli.json, &report, || {
+        format!(
+            "committed transfers/s      {tps:.0}  ({n_txs} transfers from {accounts} accounts, {elapsed:.2} s)\n\
+             ed25519 batch verify/s     {verify_rate:.0} on 2 threads ({verify_rate_1:.0} on 1)\n\
+             ratio tps / verify rate    {:.3}\n\
+             per block (avg of {nblocks})   execute {:.1} ms, JMT {:.1} ms, redb write {:.1} ms\n\
+             admission (decode+checks+batch verify) busy {:.2} s\n\
+             latency at {rate:.0} tx/s     p50 {:.0} ms, p99 {:.0} ms over {} transfers",
+            tps / verify_rate,
+            exec as f64 / nb / 1000.0,
+            tree as f64 / nb / 1000.0,
+            write as f64 / nb / 1000.0,
+            admit_busy.as_secs_f64(),
+            percentile(&latencies, 0.50) * 1000.0,
+            percentile(&latencies, 0.99) * 1000.0,
+            latencies.len()
+        )
+    });
+    Ok(())
+}
+
+fn rss_kib(pid: u32) -> Result<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).context("reading /proc (Linux only)")?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Ok((field("VmRSS:"), field("VmHWM:")))
+}
+
+async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-accounts-").tempdir()?;
+    let root = dir.path();
+    let chain = ChainId::new(CHAIN).expect("valid");
+    let whales: Vec<SecretKey> = (0..16).map(|i| SecretKey::from_name(&format!("whale-{i}"))).collect();
+    let mut genesis = Genesis::new(chain.clone(), 1_767_225_600);
+    genesis.bank.balances = whales
+        .iter()
+        .map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(u64::MAX as u128)] })
+        .collect();
+    let mut config = NodeConfig { rpc_listen: "127.0.0.1:0".into(), ..Default::default() };
+    config.solo.block_interval_ms = 200;
+    config.solo.clock = Clock::Simulated { seconds_per_block: 1 };
+    std::fs::write(root.join("genesis.json"), genesis.to_json())?;
+    std::fs::write(root.join("config.json"), serde_json::to_string_pretty(&config)?)?;
+
+    // Fund `accounts` fresh addresses with multi-sends of ~1,000 outputs each.
+    eprintln!("funding {accounts} accounts…");
+    let running = Node::start(config.clone(), &HomeLayout::new(root), &genesis).await?;
+    let node = running.node.clone();
+    let per_tx = 1_000;
+    let fee = genesis.params.min_fee;
+    let mut nonces = vec![0u64; whales.len()];
+    let mut txs = Vec::new();
+    for (j, start) in (0..accounts).step_by(per_tx).enumerate() {
+        let w = j % whales.len();
+        let outputs: Vec<Output> = (start..(start + per_tx).min(accounts))
+            .map(|i| {
+                let mut a = [0u8; 20];
+                a[..8].copy_from_slice(&(i as u64).to_be_bytes());
+                a[8..12].copy_from_slice(b"acct");
+                Output { to: greenhour_primitives::Address(a), coins: vec![Coin::ghr(1_000_000)] }
+            })
+            .collect();
+        txs.push(
+            TxBody {
+                chain_id: chain.clone(),
+                signer: whales[w].public_key(),
+                nonce: nonces[w],
+                fee,
+                actions: vec![AppAction::Bank(BankAction::MultiSend { outputs })],
+                memo: String::new(),
+            }
+            .sign(&whales[w]),
+        );
+        nonces[w] += 1;
+    }
+    let n = txs.len();
+    let mut blocks = node.subscribe();
+    let refused = node.submit_batch(txs).iter().filter(|r| r.is_err()).count();
+    if refused > 0 {
+        bail!("{refused} funding transactions were refused");
+    }
+    let mut done = 0;
+    while done < n {
+        done += blocks.recv().await?.tx_count;
+    }
+    running.stop().await?;
+
+    // Measure a fresh node process over that state, under a light transfer load.
+    eprintln!("starting a node process over {accounts} accounts…");
+    let exe = std::env::current_exe()?;
+    let mut child = std::process::Command::new(exe)
+        .args(["node", "start", "--home"])
+        .arg(root)
+        .env("GREENHOUR_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let pid = child.id();
+    let stdout = child.stdout.take().context("child stdout")?;
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
+    })
+    .await??;
+    let url = line.trim().rsplit(' ').next().unwrap_or("").to_string();
+    let client = greenhour_client::RpcClient::new(&url);
+    let mut wallet = greenhour_client::Wallet::new(whales[0].clone(), chain, fee);
+    let mut peak = (0, 0);
+    for i in 0..200 {
+        let to = greenhour_primitives::Address([i as u8; 20]);
+        wallet.send(&client, to, vec![Coin::ghr(1)], greenhour_app::rpc::BroadcastMode::Sync).await?;
+        if i % 20 == 0 {
+            peak = rss_kib(pid)?;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (rss, hwm) = rss_kib(pid)?.max(peak);
+    let _ = child.kill();
+    let _ = child.wait();
+    let report = serde_json::json!({"accounts": accounts, "node_rss_mib": rss / 1024, "node_peak_rss_mib": hwm / 1024,
+        "store_cache_mib": config.store_cache_mib});
+    crate::output::print(cli.json, &report, || {
+        format!(
+            "node process over {accounts} funded accounts: RSS {} MiB, peak {} MiB (store cache {} MiB)",
+            rss / 1024,
+            hwm / 1024,
+            config.store_cache_mib
+        )
+    });
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! Subcommands other than benchmarks.
+
+use crate::home::{self, DEMO_NAMES};
+use crate::keyring::Keyring;
+use crate::output::print;
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use greenhour_app::rpc::BroadcastMode;
+use greenhour_client::{RpcClient, Wallet};
+use greenhour_consensus::Clock;
+use greenhour_crypto::SecretKey;
+use greenhour_node::config::HomeLayout;
+use greenhour_node::{Node, NodeConfig};
+use greenhour_primitives::{Address, Coin, Hash};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Args)]
+pub struct DevnetArgs {
+    /// Listen address of the RPC server.
+    #[arg(long, default_value = "127.0.0.1:26657")]
+    pub rpc: String,
+    /// Milliseconds between blocks.
+    #[arg(long, default_value_t = 1000)]
+    pub block_ms: u64,
+    /// Run on a simulated clock: each block advances chain time by this many seconds.
+    #[arg(long)]
+    pub sim_seconds_per_block: Option<u64>,
+    #[arg(long, default_value = "greenhour-devnet")]
+    pub chain_id: String,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[arg(long, default_value = "greenhour-1")]
+    pub chain_id: String,
+    /// Keys to create (if missing) and fund at genesis; repeatable.
+    #[arg(long = "account", default_value = "operator")]
+    pub accounts: Vec<String>,
+    #[arg(long, default_value = "127.0.0.1:26657")]
+    pub rpc: String,
+}
+
+#[derive(Subcommand)]
+pub enum NodeCommand {
+    /// Run the node of the home folder until Ctrl-C.
+    Start,
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create a new random key.
+    New { name: String },
+    /// List keys.
+    List,
+    /// Show a key's address and public key.
+    Show {
+        name: String,
+        /// Also print the secret key (hex).
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Import a secret key (64 hex characters) read from standard input.
+    Import { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum TxCommand {
+    /// Send coins: `greenhour tx send --from alice --to bob 1000ughr,5ugusd`.
+    Send {
+        /// Key name of the sender.
+        #[arg(long)]
+        from: String,
+        /// Recipient address, or a key name.
+        #[arg(long)]
+        to: String,
+        /// Comma-separated coins, e.g. 1000ughr,5ugusd.
+        amount: String,
+        /// Fee in ughr (default: the chain minimum).
+        #[arg(long)]
+        fee: Option<u128>,
+        #[arg(long, default_value = "")]
+        memo: String,
+        /// Return after admission to the mempool instead of after commit.
+        #[arg(long)]
+        no_wait: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum QueryCommand {
+    /// Chain id, height, hashes.
+    Status,
+    /// A block (latest when no height is given).
+    Block { height: Option<u64> },
+    /// A transaction by hash.
+    Tx { hash: String },
+    /// Balances of an address or key name.
+    Balance { who: String },
+    /// Nonce and balances of an address or key name.
+    Account { who: String },
+    /// Total supply per denom.
+    Supply,
+    /// A state value with its Merkle proof, verified locally.
+    Proof {
+        key: String,
+        #[arg(long)]
+        height: Option<u64>,
+    },
+}
+
+fn default_home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".greenhour")
+}
+
+fn home_of(cli: &Cli) -> PathBuf {
+    cli.home.clone().unwrap_or_else(default_home)
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// An address, or the address of a key in the keyring.
+fn resolve(cli: &Cli, who: &str) -> Result<Address> {
+    if let Ok(a) = who.parse::<Address>() {
+        return Ok(a);
+    }
+    Keyring::new(&HomeLayout::new(home_of(cli)).keys())
+        .info(who)
+        .map(|k| k.address)
+        .with_context(|| format!("{who:?} is neither a gh1… address nor a key name"))
+}
+
+fn parse_coins(s: &str) -> Result<Vec<Coin>> {
+    s.split(',').map(|c| c.trim().parse::<Coin>().map_err(|e| anyhow::anyhow!("{e}"))).collect()
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        crate::Command::Devnet(a) => devnet(&cli, a).await,
+        crate::Command::Init(a) => {
+            let root = home_of(&cli);
+            let config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
+            let genesis = home::init(&root, &a.chain_id, &a.accounts, false, &config, now())?;
+            print(cli.json, &serde_json::json!({"home": root, "chain_id": genesis.chain_id}), || {
+                format!("initialised {} for chain {} ({} funded account(s))", root.display(), genesis.chain_id, a.accounts.len())
+            });
+            Ok(())
+        }
+        crate::Command::Node(NodeCommand::Start) => {
+            let root = home_of(&cli);
+            let (config, genesis) = home::load(&root)?;
+            let running = Node::start(config, &HomeLayout::new(&root), &genesis).await?;
+            tracing::info!(rpc = %running.rpc_addr, chain = %genesis.chain_id, "node started");
+            println!("node listening on http://{}", running.rpc_addr);
+            running.run_until_signal().await?;
+            Ok(())
+        }
+        crate::Command::Keys(k) => keys(&cli, k),
+        crate::Command::Tx(t) => tx(&cli, t).await,
+        crate::Command::Query(q) => query(&cli, q).await,
+        crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
+    }
+}
+
+async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
+    let temp;
+    let root = match &cli.home {
+        Some(h) => h.clone(),
+        None => {
+            temp = tempfile::Builder::new().prefix("greenhour-devnet-").tempdir()?;
+            temp.path().to_path_buf()
+        }
+    };
+    let home = HomeLayout::new(&root);
+    if !home.genesis().exists() {
+        let clock = match a.sim_seconds_per_block {
+            Some(s) if s == 0 => bail!("--sim-seconds-per-block must be at least 1"),
+            Some(s) => Clock::Simulated { seconds_per_block: s },
+            None => Clock::Real,
+        };
+        let mut config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
+        config.solo.block_interval_ms = a.block_ms;
+        config.solo.clock = clock;
+        let names: Vec<String> = DEMO_NAMES.iter().map(|s| s.to_string()).collect();
+        home::init(&root, &a.chain_id, &names, true, &config, now())?;
+    }
+    let (config, genesis) = home::load(&root)?;
+    let running = Node::start(config, &home, &genesis).await?;
+    let url = format!("http://{}", running.rpc_addr);
+    let keyring = Keyring::new(&home.keys());
+    if cli.json {
+        let keys = keyring.list()?;
+        println!("{}", serde_json::json!({"chain_id": genesis.chain_id, "home": root, "rpc": url, "accounts": keys}));
+    } else {
+        println!("Greenhour devnet — chain {} — home {}", genesis.chain_id, root.display());
+        println!("  RPC       {url}  (JSON-RPC 2.0: POST /; REST: {url}/status)");
+        println!("  WebSocket {}/ws", url.replacen("http", "ws", 1));
+        println!("  OpenAPI   {url}/openapi.json     Metrics {url}/metrics");
+        println!("  Demo accounts (keys derive from their names: devnet only), 1,000,000 GHR, gUSD and gCO2 each:");
+        for k in keyring.list()? {
+            println!("    {:<6} {}", k.name, k.address);
+        }
+        println!("  Try, in another shell (use `cargo run --release --` in place of `greenhour` from a clone):");
+        println!("    export GREENHOUR_HOME={} GREENHOUR_NODE={url}", root.display());
+        println!("    greenhour tx send --from alice --to bob 2500000ughr");
+        println!("    greenhour query balance bob");
+        println!("Producing a block every {} ms; Ctrl-C to stop.", a.block_ms);
+    }
+    running.run_until_signal().await?;
+    Ok(())
+}
+
+fn keys(cli: &Cli, k: &KeysCommand) -> Result<()> {
+    let keyring = Keyring::new(&HomeLayout::new(home_of(cli)).keys());
+    match k {
+        KeysCommand::New { name } => {
+            let info = keyring.add(name, &SecretKey::generate())?;
+            print(cli.json, &info, || format!("created key {} with address {}", info.name, info.address));
+        }
+        KeysCommand::List => {
+            let list = keyring.list()?;
+            print(cli.json, &list, || {
+                if list.is_empty() {
+                    "no keys".to_string()
+                } else {
+                    list.iter().map(|k| format!("{:<16} {}", k.name, k.address)).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        KeysCommand::Show { name, reveal } => {
+            let key = keyring.get(name)?;
+            let mut v = serde_json::json!({"name": name, "address": key.address(), "public_key": key.public_key()});
+            if *reveal {
+                v["secret_key"] = serde_json::json!(key.to_hex());
+            }
+            print(cli.json, &v, || {
+                let mut s = format!("name        {name}\naddress     {}\npublic key  {}", key.address(), key.public_key());
+                if *reveal {
+                    s.push_str(&format!("\nsecret key  {}", key.to_hex()));
+                }
+                s
+            });
+        }
+        KeysCommand::Import { name } => {
+            let mut secret = String::new();
+            std::io::stdin().read_to_string(&mut secret).context("reading the secret key from standard input")?;
+            let key = SecretKey::from_hex(secret.trim()).map_err(|e| anyhow::anyhow!("invalid secret key: {e}"))?;
+            let info = keyring.add(name, &key)?;
+            print(cli.json, &info, || format!("imported key {} with address {}", info.name, info.address));
+        }
+    }
+    Ok(())
+}
+
+async fn tx(cli: &Cli, t: &TxCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    match t {
+        TxCommand::Send { from, to, amount, fee, memo, no_wait } => {
+            let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
+            let to = resolve(cli, to)?;
+            let coins = parse_coins(amount)?;
+            let status = client.status().await?;
+            let chain_id = status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut wallet = Wallet::new(key, chain_id, fee.unwrap_or(status.min_fee));
+            let tx = wallet
+                .sign(&client, vec![greenhour_app::AppAction::Bank(greenhour_bank::BankAction::Send { to, coins })], memo)
+                .await?;
+            let mode = if *no_wait { BroadcastMode::Sync } else { BroadcastMode::Commit };
+            let result = client.broadcast(&tx, mode).await?;
+            print(cli.json, &result, || match &result.committed {
+                Some(r) => format!("committed {} at height {}", result.hash, r.height),
+                None => format!("accepted {} into the mempool", result.hash),
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    match q {
+        QueryCommand::Status => {
+            let s = client.status().await?;
+            print(cli.json, &s, || {
+                format!(
+                    "chain {}  height {}  time {}\nblock {}\napp   {}\nmempool {} tx(s), min fee {}ughr",
+                    s.chain_id, s.height, s.latest_block_time, s.latest_block_hash, s.latest_app_hash, s.mempool_size, s.min_fee
+                )
+            });
+        }
+        QueryCommand::Block { height } => {
+            let b = client.block(*height).await?;
+            print(cli.json, &b, || {
+                let h = &b.block.header;
+                let mut s = format!(
+                    "block {} ({})\ntime {}  txs {}\nprev {}\napp  {}",
+                    h.height, b.hash, h.time, b.block.txs.len(), h.prev_hash, h.app_hash
+                );
+                for tx in &b.block.txs {
+                    s.push_str(&format!("\n  tx {} from {}", tx.hash(), tx.signer_address()));
+                }
+                s
+            });
+        }
+        QueryCommand::Tx { hash } => {
+            let hash: Hash = hash.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let t = client.tx(&hash).await?;
+            print(cli.json, &t, || {
+                let mut s = format!(
+                    "tx {} at height {} index {}\nsigner {} nonce {} fee {}ughr",
+                    t.record.hash, t.record.height, t.record.index, t.tx.signer_address(), t.tx.body.nonce, t.tx.body.fee
+                );
+                for e in &t.record.events {
+                    let attrs: Vec<String> = e.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    s.push_str(&format!("\n  {} {}", e.kind, attrs.join(" ")));
+                }
+                s
+            });
+        }
+        QueryCommand::Balance { who } => {
+            let a = client.account(&resolve(cli, who)?).await?;
+            print(cli.json, &a.balances, || {
+                if a.balances.is_empty() {
+                    format!("{} holds nothing", a.address)
+                } else {
+                    a.balances.iter().map(|c| format!("{:>28} {}", c.amount, c.denom)).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        QueryCommand::Account { who } => {
+            let a = client.account(&resolve(cli, who)?).await?;
+            print(cli.json, &a, || {
+                let coins: Vec<String> = a.balances.iter().map(|c| c.to_string()).collect();
+                format!("address {}\nnonce   {}\nbalance {}", a.address, a.nonce, coins.join(", "))
+            });
+        }
+        QueryCommand::Supply => {
+            let s = client.supply().await?;
+            print(cli.json, &s, || s.supply.iter().map(|c| format!("{:>28} {}", c.amount, c.denom)).collect::<Vec<_>>().join("\n"));
+        }
+        QueryCommand::Proof { key, height } => {
+            let p = client.state(key, *height).await?;
+            print(cli.json, &p, || {
+                let value = match &p.value {
+                    Some(v) => format!("present, {} bytes: {}", v.len(), hex::encode(v)),
+                    None => "absent".into(),
+                };
+                format!("key {key} at height {}: {value}\nroot {} — proof verified", p.version, p.root)
+            });
+        }
+    }
+    Ok(())
+}
