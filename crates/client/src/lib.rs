@@ -124,7 +124,7 @@ impl RpcClient {
     pub async fn subscribe(
         &self,
         events: &[&str],
-    ) -> Result<impl futures_util::Stream<Item = Result<BlockNotice, ClientError>>, ClientError> {
+    ) -> Result<futures_util::stream::BoxStream<'static, Result<BlockNotice, ClientError>>, ClientError> {
         let mut ws_url = format!("{}/ws", self.url.replacen("http", "ws", 1));
         if !events.is_empty() {
             ws_url.push_str(&format!("?events={}", events.join(",")));
@@ -140,7 +140,8 @@ impl RpcClient {
                 Ok(_) => None,
                 Err(e) => Some(Err(ClientError::Decode(e.to_string()))),
             }
-        }))
+        })
+        .boxed())
     }
 }
 
