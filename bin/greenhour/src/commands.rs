@@ -188,7 +188,10 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         let names: Vec<String> = DEMO_NAMES.iter().map(|s| s.to_string()).collect();
         home::init(&root, &a.chain_id, &names, true, &config, now())?;
     }
-    let (config, genesis) = home::load(&root)?;
+    let (mut config, genesis) = home::load(&root)?;
+    // The flags of this run win over a reused home's config (the port may be taken now).
+    config.rpc_listen = a.rpc.clone();
+    config.solo.block_interval_ms = a.block_ms;
     let running = Node::start(config, &home, &genesis).await?;
     let url = format!("http://{}", running.rpc_addr);
     let keyring = Keyring::new(&home.keys());
