@@ -194,6 +194,8 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
     let mut latencies = Vec::with_capacity(n2);
     let mut ticker = tokio::time::interval(tick);
     let mut blocks = node.subscribe();
+    let (mut l_blocks, mut l_txs, mut l_busy_us) = (0u64, 0usize, 0u64);
+    let mut l_parts = [0u64; 3];
     while latencies.len() < n2 {
         tokio::select! {
             _ = ticker.tick(), if pending.peek().is_some() => {
@@ -212,6 +214,14 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
             notice = blocks.recv() => {
                 let notice = notice.context("block stream closed")?;
                 let now = Instant::now();
+                l_blocks += 1;
+                l_txs += notice.tx_count;
+                if let Some(t) = notice.timings {
+                    l_busy_us += t.execute_us + t.tree_us + t.write_us;
+                    l_parts[0] += t.execute_us;
+                    l_parts[1] += t.tree_us;
+                    l_parts[2] += t.write_us;
+                }
                 if let Some(block) = node.app.block(notice.height)? {
                     for tx in &block.txs {
                         if let Some(t) = submitted_at.remove(&tx.hash()) {
@@ -246,6 +256,9 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
         "latency_txs": latencies.len(),
         "latency_p50_ms": (percentile(&latencies, 0.50) * 1000.0).round(),
         "latency_p99_ms": (percentile(&latencies, 0.99) * 1000.0).round(),
+        "latency_phase_avg_block_txs": l_txs as u64 / l_blocks.max(1),
+        "latency_phase_avg_block_ms": l_busy_us / l_blocks.max(1) / 1000,
+        "latency_phase_avg_ms": {"execute": l_parts[0] / l_blocks.max(1) / 1000, "tree": l_parts[1] / l_blocks.max(1) / 1000, "write": l_parts[2] / l_blocks.max(1) / 1000},
     });
     crate::output::print(cli.json, &report, || {
         format!(
@@ -254,7 +267,8 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
              ratio tps / verify rate    {:.3}\n\
              per block (avg of {nblocks})   execute {:.1} ms, JMT {:.1} ms, redb write {:.1} ms\n\
              admission (decode+checks+batch verify) busy {:.2} s\n\
-             latency at {rate:.0} tx/s     p50 {:.0} ms, p99 {:.0} ms over {} transfers",
+             latency at {rate:.0} tx/s     p50 {:.0} ms, p99 {:.0} ms over {} transfers\n\
+             latency phase blocks       {} txs and {} ms of block work on average",
             tps / verify_rate,
             exec as f64 / nb / 1000.0,
             tree as f64 / nb / 1000.0,
@@ -262,7 +276,9 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
             admit_busy.as_secs_f64(),
             percentile(&latencies, 0.50) * 1000.0,
             percentile(&latencies, 0.99) * 1000.0,
-            latencies.len()
+            latencies.len(),
+            l_txs as u64 / l_blocks.max(1),
+            l_busy_us / l_blocks.max(1) / 1000
         )
     });
     Ok(())

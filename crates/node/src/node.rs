@@ -83,7 +83,7 @@ impl Node {
     /// start), and starts the block producer and the RPC server.
     pub async fn start(config: NodeConfig, home: &HomeLayout, genesis: &Genesis) -> Result<RunningNode, NodeError> {
         std::fs::create_dir_all(home.data()).map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
-        let store = Store::open(&home.state_db(), &StoreConfig { cache_bytes: config.store_cache_mib << 20 })?;
+        let store = Store::open(&home.state_db(), &StoreConfig { cache_bytes: config.store_cache_mib << 20, ..StoreConfig::default() })?;
         let app = Arc::new(App::init_chain(store, genesis)?);
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
         let (intake_tx, intake_rx) = mpsc::channel(65_536);

@@ -5,6 +5,7 @@ use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, Version};
 use redb::{Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -13,7 +14,8 @@ type Jmt<'a, R> = JellyfishMerkleTree<'a, R, Sha256>;
 
 /// Current value of every live key.
 const LATEST: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_latest");
-/// JMT nodes: borsh(NodeKey) → borsh(Node).
+/// JMT nodes: version (big-endian) ‖ borsh(nibble path) → borsh(Node). Version-major
+/// keys make each block's new nodes one sequential run at the end of the table.
 const NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
 /// Value history: key_hash ‖ version (big-endian) → borsh(Option<value>).
 const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
@@ -25,12 +27,39 @@ const ROOTS: TableDefinition<u64, &[u8]> = TableDefinition::new("jmt_roots");
 pub struct StoreConfig {
     /// redb page cache in bytes (redb's own default is 1 GiB, too much for a device).
     pub cache_bytes: usize,
+    /// Decoded JMT nodes kept in memory. Nodes never change once written, so
+    /// the cache needs no invalidation; it is cleared whole when full.
+    pub node_cache_entries: usize,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { cache_bytes: 128 << 20 }
+        StoreConfig { cache_bytes: 128 << 20, node_cache_entries: 200_000 }
     }
+}
+
+/// Decoded tree nodes by encoded node key. Not state: a pure read cache.
+struct NodeCache {
+    nodes: HashMap<Vec<u8>, Node>,
+    capacity: usize,
+}
+
+impl NodeCache {
+    fn get(&self, key: &[u8]) -> Option<Node> {
+        self.nodes.get(key).cloned()
+    }
+    fn insert(&mut self, key: Vec<u8>, node: Node) {
+        if self.nodes.len() >= self.capacity {
+            self.nodes.clear();
+        }
+        self.nodes.insert(key, node);
+    }
+}
+
+fn node_key_bytes(key: &NodeKey) -> Vec<u8> {
+    let mut out = key.version().to_be_bytes().to_vec();
+    out.extend_from_slice(&greenhour_codec::encode(key.nibble_path()));
+    out
 }
 
 /// A row the caller stores beside the state in the same atomic commit
@@ -78,6 +107,7 @@ pub struct PreparedCommit {
 pub struct Store {
     db: Arc<Database>,
     write_lock: Arc<Mutex<()>>,
+    node_cache: Arc<Mutex<NodeCache>>,
 }
 
 impl Store {
@@ -93,7 +123,8 @@ impl Store {
             txn.open_table(ROOTS)?;
         }
         txn.commit()?;
-        Ok(Store { db: Arc::new(db), write_lock: Arc::new(Mutex::new(())) })
+        let node_cache = NodeCache { nodes: HashMap::new(), capacity: config.node_cache_entries.max(1) };
+        Ok(Store { db: Arc::new(db), write_lock: Arc::new(Mutex::new(())), node_cache: Arc::new(Mutex::new(node_cache)) })
     }
 
     /// A consistent read-only view of the latest committed version.
@@ -136,7 +167,7 @@ impl Store {
         if version != expected {
             return Err(StateError::VersionMismatch { expected, got: version });
         }
-        let reader = TreeStore::open(&self.db)?;
+        let reader = TreeStore::open(&self.db, &self.node_cache)?;
         let value_set: Vec<(KeyHash, Option<OwnedValue>)> =
             changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
         let (root, batch) = Jmt::new(&reader)
@@ -168,7 +199,7 @@ impl Store {
             }
             let mut nodes = txn.open_table(NODES)?;
             for (node_key, node) in prepared.batch.nodes() {
-                nodes.insert(greenhour_codec::encode(node_key).as_slice(), greenhour_codec::encode(node).as_slice())?;
+                nodes.insert(node_key_bytes(node_key).as_slice(), greenhour_codec::encode(node).as_slice())?;
             }
             let mut values = txn.open_table(VALUES)?;
             for ((v, key_hash), value) in prepared.batch.values() {
@@ -182,13 +213,18 @@ impl Store {
             }
         }
         txn.commit()?;
+        // The newest nodes are the ones the next block reads first (the upper levels).
+        let mut cache = lock_cache(&self.node_cache);
+        for (node_key, node) in prepared.batch.nodes() {
+            cache.insert(node_key_bytes(node_key), node.clone());
+        }
         Ok(())
     }
 
     /// Reads `key` at a committed `version` with a Merkle proof against that version's root.
     pub fn prove(&self, key: &[u8], version: u64) -> Result<StateProof, StateError> {
         let root = self.root(version)?;
-        let reader = TreeStore::open(&self.db)?;
+        let reader = TreeStore::open(&self.db, &self.node_cache)?;
         let (value, proof) = Jmt::new(&reader)
             .get_with_proof(KeyHash::with::<Sha256>(key), version)
             .map_err(|e| StateError::Tree(e.to_string()))?;
@@ -214,24 +250,38 @@ fn value_key(key_hash: &KeyHash, version: Version) -> [u8; 40] {
     k
 }
 
-/// JMT's view of the committed tree.
-struct TreeStore {
-    nodes: ReadOnlyTable<&'static [u8], &'static [u8]>,
-    values: ReadOnlyTable<&'static [u8], &'static [u8]>,
+fn lock_cache(cache: &Mutex<NodeCache>) -> std::sync::MutexGuard<'_, NodeCache> {
+    // The cache holds only immutable nodes; a panic elsewhere cannot corrupt it.
+    cache.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl TreeStore {
-    fn open(db: &Database) -> Result<Self, StateError> {
+/// JMT's view of the committed tree.
+struct TreeStore<'a> {
+    nodes: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    values: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    cache: &'a Mutex<NodeCache>,
+}
+
+impl<'a> TreeStore<'a> {
+    fn open(db: &Database, cache: &'a Mutex<NodeCache>) -> Result<Self, StateError> {
         let txn = db.begin_read()?;
-        Ok(TreeStore { nodes: txn.open_table(NODES)?, values: txn.open_table(VALUES)? })
+        Ok(TreeStore { nodes: txn.open_table(NODES)?, values: txn.open_table(VALUES)?, cache })
     }
 }
 
-impl TreeReader for TreeStore {
+impl TreeReader for TreeStore<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        match self.nodes.get(greenhour_codec::encode(node_key).as_slice())? {
+        let key = node_key_bytes(node_key);
+        if let Some(node) = lock_cache(self.cache).get(&key) {
+            return Ok(Some(node));
+        }
+        match self.nodes.get(key.as_slice())? {
             None => Ok(None),
-            Some(bytes) => Ok(Some(greenhour_codec::decode(bytes.value())?)),
+            Some(bytes) => {
+                let node: Node = greenhour_codec::decode(bytes.value())?;
+                lock_cache(self.cache).insert(key, node.clone());
+                Ok(Some(node))
+            }
         }
     }
 
