@@ -24,7 +24,10 @@ impl Genesis {
             params: AppParams::default(),
             bank: BankGenesis {
                 balances: Vec::new(),
-                module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
+                module_accounts: vec![ModuleAccountGenesis {
+                    name: FEE_COLLECTOR.into(),
+                    permissions: vec![],
+                }],
             },
         }
     }

@@ -34,7 +34,10 @@ pub enum NodeError {
     App(#[from] AppError),
     /// Returned when the RPC address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
     /// Returned when a file of the home folder is missing or invalid.
     #[error("invalid home folder: {0}")]
     Home(String),
@@ -81,9 +84,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Node {
     /// Opens the home folder's store (initialising it from genesis on first
     /// start), and starts the block producer and the RPC server.
-    pub async fn start(config: NodeConfig, home: &HomeLayout, genesis: &Genesis) -> Result<RunningNode, NodeError> {
-        std::fs::create_dir_all(home.data()).map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
-        let store = Store::open(&home.state_db(), &StoreConfig { cache_bytes: config.store_cache_mib << 20, ..StoreConfig::default() })?;
+    pub async fn start(
+        config: NodeConfig,
+        home: &HomeLayout,
+        genesis: &Genesis,
+    ) -> Result<RunningNode, NodeError> {
+        std::fs::create_dir_all(home.data())
+            .map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
+        let store = Store::open(
+            &home.state_db(),
+            &StoreConfig {
+                cache_bytes: config.store_cache_mib << 20,
+                ..StoreConfig::default()
+            },
+        )?;
         let app = Arc::new(App::init_chain(store, genesis)?);
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
         let (intake_tx, intake_rx) = mpsc::channel(65_536);
@@ -103,8 +117,14 @@ impl Node {
 
         let listener = tokio::net::TcpListener::bind(&config.rpc_listen)
             .await
-            .map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
-        let rpc_addr = listener.local_addr().map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
+            .map_err(|source| NodeError::Bind {
+                addr: config.rpc_listen.clone(),
+                source,
+            })?;
+        let rpc_addr = listener.local_addr().map_err(|source| NodeError::Bind {
+            addr: config.rpc_listen.clone(),
+            source,
+        })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let router = crate::rpc::router(node.clone(), config.rpc_max_body_bytes);
         let mut server_shutdown = shutdown_rx.clone();
@@ -112,12 +132,26 @@ impl Node {
             let graceful = async move {
                 let _ = server_shutdown.wait_for(|v| *v).await;
             };
-            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(graceful).await {
+            if let Err(e) = axum::serve(listener, router)
+                .with_graceful_shutdown(graceful)
+                .await
+            {
                 tracing::error!(error = %e, "RPC server stopped");
             }
         });
-        let producer = spawn_solo(app, Arc::new(Source(node.clone())), config.solo.clone(), shutdown_rx);
-        Ok(RunningNode { node, rpc_addr, shutdown, producer, server })
+        let producer = spawn_solo(
+            app,
+            Arc::new(Source(node.clone())),
+            config.solo.clone(),
+            shutdown_rx,
+        );
+        Ok(RunningNode {
+            node,
+            rpc_addr,
+            shutdown,
+            producer,
+            server,
+        })
     }
 
     /// Admits one encoded transaction (batched with concurrent ones for signature checks).
@@ -127,11 +161,16 @@ impl Node {
             .send(Intake { bytes, reply })
             .await
             .map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?;
-        rx.await.map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?
+        rx.await
+            .map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?
     }
 
     /// Admits a transaction and, in commit mode, waits until it is committed or dropped.
-    pub async fn broadcast(&self, bytes: Vec<u8>, mode: BroadcastMode) -> Result<BroadcastResult, ErrorInfo> {
+    pub async fn broadcast(
+        &self,
+        bytes: Vec<u8>,
+        mode: BroadcastMode,
+    ) -> Result<BroadcastResult, ErrorInfo> {
         // A decodable transaction's hash is the hash of its canonical bytes, so the
         // waiter can be registered before admission (no race with a fast block).
         let hash = Hash::digest(&bytes);
@@ -160,19 +199,28 @@ impl Node {
                     return Err(ErrorInfo::new(
                         "node",
                         2,
-                        format!("transaction {hash} not committed within {}s; it may still be", COMMIT_TIMEOUT.as_secs()),
+                        format!(
+                            "transaction {hash} not committed within {}s; it may still be",
+                            COMMIT_TIMEOUT.as_secs()
+                        ),
                     ));
                 }
             },
         };
-        Ok(BroadcastResult { hash, mode, committed })
+        Ok(BroadcastResult {
+            hash,
+            mode,
+            committed,
+        })
     }
 
     /// Admits many decoded transactions directly (in-process load generators).
     pub fn submit_batch(&self, txs: Vec<Tx>) -> Vec<Result<Hash, ErrorInfo>> {
         let results = self.mempool.submit(txs);
         self.metrics.txs_received.inc_by(results.len() as u64);
-        self.metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
+        self.metrics
+            .txs_refused
+            .inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
         results
     }
 
@@ -203,7 +251,10 @@ impl Node {
                 match &o.result {
                     Ok(record) => {
                         for e in &record.events {
-                            events.push(NoticeEvent { tx: Some(o.hash), event: e.clone() });
+                            events.push(NoticeEvent {
+                                tx: Some(o.hash),
+                                event: e.clone(),
+                            });
                         }
                         for w in waiters.remove(&o.hash).unwrap_or_default() {
                             let _ = w.send(Ok(record.clone()));
@@ -235,7 +286,10 @@ impl Node {
             }
         }
         for e in &outcome.block_events {
-            events.push(NoticeEvent { tx: None, event: e.clone() });
+            events.push(NoticeEvent {
+                tx: None,
+                event: e.clone(),
+            });
         }
         let header = &outcome.block.header;
         let notice = BlockNotice {
@@ -272,14 +326,21 @@ async fn run_intake(mempool: Arc<Mempool>, mut rx: mpsc::Receiver<Intake>, metri
                 Err(_) => break,
             }
         }
-        let raw: Vec<Vec<u8>> = batch.iter_mut().map(|i| std::mem::take(&mut i.bytes)).collect();
+        let raw: Vec<Vec<u8>> = batch
+            .iter_mut()
+            .map(|i| std::mem::take(&mut i.bytes))
+            .collect();
         let pool = mempool.clone();
         let results = match tokio::task::spawn_blocking(move || pool.submit_raw(&raw)).await {
             Ok(r) => r,
-            Err(e) => vec![Err(ErrorInfo::new("node", 3, format!("admission failed: {e}"))); batch.len()],
+            Err(e) => {
+                vec![Err(ErrorInfo::new("node", 3, format!("admission failed: {e}"))); batch.len()]
+            }
         };
         metrics.txs_received.inc_by(results.len() as u64);
-        metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
+        metrics
+            .txs_refused
+            .inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
         metrics.mempool_size.set(mempool.len() as i64);
         for (item, result) in batch.into_iter().zip(results) {
             let _ = item.reply.send(result);
@@ -298,7 +359,13 @@ impl RunningNode {
 
     /// Runs until Ctrl-C (or SIGTERM), or until block production fails.
     pub async fn run_until_signal(self) -> Result<(), AppError> {
-        let RunningNode { node, rpc_addr: _, shutdown, mut producer, server } = self;
+        let RunningNode {
+            node,
+            rpc_addr: _,
+            shutdown,
+            mut producer,
+            server,
+        } = self;
         let stopped_by_error = tokio::select! {
             _ = shutdown_signal() => None,
             r = &mut producer => Some(r.unwrap_or(Ok(()))),
@@ -317,13 +384,14 @@ impl RunningNode {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

@@ -11,7 +11,10 @@ pub struct Key<V> {
 
 impl<V: BorshSerialize + BorshDeserialize> Key<V> {
     pub fn new(path: impl Into<String>) -> Self {
-        Key { bytes: path.into().into_bytes(), _value: PhantomData }
+        Key {
+            bytes: path.into().into_bytes(),
+            _value: PhantomData,
+        }
     }
 }
 
@@ -23,7 +26,10 @@ impl<V> Key<V> {
 
 impl<V> Clone for Key<V> {
     fn clone(&self) -> Self {
-        Key { bytes: self.bytes.clone(), _value: PhantomData }
+        Key {
+            bytes: self.bytes.clone(),
+            _value: PhantomData,
+        }
     }
 }
 

@@ -7,6 +7,9 @@ use std::ops::Bound;
 /// Pending writes: `None` deletes the key. Ordered, so applying them is deterministic.
 pub type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+/// Live `(key, value)` pairs in key order.
+pub type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Something that happened, for clients and indexers. Events are part of a
 /// transaction's result and are discarded with a failed transaction.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -18,7 +21,10 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: impl Into<String>) -> Self {
-        Event { kind: kind.into(), attributes: Vec::new() }
+        Event {
+            kind: kind.into(),
+            attributes: Vec::new(),
+        }
     }
     pub fn attr(mut self, key: impl Into<String>, value: impl ToString) -> Self {
         self.attributes.push((key.into(), value.to_string()));
@@ -30,15 +36,19 @@ impl Event {
 pub trait StateRead {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// All live `(key, value)` pairs whose key starts with `prefix`, in key order.
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError>;
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError>;
 
     fn get<V: BorshDeserialize>(&self, key: &Key<V>) -> Result<Option<V>, StateError> {
         match self.get_raw(key.as_bytes())? {
             None => Ok(None),
-            Some(bytes) => greenhour_codec::decode(&bytes).map(Some).map_err(|e| StateError::Decode {
-                key: String::from_utf8_lossy(key.as_bytes()).into_owned(),
-                reason: e.to_string(),
-            }),
+            Some(bytes) => {
+                greenhour_codec::decode(&bytes)
+                    .map(Some)
+                    .map_err(|e| StateError::Decode {
+                        key: String::from_utf8_lossy(key.as_bytes()).into_owned(),
+                        reason: e.to_string(),
+                    })
+            }
         }
     }
 
@@ -50,7 +60,10 @@ pub trait StateRead {
                 let key = String::from_utf8_lossy(&k).into_owned();
                 greenhour_codec::decode(&v)
                     .map(|v| (key.clone(), v))
-                    .map_err(|e| StateError::Decode { key, reason: e.to_string() })
+                    .map_err(|e| StateError::Decode {
+                        key,
+                        reason: e.to_string(),
+                    })
             })
             .collect()
     }
@@ -71,7 +84,7 @@ pub trait StateWrite: StateRead {
 }
 
 /// Merges an overlay's writes over a base prefix listing.
-fn merge_prefix(mut base: Vec<(Vec<u8>, Vec<u8>)>, writes: &Changes, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+fn merge_prefix(mut base: KeyValues, writes: &Changes, prefix: &[u8]) -> KeyValues {
     let touched: Vec<(&Vec<u8>, &Option<Vec<u8>>)> = writes
         .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
         .take_while(|(k, _)| k.starts_with(prefix))
@@ -98,7 +111,11 @@ pub struct BlockOverlay<B: StateRead> {
 
 impl<B: StateRead> BlockOverlay<B> {
     pub fn new(base: B) -> Self {
-        BlockOverlay { base, writes: Changes::new(), events: Vec::new() }
+        BlockOverlay {
+            base,
+            writes: Changes::new(),
+            events: Vec::new(),
+        }
     }
     /// The block's writes, for commit.
     pub fn into_changes(self) -> Changes {
@@ -123,8 +140,12 @@ impl<B: StateRead> StateRead for BlockOverlay<B> {
             None => self.base.get_raw(key),
         }
     }
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
-        Ok(merge_prefix(self.base.prefix_raw(prefix)?, &self.writes, prefix))
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
+        Ok(merge_prefix(
+            self.base.prefix_raw(prefix)?,
+            &self.writes,
+            prefix,
+        ))
     }
 }
 
@@ -151,11 +172,19 @@ pub struct TxOverlay<'a, P: StateWrite> {
 
 impl<'a, P: StateWrite> TxOverlay<'a, P> {
     pub fn new(parent: &'a mut P) -> Self {
-        TxOverlay { parent, writes: Changes::new(), events: Vec::new() }
+        TxOverlay {
+            parent,
+            writes: Changes::new(),
+            events: Vec::new(),
+        }
     }
     /// Applies the writes to the parent and returns the events emitted.
     pub fn commit(self) -> Vec<Event> {
-        let TxOverlay { parent, writes, events } = self;
+        let TxOverlay {
+            parent,
+            writes,
+            events,
+        } = self;
         for (k, v) in writes {
             match v {
                 Some(v) => parent.put_raw(k, v),
@@ -173,8 +202,12 @@ impl<P: StateWrite> StateRead for TxOverlay<'_, P> {
             None => self.parent.get_raw(key),
         }
     }
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
-        Ok(merge_prefix(self.parent.prefix_raw(prefix)?, &self.writes, prefix))
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
+        Ok(merge_prefix(
+            self.parent.prefix_raw(prefix)?,
+            &self.writes,
+            prefix,
+        ))
     }
 }
 
@@ -195,7 +228,7 @@ impl StateRead for BTreeMap<Vec<u8>, Vec<u8>> {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.get(key).cloned())
     }
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
         Ok(self
             .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
             .take_while(|(k, _)| k.starts_with(prefix))
