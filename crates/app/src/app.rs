@@ -274,7 +274,8 @@ impl App {
         candidates: Vec<Tx>,
     ) -> Result<BlockOutcome, AppError> {
         let parent = self.latest_header()?;
-        let time = time.max(parent.time + 1);
+        // Chain time never goes backwards; several blocks may share a second.
+        let time = time.max(parent.time);
         let ctx = self.block_ctx(&parent, time);
         let executed = self.execute(&ctx, candidates, Mode::Build)?;
         self.commit(parent, ctx, executed)
@@ -298,9 +299,9 @@ impl App {
         if h.prev_hash != parent.hash() {
             return bad("prev_hash is not the parent's hash".into());
         }
-        if h.time <= parent.time {
+        if h.time < parent.time {
             return bad(format!(
-                "time {} is not after parent time {}",
+                "time {} is before parent time {}",
                 h.time, parent.time
             ));
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct Header {
     pub chain_id: ChainId,
     pub height: Height,
-    /// Seconds since the Unix epoch; strictly greater than the parent's.
+    /// Seconds since the Unix epoch; never less than the parent's.
     pub time: UnixSeconds,
     /// Hash of the parent header (of the genesis header for height 1).
     pub prev_hash: Hash,

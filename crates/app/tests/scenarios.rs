@@ -361,3 +361,42 @@ fn rejects_genesis_that_breaks_rules() {
     g.bank.module_accounts.clear();
     assert!(greenhour_app::App::init_chain(store.clone(), &g).is_err());
 }
+
+#[test]
+fn rejects_foreign_blocks_with_wrong_parent_height_time_or_tx_root() {
+    let mut a = TestNode::new();
+    let block = a
+        .produce_block(vec![a.send("alice", &TestNode::addr("bob"), Coin::ghr(3))])
+        .block;
+    let genesis_time = greenhour_testkit::TEST_GENESIS_TIME;
+    let mut cases = Vec::new();
+    let mut b = block.clone();
+    b.header.prev_hash = greenhour_primitives::Hash::digest(b"elsewhere");
+    cases.push(("prev_hash", b));
+    let mut b = block.clone();
+    b.header.height = 2;
+    cases.push(("height", b));
+    let mut b = block.clone();
+    b.header.time = genesis_time - 1;
+    cases.push(("time before parent", b));
+    let mut b = block.clone();
+    b.header.tx_root = greenhour_primitives::Hash::digest(b"other txs");
+    cases.push(("tx_root", b));
+    let mut b = block.clone();
+    b.header.chain_id = ChainId::new("other-chain").unwrap();
+    cases.push(("chain", b));
+    for (what, bad) in cases {
+        let mut fresh = TestNode::new();
+        assert!(
+            fresh.apply(bad).is_err(),
+            "a block with a wrong {what} was accepted"
+        );
+        assert_eq!(
+            fresh.app.height().unwrap(),
+            0,
+            "{what}: nothing may be written"
+        );
+    }
+    let mut fresh = TestNode::new();
+    fresh.apply(block).expect("the untouched block applies");
+}

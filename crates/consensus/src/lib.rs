@@ -5,8 +5,8 @@
 //! Invariants kept here:
 //! - A driver is the only caller of `App::build_block` / `App::apply_block`, so
 //!   blocks are committed one at a time, in height order.
-//! - Block time comes from the driver's clock (real or simulated) and is always
-//!   strictly after the parent's; state code only ever sees the header's time.
+//! - Block time comes from the driver's clock (real or simulated) and never goes
+//!   backwards; state code only ever sees the header's time.
 //! - A storage failure stops the driver (fail-stop): it never skips a height.
 
 pub mod solo;

@@ -43,7 +43,9 @@ pub enum NodeError {
     Home(String),
 }
 
-type Waiter = oneshot::Sender<Result<TxRecord, ErrorInfo>>;
+/// A commit-mode caller waiting for a transaction, with an id so that one
+/// caller giving up does not drop another caller waiting for the same hash.
+type Waiter = (u64, oneshot::Sender<Result<TxRecord, ErrorInfo>>);
 
 struct Intake {
     bytes: Vec<u8>,
@@ -64,6 +66,7 @@ pub struct Node {
     pub metrics: Arc<Metrics>,
     blocks: broadcast::Sender<Arc<BlockNotice>>,
     waiters: Mutex<HashMap<Hash, Vec<Waiter>>>,
+    next_waiter: std::sync::atomic::AtomicU64,
     rejections: Mutex<Rejections>,
     intake: mpsc::Sender<Intake>,
 }
@@ -110,6 +113,7 @@ impl Node {
             metrics,
             blocks,
             waiters: Mutex::new(HashMap::new()),
+            next_waiter: std::sync::atomic::AtomicU64::new(0),
             rejections: Mutex::new(Rejections::default()),
             intake: intake_tx,
         });
@@ -177,25 +181,28 @@ impl Node {
         let waiter = match mode {
             BroadcastMode::Commit => {
                 let (tx, rx) = oneshot::channel();
-                lock(&self.waiters).entry(hash).or_default().push(tx);
-                Some(rx)
+                let id = self
+                    .next_waiter
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                lock(&self.waiters).entry(hash).or_default().push((id, tx));
+                Some((id, rx))
             }
             BroadcastMode::Sync => None,
         };
         if let Err(e) = self.submit(bytes).await {
-            if waiter.is_some() {
-                lock(&self.waiters).remove(&hash);
+            if let Some((id, _)) = waiter {
+                self.forget_waiter(&hash, id);
             }
             return Err(e);
         }
         let committed = match waiter {
             None => None,
-            Some(rx) => match tokio::time::timeout(COMMIT_TIMEOUT, rx).await {
+            Some((id, rx)) => match tokio::time::timeout(COMMIT_TIMEOUT, rx).await {
                 Ok(Ok(Ok(record))) => Some(record),
                 Ok(Ok(Err(e))) => return Err(e),
                 Ok(Err(_)) => return Err(ErrorInfo::new("node", 1, "node is shutting down")),
                 Err(_) => {
-                    lock(&self.waiters).remove(&hash);
+                    self.forget_waiter(&hash, id);
                     return Err(ErrorInfo::new(
                         "node",
                         2,
@@ -212,6 +219,16 @@ impl Node {
             mode,
             committed,
         })
+    }
+
+    fn forget_waiter(&self, hash: &Hash, id: u64) {
+        let mut waiters = lock(&self.waiters);
+        if let Some(list) = waiters.get_mut(hash) {
+            list.retain(|(w, _)| *w != id);
+            if list.is_empty() {
+                waiters.remove(hash);
+            }
+        }
     }
 
     /// Admits many decoded transactions directly (in-process load generators).
@@ -256,7 +273,7 @@ impl Node {
                                 event: e.clone(),
                             });
                         }
-                        for w in waiters.remove(&o.hash).unwrap_or_default() {
+                        for (_, w) in waiters.remove(&o.hash).unwrap_or_default() {
                             let _ = w.send(Ok(record.clone()));
                         }
                     }
@@ -266,7 +283,7 @@ impl Node {
             failures.sort_by_key(|(h, _)| *h);
             failures.dedup_by_key(|(h, _)| *h);
             for (hash, e) in &failures {
-                for w in waiters.remove(hash).unwrap_or_default() {
+                for (_, w) in waiters.remove(hash).unwrap_or_default() {
                     let _ = w.send(Err(e.clone()));
                 }
             }

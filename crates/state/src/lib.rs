@@ -21,5 +21,7 @@ mod store;
 
 pub use error::StateError;
 pub use key::Key;
-pub use overlay::{BlockOverlay, Changes, Event, KeyValues, StateRead, StateWrite, TxOverlay};
+pub use overlay::{
+    BlockOverlay, Changes, Event, KeyValues, Overlay, StateRead, StateWrite, TxOverlay,
+};
 pub use store::{AuxWrite, PreparedCommit, Snapshot, StateProof, Store, StoreConfig};

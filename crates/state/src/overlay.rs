@@ -102,85 +102,55 @@ fn merge_prefix(mut base: KeyValues, writes: &Changes, prefix: &[u8]) -> KeyValu
     merged.into_iter().collect()
 }
 
-/// The writes of one block over a committed snapshot.
-pub struct BlockOverlay<B: StateRead> {
-    base: B,
+/// Writes and events layered over a parent state; reads fall through to the
+/// parent. Dropping an overlay discards everything in it.
+///
+/// One mechanism serves both levels: a [`BlockOverlay`] owns its committed
+/// snapshot and is handed to the store at commit; a [`TxOverlay`] borrows the
+/// block overlay and is applied to it by [`Overlay::commit`] only when the
+/// transaction succeeds.
+#[must_use = "an overlay's writes are lost unless they are committed"]
+pub struct Overlay<P> {
+    parent: P,
     writes: Changes,
     events: Vec<Event>,
 }
 
-impl<B: StateRead> BlockOverlay<B> {
-    pub fn new(base: B) -> Self {
-        BlockOverlay {
-            base,
-            writes: Changes::new(),
-            events: Vec::new(),
-        }
-    }
-    /// The block's writes, for commit.
-    pub fn into_changes(self) -> Changes {
-        self.writes
-    }
-    pub fn changes(&self) -> &Changes {
-        &self.writes
-    }
-    /// Takes the events emitted outside any transaction (begin/end block) so far.
-    pub fn take_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
-    }
-    pub fn base(&self) -> &B {
-        &self.base
-    }
-}
-
-impl<B: StateRead> StateRead for BlockOverlay<B> {
-    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        match self.writes.get(key) {
-            Some(v) => Ok(v.clone()),
-            None => self.base.get_raw(key),
-        }
-    }
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
-        Ok(merge_prefix(
-            self.base.prefix_raw(prefix)?,
-            &self.writes,
-            prefix,
-        ))
-    }
-}
-
-impl<B: StateRead> StateWrite for BlockOverlay<B> {
-    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        self.writes.insert(key, Some(value));
-    }
-    fn delete_raw(&mut self, key: Vec<u8>) {
-        self.writes.insert(key, None);
-    }
-    fn emit(&mut self, event: Event) {
-        self.events.push(event);
-    }
-}
+/// The writes of one block over a committed snapshot.
+pub type BlockOverlay<B> = Overlay<B>;
 
 /// The writes of one transaction (or any all-or-nothing step) over a parent.
-/// Dropping it discards everything; [`TxOverlay::commit`] applies it.
-#[must_use = "a TxOverlay's writes are lost unless commit() is called"]
-pub struct TxOverlay<'a, P: StateWrite> {
-    parent: &'a mut P,
-    writes: Changes,
-    events: Vec<Event>,
-}
+pub type TxOverlay<'a, P> = Overlay<&'a mut P>;
 
-impl<'a, P: StateWrite> TxOverlay<'a, P> {
-    pub fn new(parent: &'a mut P) -> Self {
-        TxOverlay {
+impl<P> Overlay<P> {
+    pub fn new(parent: P) -> Self {
+        Overlay {
             parent,
             writes: Changes::new(),
             events: Vec::new(),
         }
     }
+    /// The writes so far.
+    pub fn changes(&self) -> &Changes {
+        &self.writes
+    }
+    /// The writes, for the store's commit.
+    pub fn into_changes(self) -> Changes {
+        self.writes
+    }
+    /// Takes the events emitted so far (e.g. by begin/end block hooks).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+    pub fn base(&self) -> &P {
+        &self.parent
+    }
+}
+
+impl<P: StateWrite> Overlay<&mut P> {
     /// Applies the writes to the parent and returns the events emitted.
     pub fn commit(self) -> Vec<Event> {
-        let TxOverlay {
+        let Overlay {
             parent,
             writes,
             events,
@@ -195,7 +165,7 @@ impl<'a, P: StateWrite> TxOverlay<'a, P> {
     }
 }
 
-impl<P: StateWrite> StateRead for TxOverlay<'_, P> {
+impl<P: StateRead> StateRead for Overlay<P> {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         match self.writes.get(key) {
             Some(v) => Ok(v.clone()),
@@ -211,7 +181,7 @@ impl<P: StateWrite> StateRead for TxOverlay<'_, P> {
     }
 }
 
-impl<P: StateWrite> StateWrite for TxOverlay<'_, P> {
+impl<P: StateRead> StateWrite for Overlay<P> {
     fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
         self.writes.insert(key, Some(value));
     }
@@ -220,6 +190,16 @@ impl<P: StateWrite> StateWrite for TxOverlay<'_, P> {
     }
     fn emit(&mut self, event: Event) {
         self.events.push(event);
+    }
+}
+
+/// A borrowed reader reads like its referent (lets a transaction overlay sit on a block overlay).
+impl<T: StateRead + ?Sized> StateRead for &mut T {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        (**self).get_raw(key)
+    }
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
+        (**self).prefix_raw(prefix)
     }
 }
 
