@@ -46,18 +46,10 @@ fn bench_key(i: usize) -> SecretKey {
 }
 
 /// Signs transfers on all cores: `rounds` rounds, one transfer per account per round.
-fn sign_transfers(
-    keys: &[SecretKey],
-    first_nonce: u64,
-    rounds: usize,
-    chain: &ChainId,
-    fee: u128,
-) -> Vec<Tx> {
+fn sign_transfers(keys: &[SecretKey], first_nonce: u64, rounds: usize, chain: &ChainId, fee: u128) -> Vec<Tx> {
     let n = keys.len();
     let total = n * rounds;
-    let threads = std::thread::available_parallelism()
-        .map(|p| p.get())
-        .unwrap_or(2);
+    let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(2);
     let per = total.div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -83,10 +75,7 @@ fn sign_transfers(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("signer thread"))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect()
     })
 }
 
@@ -97,62 +86,38 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn start_node(
-    root: &std::path::Path,
-    genesis: &Genesis,
-    block_ms: u64,
-) -> Result<greenhour_node::RunningNode> {
+async fn start_node(root: &std::path::Path, genesis: &Genesis, block_ms: u64) -> Result<greenhour_node::RunningNode> {
     let mut config = NodeConfig {
         rpc_listen: "127.0.0.1:0".into(),
-        mempool: MempoolConfig {
-            max_txs: 2_000_000,
-            max_bytes: 2 << 30,
-            ..Default::default()
-        },
+        mempool: MempoolConfig { max_txs: 2_000_000, max_bytes: 2 << 30, ..Default::default() },
         ..Default::default()
     };
     config.solo.block_interval_ms = block_ms;
-    config.solo.clock = Clock::Simulated {
-        seconds_per_block: 1,
-    };
+    config.solo.clock = Clock::Simulated { seconds_per_block: 1 };
     Ok(Node::start(config, &HomeLayout::new(root), genesis).await?)
 }
 
 pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
     match cmd {
-        BenchCommand::Tx {
-            accounts,
-            txs,
-            block_ms,
-            latency_secs,
-        } => bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await,
+        BenchCommand::Tx { accounts, txs, block_ms, latency_secs } => {
+            bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
+        }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
     }
 }
 
-async fn bench_tx(
-    cli: &Cli,
-    accounts: usize,
-    total: usize,
-    block_ms: u64,
-    latency_secs: u64,
-) -> Result<()> {
+async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, latency_secs: u64) -> Result<()> {
     if accounts < 2 || total < accounts {
         bail!("need at least 2 accounts and at least one transfer per account");
     }
-    let dir = tempfile::Builder::new()
-        .prefix("greenhour-bench-")
-        .tempdir()?;
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-").tempdir()?;
     let chain = ChainId::new(CHAIN).expect("valid");
     eprintln!("generating {accounts} funded accounts…");
     let keys: Vec<SecretKey> = (0..accounts).map(bench_key).collect();
     let mut genesis = Genesis::new(chain.clone(), 1_767_225_600);
     genesis.bank.balances = keys
         .iter()
-        .map(|k| GenesisBalance {
-            address: k.address(),
-            coins: vec![Coin::ghr(1_000_000_000_000)],
-        })
+        .map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(1_000_000_000_000)] })
         .collect();
     let fee = genesis.params.min_fee;
 
@@ -163,10 +128,7 @@ async fn bench_tx(
     let sample: Vec<&Tx> = txs.iter().take(32_768).collect();
     let threads = 2;
     let t = Instant::now();
-    let ok = greenhour_app::verify_signatures(&chain, &sample, threads)
-        .iter()
-        .filter(|r| r.is_ok())
-        .count();
+    let ok = greenhour_app::verify_signatures(&chain, &sample, threads).iter().filter(|r| r.is_ok()).count();
     let verify_rate = sample.len() as f64 / t.elapsed().as_secs_f64();
     assert_eq!(ok, sample.len(), "bench signatures must verify");
     let t = Instant::now();
@@ -188,11 +150,7 @@ async fn bench_tx(
             while it.peek().is_some() {
                 let chunk: Vec<Tx> = it.by_ref().take(4_096).collect();
                 let t = Instant::now();
-                refused += node
-                    .submit_batch(chunk)
-                    .iter()
-                    .filter(|r| r.is_err())
-                    .count();
+                refused += node.submit_batch(chunk).iter().filter(|r| r.is_err()).count();
                 busy += t.elapsed();
             }
             (refused, busy)
@@ -227,9 +185,7 @@ async fn bench_tx(
 
     // 3. Latency at half the measured maximum rate.
     let rate = (tps / 2.0).max(1.0);
-    let latency_rounds = ((rate * latency_secs as f64) / accounts as f64)
-        .ceil()
-        .max(1.0) as usize;
+    let latency_rounds = ((rate * latency_secs as f64) / accounts as f64).ceil().max(1.0) as usize;
     eprintln!("throughput {tps:.0} tx/s; measuring latency at {rate:.0} tx/s…");
     let txs2 = sign_transfers(&keys, rounds as u64, latency_rounds, &chain, fee);
     let n2 = txs2.len();
@@ -331,8 +287,7 @@ async fn bench_tx(
 }
 
 fn rss_kib(pid: u32) -> Result<(u64, u64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .context("reading /proc (Linux only)")?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).context("reading /proc (Linux only)")?;
     let field = |name: &str| {
         status
             .lines()
@@ -345,35 +300,20 @@ fn rss_kib(pid: u32) -> Result<(u64, u64)> {
 }
 
 async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
-    let dir = tempfile::Builder::new()
-        .prefix("greenhour-bench-accounts-")
-        .tempdir()?;
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-accounts-").tempdir()?;
     let root = dir.path();
     let chain = ChainId::new(CHAIN).expect("valid");
-    let whales: Vec<SecretKey> = (0..16)
-        .map(|i| SecretKey::from_name(&format!("whale-{i}")))
-        .collect();
+    let whales: Vec<SecretKey> = (0..16).map(|i| SecretKey::from_name(&format!("whale-{i}"))).collect();
     let mut genesis = Genesis::new(chain.clone(), 1_767_225_600);
     genesis.bank.balances = whales
         .iter()
-        .map(|k| GenesisBalance {
-            address: k.address(),
-            coins: vec![Coin::ghr(u64::MAX as u128)],
-        })
+        .map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(u64::MAX as u128)] })
         .collect();
-    let mut config = NodeConfig {
-        rpc_listen: "127.0.0.1:0".into(),
-        ..Default::default()
-    };
+    let mut config = NodeConfig { rpc_listen: "127.0.0.1:0".into(), ..Default::default() };
     config.solo.block_interval_ms = 200;
-    config.solo.clock = Clock::Simulated {
-        seconds_per_block: 1,
-    };
+    config.solo.clock = Clock::Simulated { seconds_per_block: 1 };
     std::fs::write(root.join("genesis.json"), genesis.to_json())?;
-    std::fs::write(
-        root.join("config.json"),
-        serde_json::to_string_pretty(&config)?,
-    )?;
+    std::fs::write(root.join("config.json"), serde_json::to_string_pretty(&config)?)?;
 
     // Fund `accounts` fresh addresses with multi-sends of ~1,000 outputs each.
     eprintln!("funding {accounts} accounts…");
@@ -383,6 +323,7 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
     let fee = genesis.params.min_fee;
     let mut nonces = vec![0u64; whales.len()];
     let mut txs = Vec::new();
+    let per_action = greenhour_bank::params::MAX_OUTPUTS;
     for (j, start) in (0..accounts).step_by(per_tx).enumerate() {
         let w = j % whales.len();
         let outputs: Vec<Output> = (start..(start + per_tx).min(accounts))
@@ -390,11 +331,12 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
                 let mut a = [0u8; 20];
                 a[..8].copy_from_slice(&(i as u64).to_be_bytes());
                 a[8..12].copy_from_slice(b"acct");
-                Output {
-                    to: greenhour_primitives::Address(a),
-                    coins: vec![Coin::ghr(1_000_000)],
-                }
+                Output { to: greenhour_primitives::Address(a), coins: vec![Coin::ghr(1_000_000)] }
             })
+            .collect();
+        let actions = outputs
+            .chunks(per_action)
+            .map(|c| AppAction::Bank(BankAction::MultiSend { outputs: c.to_vec() }))
             .collect();
         txs.push(
             TxBody {
@@ -402,7 +344,7 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
                 signer: whales[w].public_key(),
                 nonce: nonces[w],
                 fee,
-                actions: vec![AppAction::Bank(BankAction::MultiSend { outputs })],
+                actions,
                 memo: String::new(),
             }
             .sign(&whales[w]),
@@ -411,14 +353,15 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
     }
     let n = txs.len();
     let mut blocks = node.subscribe();
-    let refused = node.submit_batch(txs).iter().filter(|r| r.is_err()).count();
-    if refused > 0 {
-        bail!("{refused} funding transactions were refused");
+    let results = node.submit_batch(txs);
+    if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
+        bail!("{} funding transactions were refused, e.g. {e}", results.iter().filter(|r| r.is_err()).count());
     }
     let mut done = 0;
     while done < n {
         done += blocks.recv().await?.tx_count;
     }
+    drop(node);
     running.stop().await?;
 
     // Measure a fresh node process over that state, under a light transfer load.
@@ -437,20 +380,16 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
         std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
     })
     .await??;
-    let url = line.trim().rsplit(' ').next().unwrap_or("").to_string();
+    let Some(url) = line.trim().strip_prefix("node listening on ").map(str::to_string) else {
+        let _ = child.kill();
+        bail!("the node process did not start (it printed {line:?})");
+    };
     let client = greenhour_client::RpcClient::new(&url);
     let mut wallet = greenhour_client::Wallet::new(whales[0].clone(), chain, fee);
     let mut peak = (0, 0);
     for i in 0..200 {
         let to = greenhour_primitives::Address([i as u8; 20]);
-        wallet
-            .send(
-                &client,
-                to,
-                vec![Coin::ghr(1)],
-                greenhour_app::rpc::BroadcastMode::Sync,
-            )
-            .await?;
+        wallet.send(&client, to, vec![Coin::ghr(1)], greenhour_app::rpc::BroadcastMode::Sync).await?;
         if i % 20 == 0 {
             peak = rss_kib(pid)?;
         }

@@ -112,10 +112,7 @@ pub enum QueryCommand {
 }
 
 fn default_home() -> PathBuf {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join(".greenhour")
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".greenhour")
 }
 
 fn home_of(cli: &Cli) -> PathBuf {
@@ -123,10 +120,7 @@ fn home_of(cli: &Cli) -> PathBuf {
 }
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// An address, or the address of a key in the keyring.
@@ -141,9 +135,7 @@ fn resolve(cli: &Cli, who: &str) -> Result<Address> {
 }
 
 fn parse_coins(s: &str) -> Result<Vec<Coin>> {
-    s.split(',')
-        .map(|c| c.trim().parse::<Coin>().map_err(|e| anyhow::anyhow!("{e}")))
-        .collect()
+    s.split(',').map(|c| c.trim().parse::<Coin>().map_err(|e| anyhow::anyhow!("{e}"))).collect()
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
@@ -151,23 +143,16 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Devnet(a) => devnet(&cli, a).await,
         crate::Command::Init(a) => {
             let root = home_of(&cli);
-            let config = NodeConfig {
-                rpc_listen: a.rpc.clone(),
-                ..Default::default()
-            };
+            let config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
             let genesis = home::init(&root, &a.chain_id, &a.accounts, false, &config, now())?;
-            print(
-                cli.json,
-                &serde_json::json!({"home": root, "chain_id": genesis.chain_id}),
-                || {
-                    format!(
-                        "initialised {} for chain {} ({} funded account(s))",
-                        root.display(),
-                        genesis.chain_id,
-                        a.accounts.len()
-                    )
-                },
-            );
+            print(cli.json, &serde_json::json!({"home": root, "chain_id": genesis.chain_id}), || {
+                format!(
+                    "initialised {} for chain {} ({} funded account(s))",
+                    root.display(),
+                    genesis.chain_id,
+                    a.accounts.len()
+                )
+            });
             Ok(())
         }
         crate::Command::Node(NodeCommand::Start) => {
@@ -191,9 +176,7 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
     let root = match &cli.home {
         Some(h) => h.clone(),
         None => {
-            temp = tempfile::Builder::new()
-                .prefix("greenhour-devnet-")
-                .tempdir()?;
+            temp = tempfile::Builder::new().prefix("greenhour-devnet-").tempdir()?;
             temp.path().to_path_buf()
         }
     };
@@ -201,15 +184,10 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
     if !home.genesis().exists() {
         let clock = match a.sim_seconds_per_block {
             Some(0) => bail!("--sim-seconds-per-block must be at least 1"),
-            Some(s) => Clock::Simulated {
-                seconds_per_block: s,
-            },
+            Some(s) => Clock::Simulated { seconds_per_block: s },
             None => Clock::Real,
         };
-        let mut config = NodeConfig {
-            rpc_listen: a.rpc.clone(),
-            ..Default::default()
-        };
+        let mut config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
         config.solo.block_interval_ms = a.block_ms;
         config.solo.clock = clock;
         let names: Vec<String> = DEMO_NAMES.iter().map(|s| s.to_string()).collect();
@@ -224,16 +202,9 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
     let keyring = Keyring::new(&home.keys());
     if cli.json {
         let keys = keyring.list()?;
-        println!(
-            "{}",
-            serde_json::json!({"chain_id": genesis.chain_id, "home": root, "rpc": url, "accounts": keys})
-        );
+        println!("{}", serde_json::json!({"chain_id": genesis.chain_id, "home": root, "rpc": url, "accounts": keys}));
     } else {
-        println!(
-            "Greenhour devnet — chain {} — home {}",
-            genesis.chain_id,
-            root.display()
-        );
+        println!("Greenhour devnet — chain {} — home {}", genesis.chain_id, root.display());
         println!("  RPC       {url}  (JSON-RPC 2.0: POST /; REST: {url}/status)");
         println!("  WebSocket {}/ws", url.replacen("http", "ws", 1));
         println!("  OpenAPI   {url}/openapi.json     Metrics {url}/metrics");
@@ -242,10 +213,7 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
             println!("    {:<6} {}", k.name, k.address);
         }
         println!("  Try, in another shell (use `cargo run --release --` in place of `greenhour` from a clone):");
-        println!(
-            "    export GREENHOUR_HOME={} GREENHOUR_NODE={url}",
-            root.display()
-        );
+        println!("    export GREENHOUR_HOME={} GREENHOUR_NODE={url}", root.display());
         println!("    greenhour tx send --from alice --to bob 2500000ughr");
         println!("    greenhour query balance bob");
         println!("Producing a block every {} ms; Ctrl-C to stop.", a.block_ms);
@@ -259,9 +227,7 @@ fn keys(cli: &Cli, k: &KeysCommand) -> Result<()> {
     match k {
         KeysCommand::New { name } => {
             let info = keyring.add(name, &SecretKey::generate())?;
-            print(cli.json, &info, || {
-                format!("created key {} with address {}", info.name, info.address)
-            });
+            print(cli.json, &info, || format!("created key {} with address {}", info.name, info.address));
         }
         KeysCommand::List => {
             let list = keyring.list()?;
@@ -269,10 +235,7 @@ fn keys(cli: &Cli, k: &KeysCommand) -> Result<()> {
                 if list.is_empty() {
                     "no keys".to_string()
                 } else {
-                    list.iter()
-                        .map(|k| format!("{:<16} {}", k.name, k.address))
-                        .collect::<Vec<_>>()
-                        .join("\n")
+                    list.iter().map(|k| format!("{:<16} {}", k.name, k.address)).collect::<Vec<_>>().join("\n")
                 }
             });
         }
@@ -283,11 +246,8 @@ fn keys(cli: &Cli, k: &KeysCommand) -> Result<()> {
                 v["secret_key"] = serde_json::json!(key.to_hex());
             }
             print(cli.json, &v, || {
-                let mut s = format!(
-                    "name        {name}\naddress     {}\npublic key  {}",
-                    key.address(),
-                    key.public_key()
-                );
+                let mut s =
+                    format!("name        {name}\naddress     {}\npublic key  {}", key.address(), key.public_key());
                 if *reveal {
                     s.push_str(&format!("\nsecret key  {}", key.to_hex()));
                 }
@@ -296,15 +256,10 @@ fn keys(cli: &Cli, k: &KeysCommand) -> Result<()> {
         }
         KeysCommand::Import { name } => {
             let mut secret = String::new();
-            std::io::stdin()
-                .read_to_string(&mut secret)
-                .context("reading the secret key from standard input")?;
-            let key = SecretKey::from_hex(secret.trim())
-                .map_err(|e| anyhow::anyhow!("invalid secret key: {e}"))?;
+            std::io::stdin().read_to_string(&mut secret).context("reading the secret key from standard input")?;
+            let key = SecretKey::from_hex(secret.trim()).map_err(|e| anyhow::anyhow!("invalid secret key: {e}"))?;
             let info = keyring.add(name, &key)?;
-            print(cli.json, &info, || {
-                format!("imported key {} with address {}", info.name, info.address)
-            });
+            print(cli.json, &info, || format!("imported key {} with address {}", info.name, info.address));
         }
     }
     Ok(())
@@ -313,37 +268,21 @@ fn keys(cli: &Cli, k: &KeysCommand) -> Result<()> {
 async fn tx(cli: &Cli, t: &TxCommand) -> Result<()> {
     let client = RpcClient::new(&cli.node);
     match t {
-        TxCommand::Send {
-            from,
-            to,
-            amount,
-            fee,
-            memo,
-            no_wait,
-        } => {
+        TxCommand::Send { from, to, amount, fee, memo, no_wait } => {
             let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
             let to = resolve(cli, to)?;
             let coins = parse_coins(amount)?;
             let status = client.status().await?;
-            let chain_id = status
-                .chain_id
-                .parse()
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let chain_id = status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut wallet = Wallet::new(key, chain_id, fee.unwrap_or(status.min_fee));
             let tx = wallet
                 .sign(
                     &client,
-                    vec![greenhour_app::AppAction::Bank(
-                        greenhour_bank::BankAction::Send { to, coins },
-                    )],
+                    vec![greenhour_app::AppAction::Bank(greenhour_bank::BankAction::Send { to, coins })],
                     memo,
                 )
                 .await?;
-            let mode = if *no_wait {
-                BroadcastMode::Sync
-            } else {
-                BroadcastMode::Commit
-            };
+            let mode = if *no_wait { BroadcastMode::Sync } else { BroadcastMode::Commit };
             let result = client.broadcast(&tx, mode).await?;
             print(cli.json, &result, || match &result.committed {
                 Some(r) => format!("committed {} at height {}", result.hash, r.height),
@@ -362,7 +301,13 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
             print(cli.json, &s, || {
                 format!(
                     "chain {}  height {}  time {}\nblock {}\napp   {}\nmempool {} tx(s), min fee {}ughr",
-                    s.chain_id, s.height, s.latest_block_time, s.latest_block_hash, s.latest_app_hash, s.mempool_size, s.min_fee
+                    s.chain_id,
+                    s.height,
+                    s.latest_block_time,
+                    s.latest_block_hash,
+                    s.latest_app_hash,
+                    s.mempool_size,
+                    s.min_fee
                 )
             });
         }
@@ -380,11 +325,7 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
                     h.app_hash
                 );
                 for tx in &b.block.txs {
-                    s.push_str(&format!(
-                        "\n  tx {} from {}",
-                        tx.hash(),
-                        tx.signer_address()
-                    ));
+                    s.push_str(&format!("\n  tx {} from {}", tx.hash(), tx.signer_address()));
                 }
                 s
             });
@@ -403,11 +344,7 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
                     t.tx.body.fee
                 );
                 for e in &t.record.events {
-                    let attrs: Vec<String> = e
-                        .attributes
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect();
+                    let attrs: Vec<String> = e.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
                     s.push_str(&format!("\n  {} {}", e.kind, attrs.join(" ")));
                 }
                 s
@@ -419,11 +356,7 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
                 if a.balances.is_empty() {
                     format!("{} holds nothing", a.address)
                 } else {
-                    a.balances
-                        .iter()
-                        .map(|c| format!("{:>28} {}", c.amount, c.denom))
-                        .collect::<Vec<_>>()
-                        .join("\n")
+                    a.balances.iter().map(|c| format!("{:>28} {}", c.amount, c.denom)).collect::<Vec<_>>().join("\n")
                 }
             });
         }
@@ -431,22 +364,13 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
             let a = client.account(&resolve(cli, who)?).await?;
             print(cli.json, &a, || {
                 let coins: Vec<String> = a.balances.iter().map(|c| c.to_string()).collect();
-                format!(
-                    "address {}\nnonce   {}\nbalance {}",
-                    a.address,
-                    a.nonce,
-                    coins.join(", ")
-                )
+                format!("address {}\nnonce   {}\nbalance {}", a.address, a.nonce, coins.join(", "))
             });
         }
         QueryCommand::Supply => {
             let s = client.supply().await?;
             print(cli.json, &s, || {
-                s.supply
-                    .iter()
-                    .map(|c| format!("{:>28} {}", c.amount, c.denom))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                s.supply.iter().map(|c| format!("{:>28} {}", c.amount, c.denom)).collect::<Vec<_>>().join("\n")
             });
         }
         QueryCommand::Proof { key, height } => {
@@ -456,10 +380,7 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
                     Some(v) => format!("present, {} bytes: {}", v.len(), hex::encode(v)),
                     None => "absent".into(),
                 };
-                format!(
-                    "key {key} at height {}: {value}\nroot {} — proof verified",
-                    p.version, p.root
-                )
+                format!("key {key} at height {}: {value}\nroot {} — proof verified", p.version, p.root)
             });
         }
     }

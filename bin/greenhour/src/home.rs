@@ -18,11 +18,7 @@ pub const DEMO_FUNDS: Amount = 1_000_000_000_000;
 pub const DEMO_NAMES: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
 pub fn demo_coins() -> Vec<Coin> {
-    vec![
-        Coin::ghr(DEMO_FUNDS),
-        Coin::new(Denom::gusd(), DEMO_FUNDS),
-        Coin::new(Denom::gco2(), DEMO_FUNDS),
-    ]
+    vec![Coin::ghr(DEMO_FUNDS), Coin::new(Denom::gusd(), DEMO_FUNDS), Coin::new(Denom::gco2(), DEMO_FUNDS)]
 }
 
 /// Writes config.json and genesis.json; `accounts` are keyring names to create (if missing) and fund.
@@ -36,10 +32,7 @@ pub fn init(
 ) -> Result<Genesis> {
     let home = HomeLayout::new(root);
     if home.genesis().exists() || home.config().exists() {
-        bail!(
-            "{} already holds a config or genesis; choose another --home",
-            root.display()
-        );
+        bail!("{} already holds a config or genesis; choose another --home", root.display());
     }
     std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
     let chain_id = ChainId::new(chain_id).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -57,30 +50,22 @@ pub fn init(
         if keyring.get(name).is_err() {
             keyring.add(name, &key)?;
         }
-        genesis.bank.balances.push(GenesisBalance {
-            address: key.address(),
-            coins: demo_coins(),
-        });
+        genesis.bank.balances.push(GenesisBalance { address: key.address(), coins: demo_coins() });
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
-    std::fs::write(home.config(), serde_json::to_string_pretty(config)?)
-        .with_context(|| "writing config.json")?;
+    std::fs::write(home.config(), serde_json::to_string_pretty(config)?).with_context(|| "writing config.json")?;
     Ok(genesis)
 }
 
 pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {
     let home = HomeLayout::new(root);
     let config_text = std::fs::read_to_string(home.config()).with_context(|| {
-        format!(
-            "reading {} (run `greenhour init --home {}` first)",
-            home.config().display(),
-            root.display()
-        )
+        format!("reading {} (run `greenhour init --home {}` first)", home.config().display(), root.display())
     })?;
     let config: NodeConfig = serde_json::from_str(&config_text)
         .with_context(|| format!("{} is not a valid config", home.config().display()))?;
-    let genesis_text = std::fs::read_to_string(home.genesis())
-        .with_context(|| format!("reading {}", home.genesis().display()))?;
+    let genesis_text =
+        std::fs::read_to_string(home.genesis()).with_context(|| format!("reading {}", home.genesis().display()))?;
     let genesis = Genesis::from_json(&genesis_text)
         .map_err(|e| anyhow::anyhow!("{} is not a valid genesis: {e}", home.genesis().display()))?;
     Ok((config, genesis))

@@ -28,18 +28,12 @@ pub struct Keyring {
 }
 
 fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl Keyring {
     pub fn new(dir: &Path) -> Self {
-        Keyring {
-            dir: dir.to_path_buf(),
-        }
+        Keyring { dir: dir.to_path_buf() }
     }
 
     fn path(&self, name: &str) -> Result<PathBuf> {
@@ -55,8 +49,7 @@ impl Keyring {
         if path.exists() {
             bail!("key {name} already exists at {}", path.display());
         }
-        std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("creating {}", self.dir.display()))?;
+        std::fs::create_dir_all(&self.dir).with_context(|| format!("creating {}", self.dir.display()))?;
         let file = KeyFile {
             name: name.to_string(),
             address: key.address(),
@@ -65,41 +58,25 @@ impl Keyring {
         };
         let text = serde_json::to_string_pretty(&file)?;
         write_private(&path, text.as_bytes())?;
-        Ok(KeyInfo {
-            name: file.name,
-            address: file.address,
-            public_key: file.public_key,
-        })
+        Ok(KeyInfo { name: file.name, address: file.address, public_key: file.public_key })
     }
 
     pub fn get(&self, name: &str) -> Result<SecretKey> {
         let path = self.path(name)?;
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "no key named {name} in {} (see `greenhour keys list`)",
-                self.dir.display()
-            )
-        })?;
-        let file: KeyFile = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a key file", path.display()))?;
-        let key = SecretKey::from_hex(&file.secret_key)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("no key named {name} in {} (see `greenhour keys list`)", self.dir.display()))?;
+        let file: KeyFile =
+            serde_json::from_str(&text).with_context(|| format!("{} is not a key file", path.display()))?;
+        let key = SecretKey::from_hex(&file.secret_key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if key.address() != file.address {
-            bail!(
-                "{}: the secret key does not match the stored address",
-                path.display()
-            );
+            bail!("{}: the secret key does not match the stored address", path.display());
         }
         Ok(key)
     }
 
     pub fn info(&self, name: &str) -> Result<KeyInfo> {
         let key = self.get(name)?;
-        Ok(KeyInfo {
-            name: name.to_string(),
-            address: key.address(),
-            public_key: key.public_key().to_string(),
-        })
+        Ok(KeyInfo { name: name.to_string(), address: key.address(), public_key: key.public_key().to_string() })
     }
 
     pub fn list(&self) -> Result<Vec<KeyInfo>> {
@@ -111,12 +88,7 @@ impl Keyring {
         };
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                e.file_name()
-                    .to_str()
-                    .and_then(|n| n.strip_suffix(".json"))
-                    .map(str::to_string)
-            })
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".json")).map(str::to_string))
             .collect();
         names.sort();
         for name in names {
@@ -136,9 +108,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut f = options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
+    let mut f = options.open(path).with_context(|| format!("creating {}", path.display()))?;
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(())

@@ -17,12 +17,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "GREENHOUR_HOME")]
     pub home: Option<PathBuf>,
     /// Node RPC address for client commands.
-    #[arg(
-        long,
-        global = true,
-        env = "GREENHOUR_NODE",
-        default_value = "http://127.0.0.1:26657"
-    )]
+    #[arg(long, global = true, env = "GREENHOUR_NODE", default_value = "http://127.0.0.1:26657")]
     pub node: String,
     /// Print JSON instead of human-readable text.
     #[arg(long, global = true)]
@@ -57,16 +52,10 @@ pub enum Command {
 fn main() {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GREENHOUR_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("GREENHOUR_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     if let Err(e) = runtime.block_on(commands::run(cli)) {
         eprintln!("error: {e:#}");
         std::process::exit(1);

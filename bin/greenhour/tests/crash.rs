@@ -21,23 +21,12 @@ const SENDERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 const IN_FLIGHT: u64 = 16;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn spawn_devnet(home: &std::path::Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .args([
-            "devnet",
-            "--rpc",
-            &format!("127.0.0.1:{port}"),
-            "--block-ms",
-            "100",
-            "--home",
-        ])
+        .args(["devnet", "--rpc", &format!("127.0.0.1:{port}"), "--block-ms", "100", "--home"])
         .arg(home)
         .env("GREENHOUR_LOG", "error")
         .stdout(Stdio::null())
@@ -75,20 +64,13 @@ async fn load(
         let sends = (0..IN_FLIGHT).map(|i| {
             let tx = wallet.sign_offline(
                 account.nonce + i,
-                vec![AppAction::Bank(BankAction::Send {
-                    to,
-                    coins: vec![Coin::ghr(1 + i as u128)],
-                })],
+                vec![AppAction::Bank(BankAction::Send { to, coins: vec![Coin::ghr(1 + i as u128)] })],
                 "",
             );
             let client = client.clone();
             async move { client.broadcast(&tx, BroadcastMode::Commit).await }
         });
-        for result in futures_util::future::join_all(sends)
-            .await
-            .into_iter()
-            .flatten()
-        {
+        for result in futures_util::future::join_all(sends).await.into_iter().flatten() {
             let record = result.committed.expect("commit mode carries the record");
             assert_eq!(record.hash, result.hash);
             log.lock().unwrap().push((result.hash, record.height));
@@ -96,23 +78,12 @@ async fn load(
     }
 }
 
-async fn verify(
-    client: &RpcClient,
-    committed: &[(Hash, u64)],
-    blocks: &BTreeMap<u64, (Hash, Hash)>,
-) {
+async fn verify(client: &RpcClient, committed: &[(Hash, u64)], blocks: &BTreeMap<u64, (Hash, Hash)>) {
     let status = client.status().await.unwrap();
     let highest = committed.iter().map(|(_, h)| *h).max().unwrap_or(0);
-    assert!(
-        status.height >= highest,
-        "height {} went below a committed height {highest}",
-        status.height
-    );
+    assert!(status.height >= highest, "height {} went below a committed height {highest}", status.height);
     for (hash, height) in committed {
-        let tx = client
-            .tx(hash)
-            .await
-            .unwrap_or_else(|e| panic!("committed tx {hash} lost: {e}"));
+        let tx = client.tx(hash).await.unwrap_or_else(|e| panic!("committed tx {hash} lost: {e}"));
         assert_eq!(tx.record.height, *height, "tx {hash} moved");
     }
     for (height, (block_hash, app_hash)) in blocks {
@@ -120,18 +91,13 @@ async fn verify(
         assert_eq!(&b.hash, block_hash, "block {height} changed after a crash");
         assert_eq!(&b.block.header.app_hash, app_hash);
         let proof = client.state("app/last_block", Some(*height)).await.unwrap();
-        proof
-            .verify(app_hash)
-            .expect("state at that height proves against the header's app hash");
+        proof.verify(app_hash).expect("state at that height proves against the header's app hash");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_survives_sigkill_under_load_without_losing_committed_txs() {
-    let seed: u64 = std::env::var("GREENHOUR_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2026);
+    let seed: u64 = std::env::var("GREENHOUR_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(2026);
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
@@ -149,10 +115,7 @@ async fn node_survives_sigkill_under_load_without_losing_committed_txs() {
             // After the last restart the chain must keep going.
             let h0 = client.status().await.unwrap().height;
             tokio::time::sleep(Duration::from_millis(500)).await;
-            assert!(
-                client.status().await.unwrap().height > h0,
-                "chain stalled after restart"
-            );
+            assert!(client.status().await.unwrap().height > h0, "chain stalled after restart");
             let _ = child.kill();
             let _ = child.wait();
             break;
@@ -161,15 +124,7 @@ async fn node_survives_sigkill_under_load_without_losing_committed_txs() {
         let stop = Arc::new(AtomicBool::new(false));
         let tasks: Vec<_> = SENDERS
             .iter()
-            .map(|name| {
-                tokio::spawn(load(
-                    client.clone(),
-                    name,
-                    chain.clone(),
-                    stop.clone(),
-                    committed.clone(),
-                ))
-            })
+            .map(|name| tokio::spawn(load(client.clone(), name, chain.clone(), stop.clone(), committed.clone())))
             .collect();
         tokio::time::sleep(Duration::from_millis(rng.gen_range(200..1_200))).await;
         // Remember a block or two seen before the crash.
@@ -185,12 +140,6 @@ async fn node_survives_sigkill_under_load_without_losing_committed_txs() {
         }
     }
     let total = committed.lock().unwrap().len();
-    assert!(
-        total >= KILLS * 10,
-        "too little load got committed to mean anything: {total}"
-    );
-    eprintln!(
-        "crash test: {KILLS} kills, {total} committed transfers verified, {} blocks checked",
-        blocks.len()
-    );
+    assert!(total >= KILLS * 10, "too little load got committed to mean anything: {total}");
+    eprintln!("crash test: {KILLS} kills, {total} committed transfers verified, {} blocks checked", blocks.len());
 }

@@ -7,9 +7,7 @@ use crate::{auth, modules};
 use greenhour_bank::Bank;
 use greenhour_framework::{Action, BlockCtx, ErrorInfo, Module, TxCtx};
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
-use greenhour_state::{
-    AuxWrite, BlockOverlay, Event, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay,
-};
+use greenhour_state::{AuxWrite, BlockOverlay, Event, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay};
 use serde::{Deserialize, Serialize};
 
 const BLOCKS: &str = "blocks";
@@ -94,12 +92,7 @@ impl App {
         let snap = store.snapshot()?;
         let info = snap.get(&chain_key())?.ok_or(AppError::NotInitialised)?;
         let params = snap.get(&params_key())?.ok_or(AppError::NotInitialised)?;
-        Ok(App {
-            store,
-            chain_id: info.chain_id,
-            params,
-            fee_collector: Address::for_module(FEE_COLLECTOR),
-        })
+        Ok(App { store, chain_id: info.chain_id, params, fee_collector: Address::for_module(FEE_COLLECTOR) })
     }
 
     /// Writes genesis as version 0 (the genesis header at height 0), or checks
@@ -115,30 +108,16 @@ impl App {
             }
             return Ok(app);
         }
-        if !genesis
-            .bank
-            .module_accounts
-            .iter()
-            .any(|m| m.name == FEE_COLLECTOR)
-        {
-            return Err(AppError::Genesis(format!(
-                "module account {FEE_COLLECTOR} is required"
-            )));
+        if !genesis.bank.module_accounts.iter().any(|m| m.name == FEE_COLLECTOR) {
+            return Err(AppError::Genesis(format!("module account {FEE_COLLECTOR} is required")));
         }
         let mut overlay = BlockOverlay::new(store.snapshot()?);
-        overlay.put(
-            &chain_key(),
-            &ChainInfo {
-                chain_id: genesis.chain_id.clone(),
-                genesis_time: genesis.genesis_time,
-            },
-        );
+        overlay
+            .put(&chain_key(), &ChainInfo { chain_id: genesis.chain_id.clone(), genesis_time: genesis.genesis_time });
         overlay.put(&params_key(), &genesis.params);
         overlay.put(&last_block_key(), &(0, genesis.genesis_time));
-        Bank::init_genesis(&mut overlay, &genesis.bank)
-            .map_err(|e| AppError::Genesis(e.to_string()))?;
-        modules::check_invariants(&overlay)
-            .map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
+        Bank::init_genesis(&mut overlay, &genesis.bank).map_err(|e| AppError::Genesis(e.to_string()))?;
+        modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;
         let header = Header {
@@ -149,10 +128,7 @@ impl App {
             tx_root: tx_root(&[]),
             app_hash: prepared.root,
         };
-        let block = Block {
-            header,
-            txs: Vec::new(),
-        };
+        let block = Block { header, txs: Vec::new() };
         store.write(prepared, &changes, &[block_row(&block)])?;
         App::open(store)
     }
@@ -176,20 +152,10 @@ impl App {
     }
 
     /// Reads and decodes a row the app stored beside the state.
-    fn aux<T: borsh::BorshDeserialize>(
-        &self,
-        table: &'static str,
-        key: &[u8],
-    ) -> Result<Option<T>, AppError> {
-        self.store
-            .aux_get(table, key)?
-            .map(|bytes| greenhour_codec::decode(&bytes))
-            .transpose()
-            .map_err(|e| {
-                AppError::State(greenhour_state::StateError::Storage(format!(
-                    "stored {table} row undecodable: {e}"
-                )))
-            })
+    fn aux<T: borsh::BorshDeserialize>(&self, table: &'static str, key: &[u8]) -> Result<Option<T>, AppError> {
+        self.store.aux_get(table, key)?.map(|bytes| greenhour_codec::decode(&bytes)).transpose().map_err(|e| {
+            AppError::State(greenhour_state::StateError::Storage(format!("stored {table} row undecodable: {e}")))
+        })
     }
 
     pub fn block(&self, height: Height) -> Result<Option<Block>, AppError> {
@@ -198,9 +164,7 @@ impl App {
 
     pub fn latest_header(&self) -> Result<Header, AppError> {
         let h = self.height()?;
-        self.block(h)?
-            .map(|b| b.header)
-            .ok_or_else(|| AppError::InvalidBlock(format!("block {h} missing from store")))
+        self.block(h)?.map(|b| b.header).ok_or_else(|| AppError::InvalidBlock(format!("block {h} missing from store")))
     }
 
     pub fn tx_record(&self, hash: &Hash) -> Result<Option<TxRecord>, AppError> {
@@ -208,24 +172,15 @@ impl App {
     }
 
     pub fn block_events(&self, height: Height) -> Result<Vec<Event>, AppError> {
-        Ok(self
-            .aux(BLOCK_EVENTS, &height.to_be_bytes())?
-            .unwrap_or_default())
+        Ok(self.aux(BLOCK_EVENTS, &height.to_be_bytes())?.unwrap_or_default())
     }
 
     /// Everything that needs no state: the envelope's stateless checks, then
     /// batch signature verification of those that pass. One result per tx.
     pub fn precheck(&self, txs: &[Tx]) -> Vec<Result<(), ErrorInfo>> {
-        let mut results: Vec<Result<(), ErrorInfo>> = txs
-            .iter()
-            .map(|t| t.check_stateless(&self.chain_id, &self.params, t.encode().len()))
-            .collect();
-        let to_verify: Vec<&Tx> = txs
-            .iter()
-            .zip(&results)
-            .filter(|(_, r)| r.is_ok())
-            .map(|(t, _)| t)
-            .collect();
+        let mut results: Vec<Result<(), ErrorInfo>> =
+            txs.iter().map(|t| t.check_stateless(&self.chain_id, &self.params, t.encode().len())).collect();
+        let to_verify: Vec<&Tx> = txs.iter().zip(&results).filter(|(_, r)| r.is_ok()).map(|(t, _)| t).collect();
         let mut verified = crate::tx::verify_signatures(&self.chain_id, &to_verify, 2).into_iter();
         for r in results.iter_mut().filter(|r| r.is_ok()) {
             if let Some(Err(e)) = verified.next() {
@@ -238,29 +193,18 @@ impl App {
     /// The checks a mempool runs against committed state: the nonce is not
     /// already used and the signer can pay the fee. `pending` is how many of the
     /// signer's transactions already wait in the mempool ahead of this one.
-    pub fn check_tx_state(
-        &self,
-        state: &impl StateRead,
-        tx: &Tx,
-        pending_fees: u128,
-    ) -> Result<Nonce, ErrorInfo> {
+    pub fn check_tx_state(&self, state: &impl StateRead, tx: &Tx, pending_fees: u128) -> Result<Nonce, ErrorInfo> {
         let coded = |e: TxError| ErrorInfo::from_coded(&e);
         let signer = tx.signer_address();
         let nonce = auth::nonce(state, &signer).map_err(|e| coded(e.into()))?;
         if tx.body.nonce < nonce {
-            return Err(coded(TxError::BadNonce {
-                expected: nonce,
-                got: tx.body.nonce,
-            }));
+            return Err(coded(TxError::BadNonce { expected: nonce, got: tx.body.nonce }));
         }
-        let balance =
-            greenhour_bank::state::balance(state, &signer, &greenhour_primitives::Denom::ghr())
-                .map_err(|e| ErrorInfo::from_coded(&e))?;
+        let balance = greenhour_bank::state::balance(state, &signer, &greenhour_primitives::Denom::ghr())
+            .map_err(|e| ErrorInfo::from_coded(&e))?;
         let needed = pending_fees.saturating_add(tx.body.fee);
         if balance < needed {
-            return Err(coded(TxError::CannotPayFee(format!(
-                "balance {balance}ughr < fees {needed}ughr"
-            ))));
+            return Err(coded(TxError::CannotPayFee(format!("balance {balance}ughr < fees {needed}ughr"))));
         }
         Ok(nonce)
     }
@@ -268,11 +212,7 @@ impl App {
     /// Builds, executes and commits the next block from candidate transactions
     /// (signatures already verified). Failing candidates are left out and
     /// reported in the outcome with their error.
-    pub fn build_block(
-        &self,
-        time: UnixSeconds,
-        candidates: Vec<Tx>,
-    ) -> Result<BlockOutcome, AppError> {
+    pub fn build_block(&self, time: UnixSeconds, candidates: Vec<Tx>) -> Result<BlockOutcome, AppError> {
         let parent = self.latest_header()?;
         // Chain time never goes backwards; several blocks may share a second.
         let time = time.max(parent.time);
@@ -291,19 +231,13 @@ impl App {
             return bad(format!("chain {} is not {}", h.chain_id, self.chain_id));
         }
         if h.height != parent.height + 1 {
-            return bad(format!(
-                "height {} does not follow {}",
-                h.height, parent.height
-            ));
+            return bad(format!("height {} does not follow {}", h.height, parent.height));
         }
         if h.prev_hash != parent.hash() {
             return bad("prev_hash is not the parent's hash".into());
         }
         if h.time < parent.time {
-            return bad(format!(
-                "time {} is before parent time {}",
-                h.time, parent.time
-            ));
+            return bad(format!("time {} is before parent time {}", h.time, parent.time));
         }
         if block.txs.len() > self.params.max_block_txs as usize {
             return bad(format!("{} transactions exceed the limit", block.txs.len()));
@@ -320,10 +254,7 @@ impl App {
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
         let tree_us = tree_started.elapsed().as_micros() as u64;
         if prepared.root != expected_app_hash {
-            return bad(format!(
-                "app_hash {} differs from the computed {}",
-                expected_app_hash, prepared.root
-            ));
+            return bad(format!("app_hash {} differs from the computed {}", expected_app_hash, prepared.root));
         }
         let outcome = self.write(parent, ctx, executed, prepared, tree_us)?;
         debug_assert_eq!(outcome.block.hash(), expected_hash);
@@ -332,14 +263,8 @@ impl App {
 
     fn block_ctx(&self, parent: &Header, time: UnixSeconds) -> BlockCtx {
         let height = parent.height + 1;
-        let beacon =
-            Hash::digest_parts(&[b"greenhour/beacon", &parent.hash().0, &height.to_be_bytes()]);
-        BlockCtx {
-            chain_id: self.chain_id.clone(),
-            height,
-            time,
-            beacon,
-        }
+        let beacon = Hash::digest_parts(&[b"greenhour/beacon", &parent.hash().0, &height.to_be_bytes()]);
+        BlockCtx { chain_id: self.chain_id.clone(), height, time, beacon }
     }
 
     fn execute(&self, ctx: &BlockCtx, txs: Vec<Tx>, mode: Mode) -> Result<Executed, AppError> {
@@ -375,28 +300,15 @@ impl App {
             match result {
                 Ok(events) => {
                     block_bytes += bytes.len() as u64;
-                    let record = TxRecord {
-                        hash,
-                        height: ctx.height,
-                        index: included.len() as u32,
-                        events,
-                    };
-                    outcomes.push(TxOutcome {
-                        hash,
-                        result: Ok(record.clone()),
-                    });
+                    let record = TxRecord { hash, height: ctx.height, index: included.len() as u32, events };
+                    outcomes.push(TxOutcome { hash, result: Ok(record.clone()) });
                     included.push((tx, record));
                 }
                 Err(e) => {
                     if mode == Mode::Verify {
-                        return Err(AppError::InvalidBlock(format!(
-                            "transaction {hash} fails: {e}"
-                        )));
+                        return Err(AppError::InvalidBlock(format!("transaction {hash} fails: {e}")));
                     }
-                    outcomes.push(TxOutcome {
-                        hash,
-                        result: Err(e),
-                    });
+                    outcomes.push(TxOutcome { hash, result: Err(e) });
                 }
             }
         }
@@ -404,19 +316,11 @@ impl App {
         modules::end_block(&mut overlay, ctx)?;
         block_events.extend(overlay.take_events());
         if cfg!(debug_assertions) {
-            modules::check_invariants(&overlay).map_err(|(module, e)| AppError::Module {
-                module,
-                error: ErrorInfo::new(module, 0, e),
-            })?;
+            modules::check_invariants(&overlay)
+                .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
         }
         let execute_us = started.elapsed().as_micros() as u64;
-        Ok(Executed {
-            execute_us,
-            changes: overlay.into_changes(),
-            included,
-            outcomes,
-            block_events,
-        })
+        Ok(Executed { execute_us, changes: overlay.into_changes(), included, outcomes, block_events })
     }
 
     /// Runs one transaction in its own overlay: nonce, fee, then every action.
@@ -433,40 +337,21 @@ impl App {
         let signer = tx.signer_address();
         let expected = auth::nonce(&state, &signer).map_err(|e| coded_tx(e.into()))?;
         if tx.body.nonce != expected {
-            return Err(coded_tx(TxError::BadNonce {
-                expected,
-                got: tx.body.nonce,
-            }));
+            return Err(coded_tx(TxError::BadNonce { expected, got: tx.body.nonce }));
         }
-        greenhour_bank::state::transfer(
-            &mut state,
-            &signer,
-            &self.fee_collector,
-            &Coin::ghr(tx.body.fee),
-        )
-        .map_err(|e| coded_tx(TxError::CannotPayFee(e.to_string())))?;
+        greenhour_bank::state::transfer(&mut state, &signer, &self.fee_collector, &Coin::ghr(tx.body.fee))
+            .map_err(|e| coded_tx(TxError::CannotPayFee(e.to_string())))?;
         auth::set_nonce(&mut state, &signer, expected + 1);
-        let tx_ctx = TxCtx {
-            block: ctx.clone(),
-            signer,
-            tx_hash: hash,
-        };
+        let tx_ctx = TxCtx { block: ctx.clone(), signer, tx_hash: hash };
         for action in &tx.body.actions {
             match action {
-                AppAction::Bank(a) => a
-                    .execute(&mut state, &tx_ctx)
-                    .map_err(|e| ErrorInfo::from_coded(&e))?,
+                AppAction::Bank(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
             }
         }
         Ok(state.commit())
     }
 
-    fn commit(
-        &self,
-        parent: Header,
-        ctx: BlockCtx,
-        executed: Executed,
-    ) -> Result<BlockOutcome, AppError> {
+    fn commit(&self, parent: Header, ctx: BlockCtx, executed: Executed) -> Result<BlockOutcome, AppError> {
         let tree_started = std::time::Instant::now();
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
         let tree_us = tree_started.elapsed().as_micros() as u64;
@@ -482,13 +367,7 @@ impl App {
         tree_us: u64,
     ) -> Result<BlockOutcome, AppError> {
         let write_started = std::time::Instant::now();
-        let Executed {
-            execute_us,
-            changes,
-            included,
-            outcomes,
-            block_events,
-        } = executed;
+        let Executed { execute_us, changes, included, outcomes, block_events } = executed;
         let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
         let header = Header {
             chain_id: self.chain_id.clone(),
@@ -518,24 +397,11 @@ impl App {
             });
         }
         self.store.write(prepared, &changes, &aux)?;
-        let timings = BlockTimings {
-            execute_us,
-            tree_us,
-            write_us: write_started.elapsed().as_micros() as u64,
-        };
-        Ok(BlockOutcome {
-            block,
-            outcomes,
-            block_events,
-            timings,
-        })
+        let timings = BlockTimings { execute_us, tree_us, write_us: write_started.elapsed().as_micros() as u64 };
+        Ok(BlockOutcome { block, outcomes, block_events, timings })
     }
 }
 
 fn block_row(block: &Block) -> AuxWrite {
-    AuxWrite {
-        table: BLOCKS,
-        key: block.header.height.to_be_bytes().to_vec(),
-        value: greenhour_codec::encode(block),
-    }
+    AuxWrite { table: BLOCKS, key: block.header.height.to_be_bytes().to_vec(), value: greenhour_codec::encode(block) }
 }

@@ -54,10 +54,7 @@ pub fn tx_root(hashes: &[Hash]) -> Hash {
     if hashes.is_empty() {
         return Hash::digest(b"");
     }
-    let mut level: Vec<Hash> = hashes
-        .iter()
-        .map(|h| Hash::digest_parts(&[&[0u8], &h.0]))
-        .collect();
+    let mut level: Vec<Hash> = hashes.iter().map(|h| Hash::digest_parts(&[&[0u8], &h.0])).collect();
     while level.len() > 1 {
         level = level
             .chunks(2)

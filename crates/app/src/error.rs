@@ -87,10 +87,7 @@ pub enum AppError {
     InvalidBlock(String),
     /// Returned when a module hook or invariant fails; the block is not committed.
     #[error("module {module} failed: {error}")]
-    Module {
-        module: &'static str,
-        error: ErrorInfo,
-    },
+    Module { module: &'static str, error: ErrorInfo },
     /// Returned when storage fails.
     #[error(transparent)]
     State(#[from] StateError),
@@ -98,9 +95,6 @@ pub enum AppError {
 
 impl From<BankError> for AppError {
     fn from(e: BankError) -> Self {
-        AppError::Module {
-            module: "bank",
-            error: ErrorInfo::from_coded(&e),
-        }
+        AppError::Module { module: "bank", error: ErrorInfo::from_coded(&e) }
     }
 }

@@ -24,10 +24,7 @@ impl Genesis {
             params: AppParams::default(),
             bank: BankGenesis {
                 balances: Vec::new(),
-                module_accounts: vec![ModuleAccountGenesis {
-                    name: FEE_COLLECTOR.into(),
-                    permissions: vec![],
-                }],
+                module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
             },
         }
     }

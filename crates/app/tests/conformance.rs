@@ -17,15 +17,9 @@ fn sample_tx() -> Tx {
         nonce: 7,
         fee: 1_000,
         actions: vec![
-            AppAction::Bank(BankAction::Send {
-                to: Address([2; 20]),
-                coins: vec![Coin::ghr(5)],
-            }),
+            AppAction::Bank(BankAction::Send { to: Address([2; 20]), coins: vec![Coin::ghr(5)] }),
             AppAction::Bank(BankAction::MultiSend {
-                outputs: vec![Output {
-                    to: Address([3; 20]),
-                    coins: vec![Coin::new(Denom::gusd(), u128::MAX)],
-                }],
+                outputs: vec![Output { to: Address([3; 20]), coins: vec![Coin::new(Denom::gusd(), u128::MAX)] }],
             }),
         ],
         memo: "hi".into(),
@@ -49,24 +43,12 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
         ("hash", e(&|| greenhour_codec::encode(&Hash([8; 32])))),
         ("hour", e(&|| greenhour_codec::encode(&Hour(491_000)))),
         ("denom", e(&|| greenhour_codec::encode(&Denom::gco2()))),
-        (
-            "coin",
-            e(&|| greenhour_codec::encode(&Coin::ghr(1_000_000))),
-        ),
-        (
-            "public_key",
-            greenhour_codec::encode(&SecretKey::from_name("fixture").public_key()),
-        ),
+        ("coin", e(&|| greenhour_codec::encode(&Coin::ghr(1_000_000)))),
+        ("public_key", greenhour_codec::encode(&SecretKey::from_name("fixture").public_key())),
         ("tx_body", greenhour_codec::encode(&tx.body)),
         ("tx", tx.encode()),
         ("header", greenhour_codec::encode(&header)),
-        (
-            "block",
-            greenhour_codec::encode(&Block {
-                header: header.clone(),
-                txs: vec![tx.clone()],
-            }),
-        ),
+        ("block", greenhour_codec::encode(&Block { header: header.clone(), txs: vec![tx.clone()] })),
         (
             "tx_record",
             greenhour_codec::encode(&TxRecord {
@@ -90,26 +72,17 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
 
 #[test]
 fn encodings_match_the_pinned_fixtures() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encodings.txt");
-    let rendered: String = samples()
-        .iter()
-        .map(|(name, bytes)| format!("{name} {}\n", hex::encode(bytes)))
-        .collect();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encodings.txt");
+    let rendered: String = samples().iter().map(|(name, bytes)| format!("{name} {}\n", hex::encode(bytes))).collect();
     if std::env::var("GREENHOUR_BLESS").is_ok() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &rendered).unwrap();
     }
-    let pinned = std::fs::read_to_string(&path)
-        .expect("fixtures exist (bless them once with GREENHOUR_BLESS=1)");
+    let pinned = std::fs::read_to_string(&path).expect("fixtures exist (bless them once with GREENHOUR_BLESS=1)");
     for (want, got) in pinned.lines().zip(rendered.lines()) {
         assert_eq!(got, want, "encoding changed");
     }
-    assert_eq!(
-        pinned.lines().count(),
-        rendered.lines().count(),
-        "fixture set changed"
-    );
+    assert_eq!(pinned.lines().count(), rendered.lines().count(), "fixture set changed");
 }
 
 #[test]

@@ -9,62 +9,37 @@ use rand::{Rng, SeedableRng};
 
 #[derive(Clone, Debug)]
 enum Op {
-    Send {
-        from: usize,
-        to: usize,
-        coin: Coin,
-    },
-    Multi {
-        from: usize,
-        outs: Vec<(usize, Coin)>,
-    },
+    Send { from: usize, to: usize, coin: Coin },
+    Multi { from: usize, outs: Vec<(usize, Coin)> },
 }
 
 fn op() -> impl Strategy<Value = Op> {
     // Amounts up to 2x a balance so that some sends fail and must change nothing.
     let amount = DEMO_BALANCE / 2;
     prop_oneof![
-        (
-            strategies::account(),
-            strategies::account(),
-            strategies::coin(amount)
-        )
+        (strategies::account(), strategies::account(), strategies::coin(amount))
             .prop_map(|(from, to, coin)| Op::Send { from, to, coin }),
-        (
-            strategies::account(),
-            prop::collection::vec((strategies::account(), strategies::coin(amount)), 1..4)
-        )
+        (strategies::account(), prop::collection::vec((strategies::account(), strategies::coin(amount)), 1..4))
             .prop_map(|(from, outs)| Op::Multi { from, outs }),
     ]
 }
 
 fn to_tx(node: &TestNode, op: &Op, offsets: &mut [u64]) -> Tx {
     let (from, action) = match op {
-        Op::Send { from, to, coin } => (
-            *from,
-            BankAction::Send {
-                to: TestNode::addr(DEMO_ACCOUNTS[*to]),
-                coins: vec![coin.clone()],
-            },
-        ),
+        Op::Send { from, to, coin } => {
+            (*from, BankAction::Send { to: TestNode::addr(DEMO_ACCOUNTS[*to]), coins: vec![coin.clone()] })
+        }
         Op::Multi { from, outs } => (
             *from,
             BankAction::MultiSend {
                 outputs: outs
                     .iter()
-                    .map(|(to, c)| Output {
-                        to: TestNode::addr(DEMO_ACCOUNTS[*to]),
-                        coins: vec![c.clone()],
-                    })
+                    .map(|(to, c)| Output { to: TestNode::addr(DEMO_ACCOUNTS[*to]), coins: vec![c.clone()] })
                     .collect(),
             },
         ),
     };
-    let tx = node.tx_with_offset(
-        &TestNode::key(DEMO_ACCOUNTS[from]),
-        vec![AppAction::Bank(action)],
-        offsets[from],
-    );
+    let tx = node.tx_with_offset(&TestNode::key(DEMO_ACCOUNTS[from]), vec![AppAction::Bank(action)], offsets[from]);
     offsets[from] += 1;
     tx
 }
@@ -118,17 +93,8 @@ fn simulate(seed: u64, dir: &std::path::Path) -> Vec<greenhour_primitives::Hash>
                 let from = rng.gen_range(0..DEMO_ACCOUNTS.len());
                 let to = rng.gen_range(0..DEMO_ACCOUNTS.len());
                 let amount = rng.gen_range(1..DEMO_BALANCE / 3);
-                let denom =
-                    [Denom::ghr(), Denom::gusd(), Denom::gco2()][rng.gen_range(0..3)].clone();
-                to_tx(
-                    &node,
-                    &Op::Send {
-                        from,
-                        to,
-                        coin: Coin::new(denom, amount),
-                    },
-                    &mut offsets,
-                )
+                let denom = [Denom::ghr(), Denom::gusd(), Denom::gco2()][rng.gen_range(0..3)].clone();
+                to_tx(&node, &Op::Send { from, to, coin: Coin::new(denom, amount) }, &mut offsets)
             })
             .collect();
         node.produce_block(txs);
@@ -144,11 +110,7 @@ fn seeded_simulation_gives_the_same_app_hashes_in_two_fresh_folders() {
     let second = simulate(42, d2.path());
     assert_eq!(first, second);
     let other = simulate(43, tempfile::tempdir().unwrap().path());
-    assert_ne!(
-        first.last(),
-        other.last(),
-        "a different workload should give a different state"
-    );
+    assert_ne!(first.last(), other.last(), "a different workload should give a different state");
 }
 
 #[test]

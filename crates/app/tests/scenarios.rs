@@ -13,20 +13,10 @@ fn send_action(to: Address, coins: Vec<Coin>) -> Vec<AppAction> {
 /// Delivers the tx and asserts it fails with `(module, code)` and leaves state untouched.
 fn assert_rejected(node: &mut TestNode, tx: Tx, module: &str, code: u32) {
     let before = node.state_without_block_info();
-    let err = node
-        .deliver(tx)
-        .expect_err("transaction should be rejected");
-    assert_eq!(
-        (err.module.as_str(), err.code),
-        (module, code),
-        "unexpected error: {err}"
-    );
+    let err = node.deliver(tx).expect_err("transaction should be rejected");
+    assert_eq!((err.module.as_str(), err.code), (module, code), "unexpected error: {err}");
     assert!(!err.message.is_empty());
-    assert_eq!(
-        node.state_without_block_info(),
-        before,
-        "a rejected transaction changed state"
-    );
+    assert_eq!(node.state_without_block_info(), before, "a rejected transaction changed state");
 }
 
 #[test]
@@ -35,20 +25,12 @@ fn app_can_transfer_and_charge_the_fee() {
     let bob = TestNode::addr("bob");
     let alice = TestNode::addr("alice");
     let fee = node.app.params().min_fee;
-    let record = node
-        .deliver(node.send("alice", &bob, Coin::ghr(250)))
-        .unwrap();
+    let record = node.deliver(node.send("alice", &bob, Coin::ghr(250))).unwrap();
     assert_eq!(record.height, 1);
     assert!(record.events.iter().any(|e| e.kind == "bank.transfer"));
     assert_eq!(node.balance(&bob, &Denom::ghr()), DEMO_BALANCE + 250);
-    assert_eq!(
-        node.balance(&alice, &Denom::ghr()),
-        DEMO_BALANCE - 250 - fee
-    );
-    assert_eq!(
-        node.balance(&Address::for_module("fee_collector"), &Denom::ghr()),
-        fee
-    );
+    assert_eq!(node.balance(&alice, &Denom::ghr()), DEMO_BALANCE - 250 - fee);
+    assert_eq!(node.balance(&Address::for_module("fee_collector"), &Denom::ghr()), fee);
     assert_eq!(node.nonce(&alice), 1);
     assert_eq!(node.supply(&Denom::ghr()), 4 * DEMO_BALANCE);
     let stored = node.app.tx_record(&record.hash).unwrap().unwrap();
@@ -65,14 +47,8 @@ fn app_can_multi_send_several_denoms() {
         &TestNode::key("alice"),
         vec![AppAction::Bank(BankAction::MultiSend {
             outputs: vec![
-                Output {
-                    to: bob,
-                    coins: vec![Coin::new(Denom::gusd(), 10), Coin::new(Denom::gco2(), 3)],
-                },
-                Output {
-                    to: carol,
-                    coins: vec![Coin::ghr(7)],
-                },
+                Output { to: bob, coins: vec![Coin::new(Denom::gusd(), 10), Coin::new(Denom::gco2(), 3)] },
+                Output { to: carol, coins: vec![Coin::ghr(7)] },
             ],
         })],
     );
@@ -86,17 +62,10 @@ fn app_can_multi_send_several_denoms() {
 fn app_can_fund_a_new_account_which_then_sends() {
     let mut node = TestNode::new();
     let newbie = SecretKey::from_name("newbie");
-    node.deliver(node.send("alice", &newbie.address(), Coin::ghr(1_000_000)))
-        .unwrap();
-    let tx = node.tx(
-        &newbie,
-        send_action(TestNode::addr("bob"), vec![Coin::ghr(5)]),
-    );
+    node.deliver(node.send("alice", &newbie.address(), Coin::ghr(1_000_000))).unwrap();
+    let tx = node.tx(&newbie, send_action(TestNode::addr("bob"), vec![Coin::ghr(5)]));
     node.deliver(tx).unwrap();
-    assert_eq!(
-        node.balance(&newbie.address(), &Denom::ghr()),
-        1_000_000 - 5 - node.app.params().min_fee
-    );
+    assert_eq!(node.balance(&newbie.address(), &Denom::ghr()), 1_000_000 - 5 - node.app.params().min_fee);
 }
 
 #[test]
@@ -104,9 +73,7 @@ fn app_can_include_many_txs_of_one_signer_in_nonce_order() {
     let mut node = TestNode::new();
     let alice = TestNode::key("alice");
     let bob = TestNode::addr("bob");
-    let txs: Vec<Tx> = (0..5)
-        .map(|i| node.tx_with_offset(&alice, send_action(bob, vec![Coin::ghr(1)]), i))
-        .collect();
+    let txs: Vec<Tx> = (0..5).map(|i| node.tx_with_offset(&alice, send_action(bob, vec![Coin::ghr(1)]), i)).collect();
     let outcome = node.produce_block(txs);
     assert!(outcome.outcomes.iter().all(|o| o.result.is_ok()));
     assert_eq!(outcome.block.txs.len(), 5);
@@ -125,11 +92,7 @@ fn rejects_bad_signature() {
 fn rejects_signature_by_another_key() {
     let mut node = TestNode::new();
     let mut tx = node.send("alice", &TestNode::addr("bob"), Coin::ghr(1));
-    tx.signature = TestNode::key("bob").sign(
-        greenhour_crypto::Domain::Tx,
-        node.app.chain_id(),
-        &tx.sign_bytes(),
-    );
+    tx.signature = TestNode::key("bob").sign(greenhour_crypto::Domain::Tx, node.app.chain_id(), &tx.sign_bytes());
     assert_rejected(&mut node, tx, "tx", 5);
 }
 
@@ -160,11 +123,7 @@ fn rejects_replayed_nonce() {
 #[test]
 fn rejects_future_nonce_in_a_block() {
     let mut node = TestNode::new();
-    let tx = node.tx_with_offset(
-        &TestNode::key("alice"),
-        send_action(TestNode::addr("bob"), vec![Coin::ghr(1)]),
-        3,
-    );
+    let tx = node.tx_with_offset(&TestNode::key("alice"), send_action(TestNode::addr("bob"), vec![Coin::ghr(1)]), 3);
     assert_rejected(&mut node, tx, "tx", 6);
 }
 
@@ -180,10 +139,7 @@ fn rejects_underfunded_send() {
 fn rejects_signer_who_cannot_pay_the_fee() {
     let mut node = TestNode::new();
     let pauper = SecretKey::from_name("pauper");
-    let tx = node.tx(
-        &pauper,
-        send_action(TestNode::addr("bob"), vec![Coin::ghr(1)]),
-    );
+    let tx = node.tx(&pauper, send_action(TestNode::addr("bob"), vec![Coin::ghr(1)]));
     assert_rejected(&mut node, tx, "tx", 8);
 }
 
@@ -232,14 +188,8 @@ fn rejects_all_of_a_multi_send_when_one_output_fails() {
         &TestNode::key("alice"),
         vec![AppAction::Bank(BankAction::MultiSend {
             outputs: vec![
-                Output {
-                    to: TestNode::addr("bob"),
-                    coins: vec![Coin::ghr(10)],
-                },
-                Output {
-                    to: TestNode::addr("carol"),
-                    coins: vec![Coin::ghr(DEMO_BALANCE)],
-                },
+                Output { to: TestNode::addr("bob"), coins: vec![Coin::ghr(10)] },
+                Output { to: TestNode::addr("carol"), coins: vec![Coin::ghr(DEMO_BALANCE)] },
             ],
         })],
     );
@@ -250,23 +200,15 @@ fn rejects_all_of_a_multi_send_when_one_output_fails() {
 fn rejects_malformed_and_oversized_bytes() {
     let node = TestNode::new();
     let limit = node.app.params().max_tx_bytes;
-    let good = node
-        .send("alice", &TestNode::addr("bob"), Coin::ghr(1))
-        .encode();
+    let good = node.send("alice", &TestNode::addr("bob"), Coin::ghr(1)).encode();
     assert!(Tx::decode(&good, limit).is_ok());
     let truncated = Tx::decode(&good[..good.len() - 1], limit).unwrap_err();
     assert!(matches!(truncated, greenhour_app::TxError::Malformed(_)));
     let mut trailing = good.clone();
     trailing.push(0);
-    assert!(matches!(
-        Tx::decode(&trailing, limit).unwrap_err(),
-        greenhour_app::TxError::Malformed(_)
-    ));
+    assert!(matches!(Tx::decode(&trailing, limit).unwrap_err(), greenhour_app::TxError::Malformed(_)));
     let huge = vec![0u8; limit as usize + 1];
-    assert!(matches!(
-        Tx::decode(&huge, limit).unwrap_err(),
-        greenhour_app::TxError::TooLarge { .. }
-    ));
+    assert!(matches!(Tx::decode(&huge, limit).unwrap_err(), greenhour_app::TxError::TooLarge { .. }));
     assert!(Tx::decode(&[], limit).is_err());
 }
 
@@ -285,9 +227,8 @@ fn rejects_oversized_memo_and_too_many_actions() {
     };
     assert_rejected(&mut node, body.clone().sign(&alice), "tx", 11);
     body.memo.clear();
-    body.actions = (0..=params.max_actions)
-        .flat_map(|_| send_action(TestNode::addr("bob"), vec![Coin::ghr(1)]))
-        .collect();
+    body.actions =
+        (0..=params.max_actions).flat_map(|_| send_action(TestNode::addr("bob"), vec![Coin::ghr(1)])).collect();
     assert_rejected(&mut node, body.sign(&alice), "tx", 10);
 }
 
@@ -295,18 +236,13 @@ fn rejects_oversized_memo_and_too_many_actions() {
 fn rejects_a_foreign_block_with_a_failing_tx_and_accepts_a_valid_one() {
     let mut a = TestNode::new();
     let mut b = TestNode::new();
-    let good = a
-        .produce_block(vec![a.send("alice", &TestNode::addr("bob"), Coin::ghr(3))])
-        .block;
+    let good = a.produce_block(vec![a.send("alice", &TestNode::addr("bob"), Coin::ghr(3))]).block;
     b.apply(good.clone()).expect("valid block applies");
     assert_eq!(a.app_hash(), b.app_hash());
 
     // A block whose tx fails on replay is refused whole.
-    let mut forged = a
-        .produce_block(vec![a.send("bob", &TestNode::addr("carol"), Coin::ghr(3))])
-        .block;
-    forged.txs[0].body.actions =
-        send_action(TestNode::addr("carol"), vec![Coin::ghr(DEMO_BALANCE * 10)]);
+    let mut forged = a.produce_block(vec![a.send("bob", &TestNode::addr("carol"), Coin::ghr(3))]).block;
+    forged.txs[0].body.actions = send_action(TestNode::addr("carol"), vec![Coin::ghr(DEMO_BALANCE * 10)]);
     let before = b.app_hash();
     assert!(b.apply(forged.clone()).is_err());
     assert_eq!(b.app_hash(), before);
@@ -347,16 +283,11 @@ fn genesis_round_trips_through_export() {
 #[test]
 fn rejects_genesis_that_breaks_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        greenhour_state::Store::open(&dir.path().join("s.redb"), &Default::default()).unwrap();
+    let store = greenhour_state::Store::open(&dir.path().join("s.redb"), &Default::default()).unwrap();
     let mut g = greenhour_testkit::demo_genesis("gh-bad");
     g.bank.balances.push(g.bank.balances[0].clone());
     assert!(greenhour_app::App::init_chain(store.clone(), &g).is_err());
-    assert_eq!(
-        store.latest_version().unwrap(),
-        None,
-        "a refused genesis writes nothing"
-    );
+    assert_eq!(store.latest_version().unwrap(), None, "a refused genesis writes nothing");
     let mut g = greenhour_testkit::demo_genesis("gh-bad");
     g.bank.module_accounts.clear();
     assert!(greenhour_app::App::init_chain(store.clone(), &g).is_err());
@@ -365,9 +296,7 @@ fn rejects_genesis_that_breaks_rules() {
 #[test]
 fn rejects_foreign_blocks_with_wrong_parent_height_time_or_tx_root() {
     let mut a = TestNode::new();
-    let block = a
-        .produce_block(vec![a.send("alice", &TestNode::addr("bob"), Coin::ghr(3))])
-        .block;
+    let block = a.produce_block(vec![a.send("alice", &TestNode::addr("bob"), Coin::ghr(3))]).block;
     let genesis_time = greenhour_testkit::TEST_GENESIS_TIME;
     let mut cases = Vec::new();
     let mut b = block.clone();
@@ -387,15 +316,8 @@ fn rejects_foreign_blocks_with_wrong_parent_height_time_or_tx_root() {
     cases.push(("chain", b));
     for (what, bad) in cases {
         let mut fresh = TestNode::new();
-        assert!(
-            fresh.apply(bad).is_err(),
-            "a block with a wrong {what} was accepted"
-        );
-        assert_eq!(
-            fresh.app.height().unwrap(),
-            0,
-            "{what}: nothing may be written"
-        );
+        assert!(fresh.apply(bad).is_err(), "a block with a wrong {what} was accepted");
+        assert_eq!(fresh.app.height().unwrap(), 0, "{what}: nothing may be written");
     }
     let mut fresh = TestNode::new();
     fresh.apply(block).expect("the untouched block applies");

@@ -71,11 +71,7 @@ impl RpcClient {
     }
 
     /// One JSON-RPC call.
-    pub async fn call<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        params: Value,
-    ) -> Result<T, ClientError> {
+    pub async fn call<T: DeserializeOwned>(&self, method: &str, params: Value) -> Result<T, ClientError> {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let response = self
             .http
@@ -83,14 +79,8 @@ impl RpcClient {
             .json(&body)
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable {
-                url: self.url.clone(),
-                message: e.to_string(),
-            })?;
-        let value: Value = response
-            .json()
-            .await
-            .map_err(|e| ClientError::Decode(e.to_string()))?;
+            .map_err(|e| ClientError::Unreachable { url: self.url.clone(), message: e.to_string() })?;
+        let value: Value = response.json().await.map_err(|e| ClientError::Decode(e.to_string()))?;
         if let Some(err) = value.get("error") {
             if let Some(data) = err.get("data") {
                 if let Ok(info) = serde_json::from_value::<ErrorInfo>(data.clone()) {
@@ -99,17 +89,10 @@ impl RpcClient {
             }
             return Err(ClientError::Rpc {
                 code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
-                message: err
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
+                message: err.get("message").and_then(Value::as_str).unwrap_or("").to_string(),
             });
         }
-        let result = value
-            .get("result")
-            .cloned()
-            .ok_or_else(|| ClientError::Decode("no result".into()))?;
+        let result = value.get("result").cloned().ok_or_else(|| ClientError::Decode("no result".into()))?;
         serde_json::from_value(result).map_err(|e| ClientError::Decode(e.to_string()))
     }
 
@@ -124,63 +107,39 @@ impl RpcClient {
         self.call("tx", json!({ "hash": hash.to_hex() })).await
     }
     pub async fn account(&self, address: &Address) -> Result<AccountInfo, ClientError> {
-        self.call("account", json!({ "address": address.to_string() }))
-            .await
+        self.call("account", json!({ "address": address.to_string() })).await
     }
     pub async fn supply(&self) -> Result<SupplyInfo, ClientError> {
         self.call("supply", json!({})).await
     }
     /// A state value with its proof, checked against the proof's root before returning.
-    pub async fn state(
-        &self,
-        key: &str,
-        height: Option<Height>,
-    ) -> Result<StateProof, ClientError> {
-        let proof: StateProof = self
-            .call("state", json!({ "key": key, "height": height }))
-            .await?;
-        proof
-            .verify(&proof.root)
-            .map_err(|e| ClientError::Decode(format!("proof does not verify: {e}")))?;
+    pub async fn state(&self, key: &str, height: Option<Height>) -> Result<StateProof, ClientError> {
+        let proof: StateProof = self.call("state", json!({ "key": key, "height": height })).await?;
+        proof.verify(&proof.root).map_err(|e| ClientError::Decode(format!("proof does not verify: {e}")))?;
         Ok(proof)
     }
-    pub async fn broadcast(
-        &self,
-        tx: &Tx,
-        mode: BroadcastMode,
-    ) -> Result<BroadcastResult, ClientError> {
-        self.call(
-            "broadcast_tx",
-            json!({ "tx": hex::encode(tx.encode()), "mode": mode }),
-        )
-        .await
+    pub async fn broadcast(&self, tx: &Tx, mode: BroadcastMode) -> Result<BroadcastResult, ClientError> {
+        self.call("broadcast_tx", json!({ "tx": hex::encode(tx.encode()), "mode": mode })).await
     }
 
     /// Streams committed blocks (optionally only events of the given kinds).
     pub async fn subscribe(
         &self,
         events: &[&str],
-    ) -> Result<
-        futures_util::stream::BoxStream<'static, Result<BlockNotice, ClientError>>,
-        ClientError,
-    > {
+    ) -> Result<futures_util::stream::BoxStream<'static, Result<BlockNotice, ClientError>>, ClientError> {
         let mut ws_url = format!("{}/ws", self.url.replacen("http", "ws", 1));
         if !events.is_empty() {
             ws_url.push_str(&format!("?events={}", events.join(",")));
         }
         let (stream, _) = tokio_tungstenite::connect_async(&ws_url)
             .await
-            .map_err(|e| ClientError::Unreachable {
-                url: ws_url.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| ClientError::Unreachable { url: ws_url.clone(), message: e.to_string() })?;
         Ok(stream
             .filter_map(|msg| async move {
                 match msg {
-                    Ok(tokio_tungstenite::tungstenite::Message::Text(t)) => Some(
-                        serde_json::from_str::<BlockNotice>(&t)
-                            .map_err(|e| ClientError::Decode(e.to_string())),
-                    ),
+                    Ok(tokio_tungstenite::tungstenite::Message::Text(t)) => {
+                        Some(serde_json::from_str::<BlockNotice>(&t).map_err(|e| ClientError::Decode(e.to_string())))
+                    }
                     Ok(_) => None,
                     Err(e) => Some(Err(ClientError::Decode(e.to_string()))),
                 }
@@ -201,12 +160,7 @@ pub struct Wallet {
 
 impl Wallet {
     pub fn new(key: SecretKey, chain_id: ChainId, fee: Amount) -> Self {
-        Wallet {
-            key,
-            chain_id,
-            next_nonce: None,
-            fee,
-        }
+        Wallet { key, chain_id, next_nonce: None, fee }
     }
     pub fn address(&self) -> Address {
         self.key.address()
@@ -217,12 +171,7 @@ impl Wallet {
     }
 
     /// Signs `actions` with the next nonce (fetched from the node on first use).
-    pub async fn sign(
-        &mut self,
-        client: &RpcClient,
-        actions: Vec<AppAction>,
-        memo: &str,
-    ) -> Result<Tx, ClientError> {
+    pub async fn sign(&mut self, client: &RpcClient, actions: Vec<AppAction>, memo: &str) -> Result<Tx, ClientError> {
         let nonce = match self.next_nonce {
             Some(n) => n,
             None => client.account(&self.address()).await?.nonce,
@@ -253,13 +202,7 @@ impl Wallet {
         coins: Vec<Coin>,
         mode: BroadcastMode,
     ) -> Result<BroadcastResult, ClientError> {
-        let tx = self
-            .sign(
-                client,
-                vec![AppAction::Bank(BankAction::Send { to, coins })],
-                "",
-            )
-            .await?;
+        let tx = self.sign(client, vec![AppAction::Bank(BankAction::Send { to, coins })], "").await?;
         let result = client.broadcast(&tx, mode).await;
         if result.is_err() {
             self.next_nonce = None;

@@ -32,10 +32,7 @@ pub fn encode<T: BorshSerialize + ?Sized>(value: &T) -> Vec<u8> {
 /// Decodes a value, refusing inputs over `limit` bytes and trailing bytes.
 pub fn decode_limited<T: BorshDeserialize>(bytes: &[u8], limit: usize) -> Result<T, CodecError> {
     if bytes.len() > limit {
-        return Err(CodecError::TooLarge {
-            len: bytes.len(),
-            limit,
-        });
+        return Err(CodecError::TooLarge { len: bytes.len(), limit });
     }
     let mut slice = bytes;
     let value = T::deserialize(&mut slice).map_err(|e| CodecError::Malformed(e.to_string()))?;
@@ -60,18 +57,9 @@ mod tests {
         assert_eq!(decode::<(u32, u64)>(&bytes).unwrap(), (7, 9));
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(
-            decode::<(u32, u64)>(&longer),
-            Err(CodecError::TrailingBytes(1))
-        );
-        assert!(matches!(
-            decode_limited::<(u32, u64)>(&bytes, 4),
-            Err(CodecError::TooLarge { .. })
-        ));
-        assert!(matches!(
-            decode::<(u32, u64)>(&bytes[..5]),
-            Err(CodecError::Malformed(_))
-        ));
+        assert_eq!(decode::<(u32, u64)>(&longer), Err(CodecError::TrailingBytes(1)));
+        assert!(matches!(decode_limited::<(u32, u64)>(&bytes, 4), Err(CodecError::TooLarge { .. })));
+        assert!(matches!(decode::<(u32, u64)>(&bytes[..5]), Err(CodecError::Malformed(_))));
     }
 
     #[test]

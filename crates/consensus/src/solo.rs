@@ -38,18 +38,12 @@ pub struct SoloConfig {
 
 impl Default for SoloConfig {
     fn default() -> Self {
-        SoloConfig {
-            block_interval_ms: 1_000,
-            clock: Clock::Real,
-        }
+        SoloConfig { block_interval_ms: 1_000, clock: Clock::Real }
     }
 }
 
 fn now_unix() -> UnixSeconds {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// Starts producing blocks until `shutdown` turns true. Returns the error that
@@ -78,9 +72,7 @@ pub fn spawn_solo(
                 let parent = app.latest_header()?;
                 let time = match config.clock {
                     Clock::Real => now_unix(),
-                    Clock::Simulated { seconds_per_block } => {
-                        parent.time + seconds_per_block.max(1)
-                    }
+                    Clock::Simulated { seconds_per_block } => parent.time + seconds_per_block.max(1),
                 };
                 let params = app.params();
                 let txs = source.reap(params.max_block_txs as usize, params.max_block_bytes);
@@ -97,9 +89,7 @@ pub fn spawn_solo(
                 }
                 Err(join) => {
                     tracing::error!(error = %join, "block production panicked; stopping the solo driver");
-                    return Err(AppError::InvalidBlock(format!(
-                        "block production panicked: {join}"
-                    )));
+                    return Err(AppError::InvalidBlock(format!("block production panicked: {join}")));
                 }
             }
         }

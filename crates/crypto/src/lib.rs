@@ -91,8 +91,7 @@ impl PublicKey {
     ) -> Result<(), CryptoError> {
         let key = self.dalek()?;
         let sig = ed25519_dalek::Signature::from_bytes(&sig.0);
-        key.verify_strict(&signing_bytes(domain, chain_id, message), &sig)
-            .map_err(|_| CryptoError::BadSignature)
+        key.verify_strict(&signing_bytes(domain, chain_id, message), &sig).map_err(|_| CryptoError::BadSignature)
     }
 }
 
@@ -123,20 +122,14 @@ impl SecretKey {
         self.public_key().address()
     }
     pub fn sign(&self, domain: Domain, chain_id: &ChainId, message: &[u8]) -> Signature {
-        Signature(
-            self.0
-                .sign(&signing_bytes(domain, chain_id, message))
-                .to_bytes(),
-        )
+        Signature(self.0.sign(&signing_bytes(domain, chain_id, message)).to_bytes())
     }
     pub fn to_hex(&self) -> String {
         hex::encode(self.seed())
     }
     pub fn from_hex(s: &str) -> Result<Self, CryptoError> {
         let bytes = hex::decode(s.trim()).map_err(|e| CryptoError::Encoding(e.to_string()))?;
-        let seed: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| CryptoError::Encoding("expected 32 bytes".into()))?;
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Encoding("expected 32 bytes".into()))?;
         Ok(Self::from_seed(seed))
     }
 }
@@ -178,22 +171,12 @@ pub fn verify_batch(
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || verify_chunk(domain, chain_id, c)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("verifier thread panicked"))
-            .collect()
+        let handles: Vec<_> = items.chunks(chunk).map(|c| s.spawn(move || verify_chunk(domain, chain_id, c))).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("verifier thread panicked")).collect()
     })
 }
 
-fn verify_chunk(
-    domain: Domain,
-    chain_id: &ChainId,
-    items: &[SignedMessage<'_>],
-) -> Vec<Result<(), CryptoError>> {
+fn verify_chunk(domain: Domain, chain_id: &ChainId, items: &[SignedMessage<'_>]) -> Vec<Result<(), CryptoError>> {
     let mut keys = Vec::with_capacity(items.len());
     let mut msgs = Vec::with_capacity(items.len());
     let mut sigs = Vec::with_capacity(items.len());
@@ -216,9 +199,7 @@ fn verify_chunk(
     // Fall back to single verification so that exactly the bad items fail.
     for (it, r) in items.iter().zip(results.iter_mut()) {
         if r.is_ok() {
-            *r = it
-                .public_key
-                .verify(domain, chain_id, it.message, it.signature);
+            *r = it.public_key.verify(domain, chain_id, it.message, it.signature);
         }
     }
     results
@@ -243,9 +224,7 @@ impl FromStr for PublicKey {
     type Err = CryptoError;
     fn from_str(s: &str) -> Result<Self, CryptoError> {
         let bytes = hex::decode(s).map_err(|e| CryptoError::Encoding(e.to_string()))?;
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| CryptoError::Encoding("expected 32 bytes".into()))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Encoding("expected 32 bytes".into()))?;
         Ok(PublicKey(arr))
     }
 }
@@ -256,9 +235,7 @@ impl Serialize for PublicKey {
 }
 impl<'de> Deserialize<'de> for PublicKey {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <String as Deserialize>::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+        <String as Deserialize>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 impl Serialize for Signature {
@@ -268,11 +245,8 @@ impl Serialize for Signature {
 }
 impl<'de> Deserialize<'de> for Signature {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let bytes = hex::decode(<String as Deserialize>::deserialize(d)?)
-            .map_err(serde::de::Error::custom)?;
-        let arr: [u8; 64] = bytes
-            .try_into()
-            .map_err(|_| serde::de::Error::custom("signature must be 64 bytes"))?;
+        let bytes = hex::decode(<String as Deserialize>::deserialize(d)?).map_err(serde::de::Error::custom)?;
+        let arr: [u8; 64] = bytes.try_into().map_err(|_| serde::de::Error::custom("signature must be 64 bytes"))?;
         Ok(Signature(arr))
     }
 }
@@ -290,53 +264,26 @@ mod tests {
         let k = SecretKey::from_name("alice");
         let sig = k.sign(Domain::Tx, &chain("gh-1"), b"hello");
         let pk = k.public_key();
-        assert!(pk
-            .verify(Domain::Tx, &chain("gh-1"), b"hello", &sig)
-            .is_ok());
-        assert_eq!(
-            pk.verify(Domain::Tx, &chain("gh-2"), b"hello", &sig),
-            Err(CryptoError::BadSignature)
-        );
-        assert_eq!(
-            pk.verify(Domain::Telemetry, &chain("gh-1"), b"hello", &sig),
-            Err(CryptoError::BadSignature)
-        );
-        assert_eq!(
-            pk.verify(Domain::Tx, &chain("gh-1"), b"hellO", &sig),
-            Err(CryptoError::BadSignature)
-        );
+        assert!(pk.verify(Domain::Tx, &chain("gh-1"), b"hello", &sig).is_ok());
+        assert_eq!(pk.verify(Domain::Tx, &chain("gh-2"), b"hello", &sig), Err(CryptoError::BadSignature));
+        assert_eq!(pk.verify(Domain::Telemetry, &chain("gh-1"), b"hello", &sig), Err(CryptoError::BadSignature));
+        assert_eq!(pk.verify(Domain::Tx, &chain("gh-1"), b"hellO", &sig), Err(CryptoError::BadSignature));
     }
 
     #[test]
     fn batch_reports_exactly_the_bad_items() {
         let c = chain("gh-1");
-        let keys: Vec<SecretKey> = (0..200u32)
-            .map(|i| SecretKey::from_name(&format!("k{i}")))
-            .collect();
+        let keys: Vec<SecretKey> = (0..200u32).map(|i| SecretKey::from_name(&format!("k{i}"))).collect();
         let msgs: Vec<Vec<u8>> = (0..200u32).map(|i| i.to_le_bytes().to_vec()).collect();
         let pks: Vec<PublicKey> = keys.iter().map(|k| k.public_key()).collect();
-        let mut sigs: Vec<Signature> = keys
-            .iter()
-            .zip(&msgs)
-            .map(|(k, m)| k.sign(Domain::Tx, &c, m))
-            .collect();
+        let mut sigs: Vec<Signature> = keys.iter().zip(&msgs).map(|(k, m)| k.sign(Domain::Tx, &c, m)).collect();
         sigs[17].0[0] ^= 1;
         sigs[150] = sigs[151];
-        let items: Vec<SignedMessage> = (0..200)
-            .map(|i| SignedMessage {
-                public_key: &pks[i],
-                message: &msgs[i],
-                signature: &sigs[i],
-            })
-            .collect();
+        let items: Vec<SignedMessage> =
+            (0..200).map(|i| SignedMessage { public_key: &pks[i], message: &msgs[i], signature: &sigs[i] }).collect();
         for threads in [1, 2] {
             let res = verify_batch(Domain::Tx, &c, &items, threads);
-            let bad: Vec<usize> = res
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.is_err())
-                .map(|(i, _)| i)
-                .collect();
+            let bad: Vec<usize> = res.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
             assert_eq!(bad, vec![17, 150]);
         }
     }
@@ -345,9 +292,6 @@ mod tests {
     fn secret_key_debug_hides_secret() {
         let k = SecretKey::from_name("bob");
         assert!(!format!("{k:?}").contains(&k.to_hex()));
-        assert_eq!(
-            SecretKey::from_hex(&k.to_hex()).unwrap().public_key(),
-            k.public_key()
-        );
+        assert_eq!(SecretKey::from_hex(&k.to_hex()).unwrap().public_key(), k.public_key());
     }
 }

@@ -54,11 +54,7 @@ pub struct ErrorInfo {
 
 impl ErrorInfo {
     pub fn new(module: &str, code: u32, message: impl Into<String>) -> Self {
-        ErrorInfo {
-            module: module.into(),
-            code,
-            message: message.into(),
-        }
+        ErrorInfo { module: module.into(), code, message: message.into() }
     }
     pub fn from_coded(e: &impl CodedError) -> Self {
         ErrorInfo::new(e.module(), e.code(), e.to_string())
@@ -72,10 +68,7 @@ pub trait Module {
     type Genesis;
     type Error: CodedError;
 
-    fn init_genesis(
-        state: &mut impl StateWrite,
-        genesis: &Self::Genesis,
-    ) -> Result<(), Self::Error>;
+    fn init_genesis(state: &mut impl StateWrite, genesis: &Self::Genesis) -> Result<(), Self::Error>;
     /// Reads back what [`Module::init_genesis`] wrote (plus everything since), so
     /// `export(init(g)) == g` for a fresh chain.
     fn export_genesis(state: &impl StateRead) -> Result<Self::Genesis, Self::Error>;

@@ -47,9 +47,7 @@ pub struct HomeLayout {
 
 impl HomeLayout {
     pub fn new(root: impl AsRef<Path>) -> Self {
-        HomeLayout {
-            root: root.as_ref().to_path_buf(),
-        }
+        HomeLayout { root: root.as_ref().to_path_buf() }
     }
     pub fn config(&self) -> PathBuf {
         self.root.join("config.json")

@@ -29,12 +29,7 @@ pub struct MempoolConfig {
 
 impl Default for MempoolConfig {
     fn default() -> Self {
-        MempoolConfig {
-            max_txs: 200_000,
-            max_bytes: 256 << 20,
-            max_nonce_gap: 4_096,
-            verify_threads: 2,
-        }
+        MempoolConfig { max_txs: 200_000, max_bytes: 256 << 20, max_nonce_gap: 4_096, verify_threads: 2 }
     }
 }
 
@@ -49,11 +44,7 @@ pub enum MempoolError {
     NonceTaken(Nonce),
     /// Returned when the nonce is too far ahead of the signer's committed nonce.
     #[error("nonce {got} is more than {max_gap} ahead of the committed nonce {committed}")]
-    NonceTooFar {
-        got: Nonce,
-        committed: Nonce,
-        max_gap: u64,
-    },
+    NonceTooFar { got: Nonce, committed: Nonce, max_gap: u64 },
     /// Returned when the mempool holds as many transactions or bytes as it may.
     #[error("mempool is full")]
     Full,
@@ -126,11 +117,7 @@ fn coded(e: MempoolError) -> ErrorInfo {
 
 impl Mempool {
     pub fn new(app: Arc<App>, config: MempoolConfig) -> Self {
-        Mempool {
-            app,
-            config,
-            inner: Mutex::new(Inner::default()),
-        }
+        Mempool { app, config, inner: Mutex::new(Inner::default()) }
     }
 
     pub fn len(&self) -> usize {
@@ -164,10 +151,7 @@ impl Mempool {
             }
         }
         let mut admitted = self.submit(decoded).into_iter();
-        results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| admitted.next().expect("one result per decoded tx")))
-            .collect()
+        results.into_iter().map(|r| r.unwrap_or_else(|| admitted.next().expect("one result per decoded tx"))).collect()
     }
 
     /// Admits decoded transactions; one result per input.
@@ -175,12 +159,7 @@ impl Mempool {
         let prechecks = self.app.precheck(&txs);
         let snapshot = match self.app.snapshot() {
             Ok(s) => s,
-            Err(e) => {
-                return txs
-                    .iter()
-                    .map(|_| Err(ErrorInfo::new("mempool", 100, e.to_string())))
-                    .collect()
-            }
+            Err(e) => return txs.iter().map(|_| Err(ErrorInfo::new("mempool", 100, e.to_string()))).collect(),
         };
         let mut inner = self.lock();
         txs.into_iter()
@@ -192,12 +171,7 @@ impl Mempool {
             .collect()
     }
 
-    fn admit(
-        &self,
-        inner: &mut Inner,
-        snapshot: &greenhour_state::Snapshot,
-        tx: Tx,
-    ) -> Result<Hash, ErrorInfo> {
+    fn admit(&self, inner: &mut Inner, snapshot: &greenhour_state::Snapshot, tx: Tx) -> Result<Hash, ErrorInfo> {
         let len = tx.encode().len();
         let hash = tx.hash();
         if inner.by_hash.contains_key(&hash) {
@@ -211,18 +185,11 @@ impl Mempool {
         let pending_fees = inner.signers.get(&signer).map_or(0, |q| q.fees);
         let committed = self.app.check_tx_state(snapshot, &tx, pending_fees)?;
         if nonce > committed + self.config.max_nonce_gap {
-            return Err(coded(MempoolError::NonceTooFar {
-                got: nonce,
-                committed,
-                max_gap: self.config.max_nonce_gap,
-            }));
+            return Err(coded(MempoolError::NonceTooFar { got: nonce, committed, max_gap: self.config.max_nonce_gap }));
         }
         inner.seq += 1;
         let seq = inner.seq;
-        let queue = inner.signers.entry(signer).or_insert_with(|| SignerQueue {
-            first_seq: seq,
-            ..Default::default()
-        });
+        let queue = inner.signers.entry(signer).or_insert_with(|| SignerQueue { first_seq: seq, ..Default::default() });
         if queue.txs.contains_key(&nonce) {
             return Err(coded(MempoolError::NonceTaken(nonce)));
         }
@@ -240,11 +207,8 @@ impl Mempool {
             Err(_) => return Vec::new(),
         };
         let inner = self.lock();
-        let mut order: Vec<(&u64, &Address, &SignerQueue)> = inner
-            .signers
-            .iter()
-            .map(|(a, q)| (&q.first_seq, a, q))
-            .collect();
+        let mut order: Vec<(&u64, &Address, &SignerQueue)> =
+            inner.signers.iter().map(|(a, q)| (&q.first_seq, a, q)).collect();
         order.sort_unstable_by_key(|(seq, _, _)| **seq);
         let mut out = Vec::new();
         let mut bytes = 0u64;
@@ -284,10 +248,7 @@ impl Mempool {
             for n in stale {
                 if let Some(p) = inner.remove(&signer, n) {
                     if n != tx.body.nonce {
-                        evicted.push((
-                            p.hash,
-                            ErrorInfo::new("tx", 6, format!("nonce {n} was already used")),
-                        ));
+                        evicted.push((p.hash, ErrorInfo::new("tx", 6, format!("nonce {n} was already used"))));
                     }
                 }
             }
@@ -297,18 +258,11 @@ impl Mempool {
             let Some((signer, nonce)) = inner.by_hash.get(&o.hash).copied() else {
                 continue;
             };
-            let later: Vec<Nonce> = inner
-                .signers
-                .get(&signer)
-                .map(|q| q.txs.range(nonce..).map(|(n, _)| *n).collect())
-                .unwrap_or_default();
+            let later: Vec<Nonce> =
+                inner.signers.get(&signer).map(|q| q.txs.range(nonce..).map(|(n, _)| *n).collect()).unwrap_or_default();
             for n in later {
                 if let Some(p) = inner.remove(&signer, n) {
-                    let why = if n == nonce {
-                        err.clone()
-                    } else {
-                        coded(MempoolError::Orphaned(nonce))
-                    };
+                    let why = if n == nonce { err.clone() } else { coded(MempoolError::Orphaned(nonce)) };
                     evicted.push((p.hash, why));
                 }
             }

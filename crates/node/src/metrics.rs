@@ -35,43 +35,15 @@ impl Metrics {
             rpc_requests: Counter::default(),
             registry: Registry::default(),
         };
-        registry.register(
-            "height",
-            "Height of the last committed block",
-            m.height.clone(),
-        );
-        registry.register(
-            "mempool_size",
-            "Transactions waiting in the mempool",
-            m.mempool_size.clone(),
-        );
+        registry.register("height", "Height of the last committed block", m.height.clone());
+        registry.register("mempool_size", "Transactions waiting in the mempool", m.mempool_size.clone());
         registry.register("blocks", "Blocks committed since start", m.blocks.clone());
-        registry.register(
-            "txs_committed",
-            "Transactions committed since start",
-            m.txs_committed.clone(),
-        );
-        registry.register(
-            "txs_dropped",
-            "Admitted transactions that failed in a block",
-            m.txs_dropped.clone(),
-        );
-        registry.register(
-            "txs_received",
-            "Transactions submitted",
-            m.txs_received.clone(),
-        );
-        registry.register(
-            "txs_refused",
-            "Transactions refused at admission",
-            m.txs_refused.clone(),
-        );
+        registry.register("txs_committed", "Transactions committed since start", m.txs_committed.clone());
+        registry.register("txs_dropped", "Admitted transactions that failed in a block", m.txs_dropped.clone());
+        registry.register("txs_received", "Transactions submitted", m.txs_received.clone());
+        registry.register("txs_refused", "Transactions refused at admission", m.txs_refused.clone());
         registry.register("block_txs", "Transactions per block", m.block_txs.clone());
-        registry.register(
-            "rpc_requests",
-            "HTTP requests served",
-            m.rpc_requests.clone(),
-        );
+        registry.register("rpc_requests", "HTTP requests served", m.rpc_requests.clone());
         Metrics { registry, ..m }
     }
 

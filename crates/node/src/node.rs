@@ -34,10 +34,7 @@ pub enum NodeError {
     App(#[from] AppError),
     /// Returned when the RPC address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    Bind { addr: String, source: std::io::Error },
     /// Returned when a file of the home folder is missing or invalid.
     #[error("invalid home folder: {0}")]
     Home(String),
@@ -78,6 +75,7 @@ pub struct RunningNode {
     shutdown: watch::Sender<bool>,
     producer: JoinHandle<Result<(), AppError>>,
     server: JoinHandle<()>,
+    intake: JoinHandle<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -87,19 +85,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Node {
     /// Opens the home folder's store (initialising it from genesis on first
     /// start), and starts the block producer and the RPC server.
-    pub async fn start(
-        config: NodeConfig,
-        home: &HomeLayout,
-        genesis: &Genesis,
-    ) -> Result<RunningNode, NodeError> {
-        std::fs::create_dir_all(home.data())
-            .map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
+    pub async fn start(config: NodeConfig, home: &HomeLayout, genesis: &Genesis) -> Result<RunningNode, NodeError> {
+        std::fs::create_dir_all(home.data()).map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
         let store = Store::open(
             &home.state_db(),
-            &StoreConfig {
-                cache_bytes: config.store_cache_mib << 20,
-                ..StoreConfig::default()
-            },
+            &StoreConfig { cache_bytes: config.store_cache_mib << 20, ..StoreConfig::default() },
         )?;
         let app = Arc::new(App::init_chain(store, genesis)?);
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
@@ -117,45 +107,26 @@ impl Node {
             rejections: Mutex::new(Rejections::default()),
             intake: intake_tx,
         });
-        tokio::spawn(run_intake(mempool.clone(), intake_rx, node.metrics.clone()));
 
         let listener = tokio::net::TcpListener::bind(&config.rpc_listen)
             .await
-            .map_err(|source| NodeError::Bind {
-                addr: config.rpc_listen.clone(),
-                source,
-            })?;
-        let rpc_addr = listener.local_addr().map_err(|source| NodeError::Bind {
-            addr: config.rpc_listen.clone(),
-            source,
-        })?;
+            .map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
+        let rpc_addr =
+            listener.local_addr().map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let intake = tokio::spawn(run_intake(mempool.clone(), intake_rx, node.metrics.clone(), shutdown_rx.clone()));
         let router = crate::rpc::router(node.clone(), config.rpc_max_body_bytes);
         let mut server_shutdown = shutdown_rx.clone();
         let server = tokio::spawn(async move {
             let graceful = async move {
                 let _ = server_shutdown.wait_for(|v| *v).await;
             };
-            if let Err(e) = axum::serve(listener, router)
-                .with_graceful_shutdown(graceful)
-                .await
-            {
+            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(graceful).await {
                 tracing::error!(error = %e, "RPC server stopped");
             }
         });
-        let producer = spawn_solo(
-            app,
-            Arc::new(Source(node.clone())),
-            config.solo.clone(),
-            shutdown_rx,
-        );
-        Ok(RunningNode {
-            node,
-            rpc_addr,
-            shutdown,
-            producer,
-            server,
-        })
+        let producer = spawn_solo(app, Arc::new(Source(node.clone())), config.solo.clone(), shutdown_rx);
+        Ok(RunningNode { node, rpc_addr, shutdown, producer, server, intake })
     }
 
     /// Admits one encoded transaction (batched with concurrent ones for signature checks).
@@ -165,25 +136,18 @@ impl Node {
             .send(Intake { bytes, reply })
             .await
             .map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?;
-        rx.await
-            .map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?
+        rx.await.map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?
     }
 
     /// Admits a transaction and, in commit mode, waits until it is committed or dropped.
-    pub async fn broadcast(
-        &self,
-        bytes: Vec<u8>,
-        mode: BroadcastMode,
-    ) -> Result<BroadcastResult, ErrorInfo> {
+    pub async fn broadcast(&self, bytes: Vec<u8>, mode: BroadcastMode) -> Result<BroadcastResult, ErrorInfo> {
         // A decodable transaction's hash is the hash of its canonical bytes, so the
         // waiter can be registered before admission (no race with a fast block).
         let hash = Hash::digest(&bytes);
         let waiter = match mode {
             BroadcastMode::Commit => {
                 let (tx, rx) = oneshot::channel();
-                let id = self
-                    .next_waiter
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let id = self.next_waiter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 lock(&self.waiters).entry(hash).or_default().push((id, tx));
                 Some((id, rx))
             }
@@ -214,11 +178,7 @@ impl Node {
                 }
             },
         };
-        Ok(BroadcastResult {
-            hash,
-            mode,
-            committed,
-        })
+        Ok(BroadcastResult { hash, mode, committed })
     }
 
     fn forget_waiter(&self, hash: &Hash, id: u64) {
@@ -235,9 +195,7 @@ impl Node {
     pub fn submit_batch(&self, txs: Vec<Tx>) -> Vec<Result<Hash, ErrorInfo>> {
         let results = self.mempool.submit(txs);
         self.metrics.txs_received.inc_by(results.len() as u64);
-        self.metrics
-            .txs_refused
-            .inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
+        self.metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
         results
     }
 
@@ -268,10 +226,7 @@ impl Node {
                 match &o.result {
                     Ok(record) => {
                         for e in &record.events {
-                            events.push(NoticeEvent {
-                                tx: Some(o.hash),
-                                event: e.clone(),
-                            });
+                            events.push(NoticeEvent { tx: Some(o.hash), event: e.clone() });
                         }
                         for (_, w) in waiters.remove(&o.hash).unwrap_or_default() {
                             let _ = w.send(Ok(record.clone()));
@@ -303,10 +258,7 @@ impl Node {
             }
         }
         for e in &outcome.block_events {
-            events.push(NoticeEvent {
-                tx: None,
-                event: e.clone(),
-            });
+            events.push(NoticeEvent { tx: None, event: e.clone() });
         }
         let header = &outcome.block.header;
         let notice = BlockNotice {
@@ -334,8 +286,20 @@ impl TxSource for Source {
 }
 
 /// Gathers concurrent submissions into batches so signatures are batch-verified.
-async fn run_intake(mempool: Arc<Mempool>, mut rx: mpsc::Receiver<Intake>, metrics: Arc<Metrics>) {
-    while let Some(first) = rx.recv().await {
+async fn run_intake(
+    mempool: Arc<Mempool>,
+    mut rx: mpsc::Receiver<Intake>,
+    metrics: Arc<Metrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let first = tokio::select! {
+            item = rx.recv() => match item {
+                Some(item) => item,
+                None => return,
+            },
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        };
         let mut batch = vec![first];
         while batch.len() < INTAKE_BATCH {
             match rx.try_recv() {
@@ -343,10 +307,7 @@ async fn run_intake(mempool: Arc<Mempool>, mut rx: mpsc::Receiver<Intake>, metri
                 Err(_) => break,
             }
         }
-        let raw: Vec<Vec<u8>> = batch
-            .iter_mut()
-            .map(|i| std::mem::take(&mut i.bytes))
-            .collect();
+        let raw: Vec<Vec<u8>> = batch.iter_mut().map(|i| std::mem::take(&mut i.bytes)).collect();
         let pool = mempool.clone();
         let results = match tokio::task::spawn_blocking(move || pool.submit_raw(&raw)).await {
             Ok(r) => r,
@@ -355,9 +316,7 @@ async fn run_intake(mempool: Arc<Mempool>, mut rx: mpsc::Receiver<Intake>, metri
             }
         };
         metrics.txs_received.inc_by(results.len() as u64);
-        metrics
-            .txs_refused
-            .inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
+        metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
         metrics.mempool_size.set(mempool.len() as i64);
         for (item, result) in batch.into_iter().zip(results) {
             let _ = item.reply.send(result);
@@ -366,23 +325,19 @@ async fn run_intake(mempool: Arc<Mempool>, mut rx: mpsc::Receiver<Intake>, metri
 }
 
 impl RunningNode {
-    /// Stops block production and the server, waiting for the block in progress to commit.
+    /// Stops block production, admission and the server, waiting for the block in
+    /// progress to commit. The store closes when the last `Arc<Node>` is dropped.
     pub async fn stop(self) -> Result<(), AppError> {
         let _ = self.shutdown.send(true);
         let r = self.producer.await.unwrap_or(Ok(()));
         let _ = self.server.await;
+        let _ = self.intake.await;
         r
     }
 
     /// Runs until Ctrl-C (or SIGTERM), or until block production fails.
     pub async fn run_until_signal(self) -> Result<(), AppError> {
-        let RunningNode {
-            node,
-            rpc_addr: _,
-            shutdown,
-            mut producer,
-            server,
-        } = self;
+        let RunningNode { node, rpc_addr: _, shutdown, mut producer, server, intake } = self;
         let stopped_by_error = tokio::select! {
             _ = shutdown_signal() => None,
             r = &mut producer => Some(r.unwrap_or(Ok(()))),
@@ -393,6 +348,7 @@ impl RunningNode {
             None => producer.await.unwrap_or(Ok(())),
         };
         let _ = server.await;
+        let _ = intake.await;
         drop(node);
         result
     }
@@ -401,14 +357,13 @@ impl RunningNode {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                    return;
-                }
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

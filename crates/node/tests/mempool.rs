@@ -23,59 +23,34 @@ fn setup(config: MempoolConfig) -> (Arc<App>, Mempool, tempfile::TempDir) {
 fn send(from: &str, nonce: u64, amount: u128) -> Tx {
     let w = Wallet::new(SecretKey::from_name(from), CHAIN.parse().unwrap(), 1_000);
     let to = SecretKey::from_name("erin").address();
-    w.sign_offline(
-        nonce,
-        vec![AppAction::Bank(BankAction::Send {
-            to,
-            coins: vec![Coin::ghr(amount)],
-        })],
-        "",
-    )
+    w.sign_offline(nonce, vec![AppAction::Bank(BankAction::Send { to, coins: vec![Coin::ghr(amount)] })], "")
 }
 
-fn code(
-    r: &Result<greenhour_primitives::Hash, greenhour_framework::ErrorInfo>,
-) -> Option<(String, u32)> {
+fn code(r: &Result<greenhour_primitives::Hash, greenhour_framework::ErrorInfo>) -> Option<(String, u32)> {
     r.as_ref().err().map(|e| (e.module.clone(), e.code))
 }
 
 #[test]
 fn reap_takes_unbroken_nonce_runs_in_arrival_order() {
     let (_app, pool, _dir) = setup(MempoolConfig::default());
-    let results = pool.submit(vec![
-        send("alice", 0, 1),
-        send("alice", 1, 1),
-        send("alice", 3, 1),
-        send("bob", 0, 1),
-    ]);
+    let results = pool.submit(vec![send("alice", 0, 1), send("alice", 1, 1), send("alice", 3, 1), send("bob", 0, 1)]);
     assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
     let reaped = pool.reap(100, u64::MAX);
     let order: Vec<(String, u64)> = reaped
         .iter()
         .map(|t| {
-            let who = if t.signer_address() == SecretKey::from_name("alice").address() {
-                "alice"
-            } else {
-                "bob"
-            };
+            let who = if t.signer_address() == SecretKey::from_name("alice").address() { "alice" } else { "bob" };
             (who.to_string(), t.body.nonce)
         })
         .collect();
-    assert_eq!(
-        order,
-        vec![("alice".into(), 0), ("alice".into(), 1), ("bob".into(), 0)]
-    );
+    assert_eq!(order, vec![("alice".into(), 0), ("alice".into(), 1), ("bob".into(), 0)]);
     assert_eq!(pool.reap(2, u64::MAX).len(), 2, "the tx limit is respected");
     assert_eq!(pool.len(), 4);
 }
 
 #[test]
 fn rejects_when_full_too_far_ahead_or_already_pending() {
-    let (_app, pool, _dir) = setup(MempoolConfig {
-        max_txs: 2,
-        max_nonce_gap: 10,
-        ..Default::default()
-    });
+    let (_app, pool, _dir) = setup(MempoolConfig { max_txs: 2, max_nonce_gap: 10, ..Default::default() });
     let r = pool.submit(vec![
         send("alice", 0, 1),
         send("alice", 0, 2),
@@ -84,11 +59,7 @@ fn rejects_when_full_too_far_ahead_or_already_pending() {
         send("carol", 0, 1),
     ]);
     assert_eq!(code(&r[0]), None);
-    assert_eq!(
-        code(&r[1]),
-        Some(("mempool".into(), 2)),
-        "same signer and nonce"
-    );
+    assert_eq!(code(&r[1]), Some(("mempool".into(), 2)), "same signer and nonce");
     assert_eq!(code(&r[2]), Some(("mempool".into(), 3)), "too far ahead");
     assert_eq!(code(&r[3]), None);
     assert_eq!(code(&r[4]), Some(("mempool".into(), 4)), "full");
@@ -105,10 +76,7 @@ fn rejects_fees_the_signer_cannot_cover_across_pending_txs() {
     // Exactly two fees' worth of ughr.
     genesis.bank.balances.push(greenhour_bank::GenesisBalance {
         address: poor.address(),
-        coins: vec![
-            Coin::ghr(2_000),
-            Coin::new(greenhour_primitives::Denom::gusd(), 10),
-        ],
+        coins: vec![Coin::ghr(2_000), Coin::new(greenhour_primitives::Denom::gusd(), 10)],
     });
     let app = Arc::new(App::init_chain(store, &genesis).unwrap());
     let pool = Mempool::new(app, MempoolConfig::default());
@@ -143,19 +111,12 @@ fn block_outcome_evicts_included_failed_and_orphaned() {
     ];
     let hashes: Vec<_> = txs.iter().map(|t| t.hash()).collect();
     assert!(pool.submit(txs).iter().all(|r| r.is_ok()));
-    let outcome = app
-        .build_block(1_800_000_000, pool.reap(100, u64::MAX))
-        .unwrap();
+    let outcome = app.build_block(1_800_000_000, pool.reap(100, u64::MAX)).unwrap();
     let included: Vec<_> = outcome.block.txs.iter().map(|t| t.hash()).collect();
     assert_eq!(included, vec![hashes[0], hashes[3]]);
     let evicted = pool.on_block(&outcome);
     assert!(pool.is_empty());
-    let why = |h| {
-        evicted
-            .iter()
-            .find(|(x, _)| *x == h)
-            .map(|(_, e)| (e.module.clone(), e.code))
-    };
+    let why = |h| evicted.iter().find(|(x, _)| *x == h).map(|(_, e)| (e.module.clone(), e.code));
     assert_eq!(why(hashes[1]), Some(("bank".into(), 1)));
     assert_eq!(why(hashes[2]), Some(("mempool".into(), 5)));
 }

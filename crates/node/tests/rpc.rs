@@ -23,22 +23,12 @@ struct Harness {
 
 async fn start() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = NodeConfig {
-        rpc_listen: "127.0.0.1:0".into(),
-        rpc_max_body_bytes: 256 * 1024,
-        ..Default::default()
-    };
+    let mut config =
+        NodeConfig { rpc_listen: "127.0.0.1:0".into(), rpc_max_body_bytes: 256 * 1024, ..Default::default() };
     config.solo.block_interval_ms = 50;
-    let running = Node::start(config, &HomeLayout::new(dir.path()), &demo_genesis(CHAIN))
-        .await
-        .unwrap();
+    let running = Node::start(config, &HomeLayout::new(dir.path()), &demo_genesis(CHAIN)).await.unwrap();
     let url = format!("http://{}", running.rpc_addr);
-    Harness {
-        client: RpcClient::new(&url),
-        url,
-        running: Some(running),
-        _dir: dir,
-    }
+    Harness { client: RpcClient::new(&url), url, running: Some(running), _dir: dir }
 }
 
 impl Harness {
@@ -46,12 +36,7 @@ impl Harness {
         Wallet::new(SecretKey::from_name(name), CHAIN.parse().unwrap(), 1_000)
     }
     async fn raw(&self, body: &str) -> (u16, Value) {
-        let r = reqwest::Client::new()
-            .post(&self.url)
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
+        let r = reqwest::Client::new().post(&self.url).body(body.to_string()).send().await.unwrap();
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
@@ -60,10 +45,7 @@ impl Harness {
         let r = reqwest::get(format!("{}{path}", self.url)).await.unwrap();
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
     async fn stop(mut self) {
         self.running.take().unwrap().stop().await.unwrap();
@@ -78,15 +60,7 @@ fn addr(name: &str) -> greenhour_primitives::Address {
 async fn app_can_broadcast_commit_and_query_everything() {
     let h = start().await;
     let mut alice = h.wallet("alice");
-    let result = alice
-        .send(
-            &h.client,
-            addr("bob"),
-            vec![Coin::ghr(777)],
-            BroadcastMode::Commit,
-        )
-        .await
-        .unwrap();
+    let result = alice.send(&h.client, addr("bob"), vec![Coin::ghr(777)], BroadcastMode::Commit).await.unwrap();
     let record = result.committed.expect("commit mode returns the record");
     assert!(record.height >= 1);
 
@@ -107,24 +81,11 @@ async fn app_can_broadcast_commit_and_query_everything() {
     // The proof of bob's balance verifies against the block header's app hash.
     let key = format!("bank/balance/{}/ughr", addr("bob"));
     let proof = h.client.state(&key, Some(record.height)).await.unwrap();
-    let header = h
-        .client
-        .block(Some(record.height))
-        .await
-        .unwrap()
-        .block
-        .header;
+    let header = h.client.block(Some(record.height)).await.unwrap().block.header;
     assert_eq!(proof.root, header.app_hash);
     proof.verify(&header.app_hash).unwrap();
-    assert_eq!(
-        proof.value,
-        Some(greenhour_codec::encode(&(DEMO_BALANCE + 777)))
-    );
-    let absent = h
-        .client
-        .state("bank/balance/nobody/ughr", None)
-        .await
-        .unwrap();
+    assert_eq!(proof.value, Some(greenhour_codec::encode(&(DEMO_BALANCE + 777))));
+    let absent = h.client.state("bank/balance/nobody/ughr", None).await.unwrap();
     assert_eq!(absent.value, None);
 
     // REST mirrors JSON-RPC.
@@ -136,9 +97,7 @@ async fn app_can_broadcast_commit_and_query_everything() {
     assert_eq!(body["record"]["height"], record.height);
     let (code, _) = h.get(&format!("/blocks/{}", record.height)).await;
     assert_eq!(code, 200);
-    let (code, body) = h
-        .get(&format!("/state?key={key}&height={}", record.height))
-        .await;
+    let (code, body) = h.get(&format!("/state?key={key}&height={}", record.height)).await;
     assert_eq!(code, 200);
     assert_eq!(body["root"], header.app_hash.to_hex());
     h.stop().await;
@@ -148,23 +107,11 @@ async fn app_can_broadcast_commit_and_query_everything() {
 async fn app_can_queue_out_of_order_nonces_and_commit_both() {
     let h = start().await;
     let alice = h.wallet("alice");
-    let action = || {
-        vec![AppAction::Bank(BankAction::Send {
-            to: addr("carol"),
-            coins: vec![Coin::ghr(1)],
-        })]
-    };
+    let action = || vec![AppAction::Bank(BankAction::Send { to: addr("carol"), coins: vec![Coin::ghr(1)] })];
     let second = alice.sign_offline(1, action(), "");
     let first = alice.sign_offline(0, action(), "");
-    h.client
-        .broadcast(&second, BroadcastMode::Sync)
-        .await
-        .unwrap();
-    let r = h
-        .client
-        .broadcast(&first, BroadcastMode::Commit)
-        .await
-        .unwrap();
+    h.client.broadcast(&second, BroadcastMode::Sync).await.unwrap();
+    let r = h.client.broadcast(&first, BroadcastMode::Commit).await.unwrap();
     assert!(r.committed.is_some());
     // The second follows in the same or the next block.
     for _ in 0..100 {
@@ -180,123 +127,57 @@ async fn app_can_queue_out_of_order_nonces_and_commit_both() {
 
 async fn assert_rejected(h: &Harness, tx: &Tx, module: &str, code: u32) {
     let before = h.client.account(&tx.signer_address()).await.unwrap();
-    let err = h
-        .client
-        .broadcast(tx, BroadcastMode::Commit)
-        .await
-        .unwrap_err();
-    let info = err
-        .rejection()
-        .unwrap_or_else(|| panic!("expected a rejection, got {err}"));
+    let err = h.client.broadcast(tx, BroadcastMode::Commit).await.unwrap_err();
+    let info = err.rejection().unwrap_or_else(|| panic!("expected a rejection, got {err}"));
     assert_eq!((info.module.as_str(), info.code), (module, code), "{info}");
     let after = h.client.account(&tx.signer_address()).await.unwrap();
-    assert_eq!(
-        (before.nonce, before.balances),
-        (after.nonce, after.balances),
-        "rejected tx changed the account"
-    );
+    assert_eq!((before.nonce, before.balances), (after.nonce, after.balances), "rejected tx changed the account");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejects_bad_transactions_over_rpc_with_stable_codes() {
     let h = start().await;
     let alice = h.wallet("alice");
-    let send = |to, amount| {
-        vec![AppAction::Bank(BankAction::Send {
-            to,
-            coins: vec![Coin::ghr(amount)],
-        })]
-    };
+    let send = |to, amount| vec![AppAction::Bank(BankAction::Send { to, coins: vec![Coin::ghr(amount)] })];
 
     let mut bad_sig = alice.sign_offline(0, send(addr("bob"), 5), "");
     bad_sig.signature.0[0] ^= 1;
     assert_rejected(&h, &bad_sig, "tx", 5).await;
 
-    let other_chain = Wallet::new(
-        SecretKey::from_name("alice"),
-        "other-chain".parse().unwrap(),
-        1_000,
-    );
-    assert_rejected(
-        &h,
-        &other_chain.sign_offline(0, send(addr("bob"), 5), ""),
-        "tx",
-        3,
-    )
-    .await;
+    let other_chain = Wallet::new(SecretKey::from_name("alice"), "other-chain".parse().unwrap(), 1_000);
+    assert_rejected(&h, &other_chain.sign_offline(0, send(addr("bob"), 5), ""), "tx", 3).await;
 
     let underfunded = alice.sign_offline(0, send(addr("bob"), DEMO_BALANCE * 2), "");
     assert_rejected(&h, &underfunded, "bank", 1).await;
 
-    let pauper = Wallet::new(
-        SecretKey::from_name("pauper"),
-        CHAIN.parse().unwrap(),
-        1_000,
-    );
-    assert_rejected(
-        &h,
-        &pauper.sign_offline(0, send(addr("bob"), 1), ""),
-        "tx",
-        8,
-    )
-    .await;
+    let pauper = Wallet::new(SecretKey::from_name("pauper"), CHAIN.parse().unwrap(), 1_000);
+    assert_rejected(&h, &pauper.sign_offline(0, send(addr("bob"), 1), ""), "tx", 8).await;
 
     let cheap = Wallet::new(SecretKey::from_name("alice"), CHAIN.parse().unwrap(), 1);
-    assert_rejected(
-        &h,
-        &cheap.sign_offline(0, send(addr("bob"), 1), ""),
-        "tx",
-        7,
-    )
-    .await;
+    assert_rejected(&h, &cheap.sign_offline(0, send(addr("bob"), 1), ""), "tx", 7).await;
 
     let good = alice.sign_offline(0, send(addr("bob"), 1), "");
-    h.client
-        .broadcast(&good, BroadcastMode::Commit)
-        .await
-        .unwrap();
+    h.client.broadcast(&good, BroadcastMode::Commit).await.unwrap();
     assert_rejected(&h, &good, "tx", 6).await; // replay
 
     // Duplicate while pending.
     let pending = alice.sign_offline(5, send(addr("bob"), 1), "");
-    h.client
-        .broadcast(&pending, BroadcastMode::Sync)
-        .await
-        .unwrap();
-    let dup = h
-        .client
-        .broadcast(&pending, BroadcastMode::Sync)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        dup.rejection().map(|e| (e.module.as_str(), e.code)),
-        Some(("mempool", 1))
-    );
+    h.client.broadcast(&pending, BroadcastMode::Sync).await.unwrap();
+    let dup = h.client.broadcast(&pending, BroadcastMode::Sync).await.unwrap_err();
+    assert_eq!(dup.rejection().map(|e| (e.module.as_str(), e.code)), Some(("mempool", 1)));
 
     // Malformed bytes and hex.
-    let (_, body) = h
-        .raw(
-            &json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"00ff"}})
-                .to_string(),
-        )
-        .await;
+    let (_, body) =
+        h.raw(&json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"00ff"}}).to_string()).await;
     assert_eq!(body["error"]["code"], -32002);
     assert_eq!(body["error"]["data"]["module"], "tx");
     assert_eq!(body["error"]["data"]["code"], 1);
-    let (_, body) = h
-        .raw(
-            &json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"zz"}})
-                .to_string(),
-        )
-        .await;
+    let (_, body) =
+        h.raw(&json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"zz"}}).to_string()).await;
     assert_eq!(body["error"]["code"], -32602);
     let huge = "00".repeat(64 * 1024 + 1);
-    let (_, body) = h
-        .raw(
-            &json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":huge}})
-                .to_string(),
-        )
-        .await;
+    let (_, body) =
+        h.raw(&json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":huge}}).to_string()).await;
     assert_eq!(body["error"]["data"]["code"], 2, "oversized tx: {body}");
     h.stop().await;
 }
@@ -311,50 +192,20 @@ async fn rejects_malformed_http_requests_without_panicking() {
         (r#"{"jsonrpc":"1.0","id":1,"method":"status"}"#, -32600),
         (r#"{"jsonrpc":"2.0","id":1,"method":7}"#, -32600),
         (r#"{"jsonrpc":"2.0","id":{},"method":"status"}"#, -32600),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"no_such_method"}"#,
-            -32601,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":"minus one"}}"#,
-            -32602,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":-1}}"#,
-            -32602,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"block","params":[1]}"#,
-            -32602,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"account","params":{"address":"gh1notanaddress"}}"#,
-            -32602,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"account","params":{"address":42}}"#,
-            -32602,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"tx","params":{"hash":"abc"}}"#,
-            -32602,
-        ),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"no_such_method"}"#, -32601),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":"minus one"}}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":-1}}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"block","params":[1]}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"account","params":{"address":"gh1notanaddress"}}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"account","params":{"address":42}}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"tx","params":{"hash":"abc"}}"#, -32602),
         (
             r#"{"jsonrpc":"2.0","id":1,"method":"tx","params":{"hash":"0000000000000000000000000000000000000000000000000000000000000000"}}"#,
             -32001,
         ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":99999999}}"#,
-            -32001,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"state","params":{"key":"x","height":99999999}}"#,
-            -32001,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"00","mode":"eventually"}}"#,
-            -32602,
-        ),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":99999999}}"#, -32001),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"state","params":{"key":"x","height":99999999}}"#, -32001),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"00","mode":"eventually"}}"#, -32602),
     ];
     for (body, code) in cases {
         let (status, reply) = h.raw(body).await;
@@ -372,32 +223,18 @@ async fn rejects_malformed_http_requests_without_panicking() {
 
     // Oversized body: 413, not a hang.
     let big = "x".repeat(300 * 1024);
-    let r = reqwest::Client::new()
-        .post(&h.url)
-        .body(big)
-        .send()
-        .await
-        .unwrap();
+    let r = reqwest::Client::new().post(&h.url).body(big).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 413);
 
     // REST errors are JSON with a 4xx status.
-    for (path, code) in [
-        ("/blocks/abc", 400),
-        ("/blocks/99999999", 404),
-        ("/accounts/xyz", 400),
-        ("/nope", 404),
-        ("/state", 400),
-    ] {
+    for (path, code) in
+        [("/blocks/abc", 400), ("/blocks/99999999", 404), ("/accounts/xyz", 400), ("/nope", 404), ("/state", 400)]
+    {
         let (status, body) = h.get(path).await;
         assert_eq!(status, code, "{path}");
         assert!(body["error"]["message"].is_string(), "{path}: {body}");
     }
-    let r = reqwest::Client::new()
-        .post(format!("{}/txs", h.url))
-        .body("{\"tx\": 5}")
-        .send()
-        .await
-        .unwrap();
+    let r = reqwest::Client::new().post(format!("{}/txs", h.url)).body("{\"tx\": 5}").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
 
     // The node still serves after all that.
@@ -410,33 +247,17 @@ async fn app_can_stream_blocks_and_events_over_websocket() {
     let h = start().await;
     let mut stream = h.client.subscribe(&["bank.transfer"]).await.unwrap();
     let mut alice = h.wallet("alice");
-    let sent = alice
-        .send(
-            &h.client,
-            addr("dave"),
-            vec![Coin::new(Denom::gusd(), 9)],
-            BroadcastMode::Sync,
-        )
-        .await
-        .unwrap();
+    let sent =
+        alice.send(&h.client, addr("dave"), vec![Coin::new(Denom::gusd(), 9)], BroadcastMode::Sync).await.unwrap();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let notice = tokio::time::timeout_at(deadline, stream.next())
-            .await
-            .expect("notice in time")
-            .unwrap()
-            .unwrap();
-        assert!(notice
+        let notice = tokio::time::timeout_at(deadline, stream.next()).await.expect("notice in time").unwrap().unwrap();
+        assert!(notice.events.iter().all(|e| e.event.kind == "bank.transfer"));
+        if notice
             .events
             .iter()
-            .all(|e| e.event.kind == "bank.transfer"));
-        if notice.events.iter().any(|e| {
-            e.tx == Some(sent.hash)
-                && e.event
-                    .attributes
-                    .iter()
-                    .any(|(k, v)| k == "amount" && v == "9ugusd")
-        }) {
+            .any(|e| e.tx == Some(sent.hash) && e.event.attributes.iter().any(|(k, v)| k == "amount" && v == "9ugusd"))
+        {
             break;
         }
     }
@@ -449,30 +270,11 @@ async fn serves_openapi_and_metrics() {
     let (code, doc) = h.get("/openapi.json").await;
     assert_eq!(code, 200);
     assert_eq!(doc["openapi"], "3.1.0");
-    for path in [
-        "/status",
-        "/blocks/{height}",
-        "/txs",
-        "/txs/{hash}",
-        "/accounts/{address}",
-        "/supply",
-        "/state",
-    ] {
-        assert!(
-            doc["paths"][path].is_object(),
-            "{path} missing from OpenAPI"
-        );
+    for path in ["/status", "/blocks/{height}", "/txs", "/txs/{hash}", "/accounts/{address}", "/supply", "/state"] {
+        assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
     }
     let mut alice = h.wallet("alice");
-    alice
-        .send(
-            &h.client,
-            addr("bob"),
-            vec![Coin::ghr(1)],
-            BroadcastMode::Commit,
-        )
-        .await
-        .unwrap();
+    alice.send(&h.client, addr("bob"), vec![Coin::ghr(1)], BroadcastMode::Commit).await.unwrap();
     let (code, text) = h.get("/metrics").await;
     assert_eq!(code, 200);
     let text = text.as_str().unwrap().to_string();
@@ -491,12 +293,7 @@ async fn serves_openapi_and_metrics() {
 async fn dropped_transaction_is_reported_to_sync_callers_via_tx_query() {
     let h = start().await;
     let alice = h.wallet("alice");
-    let send = |amount| {
-        vec![AppAction::Bank(BankAction::Send {
-            to: addr("bob"),
-            coins: vec![Coin::ghr(amount)],
-        })]
-    };
+    let send = |amount| vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(amount)] })];
     // Two txs that each pass admission (fees are payable) but cannot both run: the second overdraws.
     let a = alice.sign_offline(0, send(DEMO_BALANCE / 2), "");
     let b = alice.sign_offline(1, send(DEMO_BALANCE / 2), "");

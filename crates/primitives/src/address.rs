@@ -41,10 +41,7 @@ impl Address {
     /// The address of a module account: no key can sign for it because it is
     /// derived from a name, not from a public key.
     pub fn for_module(name: &str) -> Self {
-        let digest = Sha256::new()
-            .chain_update(b"greenhour/module/")
-            .chain_update(name.as_bytes())
-            .finalize();
+        let digest = Sha256::new().chain_update(b"greenhour/module/").chain_update(name.as_bytes()).finalize();
         let mut a = [0u8; 20];
         a.copy_from_slice(&digest[..20]);
         Address(a)
@@ -63,9 +60,7 @@ impl FromStr for Address {
         if hrp.as_str() != ADDRESS_HRP {
             return Err(AddressError::WrongPrefix(s.to_string()));
         }
-        let arr: [u8; 20] = data
-            .try_into()
-            .map_err(|_| AddressError::WrongLength(s.to_string()))?;
+        let arr: [u8; 20] = data.try_into().map_err(|_| AddressError::WrongLength(s.to_string()))?;
         Ok(Address(arr))
     }
 }
@@ -107,15 +102,9 @@ mod tests {
     #[test]
     fn rejects_wrong_prefix_length_and_checksum() {
         let other = bech32::encode::<Bech32>(Hrp::parse("cosmos").unwrap(), &[1u8; 20]).unwrap();
-        assert!(matches!(
-            other.parse::<Address>(),
-            Err(AddressError::WrongPrefix(_))
-        ));
+        assert!(matches!(other.parse::<Address>(), Err(AddressError::WrongPrefix(_))));
         let short = bech32::encode::<Bech32>(Hrp::parse("gh").unwrap(), &[1u8; 19]).unwrap();
-        assert!(matches!(
-            short.parse::<Address>(),
-            Err(AddressError::WrongLength(_))
-        ));
+        assert!(matches!(short.parse::<Address>(), Err(AddressError::WrongLength(_))));
         let mut s = Address([3u8; 20]).to_bech32();
         let last = s.pop().unwrap();
         s.push(if last == 'q' { 'p' } else { 'q' });
@@ -124,9 +113,6 @@ mod tests {
 
     #[test]
     fn module_addresses_differ_from_key_addresses() {
-        assert_ne!(
-            Address::for_module("bank"),
-            Address::for_module("fee_collector")
-        );
+        assert_ne!(Address::for_module("bank"), Address::for_module("fee_collector"));
     }
 }

@@ -7,18 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The name of a fungible asset held in `bank`.
-#[derive(
-    Clone,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    BorshSerialize,
-    BorshDeserialize,
-    Serialize,
-    Deserialize,
-)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Denom(String);
 
@@ -48,9 +37,7 @@ impl Denom {
         let b = name.as_bytes();
         (3..=64).contains(&b.len())
             && b[0].is_ascii_lowercase()
-            && b.iter().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'/' | b'_' | b'-')
-            })
+            && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'/' | b'_' | b'-'))
     }
 
     /// True when the name obeys the rules of [`Denom::new`] (borsh decoding does not check them).
@@ -101,18 +88,7 @@ impl FromStr for Denom {
 }
 
 /// An amount of one denom.
-#[derive(
-    Clone,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    BorshSerialize,
-    BorshDeserialize,
-    Serialize,
-    Deserialize,
-)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Coin {
     pub denom: Denom,
     #[serde(with = "crate::amount_serde")]
@@ -147,13 +123,9 @@ pub struct CoinParseError(pub String);
 impl FromStr for Coin {
     type Err = CoinParseError;
     fn from_str(s: &str) -> Result<Self, CoinParseError> {
-        let split = s
-            .find(|c: char| !c.is_ascii_digit())
-            .ok_or_else(|| CoinParseError(s.into()))?;
+        let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(|| CoinParseError(s.into()))?;
         let (num, denom) = s.split_at(split);
-        let amount = num
-            .parse::<Amount>()
-            .map_err(|_| CoinParseError(s.into()))?;
+        let amount = num.parse::<Amount>().map_err(|_| CoinParseError(s.into()))?;
         let denom = Denom::new(denom).map_err(|_| CoinParseError(s.into()))?;
         Ok(Coin { denom, amount })
     }
@@ -167,15 +139,7 @@ mod tests {
     fn denom_rules() {
         assert!(Denom::new("ughr").is_ok());
         assert!(Denom::new("slot/gpu-a/123").is_ok());
-        for bad in [
-            "",
-            "ab",
-            "Ughr",
-            "1abc",
-            "a b c",
-            "abc\u{e9}",
-            &"a".repeat(65),
-        ] {
+        for bad in ["", "ab", "Ughr", "1abc", "a b c", "abc\u{e9}", &"a".repeat(65)] {
             assert!(Denom::new(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -186,8 +150,6 @@ mod tests {
         assert_eq!(c, Coin::ghr(1500));
         assert!("ughr".parse::<Coin>().is_err());
         assert!("15".parse::<Coin>().is_err());
-        assert!("99999999999999999999999999999999999999999ughr"
-            .parse::<Coin>()
-            .is_err());
+        assert!("99999999999999999999999999999999999999999ughr".parse::<Coin>().is_err());
     }
 }

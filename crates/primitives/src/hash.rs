@@ -7,9 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A SHA-256 digest. Renders as lowercase hex.
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, BorshSerialize, BorshDeserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, BorshSerialize, BorshDeserialize)]
 pub struct Hash(pub [u8; 32]);
 
 impl Hash {
@@ -57,9 +55,7 @@ impl FromStr for Hash {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.strip_prefix("0x").unwrap_or(s);
         let bytes = hex::decode(s).map_err(|_| HashParseError(s.to_string()))?;
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| HashParseError(s.to_string()))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| HashParseError(s.to_string()))?;
         Ok(Hash(arr))
     }
 }

@@ -35,18 +35,7 @@ pub type UnixSeconds = u64;
 
 /// A UTC hour index: `unix_seconds / 3600`.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    BorshSerialize,
-    BorshDeserialize,
-    Serialize,
-    Deserialize,
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
 pub struct Hour(pub u64);
 
@@ -64,17 +53,7 @@ impl Hour {
 /// Identifies one chain; every signature covers it, so a transaction signed for
 /// one chain is invalid on every other.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    BorshSerialize,
-    BorshDeserialize,
-    Serialize,
-    Deserialize,
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
 #[serde(try_from = "String", into = "String")]
 pub struct ChainId(String);
@@ -89,9 +68,7 @@ impl ChainId {
         let id = id.into();
         let ok = !id.is_empty()
             && id.len() <= 64
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
         if ok {
             Ok(ChainId(id))
         } else {
@@ -148,9 +125,7 @@ pub mod amount_serde {
         }
         match Either::deserialize(d)? {
             Either::S(s) => s.parse::<Amount>().map_err(|_| {
-                serde::de::Error::custom(format!(
-                    "invalid amount {s:?}: expected a non-negative integer"
-                ))
+                serde::de::Error::custom(format!("invalid amount {s:?}: expected a non-negative integer"))
             }),
             Either::N(n) => Ok(n as Amount),
         }

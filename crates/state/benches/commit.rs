@@ -19,9 +19,8 @@ fn populate(store: &Store, accounts: u64) -> u64 {
     let chunk = 100_000;
     let mut start = 0;
     while start < accounts {
-        let changes: Changes = (start..(start + chunk).min(accounts))
-            .map(|i| (key(i), Some(i.to_le_bytes().to_vec())))
-            .collect();
+        let changes: Changes =
+            (start..(start + chunk).min(accounts)).map(|i| (key(i), Some(i.to_le_bytes().to_vec()))).collect();
         store.commit(version, &changes, &[]).unwrap();
         version += 1;
         start += chunk;
@@ -31,9 +30,7 @@ fn populate(store: &Store, accounts: u64) -> u64 {
 
 fn bench_commit(c: &mut Criterion) {
     let mut group = c.benchmark_group("state::commit");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(10));
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
     for accounts in [10_000u64, 1_000_000] {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("bench.redb"), &StoreConfig::default()).unwrap();

@@ -11,10 +11,7 @@ pub struct Key<V> {
 
 impl<V: BorshSerialize + BorshDeserialize> Key<V> {
     pub fn new(path: impl Into<String>) -> Self {
-        Key {
-            bytes: path.into().into_bytes(),
-            _value: PhantomData,
-        }
+        Key { bytes: path.into().into_bytes(), _value: PhantomData }
     }
 }
 
@@ -26,10 +23,7 @@ impl<V> Key<V> {
 
 impl<V> Clone for Key<V> {
     fn clone(&self) -> Self {
-        Key {
-            bytes: self.bytes.clone(),
-            _value: PhantomData,
-        }
+        Key { bytes: self.bytes.clone(), _value: PhantomData }
     }
 }
 

@@ -21,7 +21,5 @@ mod store;
 
 pub use error::StateError;
 pub use key::Key;
-pub use overlay::{
-    BlockOverlay, Changes, Event, KeyValues, Overlay, StateRead, StateWrite, TxOverlay,
-};
+pub use overlay::{BlockOverlay, Changes, Event, KeyValues, Overlay, StateRead, StateWrite, TxOverlay};
 pub use store::{AuxWrite, PreparedCommit, Snapshot, StateProof, Store, StoreConfig};

@@ -21,10 +21,7 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: impl Into<String>) -> Self {
-        Event {
-            kind: kind.into(),
-            attributes: Vec::new(),
-        }
+        Event { kind: kind.into(), attributes: Vec::new() }
     }
     pub fn attr(mut self, key: impl Into<String>, value: impl ToString) -> Self {
         self.attributes.push((key.into(), value.to_string()));
@@ -41,14 +38,10 @@ pub trait StateRead {
     fn get<V: BorshDeserialize>(&self, key: &Key<V>) -> Result<Option<V>, StateError> {
         match self.get_raw(key.as_bytes())? {
             None => Ok(None),
-            Some(bytes) => {
-                greenhour_codec::decode(&bytes)
-                    .map(Some)
-                    .map_err(|e| StateError::Decode {
-                        key: String::from_utf8_lossy(key.as_bytes()).into_owned(),
-                        reason: e.to_string(),
-                    })
-            }
+            Some(bytes) => greenhour_codec::decode(&bytes).map(Some).map_err(|e| StateError::Decode {
+                key: String::from_utf8_lossy(key.as_bytes()).into_owned(),
+                reason: e.to_string(),
+            }),
         }
     }
 
@@ -60,10 +53,7 @@ pub trait StateRead {
                 let key = String::from_utf8_lossy(&k).into_owned();
                 greenhour_codec::decode(&v)
                     .map(|v| (key.clone(), v))
-                    .map_err(|e| StateError::Decode {
-                        key,
-                        reason: e.to_string(),
-                    })
+                    .map_err(|e| StateError::Decode { key, reason: e.to_string() })
             })
             .collect()
     }
@@ -124,11 +114,7 @@ pub type TxOverlay<'a, P> = Overlay<&'a mut P>;
 
 impl<P> Overlay<P> {
     pub fn new(parent: P) -> Self {
-        Overlay {
-            parent,
-            writes: Changes::new(),
-            events: Vec::new(),
-        }
+        Overlay { parent, writes: Changes::new(), events: Vec::new() }
     }
     /// The writes so far.
     pub fn changes(&self) -> &Changes {
@@ -150,11 +136,7 @@ impl<P> Overlay<P> {
 impl<P: StateWrite> Overlay<&mut P> {
     /// Applies the writes to the parent and returns the events emitted.
     pub fn commit(self) -> Vec<Event> {
-        let Overlay {
-            parent,
-            writes,
-            events,
-        } = self;
+        let Overlay { parent, writes, events } = self;
         for (k, v) in writes {
             match v {
                 Some(v) => parent.put_raw(k, v),
@@ -173,11 +155,7 @@ impl<P: StateRead> StateRead for Overlay<P> {
         }
     }
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
-        Ok(merge_prefix(
-            self.parent.prefix_raw(prefix)?,
-            &self.writes,
-            prefix,
-        ))
+        Ok(merge_prefix(self.parent.prefix_raw(prefix)?, &self.writes, prefix))
     }
 }
 

@@ -2,9 +2,7 @@ use crate::{Changes, KeyValues, StateError, StateRead};
 use greenhour_primitives::Hash;
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
 use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, Version};
-use redb::{
-    Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition,
-};
+use redb::{Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::ops::Bound;
@@ -35,10 +33,7 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig {
-            cache_bytes: 128 << 20,
-            node_cache_entries: 200_000,
-        }
+        StoreConfig { cache_bytes: 128 << 20, node_cache_entries: 200_000 }
     }
 }
 
@@ -96,11 +91,7 @@ impl StateProof {
         let proof: jmt::proof::SparseMerkleProof<Sha256> =
             greenhour_codec::decode(&self.proof).map_err(|e| StateError::Tree(e.to_string()))?;
         proof
-            .verify(
-                RootHash(root.0),
-                KeyHash::with::<Sha256>(&self.key),
-                self.value.as_deref(),
-            )
+            .verify(RootHash(root.0), KeyHash::with::<Sha256>(&self.key), self.value.as_deref())
             .map_err(|e| StateError::Tree(e.to_string()))
     }
 }
@@ -124,9 +115,7 @@ impl Store {
     /// Opens (or creates) the database file. A file left by a crash opens at its
     /// last committed version: redb recovers to the last complete commit.
     pub fn open(path: &Path, config: &StoreConfig) -> Result<Store, StateError> {
-        let db = Database::builder()
-            .set_cache_size(config.cache_bytes)
-            .create(path)?;
+        let db = Database::builder().set_cache_size(config.cache_bytes).create(path)?;
         let txn = db.begin_write()?;
         {
             txn.open_table(LATEST)?;
@@ -136,10 +125,8 @@ impl Store {
         }
         txn.commit()?;
         #[allow(clippy::disallowed_types)]
-        let node_cache = NodeCache {
-            nodes: std::collections::HashMap::new(),
-            capacity: config.node_cache_entries.max(1),
-        };
+        let node_cache =
+            NodeCache { nodes: std::collections::HashMap::new(), capacity: config.node_cache_entries.max(1) };
         Ok(Store {
             db: Arc::new(db),
             write_lock: Arc::new(Mutex::new(())),
@@ -153,11 +140,7 @@ impl Store {
         let latest = txn.open_table(LATEST)?;
         let roots = txn.open_table(ROOTS)?;
         let version = roots.last()?.map(|(k, _)| k.value());
-        Ok(Snapshot {
-            latest,
-            txn,
-            version,
-        })
+        Ok(Snapshot { latest, txn, version })
     }
 
     /// The latest committed version, if any.
@@ -169,9 +152,7 @@ impl Store {
     pub fn root(&self, version: u64) -> Result<Hash, StateError> {
         let txn = self.db.begin_read()?;
         let roots = txn.open_table(ROOTS)?;
-        let root = roots
-            .get(version)?
-            .ok_or(StateError::UnknownVersion(version))?;
+        let root = roots.get(version)?.ok_or(StateError::UnknownVersion(version))?;
         let mut out = [0u8; 32];
         out.copy_from_slice(root.value());
         Ok(Hash(out))
@@ -179,12 +160,7 @@ impl Store {
 
     /// Commits the changes as `version` (which must be the next one) together
     /// with aux rows, in one write transaction, and returns the new root.
-    pub fn commit(
-        &self,
-        version: u64,
-        changes: &Changes,
-        aux: &[AuxWrite],
-    ) -> Result<Hash, StateError> {
+    pub fn commit(&self, version: u64, changes: &Changes, aux: &[AuxWrite]) -> Result<Hash, StateError> {
         let prepared = self.prepare(version, changes)?;
         let root = prepared.root;
         self.write(prepared, changes, aux)?;
@@ -196,44 +172,24 @@ impl Store {
     pub fn prepare(&self, version: u64, changes: &Changes) -> Result<PreparedCommit, StateError> {
         let expected = self.latest_version()?.map_or(0, |v| v + 1);
         if version != expected {
-            return Err(StateError::VersionMismatch {
-                expected,
-                got: version,
-            });
+            return Err(StateError::VersionMismatch { expected, got: version });
         }
         let reader = TreeStore::open(&self.db, &self.node_cache)?;
-        let value_set: Vec<(KeyHash, Option<OwnedValue>)> = changes
-            .iter()
-            .map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone()))
-            .collect();
+        let value_set: Vec<(KeyHash, Option<OwnedValue>)> =
+            changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
         let (root, batch) = Jmt::new(&reader)
             .put_value_set(value_set, version as Version)
             .map_err(|e| StateError::Tree(e.to_string()))?;
-        Ok(PreparedCommit {
-            version,
-            root: Hash(root.0),
-            batch: batch.node_batch,
-        })
+        Ok(PreparedCommit { version, root: Hash(root.0), batch: batch.node_batch })
     }
 
     /// Writes a prepared commit, its changes and the aux rows in one redb transaction.
     /// `changes` must be the ones given to [`Store::prepare`].
-    pub fn write(
-        &self,
-        prepared: PreparedCommit,
-        changes: &Changes,
-        aux: &[AuxWrite],
-    ) -> Result<(), StateError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| StateError::Storage("writer lock poisoned".into()))?;
+    pub fn write(&self, prepared: PreparedCommit, changes: &Changes, aux: &[AuxWrite]) -> Result<(), StateError> {
+        let _guard = self.write_lock.lock().map_err(|_| StateError::Storage("writer lock poisoned".into()))?;
         let expected = self.latest_version()?.map_or(0, |v| v + 1);
         if prepared.version != expected {
-            return Err(StateError::VersionMismatch {
-                expected,
-                got: prepared.version,
-            });
+            return Err(StateError::VersionMismatch { expected, got: prepared.version });
         }
         let txn = self.db.begin_write()?;
         {
@@ -250,17 +206,11 @@ impl Store {
             }
             let mut nodes = txn.open_table(NODES)?;
             for (node_key, node) in prepared.batch.nodes() {
-                nodes.insert(
-                    node_key_bytes(node_key).as_slice(),
-                    greenhour_codec::encode(node).as_slice(),
-                )?;
+                nodes.insert(node_key_bytes(node_key).as_slice(), greenhour_codec::encode(node).as_slice())?;
             }
             let mut values = txn.open_table(VALUES)?;
             for ((v, key_hash), value) in prepared.batch.values() {
-                values.insert(
-                    value_key(key_hash, *v).as_slice(),
-                    greenhour_codec::encode(value).as_slice(),
-                )?;
+                values.insert(value_key(key_hash, *v).as_slice(), greenhour_codec::encode(value).as_slice())?;
             }
             let mut roots = txn.open_table(ROOTS)?;
             roots.insert(prepared.version, prepared.root.0.as_slice())?;
@@ -285,13 +235,7 @@ impl Store {
         let (value, proof) = Jmt::new(&reader)
             .get_with_proof(KeyHash::with::<Sha256>(key), version)
             .map_err(|e| StateError::Tree(e.to_string()))?;
-        Ok(StateProof {
-            version,
-            root,
-            key: key.to_vec(),
-            value,
-            proof: greenhour_codec::encode(&proof),
-        })
+        Ok(StateProof { version, root, key: key.to_vec(), value, proof: greenhour_codec::encode(&proof) })
     }
 
     /// Reads an aux row committed beside the state.
@@ -328,11 +272,7 @@ struct TreeStore<'a> {
 impl<'a> TreeStore<'a> {
     fn open(db: &Database, cache: &'a Mutex<NodeCache>) -> Result<Self, StateError> {
         let txn = db.begin_read()?;
-        Ok(TreeStore {
-            nodes: txn.open_table(NODES)?,
-            values: txn.open_table(VALUES)?,
-            cache,
-        })
+        Ok(TreeStore { nodes: txn.open_table(NODES)?, values: txn.open_table(VALUES)?, cache })
     }
 }
 
@@ -352,16 +292,10 @@ impl TreeReader for TreeStore<'_> {
         }
     }
 
-    fn get_value_option(
-        &self,
-        max_version: Version,
-        key_hash: KeyHash,
-    ) -> anyhow::Result<Option<OwnedValue>> {
+    fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
         let lo = value_key(&key_hash, 0);
         let hi = value_key(&key_hash, max_version);
-        let mut range = self
-            .values
-            .range::<&[u8]>((Bound::Included(&lo[..]), Bound::Included(&hi[..])))?;
+        let mut range = self.values.range::<&[u8]>((Bound::Included(&lo[..]), Bound::Included(&hi[..])))?;
         match range.next_back() {
             None => Ok(None),
             Some(entry) => {
@@ -397,10 +331,7 @@ impl StateRead for Snapshot {
     }
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
         let mut out = Vec::new();
-        for entry in self
-            .latest
-            .range::<&[u8]>((Bound::Included(prefix), Bound::Unbounded))?
-        {
+        for entry in self.latest.range::<&[u8]>((Bound::Included(prefix), Bound::Unbounded))? {
             let (k, v) = entry?;
             if !k.value().starts_with(prefix) {
                 break;

@@ -27,10 +27,7 @@ fn commit_read_and_prove_inclusion_and_exclusion() {
     let p = store.prove(k1.as_bytes(), 0).unwrap();
     assert_eq!(p.value, Some(greenhour_codec::encode(&10u64)));
     p.verify(&root0).unwrap();
-    assert!(
-        p.verify(&root1).is_err(),
-        "a proof must not verify against another root"
-    );
+    assert!(p.verify(&root1).is_err(), "a proof must not verify against another root");
     let absent = store.prove(k2.as_bytes(), 0).unwrap();
     assert_eq!(absent.value, None);
     absent.verify(&root0).unwrap();
@@ -77,10 +74,7 @@ fn deletes_remove_from_latest_and_tree() {
     changes.insert(b"p/1".to_vec(), None);
     let r1 = store.commit(1, &changes, &[]).unwrap();
     let snap = store.snapshot().unwrap();
-    assert_eq!(
-        snap.prefix_raw(b"p/").unwrap(),
-        vec![(b"p/2".to_vec(), vec![2])]
-    );
+    assert_eq!(snap.prefix_raw(b"p/").unwrap(), vec![(b"p/2".to_vec(), vec![2])]);
     let p = store.prove(b"p/1", 1).unwrap();
     assert_eq!(p.value, None);
     p.verify(&r1).unwrap();
@@ -99,20 +93,13 @@ fn reopen_keeps_committed_state() {
             .commit(
                 0,
                 &changes,
-                &[greenhour_state::AuxWrite {
-                    table: "aux_test",
-                    key: b"a".to_vec(),
-                    value: b"b".to_vec(),
-                }],
+                &[greenhour_state::AuxWrite { table: "aux_test", key: b"a".to_vec(), value: b"b".to_vec() }],
             )
             .unwrap()
     };
     let store = open(&dir);
     assert_eq!(store.latest_version().unwrap(), Some(0));
     assert_eq!(store.root(0).unwrap(), root);
-    assert_eq!(
-        store.aux_get("aux_test", b"a").unwrap(),
-        Some(b"b".to_vec())
-    );
+    assert_eq!(store.aux_get("aux_test", b"a").unwrap(), Some(b"b".to_vec()));
     assert_eq!(store.aux_get("aux_missing", b"a").unwrap(), None);
 }

@@ -25,10 +25,7 @@ pub const DEMO_BALANCE: Amount = 1_000_000_000_000;
 
 /// A genesis with the demo accounts funded in ughr, ugusd and ugco2.
 pub fn demo_genesis(chain_id: &str) -> Genesis {
-    let mut g = Genesis::new(
-        ChainId::new(chain_id).expect("valid chain id"),
-        TEST_GENESIS_TIME,
-    );
+    let mut g = Genesis::new(ChainId::new(chain_id).expect("valid chain id"), TEST_GENESIS_TIME);
     for name in DEMO_ACCOUNTS {
         g.bank.balances.push(GenesisBalance {
             address: SecretKey::from_name(name).address(),
@@ -64,15 +61,10 @@ impl TestNode {
 
     /// A node whose store lives in `dir` (kept after the node is dropped).
     pub fn open_at(dir: &Path, genesis: &Genesis) -> Self {
-        let store =
-            Store::open(&dir.join("state.redb"), &StoreConfig::default()).expect("open store");
+        let store = Store::open(&dir.join("state.redb"), &StoreConfig::default()).expect("open store");
         let app = App::init_chain(store, genesis).expect("init chain");
         let time = app.latest_header().expect("header").time;
-        TestNode {
-            app,
-            time,
-            _dir: None,
-        }
+        TestNode { app, time, _dir: None }
     }
 
     pub fn key(name: &str) -> SecretKey {
@@ -106,13 +98,7 @@ impl TestNode {
 
     /// A one-coin send from a demo account.
     pub fn send(&self, from: &str, to: &Address, coin: Coin) -> Tx {
-        self.tx(
-            &Self::key(from),
-            vec![AppAction::Bank(BankAction::Send {
-                to: *to,
-                coins: vec![coin],
-            })],
-        )
+        self.tx(&Self::key(from), vec![AppAction::Bank(BankAction::Send { to: *to, coins: vec![coin] })])
     }
 
     /// Verifies signatures (as the mempool does), builds and commits one block.
@@ -124,10 +110,7 @@ impl TestNode {
         for (tx, r) in txs.into_iter().zip(checks) {
             match r {
                 Ok(()) => good.push(tx),
-                Err(e) => bad.push(greenhour_app::TxOutcome {
-                    hash: tx.hash(),
-                    result: Err(e),
-                }),
+                Err(e) => bad.push(greenhour_app::TxOutcome { hash: tx.hash(), result: Err(e) }),
             }
         }
         self.time += 5;
@@ -138,18 +121,10 @@ impl TestNode {
     }
 
     /// Delivers one transaction in its own block and returns its result.
-    pub fn deliver(
-        &mut self,
-        tx: Tx,
-    ) -> Result<greenhour_app::TxRecord, greenhour_framework::ErrorInfo> {
+    pub fn deliver(&mut self, tx: Tx) -> Result<greenhour_app::TxRecord, greenhour_framework::ErrorInfo> {
         let hash = tx.hash();
         let outcome = self.produce_block(vec![tx]);
-        outcome
-            .outcomes
-            .into_iter()
-            .find(|o| o.hash == hash)
-            .expect("outcome for tx")
-            .result
+        outcome.outcomes.into_iter().find(|o| o.hash == hash).expect("outcome for tx").result
     }
 
     /// Applies a block produced by another node.
@@ -161,13 +136,11 @@ impl TestNode {
     }
 
     pub fn balance(&self, address: &Address, denom: &Denom) -> Amount {
-        greenhour_bank::state::balance(&self.app.snapshot().expect("snapshot"), address, denom)
-            .expect("balance")
+        greenhour_bank::state::balance(&self.app.snapshot().expect("snapshot"), address, denom).expect("balance")
     }
 
     pub fn supply(&self, denom: &Denom) -> Amount {
-        greenhour_bank::state::supply(&self.app.snapshot().expect("snapshot"), denom)
-            .expect("supply")
+        greenhour_bank::state::supply(&self.app.snapshot().expect("snapshot"), denom).expect("supply")
     }
 
     pub fn app_hash(&self) -> greenhour_primitives::Hash {
@@ -186,11 +159,7 @@ impl TestNode {
     /// (`app/last_block`), to show that a rejected transaction changed nothing.
     pub fn state_without_block_info(&self) -> greenhour_state::KeyValues {
         let snap = self.app.snapshot().expect("snapshot");
-        snap.prefix_raw(b"")
-            .expect("scan")
-            .into_iter()
-            .filter(|(k, _)| k.as_slice() != b"app/last_block")
-            .collect()
+        snap.prefix_raw(b"").expect("scan").into_iter().filter(|(k, _)| k.as_slice() != b"app/last_block").collect()
     }
 }
 

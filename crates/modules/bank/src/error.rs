@@ -7,12 +7,7 @@ use greenhour_state::StateError;
 pub enum BankError {
     /// Returned when an account holds less of a denom than it tries to move.
     #[error("insufficient funds: {address} has {available}{denom}, needs {needed}{denom}")]
-    InsufficientFunds {
-        address: Address,
-        denom: Denom,
-        needed: Amount,
-        available: Amount,
-    },
+    InsufficientFunds { address: Address, denom: Denom, needed: Amount, available: Amount },
     /// Returned when a send carries no coins or a multi-send no outputs.
     #[error("nothing to send")]
     Empty,
@@ -33,10 +28,7 @@ pub enum BankError {
     ModuleAccountRecipient(Address),
     /// Returned when a module mints or burns without the permission granted at genesis.
     #[error("module {module} lacks the {permission} permission")]
-    NoPermission {
-        module: String,
-        permission: &'static str,
-    },
+    NoPermission { module: String, permission: &'static str },
     /// Returned when a module account name is not registered.
     #[error("unknown module account {0}")]
     UnknownModuleAccount(String),

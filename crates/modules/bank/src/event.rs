@@ -2,20 +2,11 @@ use greenhour_primitives::{Address, Coin};
 use greenhour_state::Event;
 
 pub fn transfer(from: &Address, to: &Address, coin: &Coin) -> Event {
-    Event::new("bank.transfer")
-        .attr("from", from)
-        .attr("to", to)
-        .attr("amount", coin)
+    Event::new("bank.transfer").attr("from", from).attr("to", to).attr("amount", coin)
 }
 pub fn mint(module: &str, to: &Address, coin: &Coin) -> Event {
-    Event::new("bank.mint")
-        .attr("module", module)
-        .attr("to", to)
-        .attr("amount", coin)
+    Event::new("bank.mint").attr("module", module).attr("to", to).attr("amount", coin)
 }
 pub fn burn(module: &str, from: &Address, coin: &Coin) -> Event {
-    Event::new("bank.burn")
-        .attr("module", module)
-        .attr("from", from)
-        .attr("amount", coin)
+    Event::new("bank.burn").attr("module", module).attr("from", from).attr("amount", coin)
 }

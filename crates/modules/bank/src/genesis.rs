@@ -29,60 +29,36 @@ pub struct BankGenesis {
 pub fn init(state: &mut impl StateWrite, g: &BankGenesis) -> Result<(), BankError> {
     let mut names = BTreeSet::new();
     for m in &g.module_accounts {
-        if m.name.is_empty()
-            || m.name.len() > 64
-            || !m.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-        {
-            return Err(BankError::InvalidGenesis(format!(
-                "module account name {:?} must be [a-z_]{{1,64}}",
-                m.name
-            )));
+        if m.name.is_empty() || m.name.len() > 64 || !m.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(BankError::InvalidGenesis(format!("module account name {:?} must be [a-z_]{{1,64}}", m.name)));
         }
         if !names.insert(m.name.clone()) {
-            return Err(BankError::InvalidGenesis(format!(
-                "module account {} listed twice",
-                m.name
-            )));
+            return Err(BankError::InvalidGenesis(format!("module account {} listed twice", m.name)));
         }
         let mut permissions = m.permissions.clone();
         permissions.sort();
         permissions.dedup();
         state::register_module_account(
             state,
-            &ModuleAccount {
-                name: m.name.clone(),
-                address: Address::for_module(&m.name),
-                permissions,
-            },
+            &ModuleAccount { name: m.name.clone(), address: Address::for_module(&m.name), permissions },
         );
     }
     let mut seen = BTreeSet::new();
     let mut supply: BTreeMap<Denom, Amount> = BTreeMap::new();
     for b in &g.balances {
         if !seen.insert(b.address) {
-            return Err(BankError::InvalidGenesis(format!(
-                "account {} listed twice",
-                b.address
-            )));
+            return Err(BankError::InvalidGenesis(format!("account {} listed twice", b.address)));
         }
         let mut denoms = BTreeSet::new();
         for c in &b.coins {
             if c.amount == 0 {
-                return Err(BankError::InvalidGenesis(format!(
-                    "zero balance of {} for {}",
-                    c.denom, b.address
-                )));
+                return Err(BankError::InvalidGenesis(format!("zero balance of {} for {}", c.denom, b.address)));
             }
             if !denoms.insert(&c.denom) {
-                return Err(BankError::InvalidGenesis(format!(
-                    "denom {} twice for {}",
-                    c.denom, b.address
-                )));
+                return Err(BankError::InvalidGenesis(format!("denom {} twice for {}", c.denom, b.address)));
             }
             let s = supply.entry(c.denom.clone()).or_default();
-            *s = s
-                .checked_add(c.amount)
-                .ok_or_else(|| BankError::Overflow(c.denom.clone()))?;
+            *s = s.checked_add(c.amount).ok_or_else(|| BankError::Overflow(c.denom.clone()))?;
             state.put(&keys::balance(&b.address, &c.denom), &c.amount);
         }
     }
@@ -96,26 +72,14 @@ pub fn export(state: &impl StateRead) -> Result<BankGenesis, BankError> {
     let module_accounts = state
         .prefix::<ModuleAccount>(keys::MODULE_PREFIX)?
         .into_iter()
-        .map(|(_, m)| ModuleAccountGenesis {
-            name: m.name,
-            permissions: m.permissions,
-        })
+        .map(|(_, m)| ModuleAccountGenesis { name: m.name, permissions: m.permissions })
         .collect();
     let mut by_owner: BTreeMap<Address, Vec<Coin>> = BTreeMap::new();
     for (k, amount) in state.prefix::<Amount>(keys::BALANCE_PREFIX)? {
         let (owner, denom) = keys::parse_balance_key(&k)
             .ok_or_else(|| BankError::InvalidGenesis(format!("unparseable balance key {k}")))?;
-        by_owner
-            .entry(owner)
-            .or_default()
-            .push(Coin { denom, amount });
+        by_owner.entry(owner).or_default().push(Coin { denom, amount });
     }
-    let balances = by_owner
-        .into_iter()
-        .map(|(address, coins)| GenesisBalance { address, coins })
-        .collect();
-    Ok(BankGenesis {
-        balances,
-        module_accounts,
-    })
+    let balances = by_owner.into_iter().map(|(address, coins)| GenesisBalance { address, coins }).collect();
+    Ok(BankGenesis { balances, module_accounts })
 }

@@ -11,10 +11,7 @@ fn check_coins(coins: &[Coin]) -> Result<(), BankError> {
         return Err(BankError::Empty);
     }
     if coins.len() > MAX_COINS {
-        return Err(BankError::TooMany {
-            got: coins.len(),
-            max: MAX_COINS,
-        });
+        return Err(BankError::TooMany { got: coins.len(), max: MAX_COINS });
     }
     let mut seen = BTreeSet::new();
     for c in coins {
@@ -31,12 +28,7 @@ fn check_coins(coins: &[Coin]) -> Result<(), BankError> {
     Ok(())
 }
 
-fn send(
-    state: &mut impl StateWrite,
-    from: &Address,
-    to: &Address,
-    coins: &[Coin],
-) -> Result<(), BankError> {
+fn send(state: &mut impl StateWrite, from: &Address, to: &Address, coins: &[Coin]) -> Result<(), BankError> {
     if state::is_module_address(state, to)? {
         return Err(BankError::ModuleAccountRecipient(*to));
     }
@@ -57,10 +49,7 @@ impl Action for BankAction {
                     return Err(BankError::Empty);
                 }
                 if outputs.len() > MAX_OUTPUTS {
-                    return Err(BankError::TooMany {
-                        got: outputs.len(),
-                        max: MAX_OUTPUTS,
-                    });
+                    return Err(BankError::TooMany { got: outputs.len(), max: MAX_OUTPUTS });
                 }
                 outputs.iter().try_for_each(|o| check_coins(&o.coins))
             }
@@ -72,9 +61,9 @@ impl Action for BankAction {
     fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), BankError> {
         match self {
             BankAction::Send { to, coins } => send(state, &tx.signer, to, coins),
-            BankAction::MultiSend { outputs } => outputs
-                .iter()
-                .try_for_each(|o| send(state, &tx.signer, &o.to, &o.coins)),
+            BankAction::MultiSend { outputs } => {
+                outputs.iter().try_for_each(|o| send(state, &tx.signer, &o.to, &o.coins))
+            }
         }
     }
 }

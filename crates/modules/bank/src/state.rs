@@ -5,11 +5,7 @@ use crate::{event, keys, math, BankError, ModuleAccount, Permission};
 use greenhour_primitives::{Address, Amount, Coin, Denom};
 use greenhour_state::{StateRead, StateWrite};
 
-pub fn balance(
-    state: &impl StateRead,
-    owner: &Address,
-    denom: &Denom,
-) -> Result<Amount, BankError> {
+pub fn balance(state: &impl StateRead, owner: &Address, denom: &Denom) -> Result<Amount, BankError> {
     Ok(state.get(&keys::balance(owner, denom))?.unwrap_or(0))
 }
 
@@ -19,9 +15,7 @@ pub fn balances(state: &impl StateRead, owner: &Address) -> Result<Vec<Coin>, Ba
     Ok(state
         .prefix::<Amount>(&prefix)?
         .into_iter()
-        .filter_map(|(k, amount)| {
-            keys::parse_balance_key(&k).map(|(_, denom)| Coin { denom, amount })
-        })
+        .filter_map(|(k, amount)| keys::parse_balance_key(&k).map(|(_, denom)| Coin { denom, amount }))
         .collect())
 }
 
@@ -42,9 +36,7 @@ pub fn supplies(state: &impl StateRead) -> Result<Vec<Coin>, BankError> {
 }
 
 pub fn module_account(state: &impl StateRead, name: &str) -> Result<ModuleAccount, BankError> {
-    state
-        .get(&keys::module_account(name))?
-        .ok_or_else(|| BankError::UnknownModuleAccount(name.to_string()))
+    state.get(&keys::module_account(name))?.ok_or_else(|| BankError::UnknownModuleAccount(name.to_string()))
 }
 
 pub fn is_module_address(state: &impl StateRead, address: &Address) -> Result<bool, BankError> {
@@ -62,33 +54,26 @@ fn set_balance(state: &mut impl StateWrite, owner: &Address, denom: &Denom, amou
 
 fn debit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<(), BankError> {
     let available = balance(state, owner, &coin.denom)?;
-    let after =
-        math::debit(available, coin.amount).ok_or_else(|| BankError::InsufficientFunds {
-            address: *owner,
-            denom: coin.denom.clone(),
-            needed: coin.amount,
-            available,
-        })?;
+    let after = math::debit(available, coin.amount).ok_or_else(|| BankError::InsufficientFunds {
+        address: *owner,
+        denom: coin.denom.clone(),
+        needed: coin.amount,
+        available,
+    })?;
     set_balance(state, owner, &coin.denom, after);
     Ok(())
 }
 
 fn credit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<(), BankError> {
     let before = balance(state, owner, &coin.denom)?;
-    let after =
-        math::credit(before, coin.amount).ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
+    let after = math::credit(before, coin.amount).ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
     set_balance(state, owner, &coin.denom, after);
     Ok(())
 }
 
 /// Moves `coin` from `from` to `to`. Supply is unchanged.
 /// Post-condition: `balance(from) + balance(to)` is the same before and after.
-pub fn transfer(
-    state: &mut impl StateWrite,
-    from: &Address,
-    to: &Address,
-    coin: &Coin,
-) -> Result<(), BankError> {
+pub fn transfer(state: &mut impl StateWrite, from: &Address, to: &Address, coin: &Coin) -> Result<(), BankError> {
     if coin.amount == 0 {
         return Err(BankError::ZeroAmount(coin.denom.clone()));
     }
@@ -115,12 +100,7 @@ fn require(state: &impl StateRead, module: &str, permission: Permission) -> Resu
 
 /// Creates `coin` in `to`'s balance. Only modules holding [`Permission::Mint`].
 /// Post-condition: supply grows by exactly `coin.amount`.
-pub fn mint(
-    state: &mut impl StateWrite,
-    module: &str,
-    to: &Address,
-    coin: &Coin,
-) -> Result<(), BankError> {
+pub fn mint(state: &mut impl StateWrite, module: &str, to: &Address, coin: &Coin) -> Result<(), BankError> {
     require(state, module, Permission::Mint)?;
     if coin.amount == 0 {
         return Err(BankError::ZeroAmount(coin.denom.clone()));

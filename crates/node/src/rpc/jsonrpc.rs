@@ -26,34 +26,18 @@ pub async fn handle(State(node): State<Arc<Node>>, body: Bytes) -> Response {
     let parsed: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
-            return Json(error_obj(
-                Value::Null,
-                -32700,
-                format!("parse error: {e}"),
-                Value::Null,
-            ))
-            .into_response()
+            return Json(error_obj(Value::Null, -32700, format!("parse error: {e}"), Value::Null)).into_response()
         }
     };
     match parsed {
         Value::Array(items) => {
             if items.is_empty() {
-                return Json(error_obj(
-                    Value::Null,
-                    -32600,
-                    "invalid request: empty batch".into(),
-                    Value::Null,
-                ))
-                .into_response();
+                return Json(error_obj(Value::Null, -32600, "invalid request: empty batch".into(), Value::Null))
+                    .into_response();
             }
             if items.len() > MAX_BATCH {
-                return Json(error_obj(
-                    Value::Null,
-                    -32600,
-                    format!("batch larger than {MAX_BATCH}"),
-                    Value::Null,
-                ))
-                .into_response();
+                return Json(error_obj(Value::Null, -32600, format!("batch larger than {MAX_BATCH}"), Value::Null))
+                    .into_response();
             }
             let mut out = Vec::new();
             for item in items {
@@ -77,12 +61,7 @@ pub async fn handle(State(node): State<Arc<Node>>, body: Bytes) -> Response {
 /// Answers one request; `None` for a notification (no `id`), which gets no reply.
 async fn one(node: &Node, request: Value) -> Option<Value> {
     let Value::Object(obj) = request else {
-        return Some(error_obj(
-            Value::Null,
-            -32600,
-            "invalid request: expected an object".into(),
-            Value::Null,
-        ));
+        return Some(error_obj(Value::Null, -32600, "invalid request: expected an object".into(), Value::Null));
     };
     let id = obj.get("id").cloned();
     let reply_id = id.clone().unwrap_or(Value::Null);
@@ -95,43 +74,25 @@ async fn one(node: &Node, request: Value) -> Option<Value> {
         ));
     }
     if obj.get("jsonrpc") != Some(&Value::String("2.0".into())) {
-        return Some(error_obj(
-            reply_id,
-            -32600,
-            "invalid request: jsonrpc must be \"2.0\"".into(),
-            Value::Null,
-        ));
+        return Some(error_obj(reply_id, -32600, "invalid request: jsonrpc must be \"2.0\"".into(), Value::Null));
     }
     let Some(Value::String(method)) = obj.get("method") else {
-        return Some(error_obj(
-            reply_id,
-            -32600,
-            "invalid request: method must be a string".into(),
-            Value::Null,
-        ));
+        return Some(error_obj(reply_id, -32600, "invalid request: method must be a string".into(), Value::Null));
     };
     let params = match obj.get("params") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
-            return Some(error_obj(
-                reply_id,
-                -32602,
-                "invalid params: params must be an object".into(),
-                Value::Null,
-            ))
+            return Some(error_obj(reply_id, -32602, "invalid params: params must be an object".into(), Value::Null))
         }
     };
     let result = dispatch(node, method, &params).await;
     id.as_ref()?;
     Some(match result {
         Ok(v) => json!({"jsonrpc": "2.0", "id": reply_id, "result": v}),
-        Err(Dispatch::UnknownMethod) => error_obj(
-            reply_id,
-            -32601,
-            format!("method {method:?} not found"),
-            Value::Null,
-        ),
+        Err(Dispatch::UnknownMethod) => {
+            error_obj(reply_id, -32601, format!("method {method:?} not found"), Value::Null)
+        }
         Err(Dispatch::Rpc(e)) => error_obj(reply_id, e.jsonrpc_code(), e.to_string(), e.data()),
     })
 }
@@ -158,13 +119,12 @@ fn str_param<'a>(p: &'a Map<String, Value>, name: &str) -> Result<&'a str, RpcEr
 fn opt_u64(p: &Map<String, Value>, name: &str) -> Result<Option<u64>, RpcError> {
     match p.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
-            RpcError::InvalidParams(format!("{name} must be a non-negative integer"))
-        }),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
         Some(Value::String(s)) => query::parse_height(s).map(Some),
-        Some(_) => Err(RpcError::InvalidParams(format!(
-            "{name} must be a non-negative integer"
-        ))),
+        Some(_) => Err(RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
     }
 }
 
@@ -173,13 +133,8 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         "status" => to_json(query::status(node)?)?,
         "block" => to_json(query::block(node, opt_u64(p, "height")?)?)?,
         "tx" => to_json(query::tx(node, query::parse_hash(str_param(p, "hash")?)?)?)?,
-        "account" => to_json(query::account(
-            node,
-            query::parse_address(str_param(p, "address")?)?,
-        )?)?,
-        "balances" => to_json(
-            query::account(node, query::parse_address(str_param(p, "address")?)?)?.balances,
-        )?,
+        "account" => to_json(query::account(node, query::parse_address(str_param(p, "address")?)?)?)?,
+        "balances" => to_json(query::account(node, query::parse_address(str_param(p, "address")?)?)?.balances)?,
         "supply" => to_json(query::supply(node)?)?,
         "state" => {
             let key = state_key(p)?;
@@ -188,9 +143,8 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,
-                Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
-                    RpcError::InvalidParams("mode must be \"sync\" or \"commit\"".into())
-                })?,
+                Some(v) => serde_json::from_value(v.clone())
+                    .map_err(|_| RpcError::InvalidParams("mode must be \"sync\" or \"commit\"".into()))?,
             };
             to_json(query::broadcast(node, str_param(p, "tx")?, mode).await?)?
         }
@@ -203,11 +157,7 @@ fn state_key(p: &Map<String, Value>) -> Result<Vec<u8>, RpcError> {
     let key = str_param(p, "key")?;
     match p.get("encoding").and_then(|v| v.as_str()) {
         None | Some("utf8") => Ok(key.as_bytes().to_vec()),
-        Some("hex") => {
-            hex::decode(key).map_err(|e| RpcError::InvalidParams(format!("key is not hex: {e}")))
-        }
-        Some(other) => Err(RpcError::InvalidParams(format!(
-            "encoding {other:?} is not utf8 or hex"
-        ))),
+        Some("hex") => hex::decode(key).map_err(|e| RpcError::InvalidParams(format!("key is not hex: {e}"))),
+        Some(other) => Err(RpcError::InvalidParams(format!("encoding {other:?} is not utf8 or hex"))),
     }
 }

@@ -1,9 +1,7 @@
 //! The queries behind both JSON-RPC methods and REST routes.
 
 use crate::node::Node;
-use greenhour_app::rpc::{
-    AccountInfo, BlockInfo, BroadcastMode, BroadcastResult, Status, SupplyInfo, TxInfo,
-};
+use greenhour_app::rpc::{AccountInfo, BlockInfo, BroadcastMode, BroadcastResult, Status, SupplyInfo, TxInfo};
 use greenhour_framework::ErrorInfo;
 use greenhour_primitives::{Address, Hash, Height};
 use greenhour_state::StateProof;
@@ -67,18 +65,13 @@ pub fn to_json<T: Serialize>(v: T) -> Result<serde_json::Value, RpcError> {
 }
 
 pub fn parse_height(s: &str) -> Result<Height, RpcError> {
-    s.parse()
-        .map_err(|_| RpcError::InvalidParams(format!("height {s:?} is not a non-negative integer")))
+    s.parse().map_err(|_| RpcError::InvalidParams(format!("height {s:?} is not a non-negative integer")))
 }
 pub fn parse_address(s: &str) -> Result<Address, RpcError> {
-    s.parse()
-        .map_err(|e: greenhour_primitives::AddressError| RpcError::InvalidParams(e.to_string()))
+    s.parse().map_err(|e: greenhour_primitives::AddressError| RpcError::InvalidParams(e.to_string()))
 }
 pub fn parse_hash(s: &str) -> Result<Hash, RpcError> {
-    s.parse()
-        .map_err(|e: greenhour_primitives::hash::HashParseError| {
-            RpcError::InvalidParams(e.to_string())
-        })
+    s.parse().map_err(|e: greenhour_primitives::hash::HashParseError| RpcError::InvalidParams(e.to_string()))
 }
 
 pub fn status(node: &Node) -> Result<Status, RpcError> {
@@ -100,64 +93,43 @@ pub fn block(node: &Node, height: Option<Height>) -> Result<BlockInfo, RpcError>
         Some(h) => h,
         None => node.app.height()?,
     };
-    let block = node
-        .app
-        .block(height)?
-        .ok_or_else(|| RpcError::NotFound(format!("block {height}")))?;
-    Ok(BlockInfo {
-        hash: block.hash(),
-        block_events: node.app.block_events(height)?,
-        block,
-    })
+    let block = node.app.block(height)?.ok_or_else(|| RpcError::NotFound(format!("block {height}")))?;
+    Ok(BlockInfo { hash: block.hash(), block_events: node.app.block_events(height)?, block })
 }
 
 pub fn tx(node: &Node, hash: Hash) -> Result<TxInfo, RpcError> {
     if let Some(record) = node.app.tx_record(&hash)? {
-        let block = node.app.block(record.height)?.ok_or_else(|| {
-            RpcError::Internal(format!("block {} of tx {hash} missing", record.height))
-        })?;
+        let block = node
+            .app
+            .block(record.height)?
+            .ok_or_else(|| RpcError::Internal(format!("block {} of tx {hash} missing", record.height)))?;
         let tx = block
             .txs
             .get(record.index as usize)
             .cloned()
-            .ok_or_else(|| {
-                RpcError::Internal(format!("tx {hash} missing from block {}", record.height))
-            })?;
+            .ok_or_else(|| RpcError::Internal(format!("tx {hash} missing from block {}", record.height)))?;
         return Ok(TxInfo { tx, record });
     }
     if let Some(e) = node.rejection(&hash) {
         return Err(RpcError::Rejected(e));
     }
     if node.mempool.contains(&hash) {
-        return Err(RpcError::NotFound(format!(
-            "transaction {hash} is pending in the mempool"
-        )));
+        return Err(RpcError::NotFound(format!("transaction {hash} is pending in the mempool")));
     }
     Err(RpcError::NotFound(format!("transaction {hash}")))
 }
 
 pub fn account(node: &Node, address: Address) -> Result<AccountInfo, RpcError> {
     let snap = node.app.snapshot()?;
-    let nonce = greenhour_app::auth::nonce(&snap, &address)
-        .map_err(|e| RpcError::Internal(e.to_string()))?;
-    let balances = greenhour_bank::state::balances(&snap, &address)
-        .map_err(|e| RpcError::Internal(e.to_string()))?;
-    Ok(AccountInfo {
-        address,
-        nonce,
-        balances,
-        height: snap.version().unwrap_or(0),
-    })
+    let nonce = greenhour_app::auth::nonce(&snap, &address).map_err(|e| RpcError::Internal(e.to_string()))?;
+    let balances = greenhour_bank::state::balances(&snap, &address).map_err(|e| RpcError::Internal(e.to_string()))?;
+    Ok(AccountInfo { address, nonce, balances, height: snap.version().unwrap_or(0) })
 }
 
 pub fn supply(node: &Node) -> Result<SupplyInfo, RpcError> {
     let snap = node.app.snapshot()?;
-    let supply =
-        greenhour_bank::state::supplies(&snap).map_err(|e| RpcError::Internal(e.to_string()))?;
-    Ok(SupplyInfo {
-        height: snap.version().unwrap_or(0),
-        supply,
-    })
+    let supply = greenhour_bank::state::supplies(&snap).map_err(|e| RpcError::Internal(e.to_string()))?;
+    Ok(SupplyInfo { height: snap.version().unwrap_or(0), supply })
 }
 
 /// A state value at a height (latest by default) with its Merkle proof.
@@ -165,36 +137,22 @@ pub fn state(node: &Node, key: &[u8], height: Option<Height>) -> Result<StatePro
     let latest = node.app.height()?;
     let height = height.unwrap_or(latest);
     if height > latest {
-        return Err(RpcError::NotFound(format!(
-            "height {height} is above the latest {latest}"
-        )));
+        return Err(RpcError::NotFound(format!("height {height} is above the latest {latest}")));
     }
     if key.is_empty() || key.len() > 1024 {
         return Err(RpcError::InvalidParams("key must be 1-1024 bytes".into()));
     }
-    node.app
-        .store()
-        .prove(key, height)
-        .map_err(|e| RpcError::Internal(e.to_string()))
+    node.app.store().prove(key, height).map_err(|e| RpcError::Internal(e.to_string()))
 }
 
 /// Decodes a hex transaction and broadcasts it.
-pub async fn broadcast(
-    node: &Node,
-    tx_hex: &str,
-    mode: BroadcastMode,
-) -> Result<BroadcastResult, RpcError> {
+pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result<BroadcastResult, RpcError> {
     let max_hex = 2 * node.app.params().max_tx_bytes as usize;
     if tx_hex.len() > max_hex {
-        let e = greenhour_app::TxError::TooLarge {
-            len: tx_hex.len() / 2,
-            limit: node.app.params().max_tx_bytes,
-        };
+        let e = greenhour_app::TxError::TooLarge { len: tx_hex.len() / 2, limit: node.app.params().max_tx_bytes };
         return Err(RpcError::Rejected(ErrorInfo::from_coded(&e)));
     }
     let bytes = hex::decode(tx_hex.trim_start_matches("0x"))
         .map_err(|e| RpcError::InvalidParams(format!("tx must be hex-encoded bytes: {e}")))?;
-    node.broadcast(bytes, mode)
-        .await
-        .map_err(RpcError::Rejected)
+    node.broadcast(bytes, mode).await.map_err(RpcError::Rejected)
 }

@@ -16,8 +16,7 @@ use std::sync::Arc;
 
 impl IntoResponse for RpcError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = json!({"error": {"message": self.to_string()}});
         if let RpcError::Rejected(e) = &self {
             body["error"]["module"] = json!(e.module);
@@ -48,10 +47,7 @@ pub async fn latest_block(State(node): State<Arc<Node>>) -> Reply {
 }
 
 pub async fn block(State(node): State<Arc<Node>>, Path(height): Path<String>) -> Reply {
-    ok(
-        &node,
-        query::block(&node, Some(query::parse_height(&height)?))?,
-    )
+    ok(&node, query::block(&node, Some(query::parse_height(&height)?))?)
 }
 
 pub async fn tx(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
@@ -59,17 +55,11 @@ pub async fn tx(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Repl
 }
 
 pub async fn account(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
-    ok(
-        &node,
-        query::account(&node, query::parse_address(&address)?)?,
-    )
+    ok(&node, query::account(&node, query::parse_address(&address)?)?)
 }
 
 pub async fn balances(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
-    ok(
-        &node,
-        query::account(&node, query::parse_address(&address)?)?.balances,
-    )
+    ok(&node, query::account(&node, query::parse_address(&address)?)?.balances)
 }
 
 pub async fn supply(State(node): State<Arc<Node>>) -> Reply {
@@ -77,28 +67,14 @@ pub async fn supply(State(node): State<Arc<Node>>) -> Reply {
 }
 
 /// `GET /state?key=bank/supply/ughr&height=5` (add `encoding=hex` for binary keys).
-pub async fn state(
-    State(node): State<Arc<Node>>,
-    Query(q): Query<BTreeMap<String, String>>,
-) -> Reply {
-    let key = q
-        .get("key")
-        .ok_or_else(|| RpcError::InvalidParams("missing query parameter key".into()))?;
+pub async fn state(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let key = q.get("key").ok_or_else(|| RpcError::InvalidParams("missing query parameter key".into()))?;
     let key = match q.get("encoding").map(String::as_str) {
         None | Some("utf8") => key.as_bytes().to_vec(),
-        Some("hex") => {
-            hex::decode(key).map_err(|e| RpcError::InvalidParams(format!("key is not hex: {e}")))?
-        }
-        Some(other) => {
-            return Err(RpcError::InvalidParams(format!(
-                "encoding {other:?} is not utf8 or hex"
-            )))
-        }
+        Some("hex") => hex::decode(key).map_err(|e| RpcError::InvalidParams(format!("key is not hex: {e}")))?,
+        Some(other) => return Err(RpcError::InvalidParams(format!("encoding {other:?} is not utf8 or hex"))),
     };
-    let height = q
-        .get("height")
-        .map(|h| query::parse_height(h))
-        .transpose()?;
+    let height = q.get("height").map(|h| query::parse_height(h)).transpose()?;
     ok(&node, query::state(&node, &key, height)?)
 }
 
@@ -112,8 +88,8 @@ struct BroadcastBody {
 
 /// `POST /txs` with `{"tx": "<hex>", "mode": "sync"|"commit"}`.
 pub async fn broadcast(State(node): State<Arc<Node>>, body: Bytes) -> Reply {
-    let body: BroadcastBody = serde_json::from_slice(&body)
-        .map_err(|e| RpcError::InvalidParams(format!("invalid JSON body: {e}")))?;
+    let body: BroadcastBody =
+        serde_json::from_slice(&body).map_err(|e| RpcError::InvalidParams(format!("invalid JSON body: {e}")))?;
     ok(&node, query::broadcast(&node, &body.tx, body.mode).await?)
 }
 
@@ -123,13 +99,7 @@ pub async fn openapi() -> Response {
 
 pub async fn metrics(State(node): State<Arc<Node>>) -> Response {
     node.metrics.mempool_size.set(node.mempool.len() as i64);
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        node.metrics.render(),
-    )
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], node.metrics.render())
         .into_response()
 }
 

@@ -15,14 +15,9 @@ pub async fn upgrade(
     Query(q): Query<BTreeMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let filter: Option<Vec<String>> = q.get("events").map(|s| {
-        s.split(',')
-            .filter(|k| !k.is_empty())
-            .map(str::to_string)
-            .collect()
-    });
-    ws.max_message_size(64 * 1024)
-        .on_upgrade(move |socket| serve(node, socket, filter))
+    let filter: Option<Vec<String>> =
+        q.get("events").map(|s| s.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect());
+    ws.max_message_size(64 * 1024).on_upgrade(move |socket| serve(node, socket, filter))
 }
 
 async fn serve(node: Arc<Node>, mut socket: WebSocket, filter: Option<Vec<String>>) {
@@ -52,12 +47,7 @@ fn filtered(n: &BlockNotice, filter: Option<&[String]>) -> BlockNotice {
     match filter {
         None => n.clone(),
         Some(kinds) => BlockNotice {
-            events: n
-                .events
-                .iter()
-                .filter(|e| kinds.contains(&e.event.kind))
-                .cloned()
-                .collect(),
+            events: n.events.iter().filter(|e| kinds.contains(&e.event.kind)).cloned().collect(),
             ..n.clone()
         },
     }
