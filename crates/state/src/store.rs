@@ -29,11 +29,14 @@ pub struct StoreConfig {
     /// Decoded JMT nodes kept in memory. Nodes never change once written, so
     /// the cache needs no invalidation; it is cleared whole when full.
     pub node_cache_entries: usize,
+    /// Use the JMT's sorted batch insertion when a block deletes nothing. Same
+    /// root as key-by-key insertion (tested), several times faster.
+    pub batch_tree_updates: bool,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { cache_bytes: 128 << 20, node_cache_entries: 200_000 }
+        StoreConfig { cache_bytes: 128 << 20, node_cache_entries: 200_000, batch_tree_updates: true }
     }
 }
 
@@ -107,6 +110,7 @@ pub struct PreparedCommit {
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Database>,
+    batch_tree_updates: bool,
     write_lock: Arc<Mutex<()>>,
     node_cache: Arc<Mutex<NodeCache>>,
 }
@@ -129,6 +133,7 @@ impl Store {
             NodeCache { nodes: std::collections::HashMap::new(), capacity: config.node_cache_entries.max(1) };
         Ok(Store {
             db: Arc::new(db),
+            batch_tree_updates: config.batch_tree_updates,
             write_lock: Arc::new(Mutex::new(())),
             node_cache: Arc::new(Mutex::new(node_cache)),
         })
@@ -175,11 +180,22 @@ impl Store {
             return Err(StateError::VersionMismatch { expected, got: version });
         }
         let reader = TreeStore::open(&self.db, &self.node_cache)?;
-        let value_set: Vec<(KeyHash, Option<OwnedValue>)> =
-            changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
-        let (root, batch) = Jmt::new(&reader)
-            .put_value_set(value_set, version as Version)
-            .map_err(|e| StateError::Tree(e.to_string()))?;
+        let tree = Jmt::new(&reader);
+        let has_deletes = changes.values().any(Option::is_none);
+        // The JMT's shape depends only on the key set, so both paths give the same root;
+        // the batch path (sorted, bottom-up) is much faster but cannot delete.
+        let (root, batch) = if has_deletes || changes.is_empty() || !self.batch_tree_updates {
+            let value_set: Vec<(KeyHash, Option<OwnedValue>)> =
+                changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
+            tree.put_value_set(value_set, version as Version)
+        } else {
+            let value_set: Vec<(KeyHash, OwnedValue)> = changes
+                .iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| (KeyHash::with::<Sha256>(k), v.clone())))
+                .collect();
+            tree.batch_put_value_sets(vec![value_set], None, version as Version).map(|(roots, batch)| (roots[0], batch))
+        }
+        .map_err(|e| StateError::Tree(e.to_string()))?;
         Ok(PreparedCommit { version, root: Hash(root.0), batch: batch.node_batch })
     }
 

@@ -103,3 +103,48 @@ fn reopen_keeps_committed_state() {
     assert_eq!(store.aux_get("aux_test", b"a").unwrap(), Some(b"b".to_vec()));
     assert_eq!(store.aux_get("aux_missing", b"a").unwrap(), None);
 }
+
+mod tree_paths {
+    use super::*;
+    use greenhour_state::Changes;
+    use proptest::prelude::*;
+
+    fn store_with(dir: &tempfile::TempDir, batch: bool) -> Store {
+        Store::open(&dir.path().join("s.redb"), &StoreConfig { batch_tree_updates: batch, ..StoreConfig::default() })
+            .unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// The fast batch insertion and key-by-key insertion give the same root at
+        /// every version, for random blocks of inserts, updates and deletes.
+        #[test]
+        fn batch_and_single_updates_agree(blocks in prop::collection::vec(
+            prop_oneof![
+                // Inserts and updates only: the batch path runs.
+                3 => prop::collection::btree_map(0u16..400, any::<u32>().prop_map(Some), 1..60),
+                // With deletes: both stores take the key-by-key path.
+                1 => prop::collection::btree_map(0u16..400, prop::option::weighted(0.7, any::<u32>()), 1..60),
+            ],
+            1..8)
+        ) {
+            let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let (fast, slow) = (store_with(&d1, true), store_with(&d2, false));
+            for (version, block) in blocks.iter().enumerate() {
+                let changes: Changes = block
+                    .iter()
+                    .map(|(k, v)| (format!("k/{k}").into_bytes(), v.map(|v| v.to_le_bytes().to_vec())))
+                    .collect();
+                let a = fast.commit(version as u64, &changes, &[]).unwrap();
+                let b = slow.commit(version as u64, &changes, &[]).unwrap();
+                prop_assert_eq!(a, b);
+                for key in [b"k/0".as_slice(), b"k/7", b"k/399"] {
+                    let p = fast.prove(key, version as u64).unwrap();
+                    prop_assert!(p.verify(&a).is_ok());
+                    prop_assert_eq!(p.value, slow.prove(key, version as u64).unwrap().value);
+                }
+            }
+        }
+    }
+}
