@@ -224,11 +224,10 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
                     l_parts[1] += t.tree_us;
                     l_parts[2] += t.write_us;
                 }
-                if let Some(block) = node.app.block(notice.height)? {
-                    for tx in &block.txs {
-                        if let Some(t) = submitted_at.remove(&tx.hash()) {
-                            latencies.push(now.duration_since(t).as_secs_f64());
-                        }
+                // Every transfer emits events tagged with its tx hash; no need to reload the block.
+                for e in &notice.events {
+                    if let Some(t) = e.tx.and_then(|h| submitted_at.remove(&h)) {
+                        latencies.push(now.duration_since(t).as_secs_f64());
                     }
                 }
             }

@@ -7,8 +7,11 @@ use crate::{auth, modules};
 use greenhour_bank::Bank;
 use greenhour_framework::{Action, BlockCtx, ErrorInfo, Module, TxCtx};
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
-use greenhour_state::{AuxWrite, BlockOverlay, Event, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay};
+use greenhour_state::{
+    AuxWrite, BlockOverlay, Event, HeadSnapshot, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay, WriteTicket,
+};
 use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
 
 const BLOCKS: &str = "blocks";
 const TX_INDEX: &str = "tx_index";
@@ -61,12 +64,36 @@ pub struct BlockTimings {
     pub write_us: u64,
 }
 
+/// A block that is executed and hashed, and whose write to the store is in
+/// progress. Its transactions count as committed only after [`PendingBlock::wait`].
+pub struct PendingBlock {
+    outcome: BlockOutcome,
+    ticket: WriteTicket,
+    write_started: std::time::Instant,
+}
+
+impl PendingBlock {
+    /// The block and its outcome, before they are durable.
+    pub fn outcome(&self) -> &BlockOutcome {
+        &self.outcome
+    }
+    /// Waits until the block is durably committed; fills in the write time.
+    pub fn wait(self) -> Result<BlockOutcome, AppError> {
+        self.ticket.wait()?;
+        let mut outcome = self.outcome;
+        outcome.timings.write_us = self.write_started.elapsed().as_micros() as u64;
+        Ok(outcome)
+    }
+}
+
 /// The application over one store.
 pub struct App {
     store: Store,
     chain_id: ChainId,
     params: AppParams,
     fee_collector: Address,
+    /// Header of the newest block built or applied (it may still be being written).
+    head: Mutex<Header>,
 }
 
 /// How a block's transactions are treated.
@@ -92,7 +119,23 @@ impl App {
         let snap = store.snapshot()?;
         let info = snap.get(&chain_key())?.ok_or(AppError::NotInitialised)?;
         let params = snap.get(&params_key())?.ok_or(AppError::NotInitialised)?;
-        Ok(App { store, chain_id: info.chain_id, params, fee_collector: Address::for_module(FEE_COLLECTOR) })
+        let height = store.latest_version()?.ok_or(AppError::NotInitialised)?;
+        let head = store
+            .aux_get(BLOCKS, &height.to_be_bytes())?
+            .map(|b| greenhour_codec::decode::<Block>(&b))
+            .transpose()
+            .map_err(|e| {
+                AppError::State(greenhour_state::StateError::Storage(format!("stored block undecodable: {e}")))
+            })?
+            .ok_or_else(|| AppError::InvalidBlock(format!("block {height} missing from store")))?
+            .header;
+        Ok(App {
+            store,
+            chain_id: info.chain_id,
+            params,
+            fee_collector: Address::for_module(FEE_COLLECTOR),
+            head: Mutex::new(head),
+        })
     }
 
     /// Writes genesis as version 0 (the genesis header at height 0), or checks
@@ -142,8 +185,24 @@ impl App {
     pub fn store(&self) -> &Store {
         &self.store
     }
+    /// Durably committed state (what clients should read).
     pub fn snapshot(&self) -> Result<Snapshot, AppError> {
         Ok(self.store.snapshot()?)
+    }
+
+    /// State after the newest block built, even if still being written (what the
+    /// mempool checks against and the next block executes on).
+    pub fn head_snapshot(&self) -> Result<HeadSnapshot, AppError> {
+        Ok(self.store.head_snapshot()?)
+    }
+
+    /// Time of the newest block built.
+    pub fn head_time(&self) -> UnixSeconds {
+        self.head().time
+    }
+
+    fn head(&self) -> Header {
+        self.head.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Height of the last committed block (0 = only genesis).
@@ -213,18 +272,28 @@ impl App {
     /// (signatures already verified). Failing candidates are left out and
     /// reported in the outcome with their error.
     pub fn build_block(&self, time: UnixSeconds, candidates: Vec<Tx>) -> Result<BlockOutcome, AppError> {
-        let parent = self.latest_header()?;
+        self.propose_block(time, candidates)?.wait()
+    }
+
+    /// Like [`App::build_block`] but returns as soon as the block is executed and
+    /// hashed; its write continues in the background while the caller may build
+    /// the next block on top of it (pipelining). One write is in flight at most.
+    pub fn propose_block(&self, time: UnixSeconds, candidates: Vec<Tx>) -> Result<PendingBlock, AppError> {
+        let parent = self.head();
         // Chain time never goes backwards; several blocks may share a second.
         let time = time.max(parent.time);
         let ctx = self.block_ctx(&parent, time);
         let executed = self.execute(&ctx, candidates, Mode::Build)?;
-        self.commit(parent, ctx, executed)
+        let tree_started = std::time::Instant::now();
+        let prepared = self.store.prepare(ctx.height, &executed.changes)?;
+        let tree_us = tree_started.elapsed().as_micros() as u64;
+        self.write(parent, ctx, executed, prepared, tree_us)
     }
 
     /// Validates and commits a block proposed elsewhere (or replayed). Refuses it
     /// whole when any field or transaction is wrong; nothing is written then.
     pub fn apply_block(&self, block: Block) -> Result<BlockOutcome, AppError> {
-        let parent = self.latest_header()?;
+        let parent = self.head();
         let h = &block.header;
         let bad = |m: String| Err(AppError::InvalidBlock(m));
         if h.chain_id != self.chain_id {
@@ -256,7 +325,7 @@ impl App {
         if prepared.root != expected_app_hash {
             return bad(format!("app_hash {} differs from the computed {}", expected_app_hash, prepared.root));
         }
-        let outcome = self.write(parent, ctx, executed, prepared, tree_us)?;
+        let outcome = self.write(parent, ctx, executed, prepared, tree_us)?.wait()?;
         debug_assert_eq!(outcome.block.hash(), expected_hash);
         Ok(outcome)
     }
@@ -269,7 +338,7 @@ impl App {
 
     fn execute(&self, ctx: &BlockCtx, txs: Vec<Tx>, mode: Mode) -> Result<Executed, AppError> {
         let started = std::time::Instant::now();
-        let mut overlay = BlockOverlay::new(self.store.snapshot()?);
+        let mut overlay = BlockOverlay::new(self.store.head_snapshot()?);
         overlay.put(&last_block_key(), &(ctx.height, ctx.time));
         modules::begin_block(&mut overlay, ctx)?;
         let mut block_events = overlay.take_events();
@@ -327,7 +396,7 @@ impl App {
     /// Any error discards all of it.
     fn execute_tx(
         &self,
-        block: &mut BlockOverlay<Snapshot>,
+        block: &mut BlockOverlay<HeadSnapshot>,
         ctx: &BlockCtx,
         tx: &Tx,
         hash: Hash,
@@ -351,13 +420,6 @@ impl App {
         Ok(state.commit())
     }
 
-    fn commit(&self, parent: Header, ctx: BlockCtx, executed: Executed) -> Result<BlockOutcome, AppError> {
-        let tree_started = std::time::Instant::now();
-        let prepared = self.store.prepare(ctx.height, &executed.changes)?;
-        let tree_us = tree_started.elapsed().as_micros() as u64;
-        self.write(parent, ctx, executed, prepared, tree_us)
-    }
-
     fn write(
         &self,
         parent: Header,
@@ -365,7 +427,7 @@ impl App {
         executed: Executed,
         prepared: greenhour_state::PreparedCommit,
         tree_us: u64,
-    ) -> Result<BlockOutcome, AppError> {
+    ) -> Result<PendingBlock, AppError> {
         let write_started = std::time::Instant::now();
         let Executed { execute_us, changes, included, outcomes, block_events } = executed;
         let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
@@ -396,9 +458,10 @@ impl App {
                 value: greenhour_codec::encode(&block_events),
             });
         }
-        self.store.write(prepared, &changes, &aux)?;
-        let timings = BlockTimings { execute_us, tree_us, write_us: write_started.elapsed().as_micros() as u64 };
-        Ok(BlockOutcome { block, outcomes, block_events, timings })
+        let ticket = self.store.write_async(prepared, changes, aux)?;
+        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = block.header.clone();
+        let timings = BlockTimings { execute_us, tree_us, write_us: 0 };
+        Ok(PendingBlock { outcome: BlockOutcome { block, outcomes, block_events, timings }, ticket, write_started })
     }
 }
 

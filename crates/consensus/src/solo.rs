@@ -1,6 +1,6 @@
 //! `solo`: one process produces every block on a timer.
 
-use greenhour_app::{App, AppError, BlockOutcome, Tx};
+use greenhour_app::{App, AppError, BlockOutcome, PendingBlock, Tx};
 use greenhour_primitives::UnixSeconds;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -8,12 +8,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// Where block candidates come from and where committed blocks are reported.
+/// Where block candidates come from and where blocks are reported.
 pub trait TxSource: Send + Sync + 'static {
     /// Up to `max_txs` transactions and `max_bytes` encoded bytes, in an order
-    /// that respects each signer's nonces.
+    /// that respects each signer's nonces (as of the newest block built).
     fn reap(&self, max_txs: usize, max_bytes: u64) -> Vec<Tx>;
-    /// Called after each block is committed.
+    /// Called once a block is built, before it is durable: its transactions must
+    /// not be offered again, and those it dropped will never commit.
+    fn proposed(&self, outcome: &BlockOutcome);
+    /// Called, in height order, once a block is durably committed.
     fn committed(&self, outcome: BlockOutcome);
 }
 
@@ -58,40 +61,57 @@ pub fn spawn_solo(
         let interval = Duration::from_millis(config.block_interval_ms.max(1));
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        // Block N is written while block N+1 executes; a notifier thread waits for
+        // each write in order and only then reports the block as committed.
+        let (pending_tx, pending_rx) = std::sync::mpsc::channel::<PendingBlock>();
+        let notifier_source = source.clone();
+        let notifier = tokio::task::spawn_blocking(move || -> Result<(), AppError> {
+            for pending in pending_rx {
+                let outcome = pending.wait()?;
+                notifier_source.committed(outcome);
+            }
+            Ok(())
+        });
+        let result = loop {
             tokio::select! {
                 _ = ticker.tick() => {}
                 _ = shutdown.changed() => {}
             }
             if *shutdown.borrow() {
-                return Ok(());
+                break Ok(());
             }
             let app = app.clone();
             let source = source.clone();
-            let result = tokio::task::spawn_blocking(move || -> Result<(), AppError> {
-                let parent = app.latest_header()?;
+            let built = tokio::task::spawn_blocking(move || -> Result<PendingBlock, AppError> {
                 let time = match config.clock {
                     Clock::Real => now_unix(),
-                    Clock::Simulated { seconds_per_block } => parent.time + seconds_per_block.max(1),
+                    Clock::Simulated { seconds_per_block } => app.head_time() + seconds_per_block.max(1),
                 };
                 let params = app.params();
                 let txs = source.reap(params.max_block_txs as usize, params.max_block_bytes);
-                let outcome = app.build_block(time, txs)?;
-                source.committed(outcome);
-                Ok(())
+                let pending = app.propose_block(time, txs)?;
+                source.proposed(pending.outcome());
+                Ok(pending)
             })
             .await;
-            match result {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "block production failed; stopping the solo driver");
-                    return Err(e);
+            match built {
+                Ok(Ok(pending)) => {
+                    if pending_tx.send(pending).is_err() {
+                        break Err(AppError::InvalidBlock("the commit notifier stopped".into()));
+                    }
                 }
-                Err(join) => {
-                    tracing::error!(error = %join, "block production panicked; stopping the solo driver");
-                    return Err(AppError::InvalidBlock(format!("block production panicked: {join}")));
-                }
+                Ok(Err(e)) => break Err(e),
+                Err(join) => break Err(AppError::InvalidBlock(format!("block production panicked: {join}"))),
             }
+        };
+        // Let the last block become durable and be reported before returning.
+        drop(pending_tx);
+        let notified =
+            notifier.await.unwrap_or_else(|e| Err(AppError::InvalidBlock(format!("notifier panicked: {e}"))));
+        let result = result.and(notified);
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "block production failed; stopping the solo driver");
         }
+        result
     })
 }

@@ -3,7 +3,8 @@
 //! Admission runs, in order: size limit and decoding; the envelope's stateless
 //! checks; batched signature verification (outside the lock, on two threads);
 //! then, under the lock, duplicate rejection, the nonce window and fee
-//! affordability against committed state plus the signer's pending fees.
+//! affordability against the head state (the newest block built, even while it
+//! is still being written) plus the signer's pending fees.
 //! Reaping takes each signer's contiguous run of nonces from its committed
 //! nonce, signers in order of their oldest pending transaction (FIFO fairness).
 
@@ -157,7 +158,7 @@ impl Mempool {
     /// Admits decoded transactions; one result per input.
     pub fn submit(&self, txs: Vec<Tx>) -> Vec<Result<Hash, ErrorInfo>> {
         let prechecks = self.app.precheck(&txs);
-        let snapshot = match self.app.snapshot() {
+        let snapshot = match self.app.head_snapshot() {
             Ok(s) => s,
             Err(e) => return txs.iter().map(|_| Err(ErrorInfo::new("mempool", 100, e.to_string()))).collect(),
         };
@@ -171,7 +172,7 @@ impl Mempool {
             .collect()
     }
 
-    fn admit(&self, inner: &mut Inner, snapshot: &greenhour_state::Snapshot, tx: Tx) -> Result<Hash, ErrorInfo> {
+    fn admit(&self, inner: &mut Inner, snapshot: &greenhour_state::HeadSnapshot, tx: Tx) -> Result<Hash, ErrorInfo> {
         let len = tx.encode().len();
         let hash = tx.hash();
         if inner.by_hash.contains_key(&hash) {
@@ -202,7 +203,7 @@ impl Mempool {
 
     /// Candidates for the next block (see the module doc for the order).
     pub fn reap(&self, max_txs: usize, max_bytes: u64) -> Vec<Tx> {
-        let snapshot = match self.app.snapshot() {
+        let snapshot = match self.app.head_snapshot() {
             Ok(s) => s,
             Err(_) => return Vec::new(),
         };

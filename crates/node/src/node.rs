@@ -209,50 +209,56 @@ impl Node {
         lock(&self.rejections).errors.get(hash).cloned()
     }
 
-    fn on_committed(&self, outcome: BlockOutcome) {
-        let evicted = self.mempool.on_block(&outcome);
-        let included = outcome.block.txs.len();
-        self.metrics.blocks.inc();
-        self.metrics.height.set(outcome.block.header.height as i64);
-        self.metrics.txs_committed.inc_by(included as u64);
-        self.metrics.block_txs.observe(included as f64);
+    /// A block was built: take its transactions out of the mempool and tell
+    /// waiters about those it dropped (they will never commit).
+    fn on_proposed(&self, outcome: &BlockOutcome) {
+        let mut failures = self.mempool.on_block(outcome);
+        failures.extend(outcome.outcomes.iter().filter_map(|o| o.result.as_ref().err().map(|e| (o.hash, e.clone()))));
+        failures.sort_by_key(|(h, _)| *h);
+        failures.dedup_by_key(|(h, _)| *h);
+        self.metrics.txs_dropped.inc_by(failures.len() as u64);
         self.metrics.mempool_size.set(self.mempool.len() as i64);
-
-        let mut failures: Vec<(Hash, ErrorInfo)> = evicted;
-        let mut events = Vec::new();
+        if failures.is_empty() {
+            return;
+        }
         {
             let mut waiters = lock(&self.waiters);
-            for o in &outcome.outcomes {
-                match &o.result {
-                    Ok(record) => {
-                        for e in &record.events {
-                            events.push(NoticeEvent { tx: Some(o.hash), event: e.clone() });
-                        }
-                        for (_, w) in waiters.remove(&o.hash).unwrap_or_default() {
-                            let _ = w.send(Ok(record.clone()));
-                        }
-                    }
-                    Err(e) => failures.push((o.hash, e.clone())),
-                }
-            }
-            failures.sort_by_key(|(h, _)| *h);
-            failures.dedup_by_key(|(h, _)| *h);
             for (hash, e) in &failures {
                 for (_, w) in waiters.remove(hash).unwrap_or_default() {
                     let _ = w.send(Err(e.clone()));
                 }
             }
         }
-        self.metrics.txs_dropped.inc_by(failures.len() as u64);
-        if !failures.is_empty() {
-            let mut r = lock(&self.rejections);
-            for (hash, e) in failures {
-                if r.errors.insert(hash, e).is_none() {
-                    r.order.push_back(hash);
+        let mut r = lock(&self.rejections);
+        for (hash, e) in failures {
+            if r.errors.insert(hash, e).is_none() {
+                r.order.push_back(hash);
+            }
+            while r.order.len() > RECENT_REJECTIONS {
+                if let Some(old) = r.order.pop_front() {
+                    r.errors.remove(&old);
                 }
-                while r.order.len() > RECENT_REJECTIONS {
-                    if let Some(old) = r.order.pop_front() {
-                        r.errors.remove(&old);
+            }
+        }
+    }
+
+    /// A block is durable: answer commit-mode waiters and notify subscribers.
+    fn on_committed(&self, outcome: BlockOutcome) {
+        let included = outcome.block.txs.len();
+        self.metrics.blocks.inc();
+        self.metrics.height.set(outcome.block.header.height as i64);
+        self.metrics.txs_committed.inc_by(included as u64);
+        self.metrics.block_txs.observe(included as f64);
+        let mut events = Vec::new();
+        {
+            let mut waiters = lock(&self.waiters);
+            for o in &outcome.outcomes {
+                if let Ok(record) = &o.result {
+                    for e in &record.events {
+                        events.push(NoticeEvent { tx: Some(o.hash), event: e.clone() });
+                    }
+                    for (_, w) in waiters.remove(&o.hash).unwrap_or_default() {
+                        let _ = w.send(Ok(record.clone()));
                     }
                 }
             }
@@ -279,6 +285,9 @@ struct Source(Arc<Node>);
 impl TxSource for Source {
     fn reap(&self, max_txs: usize, max_bytes: u64) -> Vec<Tx> {
         self.0.mempool.reap(max_txs, max_bytes)
+    }
+    fn proposed(&self, outcome: &BlockOutcome) {
+        self.0.on_proposed(outcome)
     }
     fn committed(&self, outcome: BlockOutcome) {
         self.0.on_committed(outcome)

@@ -22,4 +22,4 @@ mod store;
 pub use error::StateError;
 pub use key::Key;
 pub use overlay::{BlockOverlay, Changes, Event, KeyValues, Overlay, StateRead, StateWrite, TxOverlay};
-pub use store::{AuxWrite, PreparedCommit, Snapshot, StateProof, Store, StoreConfig};
+pub use store::{AuxWrite, HeadSnapshot, PreparedCommit, Snapshot, StateProof, Store, StoreConfig, WriteTicket};

@@ -74,7 +74,7 @@ pub trait StateWrite: StateRead {
 }
 
 /// Merges an overlay's writes over a base prefix listing.
-fn merge_prefix(mut base: KeyValues, writes: &Changes, prefix: &[u8]) -> KeyValues {
+pub(crate) fn merge_prefix(mut base: KeyValues, writes: &Changes, prefix: &[u8]) -> KeyValues {
     let touched: Vec<(&Vec<u8>, &Option<Vec<u8>>)> = writes
         .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
         .take_while(|(k, _)| k.starts_with(prefix))

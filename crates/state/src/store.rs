@@ -5,9 +5,10 @@ use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, Version};
 use redb::{Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 type Jmt<'a, R> = JellyfishMerkleTree<'a, R, Sha256>;
 
@@ -68,6 +69,7 @@ fn node_key_bytes(key: &NodeKey) -> Vec<u8> {
 
 /// A row the caller stores beside the state in the same atomic commit
 /// (blocks, transaction index). Aux rows are not part of the app hash.
+#[derive(Clone, Debug)]
 pub struct AuxWrite {
     pub table: &'static str,
     pub key: Vec<u8>,
@@ -113,6 +115,50 @@ pub struct Store {
     batch_tree_updates: bool,
     write_lock: Arc<Mutex<()>>,
     node_cache: Arc<Mutex<NodeCache>>,
+    /// The version being written in the background, readable for building the next one.
+    in_flight: Arc<Mutex<Option<Arc<InFlight>>>>,
+}
+
+/// A version handed to the background writer: its changes and new tree nodes stay
+/// readable (for executing and hashing the next block) until redb has them durably.
+struct InFlight {
+    version: u64,
+    root: Hash,
+    changes: Changes,
+    /// New tree nodes by encoded node key.
+    nodes: BTreeMap<Vec<u8>, Node>,
+    /// Value history rows: encoded key → borsh(Option<value>).
+    values: Vec<([u8; 40], Vec<u8>)>,
+    done: WriteTicket,
+}
+
+/// Completion of a background write. Cloneable; every clone sees the same result.
+#[derive(Clone)]
+pub struct WriteTicket(Arc<(Mutex<WriteResult>, Condvar)>);
+
+/// `None` while the write runs.
+type WriteResult = Option<Result<(), StateError>>;
+
+impl WriteTicket {
+    fn new() -> Self {
+        WriteTicket(Arc::new((Mutex::new(None), Condvar::new())))
+    }
+    fn finish(&self, result: Result<(), StateError>) {
+        let (lock, cv) = &*self.0;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+        cv.notify_all();
+    }
+    /// Blocks until the write is durable (or failed).
+    pub fn wait(&self) -> Result<(), StateError> {
+        let (lock, cv) = &*self.0;
+        let mut guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(r) = guard.as_ref() {
+                return r.clone();
+            }
+            guard = cv.wait(guard).unwrap_or_else(|p| p.into_inner());
+        }
+    }
 }
 
 impl Store {
@@ -136,6 +182,7 @@ impl Store {
             batch_tree_updates: config.batch_tree_updates,
             write_lock: Arc::new(Mutex::new(())),
             node_cache: Arc::new(Mutex::new(node_cache)),
+            in_flight: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -148,9 +195,32 @@ impl Store {
         Ok(Snapshot { latest, txn, version })
     }
 
-    /// The latest committed version, if any.
+    /// The latest durably committed version, if any.
     pub fn latest_version(&self) -> Result<Option<u64>, StateError> {
         Ok(self.snapshot()?.version)
+    }
+
+    fn in_flight(&self) -> Option<Arc<InFlight>> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The latest version, durable or still being written.
+    pub fn head_version(&self) -> Result<Option<u64>, StateError> {
+        // Look at the in-flight write first: if there is none, whatever it was is durable.
+        match self.in_flight() {
+            Some(f) => Ok(Some(f.version)),
+            None => self.latest_version(),
+        }
+    }
+
+    /// A view of the head version (durable state plus any version still being
+    /// written), for executing the next block. Clients should read [`Store::snapshot`].
+    pub fn head_snapshot(&self) -> Result<HeadSnapshot, StateError> {
+        // Order matters: take the in-flight version before the snapshot. If the
+        // write finishes in between, the snapshot already holds the same data.
+        let pending = self.in_flight();
+        let base = self.snapshot()?;
+        Ok(HeadSnapshot { pending, base })
     }
 
     /// The root hash (app hash) of a committed version.
@@ -175,11 +245,16 @@ impl Store {
     /// Computes the tree update and root for `changes` at `version` without writing,
     /// so the caller can put the root in a block header before committing.
     pub fn prepare(&self, version: u64, changes: &Changes) -> Result<PreparedCommit, StateError> {
-        let expected = self.latest_version()?.map_or(0, |v| v + 1);
+        let pending = self.in_flight();
+        let reader = TreeStore::open(&self.db, &self.node_cache, pending.clone())?;
+        let head = match &pending {
+            Some(f) => Some(f.version),
+            None => self.latest_version()?,
+        };
+        let expected = head.map_or(0, |v| v + 1);
         if version != expected {
             return Err(StateError::VersionMismatch { expected, got: version });
         }
-        let reader = TreeStore::open(&self.db, &self.node_cache)?;
         let tree = Jmt::new(&reader);
         let has_deletes = changes.values().any(Option::is_none);
         // The JMT's shape depends only on the key set, so both paths give the same root;
@@ -199,55 +274,75 @@ impl Store {
         Ok(PreparedCommit { version, root: Hash(root.0), batch: batch.node_batch })
     }
 
-    /// Writes a prepared commit, its changes and the aux rows in one redb transaction.
-    /// `changes` must be the ones given to [`Store::prepare`].
+    /// Writes a prepared commit, its changes and the aux rows in one redb
+    /// transaction, and returns once it is durable.
     pub fn write(&self, prepared: PreparedCommit, changes: &Changes, aux: &[AuxWrite]) -> Result<(), StateError> {
+        self.write_async(prepared, changes.clone(), aux.to_vec())?.wait()
+    }
+
+    /// Starts writing a prepared commit on a background thread and returns at once.
+    /// Until the returned ticket completes, the version is visible to
+    /// [`Store::head_snapshot`] and [`Store::prepare`] but not to [`Store::snapshot`].
+    /// At most one write is in flight: this first waits for the previous one, and
+    /// fails if it failed.
+    pub fn write_async(
+        &self,
+        prepared: PreparedCommit,
+        changes: Changes,
+        aux: Vec<AuxWrite>,
+    ) -> Result<WriteTicket, StateError> {
         let _guard = self.write_lock.lock().map_err(|_| StateError::Storage("writer lock poisoned".into()))?;
+        if let Some(previous) = self.in_flight() {
+            previous.done.wait()?;
+        }
         let expected = self.latest_version()?.map_or(0, |v| v + 1);
         if prepared.version != expected {
             return Err(StateError::VersionMismatch { expected, got: prepared.version });
         }
-        let txn = self.db.begin_write()?;
-        {
-            let mut latest = txn.open_table(LATEST)?;
-            for (k, v) in changes {
-                match v {
-                    Some(v) => {
-                        latest.insert(k.as_slice(), v.as_slice())?;
+        let nodes = prepared.batch.nodes().iter().map(|(k, n)| (node_key_bytes(k), n.clone())).collect();
+        let values = prepared
+            .batch
+            .values()
+            .iter()
+            .map(|((v, key_hash), value)| (value_key(key_hash, *v), greenhour_codec::encode(value)))
+            .collect();
+        let flight = Arc::new(InFlight {
+            version: prepared.version,
+            root: prepared.root,
+            changes,
+            nodes,
+            values,
+            done: WriteTicket::new(),
+        });
+        *self.in_flight.lock().unwrap_or_else(|p| p.into_inner()) = Some(flight.clone());
+        let ticket = flight.done.clone();
+        let (db, cache, slot) = (self.db.clone(), self.node_cache.clone(), self.in_flight.clone());
+        std::thread::Builder::new()
+            .name(format!("store-write-{}", flight.version))
+            .spawn(move || {
+                let result = write_to_db(&db, &flight, &aux);
+                if result.is_ok() {
+                    // The newest nodes are the ones the next block reads first (the upper levels).
+                    let mut cache = lock_cache(&cache);
+                    for (key, node) in &flight.nodes {
+                        cache.insert(key.clone(), node.clone());
                     }
-                    None => {
-                        latest.remove(k.as_slice())?;
+                    let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+                    if slot.as_ref().is_some_and(|f| f.version == flight.version) {
+                        *slot = None;
                     }
                 }
-            }
-            let mut nodes = txn.open_table(NODES)?;
-            for (node_key, node) in prepared.batch.nodes() {
-                nodes.insert(node_key_bytes(node_key).as_slice(), greenhour_codec::encode(node).as_slice())?;
-            }
-            let mut values = txn.open_table(VALUES)?;
-            for ((v, key_hash), value) in prepared.batch.values() {
-                values.insert(value_key(key_hash, *v).as_slice(), greenhour_codec::encode(value).as_slice())?;
-            }
-            let mut roots = txn.open_table(ROOTS)?;
-            roots.insert(prepared.version, prepared.root.0.as_slice())?;
-            for w in aux {
-                let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?;
-                t.insert(w.key.as_slice(), w.value.as_slice())?;
-            }
-        }
-        txn.commit()?;
-        // The newest nodes are the ones the next block reads first (the upper levels).
-        let mut cache = lock_cache(&self.node_cache);
-        for (node_key, node) in prepared.batch.nodes() {
-            cache.insert(node_key_bytes(node_key), node.clone());
-        }
-        Ok(())
+                // On failure the version stays in flight and every later write fails: fail-stop.
+                flight.done.finish(result);
+            })
+            .map_err(|e| StateError::Storage(format!("cannot start the writer thread: {e}")))?;
+        Ok(ticket)
     }
 
     /// Reads `key` at a committed `version` with a Merkle proof against that version's root.
     pub fn prove(&self, key: &[u8], version: u64) -> Result<StateProof, StateError> {
         let root = self.root(version)?;
-        let reader = TreeStore::open(&self.db, &self.node_cache)?;
+        let reader = TreeStore::open(&self.db, &self.node_cache, None)?;
         let (value, proof) = Jmt::new(&reader)
             .get_with_proof(KeyHash::with::<Sha256>(key), version)
             .map_err(|e| StateError::Tree(e.to_string()))?;
@@ -263,6 +358,71 @@ impl Store {
             Err(e) => return Err(e.into()),
         };
         Ok(t.get(key)?.map(|v| v.value().to_vec()))
+    }
+}
+
+fn write_to_db(db: &Database, flight: &InFlight, aux: &[AuxWrite]) -> Result<(), StateError> {
+    let txn = db.begin_write()?;
+    {
+        let mut latest = txn.open_table(LATEST)?;
+        for (k, v) in &flight.changes {
+            match v {
+                Some(v) => {
+                    latest.insert(k.as_slice(), v.as_slice())?;
+                }
+                None => {
+                    latest.remove(k.as_slice())?;
+                }
+            }
+        }
+        let mut nodes = txn.open_table(NODES)?;
+        for (key, node) in &flight.nodes {
+            nodes.insert(key.as_slice(), greenhour_codec::encode(node).as_slice())?;
+        }
+        let mut values = txn.open_table(VALUES)?;
+        for (key, value) in &flight.values {
+            values.insert(key.as_slice(), value.as_slice())?;
+        }
+        let mut roots = txn.open_table(ROOTS)?;
+        roots.insert(flight.version, flight.root.0.as_slice())?;
+        for w in aux {
+            let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?;
+            t.insert(w.key.as_slice(), w.value.as_slice())?;
+        }
+    }
+    txn.commit()?;
+    Ok(())
+}
+
+/// Durable state plus the version still being written (see [`Store::head_snapshot`]).
+pub struct HeadSnapshot {
+    pending: Option<Arc<InFlight>>,
+    base: Snapshot,
+}
+
+impl HeadSnapshot {
+    /// The version this view shows.
+    pub fn version(&self) -> Option<u64> {
+        match &self.pending {
+            Some(f) => Some(f.version),
+            None => self.base.version(),
+        }
+    }
+}
+
+impl StateRead for HeadSnapshot {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        if let Some(v) = self.pending.as_ref().and_then(|f| f.changes.get(key)) {
+            return Ok(v.clone());
+        }
+        self.base.get_raw(key)
+    }
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
+        let base = self.base.prefix_raw(prefix)?;
+        Ok(match &self.pending {
+            Some(f) => crate::overlay::merge_prefix(base, &f.changes, prefix),
+            None => base,
+        })
     }
 }
 
@@ -283,18 +443,23 @@ struct TreeStore<'a> {
     nodes: ReadOnlyTable<&'static [u8], &'static [u8]>,
     values: ReadOnlyTable<&'static [u8], &'static [u8]>,
     cache: &'a Mutex<NodeCache>,
+    /// Nodes of a version still being written (taken before the read transaction).
+    pending: Option<Arc<InFlight>>,
 }
 
 impl<'a> TreeStore<'a> {
-    fn open(db: &Database, cache: &'a Mutex<NodeCache>) -> Result<Self, StateError> {
+    fn open(db: &Database, cache: &'a Mutex<NodeCache>, pending: Option<Arc<InFlight>>) -> Result<Self, StateError> {
         let txn = db.begin_read()?;
-        Ok(TreeStore { nodes: txn.open_table(NODES)?, values: txn.open_table(VALUES)?, cache })
+        Ok(TreeStore { nodes: txn.open_table(NODES)?, values: txn.open_table(VALUES)?, cache, pending })
     }
 }
 
 impl TreeReader for TreeStore<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         let key = node_key_bytes(node_key);
+        if let Some(node) = self.pending.as_ref().and_then(|f| f.nodes.get(&key)) {
+            return Ok(Some(node.clone()));
+        }
         if let Some(node) = lock_cache(self.cache).get(&key) {
             return Ok(Some(node));
         }
