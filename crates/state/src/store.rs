@@ -1,6 +1,6 @@
 use crate::{Changes, KeyValues, StateError, StateRead};
 use greenhour_primitives::Hash;
-use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
+use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader};
 use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, Version};
 use redb::{Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,8 @@ const LATEST: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_latest
 /// JMT nodes: version (big-endian) ‖ borsh(nibble path) → borsh(Node). Version-major
 /// keys make each block's new nodes one sequential run at the end of the table.
 const NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
-/// Value history: key_hash ‖ version (big-endian) → borsh(Option<value>).
+/// Value history: version (big-endian) ‖ key_hash → borsh(Option<value>), one row per
+/// key a version changed. Version-major, so each block appends one sequential run.
 const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
 /// Root hash per committed version.
 const ROOTS: TableDefinition<u64, &[u8]> = TableDefinition::new("jmt_roots");
@@ -128,7 +129,7 @@ struct InFlight {
     /// New tree nodes by encoded node key.
     nodes: BTreeMap<Vec<u8>, Node>,
     /// Value history rows: encoded key → borsh(Option<value>).
-    values: Vec<([u8; 40], Vec<u8>)>,
+    values: BTreeMap<[u8; 40], Vec<u8>>,
     done: WriteTicket,
 }
 
@@ -428,8 +429,8 @@ impl StateRead for HeadSnapshot {
 
 fn value_key(key_hash: &KeyHash, version: Version) -> [u8; 40] {
     let mut k = [0u8; 40];
-    k[..32].copy_from_slice(&key_hash.0);
-    k[32..].copy_from_slice(&version.to_be_bytes());
+    k[..8].copy_from_slice(&version.to_be_bytes());
+    k[8..].copy_from_slice(&key_hash.0);
     k
 }
 
@@ -454,6 +455,42 @@ impl<'a> TreeStore<'a> {
     }
 }
 
+impl TreeStore<'_> {
+    /// Walks from the root of `version` along `key_hash`'s nibbles; returns the
+    /// version of the leaf holding `key_hash`, or `None` if the key is absent.
+    fn leaf_version(&self, version: Version, key_hash: KeyHash) -> anyhow::Result<Option<Version>> {
+        let nibbles: Vec<u8> = key_hash.0.iter().flat_map(|b| [b >> 4, b & 0x0f]).collect();
+        let mut node_version = version;
+        for depth in 0..=nibbles.len() {
+            let path: NibblePath = nibbles[..depth].iter().map(|n| (*n).into()).collect();
+            match self.get_node_option(&NodeKey::new(node_version, path))? {
+                None | Some(Node::Null) => return Ok(None),
+                Some(Node::Leaf(leaf)) => return Ok((leaf.key_hash() == key_hash).then_some(node_version)),
+                Some(Node::Internal(internal)) => {
+                    let Some(&nibble) = nibbles.get(depth) else { anyhow::bail!("internal node at full depth") };
+                    match internal.child(nibble.into()) {
+                        None => return Ok(None),
+                        Some(child) => node_version = child.version,
+                    }
+                }
+            }
+        }
+        anyhow::bail!("tree deeper than a key hash")
+    }
+
+    /// The history row written when `key_hash` changed at exactly `version`.
+    fn value_row(&self, version: Version, key_hash: &KeyHash) -> anyhow::Result<Option<Option<OwnedValue>>> {
+        let key = value_key(key_hash, version);
+        if let Some(row) = self.pending.as_ref().and_then(|f| f.values.get(&key)) {
+            return Ok(Some(greenhour_codec::decode(row)?));
+        }
+        match self.values.get(key.as_slice())? {
+            None => Ok(None),
+            Some(row) => Ok(Some(greenhour_codec::decode(row.value())?)),
+        }
+    }
+}
+
 impl TreeReader for TreeStore<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         let key = node_key_bytes(node_key);
@@ -473,16 +510,21 @@ impl TreeReader for TreeStore<'_> {
         }
     }
 
+    /// The value of `key_hash` as of `max_version`. History rows exist only for
+    /// the versions at which a key changed, and the leaf's node key carries the
+    /// version it was written at; a leaf rewritten only because a neighbour moved
+    /// it has no row at its version, so we look where it stood one version earlier.
     fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-        let lo = value_key(&key_hash, 0);
-        let hi = value_key(&key_hash, max_version);
-        let mut range = self.values.range::<&[u8]>((Bound::Included(&lo[..]), Bound::Included(&hi[..])))?;
-        match range.next_back() {
-            None => Ok(None),
-            Some(entry) => {
-                let (_, v) = entry?;
-                Ok(greenhour_codec::decode::<Option<Vec<u8>>>(v.value())?)
+        let mut at = max_version;
+        loop {
+            let Some(leaf_version) = self.leaf_version(at, key_hash)? else {
+                return Ok(None);
+            };
+            if let Some(value) = self.value_row(leaf_version, &key_hash)? {
+                return Ok(value);
             }
+            anyhow::ensure!(leaf_version > 0, "no value row for a leaf written at version 0");
+            at = leaf_version - 1;
         }
     }
 

@@ -131,18 +131,36 @@ mod tree_paths {
         ) {
             let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
             let (fast, slow) = (store_with(&d1, true), store_with(&d2, false));
+            // The model: every key's value after each version.
+            let mut model: BTreeMap<u16, u32> = BTreeMap::new();
+            let mut history: Vec<BTreeMap<u16, u32>> = Vec::new();
+            let mut roots = Vec::new();
             for (version, block) in blocks.iter().enumerate() {
                 let changes: Changes = block
                     .iter()
                     .map(|(k, v)| (format!("k/{k}").into_bytes(), v.map(|v| v.to_le_bytes().to_vec())))
                     .collect();
+                for (k, v) in block {
+                    match v {
+                        Some(v) => model.insert(*k, *v),
+                        None => model.remove(k),
+                    };
+                }
+                history.push(model.clone());
                 let a = fast.commit(version as u64, &changes, &[]).unwrap();
                 let b = slow.commit(version as u64, &changes, &[]).unwrap();
                 prop_assert_eq!(a, b);
-                for key in [b"k/0".as_slice(), b"k/7", b"k/399"] {
-                    let p = fast.prove(key, version as u64).unwrap();
-                    prop_assert!(p.verify(&a).is_ok());
-                    prop_assert_eq!(p.value, slow.prove(key, version as u64).unwrap().value);
+                roots.push(a);
+            }
+            // Every key ever touched, at every version, proves the model's value (or absence).
+            let touched: std::collections::BTreeSet<u16> = blocks.iter().flat_map(|b| b.keys().copied()).collect();
+            for (version, state) in history.iter().enumerate() {
+                for k in touched.iter().take(40) {
+                    let key = format!("k/{k}").into_bytes();
+                    let p = fast.prove(&key, version as u64).unwrap();
+                    prop_assert!(p.verify(&roots[version]).is_ok());
+                    prop_assert_eq!(&p.value, &state.get(k).map(|v| v.to_le_bytes().to_vec()), "key {} at version {}", k, version);
+                    prop_assert_eq!(p.value, slow.prove(&key, version as u64).unwrap().value);
                 }
             }
         }
