@@ -386,12 +386,24 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
     let client = greenhour_client::RpcClient::new(&url);
     let mut wallet = greenhour_client::Wallet::new(whales[0].clone(), chain, fee);
     let mut peak = (0, 0);
-    for i in 0..200 {
-        let to = greenhour_primitives::Address([i as u8; 20]);
-        wallet.send(&client, to, vec![Coin::ghr(1)], greenhour_app::rpc::BroadcastMode::Sync).await?;
-        if i % 20 == 0 {
-            peak = rss_kib(pid)?;
-        }
+    // Load that touches state all over: multi-sends to 40,000 existing accounts
+    // spread across the whole key space, so caches fill as they would in service.
+    let funded = |i: usize| {
+        let mut a = [0u8; 20];
+        a[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        a[8..12].copy_from_slice(b"acct");
+        greenhour_primitives::Address(a)
+    };
+    for round in 0..40usize {
+        let outputs: Vec<Output> = (0..1_000usize)
+            .map(|j| Output { to: funded((round * 1_000 + j) * 7_919 % accounts), coins: vec![Coin::ghr(1)] })
+            .collect();
+        let actions =
+            outputs.chunks(per_action).map(|c| AppAction::Bank(BankAction::MultiSend { outputs: c.to_vec() })).collect();
+        let tx = wallet.sign(&client, actions, "").await?;
+        client.broadcast(&tx, greenhour_app::rpc::BroadcastMode::Commit).await?;
+        let now = rss_kib(pid)?;
+        peak = (peak.0.max(now.0), peak.1.max(now.1));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (rss, hwm) = rss_kib(pid)?.max(peak);
