@@ -398,8 +398,10 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
         let outputs: Vec<Output> = (0..1_000usize)
             .map(|j| Output { to: funded((round * 1_000 + j) * 7_919 % accounts), coins: vec![Coin::ghr(1)] })
             .collect();
-        let actions =
-            outputs.chunks(per_action).map(|c| AppAction::Bank(BankAction::MultiSend { outputs: c.to_vec() })).collect();
+        let actions = outputs
+            .chunks(per_action)
+            .map(|c| AppAction::Bank(BankAction::MultiSend { outputs: c.to_vec() }))
+            .collect();
         let tx = wallet.sign(&client, actions, "").await?;
         client.broadcast(&tx, greenhour_app::rpc::BroadcastMode::Commit).await?;
         let now = rss_kib(pid)?;

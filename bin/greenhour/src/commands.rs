@@ -364,7 +364,13 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
             let a = client.account(&resolve(cli, who)?).await?;
             print(cli.json, &a, || {
                 let coins: Vec<String> = a.balances.iter().map(|c| c.to_string()).collect();
-                format!("address {}\nnonce   {}\nbalance {}", a.address, a.nonce, coins.join(", "))
+                format!(
+                    "address {}\nnonce   {} (next to sign: {})\nbalance {}",
+                    a.address,
+                    a.nonce,
+                    a.pending_nonce,
+                    coins.join(", ")
+                )
             });
         }
         QueryCommand::Supply => {

@@ -26,8 +26,11 @@ pub struct Status {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountInfo {
     pub address: Address,
-    /// The nonce the account's next transaction must carry.
+    /// The nonce of the account's next transaction to be committed (durable state).
     pub nonce: Nonce,
+    /// The nonce to sign the next transaction with: `nonce` plus the account's
+    /// transactions waiting in the mempool in an unbroken run.
+    pub pending_nonce: Nonce,
     pub balances: Vec<Coin>,
     pub height: Height,
 }

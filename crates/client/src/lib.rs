@@ -174,7 +174,7 @@ impl Wallet {
     pub async fn sign(&mut self, client: &RpcClient, actions: Vec<AppAction>, memo: &str) -> Result<Tx, ClientError> {
         let nonce = match self.next_nonce {
             Some(n) => n,
-            None => client.account(&self.address()).await?.nonce,
+            None => client.account(&self.address()).await?.pending_nonce,
         };
         let tx = self.sign_offline(nonce, actions, memo);
         self.next_nonce = Some(nonce + 1);

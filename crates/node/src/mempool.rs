@@ -201,6 +201,17 @@ impl Mempool {
         Ok(hash)
     }
 
+    /// The first nonce at or after `from` that `signer` has no pending transaction for.
+    pub fn next_free_nonce(&self, signer: &Address, from: Nonce) -> Nonce {
+        let inner = self.lock();
+        let Some(queue) = inner.signers.get(signer) else { return from };
+        let mut next = from;
+        while queue.txs.contains_key(&next) {
+            next += 1;
+        }
+        next
+    }
+
     /// Candidates for the next block (see the module doc for the order).
     pub fn reap(&self, max_txs: usize, max_bytes: u64) -> Vec<Tx> {
         let snapshot = match self.app.head_snapshot() {

@@ -68,7 +68,7 @@ pub fn document() -> Value {
                 "BlockInfo": {"type": "object", "properties": {"hash": hash.clone(), "block": {"type": "object"}, "block_events": {"type": "array"}}},
                 "TxInfo": {"type": "object", "properties": {"tx": {"type": "object"}, "record": {"type": "object"}}},
                 "BroadcastResult": {"type": "object", "properties": {"hash": hash.clone(), "mode": {"type": "string"}, "committed": {}}},
-                "AccountInfo": {"type": "object", "properties": {"address": address, "nonce": {"type": "integer"}, "height": height.clone(),
+                "AccountInfo": {"type": "object", "properties": {"address": address, "nonce": {"type": "integer"}, "pending_nonce": {"type": "integer"}, "height": height.clone(),
                     "balances": {"$ref": "#/components/schemas/Coins"}}},
                 "SupplyInfo": {"type": "object", "properties": {"height": height, "supply": {"$ref": "#/components/schemas/Coins"}}},
                 "StateProof": {"type": "object", "properties": {"version": {"type": "integer"}, "root": hash, "key": {"type": "string"},

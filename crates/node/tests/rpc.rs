@@ -314,3 +314,19 @@ async fn dropped_transaction_is_reported_to_sync_callers_via_tx_query() {
     assert!(h.client.tx(&a.hash()).await.is_ok());
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_send_again_before_the_previous_transaction_commits() {
+    let h = start().await;
+    let mut first = h.wallet("alice");
+    first.send(&h.client, addr("bob"), vec![Coin::ghr(1)], BroadcastMode::Sync).await.unwrap();
+    // A fresh wallet (as a second CLI call would be) learns the pending nonce from the node.
+    let info = h.client.account(&addr("alice")).await.unwrap();
+    assert_eq!(info.pending_nonce, 1, "the pending transaction counts: {info:?}");
+    let mut second = h.wallet("alice");
+    let r = second.send(&h.client, addr("bob"), vec![Coin::ghr(2)], BroadcastMode::Commit).await.unwrap();
+    assert!(r.committed.is_some());
+    let info = h.client.account(&addr("alice")).await.unwrap();
+    assert_eq!((info.nonce, info.pending_nonce), (2, 2));
+    h.stop().await;
+}

@@ -123,7 +123,11 @@ pub fn account(node: &Node, address: Address) -> Result<AccountInfo, RpcError> {
     let snap = node.app.snapshot()?;
     let nonce = greenhour_app::auth::nonce(&snap, &address).map_err(|e| RpcError::Internal(e.to_string()))?;
     let balances = greenhour_bank::state::balances(&snap, &address).map_err(|e| RpcError::Internal(e.to_string()))?;
-    Ok(AccountInfo { address, nonce, balances, height: snap.version().unwrap_or(0) })
+    // Transactions in a block still being written count as pending here.
+    let head_nonce = greenhour_app::auth::nonce(&node.app.head_snapshot()?, &address)
+        .map_err(|e| RpcError::Internal(e.to_string()))?;
+    let pending_nonce = node.mempool.next_free_nonce(&address, head_nonce.max(nonce));
+    Ok(AccountInfo { address, nonce, pending_nonce, balances, height: snap.version().unwrap_or(0) })
 }
 
 pub fn supply(node: &Node) -> Result<SupplyInfo, RpcError> {
