@@ -13,6 +13,7 @@ use greenhour_state::{StateRead, Store, StoreConfig};
 use std::path::Path;
 
 pub mod strategies;
+pub mod suite;
 
 /// Chain id used by test nodes.
 pub const TEST_CHAIN: &str = "greenhour-test";
