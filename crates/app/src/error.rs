@@ -93,6 +93,12 @@ pub enum AppError {
     State(#[from] StateError),
 }
 
+impl From<greenhour_devices::DevicesError> for AppError {
+    fn from(e: greenhour_devices::DevicesError) -> Self {
+        AppError::Module { module: "devices", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<BankError> for AppError {
     fn from(e: BankError) -> Self {
         AppError::Module { module: "bank", error: ErrorInfo::from_coded(&e) }

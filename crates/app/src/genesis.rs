@@ -13,6 +13,8 @@ pub struct Genesis {
     #[serde(default)]
     pub params: AppParams,
     pub bank: BankGenesis,
+    #[serde(default)]
+    pub devices: greenhour_devices::DevicesGenesis,
 }
 
 impl Genesis {
@@ -26,6 +28,7 @@ impl Genesis {
                 balances: Vec::new(),
                 module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
             },
+            devices: Default::default(),
         }
     }
 

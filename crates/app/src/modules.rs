@@ -2,22 +2,26 @@
 
 use crate::error::AppError;
 use greenhour_bank::Bank;
+use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
 
 /// Runs every module's `begin_block`, in this fixed order.
 pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
     Bank::begin_block(state, ctx)?;
+    Devices::begin_block(state, ctx)?;
     Ok(())
 }
 
 /// Runs every module's `end_block`, in this fixed order.
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
     Bank::end_block(state, ctx)?;
+    Devices::end_block(state, ctx)?;
     Ok(())
 }
 
 /// Checks every module's invariants; returns `(module, what broke)` for the first failure.
 pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, String)> {
     Bank::check_invariants(state).map_err(|e| (Bank::NAME, e))?;
+    Devices::check_invariants(state).map_err(|e| (Devices::NAME, e))?;
     Ok(())
 }

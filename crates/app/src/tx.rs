@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum AppAction {
     Bank(BankAction),
+    Devices(greenhour_devices::DevicesAction),
 }
 
 impl AppAction {
@@ -19,6 +20,7 @@ impl AppAction {
     pub fn check(&self) -> Result<(), ErrorInfo> {
         match self {
             AppAction::Bank(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
+            AppAction::Devices(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
         }
     }
 }

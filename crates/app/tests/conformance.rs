@@ -67,7 +67,47 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 permissions: vec![Permission::Mint, Permission::Burn],
             }),
         ),
+        ("devices_report_action", greenhour_codec::encode(&devices_report())),
+        ("devices_register_action", greenhour_codec::encode(&devices_register())),
     ]
+}
+
+fn devices_report() -> AppAction {
+    use greenhour_devices::{DeviceId, DevicesAction, TelemetryReport};
+    let report = TelemetryReport {
+        device: DeviceId(3),
+        start: 1_767_222_000,
+        end: 1_767_225_600,
+        generated_wh: 4_000,
+        charged_wh: 1_000,
+        discharged_wh: 0,
+        imported_wh: 0,
+        exported_wh: 1_500,
+        compute_wh: 900,
+        gpu_seconds: 7_200,
+        soc_permille: 600,
+        outage_before: false,
+    };
+    let signature = report.sign(&SecretKey::from_name("fixture-device"), &ChainId::new("greenhour-fixture").unwrap());
+    AppAction::Devices(DevicesAction::Report { report, signature })
+}
+
+fn devices_register() -> AppAction {
+    use greenhour_devices::{DeviceClass, DevicesAction, LocationCell, Nameplate};
+    AppAction::Devices(DevicesAction::Register {
+        key: SecretKey::from_name("fixture-device").public_key(),
+        class: DeviceClass::Home,
+        cell: LocationCell::new("u33dc0").unwrap(),
+        nameplate: Nameplate {
+            pv_w: 5_000,
+            battery_wh: 10_000,
+            battery_max_w: 5_000,
+            charger_w: 7_400,
+            gpu_model: "RTX 4090".into(),
+            gpu_count: 2,
+            gpu_tdp_w: 450,
+        },
+    })
 }
 
 #[test]

@@ -77,6 +77,11 @@ impl PublicKey {
         Address::from_public_key(&self.0)
     }
 
+    /// True when the bytes are a valid, non-weak ed25519 public key.
+    pub fn is_valid(&self) -> bool {
+        self.dalek().is_ok_and(|k| !k.is_weak())
+    }
+
     fn dalek(&self) -> Result<ed25519_dalek::VerifyingKey, CryptoError> {
         ed25519_dalek::VerifyingKey::from_bytes(&self.0).map_err(|_| CryptoError::InvalidPublicKey)
     }

@@ -1,0 +1,50 @@
+//! `devices`: the registry of smart devices and their signed hourly telemetry.
+//!
+//! Invariants (checked by [`invariants::check`]):
+//! - A device key belongs to at most one device, forever (retired keys stay
+//!   reserved, so old reports cannot be replayed under a new registration).
+//! - Each device's accepted reports are non-overlapping, lie inside one UTC hour
+//!   each, and end no later than the device's `last_report_end`.
+//! - Every accepted report is stored under its hash once; a report hash can back
+//!   one use only ([`state::use_report`]).
+//! - Every stored report's green energy is at most its compute energy and its
+//!   green share at most 10,000 basis points.
+//! - No floats: energies are integer Wh, power integer W, shares basis points.
+
+pub mod action;
+pub mod error;
+pub mod event;
+pub mod genesis;
+pub mod handler;
+pub mod invariants;
+pub mod keys;
+pub mod math;
+pub mod params;
+pub mod state;
+
+pub use action::{DevicesAction, TelemetryReport};
+pub use error::DevicesError;
+pub use genesis::DevicesGenesis;
+pub use params::DevicesParams;
+pub use state::{Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport};
+
+use greenhour_framework::{Module, StateRead, StateWrite};
+
+/// The devices module.
+pub struct Devices;
+
+impl Module for Devices {
+    const NAME: &'static str = "devices";
+    type Genesis = DevicesGenesis;
+    type Error = DevicesError;
+
+    fn init_genesis(state: &mut impl StateWrite, genesis: &DevicesGenesis) -> Result<(), DevicesError> {
+        genesis::init(state, genesis)
+    }
+    fn export_genesis(state: &impl StateRead) -> Result<DevicesGenesis, DevicesError> {
+        genesis::export(state)
+    }
+    fn check_invariants(state: &impl StateRead) -> Result<(), String> {
+        invariants::check(state)
+    }
+}

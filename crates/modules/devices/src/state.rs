@@ -1,0 +1,210 @@
+//! Device and report records, and the only code that reads or writes devices keys.
+
+use crate::{keys, DevicesError, DevicesParams};
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_crypto::PublicKey;
+use greenhour_primitives::{Address, Hash, Height, UnixSeconds};
+use greenhour_state::{StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Sequential device number.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+pub struct DeviceId(pub u64);
+
+impl fmt::Display for DeviceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What kind of site a device is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceClass {
+    /// A home ("2C") box: rooftop PV, battery, EV charger, a GPU or two.
+    Home,
+    /// A small commercial ("2B") site.
+    Regional,
+    /// A small green data centre.
+    Datacentre,
+    /// A converted bitcoin-mining site.
+    BtcMiner,
+}
+
+/// A geohash cell (1–12 characters of the geohash alphabet): the device's
+/// distributed address; pools may cap how many devices one cell holds.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LocationCell(String);
+
+const GEOHASH_ALPHABET: &[u8] = b"0123456789bcdefghjkmnpqrstuvwxyz";
+
+impl LocationCell {
+    pub fn new(cell: impl Into<String>) -> Result<Self, DevicesError> {
+        let cell = cell.into();
+        if Self::valid(&cell) {
+            Ok(LocationCell(cell))
+        } else {
+            Err(DevicesError::InvalidCell(cell))
+        }
+    }
+    fn valid(cell: &str) -> bool {
+        (1..=12).contains(&cell.len()) && cell.bytes().all(|b| GEOHASH_ALPHABET.contains(&b))
+    }
+    /// True when the cell obeys the rules of [`LocationCell::new`] (borsh decoding does not check).
+    pub fn is_valid(&self) -> bool {
+        Self::valid(&self.0)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for LocationCell {
+    type Error = DevicesError;
+    fn try_from(s: String) -> Result<Self, DevicesError> {
+        LocationCell::new(s)
+    }
+}
+impl From<LocationCell> for String {
+    fn from(c: LocationCell) -> String {
+        c.0
+    }
+}
+
+/// What a device can do at most.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Nameplate {
+    /// PV peak power, W.
+    pub pv_w: u64,
+    /// Usable battery capacity, Wh.
+    pub battery_wh: u64,
+    /// Battery charge/discharge power limit, W.
+    pub battery_max_w: u64,
+    /// EV charger power, W.
+    pub charger_w: u64,
+    pub gpu_model: String,
+    pub gpu_count: u32,
+    /// Thermal design power of one GPU, W.
+    pub gpu_tdp_w: u32,
+}
+
+/// Where a device is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceStatus {
+    /// Reports and (later) pledges are accepted.
+    Active,
+    /// Temporarily out: reports are refused until resumed.
+    Suspended,
+    /// Gone for good; its key stays reserved.
+    Retired,
+}
+
+/// A registered device.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Device {
+    pub id: DeviceId,
+    pub owner: Address,
+    /// The key that signs the device's telemetry.
+    pub key: PublicKey,
+    pub class: DeviceClass,
+    pub cell: LocationCell,
+    pub nameplate: Nameplate,
+    pub status: DeviceStatus,
+    pub registered_at: Height,
+    /// End of the last accepted report's interval.
+    pub last_report_end: Option<UnixSeconds>,
+    pub reports: u64,
+    /// Lifetime Wh charged into the battery, and the part of it that came from PV:
+    /// the mix used to call battery discharge green.
+    pub charged_wh: u128,
+    pub charged_from_pv_wh: u128,
+}
+
+/// An accepted report with what was derived from it.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct StoredReport {
+    /// SHA-256 of the signed report (report and signature).
+    pub hash: Hash,
+    pub report: crate::TelemetryReport,
+    /// Compute energy that was green (PV direct plus PV-attributed discharge), Wh.
+    pub green_compute_wh: u64,
+    /// `green_compute_wh / compute_wh` in basis points (0 when no compute ran).
+    pub green_share_bps: u32,
+    pub accepted_at: Height,
+}
+
+pub fn params(state: &impl StateRead) -> Result<DevicesParams, DevicesError> {
+    Ok(state.get(&keys::params())?.unwrap_or_default())
+}
+
+pub fn device(state: &impl StateRead, id: DeviceId) -> Result<Device, DevicesError> {
+    state.get(&keys::device(id))?.ok_or(DevicesError::UnknownDevice(id))
+}
+
+pub fn device_by_key(state: &impl StateRead, key: &PublicKey) -> Result<Option<DeviceId>, DevicesError> {
+    Ok(state.get(&keys::by_key(key))?)
+}
+
+/// All devices, in id order.
+pub fn all_devices(state: &impl StateRead) -> Result<Vec<Device>, DevicesError> {
+    Ok(state.prefix::<Device>(keys::DEVICE_PREFIX)?.into_iter().map(|(_, d)| d).collect())
+}
+
+fn ids_under(state: &impl StateRead, prefix: &str) -> Result<Vec<DeviceId>, DevicesError> {
+    Ok(state
+        .prefix_raw(prefix.as_bytes())?
+        .into_iter()
+        .filter_map(|(k, _)| {
+            let k = String::from_utf8(k).ok()?;
+            k.rsplit('/').next()?.parse().ok().map(DeviceId)
+        })
+        .collect())
+}
+
+pub fn devices_of(state: &impl StateRead, owner: &Address) -> Result<Vec<DeviceId>, DevicesError> {
+    ids_under(state, &keys::by_owner_prefix(owner))
+}
+
+/// Devices registered in a cell (retired ones excluded).
+pub fn devices_in_cell(state: &impl StateRead, cell: &LocationCell) -> Result<Vec<DeviceId>, DevicesError> {
+    ids_under(state, &keys::by_cell_prefix(cell.as_str()))
+}
+
+/// A device's accepted reports with interval start ≥ `from`, in time order.
+pub fn reports(state: &impl StateRead, id: DeviceId, from: UnixSeconds) -> Result<Vec<StoredReport>, DevicesError> {
+    Ok(state
+        .prefix::<StoredReport>(&keys::reports_of(id))?
+        .into_iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.report.start >= from)
+        .collect())
+}
+
+pub fn report_by_hash(state: &impl StateRead, hash: &Hash) -> Result<Option<StoredReport>, DevicesError> {
+    match state.get(&keys::report_hash(hash))? {
+        None => Ok(None),
+        Some((id, start)) => Ok(state.get(&keys::report(id, start))?),
+    }
+}
+
+/// Records that a report backs `purpose` (a certificate, a job's SCI figure).
+/// Post-condition: the report hash backs exactly one thing.
+pub fn use_report(state: &mut impl StateWrite, hash: &Hash, purpose: &str) -> Result<StoredReport, DevicesError> {
+    let report = report_by_hash(state, hash)?.ok_or(DevicesError::UnknownReport(*hash))?;
+    if let Some(previous) = state.get(&keys::report_use(hash))? {
+        return Err(DevicesError::ReportAlreadyUsed { hash: *hash, by: previous });
+    }
+    state.put(&keys::report_use(hash), &purpose.to_string());
+    Ok(report)
+}
+
+pub(crate) fn put_device(state: &mut impl StateWrite, device: &Device) {
+    state.put(&keys::device(device.id), device);
+}
