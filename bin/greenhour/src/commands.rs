@@ -90,6 +90,59 @@ pub enum TxCommand {
 }
 
 #[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// Register a device owned by --from. Its telemetry key is the keyring key
+    /// --device-key (created if missing).
+    Register {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        device_key: String,
+        /// home | regional | datacentre | btc_miner
+        #[arg(long, default_value = "home")]
+        class: String,
+        /// Geohash cell, e.g. u33dc0.
+        #[arg(long)]
+        cell: String,
+        #[arg(long, default_value_t = 0)]
+        pv_w: u64,
+        #[arg(long, default_value_t = 0)]
+        battery_wh: u64,
+        #[arg(long, default_value_t = 0)]
+        battery_max_w: u64,
+        #[arg(long, default_value_t = 0)]
+        charger_w: u64,
+        #[arg(long, default_value = "")]
+        gpu_model: String,
+        #[arg(long, default_value_t = 0)]
+        gpu_count: u32,
+        #[arg(long, default_value_t = 0)]
+        gpu_tdp_w: u32,
+    },
+    /// Sign telemetry reports (a JSON report or list, from --file or `-` for stdin)
+    /// with the device key and submit them, relayed and paid for by --from.
+    Report {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        device_key: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// A device and, with --reports, its telemetry.
+    Show {
+        id: u64,
+        #[arg(long)]
+        reports: bool,
+    },
+    /// Registered devices (of one owner with --owner).
+    List {
+        #[arg(long)]
+        owner: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum QueryCommand {
     /// Chain id, height, hashes.
     Status,
@@ -167,6 +220,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Keys(k) => keys(&cli, k),
         crate::Command::Tx(t) => tx(&cli, t).await,
         crate::Command::Query(q) => query(&cli, q).await,
+        crate::Command::Device(d) => device(&cli, d).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }
 }
@@ -287,6 +341,145 @@ async fn tx(cli: &Cli, t: &TxCommand) -> Result<()> {
             print(cli.json, &result, || match &result.committed {
                 Some(r) => format!("committed {} at height {}", result.hash, r.height),
                 None => format!("accepted {} into the mempool", result.hash),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Signs `actions` with --from's key and waits until they are committed (one tx per 24 actions).
+async fn submit_actions(cli: &Cli, from: &str, actions: Vec<greenhour_app::AppAction>) -> Result<Vec<String>> {
+    let client = RpcClient::new(&cli.node);
+    let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
+    let status = client.status().await?;
+    let chain_id = status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut wallet = Wallet::new(key, chain_id, status.min_fee);
+    let mut out = Vec::new();
+    for chunk in actions.chunks(24) {
+        let tx = wallet.sign(&client, chunk.to_vec(), "").await?;
+        let r = client.broadcast(&tx, BroadcastMode::Commit).await?;
+        let height = r.committed.as_ref().map(|c| c.height).unwrap_or(0);
+        out.push(format!("committed {} at height {height}", r.hash));
+    }
+    Ok(out)
+}
+
+async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {
+    use greenhour_devices::{DevicesAction, LocationCell, Nameplate, TelemetryReport};
+    let client = RpcClient::new(&cli.node);
+    let keyring = Keyring::new(&HomeLayout::new(home_of(cli)).keys());
+    match d {
+        DeviceCommand::Register {
+            from,
+            device_key,
+            class,
+            cell,
+            pv_w,
+            battery_wh,
+            battery_max_w,
+            charger_w,
+            gpu_model,
+            gpu_count,
+            gpu_tdp_w,
+        } => {
+            let key = match keyring.get(device_key) {
+                Ok(k) => k,
+                Err(_) => {
+                    let k = SecretKey::generate();
+                    keyring.add(device_key, &k)?;
+                    k
+                }
+            };
+            let class = serde_json::from_value(serde_json::json!(class))
+                .map_err(|_| anyhow::anyhow!("class {class:?} is not home, regional, datacentre or btc_miner"))?;
+            let cell = LocationCell::new(cell.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let nameplate = Nameplate {
+                pv_w: *pv_w,
+                battery_wh: *battery_wh,
+                battery_max_w: *battery_max_w,
+                charger_w: *charger_w,
+                gpu_model: gpu_model.clone(),
+                gpu_count: *gpu_count,
+                gpu_tdp_w: *gpu_tdp_w,
+            };
+            let action = DevicesAction::Register { key: key.public_key(), class, cell, nameplate };
+            let done = submit_actions(cli, from, vec![greenhour_app::AppAction::Devices(action)]).await?;
+            let owner = keyring.info(from)?.address;
+            let devices = client.devices(Some(&owner)).await?;
+            let device = devices.into_iter().find(|x| x.key == key.public_key());
+            print(cli.json, &device, || match &device {
+                Some(x) => format!("{}\nregistered device {} (telemetry key {device_key})", done.join("\n"), x.id),
+                None => done.join("\n"),
+            });
+        }
+        DeviceCommand::Report { from, device_key, file } => {
+            let text = if file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?
+            };
+            let reports: Vec<TelemetryReport> = match serde_json::from_str::<Vec<TelemetryReport>>(&text) {
+                Ok(list) => list,
+                Err(_) => vec![serde_json::from_str(&text).context("expected a telemetry report or a list of them")?],
+            };
+            let key = keyring.get(device_key)?;
+            let chain_id = client.status().await?.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let actions = reports
+                .into_iter()
+                .map(|report| {
+                    let signature = report.sign(&key, &chain_id);
+                    greenhour_app::AppAction::Devices(DevicesAction::Report { report, signature })
+                })
+                .collect();
+            let done = submit_actions(cli, from, actions).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+        DeviceCommand::Show { id, reports } => {
+            let device = client.device(*id).await?;
+            let list = if *reports { client.device_reports(*id, 0).await? } else { Vec::new() };
+            print(cli.json, &serde_json::json!({"device": device, "reports": list}), || {
+                let n = &device.nameplate;
+                let mut s = format!(
+                    "device {} ({:?}, {:?}) owner {}\ncell {}  PV {} W  battery {} Wh / {} W  GPUs {} × {} ({} W)\nreports {}  last report end {:?}",
+                    device.id, device.class, device.status, device.owner, device.cell.as_str(), n.pv_w, n.battery_wh,
+                    n.battery_max_w, n.gpu_count, n.gpu_model, n.gpu_tdp_w, device.reports, device.last_report_end
+                );
+                for r in &list {
+                    s.push_str(&format!(
+                        "\n  [{}, {}) PV {} Wh  compute {} Wh  green {:.2} %",
+                        r.report.start,
+                        r.report.end,
+                        r.report.generated_wh,
+                        r.report.compute_wh,
+                        r.green_share_bps as f64 / 100.0
+                    ));
+                }
+                s
+            });
+        }
+        DeviceCommand::List { owner } => {
+            let owner = owner.as_deref().map(|o| resolve(cli, o)).transpose()?;
+            let list = client.devices(owner.as_ref()).await?;
+            print(cli.json, &list, || {
+                if list.is_empty() {
+                    "no devices".into()
+                } else {
+                    list.iter()
+                        .map(|x| {
+                            format!(
+                                "{:>6}  {:?}  {:<12} {:?}  owner {}",
+                                x.id,
+                                x.class,
+                                x.cell.as_str(),
+                                x.status,
+                                x.owner
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
             });
         }
     }

@@ -41,6 +41,9 @@ pub enum Command {
     /// Sign and broadcast transactions.
     #[command(subcommand)]
     Tx(commands::TxCommand),
+    /// Register devices and submit their telemetry.
+    #[command(subcommand)]
+    Device(commands::DeviceCommand),
     /// Read chain state.
     #[command(subcommand)]
     Query(commands::QueryCommand),

@@ -122,6 +122,20 @@ impl RpcClient {
         self.call("broadcast_tx", json!({ "tx": hex::encode(tx.encode()), "mode": mode })).await
     }
 
+    pub async fn device(&self, id: u64) -> Result<greenhour_devices::Device, ClientError> {
+        self.call("device", json!({ "id": id })).await
+    }
+    pub async fn devices(&self, owner: Option<&Address>) -> Result<Vec<greenhour_devices::Device>, ClientError> {
+        self.call("devices", json!({ "owner": owner.map(|o| o.to_string()) })).await
+    }
+    pub async fn device_reports(
+        &self,
+        id: u64,
+        from: u64,
+    ) -> Result<Vec<greenhour_devices::StoredReport>, ClientError> {
+        self.call("device_reports", json!({ "id": id, "from": from })).await
+    }
+
     /// Streams committed blocks (optionally only events of the given kinds).
     pub async fn subscribe(
         &self,

@@ -53,6 +53,12 @@ pub fn document() -> Value {
                 {"name": "height", "in": "query", "required": false, "schema": height.clone()},
                 {"name": "encoding", "in": "query", "required": false, "schema": {"type": "string", "enum": ["utf8", "hex"]}}
             ]), "StateProof")},
+            "/devices": {"get": get_op("Registered devices, optionally of one owner (at most 1,000)", json!([
+                {"name": "owner", "in": "query", "required": false, "schema": address.clone()}]), "Devices")},
+            "/devices/{id}": {"get": get_op("A device: owner, key, class, cell, nameplate, status, telemetry counters", json!([path_param("id", "device id", json!({"type": "integer", "minimum": 1}))]), "Device")},
+            "/devices/{id}/reports": {"get": get_op("A device's accepted telemetry from a start time on (at most 1,000), with green shares", json!([
+                path_param("id", "device id", json!({"type": "integer", "minimum": 1})),
+                {"name": "from", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}]), "Reports")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {}}}}}}
         },
@@ -63,6 +69,9 @@ pub fn document() -> Value {
                     "message": {"type": "string"}, "module": {"type": "string"}, "code": {"type": "integer"}}}}},
                 "Coin": coin,
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
+                "Device": {"type": "object"},
+                "Devices": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
+                "Reports": {"type": "array", "items": {"type": "object"}},
                 "Status": {"type": "object", "properties": {"chain_id": {"type": "string"}, "node_version": {"type": "string"}, "height": height.clone(),
                     "latest_block_hash": hash.clone(), "latest_app_hash": hash.clone(), "latest_block_time": {"type": "integer"}, "mempool_size": {"type": "integer"}}},
                 "BlockInfo": {"type": "object", "properties": {"hash": hash.clone(), "block": {"type": "object"}, "block_events": {"type": "array"}}},

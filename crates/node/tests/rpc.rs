@@ -330,3 +330,59 @@ async fn app_can_send_again_before_the_previous_transaction_commits() {
     assert_eq!((info.nonce, info.pending_nonce), (2, 2));
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_register_a_device_report_and_query_it() {
+    use greenhour_devices::{DeviceClass, DevicesAction, LocationCell, Nameplate, TelemetryReport};
+    let h = start().await;
+    let mut alice = h.wallet("alice");
+    let device_key = SecretKey::from_name("roof-1");
+    let register = DevicesAction::Register {
+        key: device_key.public_key(),
+        class: DeviceClass::Home,
+        cell: LocationCell::new("u33dc0").unwrap(),
+        nameplate: Nameplate {
+            pv_w: 5_000,
+            battery_wh: 0,
+            battery_max_w: 0,
+            charger_w: 0,
+            gpu_model: "L4".into(),
+            gpu_count: 1,
+            gpu_tdp_w: 72,
+        },
+    };
+    let tx = alice.sign(&h.client, vec![AppAction::Devices(register)], "").await.unwrap();
+    h.client.broadcast(&tx, BroadcastMode::Commit).await.unwrap();
+    let devices = h.client.devices(Some(&addr("alice"))).await.unwrap();
+    assert_eq!(devices.len(), 1);
+    let id = devices[0].id;
+    let start = greenhour_testkit::TEST_GENESIS_TIME; // the node's clock is real, so any past hour works
+    let report = TelemetryReport {
+        device: id,
+        start,
+        end: start + 3_600,
+        generated_wh: 3_000,
+        charged_wh: 0,
+        discharged_wh: 0,
+        imported_wh: 0,
+        exported_wh: 2_000,
+        compute_wh: 70,
+        gpu_seconds: 3_600,
+        soc_permille: 0,
+        outage_before: false,
+    };
+    let signature = report.sign(&device_key, &CHAIN.parse().unwrap());
+    let tx =
+        alice.sign(&h.client, vec![AppAction::Devices(DevicesAction::Report { report, signature })], "").await.unwrap();
+    h.client.broadcast(&tx, BroadcastMode::Commit).await.unwrap();
+    let reports = h.client.device_reports(id.0, 0).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].green_share_bps, 10_000);
+    assert_eq!(h.client.device(id.0).await.unwrap().reports, 1);
+    let (code, _) = h.get("/devices/999").await;
+    assert_eq!(code, 404);
+    let (code, body) = h.get(&format!("/devices/{}/reports?from={}", id.0, start + 1)).await;
+    assert_eq!(code, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(0));
+    h.stop().await;
+}

@@ -123,7 +123,7 @@ fn opt_u64(p: &Map<String, Value>, name: &str) -> Result<Option<u64>, RpcError> 
             .as_u64()
             .map(Some)
             .ok_or_else(|| RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
-        Some(Value::String(s)) => query::parse_height(s).map(Some),
+        Some(Value::String(s)) => query::parse_u64(name, s).map(Some),
         Some(_) => Err(RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
     }
 }
@@ -140,6 +140,17 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             let key = state_key(p)?;
             to_json(query::state(node, &key, opt_u64(p, "height")?)?)?
         }
+        "device" => to_json(query::device(node, required_u64(p, "id")?)?)?,
+        "devices" => {
+            let owner = match p.get("owner") {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(query::parse_address(str_param(p, "owner")?)?),
+            };
+            to_json(query::devices(node, owner)?)?
+        }
+        "device_reports" => {
+            to_json(query::device_reports(node, required_u64(p, "id")?, opt_u64(p, "from")?.unwrap_or(0))?)?
+        }
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,
@@ -150,6 +161,10 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         }
         _ => return Err(Dispatch::UnknownMethod),
     })
+}
+
+fn required_u64(p: &Map<String, Value>, name: &str) -> Result<u64, RpcError> {
+    opt_u64(p, name)?.ok_or_else(|| RpcError::InvalidParams(format!("missing parameter {name}")))
 }
 
 /// `key` is UTF-8 text by default, or hex when `encoding` is `"hex"`.

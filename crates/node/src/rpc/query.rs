@@ -67,6 +67,9 @@ pub fn to_json<T: Serialize>(v: T) -> Result<serde_json::Value, RpcError> {
 pub fn parse_height(s: &str) -> Result<Height, RpcError> {
     s.parse().map_err(|_| RpcError::InvalidParams(format!("height {s:?} is not a non-negative integer")))
 }
+pub fn parse_u64(what: &str, s: &str) -> Result<u64, RpcError> {
+    s.parse().map_err(|_| RpcError::InvalidParams(format!("{what} {s:?} is not a non-negative integer")))
+}
 pub fn parse_address(s: &str) -> Result<Address, RpcError> {
     s.parse().map_err(|e: greenhour_primitives::AddressError| RpcError::InvalidParams(e.to_string()))
 }
@@ -148,6 +151,45 @@ pub fn state(node: &Node, key: &[u8], height: Option<Height>) -> Result<StatePro
     }
     node.app.store().prove(key, height).map_err(|e| RpcError::Internal(e.to_string()))
 }
+
+/// A device by id.
+pub fn device(node: &Node, id: u64) -> Result<greenhour_devices::Device, RpcError> {
+    let snap = node.app.snapshot()?;
+    greenhour_devices::state::device(&snap, greenhour_devices::DeviceId(id)).map_err(|e| match e {
+        greenhour_devices::DevicesError::UnknownDevice(_) => RpcError::NotFound(format!("device {id}")),
+        other => RpcError::Internal(other.to_string()),
+    })
+}
+
+/// Devices of an owner, or all devices (at most `MAX_LIST`).
+pub fn devices(node: &Node, owner: Option<Address>) -> Result<Vec<greenhour_devices::Device>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let internal = |e: greenhour_devices::DevicesError| RpcError::Internal(e.to_string());
+    let mut out = match owner {
+        Some(owner) => greenhour_devices::state::devices_of(&snap, &owner)
+            .map_err(internal)?
+            .into_iter()
+            .map(|id| greenhour_devices::state::device(&snap, id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(internal)?,
+        None => greenhour_devices::state::all_devices(&snap).map_err(internal)?,
+    };
+    out.truncate(MAX_LIST);
+    Ok(out)
+}
+
+/// A device's reports from `from` (Unix seconds) on, at most `MAX_LIST`.
+pub fn device_reports(node: &Node, id: u64, from: u64) -> Result<Vec<greenhour_devices::StoredReport>, RpcError> {
+    device(node, id)?;
+    let snap = node.app.snapshot()?;
+    let mut out = greenhour_devices::state::reports(&snap, greenhour_devices::DeviceId(id), from)
+        .map_err(|e| RpcError::Internal(e.to_string()))?;
+    out.truncate(MAX_LIST);
+    Ok(out)
+}
+
+/// Longest list a query returns (page with `from` / `owner`).
+pub const MAX_LIST: usize = 1_000;
 
 /// Decodes a hex transaction and broadcasts it.
 pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result<BroadcastResult, RpcError> {

@@ -93,6 +93,26 @@ pub async fn broadcast(State(node): State<Arc<Node>>, body: Bytes) -> Reply {
     ok(&node, query::broadcast(&node, &body.tx, body.mode).await?)
 }
 
+pub async fn device(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
+    ok(&node, query::device(&node, query::parse_u64("device id", &id)?)?)
+}
+
+/// `GET /devices[?owner=gh1…]`.
+pub async fn devices(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let owner = q.get("owner").map(|o| query::parse_address(o)).transpose()?;
+    ok(&node, query::devices(&node, owner)?)
+}
+
+/// `GET /devices/{id}/reports[?from=unix_seconds]`.
+pub async fn device_reports(
+    State(node): State<Arc<Node>>,
+    Path(id): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Reply {
+    let from = q.get("from").map(|f| query::parse_u64("from", f)).transpose()?.unwrap_or(0);
+    ok(&node, query::device_reports(&node, query::parse_u64("device id", &id)?, from)?)
+}
+
 pub async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
 }
