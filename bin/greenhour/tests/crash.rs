@@ -35,14 +35,27 @@ fn spawn_devnet(home: &std::path::Path, port: u16) -> Child {
         .expect("spawn greenhour devnet")
 }
 
-async fn wait_ready(client: &RpcClient) {
-    for _ in 0..600 {
-        if client.status().await.is_ok() {
-            return;
+/// Starts the devnet on a free port and waits until it answers. A port found free
+/// can be taken by someone else before the node binds it, so a node that exits
+/// at once is started again on another port.
+async fn start_node(home: &std::path::Path) -> (Child, RpcClient) {
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = spawn_devnet(home, port);
+        let client = RpcClient::new(format!("http://127.0.0.1:{port}"));
+        for _ in 0..600 {
+            if child.try_wait().expect("poll child").is_some() {
+                break;
+            }
+            if client.status().await.is_ok() {
+                return (child, client);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _ = child.kill();
+        let _ = child.wait();
     }
-    panic!("node did not come up within 30 s");
+    panic!("node did not come up after 5 attempts");
 }
 
 /// One sender keeps `IN_FLIGHT` commit-mode transfers in the air until told to stop.
@@ -105,10 +118,7 @@ async fn node_survives_sigkill_under_load_without_losing_committed_txs() {
     let mut blocks: BTreeMap<u64, (Hash, Hash)> = BTreeMap::new();
 
     for round in 0..=KILLS {
-        let port = free_port();
-        let mut child = spawn_devnet(&home, port);
-        let client = RpcClient::new(format!("http://127.0.0.1:{port}"));
-        wait_ready(&client).await;
+        let (mut child, client) = start_node(&home).await;
         let snapshot = committed.lock().unwrap().clone();
         verify(&client, &snapshot, &blocks).await;
         if round == KILLS {

@@ -221,10 +221,13 @@ async fn rejects_malformed_http_requests_without_panicking() {
     assert!(arr[0]["result"]["height"].is_u64());
     assert_eq!(arr[1]["error"]["code"], -32601);
 
-    // Oversized body: 413, not a hang.
+    // Oversized body: 413, not a hang. The server may answer before reading the whole
+    // body and close the connection, so the client can also see the reset instead.
     let big = "x".repeat(300 * 1024);
-    let r = reqwest::Client::new().post(&h.url).body(big).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 413);
+    match reqwest::Client::new().post(&h.url).body(big).send().await {
+        Ok(r) => assert_eq!(r.status().as_u16(), 413),
+        Err(e) => assert!(!e.is_timeout(), "oversized body hung: {e}"),
+    }
 
     // REST errors are JSON with a 4xx status.
     for (path, code) in
