@@ -7,6 +7,7 @@ use crate::{auth, modules};
 use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{Action, BlockCtx, ErrorInfo, Module, TxCtx};
+use greenhour_nft::Nft;
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
 use greenhour_state::{
     AuxWrite, BlockOverlay, Event, HeadSnapshot, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay, WriteTicket,
@@ -162,6 +163,7 @@ impl App {
         overlay.put(&last_block_key(), &(0, genesis.genesis_time));
         Bank::init_genesis(&mut overlay, &genesis.bank).map_err(|e| AppError::Genesis(e.to_string()))?;
         Devices::init_genesis(&mut overlay, &genesis.devices).map_err(|e| AppError::Genesis(e.to_string()))?;
+        Nft::init_genesis(&mut overlay, &genesis.nft).map_err(|e| AppError::Genesis(e.to_string()))?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;
@@ -418,6 +420,7 @@ impl App {
             match action {
                 AppAction::Bank(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
                 AppAction::Devices(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
+                AppAction::Nft(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
             }
         }
         Ok(state.commit())

@@ -99,6 +99,12 @@ impl From<greenhour_devices::DevicesError> for AppError {
     }
 }
 
+impl From<greenhour_nft::NftError> for AppError {
+    fn from(e: greenhour_nft::NftError) -> Self {
+        AppError::Module { module: "nft", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<BankError> for AppError {
     fn from(e: BankError) -> Self {
         AppError::Module { module: "bank", error: ErrorInfo::from_coded(&e) }

@@ -15,6 +15,8 @@ pub struct Genesis {
     pub bank: BankGenesis,
     #[serde(default)]
     pub devices: greenhour_devices::DevicesGenesis,
+    #[serde(default)]
+    pub nft: greenhour_nft::NftGenesis,
 }
 
 impl Genesis {
@@ -29,6 +31,7 @@ impl Genesis {
                 module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
             },
             devices: Default::default(),
+            nft: Default::default(),
         }
     }
 

@@ -4,11 +4,13 @@ use crate::error::AppError;
 use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_nft::Nft;
 
 /// Runs every module's `begin_block`, in this fixed order.
 pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
     Bank::begin_block(state, ctx)?;
     Devices::begin_block(state, ctx)?;
+    Nft::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -16,6 +18,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
     Bank::end_block(state, ctx)?;
     Devices::end_block(state, ctx)?;
+    Nft::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -23,5 +26,6 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
 pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, String)> {
     Bank::check_invariants(state).map_err(|e| (Bank::NAME, e))?;
     Devices::check_invariants(state).map_err(|e| (Devices::NAME, e))?;
+    Nft::check_invariants(state).map_err(|e| (Nft::NAME, e))?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub enum AppAction {
     Bank(BankAction),
     Devices(greenhour_devices::DevicesAction),
+    Nft(greenhour_nft::NftAction),
 }
 
 impl AppAction {
@@ -21,6 +22,7 @@ impl AppAction {
         match self {
             AppAction::Bank(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
             AppAction::Devices(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
+            AppAction::Nft(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
         }
     }
 }

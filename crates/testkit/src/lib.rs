@@ -128,6 +128,16 @@ impl TestNode {
         outcome.outcomes.into_iter().find(|o| o.hash == hash).expect("outcome for tx").result
     }
 
+    /// Signs `actions` by `key`, delivers them, checks that they were rejected and
+    /// that committed state did not change, and returns the error.
+    pub fn expect_rejected(&mut self, key: &SecretKey, actions: Vec<AppAction>) -> greenhour_framework::ErrorInfo {
+        let tx = self.tx(key, actions);
+        let before = self.state_without_block_info();
+        let err = self.deliver(tx).expect_err("the transaction should be rejected");
+        assert_eq!(self.state_without_block_info(), before, "a rejected transaction changed state: {err}");
+        err
+    }
+
     /// Applies a block produced by another node.
     pub fn apply(&mut self, block: Block) -> Result<BlockOutcome, greenhour_app::AppError> {
         self.time = self.time.max(block.header.time);
