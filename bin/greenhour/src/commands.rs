@@ -143,6 +143,23 @@ pub enum DeviceCommand {
 }
 
 #[derive(Subcommand)]
+pub enum NftCommand {
+    /// A token: `greenhour nft show position 3`.
+    Show { class: String, serial: u64 },
+    /// Tokens of an address or key name.
+    List { owner: String },
+    /// Move a token you own (or are approved for).
+    Transfer {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        class: String,
+        serial: u64,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum QueryCommand {
     /// Chain id, height, hashes.
     Status,
@@ -221,6 +238,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Tx(t) => tx(&cli, t).await,
         crate::Command::Query(q) => query(&cli, q).await,
         crate::Command::Device(d) => device(&cli, d).await,
+        crate::Command::Nft(n) => nft(&cli, n).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }
 }
@@ -481,6 +499,38 @@ async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {
                         .join("\n")
                 }
             });
+        }
+    }
+    Ok(())
+}
+
+async fn nft(cli: &Cli, n: &NftCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    let describe = |t: &greenhour_nft::Token| {
+        let attrs: Vec<String> = t.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{}  owner {}  {}", t.id, t.owner, attrs.join(" "))
+    };
+    match n {
+        NftCommand::Show { class, serial } => {
+            let t = client.nft(class, *serial).await?;
+            print(cli.json, &t, || describe(&t));
+        }
+        NftCommand::List { owner } => {
+            let list = client.nfts(&resolve(cli, owner)?).await?;
+            print(cli.json, &list, || {
+                if list.is_empty() {
+                    "no tokens".into()
+                } else {
+                    list.iter().map(describe).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        NftCommand::Transfer { from, to, class, serial } => {
+            let id = greenhour_nft::TokenId { class: class.clone(), serial: *serial };
+            let to = resolve(cli, to)?;
+            let action = greenhour_app::AppAction::Nft(greenhour_nft::NftAction::Transfer { id, to });
+            let done = submit_actions(cli, from, vec![action]).await?;
+            print(cli.json, &done, || done.join("\n"));
         }
     }
     Ok(())

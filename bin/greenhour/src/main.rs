@@ -44,6 +44,9 @@ pub enum Command {
     /// Register devices and submit their telemetry.
     #[command(subcommand)]
     Device(commands::DeviceCommand),
+    /// Show and move NFTs (position NFTs, receipts).
+    #[command(subcommand)]
+    Nft(commands::NftCommand),
     /// Read chain state.
     #[command(subcommand)]
     Query(commands::QueryCommand),

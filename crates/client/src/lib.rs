@@ -136,6 +136,13 @@ impl RpcClient {
         self.call("device_reports", json!({ "id": id, "from": from })).await
     }
 
+    pub async fn nft(&self, class: &str, serial: u64) -> Result<greenhour_nft::Token, ClientError> {
+        self.call("nft", json!({ "class": class, "serial": serial })).await
+    }
+    pub async fn nfts(&self, owner: &Address) -> Result<Vec<greenhour_nft::Token>, ClientError> {
+        self.call("nfts", json!({ "owner": owner.to_string() })).await
+    }
+
     /// Streams committed blocks (optionally only events of the given kinds).
     pub async fn subscribe(
         &self,

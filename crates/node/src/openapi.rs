@@ -59,6 +59,11 @@ pub fn document() -> Value {
             "/devices/{id}/reports": {"get": get_op("A device's accepted telemetry from a start time on (at most 1,000), with green shares", json!([
                 path_param("id", "device id", json!({"type": "integer", "minimum": 1})),
                 {"name": "from", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}]), "Reports")},
+            "/nfts": {"get": get_op("Tokens an address holds (at most 1,000)", json!([
+                {"name": "owner", "in": "query", "required": true, "schema": address.clone()}]), "Tokens")},
+            "/nfts/{class}/{serial}": {"get": get_op("A token: owner, approved spender, attributes", json!([
+                path_param("class", "class name", json!({"type": "string", "pattern": "^[a-z0-9_]{1,32}$"})),
+                path_param("serial", "serial number", json!({"type": "integer", "minimum": 1}))]), "Token")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {}}}}}}
         },
@@ -70,6 +75,8 @@ pub fn document() -> Value {
                 "Coin": coin,
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
                 "Device": {"type": "object"},
+                "Token": {"type": "object"},
+                "Tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
                 "Devices": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
                 "Reports": {"type": "array", "items": {"type": "object"}},
                 "Status": {"type": "object", "properties": {"chain_id": {"type": "string"}, "node_version": {"type": "string"}, "height": height.clone(),

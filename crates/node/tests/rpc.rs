@@ -22,11 +22,15 @@ struct Harness {
 }
 
 async fn start() -> Harness {
+    start_with(demo_genesis(CHAIN)).await
+}
+
+async fn start_with(genesis: greenhour_app::Genesis) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let mut config =
         NodeConfig { rpc_listen: "127.0.0.1:0".into(), rpc_max_body_bytes: 256 * 1024, ..Default::default() };
     config.solo.block_interval_ms = 50;
-    let running = Node::start(config, &HomeLayout::new(dir.path()), &demo_genesis(CHAIN)).await.unwrap();
+    let running = Node::start(config, &HomeLayout::new(dir.path()), &genesis).await.unwrap();
     let url = format!("http://{}", running.rpc_addr);
     Harness { client: RpcClient::new(&url), url, running: Some(running), _dir: dir }
 }
@@ -387,5 +391,33 @@ async fn app_can_register_a_device_report_and_query_it() {
     let (code, body) = h.get(&format!("/devices/{}/reports?from={}", id.0, start + 1)).await;
     assert_eq!(code, 200);
     assert_eq!(body.as_array().map(Vec::len), Some(0));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_query_and_transfer_nfts() {
+    use greenhour_nft::{ClassGenesis, NftAction, NftGenesis, Token, TokenId};
+    let mut genesis = demo_genesis(CHAIN);
+    let id = TokenId { class: "position".into(), serial: 1 };
+    genesis.nft = NftGenesis {
+        classes: vec![ClassGenesis { name: "position".into(), minter: "pools".into() }],
+        tokens: vec![Token { id: id.clone(), owner: addr("alice"), approved: None, attributes: vec![] }],
+    };
+    let h = start_with(genesis).await;
+    assert_eq!(h.client.nfts(&addr("alice")).await.unwrap().len(), 1);
+    let mut alice = h.wallet("alice");
+    let tx = alice
+        .sign(&h.client, vec![AppAction::Nft(NftAction::Transfer { id: id.clone(), to: addr("bob") })], "")
+        .await
+        .unwrap();
+    h.client.broadcast(&tx, BroadcastMode::Commit).await.unwrap();
+    assert_eq!(h.client.nft("position", 1).await.unwrap().owner, addr("bob"));
+    assert!(h.client.nfts(&addr("alice")).await.unwrap().is_empty());
+    let (code, _) = h.get("/nfts/position/2").await;
+    assert_eq!(code, 404);
+    let (code, _) = h.get("/nfts").await;
+    assert_eq!(code, 400);
+    let (code, body) = h.get(&format!("/nfts?owner={}", addr("bob"))).await;
+    assert_eq!((code, body.as_array().map(Vec::len)), (200, Some(1)));
     h.stop().await;
 }

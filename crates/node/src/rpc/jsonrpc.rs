@@ -151,6 +151,8 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         "device_reports" => {
             to_json(query::device_reports(node, required_u64(p, "id")?, opt_u64(p, "from")?.unwrap_or(0))?)?
         }
+        "nft" => to_json(query::nft(node, str_param(p, "class")?, required_u64(p, "serial")?)?)?,
+        "nfts" => to_json(query::nfts(node, query::parse_address(str_param(p, "owner")?)?)?)?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

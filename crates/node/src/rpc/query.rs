@@ -188,6 +188,25 @@ pub fn device_reports(node: &Node, id: u64, from: u64) -> Result<Vec<greenhour_d
     Ok(out)
 }
 
+/// A token by class and serial.
+pub fn nft(node: &Node, class: &str, serial: u64) -> Result<greenhour_nft::Token, RpcError> {
+    let snap = node.app.snapshot()?;
+    let id = greenhour_nft::TokenId { class: class.to_string(), serial };
+    greenhour_nft::state::token(&snap, &id).map_err(|e| match e {
+        greenhour_nft::NftError::UnknownToken(_) => RpcError::NotFound(format!("token {id}")),
+        other => RpcError::Internal(other.to_string()),
+    })
+}
+
+/// The tokens an address holds (at most `MAX_LIST`).
+pub fn nfts(node: &Node, owner: Address) -> Result<Vec<greenhour_nft::Token>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let internal = |e: greenhour_nft::NftError| RpcError::Internal(e.to_string());
+    let mut ids = greenhour_nft::state::tokens_of(&snap, &owner).map_err(internal)?;
+    ids.truncate(MAX_LIST);
+    ids.iter().map(|id| greenhour_nft::state::token(&snap, id).map_err(internal)).collect()
+}
+
 /// Longest list a query returns (page with `from` / `owner`).
 pub const MAX_LIST: usize = 1_000;
 

@@ -113,6 +113,16 @@ pub async fn device_reports(
     ok(&node, query::device_reports(&node, query::parse_u64("device id", &id)?, from)?)
 }
 
+pub async fn nft(State(node): State<Arc<Node>>, Path((class, serial)): Path<(String, String)>) -> Reply {
+    ok(&node, query::nft(&node, &class, query::parse_u64("serial", &serial)?)?)
+}
+
+/// `GET /nfts?owner=gh1…`.
+pub async fn nfts(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let owner = q.get("owner").ok_or_else(|| RpcError::InvalidParams("missing query parameter owner".into()))?;
+    ok(&node, query::nfts(&node, query::parse_address(owner)?)?)
+}
+
 pub async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
 }
