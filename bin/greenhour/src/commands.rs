@@ -160,6 +160,20 @@ pub enum NftCommand {
 }
 
 #[derive(Subcommand)]
+pub enum OracleCommand {
+    /// A feed, its latest value and the open round.
+    Show { feed: String },
+    /// Report a value for the feed's open round (reporters only).
+    Submit {
+        #[arg(long)]
+        from: String,
+        feed: String,
+        #[arg(allow_hyphen_values = true)]
+        value: i128,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum QueryCommand {
     /// Chain id, height, hashes.
     Status,
@@ -239,6 +253,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Query(q) => query(&cli, q).await,
         crate::Command::Device(d) => device(&cli, d).await,
         crate::Command::Nft(n) => nft(&cli, n).await,
+        crate::Command::Oracle(o) => oracle(&cli, o).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }
 }
@@ -529,6 +544,49 @@ async fn nft(cli: &Cli, n: &NftCommand) -> Result<()> {
             let id = greenhour_nft::TokenId { class: class.clone(), serial: *serial };
             let to = resolve(cli, to)?;
             let action = greenhour_app::AppAction::Nft(greenhour_nft::NftAction::Transfer { id, to });
+            let done = submit_actions(cli, from, vec![action]).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+    }
+    Ok(())
+}
+
+async fn oracle(cli: &Cli, o: &OracleCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    match o {
+        OracleCommand::Show { feed } => {
+            let v = client.oracle(feed).await?;
+            print(cli.json, &v, || {
+                let latest = match v["latest"].as_object() {
+                    Some(l) => format!(
+                        "{} (round {}, time {}, spread {}..{})",
+                        l["value"].as_str().unwrap_or("?"),
+                        l["round"],
+                        l["time"],
+                        l["min"].as_str().unwrap_or("?"),
+                        l["max"].as_str().unwrap_or("?")
+                    ),
+                    None => "no value yet".into(),
+                };
+                format!(
+                    "feed {} [{}]  quorum {} of {}  max age {} s\nlatest {latest}\nopen round {} with {} report(s)",
+                    v["feed"]["name"].as_str().unwrap_or(""),
+                    v["feed"]["unit"].as_str().unwrap_or(""),
+                    v["feed"]["quorum"],
+                    v["feed"]["reporters"].as_array().map(Vec::len).unwrap_or(0),
+                    v["feed"]["max_age"],
+                    v["feed"]["round"],
+                    v["open_reports"].as_array().map(Vec::len).unwrap_or(0)
+                )
+            });
+        }
+        OracleCommand::Submit { from, feed, value } => {
+            let round = client.oracle(feed).await?["feed"]["round"].as_u64().context("feed without a round")?;
+            let action = greenhour_app::AppAction::Oracle(greenhour_oracle::OracleAction::Submit {
+                feed: feed.clone(),
+                round,
+                value: *value,
+            });
             let done = submit_actions(cli, from, vec![action]).await?;
             print(cli.json, &done, || done.join("\n"));
         }

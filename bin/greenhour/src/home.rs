@@ -52,9 +52,33 @@ pub fn init(
         }
         genesis.bank.balances.push(GenesisBalance { address: key.address(), coins: demo_coins() });
     }
+    if demo_keys {
+        genesis.oracle = demo_feeds(&genesis);
+    }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     std::fs::write(home.config(), serde_json::to_string_pretty(config)?).with_context(|| "writing config.json")?;
     Ok(genesis)
+}
+
+/// Devnet feeds reported by the first three demo accounts (two of three close a round).
+fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
+    let reporters: Vec<_> = genesis.bank.balances.iter().take(3).map(|b| b.address).collect();
+    let feed = |name: &str, unit: &str, max_age| greenhour_oracle::Feed {
+        name: name.into(),
+        unit: unit.into(),
+        reporters: reporters.clone(),
+        quorum: 2.min(reporters.len() as u32),
+        max_age,
+        round: 0,
+    };
+    greenhour_oracle::OracleGenesis {
+        feeds: vec![
+            feed("carbon.de", "gCO2e/kWh", 3_600),
+            feed("price.de", "milli-EUR/MWh", 3_600),
+            feed("gpu_hour.h100", "ugusd per GPU-hour", 86_400),
+        ],
+        values: vec![],
+    }
 }
 
 pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {

@@ -47,6 +47,9 @@ pub enum Command {
     /// Show and move NFTs (position NFTs, receipts).
     #[command(subcommand)]
     Nft(commands::NftCommand),
+    /// Oracle feeds: show one, or report a value as a reporter.
+    #[command(subcommand)]
+    Oracle(commands::OracleCommand),
     /// Read chain state.
     #[command(subcommand)]
     Query(commands::QueryCommand),

@@ -8,6 +8,7 @@ use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{Action, BlockCtx, ErrorInfo, Module, TxCtx};
 use greenhour_nft::Nft;
+use greenhour_oracle::Oracle;
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
 use greenhour_state::{
     AuxWrite, BlockOverlay, Event, HeadSnapshot, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay, WriteTicket,
@@ -164,6 +165,7 @@ impl App {
         Bank::init_genesis(&mut overlay, &genesis.bank).map_err(|e| AppError::Genesis(e.to_string()))?;
         Devices::init_genesis(&mut overlay, &genesis.devices).map_err(|e| AppError::Genesis(e.to_string()))?;
         Nft::init_genesis(&mut overlay, &genesis.nft).map_err(|e| AppError::Genesis(e.to_string()))?;
+        Oracle::init_genesis(&mut overlay, &genesis.oracle).map_err(|e| AppError::Genesis(e.to_string()))?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;
@@ -421,6 +423,7 @@ impl App {
                 AppAction::Bank(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
                 AppAction::Devices(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
                 AppAction::Nft(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
+                AppAction::Oracle(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
             }
         }
         Ok(state.commit())

@@ -105,6 +105,12 @@ impl From<greenhour_nft::NftError> for AppError {
     }
 }
 
+impl From<greenhour_oracle::OracleError> for AppError {
+    fn from(e: greenhour_oracle::OracleError) -> Self {
+        AppError::Module { module: "oracle", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<BankError> for AppError {
     fn from(e: BankError) -> Self {
         AppError::Module { module: "bank", error: ErrorInfo::from_coded(&e) }

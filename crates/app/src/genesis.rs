@@ -17,6 +17,8 @@ pub struct Genesis {
     pub devices: greenhour_devices::DevicesGenesis,
     #[serde(default)]
     pub nft: greenhour_nft::NftGenesis,
+    #[serde(default)]
+    pub oracle: greenhour_oracle::OracleGenesis,
 }
 
 impl Genesis {
@@ -32,6 +34,7 @@ impl Genesis {
             },
             devices: Default::default(),
             nft: Default::default(),
+            oracle: Default::default(),
         }
     }
 

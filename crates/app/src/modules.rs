@@ -5,12 +5,14 @@ use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
 use greenhour_nft::Nft;
+use greenhour_oracle::Oracle;
 
 /// Runs every module's `begin_block`, in this fixed order.
 pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
     Bank::begin_block(state, ctx)?;
     Devices::begin_block(state, ctx)?;
     Nft::begin_block(state, ctx)?;
+    Oracle::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -19,6 +21,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Bank::end_block(state, ctx)?;
     Devices::end_block(state, ctx)?;
     Nft::end_block(state, ctx)?;
+    Oracle::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -27,5 +30,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Bank::check_invariants(state).map_err(|e| (Bank::NAME, e))?;
     Devices::check_invariants(state).map_err(|e| (Devices::NAME, e))?;
     Nft::check_invariants(state).map_err(|e| (Nft::NAME, e))?;
+    Oracle::check_invariants(state).map_err(|e| (Oracle::NAME, e))?;
     Ok(())
 }

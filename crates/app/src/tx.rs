@@ -14,6 +14,7 @@ pub enum AppAction {
     Bank(BankAction),
     Devices(greenhour_devices::DevicesAction),
     Nft(greenhour_nft::NftAction),
+    Oracle(greenhour_oracle::OracleAction),
 }
 
 impl AppAction {
@@ -23,6 +24,7 @@ impl AppAction {
             AppAction::Bank(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
             AppAction::Devices(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
             AppAction::Nft(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
+            AppAction::Oracle(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
         }
     }
 }

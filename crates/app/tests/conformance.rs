@@ -69,6 +69,21 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("devices_report_action", greenhour_codec::encode(&devices_report())),
         ("devices_register_action", greenhour_codec::encode(&devices_register())),
+        (
+            "nft_transfer_action",
+            greenhour_codec::encode(&AppAction::Nft(greenhour_nft::NftAction::Transfer {
+                id: greenhour_nft::TokenId { class: "position".into(), serial: 7 },
+                to: Address([5; 20]),
+            })),
+        ),
+        (
+            "oracle_submit_action",
+            greenhour_codec::encode(&AppAction::Oracle(greenhour_oracle::OracleAction::Submit {
+                feed: "price.de".into(),
+                round: 12,
+                value: -76_010,
+            })),
+        ),
     ]
 }
 

@@ -143,6 +143,11 @@ impl RpcClient {
         self.call("nfts", json!({ "owner": owner.to_string() })).await
     }
 
+    /// A feed, its latest value and its open reports, as the node renders them.
+    pub async fn oracle(&self, feed: &str) -> Result<Value, ClientError> {
+        self.call("oracle", json!({ "feed": feed })).await
+    }
+
     /// Streams committed blocks (optionally only events of the given kinds).
     pub async fn subscribe(
         &self,

@@ -64,6 +64,8 @@ pub fn document() -> Value {
             "/nfts/{class}/{serial}": {"get": get_op("A token: owner, approved spender, attributes", json!([
                 path_param("class", "class name", json!({"type": "string", "pattern": "^[a-z0-9_]{1,32}$"})),
                 path_param("serial", "serial number", json!({"type": "integer", "minimum": 1}))]), "Token")},
+            "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
+                path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {}}}}}}
         },
@@ -76,6 +78,7 @@ pub fn document() -> Value {
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
                 "Device": {"type": "object"},
                 "Token": {"type": "object"},
+                "OracleFeed": {"type": "object", "properties": {"feed": {"type": "object"}, "latest": {}, "open_reports": {"type": "array"}}},
                 "Tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
                 "Devices": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
                 "Reports": {"type": "array", "items": {"type": "object"}},

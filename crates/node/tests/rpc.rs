@@ -421,3 +421,33 @@ async fn app_can_query_and_transfer_nfts() {
     assert_eq!((code, body.as_array().map(Vec::len)), (200, Some(1)));
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_report_to_an_oracle_and_read_the_median() {
+    use greenhour_oracle::{Feed, OracleAction, OracleGenesis};
+    let mut genesis = demo_genesis(CHAIN);
+    genesis.oracle = OracleGenesis {
+        feeds: vec![Feed {
+            name: "carbon.de".into(),
+            unit: "gCO2e/kWh".into(),
+            reporters: vec![addr("alice"), addr("bob")],
+            quorum: 2,
+            max_age: 3_600,
+            round: 0,
+        }],
+        values: vec![],
+    };
+    let h = start_with(genesis).await;
+    for (who, value) in [("alice", 380), ("bob", 410)] {
+        let mut w = h.wallet(who);
+        let action = OracleAction::Submit { feed: "carbon.de".into(), round: 0, value };
+        let tx = w.sign(&h.client, vec![AppAction::Oracle(action)], "").await.unwrap();
+        h.client.broadcast(&tx, BroadcastMode::Commit).await.unwrap();
+    }
+    let v = h.client.oracle("carbon.de").await.unwrap();
+    assert_eq!(v["latest"]["value"], "410");
+    assert_eq!(v["feed"]["round"], 1);
+    let (code, _) = h.get("/oracle/nope").await;
+    assert_eq!(code, 404);
+    h.stop().await;
+}

@@ -153,6 +153,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         }
         "nft" => to_json(query::nft(node, str_param(p, "class")?, required_u64(p, "serial")?)?)?,
         "nfts" => to_json(query::nfts(node, query::parse_address(str_param(p, "owner")?)?)?)?,
+        "oracle" => query::oracle(node, str_param(p, "feed")?)?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

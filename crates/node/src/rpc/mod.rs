@@ -29,6 +29,7 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/accounts/{address}/balances", get(rest::balances))
         .route("/supply", get(rest::supply))
         .route("/state", get(rest::state))
+        .route("/oracle/{feed}", get(rest::oracle))
         .route("/nfts", get(rest::nfts))
         .route("/nfts/{class}/{serial}", get(rest::nft))
         .route("/devices", get(rest::devices))

@@ -207,6 +207,21 @@ pub fn nfts(node: &Node, owner: Address) -> Result<Vec<greenhour_nft::Token>, Rp
     ids.iter().map(|id| greenhour_nft::state::token(&snap, id).map_err(internal)).collect()
 }
 
+/// A feed, its latest value (unchecked: the age is for the caller to judge) and the open round's reports.
+pub fn oracle(node: &Node, name: &str) -> Result<serde_json::Value, RpcError> {
+    let snap = node.app.snapshot()?;
+    let feed = greenhour_oracle::state::feed(&snap, name).map_err(|e| match e {
+        greenhour_oracle::OracleError::UnknownFeed(_) => RpcError::NotFound(format!("feed {name}")),
+        other => RpcError::Internal(other.to_string()),
+    })?;
+    let internal = |e: greenhour_oracle::OracleError| RpcError::Internal(e.to_string());
+    let latest = greenhour_oracle::state::latest(&snap, name).map_err(internal)?;
+    let open = greenhour_oracle::state::open_reports(&snap, name).map_err(internal)?;
+    let open: Vec<serde_json::Value> =
+        open.iter().map(|(r, v)| serde_json::json!({"reporter": r, "value": v.to_string()})).collect();
+    Ok(serde_json::json!({"feed": feed, "latest": latest, "open_reports": open}))
+}
+
 /// Longest list a query returns (page with `from` / `owner`).
 pub const MAX_LIST: usize = 1_000;
 

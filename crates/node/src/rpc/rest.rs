@@ -123,6 +123,10 @@ pub async fn nfts(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String
     ok(&node, query::nfts(&node, query::parse_address(owner)?)?)
 }
 
+pub async fn oracle(State(node): State<Arc<Node>>, Path(feed): Path<String>) -> Reply {
+    ok(&node, query::oracle(&node, &feed)?)
+}
+
 pub async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
 }

@@ -1,0 +1,149 @@
+//! Feeds and observations, and the only code that reads or writes oracle keys.
+
+use crate::{event, keys, math, OracleError};
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_primitives::{Address, Height, UnixSeconds};
+use greenhour_state::{StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+/// A feed and who may report to it.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Feed {
+    /// `[a-z0-9_.-]{1,48}`, e.g. `carbon.de` (gCO2e/kWh), `price.de` (milli-EUR/MWh), `gpu_hour.h100` (ugusd).
+    pub name: String,
+    /// What one unit of the value means, for people.
+    pub unit: String,
+    /// Sorted, without duplicates.
+    pub reporters: Vec<Address>,
+    /// Reports that close a round.
+    pub quorum: u32,
+    /// Oldest value a read accepts, in seconds.
+    pub max_age: u64,
+    /// The open round.
+    pub round: u64,
+}
+
+/// A published value.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Observation {
+    #[serde(with = "i128_text")]
+    pub value: i128,
+    pub round: u64,
+    /// Block time and height at which the round closed.
+    pub time: UnixSeconds,
+    pub height: Height,
+    /// Smallest and largest report of the round (the spread auditors look at).
+    #[serde(with = "i128_text")]
+    pub min: i128,
+    #[serde(with = "i128_text")]
+    pub max: i128,
+}
+
+/// `i128` travels as a decimal string in JSON: most JSON numbers cannot hold it,
+/// and a reporter's extreme value must not make the feed unreadable.
+mod i128_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            S(String),
+            N(i64),
+        }
+        match Either::deserialize(d)? {
+            Either::S(s) => s.parse().map_err(|_| serde::de::Error::custom(format!("{s:?} is not an integer"))),
+            Either::N(n) => Ok(n as i128),
+        }
+    }
+}
+
+pub(crate) fn valid_feed_name(name: &str) -> bool {
+    (1..=48).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+pub fn feed(state: &impl StateRead, name: &str) -> Result<Feed, OracleError> {
+    state.get(&keys::feed(name))?.ok_or_else(|| OracleError::UnknownFeed(name.to_string()))
+}
+
+pub fn feeds(state: &impl StateRead) -> Result<Vec<Feed>, OracleError> {
+    Ok(state.prefix::<Feed>(keys::FEED_PREFIX)?.into_iter().map(|(_, f)| f).collect())
+}
+
+/// The open round's reports, in reporter order.
+pub fn open_reports(state: &impl StateRead, name: &str) -> Result<Vec<(Address, i128)>, OracleError> {
+    let prefix = keys::reports_of(name);
+    Ok(state
+        .prefix::<i128>(&prefix)?
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(&prefix)?.parse().ok()?, v)))
+        .collect())
+}
+
+/// The latest value without a staleness check (for display and audits).
+pub fn latest(state: &impl StateRead, name: &str) -> Result<Option<Observation>, OracleError> {
+    Ok(state.get(&keys::value(name))?)
+}
+
+/// The latest value if it is at most the feed's `max_age` old at `now`.
+/// Every module that prices or scores with oracle data reads through here.
+pub fn read(state: &impl StateRead, name: &str, now: UnixSeconds) -> Result<Observation, OracleError> {
+    let f = feed(state, name)?;
+    let obs = latest(state, name)?.ok_or_else(|| OracleError::NoValue(name.to_string()))?;
+    let age = now.saturating_sub(obs.time);
+    if age > f.max_age {
+        return Err(OracleError::Stale { feed: name.to_string(), age, max_age: f.max_age });
+    }
+    Ok(obs)
+}
+
+/// Records `reporter`'s value for the open round `round`; closes the round at quorum.
+/// Post-condition: the open round holds fewer than `quorum` reports.
+pub fn submit(
+    state: &mut impl StateWrite,
+    reporter: &Address,
+    name: &str,
+    round: u64,
+    value: i128,
+    now: UnixSeconds,
+    height: Height,
+) -> Result<Option<Observation>, OracleError> {
+    let mut f = feed(state, name)?;
+    if f.reporters.binary_search(reporter).is_err() {
+        return Err(OracleError::NotReporter { feed: name.to_string(), reporter: *reporter });
+    }
+    if round != f.round {
+        return Err(OracleError::WrongRound { feed: name.to_string(), open: f.round, got: round });
+    }
+    if state.get(&keys::report(name, reporter))?.is_some() {
+        return Err(OracleError::AlreadyReported { feed: name.to_string(), round });
+    }
+    state.put(&keys::report(name, reporter), &value);
+    state.emit(event::reported(name, round, reporter, value));
+    let reports = open_reports(state, name)?;
+    if reports.len() < f.quorum as usize {
+        return Ok(None);
+    }
+    let values: Vec<i128> = reports.iter().map(|(_, v)| *v).collect();
+    let obs = Observation {
+        value: math::median(&values).expect("quorum ≥ 1 report"),
+        round,
+        time: now,
+        height,
+        min: *values.iter().min().expect("non-empty"),
+        max: *values.iter().max().expect("non-empty"),
+    };
+    for (r, _) in &reports {
+        state.delete(&keys::report(name, r));
+    }
+    state.put(&keys::value(name), &obs);
+    state.put(&keys::history(name, round), &obs);
+    f.round += 1;
+    state.put(&keys::feed(name), &f);
+    state.emit(event::published(name, &obs));
+    Ok(Some(obs))
+}
