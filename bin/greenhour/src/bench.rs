@@ -32,6 +32,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         latency_secs: u64,
     },
+    /// Signed telemetry reports verified and applied per second, end to end.
+    Telemetry {
+        /// Devices, each with its own owner account relaying its reports.
+        #[arg(long, default_value_t = 10_000)]
+        devices: usize,
+        /// Hourly reports per device.
+        #[arg(long, default_value_t = 10)]
+        hours: usize,
+        #[arg(long, default_value_t = 250)]
+        block_ms: u64,
+    },
     /// Resident memory of a node process holding this many funded accounts.
     Accounts {
         #[arg(long, default_value_t = 1_000_000)]
@@ -103,6 +114,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
             bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
+        BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(cli, *devices, *hours, *block_ms).await,
     }
 }
 
@@ -281,6 +293,141 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
             l_txs as u64 / l_blocks.max(1),
             l_busy_us / l_blocks.max(1) / 1000
         )
+    });
+    Ok(())
+}
+
+async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64) -> Result<()> {
+    use greenhour_devices::{
+        Device, DeviceClass, DeviceId, DeviceStatus, DevicesAction, LocationCell, Nameplate, TelemetryReport,
+    };
+    if devices == 0 || hours == 0 {
+        bail!("need at least one device and one hour");
+    }
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-telemetry-").tempdir()?;
+    let chain = ChainId::new(CHAIN).expect("valid");
+    let genesis_time = 1_767_225_600u64;
+    eprintln!("registering {devices} devices at genesis…");
+    let owners: Vec<SecretKey> = (0..devices).map(bench_key).collect();
+    let device_keys: Vec<SecretKey> =
+        (0..devices).map(|i| SecretKey::from_name(&format!("bench-device-{i}"))).collect();
+    let mut genesis = Genesis::new(chain.clone(), genesis_time);
+    genesis.bank.balances =
+        owners.iter().map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(1_000_000_000)] }).collect();
+    genesis.devices.devices = (0..devices)
+        .map(|i| Device {
+            id: DeviceId(i as u64 + 1),
+            owner: owners[i].address(),
+            key: device_keys[i].public_key(),
+            class: DeviceClass::Home,
+            cell: LocationCell::new("u33dc0").expect("valid cell"),
+            nameplate: Nameplate {
+                pv_w: 5_000,
+                battery_wh: 10_000,
+                battery_max_w: 5_000,
+                charger_w: 0,
+                gpu_model: "RTX 4090".into(),
+                gpu_count: 1,
+                gpu_tdp_w: 450,
+            },
+            status: DeviceStatus::Active,
+            registered_at: 0,
+            last_report_end: None,
+            reports: 0,
+            charged_wh: 0,
+            charged_from_pv_wh: 0,
+        })
+        .collect();
+    let fee = genesis.params.min_fee;
+
+    eprintln!("signing {} reports (device key) and their transactions (owner key)…", devices * hours);
+    let first_hour = genesis_time - hours as u64 * 3_600;
+    let total = devices * hours;
+    let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(2);
+    let per = total.div_ceil(threads);
+    let (owners_ref, keys_ref, chain_ref) = (&owners, &device_keys, &chain);
+    let txs: Vec<Tx> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    (t * per..((t + 1) * per).min(total))
+                        .map(|j| {
+                            let (hour, i) = (j / devices, j % devices);
+                            let start = first_hour + hour as u64 * 3_600;
+                            let report = TelemetryReport {
+                                device: DeviceId(i as u64 + 1),
+                                start,
+                                end: start + 3_600,
+                                generated_wh: 3_000,
+                                charged_wh: 1_000,
+                                discharged_wh: 0,
+                                imported_wh: 0,
+                                exported_wh: 1_000,
+                                compute_wh: 400,
+                                gpu_seconds: 3_600,
+                                soc_permille: 500,
+                                outage_before: false,
+                            };
+                            let signature = report.sign(&keys_ref[i], chain_ref);
+                            TxBody {
+                                chain_id: chain_ref.clone(),
+                                signer: owners_ref[i].public_key(),
+                                nonce: hour as u64,
+                                fee,
+                                actions: vec![AppAction::Devices(DevicesAction::Report { report, signature })],
+                                memo: String::new(),
+                            }
+                            .sign(&owners_ref[i])
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect()
+    });
+
+    let running = start_node(dir.path(), &genesis, block_ms).await?;
+    let node = running.node.clone();
+    let mut blocks = node.subscribe();
+    let started = Instant::now();
+    let submitter = {
+        let node = node.clone();
+        std::thread::spawn(move || {
+            let mut it = txs.into_iter().peekable();
+            let mut refused = 0;
+            while it.peek().is_some() {
+                let chunk: Vec<Tx> = it.by_ref().take(4_096).collect();
+                refused += node.submit_batch(chunk).iter().filter(|r| r.is_err()).count();
+            }
+            refused
+        })
+    };
+    let mut committed = 0usize;
+    while committed < total {
+        let notice = tokio::time::timeout(Duration::from_secs(120), blocks.recv())
+            .await
+            .context("no block for 120 s")?
+            .context("block stream closed")?;
+        committed += notice.tx_count;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let refused = submitter.join().expect("submitter");
+    if refused > 0 {
+        bail!("{refused} reports were refused at admission");
+    }
+    let snap = node.app.snapshot()?;
+    let accepted: u64 = greenhour_devices::state::all_devices(&snap)?.iter().map(|d| d.reports).sum();
+    drop(snap);
+    drop(node);
+    running.stop().await?;
+    if accepted as usize != total {
+        bail!("{accepted} of {total} reports were accepted");
+    }
+    let rate = total as f64 / elapsed;
+    let report = serde_json::json!({"devices": devices, "reports": total, "elapsed_s": (elapsed * 100.0).round() / 100.0,
+        "reports_per_s": rate.round()});
+    crate::output::print(cli.json, &report, || {
+        format!("telemetry: {rate:.0} signed reports/s committed ({total} reports from {devices} devices in {elapsed:.2} s; two signatures each)")
     });
     Ok(())
 }
