@@ -359,6 +359,10 @@ impl App {
                 .collect(),
         };
 
+        // Signatures inside actions (device telemetry) are verified in one batch on two
+        // threads before execution; handlers then only look them up.
+        let signatures = std::sync::Arc::new(self.batch_verify_claims(&overlay, &txs));
+
         let mut included = Vec::with_capacity(txs.len());
         let mut outcomes = Vec::with_capacity(txs.len());
         let mut block_bytes = 0u64;
@@ -370,7 +374,7 @@ impl App {
                 {
                     return Err(ErrorInfo::new("tx", 12, "block is full"));
                 }
-                self.execute_tx(&mut overlay, ctx, &tx, hash)
+                self.execute_tx(&mut overlay, ctx, &tx, hash, &signatures)
             });
             match result {
                 Ok(events) => {
@@ -398,6 +402,23 @@ impl App {
         Ok(Executed { execute_us, changes: overlay.into_changes(), included, outcomes, block_events })
     }
 
+    fn batch_verify_claims(&self, state: &impl StateRead, txs: &[Tx]) -> greenhour_framework::SignatureCache {
+        let claims: Vec<greenhour_framework::SignatureClaim> = txs
+            .iter()
+            .flat_map(|tx| tx.body.actions.iter())
+            .flat_map(|action| match action {
+                AppAction::Bank(a) => a.signature_claims(state),
+                AppAction::Devices(a) => a.signature_claims(state),
+                AppAction::Nft(a) => a.signature_claims(state),
+                AppAction::Oracle(a) => a.signature_claims(state),
+            })
+            .collect();
+        if claims.is_empty() {
+            return Default::default();
+        }
+        greenhour_framework::SignatureCache::verify(&self.chain_id, &claims, 2)
+    }
+
     /// Runs one transaction in its own overlay: nonce, fee, then every action.
     /// Any error discards all of it.
     fn execute_tx(
@@ -406,6 +427,7 @@ impl App {
         ctx: &BlockCtx,
         tx: &Tx,
         hash: Hash,
+        signatures: &std::sync::Arc<greenhour_framework::SignatureCache>,
     ) -> Result<Vec<Event>, ErrorInfo> {
         let coded_tx = |e: TxError| ErrorInfo::from_coded(&e);
         let mut state = TxOverlay::new(block);
@@ -417,7 +439,7 @@ impl App {
         greenhour_bank::state::transfer(&mut state, &signer, &self.fee_collector, &Coin::ghr(tx.body.fee))
             .map_err(|e| coded_tx(TxError::CannotPayFee(e.to_string())))?;
         auth::set_nonce(&mut state, &signer, expected + 1);
-        let tx_ctx = TxCtx { block: ctx.clone(), signer, tx_hash: hash };
+        let tx_ctx = TxCtx { block: ctx.clone(), signer, tx_hash: hash, signatures: signatures.clone() };
         for action in &tx.body.actions {
             match action {
                 AppAction::Bank(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,

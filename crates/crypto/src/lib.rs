@@ -17,7 +17,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What a signature is for; part of the signed bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Domain {
     /// A transaction body.
     Tx,
@@ -210,6 +210,78 @@ fn verify_chunk(domain: Domain, chain_id: &ChainId, items: &[SignedMessage<'_>])
     results
 }
 
+/// One signature to check: who, for what, over which bytes.
+#[derive(Clone, Debug)]
+pub struct SignatureClaim {
+    pub public_key: PublicKey,
+    pub domain: Domain,
+    pub message: Vec<u8>,
+    pub signature: Signature,
+}
+
+/// Signatures already verified (by a batch ahead of execution), so handlers can
+/// skip verifying them again one by one. A claim that is not in the cache is
+/// simply verified in full: the cache can only save work, never admit a forgery.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureCache {
+    verified: std::collections::BTreeSet<greenhour_primitives::Hash>,
+}
+
+fn claim_digest(
+    public_key: &PublicKey,
+    domain: Domain,
+    chain_id: &ChainId,
+    message: &[u8],
+    sig: &Signature,
+) -> greenhour_primitives::Hash {
+    greenhour_primitives::Hash::digest_parts(&[&public_key.0, &signing_bytes(domain, chain_id, message), &sig.0])
+}
+
+impl SignatureCache {
+    /// Batch-verifies the claims (grouped by domain, on `threads` threads) and keeps the valid ones.
+    pub fn verify(chain_id: &ChainId, claims: &[SignatureClaim], threads: usize) -> Self {
+        let mut verified = std::collections::BTreeSet::new();
+        let mut by_domain: std::collections::BTreeMap<Domain, Vec<&SignatureClaim>> = std::collections::BTreeMap::new();
+        for c in claims {
+            by_domain.entry(c.domain).or_default().push(c);
+        }
+        for (domain, group) in by_domain {
+            let items: Vec<SignedMessage> = group
+                .iter()
+                .map(|c| SignedMessage { public_key: &c.public_key, message: &c.message, signature: &c.signature })
+                .collect();
+            for (c, r) in group.iter().zip(verify_batch(domain, chain_id, &items, threads)) {
+                if r.is_ok() {
+                    verified.insert(claim_digest(&c.public_key, domain, chain_id, &c.message, &c.signature));
+                }
+            }
+        }
+        SignatureCache { verified }
+    }
+
+    pub fn len(&self) -> usize {
+        self.verified.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.verified.is_empty()
+    }
+
+    /// Verifies one signature, using the cache when it already holds it.
+    pub fn check(
+        &self,
+        public_key: &PublicKey,
+        domain: Domain,
+        chain_id: &ChainId,
+        message: &[u8],
+        sig: &Signature,
+    ) -> Result<(), CryptoError> {
+        if self.verified.contains(&claim_digest(public_key, domain, chain_id, message, sig)) {
+            return Ok(());
+        }
+        public_key.verify(domain, chain_id, message, sig)
+    }
+}
+
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&hex::encode(self.0))
@@ -291,6 +363,29 @@ mod tests {
             let bad: Vec<usize> = res.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
             assert_eq!(bad, vec![17, 150]);
         }
+    }
+
+    #[test]
+    fn signature_cache_saves_work_but_never_admits_a_forgery() {
+        let c = chain("gh-1");
+        let k = SecretKey::from_name("dev");
+        let good = SignatureClaim {
+            public_key: k.public_key(),
+            domain: Domain::Telemetry,
+            message: b"report".to_vec(),
+            signature: k.sign(Domain::Telemetry, &c, b"report"),
+        };
+        let mut bad = good.clone();
+        bad.message = b"forged".to_vec();
+        let cache = SignatureCache::verify(&c, &[good.clone(), bad.clone()], 2);
+        assert_eq!(cache.len(), 1);
+        assert!(cache.check(&good.public_key, good.domain, &c, &good.message, &good.signature).is_ok());
+        assert!(cache.check(&bad.public_key, bad.domain, &c, &bad.message, &bad.signature).is_err());
+        // A claim for another domain is not covered by the cached entry.
+        assert!(cache.check(&good.public_key, Domain::Tx, &c, &good.message, &good.signature).is_err());
+        // An empty cache falls back to full verification.
+        let empty = SignatureCache::default();
+        assert!(empty.check(&good.public_key, good.domain, &c, &good.message, &good.signature).is_ok());
     }
 
     #[test]

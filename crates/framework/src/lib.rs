@@ -11,6 +11,7 @@
 //! - Contexts carry the only time and randomness state code may use: the block
 //!   header's time and the block's beacon.
 
+pub use greenhour_crypto::{SignatureCache, SignatureClaim};
 use greenhour_primitives::{Address, ChainId, Hash, Height, UnixSeconds};
 pub use greenhour_state::{Event, StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
@@ -27,12 +28,15 @@ pub struct BlockCtx {
 }
 
 /// What an action may know about the transaction carrying it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct TxCtx {
     pub block: BlockCtx,
     /// The account that signed the transaction.
     pub signer: Address,
     pub tx_hash: Hash,
+    /// Signatures inside actions (e.g. device-signed telemetry) that the block
+    /// already batch-verified; handlers check through it ([`SignatureCache::check`]).
+    pub signatures: std::sync::Arc<SignatureCache>,
 }
 
 /// An error with a stable `(module, code)` for clients.
@@ -89,4 +93,11 @@ pub trait Action {
     fn check(&self) -> Result<(), Self::Error>;
     /// Runs against state inside the transaction's overlay.
     fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), Self::Error>;
+    /// Signatures this action carries besides the transaction's own, with the keys
+    /// they must verify under (read from `state`), so a block can verify them all
+    /// in one batch before executing. Claims it cannot resolve are left out; the
+    /// handler then verifies them in full.
+    fn signature_claims(&self, _state: &impl StateRead) -> Vec<SignatureClaim> {
+        Vec::new()
+    }
 }

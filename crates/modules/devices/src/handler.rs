@@ -157,6 +157,22 @@ impl Action for DevicesAction {
             DevicesAction::Report { report, signature } => accept_report(state, tx, report, signature),
         }
     }
+
+    fn signature_claims(
+        &self,
+        state: &impl greenhour_framework::StateRead,
+    ) -> Vec<greenhour_framework::SignatureClaim> {
+        let DevicesAction::Report { report, signature } = self else { return Vec::new() };
+        match state::device(state, report.device) {
+            Ok(device) => vec![greenhour_framework::SignatureClaim {
+                public_key: device.key,
+                domain: Domain::Telemetry,
+                message: greenhour_codec::encode(report),
+                signature: *signature,
+            }],
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
 fn register(
@@ -208,9 +224,8 @@ fn accept_report(
         return Err(DevicesError::NotActive { id: device.id, status: status_name(device.status) });
     }
     let body = greenhour_codec::encode(report);
-    device
-        .key
-        .verify(Domain::Telemetry, &tx.block.chain_id, &body, signature)
+    tx.signatures
+        .check(&device.key, Domain::Telemetry, &tx.block.chain_id, &body, signature)
         .map_err(|_| DevicesError::BadReportSignature(device.id))?;
     if report.end > tx.block.time {
         return Err(DevicesError::FutureReport { end: report.end, now: tx.block.time });
