@@ -2,11 +2,11 @@ use crate::block::{tx_root, Block, Header, TxRecord};
 use crate::error::{AppError, TxError};
 use crate::genesis::Genesis;
 use crate::params::{AppParams, FEE_COLLECTOR};
-use crate::tx::{AppAction, Tx};
+use crate::tx::Tx;
 use crate::{auth, modules};
 use greenhour_bank::Bank;
 use greenhour_devices::Devices;
-use greenhour_framework::{Action, BlockCtx, ErrorInfo, Module, TxCtx};
+use greenhour_framework::{BlockCtx, ErrorInfo, Module, TxCtx};
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
@@ -406,12 +406,7 @@ impl App {
         let claims: Vec<greenhour_framework::SignatureClaim> = txs
             .iter()
             .flat_map(|tx| tx.body.actions.iter())
-            .flat_map(|action| match action {
-                AppAction::Bank(a) => a.signature_claims(state),
-                AppAction::Devices(a) => a.signature_claims(state),
-                AppAction::Nft(a) => a.signature_claims(state),
-                AppAction::Oracle(a) => a.signature_claims(state),
-            })
+            .flat_map(|action| action.signature_claims(state))
             .collect();
         if claims.is_empty() {
             return Default::default();
@@ -441,12 +436,7 @@ impl App {
         auth::set_nonce(&mut state, &signer, expected + 1);
         let tx_ctx = TxCtx { block: ctx.clone(), signer, tx_hash: hash, signatures: signatures.clone() };
         for action in &tx.body.actions {
-            match action {
-                AppAction::Bank(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
-                AppAction::Devices(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
-                AppAction::Nft(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
-                AppAction::Oracle(a) => a.execute(&mut state, &tx_ctx).map_err(|e| ErrorInfo::from_coded(&e))?,
-            }
+            action.execute(&mut state, &tx_ctx)?;
         }
         Ok(state.commit())
     }

@@ -3,7 +3,7 @@ use crate::params::AppParams;
 use borsh::{BorshDeserialize, BorshSerialize};
 use greenhour_bank::BankAction;
 use greenhour_crypto::{Domain, PublicKey, SecretKey, Signature};
-use greenhour_framework::{Action, ErrorInfo};
+use greenhour_framework::{Action, ErrorInfo, SignatureClaim, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Amount, ChainId, Hash, Nonce};
 use serde::{Deserialize, Serialize};
 
@@ -17,15 +17,33 @@ pub enum AppAction {
     Oracle(greenhour_oracle::OracleAction),
 }
 
+/// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
+/// belongs to: the one place that lists the modules for dispatch.
+macro_rules! with_action {
+    ($action:expr, $a:ident => $body:expr) => {
+        match $action {
+            AppAction::Bank($a) => $body,
+            AppAction::Devices($a) => $body,
+            AppAction::Nft($a) => $body,
+            AppAction::Oracle($a) => $body,
+        }
+    };
+}
+
 impl AppAction {
     /// The action's stateless check, with its error in `(module, code)` form.
     pub fn check(&self) -> Result<(), ErrorInfo> {
-        match self {
-            AppAction::Bank(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
-            AppAction::Devices(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
-            AppAction::Nft(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
-            AppAction::Oracle(a) => a.check().map_err(|e| ErrorInfo::from_coded(&e)),
-        }
+        with_action!(self, a => a.check().map_err(|e| ErrorInfo::from_coded(&e)))
+    }
+
+    /// Executes the action inside the transaction's overlay.
+    pub fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), ErrorInfo> {
+        with_action!(self, a => a.execute(state, tx).map_err(|e| ErrorInfo::from_coded(&e)))
+    }
+
+    /// Signatures the action carries besides the transaction's own (see `Action::signature_claims`).
+    pub fn signature_claims(&self, state: &impl StateRead) -> Vec<SignatureClaim> {
+        with_action!(self, a => a.signature_claims(state))
     }
 }
 
