@@ -34,6 +34,12 @@ pub trait StateRead {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// All live `(key, value)` pairs whose key starts with `prefix`, in key order.
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError>;
+    /// At most `limit` live pairs under `prefix` with key ≥ `from`, in key order:
+    /// a bounded page, so round-robin work per block does not grow with the state.
+    /// The default filters a full prefix listing; stores override it with a range read.
+    fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
+        Ok(self.prefix_raw(prefix)?.into_iter().filter(|(k, _)| k.as_slice() >= from).take(limit).collect())
+    }
 
     fn get<V: BorshDeserialize>(&self, key: &Key<V>) -> Result<Option<V>, StateError> {
         match self.get_raw(key.as_bytes())? {
@@ -47,16 +53,25 @@ pub trait StateRead {
 
     /// Decodes every value under a prefix (the caller's keys.rs promises their type).
     fn prefix<V: BorshDeserialize>(&self, prefix: &str) -> Result<Vec<(String, V)>, StateError> {
-        self.prefix_raw(prefix.as_bytes())?
-            .into_iter()
-            .map(|(k, v)| {
-                let key = String::from_utf8_lossy(&k).into_owned();
-                greenhour_codec::decode(&v)
-                    .map(|v| (key.clone(), v))
-                    .map_err(|e| StateError::Decode { key, reason: e.to_string() })
-            })
-            .collect()
+        decode_all(self.prefix_raw(prefix.as_bytes())?)
     }
+
+    /// Decodes a bounded page under a prefix ([`StateRead::scan_raw`]).
+    fn scan<V: BorshDeserialize>(&self, prefix: &str, from: &str, limit: usize) -> Result<Vec<(String, V)>, StateError> {
+        decode_all(self.scan_raw(prefix.as_bytes(), from.as_bytes(), limit)?)
+    }
+}
+
+fn decode_all<V: BorshDeserialize>(pairs: KeyValues) -> Result<Vec<(String, V)>, StateError> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            let key = String::from_utf8_lossy(&k).into_owned();
+            greenhour_codec::decode(&v)
+                .map(|v| (key.clone(), v))
+                .map_err(|e| StateError::Decode { key, reason: e.to_string() })
+        })
+        .collect()
 }
 
 /// Write access to state. Writes land in an overlay, never directly in storage.
@@ -90,6 +105,43 @@ pub(crate) fn merge_prefix(mut base: KeyValues, writes: &Changes, prefix: &[u8])
         };
     }
     merged.into_iter().collect()
+}
+
+/// Merges an overlay's writes over a page read from the parent: deletes in the
+/// range can hide at most as many parent entries, so the parent is asked for
+/// `limit` plus that many and the merged page is cut back to `limit`.
+pub(crate) fn merge_scan(
+    parent: impl FnOnce(usize) -> Result<KeyValues, StateError>,
+    writes: &Changes,
+    prefix: &[u8],
+    from: &[u8],
+    limit: usize,
+) -> Result<KeyValues, StateError> {
+    let start = if from > prefix { from } else { prefix };
+    let touched: Vec<(&Vec<u8>, &Option<Vec<u8>>)> = writes
+        .range::<[u8], _>((Bound::Included(start), Bound::Unbounded))
+        .take_while(|(k, _)| k.starts_with(prefix))
+        .collect();
+    let deletes = touched.iter().filter(|(_, v)| v.is_none()).count();
+    let base = parent(limit.saturating_add(deletes))?;
+    if touched.is_empty() {
+        return Ok(base);
+    }
+    // Parent entries past the last one fetched are unknown, so overlay writes beyond it
+    // may only be used if the parent page was complete.
+    let parent_complete = base.len() < limit.saturating_add(deletes);
+    let horizon = base.last().map(|(k, _)| k.clone());
+    let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.into_iter().collect();
+    for (k, v) in touched {
+        if !parent_complete && horizon.as_ref().is_some_and(|h| k > h) {
+            break;
+        }
+        match v {
+            Some(v) => merged.insert(k.clone(), v.clone()),
+            None => merged.remove(k),
+        };
+    }
+    Ok(merged.into_iter().take(limit).collect())
 }
 
 /// Writes and events layered over a parent state; reads fall through to the
@@ -157,6 +209,9 @@ impl<P: StateRead> StateRead for Overlay<P> {
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
         Ok(merge_prefix(self.parent.prefix_raw(prefix)?, &self.writes, prefix))
     }
+    fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
+        merge_scan(|n| self.parent.scan_raw(prefix, from, n), &self.writes, prefix, from, limit)
+    }
 }
 
 impl<P: StateRead> StateWrite for Overlay<P> {
@@ -178,6 +233,9 @@ impl<T: StateRead + ?Sized> StateRead for &mut T {
     }
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
         (**self).prefix_raw(prefix)
+    }
+    fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
+        (**self).scan_raw(prefix, from, limit)
     }
 }
 

@@ -425,6 +425,14 @@ impl StateRead for HeadSnapshot {
             None => base,
         })
     }
+    fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
+        match &self.pending {
+            Some(f) => {
+                crate::overlay::merge_scan(|n| self.base.scan_raw(prefix, from, n), &f.changes, prefix, from, limit)
+            }
+            None => self.base.scan_raw(prefix, from, limit),
+        }
+    }
 }
 
 fn value_key(key_hash: &KeyHash, version: Version) -> [u8; 40] {
@@ -555,6 +563,21 @@ impl StateRead for Snapshot {
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, StateError> {
         let mut out = Vec::new();
         for entry in self.latest.range::<&[u8]>((Bound::Included(prefix), Bound::Unbounded))? {
+            let (k, v) = entry?;
+            if !k.value().starts_with(prefix) {
+                break;
+            }
+            out.push((k.value().to_vec(), v.value().to_vec()));
+        }
+        Ok(out)
+    }
+    fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
+        let start = if from > prefix { from } else { prefix };
+        let mut out = Vec::new();
+        for entry in self.latest.range::<&[u8]>((Bound::Included(start), Bound::Unbounded))? {
+            if out.len() >= limit {
+                break;
+            }
             let (k, v) = entry?;
             if !k.value().starts_with(prefix) {
                 break;

@@ -166,3 +166,55 @@ mod tree_paths {
         }
     }
 }
+
+mod bounded_scans {
+    use super::*;
+    use greenhour_state::{Changes, TxOverlay};
+    use proptest::prelude::*;
+
+    fn key(k: u8) -> Vec<u8> {
+        format!("p/{k:03}").into_bytes()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A bounded scan through a tx overlay over a block overlay over the store
+        /// equals the first `limit` entries ≥ `from` of the full prefix listing.
+        #[test]
+        fn scan_pages_equal_filtered_prefix_listings(
+            committed in prop::collection::btree_map(0u8..60, any::<u8>(), 0..40),
+            block in prop::collection::btree_map(0u8..60, prop::option::weighted(0.6, any::<u8>()), 0..20),
+            txw in prop::collection::btree_map(0u8..60, prop::option::weighted(0.6, any::<u8>()), 0..20),
+            from in 0u8..64,
+            limit in 0usize..12,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let store = open(&dir);
+            let mut changes: Changes = committed.iter().map(|(k, v)| (key(*k), Some(vec![*v]))).collect();
+            changes.insert(b"q/outside".to_vec(), Some(vec![1]));
+            store.commit(0, &changes, &[]).unwrap();
+            let mut block_overlay = BlockOverlay::new(store.snapshot().unwrap());
+            for (k, v) in &block {
+                match v {
+                    Some(v) => block_overlay.put_raw(key(*k), vec![*v]),
+                    None => block_overlay.delete_raw(key(*k)),
+                }
+            }
+            let mut tx = TxOverlay::new(&mut block_overlay);
+            for (k, v) in &txw {
+                match v {
+                    Some(v) => tx.put_raw(key(*k), vec![*v]),
+                    None => tx.delete_raw(key(*k)),
+                }
+            }
+            let from_key = key(from);
+            let expected: Vec<_> =
+                tx.prefix_raw(b"p/").unwrap().into_iter().filter(|(k, _)| *k >= from_key).take(limit).collect();
+            prop_assert_eq!(tx.scan_raw(b"p/", &from_key, limit).unwrap(), expected);
+            // A `from` before the prefix starts at the prefix.
+            let all: Vec<_> = tx.prefix_raw(b"p/").unwrap().into_iter().take(limit).collect();
+            prop_assert_eq!(tx.scan_raw(b"p/", b"a", limit).unwrap(), all);
+        }
+    }
+}
