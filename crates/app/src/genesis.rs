@@ -31,6 +31,7 @@ impl Genesis {
             bank: BankGenesis {
                 balances: Vec::new(),
                 module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
+                perishable: Vec::new(),
             },
             devices: Default::default(),
             nft: Default::default(),

@@ -57,6 +57,11 @@ impl Denom {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// True for module-issued family denoms such as `slot/home/493000`. Only these
+    /// can carry issuer rules (e.g. perishability); base denoms never do.
+    pub fn is_namespaced(&self) -> bool {
+        self.0.contains('/')
+    }
 }
 
 impl fmt::Display for Denom {

@@ -38,6 +38,16 @@ pub enum BankError {
     /// Returned when the genesis file is inconsistent (duplicate account, zero balance, ...).
     #[error("invalid bank genesis: {0}")]
     InvalidGenesis(String),
+    /// Returned when a user sends a perishable denom at or after its closing time.
+    #[error("{denom} closed for transfers at {closes_at}")]
+    DenomClosed { denom: Denom, closes_at: u64 },
+    /// Returned when a denom is declared perishable with rules that clash with
+    /// existing ones, is a base denom, or already circulates.
+    #[error("{0} cannot be declared perishable with these rules")]
+    PerishableConflict(Denom),
+    /// Returned when burning out a denom that is not perishable.
+    #[error("{0} is not a perishable denom")]
+    NotPerishable(Denom),
     /// Returned when storage fails underneath.
     #[error(transparent)]
     State(#[from] StateError),
@@ -60,6 +70,9 @@ impl CodedError for BankError {
             BankError::UnknownModuleAccount(_) => 9,
             BankError::Overflow(_) => 10,
             BankError::InvalidGenesis(_) => 11,
+            BankError::DenomClosed { .. } => 12,
+            BankError::PerishableConflict(_) => 13,
+            BankError::NotPerishable(_) => 14,
             BankError::State(_) => 100,
         }
     }

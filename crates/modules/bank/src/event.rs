@@ -10,3 +10,7 @@ pub fn mint(module: &str, to: &Address, coin: &Coin) -> Event {
 pub fn burn(module: &str, from: &Address, coin: &Coin) -> Event {
     Event::new("bank.burn").attr("module", module).attr("from", from).attr("amount", coin)
 }
+/// Every unit of a perishable denom was burned from all holders.
+pub fn perished(module: &str, coin: &Coin) -> Event {
+    Event::new("bank.perished").attr("module", module).attr("amount", coin)
+}

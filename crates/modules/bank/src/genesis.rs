@@ -24,6 +24,9 @@ pub struct ModuleAccountGenesis {
 pub struct BankGenesis {
     pub balances: Vec<GenesisBalance>,
     pub module_accounts: Vec<ModuleAccountGenesis>,
+    /// Perishable denoms still circulating (empty for a new chain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perishable: Vec<state::PerishableDenom>,
 }
 
 pub fn init(state: &mut impl StateWrite, g: &BankGenesis) -> Result<(), BankError> {
@@ -43,6 +46,19 @@ pub fn init(state: &mut impl StateWrite, g: &BankGenesis) -> Result<(), BankErro
             &ModuleAccount { name: m.name.clone(), address: Address::for_module(&m.name), permissions },
         );
     }
+    for p in &g.perishable {
+        let issuer = state.get(&keys::module_account(&p.issuer))?;
+        if !p.denom.is_namespaced()
+            || !issuer.is_some_and(|m| m.has(Permission::Mint) && m.has(Permission::Burn))
+            || state.get(&keys::perishable(&p.denom))?.is_some()
+        {
+            return Err(BankError::InvalidGenesis(format!(
+                "perishable {} needs a namespaced denom, listed once, and an issuer with mint and burn",
+                p.denom
+            )));
+        }
+        state.put(&keys::perishable(&p.denom), p);
+    }
     let mut seen = BTreeSet::new();
     let mut supply: BTreeMap<Denom, Amount> = BTreeMap::new();
     for b in &g.balances {
@@ -60,6 +76,9 @@ pub fn init(state: &mut impl StateWrite, g: &BankGenesis) -> Result<(), BankErro
             let s = supply.entry(c.denom.clone()).or_default();
             *s = s.checked_add(c.amount).ok_or_else(|| BankError::Overflow(c.denom.clone()))?;
             state.put(&keys::balance(&b.address, &c.denom), &c.amount);
+            if state::perishable(state, &c.denom)?.is_some() {
+                state.put(&keys::holder(&c.denom, &b.address), &());
+            }
         }
     }
     for (denom, amount) in supply {
@@ -81,5 +100,5 @@ pub fn export(state: &impl StateRead) -> Result<BankGenesis, BankError> {
         by_owner.entry(owner).or_default().push(Coin { denom, amount });
     }
     let balances = by_owner.into_iter().map(|(address, coins)| GenesisBalance { address, coins }).collect();
-    Ok(BankGenesis { balances, module_accounts })
+    Ok(BankGenesis { balances, module_accounts, perishable: state::perishables(state)? })
 }

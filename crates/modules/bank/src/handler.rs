@@ -28,11 +28,17 @@ fn check_coins(coins: &[Coin]) -> Result<(), BankError> {
     Ok(())
 }
 
-fn send(state: &mut impl StateWrite, from: &Address, to: &Address, coins: &[Coin]) -> Result<(), BankError> {
+fn send(state: &mut impl StateWrite, tx: &TxCtx, to: &Address, coins: &[Coin]) -> Result<(), BankError> {
     if state::is_module_address(state, to)? {
         return Err(BankError::ModuleAccountRecipient(*to));
     }
+    let from = &tx.signer;
     for c in coins {
+        if let Some(rules) = state::perishable(state, &c.denom)? {
+            if tx.block.time >= rules.closes_at {
+                return Err(BankError::DenomClosed { denom: c.denom.clone(), closes_at: rules.closes_at });
+            }
+        }
         state::transfer(state, from, to, c)?;
     }
     Ok(())
@@ -57,13 +63,11 @@ impl Action for BankAction {
     }
 
     /// Post-condition: the signer's balances fall by exactly what the recipients gain;
-    /// supply is untouched (transfers only).
+    /// supply is untouched (transfers only). Perishable denoms move only before they close.
     fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), BankError> {
         match self {
-            BankAction::Send { to, coins } => send(state, &tx.signer, to, coins),
-            BankAction::MultiSend { outputs } => {
-                outputs.iter().try_for_each(|o| send(state, &tx.signer, &o.to, &o.coins))
-            }
+            BankAction::Send { to, coins } => send(state, tx, to, coins),
+            BankAction::MultiSend { outputs } => outputs.iter().try_for_each(|o| send(state, tx, &o.to, &o.coins)),
         }
     }
 }

@@ -33,6 +33,22 @@ pub fn module_address(address: &Address) -> Key<String> {
     Key::new(format!("bank/module-address/{address}"))
 }
 
+pub const PERISHABLE_PREFIX: &str = "bank/perishable/";
+
+/// Issuer rules of a perishable denom.
+pub fn perishable(denom: &Denom) -> Key<crate::state::PerishableDenom> {
+    Key::new(format!("{PERISHABLE_PREFIX}{denom}"))
+}
+
+/// Holders of a perishable denom (value: unit), so the issuer can burn them all
+/// without scanning every account.
+pub fn holder(denom: &Denom, owner: &Address) -> Key<()> {
+    Key::new(format!("bank/holder/{denom}/{owner}"))
+}
+pub fn holders_of(denom: &Denom) -> String {
+    format!("bank/holder/{denom}/")
+}
+
 /// Splits a balance key back into `(owner, denom)`.
 pub fn parse_balance_key(key: &str) -> Option<(Address, Denom)> {
     let rest = key.strip_prefix(BALANCE_PREFIX)?;

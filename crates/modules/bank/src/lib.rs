@@ -7,6 +7,9 @@
 //! - No zero balance is stored; no arithmetic wraps (every add/sub is checked).
 //! - Users cannot send to module accounts, so a module's balance changes only by
 //!   its own code.
+//! - A perishable denom (namespaced, registered by a module with mint and burn)
+//!   moves between users only before its closing time; its holder index lists
+//!   exactly its non-zero holders, so its issuer can burn it out in one pass.
 
 pub mod action;
 pub mod error;
@@ -23,6 +26,7 @@ pub use action::{BankAction, Output};
 pub use error::BankError;
 pub use genesis::{BankGenesis, GenesisBalance, ModuleAccountGenesis};
 pub use params::{ModuleAccount, Permission};
+pub use state::PerishableDenom;
 
 use greenhour_framework::{Module, StateRead, StateWrite};
 

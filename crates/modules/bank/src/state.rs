@@ -2,8 +2,22 @@
 //! through these functions and nothing else.
 
 use crate::{event, keys, math, BankError, ModuleAccount, Permission};
-use greenhour_primitives::{Address, Amount, Coin, Denom};
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_primitives::{Address, Amount, Coin, Denom, UnixSeconds};
 use greenhour_state::{StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+/// A denom that users may transfer only before `closes_at` and that its issuing
+/// module burns from every holder afterwards (hour-slot tokens). Bank keeps a
+/// holder index for it so that burn costs the number of holders, nothing more.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct PerishableDenom {
+    pub denom: Denom,
+    /// The module that registered it: the only one that may burn it out.
+    pub issuer: String,
+    /// From this block time on, user sends of the denom are refused.
+    pub closes_at: UnixSeconds,
+}
 
 pub fn balance(state: &impl StateRead, owner: &Address, denom: &Denom) -> Result<Amount, BankError> {
     Ok(state.get(&keys::balance(owner, denom))?.unwrap_or(0))
@@ -43,13 +57,44 @@ pub fn is_module_address(state: &impl StateRead, address: &Address) -> Result<bo
     Ok(state.get(&keys::module_address(address))?.is_some())
 }
 
-fn set_balance(state: &mut impl StateWrite, owner: &Address, denom: &Denom, amount: Amount) {
+/// The issuer rules of `denom`, if it is perishable (base denoms never are, and cost no read).
+pub fn perishable(state: &impl StateRead, denom: &Denom) -> Result<Option<PerishableDenom>, BankError> {
+    if !denom.is_namespaced() {
+        return Ok(None);
+    }
+    Ok(state.get(&keys::perishable(denom))?)
+}
+
+/// Every registered perishable denom, in denom order.
+pub fn perishables(state: &impl StateRead) -> Result<Vec<PerishableDenom>, BankError> {
+    Ok(state.prefix::<PerishableDenom>(keys::PERISHABLE_PREFIX)?.into_iter().map(|(_, p)| p).collect())
+}
+
+/// The addresses holding a perishable denom, in address order.
+pub fn holders(state: &impl StateRead, denom: &Denom) -> Result<Vec<Address>, BankError> {
+    let prefix = keys::holders_of(denom);
+    Ok(state
+        .prefix_raw(prefix.as_bytes())?
+        .into_iter()
+        .filter_map(|(k, _)| std::str::from_utf8(&k).ok()?.strip_prefix(&prefix)?.parse().ok())
+        .collect())
+}
+
+fn set_balance(state: &mut impl StateWrite, owner: &Address, denom: &Denom, amount: Amount) -> Result<(), BankError> {
     let key = keys::balance(owner, denom);
+    let tracked = perishable(state, denom)?.is_some();
     if amount == 0 {
         state.delete(&key);
+        if tracked {
+            state.delete(&keys::holder(denom, owner));
+        }
     } else {
         state.put(&key, &amount);
+        if tracked {
+            state.put(&keys::holder(denom, owner), &());
+        }
     }
+    Ok(())
 }
 
 fn debit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<(), BankError> {
@@ -60,15 +105,13 @@ fn debit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<()
         needed: coin.amount,
         available,
     })?;
-    set_balance(state, owner, &coin.denom, after);
-    Ok(())
+    set_balance(state, owner, &coin.denom, after)
 }
 
 fn credit(state: &mut impl StateWrite, owner: &Address, coin: &Coin) -> Result<(), BankError> {
     let before = balance(state, owner, &coin.denom)?;
     let after = math::credit(before, coin.amount).ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
-    set_balance(state, owner, &coin.denom, after);
-    Ok(())
+    set_balance(state, owner, &coin.denom, after)
 }
 
 /// Moves `coin` from `from` to `to`. Supply is unchanged.
@@ -130,6 +173,53 @@ pub fn burn(state: &mut impl StateWrite, module: &str, coin: &Coin) -> Result<()
     }
     state.emit(event::burn(module, &account.address, coin));
     Ok(())
+}
+
+/// Declares `denom` perishable, issued by `module` (which needs both mint and burn
+/// permission). Registering the same rules again is a no-op; different rules, or a
+/// denom that already has holders, are refused.
+pub fn register_perishable(
+    state: &mut impl StateWrite,
+    module: &str,
+    denom: &Denom,
+    closes_at: UnixSeconds,
+) -> Result<(), BankError> {
+    require(state, module, Permission::Mint)?;
+    require(state, module, Permission::Burn)?;
+    let rules = PerishableDenom { denom: denom.clone(), issuer: module.to_string(), closes_at };
+    if !denom.is_namespaced() {
+        return Err(BankError::PerishableConflict(denom.clone()));
+    }
+    match state.get(&keys::perishable(denom))? {
+        Some(existing) if existing == rules => Ok(()),
+        Some(_) => Err(BankError::PerishableConflict(denom.clone())),
+        None if supply(state, denom)? > 0 => Err(BankError::PerishableConflict(denom.clone())),
+        None => {
+            state.put(&keys::perishable(denom), &rules);
+            Ok(())
+        }
+    }
+}
+
+/// Burns every unit of a perishable denom from every holder and forgets the denom.
+/// Only its issuer. Cost: the number of holders.
+/// Post-condition: the denom's supply, balances and holder index are all gone.
+pub fn burn_perished(state: &mut impl StateWrite, module: &str, denom: &Denom) -> Result<Amount, BankError> {
+    let rules = perishable(state, denom)?.ok_or_else(|| BankError::NotPerishable(denom.clone()))?;
+    if rules.issuer != module {
+        return Err(BankError::NoPermission { module: module.to_string(), permission: "burn perished" });
+    }
+    let mut burned: Amount = 0;
+    for holder in holders(state, denom)? {
+        let amount = balance(state, &holder, denom)?;
+        burned += amount; // Σ balances = supply ≤ u128::MAX
+        state.delete(&keys::balance(&holder, denom));
+        state.delete(&keys::holder(denom, &holder));
+    }
+    state.delete(&keys::supply(denom));
+    state.delete(&keys::perishable(denom));
+    state.emit(event::perished(module, &Coin::new(denom.clone(), burned)));
+    Ok(burned)
 }
 
 /// Registers a module account (genesis only).
