@@ -57,7 +57,12 @@ pub trait StateRead {
     }
 
     /// Decodes a bounded page under a prefix ([`StateRead::scan_raw`]).
-    fn scan<V: BorshDeserialize>(&self, prefix: &str, from: &str, limit: usize) -> Result<Vec<(String, V)>, StateError> {
+    fn scan<V: BorshDeserialize>(
+        &self,
+        prefix: &str,
+        from: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, V)>, StateError> {
         decode_all(self.scan_raw(prefix.as_bytes(), from.as_bytes(), limit)?)
     }
 }

@@ -63,6 +63,10 @@ pub enum DevicesError {
     /// Returned when the genesis is inconsistent.
     #[error("invalid devices genesis: {0}")]
     InvalidGenesis(String),
+    /// Returned when a device committed to pools tries to retire, move cell or
+    /// shrink below its pledges; leave the pools first.
+    #[error("device {id} is committed to pools and cannot {what}; leave its pools first")]
+    Committed { id: DeviceId, what: &'static str },
     /// Returned when storage fails underneath.
     #[error(transparent)]
     State(#[from] StateError),
@@ -93,6 +97,7 @@ impl CodedError for DevicesError {
             DevicesError::UnknownReport(_) => 17,
             DevicesError::ReportAlreadyUsed { .. } => 18,
             DevicesError::InvalidGenesis(_) => 19,
+            DevicesError::Committed { .. } => 20,
             DevicesError::State(_) => 100,
         }
     }

@@ -49,6 +49,7 @@ pub fn init(state: &mut impl StateWrite, g: &DevicesGenesis) -> Result<(), Devic
         }
         state.put(&keys::report(r.report.device, r.report.start), r);
         state.put(&keys::report_hash(&r.hash), &(r.report.device, r.report.start));
+        state::add_to_day(state, r.report.device, r.report.start / state::DAY, &state::DailyTotals::of(r))?;
     }
     for (hash, purpose) in &g.report_uses {
         if state.get(&keys::report_hash(hash))?.is_none() {

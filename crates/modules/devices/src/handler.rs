@@ -115,11 +115,21 @@ impl Action for DevicesAction {
                 if d.status == DeviceStatus::Retired {
                     return Err(DevicesError::NotActive { id: d.id, status: "retired" });
                 }
+                let committed = state::commitment(state, d.id)?;
                 if let Some(n) = nameplate {
                     check_nameplate_limits(n, &state::params(state)?)?;
+                    if committed.is_some_and(|gpus| n.gpu_count < gpus) {
+                        return Err(DevicesError::Committed {
+                            id: d.id,
+                            what: "lower its GPU count below its pledges",
+                        });
+                    }
                     d.nameplate = n.clone();
                 }
                 if let Some(c) = cell {
+                    if committed.is_some() && *c != d.cell {
+                        return Err(DevicesError::Committed { id: d.id, what: "move to another cell" });
+                    }
                     state.delete(&keys::by_cell(d.cell.as_str(), d.id));
                     state.put(&keys::by_cell(c.as_str(), d.id), &());
                     d.cell = c.clone();
@@ -146,6 +156,9 @@ impl Action for DevicesAction {
                 let mut d = owned(state, *device, tx)?;
                 if d.status == DeviceStatus::Retired {
                     return Err(DevicesError::BadTransition { id: d.id, from: "retired", to: "retired" });
+                }
+                if state::commitment(state, d.id)?.is_some() {
+                    return Err(DevicesError::Committed { id: d.id, what: "retire" });
                 }
                 d.status = DeviceStatus::Retired;
                 // Leaves its cell (no longer counts against a cell's cap); the key stays reserved.
@@ -211,8 +224,8 @@ fn register(
     Ok(())
 }
 
-/// Post-condition: the device's `last_report_end` is the report's end, and the
-/// report is stored once under its hash.
+/// Post-condition: the device's `last_report_end` is the report's end, the
+/// report is stored once under its hash, and its day's totals include it.
 fn accept_report(
     state: &mut impl StateWrite,
     tx: &TxCtx,
@@ -269,6 +282,7 @@ fn accept_report(
     state::put_device(state, &device);
     state.put(&keys::report(device.id, report.start), &stored);
     state.put(&keys::report_hash(&hash), &(device.id, report.start));
+    state::add_to_day(state, device.id, report.start / state::DAY, &state::DailyTotals::of(&stored))?;
     state.emit(event::report(&stored));
     Ok(())
 }

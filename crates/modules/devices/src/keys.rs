@@ -2,7 +2,7 @@
 //! prefix scans return them in numeric order.
 
 use crate::params::DevicesParams;
-use crate::state::{Device, DeviceId, StoredReport};
+use crate::state::{DailyTotals, Device, DeviceId, StoredReport};
 use greenhour_crypto::PublicKey;
 use greenhour_primitives::{Address, Hash, UnixSeconds};
 use greenhour_state::Key;
@@ -52,4 +52,15 @@ pub fn report_hash(hash: &Hash) -> Key<(DeviceId, UnixSeconds)> {
 /// What a report hash was used for (at most one use).
 pub fn report_use(hash: &Hash) -> Key<String> {
     Key::new(format!("devices/report-use/{hash}"))
+}
+/// A device's telemetry totals for one UTC day (`day` = Unix seconds / 86,400).
+pub fn daily(id: DeviceId, day: u64) -> Key<DailyTotals> {
+    Key::new(format!("devices/daily/{:020}/{day:010}", id.0))
+}
+pub fn daily_of(id: DeviceId) -> String {
+    format!("devices/daily/{:020}/", id.0)
+}
+/// GPUs a device has committed to pools (present while it is a pool member).
+pub fn commitment(id: DeviceId) -> Key<u32> {
+    Key::new(format!("devices/commitment/{:020}", id.0))
 }

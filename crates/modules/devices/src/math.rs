@@ -41,8 +41,18 @@ pub fn green_split(r: &TelemetryReport, lifetime_charged_wh: u128, lifetime_char
     // No charge yet: the battery's mix is unknown, so none of its discharge counts as green.
     let green_discharge = (r.discharged_wh as u128 * pv_total).checked_div(charged_total).unwrap_or(0) as u64;
     let green = r.compute_wh.min(pv_left.saturating_add(green_discharge));
-    let share_bps = if r.compute_wh == 0 { 0 } else { ((green as u128 * 10_000) / r.compute_wh as u128) as u32 };
+    let share_bps = share_bps_down(green, r.compute_wh);
     GreenSplit { charged_from_pv_wh: pv_charge, green_compute_wh: green, share_bps }
+}
+
+/// `part / whole` in basis points, rounded down; 0 when `whole` is 0 (no compute,
+/// no green claim). `part ≤ whole` gives at most 10,000.
+pub fn share_bps_down(part: u64, whole: u64) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((part as u128 * 10_000) / whole as u128).min(u32::MAX as u128) as u32
+    }
 }
 
 #[cfg(test)]

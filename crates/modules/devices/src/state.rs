@@ -140,6 +140,94 @@ pub struct StoredReport {
     pub accepted_at: Height,
 }
 
+/// A device's telemetry summed over one UTC day (or, from [`window_totals`], several).
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct DailyTotals {
+    /// Seconds covered by accepted reports.
+    pub reported_seconds: u64,
+    pub generated_wh: u64,
+    pub compute_wh: u64,
+    pub green_compute_wh: u64,
+    pub gpu_seconds: u64,
+}
+
+impl DailyTotals {
+    /// What one accepted report adds to its day.
+    pub fn of(r: &StoredReport) -> DailyTotals {
+        DailyTotals {
+            reported_seconds: r.report.end - r.report.start,
+            generated_wh: r.report.generated_wh,
+            compute_wh: r.report.compute_wh,
+            green_compute_wh: r.green_compute_wh,
+            gpu_seconds: r.report.gpu_seconds,
+        }
+    }
+    pub(crate) fn add(&mut self, o: &DailyTotals) {
+        self.reported_seconds += o.reported_seconds;
+        self.generated_wh = self.generated_wh.saturating_add(o.generated_wh);
+        self.compute_wh = self.compute_wh.saturating_add(o.compute_wh);
+        self.green_compute_wh = self.green_compute_wh.saturating_add(o.green_compute_wh);
+        self.gpu_seconds = self.gpu_seconds.saturating_add(o.gpu_seconds);
+    }
+    /// Green share of the compute energy, basis points, rounded down (10,000 when no compute ran
+    /// would flatter an idle device, so it is 0).
+    pub fn green_share_bps(&self) -> u32 {
+        crate::math::share_bps_down(self.green_compute_wh, self.compute_wh)
+    }
+}
+
+/// Seconds in a UTC day.
+pub const DAY: u64 = 86_400;
+
+/// Totals over the UTC days `first_day..=last_day`: one bounded range read.
+pub fn window_totals(
+    state: &impl StateRead,
+    id: DeviceId,
+    first_day: u64,
+    last_day: u64,
+) -> Result<DailyTotals, DevicesError> {
+    let mut total = DailyTotals::default();
+    if last_day < first_day {
+        return Ok(total);
+    }
+    let from = keys::daily(id, first_day);
+    let from = std::str::from_utf8(from.as_bytes()).expect("keys are UTF-8");
+    let days = (last_day - first_day + 1) as usize;
+    for (_, day) in state.scan::<DailyTotals>(&keys::daily_of(id), from, days)? {
+        total.add(&day);
+    }
+    Ok(total)
+}
+
+pub(crate) fn add_to_day(
+    state: &mut impl StateWrite,
+    id: DeviceId,
+    day: u64,
+    add: &DailyTotals,
+) -> Result<(), DevicesError> {
+    let key = keys::daily(id, day);
+    let mut totals = state.get(&key)?.unwrap_or_default();
+    totals.add(add);
+    state.put(&key, &totals);
+    Ok(())
+}
+
+/// GPUs the device has committed to pools; `None` when it is in no pool.
+pub fn commitment(state: &impl StateRead, id: DeviceId) -> Result<Option<u32>, DevicesError> {
+    Ok(state.get(&keys::commitment(id))?)
+}
+
+/// Set by the pools module: while a commitment exists the device cannot move cell,
+/// retire, or shrink its GPU count below the committed number.
+pub fn set_commitment(state: &mut impl StateWrite, id: DeviceId, gpus: Option<u32>) -> Result<(), DevicesError> {
+    device(state, id)?;
+    match gpus {
+        Some(g) => state.put(&keys::commitment(id), &g),
+        None => state.delete(&keys::commitment(id)),
+    }
+    Ok(())
+}
+
 pub fn params(state: &impl StateRead) -> Result<DevicesParams, DevicesError> {
     Ok(state.get(&keys::params())?.unwrap_or_default())
 }
