@@ -9,6 +9,7 @@ use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, ErrorInfo, Module, TxCtx};
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
+use greenhour_pools::Pools;
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
 use greenhour_state::{
     AuxWrite, BlockOverlay, Event, HeadSnapshot, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay, WriteTicket,
@@ -166,6 +167,7 @@ impl App {
         Devices::init_genesis(&mut overlay, &genesis.devices).map_err(|e| AppError::Genesis(e.to_string()))?;
         Nft::init_genesis(&mut overlay, &genesis.nft).map_err(|e| AppError::Genesis(e.to_string()))?;
         Oracle::init_genesis(&mut overlay, &genesis.oracle).map_err(|e| AppError::Genesis(e.to_string()))?;
+        Pools::init_genesis(&mut overlay, &genesis.pools).map_err(|e| AppError::Genesis(e.to_string()))?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;

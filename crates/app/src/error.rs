@@ -105,6 +105,12 @@ impl From<greenhour_nft::NftError> for AppError {
     }
 }
 
+impl From<greenhour_pools::PoolsError> for AppError {
+    fn from(e: greenhour_pools::PoolsError) -> Self {
+        AppError::Module { module: "pools", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<greenhour_oracle::OracleError> for AppError {
     fn from(e: greenhour_oracle::OracleError) -> Self {
         AppError::Module { module: "oracle", error: ErrorInfo::from_coded(&e) }

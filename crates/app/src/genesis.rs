@@ -1,5 +1,5 @@
 use crate::params::{AppParams, FEE_COLLECTOR};
-use greenhour_bank::{BankGenesis, ModuleAccountGenesis};
+use greenhour_bank::{BankGenesis, ModuleAccountGenesis, Permission};
 use greenhour_primitives::{ChainId, UnixSeconds};
 use serde::{Deserialize, Serialize};
 
@@ -19,10 +19,13 @@ pub struct Genesis {
     pub nft: greenhour_nft::NftGenesis,
     #[serde(default)]
     pub oracle: greenhour_oracle::OracleGenesis,
+    #[serde(default)]
+    pub pools: greenhour_pools::PoolsGenesis,
 }
 
 impl Genesis {
-    /// A genesis with the standard module accounts and no balances.
+    /// A genesis with the standard module accounts (fees; pools, which mints and
+    /// burns slot tokens) and NFT classes (positions, minted by pools), and no balances.
     pub fn new(chain_id: ChainId, genesis_time: UnixSeconds) -> Self {
         Genesis {
             chain_id,
@@ -30,12 +33,25 @@ impl Genesis {
             params: AppParams::default(),
             bank: BankGenesis {
                 balances: Vec::new(),
-                module_accounts: vec![ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] }],
+                module_accounts: vec![
+                    ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] },
+                    ModuleAccountGenesis {
+                        name: greenhour_pools::NAME.into(),
+                        permissions: vec![Permission::Mint, Permission::Burn],
+                    },
+                ],
                 perishable: Vec::new(),
             },
             devices: Default::default(),
-            nft: Default::default(),
+            nft: greenhour_nft::NftGenesis {
+                classes: vec![greenhour_nft::genesis::ClassGenesis {
+                    name: greenhour_pools::POSITION_CLASS.into(),
+                    minter: greenhour_pools::NAME.into(),
+                }],
+                tokens: Vec::new(),
+            },
             oracle: Default::default(),
+            pools: Default::default(),
         }
     }
 

@@ -6,6 +6,7 @@ use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
+use greenhour_pools::Pools;
 
 /// Runs every module's `begin_block`, in this fixed order.
 pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
@@ -13,6 +14,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
     Devices::begin_block(state, ctx)?;
     Nft::begin_block(state, ctx)?;
     Oracle::begin_block(state, ctx)?;
+    Pools::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -22,6 +24,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Devices::end_block(state, ctx)?;
     Nft::end_block(state, ctx)?;
     Oracle::end_block(state, ctx)?;
+    Pools::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -31,5 +34,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Devices::check_invariants(state).map_err(|e| (Devices::NAME, e))?;
     Nft::check_invariants(state).map_err(|e| (Nft::NAME, e))?;
     Oracle::check_invariants(state).map_err(|e| (Oracle::NAME, e))?;
+    Pools::check_invariants(state).map_err(|e| (Pools::NAME, e))?;
     Ok(())
 }

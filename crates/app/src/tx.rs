@@ -15,6 +15,7 @@ pub enum AppAction {
     Devices(greenhour_devices::DevicesAction),
     Nft(greenhour_nft::NftAction),
     Oracle(greenhour_oracle::OracleAction),
+    Pools(greenhour_pools::PoolsAction),
 }
 
 /// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
@@ -26,6 +27,7 @@ macro_rules! with_action {
             AppAction::Devices($a) => $body,
             AppAction::Nft($a) => $body,
             AppAction::Oracle($a) => $body,
+            AppAction::Pools($a) => $body,
         }
     };
 }

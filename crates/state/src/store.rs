@@ -120,6 +120,17 @@ pub struct Store {
     in_flight: Arc<Mutex<Option<Arc<InFlight>>>>,
 }
 
+/// Dropping a store waits for its background write, so the block is durable and
+/// the database file released when the drop returns (a clean shutdown loses nothing).
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(flight) = self.in_flight() {
+            // A failed write already failed its waiters; there is nothing more to do here.
+            let _ = flight.done.wait();
+        }
+    }
+}
+
 /// A version handed to the background writer: its changes and new tree nodes stay
 /// readable (for executing and hashing the next block) until redb has them durably.
 struct InFlight {
@@ -333,6 +344,9 @@ impl Store {
                         *slot = None;
                     }
                 }
+                // Release the database before signalling, so that once a writer has waited for
+                // the last ticket and dropped its store, the file can be reopened at once.
+                drop(db);
                 // On failure the version stays in flight and every later write fails: fail-stop.
                 flight.done.finish(result);
             })

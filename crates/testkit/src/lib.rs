@@ -102,6 +102,16 @@ impl TestNode {
         self.tx(&Self::key(from), vec![AppAction::Bank(BankAction::Send { to: *to, coins: vec![coin] })])
     }
 
+    /// Time of the last block; the next block is 5 s later (plus any [`TestNode::advance`]).
+    pub fn now(&self) -> UnixSeconds {
+        self.time
+    }
+
+    /// Moves the clock forward so the next block is `seconds` (+5) later.
+    pub fn advance(&mut self, seconds: u64) {
+        self.time += seconds;
+    }
+
     /// Verifies signatures (as the mempool does), builds and commits one block.
     /// Returns the outcome; transactions with bad signatures are reported as failed outcomes.
     pub fn produce_block(&mut self, txs: Vec<Tx>) -> BlockOutcome {

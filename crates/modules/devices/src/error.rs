@@ -63,8 +63,8 @@ pub enum DevicesError {
     /// Returned when the genesis is inconsistent.
     #[error("invalid devices genesis: {0}")]
     InvalidGenesis(String),
-    /// Returned when a device committed to pools tries to retire, move cell or
-    /// shrink below its pledges; leave the pools first.
+    /// Returned when a device that is a pool member tries to retire or change its
+    /// nameplate or cell; leave the pools first.
     #[error("device {id} is committed to pools and cannot {what}; leave its pools first")]
     Committed { id: DeviceId, what: &'static str },
     /// Returned when storage fails underneath.

@@ -115,21 +115,14 @@ impl Action for DevicesAction {
                 if d.status == DeviceStatus::Retired {
                     return Err(DevicesError::NotActive { id: d.id, status: "retired" });
                 }
-                let committed = state::commitment(state, d.id)?;
+                if state::pool_locked(state, d.id)? {
+                    return Err(DevicesError::Committed { id: d.id, what: "change its nameplate or cell" });
+                }
                 if let Some(n) = nameplate {
                     check_nameplate_limits(n, &state::params(state)?)?;
-                    if committed.is_some_and(|gpus| n.gpu_count < gpus) {
-                        return Err(DevicesError::Committed {
-                            id: d.id,
-                            what: "lower its GPU count below its pledges",
-                        });
-                    }
                     d.nameplate = n.clone();
                 }
                 if let Some(c) = cell {
-                    if committed.is_some() && *c != d.cell {
-                        return Err(DevicesError::Committed { id: d.id, what: "move to another cell" });
-                    }
                     state.delete(&keys::by_cell(d.cell.as_str(), d.id));
                     state.put(&keys::by_cell(c.as_str(), d.id), &());
                     d.cell = c.clone();
@@ -157,7 +150,7 @@ impl Action for DevicesAction {
                 if d.status == DeviceStatus::Retired {
                     return Err(DevicesError::BadTransition { id: d.id, from: "retired", to: "retired" });
                 }
-                if state::commitment(state, d.id)?.is_some() {
+                if state::pool_locked(state, d.id)? {
                     return Err(DevicesError::Committed { id: d.id, what: "retire" });
                 }
                 d.status = DeviceStatus::Retired;

@@ -60,7 +60,7 @@ pub fn daily(id: DeviceId, day: u64) -> Key<DailyTotals> {
 pub fn daily_of(id: DeviceId) -> String {
     format!("devices/daily/{:020}/", id.0)
 }
-/// GPUs a device has committed to pools (present while it is a pool member).
-pub fn commitment(id: DeviceId) -> Key<u32> {
-    Key::new(format!("devices/commitment/{:020}", id.0))
+/// Present while the device is a pool member (value: unit).
+pub fn pool_lock(id: DeviceId) -> Key<()> {
+    Key::new(format!("devices/pool-lock/{:020}", id.0))
 }

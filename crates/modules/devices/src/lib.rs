@@ -10,8 +10,8 @@
 //! - Every stored report's green energy is at most its compute energy and its
 //!   green share at most 10,000 basis points.
 //! - Each device's daily totals equal the sums of its reports per UTC day.
-//! - A device with a pool commitment cannot retire, move cell or drop below the
-//!   committed GPU count.
+//! - A device locked by pool membership cannot retire or change its nameplate
+//!   or cell (pledges and cell caps were checked against them).
 //! - No floats: energies are integer Wh, power integer W, shares basis points.
 
 pub mod action;
@@ -29,7 +29,7 @@ pub use action::{DevicesAction, TelemetryReport};
 pub use error::DevicesError;
 pub use genesis::DevicesGenesis;
 pub use params::DevicesParams;
-pub use state::{DailyTotals, Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport};
+pub use state::{DailyTotals, Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport, DAY};
 
 use greenhour_framework::{Module, StateRead, StateWrite};
 

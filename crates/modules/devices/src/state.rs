@@ -212,18 +212,20 @@ pub(crate) fn add_to_day(
     Ok(())
 }
 
-/// GPUs the device has committed to pools; `None` when it is in no pool.
-pub fn commitment(state: &impl StateRead, id: DeviceId) -> Result<Option<u32>, DevicesError> {
-    Ok(state.get(&keys::commitment(id))?)
+/// True while the device is a pool member.
+pub fn pool_locked(state: &impl StateRead, id: DeviceId) -> Result<bool, DevicesError> {
+    Ok(state.get(&keys::pool_lock(id))?.is_some())
 }
 
-/// Set by the pools module: while a commitment exists the device cannot move cell,
-/// retire, or shrink its GPU count below the committed number.
-pub fn set_commitment(state: &mut impl StateWrite, id: DeviceId, gpus: Option<u32>) -> Result<(), DevicesError> {
+/// Set by the pools module while the device is a member of any pool: a locked
+/// device cannot change its nameplate or cell, or retire, because its pledges and
+/// its pools' cell caps were checked against them.
+pub fn set_pool_lock(state: &mut impl StateWrite, id: DeviceId, locked: bool) -> Result<(), DevicesError> {
     device(state, id)?;
-    match gpus {
-        Some(g) => state.put(&keys::commitment(id), &g),
-        None => state.delete(&keys::commitment(id)),
+    if locked {
+        state.put(&keys::pool_lock(id), &());
+    } else {
+        state.delete(&keys::pool_lock(id));
     }
     Ok(())
 }

@@ -1,0 +1,23 @@
+use crate::state::{EntryConditions, PoolId, PoolKind};
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_devices::{DeviceClass, DeviceId};
+use serde::{Deserialize, Serialize};
+
+/// What users may ask of the pools module.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolsAction {
+    /// Creates a pool for one device class and kind with fixed entry conditions.
+    Create { class: DeviceClass, kind: PoolKind, conditions: EntryConditions },
+    /// Enters the signer's device into a pool (or files a lottery ticket), bonding the stake.
+    Join { pool: PoolId, device: DeviceId },
+    /// Pledges `quantity` units per hour for `hours` consecutive future hours from
+    /// `first_hour` (UTC hour index); mints the slot tokens into the pool's custody
+    /// and a position NFT to the signer.
+    Pledge { pool: PoolId, device: DeviceId, first_hour: u64, hours: u32, quantity: u32 },
+    /// Takes unsold slot tokens of an open hour out of custody to the position's owner.
+    Release { position: u64, hour: u64, quantity: u32 },
+    /// Leaves a pool: withdraws unsold future slots at once; returns the stake when
+    /// no pledged hour of the device in the pool is still to come (repeat it then).
+    Leave { pool: PoolId, device: DeviceId },
+}

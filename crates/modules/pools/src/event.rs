@@ -1,0 +1,42 @@
+use crate::state::{Member, Pool, Position, Ticket};
+use greenhour_primitives::{Address, Coin};
+use greenhour_state::Event;
+
+pub fn created(p: &Pool) -> Event {
+    Event::new("pools.created").attr("pool", p.id).attr("creator", p.creator).attr("class", format!("{:?}", p.class))
+}
+pub fn joined(m: &Member) -> Event {
+    Event::new("pools.joined").attr("pool", m.pool).attr("device", m.device).attr("stake", m.stake)
+}
+pub fn ticket(t: &Ticket) -> Event {
+    Event::new("pools.ticket").attr("pool", t.pool).attr("device", t.device).attr("draw_epoch", t.draw_epoch)
+}
+pub fn lottery_lost(t: &Ticket, why: &str) -> Event {
+    Event::new("pools.lottery_lost").attr("pool", t.pool).attr("device", t.device).attr("why", why)
+}
+pub fn pledged(p: &Position, owner: &Address) -> Event {
+    Event::new("pools.pledged")
+        .attr("position", p.serial)
+        .attr("pool", p.pool)
+        .attr("device", p.device)
+        .attr("first_hour", p.first_hour)
+        .attr("hours", p.hours.len())
+        .attr("quantity", p.quantity)
+        .attr("owner", owner)
+}
+pub fn released(position: u64, to: &Address, coin: &Coin) -> Event {
+    Event::new("pools.released").attr("position", position).attr("to", to).attr("amount", coin)
+}
+pub fn leaving(m: &Member, withdrawn: u64) -> Event {
+    Event::new("pools.leaving")
+        .attr("pool", m.pool)
+        .attr("device", m.device)
+        .attr("why", m.leaving_reason.clone().unwrap_or_default())
+        .attr("withdrawn", withdrawn)
+}
+pub fn left(m: &Member) -> Event {
+    Event::new("pools.left").attr("pool", m.pool).attr("device", m.device).attr("stake_returned", m.stake)
+}
+pub fn hour_closed(hour: u64, coin: &Coin) -> Event {
+    Event::new("pools.hour_expired").attr("hour", hour).attr("burned", coin)
+}

@@ -1,0 +1,546 @@
+//! Check and execute for pools actions, and the block hooks (epoch beacon and
+//! lottery draw, expiry sweep, member re-checks). Every handler: checks →
+//! compute → write → post-condition → event.
+
+use crate::params::{PoolsParams, HOUR, POSITION_CLASS};
+use crate::state::{
+    self, BeaconState, EntryConditions, HourPledge, Member, MemberStatus, Pool, PoolId, PoolKind, Position, Ticket,
+};
+use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
+use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
+use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
+use greenhour_nft::TokenId;
+use greenhour_primitives::{Address, Coin, Denom, Hash, UnixSeconds};
+use std::collections::BTreeMap;
+
+/// The pools module account: custody of unsold slots, bonded stakes and tickets.
+pub fn custody() -> Address {
+    Address::for_module(NAME)
+}
+
+fn check_conditions(kind: PoolKind, c: &EntryConditions) -> Result<(), PoolsError> {
+    let bad = |m: &str| Err(PoolsError::InvalidConditions(m.to_string()));
+    if c.min_green_share_bps > 10_000 || c.min_uptime_bps > 10_000 {
+        return bad("basis points above 10,000");
+    }
+    if (c.min_green_share_bps > 0 || c.min_uptime_bps > 0) && c.window_days == 0 {
+        return bad("measured conditions need a window of at least one day");
+    }
+    if kind == PoolKind::GreenCompute && c.min_green_share_bps == 0 {
+        return bad("a green_compute pool needs a minimum green share");
+    }
+    Ok(())
+}
+
+/// The full rule set for conditions: the stateless part plus the parameter limits.
+pub(crate) fn validate_conditions(kind: PoolKind, c: &EntryConditions, params: &PoolsParams) -> Result<(), PoolsError> {
+    check_conditions(kind, c)?;
+    if c.window_days > params.max_window_days {
+        return Err(PoolsError::InvalidConditions(format!("window longer than {} days", params.max_window_days)));
+    }
+    Ok(())
+}
+
+impl Action for PoolsAction {
+    type Error = PoolsError;
+
+    fn check(&self) -> Result<(), PoolsError> {
+        match self {
+            PoolsAction::Create { kind, conditions, .. } => check_conditions(*kind, conditions),
+            PoolsAction::Pledge { hours, quantity, .. } if *hours == 0 || *quantity == 0 => {
+                Err(PoolsError::EmptyPledge)
+            }
+            PoolsAction::Release { quantity: 0, .. } => Err(PoolsError::EmptyPledge),
+            _ => Ok(()),
+        }
+    }
+
+    fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), PoolsError> {
+        match self {
+            PoolsAction::Create { class, kind, conditions } => create(state, tx, *class, *kind, conditions),
+            PoolsAction::Join { pool, device } => join(state, tx, *pool, *device),
+            PoolsAction::Pledge { pool, device, first_hour, hours, quantity } => {
+                pledge(state, tx, *pool, *device, *first_hour, *hours, *quantity)
+            }
+            PoolsAction::Release { position, hour, quantity } => release(state, tx, *position, *hour, *quantity),
+            PoolsAction::Leave { pool, device } => leave(state, tx, *pool, *device),
+        }
+    }
+}
+
+fn create(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    class: DeviceClass,
+    kind: PoolKind,
+    conditions: &EntryConditions,
+) -> Result<(), PoolsError> {
+    validate_conditions(kind, conditions, &state::params(state)?)?;
+    let id = PoolId(state.get(&keys::next_pool_id())?.unwrap_or(1));
+    let pool = Pool {
+        id,
+        creator: tx.signer,
+        class,
+        kind,
+        conditions: conditions.clone(),
+        members: 0,
+        created_at: tx.block.height,
+    };
+    state.put(&keys::next_pool_id(), &(id.0 + 1));
+    state::put_pool(state, &pool);
+    state.emit(event::created(&pool));
+    Ok(())
+}
+
+fn owned_device(state: &impl StateRead, id: DeviceId, signer: &Address) -> Result<Device, PoolsError> {
+    let device = devices::device(state, id)?;
+    if device.owner != *signer {
+        return Err(PoolsError::NotDeviceOwner(id));
+    }
+    Ok(device)
+}
+
+/// Why a device does not (or no longer) qualify for a pool, or `None`.
+/// `entering` adds the cell cap, which only entry can break (a member's cell is locked).
+fn disqualification(
+    state: &impl StateRead,
+    pool: &Pool,
+    device: &Device,
+    now: UnixSeconds,
+    params: &PoolsParams,
+    entering: bool,
+) -> Result<Option<String>, PoolsError> {
+    if device.status != DeviceStatus::Active {
+        return Ok(Some(format!("device is {:?}", device.status).to_lowercase()));
+    }
+    if device.class != pool.class {
+        return Ok(Some("device class differs from the pool's".into()));
+    }
+    let recent = device.last_report_end.is_some_and(|end| now.saturating_sub(end) <= params.max_silence_seconds);
+    if !recent {
+        return Ok(Some(format!("no telemetry in the last {} s", params.max_silence_seconds)));
+    }
+    let c = &pool.conditions;
+    if entering && c.max_devices_per_cell > 0 {
+        let in_cell = state::members_in_cell(state, pool.id, device.cell.as_str())?;
+        if in_cell >= c.max_devices_per_cell {
+            return Ok(Some(format!("cell {} already holds {in_cell} members", device.cell.as_str())));
+        }
+    }
+    if c.window_days > 0 {
+        let today = now / DAY;
+        let first_day = today.saturating_sub(c.window_days as u64);
+        let totals = devices::window_totals(state, device.id, first_day, today)?;
+        let uptime = math::bps_down(totals.reported_seconds, now - first_day * DAY);
+        if uptime < c.min_uptime_bps {
+            return Ok(Some(format!("uptime {uptime} bps < {} bps", c.min_uptime_bps)));
+        }
+        let green = totals.green_share_bps();
+        if green < c.min_green_share_bps {
+            return Ok(Some(format!("green share {green} bps < {} bps", c.min_green_share_bps)));
+        }
+    }
+    Ok(None)
+}
+
+fn not_met(pool: PoolId, device: DeviceId, why: String) -> PoolsError {
+    PoolsError::ConditionsNotMet { pool, device, why }
+}
+
+/// Post-condition: the device is a member or holds a ticket, and its stake is in custody.
+fn join(state: &mut impl StateWrite, tx: &TxCtx, pool_id: PoolId, device_id: DeviceId) -> Result<(), PoolsError> {
+    let pool = state::pool(state, pool_id)?;
+    let device = owned_device(state, device_id, &tx.signer)?;
+    if device.class != pool.class {
+        return Err(PoolsError::WrongClass { pool: pool_id, device: device_id });
+    }
+    if state::member(state, pool_id, device_id)?.is_some() || state.get(&keys::ticket_of(pool_id, device_id))?.is_some()
+    {
+        return Err(PoolsError::AlreadyMember { pool: pool_id, device: device_id });
+    }
+    let params = state::params(state)?;
+    if state::pools_of(state, device_id)?.len() >= params.max_pools_per_device as usize {
+        return Err(PoolsError::TooManyPositions(device_id));
+    }
+    let now = tx.block.time;
+    if let Some(why) = disqualification(state, &pool, &device, now, &params, true)? {
+        return Err(not_met(pool_id, device_id, why));
+    }
+    let stake = pool.conditions.min_stake;
+    if stake > 0 {
+        greenhour_bank::state::transfer(state, &tx.signer, &custody(), &Coin::ghr(stake))?;
+    }
+    if pool.conditions.lottery_seats > 0 {
+        let draw_epoch = now / params.epoch_seconds + 1;
+        let ticket = Ticket { pool: pool_id, device: device_id, owner: tx.signer, stake, draw_epoch };
+        state.put(&keys::ticket(draw_epoch, pool_id, device_id), &ticket);
+        state.put(&keys::ticket_of(pool_id, device_id), &draw_epoch);
+        state.emit(event::ticket(&ticket));
+        return Ok(());
+    }
+    admit(state, pool, &device, tx.signer, stake, now)
+}
+
+fn admit(
+    state: &mut impl StateWrite,
+    mut pool: Pool,
+    device: &Device,
+    owner: Address,
+    stake: u128,
+    now: UnixSeconds,
+) -> Result<(), PoolsError> {
+    let member = Member {
+        pool: pool.id,
+        device: device.id,
+        owner,
+        stake,
+        status: MemberStatus::Active,
+        joined_at: now,
+        leaving_reason: None,
+    };
+    pool.members += 1;
+    state::put_pool(state, &pool);
+    state::put_member(state, &member);
+    state.put(&keys::membership(device.id, pool.id), &());
+    state.put(&keys::cell_member(pool.id, device.cell.as_str(), device.id), &());
+    devices::set_pool_lock(state, device.id, true)?;
+    state.emit(event::joined(&member));
+    Ok(())
+}
+
+fn active_member(state: &impl StateRead, pool: PoolId, device: DeviceId) -> Result<Member, PoolsError> {
+    match state::member(state, pool, device)? {
+        Some(m) if m.status == MemberStatus::Active => Ok(m),
+        _ => Err(PoolsError::NotMember { pool, device }),
+    }
+}
+
+/// Post-condition: for every pledged hour, the device's backed units over all its
+/// live positions of that unit stay within its nameplate, and the pool's custody
+/// holds exactly `quantity` new slot tokens of each hour.
+fn pledge(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    pool_id: PoolId,
+    device_id: DeviceId,
+    first_hour: u64,
+    hours: u32,
+    quantity: u32,
+) -> Result<(), PoolsError> {
+    let pool = state::pool(state, pool_id)?;
+    let device = owned_device(state, device_id, &tx.signer)?;
+    active_member(state, pool_id, device_id)?;
+    let params = state::params(state)?;
+    let now = tx.block.time;
+    if let Some(why) = disqualification(state, &pool, &device, now, &params, false)? {
+        return Err(not_met(pool_id, device_id, why));
+    }
+    let now_hour = now / HOUR;
+    if first_hour <= now_hour {
+        return Err(PoolsError::PastHour { hour: first_hour, now: now_hour });
+    }
+    let horizon_end = now_hour + params.horizon_hours;
+    let last_hour = first_hour.saturating_add(hours as u64 - 1);
+    if last_hour > horizon_end {
+        return Err(PoolsError::BeyondHorizon { hour: last_hour, last: horizon_end });
+    }
+    let unit = pool.kind.unit();
+    let capacity = unit.capacity(&device.nameplate);
+    let live = state::live_positions(state, device_id)?;
+    if live.len() >= params.max_live_positions_per_device as usize {
+        return Err(PoolsError::TooManyPositions(device_id));
+    }
+    for hour in first_hour..=last_hour {
+        let already: u64 = live.iter().filter(|p| p.unit == unit).map(|p| p.backed(hour) as u64).sum();
+        let pledged = already + quantity as u64;
+        if pledged > capacity {
+            return Err(PoolsError::AboveNameplate { device: device_id, hour, pledged, capacity });
+        }
+    }
+
+    let attributes = vec![
+        ("pool".to_string(), pool_id.to_string()),
+        ("device".to_string(), device_id.to_string()),
+        ("unit".to_string(), format!("{unit:?}")),
+        ("first_hour".to_string(), first_hour.to_string()),
+        ("hours".to_string(), hours.to_string()),
+        ("quantity".to_string(), quantity.to_string()),
+    ];
+    let token = greenhour_nft::state::mint(state, NAME, POSITION_CLASS, &tx.signer, attributes)?;
+    let position = Position {
+        serial: token.serial,
+        pool: pool_id,
+        device: device_id,
+        class: pool.class,
+        unit,
+        first_hour,
+        quantity,
+        hours: vec![HourPledge { unsold: quantity, withdrawn: 0 }; hours as usize],
+        created_at: tx.block.height,
+    };
+    for hour in first_hour..=last_hour {
+        let denom = state::slot_denom(unit, pool.class, hour);
+        greenhour_bank::state::register_perishable(state, NAME, &denom, hour * HOUR)?;
+        greenhour_bank::state::mint(state, NAME, &custody(), &Coin::new(denom.clone(), quantity as u128))?;
+        state.put(&keys::expiry_denom(hour, &denom), &());
+    }
+    state::put_position(state, &position);
+    state.put(&keys::live_position(device_id, position.serial), &());
+    state.put(&keys::expiry_position(last_hour, position.serial), &());
+    state.emit(event::pledged(&position, &tx.signer));
+    Ok(())
+}
+
+fn position_owner(state: &impl StateRead, serial: u64) -> Result<Address, PoolsError> {
+    let id = TokenId { class: POSITION_CLASS.to_string(), serial };
+    Ok(greenhour_nft::state::token(state, &id)?.owner)
+}
+
+/// Post-condition: custody holds `quantity` fewer slot tokens of the hour and the
+/// position owner that many more; the position's unsold count fell by the same.
+fn release(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hour: u64, quantity: u32) -> Result<(), PoolsError> {
+    let mut position = state::position(state, serial)?;
+    if position_owner(state, serial)? != tx.signer {
+        return Err(PoolsError::NotPositionOwner(serial));
+    }
+    let now_hour = tx.block.time / HOUR;
+    if hour <= now_hour {
+        return Err(PoolsError::PastHour { hour, now: now_hour });
+    }
+    let index = hour
+        .checked_sub(position.first_hour)
+        .filter(|i| *i < position.hours.len() as u64)
+        .ok_or(PoolsError::HourNotInPosition { position: serial, hour })? as usize;
+    let slot = &mut position.hours[index];
+    if slot.unsold < quantity {
+        return Err(PoolsError::NotEnoughUnsold { position: serial, hour, unsold: slot.unsold, asked: quantity });
+    }
+    slot.unsold -= quantity;
+    let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), quantity as u128);
+    greenhour_bank::state::transfer(state, &custody(), &tx.signer, &coin)?;
+    state::put_position(state, &position);
+    state.emit(event::released(serial, &tx.signer, &coin));
+    Ok(())
+}
+
+/// Marks a member `leaving` and withdraws (burns) the unsold slots of its hours
+/// that have not started. Returns the units withdrawn.
+fn start_leaving(
+    state: &mut impl StateWrite,
+    mut member: Member,
+    reason: String,
+    now: UnixSeconds,
+) -> Result<u64, PoolsError> {
+    let mut withdrawn: u64 = 0;
+    for mut position in state::live_positions(state, member.device)? {
+        if position.pool != member.pool {
+            continue;
+        }
+        let mut changed = false;
+        for (i, slot) in position.hours.iter_mut().enumerate() {
+            let hour = position.first_hour + i as u64;
+            if hour * HOUR <= now || slot.unsold == 0 {
+                continue;
+            }
+            let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), slot.unsold as u128);
+            greenhour_bank::state::burn(state, NAME, &coin)?;
+            withdrawn += slot.unsold as u64;
+            slot.withdrawn += slot.unsold;
+            slot.unsold = 0;
+            changed = true;
+        }
+        if changed {
+            state::put_position(state, &position);
+        }
+    }
+    member.status = MemberStatus::Leaving;
+    member.leaving_reason = Some(reason);
+    state::put_member(state, &member);
+    state.emit(event::leaving(&member, withdrawn));
+    Ok(withdrawn)
+}
+
+/// True when some hour the member pledged in its pool has not ended yet.
+fn has_hours_to_come(state: &impl StateRead, member: &Member, now: UnixSeconds) -> Result<bool, PoolsError> {
+    Ok(state::live_positions(state, member.device)?
+        .iter()
+        .any(|p| p.pool == member.pool && (p.last_hour() + 1) * HOUR > now))
+}
+
+/// Removes a leaving member whose hours have all ended and returns its stake.
+fn finish_leaving(state: &mut impl StateWrite, member: &Member) -> Result<(), PoolsError> {
+    let mut pool = state::pool(state, member.pool)?;
+    let device = devices::device(state, member.device)?;
+    if member.stake > 0 {
+        greenhour_bank::state::transfer(state, &custody(), &member.owner, &Coin::ghr(member.stake))?;
+    }
+    pool.members -= 1; // the member record exists, so members ≥ 1
+    state::put_pool(state, &pool);
+    state.delete(&keys::member(member.pool, member.device));
+    state.delete(&keys::membership(member.device, member.pool));
+    state.delete(&keys::cell_member(member.pool, device.cell.as_str(), member.device));
+    if state::pools_of(state, member.device)?.is_empty() {
+        devices::set_pool_lock(state, member.device, false)?;
+    }
+    state.emit(event::left(member));
+    Ok(())
+}
+
+fn leave(state: &mut impl StateWrite, tx: &TxCtx, pool: PoolId, device: DeviceId) -> Result<(), PoolsError> {
+    owned_device(state, device, &tx.signer)?;
+    let mut member = state::member(state, pool, device)?.ok_or(PoolsError::NotMember { pool, device })?;
+    let now = tx.block.time;
+    if member.status == MemberStatus::Active {
+        start_leaving(state, member, "left by its owner".into(), now)?;
+        member = state::member(state, pool, device)?.ok_or(PoolsError::NotMember { pool, device })?;
+    }
+    if !has_hours_to_come(state, &member, now)? {
+        finish_leaving(state, &member)?;
+    }
+    Ok(())
+}
+
+/// Block start: extend the epoch's beacon chain; at an epoch change, publish the
+/// finished epoch's beacon and draw every ticket waiting for it.
+pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), PoolsError> {
+    let params = state::params(state)?;
+    let epoch = ctx.time / params.epoch_seconds;
+    let next = match state.get(&keys::beacon())? {
+        Some(b) if b.epoch == epoch => {
+            BeaconState { epoch, accumulator: math::chain_beacon(&b.accumulator, &ctx.beacon) }
+        }
+        previous => {
+            if let Some(finished) = previous {
+                state.put(&keys::epoch_beacon(finished.epoch), &finished.accumulator);
+                draw(state, finished.epoch, &finished.accumulator, ctx.time, &params)?;
+            }
+            BeaconState { epoch, accumulator: math::chain_beacon(&Hash::ZERO, &ctx.beacon) }
+        }
+    };
+    state.put(&keys::beacon(), &next);
+    Ok(())
+}
+
+/// Draws every ticket whose draw epoch is at most `epoch`: per pool, tickets in
+/// rank order win while seats last and the device still qualifies; losers get
+/// their stake back.
+fn draw(
+    state: &mut impl StateWrite,
+    epoch: u64,
+    beacon: &Hash,
+    now: UnixSeconds,
+    params: &PoolsParams,
+) -> Result<(), PoolsError> {
+    let mut by_pool: BTreeMap<PoolId, Vec<(Hash, Ticket)>> = BTreeMap::new();
+    for ticket in state::tickets(state)? {
+        if ticket.draw_epoch > epoch {
+            break; // keys are in draw-epoch order
+        }
+        state.delete(&keys::ticket(ticket.draw_epoch, ticket.pool, ticket.device));
+        state.delete(&keys::ticket_of(ticket.pool, ticket.device));
+        let rank = math::lottery_rank(beacon, ticket.pool.0, ticket.device.0);
+        by_pool.entry(ticket.pool).or_default().push((rank, ticket));
+    }
+    for (pool_id, mut tickets) in by_pool {
+        tickets.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut seats = state::pool(state, pool_id)?.conditions.lottery_seats;
+        for (_, ticket) in tickets {
+            let pool = state::pool(state, pool_id)?;
+            let device = devices::device(state, ticket.device)?;
+            let why = if seats == 0 {
+                Some("no seat left this epoch".to_string())
+            } else if device.owner != ticket.owner {
+                Some("device changed owner".to_string())
+            } else {
+                disqualification(state, &pool, &device, now, params, true)?
+            };
+            match why {
+                None => {
+                    seats -= 1;
+                    admit(state, pool, &device, ticket.owner, ticket.stake, now)?;
+                }
+                Some(why) => {
+                    if ticket.stake > 0 {
+                        greenhour_bank::state::transfer(state, &custody(), &ticket.owner, &Coin::ghr(ticket.stake))?;
+                    }
+                    state.emit(event::lottery_lost(&ticket, &why));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Block end: expire ended hours, then re-check a page of members.
+pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), PoolsError> {
+    let params = state::params(state)?;
+    sweep(state, ctx.time, &params)?;
+    recheck(state, ctx.time, &params)
+}
+
+/// Burns the slot denoms of hours that have ended and retires positions whose last
+/// hour ended. Finds the next due hour with one bounded read, so its cost is the
+/// work due, never the number of past hours.
+fn sweep(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) -> Result<(), PoolsError> {
+    for _ in 0..params.sweep_hours_per_block {
+        let Some((first, _)) = state.scan_raw(keys::EXPIRY_PREFIX.as_bytes(), b"", 1)?.into_iter().next() else {
+            return Ok(());
+        };
+        let hour: u64 = std::str::from_utf8(&first)
+            .ok()
+            .and_then(|k| k.strip_prefix(keys::EXPIRY_PREFIX)?.split('/').next()?.parse().ok())
+            .ok_or_else(|| {
+                PoolsError::InvalidGenesis(format!("bad expiry key {:?}", String::from_utf8_lossy(&first)))
+            })?;
+        if (hour + 1) * HOUR > now {
+            return Ok(());
+        }
+        let prefix = keys::expiry_hour(hour);
+        for (key, _) in state.prefix_raw(prefix.as_bytes())? {
+            let entry = String::from_utf8_lossy(&key[prefix.len()..]).into_owned();
+            if let Some(denom) = entry.strip_prefix("denom/") {
+                let denom: Denom = denom.parse().map_err(|_| PoolsError::InvalidGenesis(entry.clone()))?;
+                let burned = greenhour_bank::state::burn_perished(state, NAME, &denom)?;
+                state.emit(event::hour_closed(hour, &Coin::new(denom, burned)));
+            } else if let Some(serial) = entry.strip_prefix("position/").and_then(|s| s.parse().ok()) {
+                let position = state::position(state, serial)?;
+                state.delete(&keys::live_position(position.device, serial));
+            }
+            state.delete_raw(key);
+        }
+    }
+    Ok(())
+}
+
+/// Re-checks the next page of members (round robin): active members that no
+/// longer qualify start leaving; leaving members whose hours all ended leave.
+fn recheck(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) -> Result<(), PoolsError> {
+    let limit = params.recheck_per_block as usize;
+    if limit == 0 {
+        return Ok(());
+    }
+    let cursor = state.get(&keys::recheck_cursor())?.unwrap_or_default();
+    let from = if cursor.is_empty() { String::new() } else { format!("{cursor}\0") };
+    let page = state.scan::<Member>(keys::MEMBER_PREFIX, &from, limit)?;
+    match page.last() {
+        Some((last, _)) if page.len() == limit => state.put(&keys::recheck_cursor(), last),
+        _ => state.delete(&keys::recheck_cursor()),
+    }
+    for (_, member) in page {
+        match member.status {
+            MemberStatus::Active => {
+                let pool = state::pool(state, member.pool)?;
+                let device = devices::device(state, member.device)?;
+                if let Some(why) = disqualification(state, &pool, &device, now, params, false)? {
+                    start_leaving(state, member, why, now)?;
+                }
+            }
+            MemberStatus::Leaving => {
+                if !has_hours_to_come(state, &member, now)? {
+                    finish_leaving(state, &member)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The crate-level invariants, checked over the whole state (tests and audits).
+
+use crate::handler::custody;
+use crate::keys;
+use crate::params::POSITION_CLASS;
+use crate::state::{self, MemberStatus, SlotUnit};
+use greenhour_devices::{state as devices, DeviceId};
+use greenhour_primitives::{Amount, Denom};
+use greenhour_state::StateRead;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// See the crate documentation for the invariants checked here.
+pub fn check(state: &impl StateRead) -> Result<(), String> {
+    let s = |e: crate::PoolsError| e.to_string();
+    let bank = |e: greenhour_bank::BankError| e.to_string();
+
+    // Hours still due to expire, by slot denom.
+    let mut due: BTreeSet<Denom> = BTreeSet::new();
+    for (k, ()) in state.prefix::<()>(keys::EXPIRY_PREFIX).map_err(|e| e.to_string())? {
+        if let Some(d) = k.split("/denom/").nth(1) {
+            due.insert(d.parse().map_err(|_| format!("bad expiry key {k}"))?);
+        }
+    }
+
+    // Per denom: units backed and unsold; per (device, unit, hour): units backed by live positions.
+    let mut backed: BTreeMap<Denom, (u64, u64)> = BTreeMap::new();
+    let mut per_device: BTreeMap<(DeviceId, bool, u64), u64> = BTreeMap::new();
+    for p in state::all_positions(state).map_err(s)? {
+        if p.hours.is_empty() || p.quantity == 0 {
+            return Err(format!("position {} is empty", p.serial));
+        }
+        let token = greenhour_nft::TokenId { class: POSITION_CLASS.into(), serial: p.serial };
+        greenhour_nft::state::token(state, &token).map_err(|e| format!("position {}: {e}", p.serial))?;
+        let live = state.get(&keys::live_position(p.device, p.serial)).map_err(|e| e.to_string())?.is_some();
+        for (i, h) in p.hours.iter().enumerate() {
+            if h.unsold as u64 + h.withdrawn as u64 > p.quantity as u64 {
+                return Err(format!("position {} hour {i} has more unsold and withdrawn than pledged", p.serial));
+            }
+            let hour = p.first_hour + i as u64;
+            let denom = state::slot_denom(p.unit, p.class, hour);
+            if due.contains(&denom) {
+                let e = backed.entry(denom).or_default();
+                e.0 += p.backed(hour) as u64;
+                e.1 += h.unsold as u64;
+            }
+            if live {
+                *per_device.entry((p.device, p.unit == SlotUnit::GpuHour, hour)).or_default() += p.backed(hour) as u64;
+            }
+        }
+    }
+    for denom in &due {
+        let (units, unsold) = backed.get(denom).copied().unwrap_or_default();
+        let supply = greenhour_bank::state::supply(state, denom).map_err(bank)?;
+        if supply != units as Amount {
+            return Err(format!("{denom}: supply {supply} but positions back {units}"));
+        }
+        let held = greenhour_bank::state::balance(state, &custody(), denom).map_err(bank)?;
+        if held != unsold as Amount {
+            return Err(format!("{denom}: custody holds {held} but positions count {unsold} unsold"));
+        }
+    }
+    for ((device, gpu, hour), units) in per_device {
+        if !devices::pool_locked(state, device).map_err(|e| e.to_string())? {
+            continue; // every pool left: its remaining hours have all ended
+        }
+        let d = devices::device(state, device).map_err(|e| e.to_string())?;
+        let unit = if gpu { SlotUnit::GpuHour } else { SlotUnit::Kwh };
+        if units > unit.capacity(&d.nameplate) {
+            return Err(format!("device {device} backs {units} units in hour {hour}, above its nameplate"));
+        }
+    }
+
+    // Members, cells, locks and bonded stake.
+    let mut stakes: Amount = 0;
+    let mut member_devices: BTreeSet<DeviceId> = BTreeSet::new();
+    for pool in state::all_pools(state).map_err(s)? {
+        let members = state::members(state, pool.id).map_err(s)?;
+        if members.len() as u32 != pool.members {
+            return Err(format!("pool {} counts {} members but stores {}", pool.id, pool.members, members.len()));
+        }
+        let mut cells: BTreeMap<String, u32> = BTreeMap::new();
+        for m in &members {
+            stakes += m.stake;
+            member_devices.insert(m.device);
+            let d = devices::device(state, m.device).map_err(|e| e.to_string())?;
+            let in_cell =
+                state.get(&keys::cell_member(pool.id, d.cell.as_str(), m.device)).map_err(|e| e.to_string())?;
+            if in_cell.is_none()
+                || state.get(&keys::membership(m.device, pool.id)).map_err(|e| e.to_string())?.is_none()
+            {
+                return Err(format!("member {} of pool {} is not indexed", m.device, pool.id));
+            }
+            *cells.entry(d.cell.as_str().to_string()).or_default() += 1;
+            if m.status == MemberStatus::Active && m.leaving_reason.is_some() {
+                return Err(format!("active member {} has a leaving reason", m.device));
+            }
+        }
+        let cap = pool.conditions.max_devices_per_cell;
+        if cap > 0 && cells.values().any(|n| *n > cap) {
+            return Err(format!("pool {} has a cell above its cap of {cap}", pool.id));
+        }
+    }
+    for t in state::tickets(state).map_err(s)? {
+        stakes += t.stake;
+        if state.get(&keys::ticket_of(t.pool, t.device)).map_err(|e| e.to_string())? != Some(t.draw_epoch) {
+            return Err(format!("ticket of device {} in pool {} is not indexed", t.device, t.pool));
+        }
+    }
+    let held = greenhour_bank::state::balance(state, &custody(), &Denom::ghr()).map_err(bank)?;
+    if held != stakes {
+        return Err(format!("custody holds {held} ughr but stakes total {stakes}"));
+    }
+    for d in devices::all_devices(state).map_err(|e| e.to_string())? {
+        let locked = devices::pool_locked(state, d.id).map_err(|e| e.to_string())?;
+        if locked != member_devices.contains(&d.id) {
+            return Err(format!("device {} pool lock ({locked}) disagrees with its memberships", d.id));
+        }
+    }
+    Ok(())
+}

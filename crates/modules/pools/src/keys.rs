@@ -1,0 +1,83 @@
+//! The only place pools keys are spelled. Numbers are zero-padded so that
+//! prefix scans return them in numeric order.
+
+use crate::params::PoolsParams;
+use crate::state::{BeaconState, Member, Pool, PoolId, Position, Ticket};
+use greenhour_devices::DeviceId;
+use greenhour_primitives::{Denom, Hash};
+use greenhour_state::Key;
+
+pub const POOL_PREFIX: &str = "pools/pool/";
+pub const MEMBER_PREFIX: &str = "pools/member/";
+pub const TICKET_PREFIX: &str = "pools/ticket/";
+pub const POSITION_PREFIX: &str = "pools/position/";
+pub const EXPIRY_PREFIX: &str = "pools/expiry/";
+
+pub fn params() -> Key<PoolsParams> {
+    Key::new("pools/params")
+}
+pub fn next_pool_id() -> Key<u64> {
+    Key::new("pools/next_id")
+}
+pub fn pool(id: PoolId) -> Key<Pool> {
+    Key::new(format!("{POOL_PREFIX}{:020}", id.0))
+}
+pub fn member(pool: PoolId, device: DeviceId) -> Key<Member> {
+    Key::new(format!("{MEMBER_PREFIX}{:020}/{:020}", pool.0, device.0))
+}
+pub fn members_of(pool: PoolId) -> String {
+    format!("{MEMBER_PREFIX}{:020}/", pool.0)
+}
+/// The pools a device belongs to (value: unit).
+pub fn membership(device: DeviceId, pool: PoolId) -> Key<()> {
+    Key::new(format!("pools/membership/{:020}/{:020}", device.0, pool.0))
+}
+pub fn memberships_of(device: DeviceId) -> String {
+    format!("pools/membership/{:020}/", device.0)
+}
+/// Members of a pool in one location cell (value: unit).
+pub fn cell_member(pool: PoolId, cell: &str, device: DeviceId) -> Key<()> {
+    Key::new(format!("pools/cell/{:020}/{cell}/{:020}", pool.0, device.0))
+}
+pub fn cell_members(pool: PoolId, cell: &str) -> String {
+    format!("pools/cell/{:020}/{cell}/", pool.0)
+}
+/// A lottery ticket, keyed by the epoch whose beacon draws it.
+pub fn ticket(draw_epoch: u64, pool: PoolId, device: DeviceId) -> Key<Ticket> {
+    Key::new(format!("{TICKET_PREFIX}{draw_epoch:020}/{:020}/{:020}", pool.0, device.0))
+}
+/// A device's pending ticket for a pool → its draw epoch.
+pub fn ticket_of(pool: PoolId, device: DeviceId) -> Key<u64> {
+    Key::new(format!("pools/ticket-of/{:020}/{:020}", pool.0, device.0))
+}
+pub fn beacon() -> Key<BeaconState> {
+    Key::new("pools/beacon")
+}
+/// Final beacon of an epoch, kept so anyone can re-run its draw.
+pub fn epoch_beacon(epoch: u64) -> Key<Hash> {
+    Key::new(format!("pools/epoch-beacon/{epoch:020}"))
+}
+pub fn position(serial: u64) -> Key<Position> {
+    Key::new(format!("{POSITION_PREFIX}{serial:020}"))
+}
+/// Positions of a device whose last hour has not ended yet (value: unit).
+pub fn live_position(device: DeviceId, serial: u64) -> Key<()> {
+    Key::new(format!("pools/live/{:020}/{serial:020}", device.0))
+}
+pub fn live_positions_of(device: DeviceId) -> String {
+    format!("pools/live/{:020}/", device.0)
+}
+/// Work due when `hour` ends: burn a slot denom, retire a position.
+pub fn expiry_denom(hour: u64, denom: &Denom) -> Key<()> {
+    Key::new(format!("{EXPIRY_PREFIX}{hour:020}/denom/{denom}"))
+}
+pub fn expiry_position(hour: u64, serial: u64) -> Key<()> {
+    Key::new(format!("{EXPIRY_PREFIX}{hour:020}/position/{serial:020}"))
+}
+pub fn expiry_hour(hour: u64) -> String {
+    format!("{EXPIRY_PREFIX}{hour:020}/")
+}
+/// The member key the last recheck stopped after.
+pub fn recheck_cursor() -> Key<String> {
+    Key::new("pools/recheck-cursor")
+}

@@ -1,0 +1,68 @@
+//! `pools`: virtual asset pools of devices by class and kind, their entry
+//! conditions, pledges of future capacity, perishable hour-slot tokens and the
+//! position NFTs that carry the revenue claim.
+//!
+//! Invariants (checked by [`invariants::check`]):
+//! - For every hour not yet expired, bank's supply of its slot denom equals the
+//!   units backed by positions for that hour (pledged minus withdrawn), and the
+//!   pool custody holds exactly the unsold ones: slot tokens outstanding never
+//!   exceed pledged capacity.
+//! - For a member device and every hour, the units backed by its live positions
+//!   of one unit stay within its nameplate (GPUs, or PV kWh per hour).
+//! - Every position has a live position NFT with the same serial.
+//! - Custody's `ughr` equals the stakes bonded by members and tickets.
+//! - A pool's member count equals its member records; a device is pool-locked in
+//!   `devices` exactly while it is a member somewhere; no cell holds more members
+//!   than its pool's cap.
+//! - Block work is bounded: the expiry sweep finds due hours with one range read
+//!   and a fixed page of members is re-checked per block.
+
+pub mod action;
+pub mod error;
+pub mod event;
+pub mod genesis;
+pub mod handler;
+pub mod invariants;
+pub mod keys;
+pub mod math;
+pub mod params;
+pub mod state;
+
+pub use action::PoolsAction;
+pub use error::PoolsError;
+pub use genesis::PoolsGenesis;
+pub use params::{PoolsParams, POSITION_CLASS};
+pub use state::{
+    CapacityState, EntryConditions, HourPledge, Member, MemberStatus, Pool, PoolId, PoolKind, Position, SlotUnit,
+    Ticket,
+};
+
+use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+
+/// Module name: key prefix, module account, NFT minter.
+pub const NAME: &str = "pools";
+
+/// The pools module.
+pub struct Pools;
+
+impl Module for Pools {
+    const NAME: &'static str = NAME;
+    type Genesis = PoolsGenesis;
+    type Error = PoolsError;
+
+    fn init_genesis(state: &mut impl StateWrite, genesis: &PoolsGenesis) -> Result<(), PoolsError> {
+        genesis::init(state, genesis)
+    }
+    fn export_genesis(state: &impl StateRead) -> Result<PoolsGenesis, PoolsError> {
+        genesis::export(state)
+    }
+    fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), PoolsError> {
+        handler::begin_block(state, ctx)
+    }
+    fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), PoolsError> {
+        handler::end_block(state, ctx)
+    }
+    fn check_invariants(state: &impl StateRead) -> Result<(), String> {
+        invariants::check(state)
+    }
+}

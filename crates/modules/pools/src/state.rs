@@ -1,0 +1,319 @@
+//! Pool, member, ticket and position records, and the only code that reads or
+//! writes pools keys.
+
+use crate::params::{PoolsParams, HOUR};
+use crate::{keys, PoolsError};
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_devices::{DeviceClass, DeviceId, Nameplate};
+use greenhour_primitives::{Address, Amount, Denom, Hash, Height, UnixSeconds};
+use greenhour_state::{StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Sequential pool number.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+pub struct PoolId(pub u64);
+
+impl fmt::Display for PoolId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What a pool gathers, which fixes the unit of its slot tokens.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolKind {
+    /// Surplus PV energy: slots are kWh (`kwh/{class}/{hour}`).
+    GreenEnergy,
+    /// GPU capacity: slots are GPU-hours (`slot/{class}/{hour}`).
+    Compute,
+    /// GPU capacity of devices with a measured green floor (a positive `min_green_share_bps`).
+    GreenCompute,
+}
+
+/// The unit one slot token stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotUnit {
+    GpuHour,
+    Kwh,
+}
+
+impl PoolKind {
+    pub fn unit(self) -> SlotUnit {
+        match self {
+            PoolKind::GreenEnergy => SlotUnit::Kwh,
+            PoolKind::Compute | PoolKind::GreenCompute => SlotUnit::GpuHour,
+        }
+    }
+}
+
+impl SlotUnit {
+    fn family(self) -> &'static str {
+        match self {
+            SlotUnit::GpuHour => "slot",
+            SlotUnit::Kwh => "kwh",
+        }
+    }
+    /// Most units a device can deliver in one hour: its GPU count, or its PV peak
+    /// in whole kWh (rounded down, so a pledge never exceeds what the panel can make).
+    pub fn capacity(self, n: &Nameplate) -> u64 {
+        match self {
+            SlotUnit::GpuHour => n.gpu_count as u64,
+            SlotUnit::Kwh => n.pv_w / 1_000,
+        }
+    }
+}
+
+pub fn class_name(class: DeviceClass) -> &'static str {
+    match class {
+        DeviceClass::Home => "home",
+        DeviceClass::Regional => "regional",
+        DeviceClass::Datacentre => "datacentre",
+        DeviceClass::BtcMiner => "btc_miner",
+    }
+}
+
+/// The fungible token for one unit of `class` capacity in UTC hour `hour`
+/// (`hour` = Unix seconds / 3600), e.g. `slot/home/493000`.
+pub fn slot_denom(unit: SlotUnit, class: DeviceClass, hour: u64) -> Denom {
+    Denom::new(format!("{}/{}/{hour}", unit.family(), class_name(class))).expect("slot denoms are valid")
+}
+
+/// What a device must show to enter a pool, fixed when the pool is created.
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct EntryConditions {
+    /// `ughr` bonded on entry and returned when the device has left.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub min_stake: Amount,
+    /// When positive, entry is by lottery: at most this many tickets win per epoch.
+    pub lottery_seats: u32,
+    /// History window, in whole UTC days before today (plus today so far), for the
+    /// two measured conditions below.
+    pub window_days: u32,
+    /// Minimum green share of compute energy over the window, basis points.
+    pub min_green_share_bps: u32,
+    /// Minimum share of the window covered by accepted telemetry, basis points.
+    pub min_uptime_bps: u32,
+    /// Most member devices in one location cell (0: no cap).
+    pub max_devices_per_cell: u32,
+}
+
+/// A virtual asset pool.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Pool {
+    pub id: PoolId,
+    pub creator: Address,
+    pub class: DeviceClass,
+    pub kind: PoolKind,
+    pub conditions: EntryConditions,
+    /// Member records (active and leaving).
+    pub members: u32,
+    pub created_at: Height,
+}
+
+/// Where a member is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    /// May pledge.
+    Active,
+    /// Exited or stopped meeting the conditions: its unsold slots were withdrawn;
+    /// the record (and stake) stays until its last pledged hour ends and it leaves.
+    Leaving,
+}
+
+/// A device's membership of a pool.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Member {
+    pub pool: PoolId,
+    pub device: DeviceId,
+    /// Who bonded the stake (the device owner at entry) and gets it back.
+    pub owner: Address,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub stake: Amount,
+    pub status: MemberStatus,
+    pub joined_at: UnixSeconds,
+    /// Why the member is leaving.
+    pub leaving_reason: Option<String>,
+}
+
+/// A lottery entry waiting for its epoch's beacon.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Ticket {
+    pub pool: PoolId,
+    pub device: DeviceId,
+    pub owner: Address,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub stake: Amount,
+    /// Filed in epoch `draw_epoch − 1`; drawn with the beacon of `draw_epoch`.
+    pub draw_epoch: u64,
+}
+
+/// The running beacon of the current epoch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct BeaconState {
+    pub epoch: u64,
+    /// Hash chain over the beacons of the epoch's blocks.
+    pub accumulator: Hash,
+}
+
+/// One hour of a position.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct HourPledge {
+    /// Slot tokens still in the pool's custody (not released or sold).
+    pub unsold: u32,
+    /// Units withdrawn and burned when the device left.
+    pub withdrawn: u32,
+}
+
+/// Pledged capacity of one device for consecutive hours, represented by one
+/// position NFT (same serial) whose owner holds the claim on its revenue.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Position {
+    /// The position NFT's serial in class `position`.
+    pub serial: u64,
+    pub pool: PoolId,
+    pub device: DeviceId,
+    pub class: DeviceClass,
+    pub unit: SlotUnit,
+    /// First UTC hour index covered.
+    pub first_hour: u64,
+    /// Units pledged in each hour.
+    pub quantity: u32,
+    /// One entry per hour from `first_hour`.
+    pub hours: Vec<HourPledge>,
+    pub created_at: Height,
+}
+
+/// The state of one hour of pledged capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityState {
+    /// Before the hour: tradable.
+    Online,
+    /// The hour is running.
+    InProgress,
+    /// The hour ended with capacity sold (the jobs module settles it).
+    Settled,
+    /// The hour ended unsold; its slots were burned.
+    Expired,
+    /// The device left before the hour; its unsold slots were withdrawn.
+    Leaving,
+}
+
+impl Position {
+    pub fn last_hour(&self) -> u64 {
+        self.first_hour + self.hours.len() as u64 - 1
+    }
+    pub fn covers(&self, hour: u64) -> bool {
+        hour >= self.first_hour && hour <= self.last_hour()
+    }
+    pub fn hour(&self, hour: u64) -> Option<&HourPledge> {
+        hour.checked_sub(self.first_hour).and_then(|i| self.hours.get(i as usize))
+    }
+    /// Units of `hour` outside the pool's custody: released or sold.
+    pub fn sold(&self, hour: u64) -> u32 {
+        self.hour(hour).map_or(0, |h| self.quantity - h.unsold - h.withdrawn)
+    }
+    /// Units of `hour` still backed by the device (pledged minus withdrawn).
+    pub fn backed(&self, hour: u64) -> u32 {
+        self.hour(hour).map_or(0, |h| self.quantity - h.withdrawn)
+    }
+    /// The state of `hour`, derived from the clock and the counts, so no hour
+    /// ever needs a write when time passes.
+    pub fn state(&self, hour: u64, now: UnixSeconds) -> CapacityState {
+        let sold = self.sold(hour);
+        let withdrawn = self.hour(hour).map_or(0, |h| h.withdrawn);
+        if now >= (hour + 1) * HOUR {
+            if sold > 0 {
+                CapacityState::Settled
+            } else {
+                CapacityState::Expired
+            }
+        } else if withdrawn > 0 && sold == 0 {
+            CapacityState::Leaving
+        } else if now >= hour * HOUR {
+            CapacityState::InProgress
+        } else {
+            CapacityState::Online
+        }
+    }
+}
+
+pub fn params(state: &impl StateRead) -> Result<PoolsParams, PoolsError> {
+    Ok(state.get(&keys::params())?.unwrap_or_default())
+}
+
+pub fn pool(state: &impl StateRead, id: PoolId) -> Result<Pool, PoolsError> {
+    state.get(&keys::pool(id))?.ok_or(PoolsError::UnknownPool(id))
+}
+
+/// All pools, in id order.
+pub fn all_pools(state: &impl StateRead) -> Result<Vec<Pool>, PoolsError> {
+    Ok(state.prefix::<Pool>(keys::POOL_PREFIX)?.into_iter().map(|(_, p)| p).collect())
+}
+
+pub fn member(state: &impl StateRead, pool: PoolId, device: DeviceId) -> Result<Option<Member>, PoolsError> {
+    Ok(state.get(&keys::member(pool, device))?)
+}
+
+/// A pool's members, in device order.
+pub fn members(state: &impl StateRead, pool: PoolId) -> Result<Vec<Member>, PoolsError> {
+    Ok(state.prefix::<Member>(&keys::members_of(pool))?.into_iter().map(|(_, m)| m).collect())
+}
+
+fn trailing_ids(state: &impl StateRead, prefix: &str) -> Result<Vec<u64>, PoolsError> {
+    Ok(state
+        .prefix_raw(prefix.as_bytes())?
+        .into_iter()
+        .filter_map(|(k, _)| std::str::from_utf8(&k).ok()?.rsplit('/').next()?.parse().ok())
+        .collect())
+}
+
+/// The pools a device is a member of.
+pub fn pools_of(state: &impl StateRead, device: DeviceId) -> Result<Vec<PoolId>, PoolsError> {
+    Ok(trailing_ids(state, &keys::memberships_of(device))?.into_iter().map(PoolId).collect())
+}
+
+pub fn members_in_cell(state: &impl StateRead, pool: PoolId, cell: &str) -> Result<u32, PoolsError> {
+    Ok(state.prefix_raw(keys::cell_members(pool, cell).as_bytes())?.len() as u32)
+}
+
+/// Pending lottery tickets, in draw-epoch order.
+pub fn tickets(state: &impl StateRead) -> Result<Vec<Ticket>, PoolsError> {
+    Ok(state.prefix::<Ticket>(keys::TICKET_PREFIX)?.into_iter().map(|(_, t)| t).collect())
+}
+
+pub fn position(state: &impl StateRead, serial: u64) -> Result<Position, PoolsError> {
+    state.get(&keys::position(serial))?.ok_or(PoolsError::UnknownPosition(serial))
+}
+
+/// A device's positions whose last hour has not ended, in serial order.
+pub fn live_positions(state: &impl StateRead, device: DeviceId) -> Result<Vec<Position>, PoolsError> {
+    trailing_ids(state, &keys::live_positions_of(device))?.into_iter().map(|s| position(state, s)).collect()
+}
+
+/// Every position ever created, in serial order (audits and invariants).
+pub fn all_positions(state: &impl StateRead) -> Result<Vec<Position>, PoolsError> {
+    Ok(state.prefix::<Position>(keys::POSITION_PREFIX)?.into_iter().map(|(_, p)| p).collect())
+}
+
+pub fn epoch_beacon(state: &impl StateRead, epoch: u64) -> Result<Option<Hash>, PoolsError> {
+    Ok(state.get(&keys::epoch_beacon(epoch))?)
+}
+
+pub(crate) fn put_pool(state: &mut impl StateWrite, p: &Pool) {
+    state.put(&keys::pool(p.id), p);
+}
+pub(crate) fn put_member(state: &mut impl StateWrite, m: &Member) {
+    state.put(&keys::member(m.pool, m.device), m);
+}
+pub(crate) fn put_position(state: &mut impl StateWrite, p: &Position) {
+    state.put(&keys::position(p.serial), p);
+}
