@@ -31,7 +31,8 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         }
         let mut expected = holders.remove(&p.denom).unwrap_or_default();
         expected.sort();
-        let indexed = crate::state::holders(state, &p.denom).map_err(|e| e.to_string())?;
+        let mut indexed = crate::state::holders(state, &p.denom).map_err(|e| e.to_string())?;
+        indexed.sort();
         if indexed != expected {
             return Err(format!("holder index of {} is {indexed:?}, balances say {expected:?}", p.denom));
         }

@@ -70,7 +70,7 @@ pub fn perishables(state: &impl StateRead) -> Result<Vec<PerishableDenom>, BankE
     Ok(state.prefix::<PerishableDenom>(keys::PERISHABLE_PREFIX)?.into_iter().map(|(_, p)| p).collect())
 }
 
-/// The addresses holding a perishable denom, in address order.
+/// The addresses holding a perishable denom, in key (bech32) order.
 pub fn holders(state: &impl StateRead, denom: &Denom) -> Result<Vec<Address>, BankError> {
     let prefix = keys::holders_of(denom);
     Ok(state

@@ -50,8 +50,10 @@ pub fn ticket(draw_epoch: u64, pool: PoolId, device: DeviceId) -> Key<Ticket> {
 pub fn ticket_of(pool: PoolId, device: DeviceId) -> Key<u64> {
     Key::new(format!("pools/ticket-of/{:020}/{:020}", pool.0, device.0))
 }
+/// Per-block bookkeeping lives under `pools/block/`: it changes in every block
+/// whatever the transactions do.
 pub fn beacon() -> Key<BeaconState> {
-    Key::new("pools/beacon")
+    Key::new("pools/block/beacon")
 }
 /// Final beacon of an epoch, kept so anyone can re-run its draw.
 pub fn epoch_beacon(epoch: u64) -> Key<Hash> {
@@ -79,5 +81,5 @@ pub fn expiry_hour(hour: u64) -> String {
 }
 /// The member key the last recheck stopped after.
 pub fn recheck_cursor() -> Key<String> {
-    Key::new("pools/recheck-cursor")
+    Key::new("pools/block/recheck-cursor")
 }
