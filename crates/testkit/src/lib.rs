@@ -40,6 +40,12 @@ pub fn demo_genesis(chain_id: &str) -> Genesis {
     g
 }
 
+/// True for keys that change in every block whatever the transactions do:
+/// `app/last_block` and modules' keys under `{module}/block/`.
+pub fn is_block_bookkeeping(key: &[u8]) -> bool {
+    key == b"app/last_block" || std::str::from_utf8(key).is_ok_and(|k| k.split('/').nth(1) == Some("block"))
+}
+
 /// An app on a temporary store.
 pub struct TestNode {
     pub app: App,
@@ -181,10 +187,7 @@ impl TestNode {
     /// in every block), to show that a rejected transaction changed nothing.
     pub fn state_without_block_info(&self) -> greenhour_state::KeyValues {
         let snap = self.app.snapshot().expect("snapshot");
-        let bookkeeping = |k: &[u8]| {
-            k == b"app/last_block" || std::str::from_utf8(k).is_ok_and(|k| k.split('/').nth(1) == Some("block"))
-        };
-        snap.prefix_raw(b"").expect("scan").into_iter().filter(|(k, _)| !bookkeeping(k)).collect()
+        snap.prefix_raw(b"").expect("scan").into_iter().filter(|(k, _)| !is_block_bookkeeping(k)).collect()
     }
 }
 
