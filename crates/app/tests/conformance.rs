@@ -84,7 +84,34 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 value: -76_010,
             })),
         ),
+        ("pools_create_action", greenhour_codec::encode(&pools_create())),
+        (
+            "pools_pledge_action",
+            greenhour_codec::encode(&AppAction::Pools(greenhour_pools::PoolsAction::Pledge {
+                pool: greenhour_pools::PoolId(2),
+                device: greenhour_devices::DeviceId(3),
+                first_hour: 490_897,
+                hours: 24,
+                quantity: 2,
+            })),
+        ),
     ]
+}
+
+fn pools_create() -> AppAction {
+    use greenhour_pools::{EntryConditions, PoolKind, PoolsAction};
+    AppAction::Pools(PoolsAction::Create {
+        class: greenhour_devices::DeviceClass::Home,
+        kind: PoolKind::GreenCompute,
+        conditions: EntryConditions {
+            min_stake: 1_000_000,
+            lottery_seats: 0,
+            window_days: 1,
+            min_green_share_bps: 3_000,
+            min_uptime_bps: 4_000,
+            max_devices_per_cell: 1,
+        },
+    })
 }
 
 fn devices_report() -> AppAction {
