@@ -208,7 +208,7 @@ fn now() -> u64 {
 }
 
 /// An address, or the address of a key in the keyring.
-fn resolve(cli: &Cli, who: &str) -> Result<Address> {
+pub(crate) fn resolve(cli: &Cli, who: &str) -> Result<Address> {
     if let Ok(a) = who.parse::<Address>() {
         return Ok(a);
     }
@@ -253,6 +253,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Query(q) => query(&cli, q).await,
         crate::Command::Device(d) => device(&cli, d).await,
         crate::Command::Nft(n) => nft(&cli, n).await,
+        crate::Command::Pool(p) => crate::pool::run(&cli, p).await,
         crate::Command::Oracle(o) => oracle(&cli, o).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }
@@ -381,7 +382,11 @@ async fn tx(cli: &Cli, t: &TxCommand) -> Result<()> {
 }
 
 /// Signs `actions` with --from's key and waits until they are committed (one tx per 24 actions).
-async fn submit_actions(cli: &Cli, from: &str, actions: Vec<greenhour_app::AppAction>) -> Result<Vec<String>> {
+pub(crate) async fn submit_actions(
+    cli: &Cli,
+    from: &str,
+    actions: Vec<greenhour_app::AppAction>,
+) -> Result<Vec<String>> {
     let client = RpcClient::new(&cli.node);
     let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
     let status = client.status().await?;

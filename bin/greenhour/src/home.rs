@@ -54,6 +54,7 @@ pub fn init(
     }
     if demo_keys {
         genesis.oracle = demo_feeds(&genesis);
+        genesis.pools.pools = demo_pools(&genesis);
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     std::fs::write(home.config(), serde_json::to_string_pretty(config)?).with_context(|| "writing config.json")?;
@@ -79,6 +80,42 @@ fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
         ],
         values: vec![],
     }
+}
+
+/// Devnet pools for home devices, created by the first demo account:
+/// 1. green compute: 100 GHR stake, over the last day at least 20 % green compute
+///    energy and 20 % of the time reported, at most 2 members per cell;
+/// 2. compute, open to any live home device;
+/// 3. compute by lottery: 2 seats per epoch, 10 GHR stake.
+fn demo_pools(genesis: &Genesis) -> Vec<greenhour_pools::Pool> {
+    use greenhour_devices::DeviceClass;
+    use greenhour_pools::{EntryConditions, Pool, PoolId, PoolKind};
+    let Some(creator) = genesis.bank.balances.first().map(|b| b.address) else { return Vec::new() };
+    let pool = |id, kind, conditions| Pool {
+        id: PoolId(id),
+        creator,
+        class: DeviceClass::Home,
+        kind,
+        conditions,
+        members: 0,
+        created_at: 0,
+    };
+    vec![
+        pool(
+            1,
+            PoolKind::GreenCompute,
+            EntryConditions {
+                min_stake: 100_000_000,
+                window_days: 1,
+                min_green_share_bps: 2_000,
+                min_uptime_bps: 2_000,
+                max_devices_per_cell: 2,
+                ..Default::default()
+            },
+        ),
+        pool(2, PoolKind::Compute, EntryConditions::default()),
+        pool(3, PoolKind::Compute, EntryConditions { min_stake: 10_000_000, lottery_seats: 2, ..Default::default() }),
+    ]
 }
 
 pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {

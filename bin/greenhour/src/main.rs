@@ -5,6 +5,7 @@ mod commands;
 mod home;
 mod keyring;
 mod output;
+mod pool;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -44,6 +45,9 @@ pub enum Command {
     /// Register devices and submit their telemetry.
     #[command(subcommand)]
     Device(commands::DeviceCommand),
+    /// Pools: create, join, pledge future hours, release slots, leave; positions and slot tokens.
+    #[command(subcommand)]
+    Pool(pool::PoolCommand),
     /// Show and move NFTs (position NFTs, receipts).
     #[command(subcommand)]
     Nft(commands::NftCommand),

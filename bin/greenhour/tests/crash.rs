@@ -11,7 +11,6 @@ use greenhour_crypto::SecretKey;
 use greenhour_primitives::{Coin, Hash};
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,43 +19,8 @@ const KILLS: usize = 20;
 const SENDERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 const IN_FLIGHT: u64 = 16;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn spawn_devnet(home: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .args(["devnet", "--rpc", &format!("127.0.0.1:{port}"), "--block-ms", "100", "--home"])
-        .arg(home)
-        .env("GREENHOUR_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn greenhour devnet")
-}
-
-/// Starts the devnet on a free port and waits until it answers. A port found free
-/// can be taken by someone else before the node binds it, so a node that exits
-/// at once is started again on another port.
-async fn start_node(home: &std::path::Path) -> (Child, RpcClient) {
-    for _ in 0..5 {
-        let port = free_port();
-        let mut child = spawn_devnet(home, port);
-        let client = RpcClient::new(format!("http://127.0.0.1:{port}"));
-        for _ in 0..600 {
-            if child.try_wait().expect("poll child").is_some() {
-                break;
-            }
-            if client.status().await.is_ok() {
-                return (child, client);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    panic!("node did not come up after 5 attempts");
-}
+mod common;
+use common::start_node;
 
 /// One sender keeps `IN_FLIGHT` commit-mode transfers in the air until told to stop.
 async fn load(

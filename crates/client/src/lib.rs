@@ -143,6 +143,25 @@ impl RpcClient {
         self.call("nfts", json!({ "owner": owner.to_string() })).await
     }
 
+    pub async fn pools(&self) -> Result<Vec<greenhour_pools::Pool>, ClientError> {
+        self.call("pools", json!({})).await
+    }
+    /// A pool and its members, as the node renders them.
+    pub async fn pool(&self, id: u64) -> Result<Value, ClientError> {
+        self.call("pool", json!({ "id": id })).await
+    }
+    pub async fn position(&self, serial: u64) -> Result<greenhour_pools::PositionView, ClientError> {
+        self.call("position", json!({ "serial": serial })).await
+    }
+    /// Positions by `{"owner": …}`, `{"device": …}` or `{"hour": …}`.
+    pub async fn positions(&self, filter: Value) -> Result<Vec<greenhour_pools::PositionView>, ClientError> {
+        self.call("positions", filter).await
+    }
+    /// Slot tokens of one class and hour: supply, unsold in custody, sold.
+    pub async fn slot(&self, unit: &str, class: &str, hour: u64) -> Result<Value, ClientError> {
+        self.call("slot", json!({ "unit": unit, "class": class, "hour": hour })).await
+    }
+
     /// A feed, its latest value and its open reports, as the node renders them.
     pub async fn oracle(&self, feed: &str) -> Result<Value, ClientError> {
         self.call("oracle", json!({ "feed": feed })).await

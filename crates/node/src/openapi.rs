@@ -64,6 +64,17 @@ pub fn document() -> Value {
             "/nfts/{class}/{serial}": {"get": get_op("A token: owner, approved spender, attributes", json!([
                 path_param("class", "class name", json!({"type": "string", "pattern": "^[a-z0-9_]{1,32}$"})),
                 path_param("serial", "serial number", json!({"type": "integer", "minimum": 1}))]), "Token")},
+            "/pools": {"get": get_op("Every pool: class, kind, entry conditions, member count", json!([]), "Pools")},
+            "/pools/{id}": {"get": get_op("A pool and its members (active or leaving, with stakes)", json!([path_param("id", "pool id", json!({"type": "integer", "minimum": 1}))]), "PoolDetail")},
+            "/positions": {"get": get_op("Positions by NFT owner, by device (live ones) or by the UTC hour they cover; each hour with its state", json!([
+                {"name": "owner", "in": "query", "required": false, "schema": address.clone()},
+                {"name": "device", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}},
+                {"name": "hour", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}]), "Positions")},
+            "/positions/{serial}": {"get": get_op("A position (same serial as its NFT), its owner and each hour's state: online, in_progress, settled, expired or leaving", json!([path_param("serial", "position serial", json!({"type": "integer", "minimum": 1}))]), "Position")},
+            "/slots/{class}/{hour}": {"get": get_op("Slot tokens of one class and UTC hour: supply, unsold in pool custody, sold", json!([
+                path_param("class", "device class", json!({"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]})),
+                path_param("hour", "UTC hour index (Unix seconds / 3600)", json!({"type": "integer", "minimum": 0})),
+                {"name": "unit", "in": "query", "required": false, "schema": {"type": "string", "enum": ["gpu_hour", "kwh"]}}]), "Slot")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
                 path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
@@ -77,6 +88,12 @@ pub fn document() -> Value {
                 "Coin": coin,
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
                 "Device": {"type": "object"},
+                "Pools": {"type": "array", "items": {"type": "object"}},
+                "PoolDetail": {"type": "object", "properties": {"pool": {"type": "object"}, "members": {"type": "array"}}},
+                "Position": {"type": "object", "properties": {"position": {"type": "object"}, "owner": address.clone(), "hours": {"type": "array"}}},
+                "Positions": {"type": "array", "items": {"$ref": "#/components/schemas/Position"}},
+                "Slot": {"type": "object", "properties": {"denom": {"type": "string"}, "hour": {"type": "integer"}, "supply": {"type": "string"},
+                    "unsold_in_custody": {"type": "string"}, "sold": {"type": "string"}}},
                 "Token": {"type": "object"},
                 "OracleFeed": {"type": "object", "properties": {"feed": {"type": "object"}, "latest": {}, "open_reports": {"type": "array"}}},
                 "Tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},

@@ -9,7 +9,6 @@ use crate::state::{
 use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
 use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
-use greenhour_nft::TokenId;
 use greenhour_primitives::{Address, Coin, Denom, Hash, UnixSeconds};
 use std::collections::BTreeMap;
 
@@ -291,16 +290,11 @@ fn pledge(
     Ok(())
 }
 
-fn position_owner(state: &impl StateRead, serial: u64) -> Result<Address, PoolsError> {
-    let id = TokenId { class: POSITION_CLASS.to_string(), serial };
-    Ok(greenhour_nft::state::token(state, &id)?.owner)
-}
-
 /// Post-condition: custody holds `quantity` fewer slot tokens of the hour and the
 /// position owner that many more; the position's unsold count fell by the same.
 fn release(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hour: u64, quantity: u32) -> Result<(), PoolsError> {
     let mut position = state::position(state, serial)?;
-    if position_owner(state, serial)? != tx.signer {
+    if state::position_owner(state, serial)? != tx.signer {
         return Err(PoolsError::NotPositionOwner(serial));
     }
     let now_hour = tx.block.time / HOUR;
@@ -442,7 +436,7 @@ fn draw(
         by_pool.entry(ticket.pool).or_default().push((rank, ticket));
     }
     for (pool_id, mut tickets) in by_pool {
-        tickets.sort_by(|a, b| a.0.cmp(&b.0));
+        tickets.sort_by_key(|t| t.0);
         let mut seats = state::pool(state, pool_id)?.conditions.lottery_seats;
         for (_, ticket) in tickets {
             let pool = state::pool(state, pool_id)?;

@@ -317,3 +317,76 @@ pub(crate) fn put_member(state: &mut impl StateWrite, m: &Member) {
 pub(crate) fn put_position(state: &mut impl StateWrite, p: &Position) {
     state.put(&keys::position(p.serial), p);
 }
+
+/// One hour of a position as clients see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HourView {
+    pub hour: u64,
+    pub denom: Denom,
+    pub state: CapacityState,
+    pub unsold: u32,
+    pub sold: u32,
+    pub withdrawn: u32,
+}
+
+/// A position with its NFT owner and the derived state of every hour at `now`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionView {
+    pub position: Position,
+    /// Current holder of the position NFT: the revenue goes to this account.
+    pub owner: Address,
+    pub hours: Vec<HourView>,
+}
+
+impl PositionView {
+    pub fn new(position: Position, owner: Address, now: UnixSeconds) -> Self {
+        let hours = position
+            .hours
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let hour = position.first_hour + i as u64;
+                HourView {
+                    hour,
+                    denom: slot_denom(position.unit, position.class, hour),
+                    state: position.state(hour, now),
+                    unsold: h.unsold,
+                    sold: position.sold(hour),
+                    withdrawn: h.withdrawn,
+                }
+            })
+            .collect();
+        PositionView { position, owner, hours }
+    }
+}
+
+/// A position NFT's current owner.
+pub fn position_owner(state: &impl StateRead, serial: u64) -> Result<Address, PoolsError> {
+    let id = greenhour_nft::TokenId { class: crate::POSITION_CLASS.to_string(), serial };
+    Ok(greenhour_nft::state::token(state, &id)?.owner)
+}
+
+/// Positions covering `hour` whose last hour is at most `max_hours` later, in
+/// (end hour, serial) order, at most `limit` (the expiry index is the only scan).
+pub fn positions_covering(
+    state: &impl StateRead,
+    hour: u64,
+    max_hours: u64,
+    limit: usize,
+) -> Result<Vec<Position>, PoolsError> {
+    let mut out = Vec::new();
+    for end in hour..=hour.saturating_add(max_hours) {
+        for (key, ()) in state.prefix::<()>(&keys::expiry_hour(end))? {
+            if let Some(serial) = key.rsplit("/position/").next().filter(|_| key.contains("/position/")) {
+                let p = position(state, serial.parse().map_err(|_| PoolsError::UnknownPosition(0))?)?;
+                if p.covers(hour) {
+                    out.push(p);
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -154,6 +154,27 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         "nft" => to_json(query::nft(node, str_param(p, "class")?, required_u64(p, "serial")?)?)?,
         "nfts" => to_json(query::nfts(node, query::parse_address(str_param(p, "owner")?)?)?)?,
         "oracle" => query::oracle(node, str_param(p, "feed")?)?,
+        "pools" => to_json(query::pools(node)?)?,
+        "pool" => query::pool(node, required_u64(p, "id")?)?,
+        "position" => to_json(query::position(node, required_u64(p, "serial")?)?)?,
+        "positions" => {
+            let filter = if let Some(owner) = p.get("owner").and_then(|v| v.as_str()) {
+                query::PositionFilter::Owner(query::parse_address(owner)?)
+            } else if let Some(device) = opt_u64(p, "device")? {
+                query::PositionFilter::Device(device)
+            } else if let Some(hour) = opt_u64(p, "hour")? {
+                query::PositionFilter::Hour(hour)
+            } else {
+                return Err(RpcError::InvalidParams("give one of owner, device or hour".into()).into());
+            };
+            to_json(query::positions(node, filter)?)?
+        }
+        "slot" => query::slot(
+            node,
+            p.get("unit").and_then(|v| v.as_str()).unwrap_or("gpu_hour"),
+            str_param(p, "class")?,
+            required_u64(p, "hour")?,
+        )?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

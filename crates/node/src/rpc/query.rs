@@ -222,6 +222,101 @@ pub fn oracle(node: &Node, name: &str) -> Result<serde_json::Value, RpcError> {
     Ok(serde_json::json!({"feed": feed, "latest": latest, "open_reports": open}))
 }
 
+fn pools_internal(e: greenhour_pools::PoolsError) -> RpcError {
+    match e {
+        greenhour_pools::PoolsError::UnknownPool(id) => RpcError::NotFound(format!("pool {id}")),
+        greenhour_pools::PoolsError::UnknownPosition(s) => RpcError::NotFound(format!("position {s}")),
+        other => RpcError::Internal(other.to_string()),
+    }
+}
+
+/// Every pool (at most `MAX_LIST`).
+pub fn pools(node: &Node) -> Result<Vec<greenhour_pools::Pool>, RpcError> {
+    let mut out = greenhour_pools::state::all_pools(&node.app.snapshot()?).map_err(pools_internal)?;
+    out.truncate(MAX_LIST);
+    Ok(out)
+}
+
+/// A pool and its members (at most `MAX_LIST`).
+pub fn pool(node: &Node, id: u64) -> Result<serde_json::Value, RpcError> {
+    let snap = node.app.snapshot()?;
+    let id = greenhour_pools::PoolId(id);
+    let pool = greenhour_pools::state::pool(&snap, id).map_err(pools_internal)?;
+    let mut members = greenhour_pools::state::members(&snap, id).map_err(pools_internal)?;
+    members.truncate(MAX_LIST);
+    Ok(serde_json::json!({"pool": pool, "members": members}))
+}
+
+/// A position with its owner and every hour's state at the latest block time.
+pub fn position(node: &Node, serial: u64) -> Result<greenhour_pools::PositionView, RpcError> {
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let p = greenhour_pools::state::position(&snap, serial).map_err(pools_internal)?;
+    let owner = greenhour_pools::state::position_owner(&snap, serial).map_err(pools_internal)?;
+    Ok(greenhour_pools::PositionView::new(p, owner, now))
+}
+
+/// Which positions to list.
+pub enum PositionFilter {
+    Owner(Address),
+    /// A device's positions whose last hour has not ended.
+    Device(u64),
+    /// Positions covering a UTC hour index.
+    Hour(u64),
+}
+
+/// Positions by owner, device or hour (at most `MAX_LIST`).
+pub fn positions(node: &Node, filter: PositionFilter) -> Result<Vec<greenhour_pools::PositionView>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let list = match filter {
+        PositionFilter::Owner(owner) => greenhour_nft::state::tokens_of(&snap, &owner)
+            .map_err(|e| RpcError::Internal(e.to_string()))?
+            .into_iter()
+            .filter(|id| id.class == greenhour_pools::POSITION_CLASS)
+            .take(MAX_LIST)
+            .map(|id| greenhour_pools::state::position(&snap, id.serial))
+            .collect::<Result<Vec<_>, _>>(),
+        PositionFilter::Device(id) => greenhour_pools::state::live_positions(&snap, greenhour_devices::DeviceId(id)),
+        PositionFilter::Hour(hour) => {
+            let horizon = greenhour_pools::state::params(&snap).map_err(pools_internal)?.horizon_hours;
+            greenhour_pools::state::positions_covering(&snap, hour, horizon, MAX_LIST)
+        }
+    }
+    .map_err(pools_internal)?;
+    list.into_iter()
+        .take(MAX_LIST)
+        .map(|p| {
+            let owner = greenhour_pools::state::position_owner(&snap, p.serial).map_err(pools_internal)?;
+            Ok(greenhour_pools::PositionView::new(p, owner, now))
+        })
+        .collect()
+}
+
+/// Slot tokens of one `(unit, class, hour)`: outstanding supply, unsold in pool custody, closing time.
+pub fn slot(node: &Node, unit: &str, class: &str, hour: u64) -> Result<serde_json::Value, RpcError> {
+    let unit: greenhour_pools::SlotUnit = serde_json::from_value(serde_json::Value::String(unit.into()))
+        .map_err(|_| RpcError::InvalidParams(format!("unit {unit:?} is not gpu_hour or kwh")))?;
+    let class: greenhour_devices::DeviceClass = serde_json::from_value(serde_json::Value::String(class.into()))
+        .map_err(|_| {
+            RpcError::InvalidParams(format!("class {class:?} is not home, regional, datacentre or btc_miner"))
+        })?;
+    let snap = node.app.snapshot()?;
+    let denom = greenhour_pools::state::slot_denom(unit, class, hour);
+    let bank = |e: greenhour_bank::BankError| RpcError::Internal(e.to_string());
+    let supply = greenhour_bank::state::supply(&snap, &denom).map_err(bank)?;
+    let custody = greenhour_pools::handler::custody();
+    let unsold = greenhour_bank::state::balance(&snap, &custody, &denom).map_err(bank)?;
+    Ok(serde_json::json!({
+        "denom": denom,
+        "hour": hour,
+        "trading_closes_at": hour * 3_600,
+        "supply": supply.to_string(),
+        "unsold_in_custody": unsold.to_string(),
+        "sold": (supply - unsold).to_string(),
+    }))
+}
+
 /// Longest list a query returns (page with `from` / `owner`).
 pub const MAX_LIST: usize = 1_000;
 

@@ -123,6 +123,42 @@ pub async fn nfts(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String
     ok(&node, query::nfts(&node, query::parse_address(owner)?)?)
 }
 
+pub async fn pools(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::pools(&node)?)
+}
+
+pub async fn pool(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
+    ok(&node, query::pool(&node, query::parse_u64("pool id", &id)?)?)
+}
+
+pub async fn position(State(node): State<Arc<Node>>, Path(serial): Path<String>) -> Reply {
+    ok(&node, query::position(&node, query::parse_u64("position", &serial)?)?)
+}
+
+/// `GET /positions?owner=gh1…|device=N|hour=H`.
+pub async fn positions(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let filter = if let Some(owner) = q.get("owner") {
+        query::PositionFilter::Owner(query::parse_address(owner)?)
+    } else if let Some(device) = q.get("device") {
+        query::PositionFilter::Device(query::parse_u64("device", device)?)
+    } else if let Some(hour) = q.get("hour") {
+        query::PositionFilter::Hour(query::parse_u64("hour", hour)?)
+    } else {
+        return Err(RpcError::InvalidParams("give one of owner, device or hour".into()));
+    };
+    ok(&node, query::positions(&node, filter)?)
+}
+
+/// `GET /slots/{class}/{hour}[?unit=gpu_hour|kwh]`.
+pub async fn slot(
+    State(node): State<Arc<Node>>,
+    Path((class, hour)): Path<(String, String)>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Reply {
+    let unit = q.get("unit").map(String::as_str).unwrap_or("gpu_hour");
+    ok(&node, query::slot(&node, unit, &class, query::parse_u64("hour", &hour)?)?)
+}
+
 pub async fn oracle(State(node): State<Arc<Node>>, Path(feed): Path<String>) -> Reply {
     ok(&node, query::oracle(&node, &feed)?)
 }

@@ -1,0 +1,55 @@
+//! Starting a devnet process for the binary's integration tests.
+#![allow(dead_code)]
+
+use greenhour_client::RpcClient;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn spawn_devnet(home: &std::path::Path, port: u16) -> Child {
+    spawn_devnet_with(home, port, &["--block-ms", "100"])
+}
+
+/// Like [`spawn_devnet`], with extra devnet flags (e.g. a simulated clock).
+pub fn spawn_devnet_with(home: &std::path::Path, port: u16, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["devnet", "--rpc", &format!("127.0.0.1:{port}"), "--home"])
+        .arg(home)
+        .args(extra)
+        .env("GREENHOUR_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn greenhour devnet")
+}
+
+/// Starts the devnet on a free port and waits until it answers. A port found free
+/// can be taken by someone else before the node binds it, so a node that exits
+/// at once is started again on another port.
+pub async fn start_node(home: &std::path::Path) -> (Child, RpcClient) {
+    start_node_with(home, &["--block-ms", "100"]).await
+}
+
+/// Like [`start_node`], with extra devnet flags.
+pub async fn start_node_with(home: &std::path::Path, extra: &[&str]) -> (Child, RpcClient) {
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = spawn_devnet_with(home, port, extra);
+        let client = RpcClient::new(format!("http://127.0.0.1:{port}"));
+        for _ in 0..600 {
+            if child.try_wait().expect("poll child").is_some() {
+                break;
+            }
+            if client.status().await.is_ok() {
+                return (child, client);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("node did not come up after 5 attempts");
+}

@@ -1,0 +1,136 @@
+//! The supply side from the command line, as a devnet user does it: register a
+//! device, submit a day of telemetry, join a pool, pledge the coming hours, see
+//! the slot tokens and the position NFT, transfer the NFT, and watch unsold
+//! slots expire. The devnet runs on a simulated clock (60 s of chain time per
+//! 50 ms block) so an hour passes in seconds.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+mod common;
+
+/// Runs `greenhour --json …` against the node and returns its JSON output.
+fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["--json", "--home"])
+        .arg(home)
+        .args(["--node", node])
+        .args(args)
+        .env("GREENHOUR_LOG", "error")
+        .output()
+        .expect("run greenhour");
+    assert!(out.status.success(), "greenhour {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
+}
+
+/// 24 hourly reports ending at `end`: sunny midday hours, grid at night.
+fn day_of_telemetry(device: u64, end: u64) -> String {
+    let reports: Vec<Value> = (0..24u64)
+        .map(|h| {
+            let start = end - 86_400 + h * 3_600;
+            let sunny = (8..=17).contains(&((start / 3_600) % 24));
+            serde_json::json!({
+                "device": device, "start": start, "end": start + 3_600,
+                "generated_wh": if sunny { 3_000 } else { 0 }, "charged_wh": if sunny { 1_000 } else { 0 },
+                "discharged_wh": 0, "imported_wh": if sunny { 0 } else { 900 },
+                "exported_wh": if sunny { 1_100 } else { 0 }, "compute_wh": 900, "gpu_seconds": 7_200,
+                "soc_permille": 500, "outage_before": false
+            })
+        })
+        .collect();
+    serde_json::to_string(&reports).unwrap()
+}
+
+fn chain_time(home: &Path, node: &str) -> u64 {
+    cli(home, node, &["query", "status"])["latest_block_time"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_run_the_supply_side_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let (mut child, client) =
+        common::start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", "60"]).await;
+    let node = client.url().to_string();
+    let node = node.as_str();
+
+    let registered = cli(
+        &home,
+        node,
+        &[
+            "device",
+            "register",
+            "--from",
+            "alice",
+            "--device-key",
+            "box1",
+            "--cell",
+            "u33dc0",
+            "--pv-w",
+            "5000",
+            "--battery-wh",
+            "10000",
+            "--battery-max-w",
+            "5000",
+            "--gpu-model",
+            "RTX 4090",
+            "--gpu-count",
+            "2",
+            "--gpu-tdp-w",
+            "450",
+        ],
+    );
+    let device = registered["id"].as_u64().expect("device id");
+    let hour_start = chain_time(&home, node) / 3_600 * 3_600;
+    let file = dir.path().join("day.json");
+    std::fs::write(&file, day_of_telemetry(device, hour_start)).unwrap();
+    cli(
+        &home,
+        node,
+        &["device", "report", "--from", "alice", "--device-key", "box1", "--file", file.to_str().unwrap()],
+    );
+    let shown = cli(&home, node, &["device", "show", &device.to_string(), "--reports"]);
+    assert_eq!(shown["reports"].as_array().unwrap().len(), 24);
+
+    // Pool 1 of the devnet: green compute, 100 GHR stake, green share and uptime over a day.
+    let d = device.to_string();
+    cli(&home, node, &["pool", "join", "--from", "alice", "--pool", "1", "--device", &d]);
+    let position = cli(
+        &home,
+        node,
+        &["pool", "pledge", "--from", "alice", "--pool", "1", "--device", &d, "--hours", "3", "--quantity", "2"],
+    );
+    let serial = position["position"]["serial"].as_u64().expect("position serial");
+    let first_hour = position["position"]["first_hour"].as_u64().unwrap();
+    assert!(position["hours"].as_array().unwrap().iter().all(|h| h["state"] == "online" && h["unsold"] == 2));
+    let slots = cli(&home, node, &["pool", "slots", "--hour", &first_hour.to_string()]);
+    assert_eq!(slots["supply"], "2");
+    assert_eq!(slots["unsold_in_custody"], "2");
+
+    // The NFT moves to bob; bob, now owning the revenue claim, takes one slot of the second hour.
+    cli(&home, node, &["nft", "transfer", "--from", "alice", "--to", "bob", "position", &serial.to_string()]);
+    let second = (first_hour + 1).to_string();
+    cli(&home, node, &["pool", "release", "--from", "bob", "--position", &serial.to_string(), "--hour", &second]);
+    let bob_positions = cli(&home, node, &["pool", "positions", "--owner", "bob"]);
+    assert_eq!(bob_positions.as_array().unwrap().len(), 1);
+    let bob = cli(&home, node, &["query", "balance", "bob"]);
+    let slot_denom = format!("slot/home/{second}");
+    assert!(bob.to_string().contains(&slot_denom), "bob holds the released slot: {bob}");
+
+    // Wait (in chain time) until the first pledged hour has ended.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while chain_time(&home, node) < (first_hour + 1) * 3_600 + 60 {
+        assert!(std::time::Instant::now() < deadline, "chain time did not advance");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let expired = cli(&home, node, &["pool", "slots", "--hour", &first_hour.to_string()]);
+    assert_eq!(expired["supply"], "0", "unsold slots of the past hour were burned");
+    let shown = cli(&home, node, &["pool", "position", &serial.to_string()]);
+    assert_eq!(shown["hours"][0]["state"], "expired");
+    assert_eq!(shown["owner"], bob_positions[0]["owner"]);
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
