@@ -210,6 +210,9 @@ async fn rejects_malformed_http_requests_without_panicking() {
         (r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":99999999}}"#, -32001),
         (r#"{"jsonrpc":"2.0","id":1,"method":"state","params":{"key":"x","height":99999999}}"#, -32001),
         (r#"{"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":"00","mode":"eventually"}}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"positions","params":{}}"#, -32602),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"pool","params":{"id":77}}"#, -32001),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"slot","params":{"class":"home","hour":"soon"}}"#, -32602),
     ];
     for (body, code) in cases {
         let (status, reply) = h.raw(body).await;
@@ -234,15 +237,33 @@ async fn rejects_malformed_http_requests_without_panicking() {
     }
 
     // REST errors are JSON with a 4xx status.
-    for (path, code) in
-        [("/blocks/abc", 400), ("/blocks/99999999", 404), ("/accounts/xyz", 400), ("/nope", 404), ("/state", 400)]
-    {
+    for (path, code) in [
+        ("/blocks/abc", 400),
+        ("/blocks/99999999", 404),
+        ("/accounts/xyz", 400),
+        ("/nope", 404),
+        ("/state", 400),
+        ("/pools/abc", 400),
+        ("/pools/99", 404),
+        ("/positions", 400),
+        ("/positions?device=x", 400),
+        ("/positions/5", 404),
+        ("/slots/moon/5", 400),
+        ("/slots/home/x", 400),
+        ("/slots/home/5?unit=litres", 400),
+    ] {
         let (status, body) = h.get(path).await;
         assert_eq!(status, code, "{path}");
         assert!(body["error"]["message"].is_string(), "{path}: {body}");
     }
     let r = reqwest::Client::new().post(format!("{}/txs", h.url)).body("{\"tx\": 5}").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
+
+    // Empty but valid pool queries answer 200.
+    let (status, body) = h.get("/slots/home/490000").await;
+    assert_eq!((status, body["supply"].as_str()), (200, Some("0")));
+    let (status, body) = h.get("/positions?hour=490000").await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(0)));
 
     // The node still serves after all that.
     assert!(h.client.status().await.is_ok());
