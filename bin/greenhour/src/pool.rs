@@ -123,14 +123,7 @@ fn describe(v: &PositionView) -> String {
     let p = &v.position;
     let mut s = format!(
         "position {}  pool {}  device {}  {:?}  {} × {} hours from hour {}  owner {}",
-        p.serial,
-        p.pool,
-        p.device,
-        p.unit,
-        p.quantity,
-        p.hours.len(),
-        p.first_hour,
-        v.owner
+        p.serial, p.pool, p.device, p.unit, p.quantity, p.hours, p.first_hour, v.owner
     );
     for h in &v.hours {
         s.push_str(&format!(

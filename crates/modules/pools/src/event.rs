@@ -20,7 +20,7 @@ pub fn pledged(p: &Position, owner: &Address) -> Event {
         .attr("pool", p.pool)
         .attr("device", p.device)
         .attr("first_hour", p.first_hour)
-        .attr("hours", p.hours.len())
+        .attr("hours", p.hours)
         .attr("quantity", p.quantity)
         .attr("owner", owner)
 }

@@ -4,7 +4,7 @@
 
 use crate::params::{PoolsParams, HOUR, POSITION_CLASS};
 use crate::state::{
-    self, BeaconState, EntryConditions, HourPledge, Member, MemberStatus, Pool, PoolId, PoolKind, Position, Ticket,
+    self, BeaconState, EntryConditions, Member, MemberStatus, Pool, PoolId, PoolKind, Position, Ticket,
 };
 use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
 use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
@@ -273,8 +273,10 @@ fn pledge(
         class: pool.class,
         unit,
         first_hour,
+        hours,
         quantity,
-        hours: vec![HourPledge { unsold: quantity, withdrawn: 0 }; hours as usize],
+        released: Vec::new(),
+        withdrawn_from: None,
         created_at: tx.block.height,
     };
     for hour in first_hour..=last_hour {
@@ -301,15 +303,14 @@ fn release(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hour: u64, quan
     if hour <= now_hour {
         return Err(PoolsError::PastHour { hour, now: now_hour });
     }
-    let index = hour
-        .checked_sub(position.first_hour)
-        .filter(|i| *i < position.hours.len() as u64)
-        .ok_or(PoolsError::HourNotInPosition { position: serial, hour })? as usize;
-    let slot = &mut position.hours[index];
-    if slot.unsold < quantity {
-        return Err(PoolsError::NotEnoughUnsold { position: serial, hour, unsold: slot.unsold, asked: quantity });
+    if !position.covers(hour) {
+        return Err(PoolsError::HourNotInPosition { position: serial, hour });
     }
-    slot.unsold -= quantity;
+    let unsold = position.unsold(hour);
+    if unsold < quantity {
+        return Err(PoolsError::NotEnoughUnsold { position: serial, hour, unsold, asked: quantity });
+    }
+    position.release(hour, quantity);
     let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), quantity as u128);
     greenhour_bank::state::transfer(state, &custody(), &tx.signer, &coin)?;
     state::put_position(state, &position);
@@ -330,22 +331,21 @@ fn start_leaving(
         if position.pool != member.pool {
             continue;
         }
-        let mut changed = false;
-        for (i, slot) in position.hours.iter_mut().enumerate() {
-            let hour = position.first_hour + i as u64;
-            if hour * HOUR <= now || slot.unsold == 0 {
-                continue;
+        // Hours that have not started: the first is the next hour, or the position's first.
+        let from = (now / HOUR + 1).max(position.first_hour);
+        if from > position.last_hour() || position.withdrawn_from.is_some() {
+            continue;
+        }
+        for hour in from..=position.last_hour() {
+            let unsold = position.unsold(hour);
+            if unsold > 0 {
+                let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), unsold as u128);
+                greenhour_bank::state::burn(state, NAME, &coin)?;
+                withdrawn += unsold as u64;
             }
-            let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), slot.unsold as u128);
-            greenhour_bank::state::burn(state, NAME, &coin)?;
-            withdrawn += slot.unsold as u64;
-            slot.withdrawn += slot.unsold;
-            slot.unsold = 0;
-            changed = true;
         }
-        if changed {
-            state::put_position(state, &position);
-        }
+        position.withdrawn_from = Some(from);
+        state::put_position(state, &position);
     }
     member.status = MemberStatus::Leaving;
     member.leaving_reason = Some(reason);

@@ -26,22 +26,21 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     let mut backed: BTreeMap<Denom, (u64, u64)> = BTreeMap::new();
     let mut per_device: BTreeMap<(DeviceId, bool, u64), u64> = BTreeMap::new();
     for p in state::all_positions(state).map_err(s)? {
-        if p.hours.is_empty() || p.quantity == 0 {
+        if p.hours == 0 || p.quantity == 0 || !(p.released.is_empty() || p.released.len() == p.hours as usize) {
             return Err(format!("position {} is empty", p.serial));
         }
         let token = greenhour_nft::TokenId { class: POSITION_CLASS.into(), serial: p.serial };
         greenhour_nft::state::token(state, &token).map_err(|e| format!("position {}: {e}", p.serial))?;
         let live = state.get(&keys::live_position(p.device, p.serial)).map_err(|e| e.to_string())?.is_some();
-        for (i, h) in p.hours.iter().enumerate() {
-            if h.unsold as u64 + h.withdrawn as u64 > p.quantity as u64 {
-                return Err(format!("position {} hour {i} has more unsold and withdrawn than pledged", p.serial));
-            }
-            let hour = p.first_hour + i as u64;
+        if p.released.iter().any(|r| *r > p.quantity) {
+            return Err(format!("position {} released more than it pledged", p.serial));
+        }
+        for hour in p.first_hour..=p.last_hour() {
             let denom = state::slot_denom(p.unit, p.class, hour);
             if due.contains(&denom) {
                 let e = backed.entry(denom).or_default();
                 e.0 += p.backed(hour) as u64;
-                e.1 += h.unsold as u64;
+                e.1 += p.unsold(hour) as u64;
             }
             if live {
                 *per_device.entry((p.device, p.unit == SlotUnit::GpuHour, hour)).or_default() += p.backed(hour) as u64;

@@ -33,8 +33,8 @@ pub use error::PoolsError;
 pub use genesis::PoolsGenesis;
 pub use params::{PoolsParams, POSITION_CLASS};
 pub use state::{
-    CapacityState, EntryConditions, HourPledge, HourView, Member, MemberStatus, Pool, PoolId, PoolKind, Position,
-    PositionView, SlotUnit, Ticket,
+    CapacityState, EntryConditions, HourView, Member, MemberStatus, Pool, PoolId, PoolKind, Position, PositionView,
+    SlotUnit, Ticket,
 };
 
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};

@@ -163,17 +163,12 @@ pub struct BeaconState {
     pub accumulator: Hash,
 }
 
-/// One hour of a position.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct HourPledge {
-    /// Slot tokens still in the pool's custody (not released or sold).
-    pub unsold: u32,
-    /// Units withdrawn and burned when the device left.
-    pub withdrawn: u32,
-}
-
 /// Pledged capacity of one device for consecutive hours, represented by one
 /// position NFT (same serial) whose owner holds the claim on its revenue.
+///
+/// Kept compact because there is one per device per pledge (millions): per-hour
+/// counts are stored only once something was released, and a departure is one
+/// hour index, since leaving withdraws every unsold unit from that hour on.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Position {
     /// The position NFT's serial in class `position`.
@@ -184,10 +179,15 @@ pub struct Position {
     pub unit: SlotUnit,
     /// First UTC hour index covered.
     pub first_hour: u64,
+    /// Number of consecutive hours covered (≥ 1).
+    pub hours: u32,
     /// Units pledged in each hour.
     pub quantity: u32,
-    /// One entry per hour from `first_hour`.
-    pub hours: Vec<HourPledge>,
+    /// Units of each hour taken out of the pool's custody (released or sold);
+    /// empty until the first release, then one entry per hour.
+    pub released: Vec<u32>,
+    /// When the device left: hours from this one had their unsold units withdrawn and burned.
+    pub withdrawn_from: Option<u64>,
     pub created_at: Height,
 }
 
@@ -209,27 +209,57 @@ pub enum CapacityState {
 
 impl Position {
     pub fn last_hour(&self) -> u64 {
-        self.first_hour + self.hours.len() as u64 - 1
+        self.first_hour + self.hours as u64 - 1
     }
     pub fn covers(&self, hour: u64) -> bool {
         hour >= self.first_hour && hour <= self.last_hour()
     }
-    pub fn hour(&self, hour: u64) -> Option<&HourPledge> {
-        hour.checked_sub(self.first_hour).and_then(|i| self.hours.get(i as usize))
+    fn index(&self, hour: u64) -> Option<usize> {
+        hour.checked_sub(self.first_hour).filter(|i| *i < self.hours as u64).map(|i| i as usize)
     }
     /// Units of `hour` outside the pool's custody: released or sold.
     pub fn sold(&self, hour: u64) -> u32 {
-        self.hour(hour).map_or(0, |h| self.quantity - h.unsold - h.withdrawn)
+        self.index(hour).and_then(|i| self.released.get(i).copied()).unwrap_or(0)
+    }
+    fn withdrawn_hour(&self, hour: u64) -> bool {
+        self.withdrawn_from.is_some_and(|from| hour >= from)
+    }
+    /// Units of `hour` withdrawn when the device left.
+    pub fn withdrawn(&self, hour: u64) -> u32 {
+        match self.index(hour) {
+            Some(_) if self.withdrawn_hour(hour) => self.quantity - self.sold(hour),
+            _ => 0,
+        }
+    }
+    /// Units of `hour` still in the pool's custody.
+    pub fn unsold(&self, hour: u64) -> u32 {
+        match self.index(hour) {
+            Some(_) if !self.withdrawn_hour(hour) => self.quantity - self.sold(hour),
+            _ => 0,
+        }
     }
     /// Units of `hour` still backed by the device (pledged minus withdrawn).
     pub fn backed(&self, hour: u64) -> u32 {
-        self.hour(hour).map_or(0, |h| self.quantity - h.withdrawn)
+        match self.index(hour) {
+            Some(_) => self.quantity - self.withdrawn(hour),
+            None => 0,
+        }
     }
+    /// Records `quantity` more units of `hour` taken out of custody; the caller
+    /// checked that many are unsold.
+    pub(crate) fn release(&mut self, hour: u64, quantity: u32) {
+        let Some(i) = self.index(hour) else { return };
+        if self.released.is_empty() {
+            self.released = vec![0; self.hours as usize];
+        }
+        self.released[i] += quantity;
+    }
+
     /// The state of `hour`, derived from the clock and the counts, so no hour
     /// ever needs a write when time passes.
     pub fn state(&self, hour: u64, now: UnixSeconds) -> CapacityState {
         let sold = self.sold(hour);
-        let withdrawn = self.hour(hour).map_or(0, |h| h.withdrawn);
+        let withdrawn = self.withdrawn(hour);
         if now >= (hour + 1) * HOUR {
             if sold > 0 {
                 CapacityState::Settled
@@ -340,20 +370,14 @@ pub struct PositionView {
 
 impl PositionView {
     pub fn new(position: Position, owner: Address, now: UnixSeconds) -> Self {
-        let hours = position
-            .hours
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let hour = position.first_hour + i as u64;
-                HourView {
-                    hour,
-                    denom: slot_denom(position.unit, position.class, hour),
-                    state: position.state(hour, now),
-                    unsold: h.unsold,
-                    sold: position.sold(hour),
-                    withdrawn: h.withdrawn,
-                }
+        let hours = (position.first_hour..=position.last_hour())
+            .map(|hour| HourView {
+                hour,
+                denom: slot_denom(position.unit, position.class, hour),
+                state: position.state(hour, now),
+                unsold: position.unsold(hour),
+                sold: position.sold(hour),
+                withdrawn: position.withdrawn(hour),
             })
             .collect();
         PositionView { position, owner, hours }
@@ -389,4 +413,55 @@ pub fn positions_covering(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn position(hours: u32, quantity: u32) -> Position {
+        Position {
+            serial: 1,
+            pool: PoolId(1),
+            device: DeviceId(1),
+            class: DeviceClass::Home,
+            unit: SlotUnit::GpuHour,
+            first_hour: 100,
+            hours,
+            quantity,
+            released: Vec::new(),
+            withdrawn_from: None,
+            created_at: 0,
+        }
+    }
+
+    proptest! {
+        /// Per hour, custody + sold + withdrawn always account for the whole pledge,
+        /// and what the device still backs is what is sold plus what is unsold.
+        #[test]
+        fn hour_counts_always_add_up(
+            hours in 1u32..30,
+            quantity in 1u32..5,
+            releases in prop::collection::vec((100u64..135, 1u32..3), 0..20),
+            leave_at in prop::option::of(95u64..140),
+        ) {
+            let mut p = position(hours, quantity);
+            for (hour, n) in releases {
+                if p.unsold(hour) >= n {
+                    p.release(hour, n);
+                }
+            }
+            p.withdrawn_from = leave_at;
+            for hour in 95..140 {
+                let (u, s, w) = (p.unsold(hour), p.sold(hour), p.withdrawn(hour));
+                if p.covers(hour) {
+                    prop_assert_eq!(u + s + w, quantity);
+                    prop_assert_eq!(p.backed(hour), u + s);
+                } else {
+                    prop_assert_eq!((u, s, w, p.backed(hour)), (0, 0, 0, 0));
+                }
+            }
+        }
+    }
 }

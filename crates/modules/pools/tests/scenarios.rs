@@ -54,7 +54,7 @@ fn app_can_join_a_pool_pledge_tomorrow_and_hold_the_position() {
     }
     assert_eq!(node.supply(&slot(NEXT_HOUR + 24)), 0);
     let position = state::position(&snap, serial).unwrap();
-    assert_eq!((position.device, position.pool, position.quantity, position.hours.len()), (device, pool, 2, 24));
+    assert_eq!((position.device, position.pool, position.quantity, position.hours), (device, pool, 2, 24));
     assert_eq!(position.state(NEXT_HOUR, node.now()), CapacityState::Online);
     let token = greenhour_nft::state::token(&snap, &TokenId { class: POSITION_CLASS.into(), serial }).unwrap();
     assert_eq!(token.owner, alice);
