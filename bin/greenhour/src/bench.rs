@@ -43,6 +43,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 250)]
         block_ms: u64,
     },
+    /// Disk used by pledges: devices join a pool and pledge `days` days of hours
+    /// (one 24-hour position per day); reports bytes on disk per pledged device-hour,
+    /// then the expiry sweep's cost early and late in the chain's history.
+    Pledges {
+        #[arg(long, default_value_t = 10_000)]
+        devices: usize,
+        #[arg(long, default_value_t = 14)]
+        days: usize,
+        /// Transactions per block.
+        #[arg(long, default_value_t = 5_000)]
+        block_txs: usize,
+    },
     /// Resident memory of a node process holding this many funded accounts.
     Accounts {
         #[arg(long, default_value_t = 1_000_000)]
@@ -115,6 +127,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
         BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(cli, *devices, *hours, *block_ms).await,
+        BenchCommand::Pledges { devices, days, block_txs } => bench_pledges(cli, *devices, *days, *block_txs),
     }
 }
 
@@ -428,6 +441,202 @@ async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64)
         "reports_per_s": rate.round()});
     crate::output::print(cli.json, &report, || {
         format!("telemetry: {rate:.0} signed reports/s committed ({total} reports from {devices} devices in {elapsed:.2} s; two signatures each)")
+    });
+    Ok(())
+}
+
+/// `devices` home devices with one GPU each, registered and freshly reported at genesis.
+fn bench_devices(genesis: &mut Genesis, owners: &[SecretKey], genesis_time: u64) {
+    use greenhour_devices::{Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate};
+    genesis.devices.devices = owners
+        .iter()
+        .enumerate()
+        .map(|(i, owner)| Device {
+            id: DeviceId(i as u64 + 1),
+            owner: owner.address(),
+            key: SecretKey::from_name(&format!("bench-device-{i}")).public_key(),
+            class: DeviceClass::Home,
+            cell: LocationCell::new("u33dc0").expect("valid cell"),
+            nameplate: Nameplate {
+                pv_w: 5_000,
+                battery_wh: 10_000,
+                battery_max_w: 5_000,
+                charger_w: 0,
+                gpu_model: "RTX 4090".into(),
+                gpu_count: 1,
+                gpu_tdp_w: 450,
+            },
+            status: DeviceStatus::Active,
+            registered_at: 0,
+            last_report_end: Some(genesis_time),
+            reports: 0,
+            charged_wh: 0,
+            charged_from_pv_wh: 0,
+        })
+        .collect();
+}
+
+/// Signs one transaction per `(owner, nonce)` on all cores.
+fn sign_all(owners: &[SecretKey], chain: &ChainId, fee: u128, per_owner: &[Vec<AppAction>]) -> Vec<Tx> {
+    let jobs: Vec<(usize, u64)> =
+        (0..per_owner.len()).flat_map(|n| (0..owners.len()).map(move |i| (i, n as u64))).collect();
+    let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(2);
+    let per = jobs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(per.max(1))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&(i, nonce)| {
+                            let mut actions = per_owner[nonce as usize].clone();
+                            for a in &mut actions {
+                                if let AppAction::Pools(
+                                    greenhour_pools::PoolsAction::Join { device, .. }
+                                    | greenhour_pools::PoolsAction::Pledge { device, .. },
+                                ) = a
+                                {
+                                    *device = greenhour_devices::DeviceId(i as u64 + 1);
+                                }
+                            }
+                            TxBody {
+                                chain_id: chain.clone(),
+                                signer: owners[i].public_key(),
+                                nonce,
+                                fee,
+                                actions,
+                                memo: String::new(),
+                            }
+                            .sign(&owners[i])
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect()
+    })
+}
+
+fn dir_bytes(path: &std::path::Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn bench_pledges(cli: &Cli, devices: usize, days: usize, block_txs: usize) -> Result<()> {
+    use greenhour_pools::{EntryConditions, Pool, PoolId, PoolKind, PoolsAction};
+    if devices == 0 || days == 0 || days * 24 > 336 {
+        bail!("need at least one device and 1..=14 days");
+    }
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-pledges-").tempdir()?;
+    let chain = ChainId::new(CHAIN).expect("valid");
+    let genesis_time = 1_767_225_600u64; // on an hour boundary
+    let genesis_hour = genesis_time / 3_600;
+    let owners: Vec<SecretKey> = (0..devices).map(bench_key).collect();
+    let mut genesis = Genesis::new(chain.clone(), genesis_time);
+    genesis.bank.balances =
+        owners.iter().map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(1_000_000_000)] }).collect();
+    bench_devices(&mut genesis, &owners, genesis_time);
+    genesis.pools.pools = vec![Pool {
+        id: PoolId(1),
+        creator: owners[0].address(),
+        class: greenhour_devices::DeviceClass::Home,
+        kind: PoolKind::Compute,
+        conditions: EntryConditions::default(),
+        members: 0,
+        created_at: 0,
+    }];
+    let fee = genesis.params.min_fee;
+    let placeholder = greenhour_devices::DeviceId(0);
+    let mut per_owner = vec![vec![AppAction::Pools(PoolsAction::Join { pool: PoolId(1), device: placeholder })]];
+    for day in 0..days as u64 {
+        per_owner.push(vec![AppAction::Pools(PoolsAction::Pledge {
+            pool: PoolId(1),
+            device: placeholder,
+            first_hour: genesis_hour + 1 + day * 24,
+            hours: 24,
+            quantity: 1,
+        })]);
+    }
+    eprintln!("signing {} transactions ({devices} joins, {} pledges)…", devices * (days + 1), devices * days);
+    let txs = sign_all(&owners, &chain, fee, &per_owner);
+
+    let store_path = dir.path().join("state.redb");
+    let store = greenhour_state::Store::open(&store_path, &greenhour_state::StoreConfig::default())?;
+    let app = greenhour_app::App::init_chain(store, &genesis)?;
+    let empty_bytes = dir_bytes(dir.path());
+    let started = Instant::now();
+    let mut time = genesis_time;
+    let mut blocks = 0;
+    for chunk in txs.chunks(block_txs) {
+        time += 1;
+        let outcome = app.build_block(time, chunk.to_vec())?;
+        if let Some(bad) = outcome.outcomes.iter().find(|o| o.result.is_err()) {
+            bail!("a bench transaction failed: {:?}", bad.result);
+        }
+        blocks += 1;
+        if blocks % 20 == 0 {
+            eprintln!(
+                "  {} of {} transactions in {:.0} s",
+                blocks * block_txs,
+                txs.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let build_s = started.elapsed().as_secs_f64();
+    let snap = app.snapshot()?;
+    let positions = greenhour_pools::state::all_positions(&snap)?.len();
+    drop(snap);
+
+    // Sweep cost: the first pledged hour ends; then, after many hours, a late one does.
+    let sweep_block = |app: &greenhour_app::App, at: u64| -> Result<(u64, usize)> {
+        let outcome = app.build_block(at, Vec::new())?;
+        let burned = outcome.block_events.iter().filter(|e| e.kind == "pools.hour_expired").count();
+        Ok((outcome.timings.execute_us, burned))
+    };
+    // Quiet blocks inside an hour, for the baseline of an empty block's hooks.
+    let (quiet_us, _) = sweep_block(&app, time + 1)?;
+    let (early_us, early_hours) = sweep_block(&app, (genesis_hour + 2) * 3_600)?;
+    // Jump far ahead: every due hour is swept, 4 per block, then one more hour ends.
+    let last_hour = genesis_hour + days as u64 * 24;
+    let mut t = (last_hour - 1) * 3_600;
+    for _ in 0..(days * 24 / 4 + 2) {
+        t += 1;
+        sweep_block(&app, t)?;
+    }
+    let (late_us, late_hours) = sweep_block(&app, (last_hour + 1) * 3_600)?;
+    drop(app);
+    let bytes = dir_bytes(dir.path());
+    let device_hours = (devices * days * 24) as u64;
+    let per_device_hour = (bytes - empty_bytes) as f64 / device_hours as f64;
+    let projected_gib = per_device_hour * 100_000.0 * 14.0 * 24.0 / (1u64 << 30) as f64;
+    let report = serde_json::json!({
+        "devices": devices, "days": days, "positions": positions, "blocks": blocks, "build_s": (build_s * 10.0).round() / 10.0,
+        "disk_bytes": bytes, "bytes_per_device_hour": per_device_hour.round(),
+        "projected_gib_100k_devices_14_days": (projected_gib * 100.0).round() / 100.0,
+        "sweep_us": {"quiet_block": quiet_us, "first_hour": early_us, "first_hour_expired": early_hours,
+                     "last_hour": late_us, "last_hour_expired": late_hours},
+    });
+    crate::output::print(cli.json, &report, || {
+        format!(
+            "pledges: {devices} devices × {days} days × 24 h = {device_hours} device-hours in {positions} positions, {blocks} blocks, {build_s:.0} s\n\
+             disk {:.1} MiB = {per_device_hour:.0} bytes per pledged device-hour → {projected_gib:.2} GiB projected for 100,000 devices × 14 days\n\
+             expiry sweep (block execute time): quiet block {quiet_us} µs; first hour ending {early_us} µs; \
+             last hour ending after {} swept hours {late_us} µs",
+            bytes as f64 / (1u64 << 20) as f64,
+            days * 24 - 1
+        )
     });
     Ok(())
 }

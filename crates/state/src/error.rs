@@ -13,6 +13,9 @@ pub enum StateError {
     /// Returned when a commit's version is not exactly the next one.
     #[error("cannot commit version {got}: expected {expected}")]
     VersionMismatch { expected: u64, got: u64 },
+    /// Returned when a version's tree was pruned (the store keeps only recent versions).
+    #[error("version {version} was pruned; the earliest kept version is {earliest}")]
+    Pruned { version: u64, earliest: u64 },
     /// Returned when the Merkle tree rejects an operation.
     #[error("merkle tree error: {0}")]
     Tree(String),

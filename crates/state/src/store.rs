@@ -22,6 +22,11 @@ const NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
 const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
 /// Root hash per committed version.
 const ROOTS: TableDefinition<u64, &[u8]> = TableDefinition::new("jmt_roots");
+/// Nodes replaced by a later version: stale-since version (big-endian) ‖ node key
+/// → (). Pruning walks it in version order and deletes what no kept version reads.
+const STALE: TableDefinition<&[u8], ()> = TableDefinition::new("jmt_stale");
+/// Store metadata: `earliest` = the oldest version whose tree is still complete.
+const META: TableDefinition<&str, u64> = TableDefinition::new("store_meta");
 
 /// Settings of the store.
 #[derive(Clone, Debug)]
@@ -34,11 +39,19 @@ pub struct StoreConfig {
     /// Use the JMT's sorted batch insertion when a block deletes nothing. Same
     /// root as key-by-key insertion (tested), several times faster.
     pub batch_tree_updates: bool,
+    /// Keep the trees (proofs, past values) of this many latest versions and prune
+    /// older tree nodes and value rows; `None` keeps every version (archive).
+    pub keep_versions: Option<u64>,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { cache_bytes: 128 << 20, node_cache_entries: 200_000, batch_tree_updates: true }
+        StoreConfig {
+            cache_bytes: 128 << 20,
+            node_cache_entries: 200_000,
+            batch_tree_updates: true,
+            keep_versions: None,
+        }
     }
 }
 
@@ -107,6 +120,11 @@ pub struct PreparedCommit {
     pub version: u64,
     pub root: Hash,
     batch: jmt::storage::NodeBatch,
+    /// Value rows for leaves the update only moved (their value is unchanged), so
+    /// every leaf node has a row at its own version and no read walks back in time.
+    moved_values: Vec<((Version, KeyHash), Option<OwnedValue>)>,
+    /// Nodes this version makes stale: (stale since, encoded node key).
+    stale: Vec<Vec<u8>>,
 }
 
 /// The committed store. Cheap to clone; one writer at a time.
@@ -114,6 +132,7 @@ pub struct PreparedCommit {
 pub struct Store {
     db: Arc<Database>,
     batch_tree_updates: bool,
+    keep_versions: Option<u64>,
     write_lock: Arc<Mutex<()>>,
     node_cache: Arc<Mutex<NodeCache>>,
     /// The version being written in the background, readable for building the next one.
@@ -141,6 +160,10 @@ struct InFlight {
     nodes: BTreeMap<Vec<u8>, Node>,
     /// Value history rows: encoded key → borsh(Option<value>).
     values: BTreeMap<[u8; 40], Vec<u8>>,
+    /// Stale-node index rows to record.
+    stale: Vec<Vec<u8>>,
+    /// Prune what became unreadable once versions below `version − keep + 1` are dropped.
+    keep_versions: Option<u64>,
     done: WriteTicket,
 }
 
@@ -184,6 +207,8 @@ impl Store {
             txn.open_table(NODES)?;
             txn.open_table(VALUES)?;
             txn.open_table(ROOTS)?;
+            txn.open_table(STALE)?;
+            txn.open_table(META)?;
         }
         txn.commit()?;
         #[allow(clippy::disallowed_types)]
@@ -192,6 +217,7 @@ impl Store {
         Ok(Store {
             db: Arc::new(db),
             batch_tree_updates: config.batch_tree_updates,
+            keep_versions: config.keep_versions.map(|k| k.max(1)),
             write_lock: Arc::new(Mutex::new(())),
             node_cache: Arc::new(Mutex::new(node_cache)),
             in_flight: Arc::new(Mutex::new(None)),
@@ -233,6 +259,13 @@ impl Store {
         let pending = self.in_flight();
         let base = self.snapshot()?;
         Ok(HeadSnapshot { pending, base })
+    }
+
+    /// The oldest version whose tree (proofs, past values) is still kept: 0 for an archive.
+    pub fn earliest_version(&self) -> Result<u64, StateError> {
+        let txn = self.db.begin_read()?;
+        let meta = txn.open_table(META)?;
+        Ok(meta.get("earliest")?.map_or(0, |v| v.value()))
     }
 
     /// The root hash (app hash) of a committed version.
@@ -283,7 +316,29 @@ impl Store {
             tree.batch_put_value_sets(vec![value_set], None, version as Version).map(|(roots, batch)| (roots[0], batch))
         }
         .map_err(|e| StateError::Tree(e.to_string()))?;
-        Ok(PreparedCommit { version, root: Hash(root.0), batch: batch.node_batch })
+        let mut moved_values = Vec::new();
+        for (key, node) in batch.node_batch.nodes() {
+            if let Node::Leaf(leaf) = node {
+                let row = (key.version(), leaf.key_hash());
+                if !batch.node_batch.values().contains_key(&row) {
+                    // Unchanged value under a new node key: read it at the previous version.
+                    let value = reader
+                        .get_value_option(key.version().saturating_sub(1), leaf.key_hash())
+                        .map_err(|e| StateError::Tree(e.to_string()))?;
+                    moved_values.push((row, value));
+                }
+            }
+        }
+        let stale = batch
+            .stale_node_index_batch
+            .iter()
+            .map(|s| {
+                let mut k = s.stale_since_version.to_be_bytes().to_vec();
+                k.extend_from_slice(&node_key_bytes(&s.node_key));
+                k
+            })
+            .collect();
+        Ok(PreparedCommit { version, root: Hash(root.0), batch: batch.node_batch, moved_values, stale })
     }
 
     /// Writes a prepared commit, its changes and the aux rows in one redb
@@ -316,6 +371,7 @@ impl Store {
             .batch
             .values()
             .iter()
+            .chain(prepared.moved_values.iter().map(|(k, v)| (k, v)))
             .map(|((v, key_hash), value)| (value_key(key_hash, *v), greenhour_codec::encode(value)))
             .collect();
         let flight = Arc::new(InFlight {
@@ -324,6 +380,8 @@ impl Store {
             changes,
             nodes,
             values,
+            stale: prepared.stale,
+            keep_versions: self.keep_versions,
             done: WriteTicket::new(),
         });
         *self.in_flight.lock().unwrap_or_else(|p| p.into_inner()) = Some(flight.clone());
@@ -357,6 +415,10 @@ impl Store {
     /// Reads `key` at a committed `version` with a Merkle proof against that version's root.
     pub fn prove(&self, key: &[u8], version: u64) -> Result<StateProof, StateError> {
         let root = self.root(version)?;
+        let earliest = self.earliest_version()?;
+        if version < earliest {
+            return Err(StateError::Pruned { version, earliest });
+        }
         let reader = TreeStore::open(&self.db, &self.node_cache, None)?;
         let (value, proof) = Jmt::new(&reader)
             .get_with_proof(KeyHash::with::<Sha256>(key), version)
@@ -400,12 +462,52 @@ fn write_to_db(db: &Database, flight: &InFlight, aux: &[AuxWrite]) -> Result<(),
         }
         let mut roots = txn.open_table(ROOTS)?;
         roots.insert(flight.version, flight.root.0.as_slice())?;
+        let mut stale = txn.open_table(STALE)?;
+        for key in &flight.stale {
+            stale.insert(key.as_slice(), ())?;
+        }
+        if let Some(keep) = flight.keep_versions {
+            // Versions ≥ earliest keep complete trees: a node stale since s is read only
+            // by versions < s, so every node stale since ≤ earliest can go.
+            let earliest = (flight.version + 1).saturating_sub(keep);
+            prune(&mut stale, &mut nodes, &mut values, earliest)?;
+            txn.open_table(META)?.insert("earliest", earliest)?;
+        }
         for w in aux {
             let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?;
             t.insert(w.key.as_slice(), w.value.as_slice())?;
         }
     }
     txn.commit()?;
+    Ok(())
+}
+
+/// Deletes the nodes that became stale at or before `earliest`, the value rows of
+/// the leaves among them, and their index rows.
+fn prune(
+    stale: &mut redb::Table<&[u8], ()>,
+    nodes: &mut redb::Table<&[u8], &[u8]>,
+    values: &mut redb::Table<&[u8], &[u8]>,
+    earliest: u64,
+) -> Result<(), StateError> {
+    let end = (earliest + 1).to_be_bytes();
+    let due: Vec<Vec<u8>> = stale
+        .range::<&[u8]>(..end.as_slice())?
+        .map(|e| e.map(|(k, _)| k.value().to_vec()))
+        .collect::<Result<_, _>>()?;
+    for key in due {
+        let node_key = &key[8..];
+        let removed = nodes.remove(node_key)?.map(|bytes| bytes.value().to_vec());
+        if let Some(bytes) = removed {
+            let node: Node = greenhour_codec::decode(&bytes)
+                .map_err(|e| StateError::Decode { key: hex::encode(node_key), reason: e.to_string() })?;
+            if let Node::Leaf(leaf) = node {
+                let version = u64::from_be_bytes(node_key[..8].try_into().expect("8-byte version prefix"));
+                values.remove(value_key(&leaf.key_hash(), version).as_slice())?;
+            }
+        }
+        stale.remove(key.as_slice())?;
+    }
     Ok(())
 }
 

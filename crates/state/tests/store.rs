@@ -218,3 +218,84 @@ mod bounded_scans {
         }
     }
 }
+
+mod pruning {
+    use super::*;
+    use greenhour_state::{Changes, StateError};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// A pruned store gives the same roots as an archive, proves every key
+        /// correctly at every kept version, refuses pruned versions clearly, and
+        /// stays smaller.
+        #[test]
+        fn pruned_store_keeps_recent_versions_exactly(
+            blocks in prop::collection::vec(
+                prop::collection::btree_map(0u16..300, prop::option::weighted(0.8, any::<u32>()), 1..50),
+                2..14),
+            keep in 1u64..5,
+            batch in any::<bool>(),
+        ) {
+            let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let config = |keep_versions| StoreConfig { batch_tree_updates: batch, keep_versions, ..StoreConfig::default() };
+            let pruned = Store::open(&d1.path().join("s.redb"), &config(Some(keep))).unwrap();
+            let archive = Store::open(&d2.path().join("s.redb"), &config(None)).unwrap();
+            let mut model: BTreeMap<u16, u32> = BTreeMap::new();
+            let mut history = Vec::new();
+            for (version, block) in blocks.iter().enumerate() {
+                let changes: Changes = block
+                    .iter()
+                    .map(|(k, v)| (format!("k/{k}").into_bytes(), v.map(|v| v.to_le_bytes().to_vec())))
+                    .collect();
+                for (k, v) in block {
+                    match v {
+                        Some(v) => model.insert(*k, *v),
+                        None => model.remove(k),
+                    };
+                }
+                history.push(model.clone());
+                let a = pruned.commit(version as u64, &changes, &[]).unwrap();
+                let b = archive.commit(version as u64, &changes, &[]).unwrap();
+                prop_assert_eq!(a, b);
+            }
+            let last = blocks.len() as u64 - 1;
+            let earliest = (last + 1).saturating_sub(keep);
+            prop_assert_eq!(pruned.earliest_version().unwrap(), earliest);
+            let touched: std::collections::BTreeSet<u16> = blocks.iter().flat_map(|b| b.keys().copied()).collect();
+            for (version, state) in history.iter().enumerate() {
+                let version = version as u64;
+                for k in touched.iter().take(60) {
+                    let key = format!("k/{k}").into_bytes();
+                    if version < earliest {
+                        let pruned_version = matches!(pruned.prove(&key, version), Err(StateError::Pruned { .. }));
+                        prop_assert!(pruned_version);
+                        continue;
+                    }
+                    let p = pruned.prove(&key, version).unwrap();
+                    prop_assert!(p.verify(&pruned.root(version).unwrap()).is_ok());
+                    prop_assert_eq!(&p.value, &state.get(k).map(|v| v.to_le_bytes().to_vec()), "key {} at version {}", k, version);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pruning_bounds_the_tree_under_repeated_updates() {
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let pruned =
+            Store::open(&d1.path().join("s.redb"), &StoreConfig { keep_versions: Some(2), ..StoreConfig::default() })
+                .unwrap();
+        let archive = Store::open(&d2.path().join("s.redb"), &StoreConfig::default()).unwrap();
+        for version in 0..200u64 {
+            let changes: Changes =
+                (0..200u32).map(|k| (format!("k/{k}").into_bytes(), Some(version.to_le_bytes().to_vec()))).collect();
+            pruned.commit(version, &changes, &[]).unwrap();
+            archive.commit(version, &changes, &[]).unwrap();
+        }
+        drop((pruned, archive));
+        let size = |d: &tempfile::TempDir| std::fs::metadata(d.path().join("s.redb")).unwrap().len();
+        assert!(size(&d1) * 5 < size(&d2), "pruned {} bytes vs archive {} bytes", size(&d1), size(&d2));
+    }
+}
