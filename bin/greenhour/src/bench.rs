@@ -54,6 +54,12 @@ pub enum BenchCommand {
         /// Transactions per block.
         #[arg(long, default_value_t = 5_000)]
         block_txs: usize,
+        /// Tree versions kept (as the node's `state_history_versions`); 0 = archive.
+        #[arg(long, default_value_t = 100)]
+        keep_versions: u64,
+        /// Each later day mints a new position NFT instead of extending the first.
+        #[arg(long)]
+        new_position_per_day: bool,
     },
     /// Resident memory of a node process holding this many funded accounts.
     Accounts {
@@ -127,7 +133,9 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
         BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(cli, *devices, *hours, *block_ms).await,
-        BenchCommand::Pledges { devices, days, block_txs } => bench_pledges(cli, *devices, *days, *block_txs),
+        BenchCommand::Pledges { devices, days, block_txs, keep_versions, new_position_per_day } => {
+            bench_pledges(cli, *devices, *days, *block_txs, *keep_versions, *new_position_per_day)
+        }
     }
 }
 
@@ -499,6 +507,10 @@ fn sign_all(owners: &[SecretKey], chain: &ChainId, fee: u128, per_owner: &[Vec<A
                                 {
                                     *device = greenhour_devices::DeviceId(i as u64 + 1);
                                 }
+                                // Each owner's first pledge is the (i+1)-th position minted.
+                                if let AppAction::Pools(greenhour_pools::PoolsAction::Extend { position, .. }) = a {
+                                    *position = i as u64 + 1;
+                                }
                             }
                             TxBody {
                                 chain_id: chain.clone(),
@@ -533,7 +545,14 @@ fn dir_bytes(path: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-fn bench_pledges(cli: &Cli, devices: usize, days: usize, block_txs: usize) -> Result<()> {
+fn bench_pledges(
+    cli: &Cli,
+    devices: usize,
+    days: usize,
+    block_txs: usize,
+    keep_versions: u64,
+    new_position_per_day: bool,
+) -> Result<()> {
     use greenhour_pools::{EntryConditions, Pool, PoolId, PoolKind, PoolsAction};
     if devices == 0 || days == 0 || days * 24 > 336 {
         bail!("need at least one device and 1..=14 days");
@@ -560,19 +579,28 @@ fn bench_pledges(cli: &Cli, devices: usize, days: usize, block_txs: usize) -> Re
     let placeholder = greenhour_devices::DeviceId(0);
     let mut per_owner = vec![vec![AppAction::Pools(PoolsAction::Join { pool: PoolId(1), device: placeholder })]];
     for day in 0..days as u64 {
-        per_owner.push(vec![AppAction::Pools(PoolsAction::Pledge {
-            pool: PoolId(1),
-            device: placeholder,
-            first_hour: genesis_hour + 1 + day * 24,
-            hours: 24,
-            quantity: 1,
-        })]);
+        let action = if day == 0 || new_position_per_day {
+            PoolsAction::Pledge {
+                pool: PoolId(1),
+                device: placeholder,
+                first_hour: genesis_hour + 1 + day * 24,
+                hours: 24,
+                quantity: 1,
+            }
+        } else {
+            PoolsAction::Extend { position: 0, hours: 24 }
+        };
+        per_owner.push(vec![AppAction::Pools(action)]);
     }
     eprintln!("signing {} transactions ({devices} joins, {} pledges)…", devices * (days + 1), devices * days);
     let txs = sign_all(&owners, &chain, fee, &per_owner);
 
     let store_path = dir.path().join("state.redb");
-    let store = greenhour_state::Store::open(&store_path, &greenhour_state::StoreConfig::default())?;
+    let keep = (keep_versions > 0).then_some(keep_versions);
+    let store = greenhour_state::Store::open(
+        &store_path,
+        &greenhour_state::StoreConfig { keep_versions: keep, ..greenhour_state::StoreConfig::default() },
+    )?;
     let app = greenhour_app::App::init_chain(store, &genesis)?;
     let empty_bytes = dir_bytes(dir.path());
     let started = Instant::now();
@@ -597,6 +625,7 @@ fn bench_pledges(cli: &Cli, devices: usize, days: usize, block_txs: usize) -> Re
     let build_s = started.elapsed().as_secs_f64();
     let snap = app.snapshot()?;
     let positions = greenhour_pools::state::all_positions(&snap)?.len();
+
     drop(snap);
 
     // Sweep cost: the first pledged hour ends; then, after many hours, a late one does.
@@ -608,34 +637,53 @@ fn bench_pledges(cli: &Cli, devices: usize, days: usize, block_txs: usize) -> Re
     // Quiet blocks inside an hour, for the baseline of an empty block's hooks.
     let (quiet_us, _) = sweep_block(&app, time + 1)?;
     let (early_us, early_hours) = sweep_block(&app, (genesis_hour + 2) * 3_600)?;
-    // Jump far ahead: every due hour is swept, 4 per block, then one more hour ends.
+    // Jump far ahead: every due hour is swept, 4 per block; then the second-to-last
+    // hour ends (no position ends with it, like the first hour above).
     let last_hour = genesis_hour + days as u64 * 24;
     let mut t = (last_hour - 1) * 3_600;
     for _ in 0..(days * 24 / 4 + 2) {
         t += 1;
         sweep_block(&app, t)?;
     }
-    let (late_us, late_hours) = sweep_block(&app, (last_hour + 1) * 3_600)?;
+    let (late_us, late_hours) = sweep_block(&app, last_hour * 3_600)?;
+    // Pad the history with empty blocks so pruning (if on) reaches the pledges' versions.
+    for _ in 0..keep.unwrap_or(0).min(10_000) {
+        t += 1;
+        sweep_block(&app, t.min(last_hour * 3_600 + 3_599))?;
+    }
+    let tables = app.store().table_sizes()?;
+    for (table, rows, bytes) in &tables {
+        eprintln!("  table {table:<13} {rows:>10} rows {:>10.1} MiB", *bytes as f64 / (1u64 << 20) as f64);
+    }
+    let state_bytes: u64 = tables.iter().map(|(_, _, b)| b).sum();
     drop(app);
+    let grown_bytes = dir_bytes(dir.path());
+    greenhour_state::Store::compact_file(&store_path)?;
     let bytes = dir_bytes(dir.path());
     let device_hours = (devices * days * 24) as u64;
-    let per_device_hour = (bytes - empty_bytes) as f64 / device_hours as f64;
+    let per_device_hour = state_bytes as f64 / device_hours as f64;
     let projected_gib = per_device_hour * 100_000.0 * 14.0 * 24.0 / (1u64 << 30) as f64;
+    let _ = empty_bytes;
     let report = serde_json::json!({
-        "devices": devices, "days": days, "positions": positions, "blocks": blocks, "build_s": (build_s * 10.0).round() / 10.0,
-        "disk_bytes": bytes, "bytes_per_device_hour": per_device_hour.round(),
+        "devices": devices, "days": days, "positions": positions, "keep_versions": keep, "blocks": blocks, "build_s": (build_s * 10.0).round() / 10.0,
+        "state_bytes": state_bytes, "file_bytes_before_compaction": grown_bytes, "file_bytes": bytes,
+        "state_bytes_per_device_hour": per_device_hour.round(),
         "projected_gib_100k_devices_14_days": (projected_gib * 100.0).round() / 100.0,
         "sweep_us": {"quiet_block": quiet_us, "first_hour": early_us, "first_hour_expired": early_hours,
                      "last_hour": late_us, "last_hour_expired": late_hours},
     });
     crate::output::print(cli.json, &report, || {
         format!(
-            "pledges: {devices} devices × {days} days × 24 h = {device_hours} device-hours in {positions} positions, {blocks} blocks, {build_s:.0} s\n\
-             disk {:.1} MiB = {per_device_hour:.0} bytes per pledged device-hour → {projected_gib:.2} GiB projected for 100,000 devices × 14 days\n\
+            "pledges: {devices} devices × {days} days × 24 h = {device_hours} device-hours in {positions} positions, {blocks} blocks, {build_s:.0} s, {}\n\
+             state {:.1} MiB = {per_device_hour:.0} bytes per pledged device-hour → {projected_gib:.2} GiB projected for 100,000 devices × 14 days\n\
+             database file with the block log {:.1} MiB after compaction ({:.1} MiB before)\n\
              expiry sweep (block execute time): quiet block {quiet_us} µs; first hour ending {early_us} µs; \
              last hour ending after {} swept hours {late_us} µs",
+            keep.map_or("archive".to_string(), |k| format!("tree history of {k} versions")),
+            state_bytes as f64 / (1u64 << 20) as f64,
             bytes as f64 / (1u64 << 20) as f64,
-            days * 24 - 1
+            grown_bytes as f64 / (1u64 << 20) as f64,
+            days * 24 - 2
         )
     });
     Ok(())

@@ -70,6 +70,15 @@ pub enum PoolCommand {
         #[arg(long, default_value_t = 1)]
         quantity: u32,
     },
+    /// Add hours at the same quantity right after a position's last hour (owner of device and NFT).
+    Extend {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        position: u64,
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+    },
     /// Take unsold slot tokens of a future hour out of the pool's custody (position owner only).
     Release {
         #[arg(long)]
@@ -94,7 +103,7 @@ pub enum PoolCommand {
     Show { id: Option<u64> },
     /// A position and the state of each of its hours.
     Position { serial: u64 },
-    /// Positions of an owner (address or key name), of a device, or covering an hour.
+    /// Positions of an owner (address or key name), of a device or pool, or covering an hour.
     Positions {
         #[arg(long)]
         owner: Option<String>,
@@ -102,6 +111,8 @@ pub enum PoolCommand {
         device: Option<u64>,
         #[arg(long)]
         hour: Option<u64>,
+        #[arg(long)]
+        pool: Option<u64>,
     },
     /// Slot tokens of one class and hour.
     Slots {
@@ -204,6 +215,11 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
                 None => done.join("\n"),
             });
         }
+        PoolCommand::Extend { from, position, hours } => {
+            submit(from, PoolsAction::Extend { position: *position, hours: *hours }).await?;
+            let v = client.position(*position).await?;
+            print(cli.json, &v, || describe(&v));
+        }
         PoolCommand::Release { from, position, hour, quantity } => {
             let done =
                 submit(from, PoolsAction::Release { position: *position, hour: *hour, quantity: *quantity }).await?;
@@ -243,12 +259,13 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
             let v = client.position(*serial).await?;
             print(cli.json, &v, || describe(&v));
         }
-        PoolCommand::Positions { owner, device, hour } => {
-            let filter = match (owner, device, hour) {
-                (Some(o), None, None) => json!({ "owner": resolve(cli, o)?.to_string() }),
-                (None, Some(d), None) => json!({ "device": d }),
-                (None, None, Some(h)) => json!({ "hour": h }),
-                _ => bail!("give exactly one of --owner, --device or --hour"),
+        PoolCommand::Positions { owner, device, hour, pool } => {
+            let filter = match (owner, device, hour, pool) {
+                (Some(o), None, None, None) => json!({ "owner": resolve(cli, o)?.to_string() }),
+                (None, Some(d), None, None) => json!({ "device": d }),
+                (None, None, Some(h), None) => json!({ "hour": h }),
+                (None, None, None, Some(p)) => json!({ "pool": p }),
+                _ => bail!("give exactly one of --owner, --device, --hour or --pool"),
             };
             let list = client.positions(filter).await?;
             print(cli.json, &list, || {

@@ -115,6 +115,10 @@ async fn app_can_run_the_supply_side_from_the_cli() {
     cli(&home, node, &["pool", "release", "--from", "bob", "--position", &serial.to_string(), "--hour", &second]);
     let bob_positions = cli(&home, node, &["pool", "positions", "--owner", "bob"]);
     assert_eq!(bob_positions.as_array().unwrap().len(), 1);
+    for filter in [["--pool", "1"], ["--device", d.as_str()], ["--hour", second.as_str()]] {
+        let found = cli(&home, node, &["pool", "positions", filter[0], filter[1]]);
+        assert_eq!(found[0]["position"]["serial"].as_u64(), Some(serial), "positions {filter:?}");
+    }
     let bob = cli(&home, node, &["query", "balance", "bob"]);
     let slot_denom = format!("slot/home/{second}");
     assert!(bob.to_string().contains(&slot_denom), "bob holds the released slot: {bob}");

@@ -19,6 +19,16 @@ pub struct NodeConfig {
     /// redb page cache, in MiB.
     #[serde(default = "default_cache_mib")]
     pub store_cache_mib: usize,
+    /// Versions (blocks) whose state trees are kept for proofs and past reads;
+    /// older tree nodes are pruned. `null` keeps everything (an archive node).
+    #[serde(default = "default_state_history")]
+    pub state_history_versions: Option<u64>,
+}
+
+/// About a day of 1-second blocks: enough for light clients and audits of recent
+/// state; archive nodes set `null`.
+fn default_state_history() -> Option<u64> {
+    Some(100_000)
 }
 
 fn default_body_limit() -> usize {
@@ -36,6 +46,7 @@ impl Default for NodeConfig {
             solo: SoloConfig::default(),
             mempool: MempoolConfig::default(),
             store_cache_mib: default_cache_mib(),
+            state_history_versions: default_state_history(),
         }
     }
 }

@@ -89,7 +89,11 @@ impl Node {
         std::fs::create_dir_all(home.data()).map_err(|e| NodeError::Home(format!("{}: {e}", home.data().display())))?;
         let store = Store::open(
             &home.state_db(),
-            &StoreConfig { cache_bytes: config.store_cache_mib << 20, ..StoreConfig::default() },
+            &StoreConfig {
+                cache_bytes: config.store_cache_mib << 20,
+                keep_versions: config.state_history_versions,
+                ..StoreConfig::default()
+            },
         )?;
         let app = Arc::new(App::init_chain(store, genesis)?);
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));

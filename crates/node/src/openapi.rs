@@ -66,10 +66,11 @@ pub fn document() -> Value {
                 path_param("serial", "serial number", json!({"type": "integer", "minimum": 1}))]), "Token")},
             "/pools": {"get": get_op("Every pool: class, kind, entry conditions, member count", json!([]), "Pools")},
             "/pools/{id}": {"get": get_op("A pool and its members (active or leaving, with stakes)", json!([path_param("id", "pool id", json!({"type": "integer", "minimum": 1}))]), "PoolDetail")},
-            "/positions": {"get": get_op("Positions by NFT owner, by device (live ones) or by the UTC hour they cover; each hour with its state", json!([
+            "/positions": {"get": get_op("Positions by NFT owner, by device or pool (live ones) or by the UTC hour they cover; each hour with its state", json!([
                 {"name": "owner", "in": "query", "required": false, "schema": address.clone()},
                 {"name": "device", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}},
-                {"name": "hour", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}]), "Positions")},
+                {"name": "hour", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}},
+                {"name": "pool", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}}]), "Positions")},
             "/positions/{serial}": {"get": get_op("A position (same serial as its NFT), its owner and each hour's state: online, in_progress, settled, expired or leaving", json!([path_param("serial", "position serial", json!({"type": "integer", "minimum": 1}))]), "Position")},
             "/slots/{class}/{hour}": {"get": get_op("Slot tokens of one class and UTC hour: supply, unsold in pool custody, sold", json!([
                 path_param("class", "device class", json!({"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]})),

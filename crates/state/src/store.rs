@@ -224,6 +224,33 @@ impl Store {
         })
     }
 
+    /// Rewrites a closed database file so that pages freed by pruning are returned
+    /// to the file system (redb reuses freed pages but never shrinks the file).
+    pub fn compact_file(path: &Path) -> Result<(), StateError> {
+        let mut db = Database::open(path)?;
+        db.compact().map_err(|e| StateError::Storage(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Rows and bytes (stored, metadata, fragmented) per store table, for capacity planning.
+    pub fn table_sizes(&self) -> Result<Vec<(&'static str, u64, u64)>, StateError> {
+        use redb::ReadableTableMetadata;
+        let txn = self.db.begin_read()?;
+        let mut out = Vec::new();
+        let mut add = |name: &'static str, len: u64, stats: redb::TableStats| {
+            out.push((name, len, stats.stored_bytes() + stats.metadata_bytes() + stats.fragmented_bytes()));
+        };
+        let t = txn.open_table(LATEST)?;
+        add("state_latest", t.len()?, t.stats()?);
+        let t = txn.open_table(NODES)?;
+        add("jmt_nodes", t.len()?, t.stats()?);
+        let t = txn.open_table(VALUES)?;
+        add("jmt_values", t.len()?, t.stats()?);
+        let t = txn.open_table(STALE)?;
+        add("jmt_stale", t.len()?, t.stats()?);
+        Ok(out)
+    }
+
     /// A consistent read-only view of the latest committed version.
     pub fn snapshot(&self) -> Result<Snapshot, StateError> {
         let txn = self.db.begin_read()?;

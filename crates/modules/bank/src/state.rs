@@ -144,15 +144,24 @@ fn require(state: &impl StateRead, module: &str, permission: Permission) -> Resu
 /// Creates `coin` in `to`'s balance. Only modules holding [`Permission::Mint`].
 /// Post-condition: supply grows by exactly `coin.amount`.
 pub fn mint(state: &mut impl StateWrite, module: &str, to: &Address, coin: &Coin) -> Result<(), BankError> {
+    mint_coins(state, module, to, std::slice::from_ref(coin))
+}
+
+/// Creates several coins in `to`'s balance with one event (a pledge mints a slot
+/// denom per hour). Only modules holding [`Permission::Mint`].
+/// Post-condition: each denom's supply grows by exactly its amount.
+pub fn mint_coins(state: &mut impl StateWrite, module: &str, to: &Address, coins: &[Coin]) -> Result<(), BankError> {
     require(state, module, Permission::Mint)?;
-    if coin.amount == 0 {
-        return Err(BankError::ZeroAmount(coin.denom.clone()));
+    for coin in coins {
+        if coin.amount == 0 {
+            return Err(BankError::ZeroAmount(coin.denom.clone()));
+        }
+        let supply_after = math::credit(supply(state, &coin.denom)?, coin.amount)
+            .ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
+        credit(state, to, coin)?;
+        state.put(&keys::supply(&coin.denom), &supply_after);
     }
-    let supply_after = math::credit(supply(state, &coin.denom)?, coin.amount)
-        .ok_or_else(|| BankError::Overflow(coin.denom.clone()))?;
-    credit(state, to, coin)?;
-    state.put(&keys::supply(&coin.denom), &supply_after);
-    state.emit(event::mint(module, to, coin));
+    state.emit(event::mint(module, to, coins));
     Ok(())
 }
 

@@ -15,6 +15,9 @@ pub enum PoolsAction {
     /// `first_hour` (UTC hour index); mints the slot tokens into the pool's custody
     /// and a position NFT to the signer.
     Pledge { pool: PoolId, device: DeviceId, first_hour: u64, hours: u32, quantity: u32 },
+    /// Adds `hours` hours at the same quantity right after the position's last hour
+    /// (signer owns the device and the position NFT); mints their slot tokens.
+    Extend { position: u64, hours: u32 },
     /// Takes unsold slot tokens of an open hour out of custody to the position's owner.
     Release { position: u64, hour: u64, quantity: u32 },
     /// Leaves a pool: withdraws unsold future slots at once; returns the stake when

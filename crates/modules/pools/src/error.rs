@@ -55,6 +55,10 @@ pub enum PoolsError {
     /// Returned when an hour is not covered by the position.
     #[error("position {position} does not cover hour {hour}")]
     HourNotInPosition { position: u64, hour: u64 },
+    /// Returned when extending a position whose unsold hours were withdrawn when its
+    /// device left; pledge a new position instead.
+    #[error("position {0} was closed when its device left; pledge a new one")]
+    PositionClosed(u64),
     /// Returned when the genesis is inconsistent.
     #[error("invalid pools genesis: {0}")]
     InvalidGenesis(String),
@@ -111,6 +115,7 @@ impl CodedError for PoolsError {
             PoolsError::NotEnoughUnsold { .. } => 15,
             PoolsError::HourNotInPosition { .. } => 16,
             PoolsError::InvalidGenesis(_) => 17,
+            PoolsError::PositionClosed(_) => 18,
             PoolsError::Bank(_) => 97,
             PoolsError::Devices(_) => 98,
             PoolsError::Nft(_) => 99,

@@ -40,3 +40,10 @@ pub fn left(m: &Member) -> Event {
 pub fn hour_closed(hour: u64, coin: &Coin) -> Event {
     Event::new("pools.hour_expired").attr("hour", hour).attr("burned", coin)
 }
+pub fn extended(p: &Position, first_new_hour: u64, hours: u32) -> Event {
+    Event::new("pools.extended")
+        .attr("position", p.serial)
+        .attr("first_new_hour", first_new_hour)
+        .attr("hours", hours)
+        .attr("quantity", p.quantity)
+}

@@ -9,6 +9,7 @@ use crate::state::{
 use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
 use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
+use greenhour_nft::TokenId;
 use greenhour_primitives::{Address, Coin, Denom, Hash, UnixSeconds};
 use std::collections::BTreeMap;
 
@@ -49,7 +50,9 @@ impl Action for PoolsAction {
             PoolsAction::Pledge { hours, quantity, .. } if *hours == 0 || *quantity == 0 => {
                 Err(PoolsError::EmptyPledge)
             }
-            PoolsAction::Release { quantity: 0, .. } => Err(PoolsError::EmptyPledge),
+            PoolsAction::Release { quantity: 0, .. } | PoolsAction::Extend { hours: 0, .. } => {
+                Err(PoolsError::EmptyPledge)
+            }
             _ => Ok(()),
         }
     }
@@ -61,6 +64,7 @@ impl Action for PoolsAction {
             PoolsAction::Pledge { pool, device, first_hour, hours, quantity } => {
                 pledge(state, tx, *pool, *device, *first_hour, *hours, *quantity)
             }
+            PoolsAction::Extend { position, hours } => extend(state, tx, *position, *hours),
             PoolsAction::Release { position, hour, quantity } => release(state, tx, *position, *hour, *quantity),
             PoolsAction::Leave { pool, device } => leave(state, tx, *pool, *device),
         }
@@ -214,10 +218,19 @@ fn active_member(state: &impl StateRead, pool: PoolId, device: DeviceId) -> Resu
     }
 }
 
-/// Post-condition: for every pledged hour, the device's backed units over all its
-/// live positions of that unit stay within its nameplate, and the pool's custody
-/// holds exactly `quantity` new slot tokens of each hour.
-fn pledge(
+/// What a pledge or an extension checked, for the writes that follow.
+struct Committed {
+    pool: Pool,
+    /// The device's live positions (ended ones dropped).
+    live: Vec<Position>,
+}
+
+/// The checks shared by new pledges and extensions, then the slot minting: the
+/// signer owns an active member device that still qualifies; the hours lie in
+/// `(now's hour, now's hour + horizon]`; for every hour the device's backed units of
+/// this unit, plus `quantity`, stay within its nameplate. Mints `quantity` slot
+/// tokens of each hour into custody and indexes the hours for expiry.
+fn commit_capacity(
     state: &mut impl StateWrite,
     tx: &TxCtx,
     pool_id: PoolId,
@@ -225,7 +238,7 @@ fn pledge(
     first_hour: u64,
     hours: u32,
     quantity: u32,
-) -> Result<(), PoolsError> {
+) -> Result<Committed, PoolsError> {
     let pool = state::pool(state, pool_id)?;
     let device = owned_device(state, device_id, &tx.signer)?;
     active_member(state, pool_id, device_id)?;
@@ -245,10 +258,8 @@ fn pledge(
     }
     let unit = pool.kind.unit();
     let capacity = unit.capacity(&device.nameplate);
-    let live = state::live_positions(state, device_id)?;
-    if live.len() >= params.max_live_positions_per_device as usize {
-        return Err(PoolsError::TooManyPositions(device_id));
-    }
+    let live: Vec<Position> =
+        state::live_positions(state, device_id)?.into_iter().filter(|p| (p.last_hour() + 1) * HOUR > now).collect();
     for hour in first_hour..=last_hour {
         let already: u64 = live.iter().filter(|p| p.unit == unit).map(|p| p.backed(hour) as u64).sum();
         let pledged = already + quantity as u64;
@@ -256,22 +267,51 @@ fn pledge(
             return Err(PoolsError::AboveNameplate { device: device_id, hour, pledged, capacity });
         }
     }
+    let mut slots = Vec::with_capacity(hours as usize);
+    for hour in first_hour..=last_hour {
+        let denom = state::slot_denom(unit, pool.class, hour);
+        greenhour_bank::state::register_perishable(state, NAME, &denom, hour * HOUR)?;
+        state.put(&keys::expiry_denom(hour, &denom), &());
+        slots.push(Coin::new(denom, quantity as u128));
+    }
+    greenhour_bank::state::mint_coins(state, NAME, &custody(), &slots)?;
+    Ok(Committed { pool, live })
+}
 
-    let attributes = vec![
-        ("pool".to_string(), pool_id.to_string()),
-        ("device".to_string(), device_id.to_string()),
-        ("unit".to_string(), format!("{unit:?}")),
-        ("first_hour".to_string(), first_hour.to_string()),
-        ("hours".to_string(), hours.to_string()),
-        ("quantity".to_string(), quantity.to_string()),
-    ];
-    let token = greenhour_nft::state::mint(state, NAME, POSITION_CLASS, &tx.signer, attributes)?;
+fn position_attributes(p: &Position) -> Vec<(String, String)> {
+    vec![
+        ("pool".to_string(), p.pool.to_string()),
+        ("device".to_string(), p.device.to_string()),
+        ("unit".to_string(), format!("{:?}", p.unit)),
+        ("first_hour".to_string(), p.first_hour.to_string()),
+        ("hours".to_string(), p.hours.to_string()),
+        ("quantity".to_string(), p.quantity.to_string()),
+    ]
+}
+
+/// Post-condition: for every pledged hour, the device's backed units over all its
+/// live positions of that unit stay within its nameplate, and the pool's custody
+/// holds exactly `quantity` new slot tokens of each hour.
+fn pledge(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    pool_id: PoolId,
+    device_id: DeviceId,
+    first_hour: u64,
+    hours: u32,
+    quantity: u32,
+) -> Result<(), PoolsError> {
+    let Committed { pool, live } = commit_capacity(state, tx, pool_id, device_id, first_hour, hours, quantity)?;
+    if live.len() >= state::params(state)?.max_live_positions_per_device as usize {
+        return Err(PoolsError::TooManyPositions(device_id));
+    }
+    let serial = greenhour_nft::state::class(state, POSITION_CLASS)?.next_serial;
     let position = Position {
-        serial: token.serial,
+        serial,
         pool: pool_id,
         device: device_id,
         class: pool.class,
-        unit,
+        unit: pool.kind.unit(),
         first_hour,
         hours,
         quantity,
@@ -279,16 +319,46 @@ fn pledge(
         withdrawn_from: None,
         created_at: tx.block.height,
     };
-    for hour in first_hour..=last_hour {
-        let denom = state::slot_denom(unit, pool.class, hour);
-        greenhour_bank::state::register_perishable(state, NAME, &denom, hour * HOUR)?;
-        greenhour_bank::state::mint(state, NAME, &custody(), &Coin::new(denom.clone(), quantity as u128))?;
-        state.put(&keys::expiry_denom(hour, &denom), &());
-    }
+    let token = greenhour_nft::state::mint(state, NAME, POSITION_CLASS, &tx.signer, position_attributes(&position))?;
+    debug_assert_eq!(token.serial, serial);
     state::put_position(state, &position);
-    state.put(&keys::live_position(device_id, position.serial), &());
-    state.put(&keys::expiry_position(last_hour, position.serial), &());
+    let serials: Vec<u64> = live.iter().map(|p| p.serial).chain([position.serial]).collect();
+    state::put_live_positions(state, device_id, &serials);
+    state.put(&keys::expiry_position(position.last_hour(), position.serial), &());
     state.emit(event::pledged(&position, &tx.signer));
+    Ok(())
+}
+
+/// Adds `hours` more hours, at the same quantity, right after a position's last
+/// hour: the way a device agent pledges each next day without minting a new NFT
+/// (as Uniswap v3 adds liquidity to an existing position NFT). The signer must own
+/// both the device and the position NFT, so revenue of the new hours goes where the
+/// pledger intends.
+/// Post-condition: as for a pledge, and the position and its NFT cover the new hours.
+fn extend(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hours: u32) -> Result<(), PoolsError> {
+    let mut position = state::position(state, serial)?;
+    if state::position_owner(state, serial)? != tx.signer {
+        return Err(PoolsError::NotPositionOwner(serial));
+    }
+    if position.withdrawn_from.is_some() {
+        return Err(PoolsError::PositionClosed(serial));
+    }
+    let first_new = position.last_hour() + 1;
+    commit_capacity(state, tx, position.pool, position.device, first_new, hours, position.quantity)?;
+    state.delete(&keys::expiry_position(position.last_hour(), serial));
+    position.hours += hours;
+    if !position.released.is_empty() {
+        position.released.resize(position.hours as usize, 0);
+    }
+    greenhour_nft::state::set_attributes(
+        state,
+        NAME,
+        &TokenId { class: POSITION_CLASS.into(), serial },
+        position_attributes(&position),
+    )?;
+    state::put_position(state, &position);
+    state.put(&keys::expiry_position(position.last_hour(), serial), &());
+    state.emit(event::extended(&position, first_new, hours));
     Ok(())
 }
 
@@ -496,10 +566,8 @@ fn sweep(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) ->
                 let denom: Denom = denom.parse().map_err(|_| PoolsError::InvalidGenesis(entry.clone()))?;
                 let burned = greenhour_bank::state::burn_perished(state, NAME, &denom)?;
                 state.emit(event::hour_closed(hour, &Coin::new(denom, burned)));
-            } else if let Some(serial) = entry.strip_prefix("position/").and_then(|s| s.parse().ok()) {
-                let position = state::position(state, serial)?;
-                state.delete(&keys::live_position(position.device, serial));
             }
+            // Position entries only serve queries by hour while the position is live.
             state.delete_raw(key);
         }
     }

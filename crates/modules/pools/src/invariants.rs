@@ -25,13 +25,22 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     // Per denom: units backed and unsold; per (device, unit, hour): units backed by live positions.
     let mut backed: BTreeMap<Denom, (u64, u64)> = BTreeMap::new();
     let mut per_device: BTreeMap<(DeviceId, bool, u64), u64> = BTreeMap::new();
+    let mut listed: BTreeSet<u64> = BTreeSet::new();
+    for d in devices::all_devices(state).map_err(|e| e.to_string())? {
+        for p in state::live_positions(state, d.id).map_err(s)? {
+            if p.device != d.id {
+                return Err(format!("device {} lists position {} of device {}", d.id, p.serial, p.device));
+            }
+            listed.insert(p.serial);
+        }
+    }
     for p in state::all_positions(state).map_err(s)? {
         if p.hours == 0 || p.quantity == 0 || !(p.released.is_empty() || p.released.len() == p.hours as usize) {
             return Err(format!("position {} is empty", p.serial));
         }
         let token = greenhour_nft::TokenId { class: POSITION_CLASS.into(), serial: p.serial };
         greenhour_nft::state::token(state, &token).map_err(|e| format!("position {}: {e}", p.serial))?;
-        let live = state.get(&keys::live_position(p.device, p.serial)).map_err(|e| e.to_string())?.is_some();
+        let live = listed.contains(&p.serial);
         if p.released.iter().any(|r| *r > p.quantity) {
             return Err(format!("position {} released more than it pledged", p.serial));
         }

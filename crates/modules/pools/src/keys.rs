@@ -62,12 +62,10 @@ pub fn epoch_beacon(epoch: u64) -> Key<Hash> {
 pub fn position(serial: u64) -> Key<Position> {
     Key::new(format!("{POSITION_PREFIX}{serial:020}"))
 }
-/// Positions of a device whose last hour has not ended yet (value: unit).
-pub fn live_position(device: DeviceId, serial: u64) -> Key<()> {
-    Key::new(format!("pools/live/{:020}/{serial:020}", device.0))
-}
-pub fn live_positions_of(device: DeviceId) -> String {
-    format!("pools/live/{:020}/", device.0)
+/// Serials of a device's positions that had not ended when the list was last
+/// written: one small record per device rather than an index row per position.
+pub fn device_positions(device: DeviceId) -> Key<Vec<u64>> {
+    Key::new(format!("pools/device/{:020}", device.0))
 }
 /// Work due when `hour` ends: burn a slot denom, retire a position.
 pub fn expiry_denom(hour: u64, denom: &Denom) -> Key<()> {

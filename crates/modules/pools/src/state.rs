@@ -324,9 +324,18 @@ pub fn position(state: &impl StateRead, serial: u64) -> Result<Position, PoolsEr
     state.get(&keys::position(serial))?.ok_or(PoolsError::UnknownPosition(serial))
 }
 
-/// A device's positions whose last hour has not ended, in serial order.
+/// A device's live positions, in serial order: those whose last hour had not ended
+/// when the device last pledged (ended ones are dropped then; callers judge by time).
 pub fn live_positions(state: &impl StateRead, device: DeviceId) -> Result<Vec<Position>, PoolsError> {
-    trailing_ids(state, &keys::live_positions_of(device))?.into_iter().map(|s| position(state, s)).collect()
+    state.get(&keys::device_positions(device))?.unwrap_or_default().into_iter().map(|s| position(state, s)).collect()
+}
+
+pub(crate) fn put_live_positions(state: &mut impl StateWrite, device: DeviceId, serials: &[u64]) {
+    if serials.is_empty() {
+        state.delete(&keys::device_positions(device));
+    } else {
+        state.put(&keys::device_positions(device), &serials.to_vec());
+    }
 }
 
 /// Every position ever created, in serial order (audits and invariants).

@@ -21,6 +21,7 @@ const OWNERS: [&str; 2] = ["alice", "bob"];
 enum Op {
     Pledge { who: usize, start: u64, hours: u32, quantity: u32 },
     Release { position: u64, hour: u64, quantity: u32 },
+    Extend { position: u64, hours: u32 },
     Transfer { position: u64, to: usize },
     SendSlot { from: usize, hour: u64 },
     Leave { who: usize },
@@ -32,6 +33,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         5 => (0..2usize, 0u64..30, 1u32..30, 1u32..3).prop_map(|(who, start, hours, quantity)| Op::Pledge { who, start, hours, quantity }),
         3 => (1u64..8, 0u64..30, 1u32..3).prop_map(|(position, hour, quantity)| Op::Release { position, hour, quantity }),
+        2 => (1u64..8, 1u32..20).prop_map(|(position, hours)| Op::Extend { position, hours }),
         1 => (1u64..8, 0..2usize).prop_map(|(position, to)| Op::Transfer { position, to }),
         2 => (0..2usize, 0u64..30).prop_map(|(from, hour)| Op::SendSlot { from, hour }),
         1 => (0..2usize).prop_map(|who| Op::Leave { who }),
@@ -65,6 +67,10 @@ proptest! {
                 Op::Release { position, hour, quantity } => {
                     let owner = owner_of(&node, position).unwrap_or("alice");
                     (owner, actions(PoolsAction::Release { position, hour: now_hour + hour, quantity }))
+                }
+                Op::Extend { position, hours } => {
+                    let owner = owner_of(&node, position).unwrap_or("alice");
+                    (owner, actions(PoolsAction::Extend { position, hours }))
                 }
                 Op::Transfer { position, to } => {
                     let owner = owner_of(&node, position).unwrap_or("alice");

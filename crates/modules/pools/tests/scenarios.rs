@@ -327,6 +327,40 @@ fn rejects_wrong_class_and_changes_to_a_member_device() {
 }
 
 #[test]
+fn app_can_extend_a_position_day_by_day_without_a_new_nft() {
+    let mut node = TestNode::new();
+    let (pool, device, serial) = pledged_member(&mut node);
+    let alice = TestNode::key("alice");
+    node.deliver(node.tx(&alice, act(PoolsAction::Extend { position: serial, hours: 24 }))).unwrap();
+    let snap = node.app.snapshot().unwrap();
+    let position = state::position(&snap, serial).unwrap();
+    assert_eq!((position.first_hour, position.hours, position.quantity), (NEXT_HOUR, 48, 2));
+    assert_eq!(node.supply(&slot(NEXT_HOUR + 47)), 2);
+    assert_eq!(node.supply(&slot(NEXT_HOUR + 48)), 0);
+    let token = greenhour_nft::state::token(&snap, &TokenId { class: POSITION_CLASS.into(), serial }).unwrap();
+    assert!(token.attributes.contains(&("hours".to_string(), "48".to_string())));
+    assert_eq!(greenhour_nft::state::tokens_of(&snap, &TestNode::addr("alice")).unwrap().len(), 1, "no new NFT");
+    assert_eq!(state::positions_covering(&snap, NEXT_HOUR + 40, 336, 10).unwrap().len(), 1);
+    // Beyond the horizon, or into hours the device has no GPU left for.
+    let err = node.expect_rejected(&alice, act(PoolsAction::Extend { position: serial, hours: 14 * 24 }));
+    assert_eq!(code(&err), ("pools", 9));
+    pledge(&mut node, "alice", pool, device, NEXT_HOUR + 48, 1, 1);
+    let err = node.expect_rejected(&alice, act(PoolsAction::Extend { position: serial, hours: 2 }));
+    assert_eq!(code(&err), ("pools", 11));
+    // Only the owner of both the device and the NFT may extend.
+    let id = TokenId { class: POSITION_CLASS.into(), serial };
+    node.deliver(node.tx(&alice, vec![AppAction::Nft(NftAction::Transfer { id, to: TestNode::addr("bob") })])).unwrap();
+    let err = node.expect_rejected(&alice, act(PoolsAction::Extend { position: serial, hours: 1 }));
+    assert_eq!(code(&err), ("pools", 14));
+    let err = node.expect_rejected(&TestNode::key("bob"), act(PoolsAction::Extend { position: serial, hours: 1 }));
+    assert_eq!(code(&err), ("pools", 3));
+    // A position closed by leaving cannot grow again.
+    node.deliver(node.tx(&alice, act(PoolsAction::Leave { pool, device }))).unwrap();
+    let err = node.expect_rejected(&TestNode::key("bob"), act(PoolsAction::Extend { position: serial, hours: 1 }));
+    assert_eq!(code(&err), ("pools", 18));
+}
+
+#[test]
 fn app_can_pledge_green_energy_in_kwh_slots_bounded_by_pv() {
     let mut node = TestNode::new();
     let device = device_with_history(&mut node, "alice", "dev-1", "u33dc0");

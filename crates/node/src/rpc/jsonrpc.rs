@@ -164,8 +164,10 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
                 query::PositionFilter::Device(device)
             } else if let Some(hour) = opt_u64(p, "hour")? {
                 query::PositionFilter::Hour(hour)
+            } else if let Some(pool) = opt_u64(p, "pool")? {
+                query::PositionFilter::Pool(pool)
             } else {
-                return Err(RpcError::InvalidParams("give one of owner, device or hour".into()).into());
+                return Err(RpcError::InvalidParams("give one of owner, device, hour or pool".into()).into());
             };
             to_json(query::positions(node, filter)?)?
         }

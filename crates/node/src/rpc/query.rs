@@ -149,7 +149,10 @@ pub fn state(node: &Node, key: &[u8], height: Option<Height>) -> Result<StatePro
     if key.is_empty() || key.len() > 1024 {
         return Err(RpcError::InvalidParams("key must be 1-1024 bytes".into()));
     }
-    node.app.store().prove(key, height).map_err(|e| RpcError::Internal(e.to_string()))
+    node.app.store().prove(key, height).map_err(|e| match e {
+        greenhour_state::StateError::Pruned { .. } => RpcError::NotFound(e.to_string()),
+        other => RpcError::Internal(other.to_string()),
+    })
 }
 
 /// A device by id.
@@ -263,6 +266,8 @@ pub enum PositionFilter {
     Device(u64),
     /// Positions covering a UTC hour index.
     Hour(u64),
+    /// Live positions of a pool's members in that pool.
+    Pool(u64),
 }
 
 /// Positions by owner, device or hour (at most `MAX_LIST`).
@@ -278,6 +283,19 @@ pub fn positions(node: &Node, filter: PositionFilter) -> Result<Vec<greenhour_po
             .map(|id| greenhour_pools::state::position(&snap, id.serial))
             .collect::<Result<Vec<_>, _>>(),
         PositionFilter::Device(id) => greenhour_pools::state::live_positions(&snap, greenhour_devices::DeviceId(id)),
+        PositionFilter::Pool(id) => {
+            let id = greenhour_pools::PoolId(id);
+            greenhour_pools::state::pool(&snap, id).map_err(pools_internal)?;
+            let mut out = Vec::new();
+            for member in greenhour_pools::state::members(&snap, id).map_err(pools_internal)? {
+                let live = greenhour_pools::state::live_positions(&snap, member.device).map_err(pools_internal)?;
+                out.extend(live.into_iter().filter(|p| p.pool == id));
+                if out.len() >= MAX_LIST {
+                    break;
+                }
+            }
+            Ok(out)
+        }
         PositionFilter::Hour(hour) => {
             let horizon = greenhour_pools::state::params(&snap).map_err(pools_internal)?.horizon_hours;
             greenhour_pools::state::positions_covering(&snap, hour, horizon, MAX_LIST)

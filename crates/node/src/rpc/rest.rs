@@ -135,7 +135,7 @@ pub async fn position(State(node): State<Arc<Node>>, Path(serial): Path<String>)
     ok(&node, query::position(&node, query::parse_u64("position", &serial)?)?)
 }
 
-/// `GET /positions?owner=gh1…|device=N|hour=H`.
+/// `GET /positions?owner=gh1…|device=N|hour=H|pool=P`.
 pub async fn positions(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let filter = if let Some(owner) = q.get("owner") {
         query::PositionFilter::Owner(query::parse_address(owner)?)
@@ -143,8 +143,10 @@ pub async fn positions(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<S
         query::PositionFilter::Device(query::parse_u64("device", device)?)
     } else if let Some(hour) = q.get("hour") {
         query::PositionFilter::Hour(query::parse_u64("hour", hour)?)
+    } else if let Some(pool) = q.get("pool") {
+        query::PositionFilter::Pool(query::parse_u64("pool", pool)?)
     } else {
-        return Err(RpcError::InvalidParams("give one of owner, device or hour".into()));
+        return Err(RpcError::InvalidParams("give one of owner, device, hour or pool".into()));
     };
     ok(&node, query::positions(&node, filter)?)
 }
