@@ -319,9 +319,7 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
 }
 
 async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64) -> Result<()> {
-    use greenhour_devices::{
-        Device, DeviceClass, DeviceId, DeviceStatus, DevicesAction, LocationCell, Nameplate, TelemetryReport,
-    };
+    use greenhour_devices::{DeviceId, DevicesAction, TelemetryReport};
     if devices == 0 || hours == 0 {
         bail!("need at least one device and one hour");
     }
@@ -335,30 +333,7 @@ async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64)
     let mut genesis = Genesis::new(chain.clone(), genesis_time);
     genesis.bank.balances =
         owners.iter().map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(1_000_000_000)] }).collect();
-    genesis.devices.devices = (0..devices)
-        .map(|i| Device {
-            id: DeviceId(i as u64 + 1),
-            owner: owners[i].address(),
-            key: device_keys[i].public_key(),
-            class: DeviceClass::Home,
-            cell: LocationCell::new("u33dc0").expect("valid cell"),
-            nameplate: Nameplate {
-                pv_w: 5_000,
-                battery_wh: 10_000,
-                battery_max_w: 5_000,
-                charger_w: 0,
-                gpu_model: "RTX 4090".into(),
-                gpu_count: 1,
-                gpu_tdp_w: 450,
-            },
-            status: DeviceStatus::Active,
-            registered_at: 0,
-            last_report_end: None,
-            reports: 0,
-            charged_wh: 0,
-            charged_from_pv_wh: 0,
-        })
-        .collect();
+    bench_devices(&mut genesis, &owners, None);
     let fee = genesis.params.min_fee;
 
     eprintln!("signing {} reports (device key) and their transactions (owner key)…", devices * hours);
@@ -453,8 +428,9 @@ async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64)
     Ok(())
 }
 
-/// `devices` home devices with one GPU each, registered and freshly reported at genesis.
-fn bench_devices(genesis: &mut Genesis, owners: &[SecretKey], genesis_time: u64) {
+/// One home device with one GPU per owner, registered at genesis; its device key
+/// is `bench-device-{i}`. `last_report_end` is when its telemetry last ended, if ever.
+fn bench_devices(genesis: &mut Genesis, owners: &[SecretKey], last_report_end: Option<u64>) {
     use greenhour_devices::{Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate};
     genesis.devices.devices = owners
         .iter()
@@ -476,10 +452,11 @@ fn bench_devices(genesis: &mut Genesis, owners: &[SecretKey], genesis_time: u64)
             },
             status: DeviceStatus::Active,
             registered_at: 0,
-            last_report_end: Some(genesis_time),
+            last_report_end,
             reports: 0,
             charged_wh: 0,
             charged_from_pv_wh: 0,
+            totals: Default::default(),
         })
         .collect();
 }
@@ -565,7 +542,7 @@ fn bench_pledges(
     let mut genesis = Genesis::new(chain.clone(), genesis_time);
     genesis.bank.balances =
         owners.iter().map(|k| GenesisBalance { address: k.address(), coins: vec![Coin::ghr(1_000_000_000)] }).collect();
-    bench_devices(&mut genesis, &owners, genesis_time);
+    bench_devices(&mut genesis, &owners, Some(genesis_time));
     genesis.pools.pools = vec![Pool {
         id: PoolId(1),
         creator: owners[0].address(),

@@ -401,7 +401,7 @@ impl App {
                 .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
         }
         let execute_us = started.elapsed().as_micros() as u64;
-        Ok(Executed { execute_us, changes: overlay.into_changes(), included, outcomes, block_events })
+        Ok(Executed { execute_us, changes: overlay.into_effective_changes()?, included, outcomes, block_events })
     }
 
     fn batch_verify_claims(&self, state: &impl StateRead, txs: &[Tx]) -> greenhour_framework::SignatureCache {

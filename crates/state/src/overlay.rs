@@ -190,6 +190,25 @@ impl<P> Overlay<P> {
     }
 }
 
+impl<P: StateRead> Overlay<P> {
+    /// The writes, minus deletes of keys the parent does not hold. Those change
+    /// nothing (the tree root is the same) but would force the store's slower
+    /// key-by-key tree update for the whole block, so they are dropped here.
+    pub fn into_effective_changes(self) -> Result<Changes, StateError> {
+        let mut changes = self.writes;
+        let mut absent = Vec::new();
+        for (key, value) in &changes {
+            if value.is_none() && self.parent.get_raw(key)?.is_none() {
+                absent.push(key.clone());
+            }
+        }
+        for key in absent {
+            changes.remove(&key);
+        }
+        Ok(changes)
+    }
+}
+
 impl<P: StateWrite> Overlay<&mut P> {
     /// Applies the writes to the parent and returns the events emitted.
     pub fn commit(self) -> Vec<Event> {
@@ -261,6 +280,20 @@ impl StateRead for BTreeMap<Vec<u8>, Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn effective_changes_drop_deletes_of_absent_keys_only() {
+        let mut base = BTreeMap::<Vec<u8>, Vec<u8>>::new();
+        base.insert(b"a/held".to_vec(), vec![1]);
+        let mut block = BlockOverlay::new(base);
+        block.delete_raw(b"a/held".to_vec());
+        block.delete_raw(b"a/never".to_vec());
+        block.put_raw(b"a/new".to_vec(), vec![2]);
+        let changes = block.into_effective_changes().unwrap();
+        let keys: Vec<&[u8]> = changes.keys().map(Vec::as_slice).collect();
+        assert_eq!(keys, vec![b"a/held".as_slice(), b"a/new".as_slice()]);
+        assert_eq!(changes[b"a/held".as_slice()], None);
+    }
 
     #[test]
     fn tx_overlay_discards_on_drop_and_applies_on_commit() {

@@ -489,11 +489,12 @@ fn write_to_db(db: &Database, flight: &InFlight, aux: &[AuxWrite]) -> Result<(),
         }
         let mut roots = txn.open_table(ROOTS)?;
         roots.insert(flight.version, flight.root.0.as_slice())?;
-        let mut stale = txn.open_table(STALE)?;
-        for key in &flight.stale {
-            stale.insert(key.as_slice(), ())?;
-        }
         if let Some(keep) = flight.keep_versions {
+            // An archive never prunes, so it keeps no stale index either.
+            let mut stale = txn.open_table(STALE)?;
+            for key in &flight.stale {
+                stale.insert(key.as_slice(), ())?;
+            }
             // Versions ≥ earliest keep complete trees: a node stale since s is read only
             // by versions < s, so every node stale since ≤ earliest can go.
             let earliest = (flight.version + 1).saturating_sub(keep);

@@ -49,7 +49,17 @@ pub fn init(state: &mut impl StateWrite, g: &DevicesGenesis) -> Result<(), Devic
         }
         state.put(&keys::report(r.report.device, r.report.start), r);
         state.put(&keys::report_hash(&r.hash), &(r.report.device, r.report.start));
-        state::add_to_day(state, r.report.device, r.report.start / state::DAY, &state::DailyTotals::of(r))?;
+    }
+    for d in &g.devices {
+        let mut mine: Vec<StoredReport> = g.reports.iter().filter(|r| r.report.device == d.id).cloned().collect();
+        mine.sort_by_key(|r| r.report.start);
+        let (totals, day_starts) = state::replay_totals(&mine);
+        if totals != d.totals {
+            return bad(format!("device {}'s running totals disagree with its reports", d.id));
+        }
+        for (day, at_start) in day_starts {
+            state.put(&keys::day_start(d.id, day), &at_start);
+        }
     }
     for (hash, purpose) in &g.report_uses {
         if state.get(&keys::report_hash(hash))?.is_none() {

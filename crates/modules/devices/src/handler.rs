@@ -207,6 +207,7 @@ fn register(
         reports: 0,
         charged_wh: 0,
         charged_from_pv_wh: 0,
+        totals: Default::default(),
     };
     state.put(&keys::next_id(), &(id.0 + 1));
     state::put_device(state, &device);
@@ -218,7 +219,7 @@ fn register(
 }
 
 /// Post-condition: the device's `last_report_end` is the report's end, the
-/// report is stored once under its hash, and its day's totals include it.
+/// report is stored once under its hash, and the device's running totals include it.
 fn accept_report(
     state: &mut impl StateWrite,
     tx: &TxCtx,
@@ -268,6 +269,7 @@ fn accept_report(
         green_share_bps: split.share_bps,
         accepted_at: tx.block.height,
     };
+    state::add_report(state, &mut device, &stored);
     device.last_report_end = Some(report.end);
     device.reports += 1;
     device.charged_wh += report.charged_wh as u128;
@@ -275,7 +277,6 @@ fn accept_report(
     state::put_device(state, &device);
     state.put(&keys::report(device.id, report.start), &stored);
     state.put(&keys::report_hash(&hash), &(device.id, report.start));
-    state::add_to_day(state, device.id, report.start / state::DAY, &state::DailyTotals::of(&stored))?;
     state.emit(event::report(&stored));
     Ok(())
 }

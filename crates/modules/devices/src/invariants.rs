@@ -18,9 +18,7 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
             return Err(format!("device {} counts {} reports but stores {}", d.id, d.reports, reports.len()));
         }
         let mut previous_end = 0;
-        let mut days: std::collections::BTreeMap<u64, state::DailyTotals> = Default::default();
         for r in &reports {
-            days.entry(r.report.start / state::DAY).or_default().add(&state::DailyTotals::of(r));
             let t = &r.report;
             if t.start < previous_end || t.end <= t.start || t.start / 3_600 != (t.end - 1) / 3_600 {
                 return Err(format!("device {} has an overlapping or malformed report at {}", d.id, t.start));
@@ -33,14 +31,15 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
             }
             previous_end = t.end;
         }
-        let stored_days: std::collections::BTreeMap<u64, state::DailyTotals> = state
-            .prefix::<state::DailyTotals>(&keys::daily_of(d.id))
+        let (totals, day_starts) = state::replay_totals(&reports);
+        let stored: Vec<(u64, state::TelemetryTotals)> = state
+            .prefix::<state::TelemetryTotals>(&keys::day_starts_of(d.id))
             .map_err(|x| x.to_string())?
             .into_iter()
             .filter_map(|(k, t)| Some((k.rsplit('/').next()?.parse().ok()?, t)))
             .collect();
-        if stored_days != days {
-            return Err(format!("device {} daily totals disagree with its reports", d.id));
+        if totals != d.totals || stored != day_starts {
+            return Err(format!("device {} running totals or day snapshots disagree with its reports", d.id));
         }
         if let Some(last) = reports.last() {
             if d.last_report_end != Some(last.report.end) {

@@ -2,7 +2,7 @@
 //! prefix scans return them in numeric order.
 
 use crate::params::DevicesParams;
-use crate::state::{DailyTotals, Device, DeviceId, StoredReport};
+use crate::state::{Device, DeviceId, StoredReport, TelemetryTotals};
 use greenhour_crypto::PublicKey;
 use greenhour_primitives::{Address, Hash, UnixSeconds};
 use greenhour_state::Key;
@@ -53,12 +53,13 @@ pub fn report_hash(hash: &Hash) -> Key<(DeviceId, UnixSeconds)> {
 pub fn report_use(hash: &Hash) -> Key<String> {
     Key::new(format!("devices/report-use/{hash}"))
 }
-/// A device's telemetry totals for one UTC day (`day` = Unix seconds / 86,400).
-pub fn daily(id: DeviceId, day: u64) -> Key<DailyTotals> {
-    Key::new(format!("devices/daily/{:020}/{day:010}", id.0))
+/// A device's running telemetry totals just before its first report of UTC day
+/// `day` (= Unix seconds / 86,400); present only for days it reported.
+pub fn day_start(id: DeviceId, day: u64) -> Key<TelemetryTotals> {
+    Key::new(format!("devices/day-start/{:020}/{day:010}", id.0))
 }
-pub fn daily_of(id: DeviceId) -> String {
-    format!("devices/daily/{:020}/", id.0)
+pub fn day_starts_of(id: DeviceId) -> String {
+    format!("devices/day-start/{:020}/", id.0)
 }
 /// Present while the device is a pool member (value: unit).
 pub fn pool_lock(id: DeviceId) -> Key<()> {

@@ -9,7 +9,8 @@
 //!   one use only ([`state::use_report`]).
 //! - Every stored report's green energy is at most its compute energy and its
 //!   green share at most 10,000 basis points.
-//! - Each device's daily totals equal the sums of its reports per UTC day.
+//! - Each device's running totals equal the sums of its reports, and its day
+//!   snapshots equal the totals before each day's first report.
 //! - A device locked by pool membership cannot retire or change its nameplate
 //!   or cell (pledges and cell caps were checked against them).
 //! - No floats: energies are integer Wh, power integer W, shares basis points.
@@ -29,7 +30,9 @@ pub use action::{DevicesAction, TelemetryReport};
 pub use error::DevicesError;
 pub use genesis::DevicesGenesis;
 pub use params::DevicesParams;
-pub use state::{DailyTotals, Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport, DAY};
+pub use state::{
+    Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport, TelemetryTotals, DAY,
+};
 
 use greenhour_framework::{Module, StateRead, StateWrite};
 

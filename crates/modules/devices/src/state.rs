@@ -125,6 +125,9 @@ pub struct Device {
     /// the mix used to call battery discharge green.
     pub charged_wh: u128,
     pub charged_from_pv_wh: u128,
+    /// Running totals of accepted telemetry (see [`TelemetryTotals`]).
+    #[serde(default)]
+    pub totals: TelemetryTotals,
 }
 
 /// An accepted report with what was derived from it.
@@ -140,9 +143,11 @@ pub struct StoredReport {
     pub accepted_at: Height,
 }
 
-/// A device's telemetry summed over one UTC day (or, from [`window_totals`], several).
+/// Sums of a device's accepted telemetry: the device keeps the running totals since
+/// registration, and a snapshot of them is stored at the first report of each UTC
+/// day, so any window ending now is one subtraction.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct DailyTotals {
+pub struct TelemetryTotals {
     /// Seconds covered by accepted reports.
     pub reported_seconds: u64,
     pub generated_wh: u64,
@@ -151,10 +156,10 @@ pub struct DailyTotals {
     pub gpu_seconds: u64,
 }
 
-impl DailyTotals {
-    /// What one accepted report adds to its day.
-    pub fn of(r: &StoredReport) -> DailyTotals {
-        DailyTotals {
+impl TelemetryTotals {
+    /// What one accepted report adds.
+    pub fn of(r: &StoredReport) -> TelemetryTotals {
+        TelemetryTotals {
             reported_seconds: r.report.end - r.report.start,
             generated_wh: r.report.generated_wh,
             compute_wh: r.report.compute_wh,
@@ -162,15 +167,26 @@ impl DailyTotals {
             gpu_seconds: r.report.gpu_seconds,
         }
     }
-    pub(crate) fn add(&mut self, o: &DailyTotals) {
-        self.reported_seconds += o.reported_seconds;
+    /// Adds `o` (saturating: 2⁶⁴ Wh is far beyond any device's life).
+    pub fn add(&mut self, o: &TelemetryTotals) {
+        self.reported_seconds = self.reported_seconds.saturating_add(o.reported_seconds);
         self.generated_wh = self.generated_wh.saturating_add(o.generated_wh);
         self.compute_wh = self.compute_wh.saturating_add(o.compute_wh);
         self.green_compute_wh = self.green_compute_wh.saturating_add(o.green_compute_wh);
         self.gpu_seconds = self.gpu_seconds.saturating_add(o.gpu_seconds);
     }
-    /// Green share of the compute energy, basis points, rounded down (10,000 when no compute ran
-    /// would flatter an idle device, so it is 0).
+    /// `self − earlier` for running totals (`earlier` is a snapshot of the same device).
+    pub fn since(&self, earlier: &TelemetryTotals) -> TelemetryTotals {
+        TelemetryTotals {
+            reported_seconds: self.reported_seconds.saturating_sub(earlier.reported_seconds),
+            generated_wh: self.generated_wh.saturating_sub(earlier.generated_wh),
+            compute_wh: self.compute_wh.saturating_sub(earlier.compute_wh),
+            green_compute_wh: self.green_compute_wh.saturating_sub(earlier.green_compute_wh),
+            gpu_seconds: self.gpu_seconds.saturating_sub(earlier.gpu_seconds),
+        }
+    }
+    /// Green share of the compute energy, basis points, rounded down; 0 when no
+    /// compute ran (10,000 would flatter an idle device).
     pub fn green_share_bps(&self) -> u32 {
         crate::math::share_bps_down(self.green_compute_wh, self.compute_wh)
     }
@@ -179,37 +195,42 @@ impl DailyTotals {
 /// Seconds in a UTC day.
 pub const DAY: u64 = 86_400;
 
-/// Totals over the UTC days `first_day..=last_day`: one bounded range read.
-pub fn window_totals(
-    state: &impl StateRead,
-    id: DeviceId,
-    first_day: u64,
-    last_day: u64,
-) -> Result<DailyTotals, DevicesError> {
-    let mut total = DailyTotals::default();
-    if last_day < first_day {
-        return Ok(total);
-    }
-    let from = keys::daily(id, first_day);
+/// The device's telemetry from the start of UTC day `first_day` until now: its
+/// running totals minus the first day snapshot at or after `first_day` (none means
+/// no report since). One bounded range read, whatever the number of reports.
+pub fn window_totals(state: &impl StateRead, device: &Device, first_day: u64) -> Result<TelemetryTotals, DevicesError> {
+    let from = keys::day_start(device.id, first_day);
     let from = std::str::from_utf8(from.as_bytes()).expect("keys are UTF-8");
-    let days = (last_day - first_day + 1) as usize;
-    for (_, day) in state.scan::<DailyTotals>(&keys::daily_of(id), from, days)? {
-        total.add(&day);
+    match state.scan::<TelemetryTotals>(&keys::day_starts_of(device.id), from, 1)?.into_iter().next() {
+        Some((_, at_start)) => Ok(device.totals.since(&at_start)),
+        None => Ok(TelemetryTotals::default()),
     }
-    Ok(total)
 }
 
-pub(crate) fn add_to_day(
-    state: &mut impl StateWrite,
-    id: DeviceId,
-    day: u64,
-    add: &DailyTotals,
-) -> Result<(), DevicesError> {
-    let key = keys::daily(id, day);
-    let mut totals = state.get(&key)?.unwrap_or_default();
-    totals.add(add);
-    state.put(&key, &totals);
-    Ok(())
+/// Replays one device's reports (in time order) the way acceptance accumulates them:
+/// the running totals after all of them, and the snapshot at each day's first report.
+pub fn replay_totals(reports: &[StoredReport]) -> (TelemetryTotals, Vec<(u64, TelemetryTotals)>) {
+    let mut totals = TelemetryTotals::default();
+    let mut day_starts: Vec<(u64, TelemetryTotals)> = Vec::new();
+    for r in reports {
+        let day = r.report.start / DAY;
+        if day_starts.last().is_none_or(|(d, _)| *d != day) {
+            day_starts.push((day, totals.clone()));
+        }
+        totals.add(&TelemetryTotals::of(r));
+    }
+    (totals, day_starts)
+}
+
+/// Adds an accepted report to the device's running totals, first storing the
+/// snapshot of its day if it is the day's first report.
+pub(crate) fn add_report(state: &mut impl StateWrite, device: &mut Device, report: &StoredReport) {
+    let day = report.report.start / DAY;
+    let first_of_day = device.last_report_end.is_none_or(|end| (end - 1) / DAY != day);
+    if first_of_day {
+        state.put(&keys::day_start(device.id, day), &device.totals);
+    }
+    device.totals.add(&TelemetryTotals::of(report));
 }
 
 /// True while the device is a pool member.

@@ -82,8 +82,19 @@ proptest! {
                 Op::Resume => { prop_assert_eq!(result.is_ok(), !active); active = true; }
             }
         }
-        let device = state::device(&node.app.snapshot().unwrap(), id).unwrap();
+        let snap = node.app.snapshot().unwrap();
+        let device = state::device(&snap, id).unwrap();
         prop_assert_eq!(device.reports, accepted);
         prop_assert_eq!(device.last_report_end, last_end);
+        // A window from any day holds exactly the reports from that day on.
+        let reports = state::reports(&snap, id, 0).unwrap();
+        let first_day = first / state::DAY;
+        for day in first_day - 1..first_day + 12 {
+            let mut expected = state::TelemetryTotals::default();
+            for r in reports.iter().filter(|r| r.report.start / state::DAY >= day) {
+                expected.add(&state::TelemetryTotals::of(r));
+            }
+            prop_assert_eq!(state::window_totals(&snap, &device, day).unwrap(), expected, "window from day {}", day);
+        }
     }
 }

@@ -105,12 +105,14 @@ fn app_can_register_a_device_and_report_a_day_of_telemetry() {
     assert_eq!(state::devices_in_cell(&snap, &LocationCell::new("u33dc0").unwrap()).unwrap(), vec![id]);
     // The day's totals are the sums of its reports; the window read sees only that day.
     let day = DAY_BEFORE / state::DAY;
-    let totals = state::window_totals(&snap, id, day - 3, day + 1).unwrap();
+    let device = state::device(&snap, id).unwrap();
+    let totals = state::window_totals(&snap, &device, day - 3).unwrap();
+    assert_eq!(totals, device.totals, "a window from before the first report holds everything");
     assert_eq!(totals.reported_seconds, 86_400);
     assert_eq!(totals.compute_wh, 24 * 900);
     assert_eq!(totals.green_compute_wh, reports.iter().map(|r| r.green_compute_wh).sum::<u64>());
     assert_eq!(totals.green_share_bps(), greenhour_devices::math::share_bps_down(totals.green_compute_wh, 21_600));
-    assert_eq!(state::window_totals(&snap, id, day + 1, day + 5).unwrap(), Default::default());
+    assert_eq!(state::window_totals(&snap, &device, day + 1).unwrap(), Default::default());
 }
 
 #[test]

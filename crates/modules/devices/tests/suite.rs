@@ -47,6 +47,13 @@ fn genesis() -> DevicesGenesis {
             reports: 1,
             charged_wh: 0,
             charged_from_pv_wh: 0,
+            totals: greenhour_devices::TelemetryTotals {
+                reported_seconds: 3_600,
+                generated_wh: 100,
+                compute_wh: 50,
+                green_compute_wh: 50,
+                gpu_seconds: 10,
+            },
         }],
         reports: vec![StoredReport { hash, report, green_compute_wh: 50, green_share_bps: 10_000, accepted_at: 0 }],
         report_uses: vec![(hash, "certificate 1".into())],

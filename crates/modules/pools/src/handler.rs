@@ -133,7 +133,7 @@ fn disqualification(
     if c.window_days > 0 {
         let today = now / DAY;
         let first_day = today.saturating_sub(c.window_days as u64);
-        let totals = devices::window_totals(state, device.id, first_day, today)?;
+        let totals = devices::window_totals(state, device, first_day)?;
         let uptime = math::bps_down(totals.reported_seconds, now - first_day * DAY);
         if uptime < c.min_uptime_bps {
             return Ok(Some(format!("uptime {uptime} bps < {} bps", c.min_uptime_bps)));
