@@ -304,6 +304,7 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         println!("    export GREENHOUR_HOME={} GREENHOUR_NODE={url}", root.display());
         println!("    greenhour tx send --from alice --to bob 2500000ughr");
         println!("    greenhour query balance bob");
+        println!("    greenhour pool show            # pools to join after a day of device telemetry (see README)");
         println!("Producing a block every {} ms; Ctrl-C to stop.", a.block_ms);
     }
     running.run_until_signal().await?;
