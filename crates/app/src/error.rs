@@ -105,6 +105,12 @@ impl From<greenhour_nft::NftError> for AppError {
     }
 }
 
+impl From<greenhour_market::MarketError> for AppError {
+    fn from(e: greenhour_market::MarketError) -> Self {
+        AppError::Module { module: "market", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<greenhour_pools::PoolsError> for AppError {
     fn from(e: greenhour_pools::PoolsError) -> Self {
         AppError::Module { module: "pools", error: ErrorInfo::from_coded(&e) }

@@ -21,11 +21,13 @@ pub struct Genesis {
     pub oracle: greenhour_oracle::OracleGenesis,
     #[serde(default)]
     pub pools: greenhour_pools::PoolsGenesis,
+    #[serde(default)]
+    pub market: greenhour_market::MarketGenesis,
 }
 
 impl Genesis {
     /// A genesis with the standard module accounts (fees; pools, which mints and
-    /// burns slot tokens) and NFT classes (positions, minted by pools), and no balances.
+    /// burns slot tokens; market, which mints LP shares) and NFT classes (positions, minted by pools), and no balances.
     pub fn new(chain_id: ChainId, genesis_time: UnixSeconds) -> Self {
         Genesis {
             chain_id,
@@ -37,6 +39,10 @@ impl Genesis {
                     ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] },
                     ModuleAccountGenesis {
                         name: greenhour_pools::NAME.into(),
+                        permissions: vec![Permission::Mint, Permission::Burn],
+                    },
+                    ModuleAccountGenesis {
+                        name: greenhour_market::NAME.into(),
                         permissions: vec![Permission::Mint, Permission::Burn],
                     },
                 ],
@@ -52,6 +58,7 @@ impl Genesis {
             },
             oracle: Default::default(),
             pools: Default::default(),
+            market: Default::default(),
         }
     }
 

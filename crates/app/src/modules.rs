@@ -4,6 +4,7 @@ use crate::error::AppError;
 use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_market::Market;
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
 use greenhour_pools::Pools;
@@ -15,6 +16,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
     Nft::begin_block(state, ctx)?;
     Oracle::begin_block(state, ctx)?;
     Pools::begin_block(state, ctx)?;
+    Market::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -25,6 +27,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Nft::end_block(state, ctx)?;
     Oracle::end_block(state, ctx)?;
     Pools::end_block(state, ctx)?;
+    Market::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -35,5 +38,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Nft::check_invariants(state).map_err(|e| (Nft::NAME, e))?;
     Oracle::check_invariants(state).map_err(|e| (Oracle::NAME, e))?;
     Pools::check_invariants(state).map_err(|e| (Pools::NAME, e))?;
+    Market::check_invariants(state).map_err(|e| (Market::NAME, e))?;
     Ok(())
 }

@@ -16,6 +16,7 @@ pub enum AppAction {
     Nft(greenhour_nft::NftAction),
     Oracle(greenhour_oracle::OracleAction),
     Pools(greenhour_pools::PoolsAction),
+    Market(greenhour_market::MarketAction),
 }
 
 /// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
@@ -28,6 +29,7 @@ macro_rules! with_action {
             AppAction::Nft($a) => $body,
             AppAction::Oracle($a) => $body,
             AppAction::Pools($a) => $body,
+            AppAction::Market($a) => $body,
         }
     };
 }

@@ -95,6 +95,16 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 quantity: 2,
             })),
         ),
+        (
+            "market_swap_action",
+            greenhour_codec::encode(&AppAction::Market(greenhour_market::MarketAction::Swap {
+                slot: greenhour_primitives::Denom::new("slot/home/490906").unwrap(),
+                buy_slots: true,
+                exact: greenhour_market::Exact::Out(4),
+                limit: 9_000_000,
+                deadline: 1_767_229_200,
+            })),
+        ),
     ]
 }
 

@@ -14,6 +14,7 @@ use std::path::Path;
 
 pub mod strategies;
 pub mod suite;
+pub mod supply;
 
 /// Chain id used by test nodes.
 pub const TEST_CHAIN: &str = "greenhour-test";

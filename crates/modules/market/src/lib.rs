@@ -1,13 +1,56 @@
-//! `market`: the time-aware AMM for hour-slot tokens (`docs/spec/market.md`).
+//! `market`: the time-aware AMM for hour-slot tokens (`docs/spec/market.md`). One
+//! pool per slot denom against `ugusd` or `ughr`: a Uniswap v2 pair on
+//! `(x, v)` at any fixed time, whose premium over a floor decays before the hour.
 //!
-//! So far this crate holds the curve's integer math only ([`math`]); the module
-//! (pools per hour, liquidity, swaps, routing, TWAP) is issue 4's next step.
+//! Invariants (checked by [`invariants::check`]; the math is property-tested in [`math`]):
+//! - `v ≤ y` in every pool: the curve never pays out quote the pool does not hold.
+//! - Until a pool's slots expire, the module account holds exactly the pools' `x`
+//!   of each slot denom and, per quote denom, at least Σ `y`.
+//! - LP shares in bank plus the locked minimum equal each pool's `shares`.
+//! - Across a swap `x·v` never decreases; outputs round down, inputs round up;
+//!   decay never raises a price and never pushes it below the floor.
+//! - Trading and deposits stop at the hour's start; withdrawals never stop.
 //!
-//! Invariants of the math (property-tested in [`math`]):
-//! - At a fixed time the curve is Uniswap v2's constant product with its fee and
-//!   rounding, reproducing its published test vectors exactly.
-//! - Across a swap `x·v` never decreases; outputs round down, inputs round up.
-//! - Decay never raises a price, never pushes it below the floor, and rounds
-//!   towards less decay.
+//! Not yet (issue 4): multi-hour routing, the index, withdrawal of capacity that
+//! went `leaving`, an oracle-fed floor, RPC and CLI.
 
+pub mod action;
+pub mod error;
+pub mod event;
+pub mod genesis;
+pub mod handler;
+pub mod invariants;
+pub mod keys;
 pub mod math;
+pub mod params;
+pub mod state;
+
+pub use action::{Exact, MarketAction};
+pub use error::MarketError;
+pub use genesis::MarketGenesis;
+pub use params::MarketParams;
+pub use state::MarketPool;
+
+use greenhour_framework::{Module, StateRead, StateWrite};
+
+/// Module name: key prefix and module account.
+pub const NAME: &str = "market";
+
+/// The market module.
+pub struct Market;
+
+impl Module for Market {
+    const NAME: &'static str = NAME;
+    type Genesis = MarketGenesis;
+    type Error = MarketError;
+
+    fn init_genesis(state: &mut impl StateWrite, genesis: &MarketGenesis) -> Result<(), MarketError> {
+        genesis::init(state, genesis)
+    }
+    fn export_genesis(state: &impl StateRead) -> Result<MarketGenesis, MarketError> {
+        genesis::export(state)
+    }
+    fn check_invariants(state: &impl StateRead) -> Result<(), String> {
+        invariants::check(state)
+    }
+}

@@ -1,0 +1,24 @@
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+/// Rules for market pools, set at genesis (later by governance).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct MarketParams {
+    /// Swap fee on the input, parts per million (3,000 = 0.3 %, Uniswap v2's).
+    pub fee_ppm: u32,
+    /// Part of the fee paid to the fee collector instead of the LPs, ppm of the fee.
+    pub protocol_share_ppm: u32,
+    /// Shortest half-life a pool may choose, seconds.
+    pub min_half_life: u64,
+    /// Longest decay window a pool may choose, seconds.
+    pub max_decay_window: u64,
+}
+
+impl Default for MarketParams {
+    fn default() -> Self {
+        MarketParams { fee_ppm: 3_000, protocol_share_ppm: 166_667, min_half_life: 60, max_decay_window: 14 * 86_400 }
+    }
+}
+
+/// Seconds in an hour slot.
+pub const HOUR: u64 = 3_600;

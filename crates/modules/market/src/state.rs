@@ -1,0 +1,114 @@
+//! Pool records, the time update, and the only code that reads or writes market keys.
+
+use crate::math::{self, WAD};
+use crate::params::{MarketParams, HOUR};
+use crate::{keys, MarketError};
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_primitives::{Address, Denom, UnixSeconds};
+use greenhour_state::{StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+/// A pool for one hour's slot tokens against a quote denom (docs/spec/market.md).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct MarketPool {
+    /// The slot denom traded (`slot/{class}/{hour}` or `kwh/{class}/{hour}`).
+    pub slot: Denom,
+    /// Its UTC hour index: trading closes at `hour·3600`.
+    pub hour: u64,
+    pub quote: Denom,
+    pub creator: Address,
+    /// Real reserves: slots and quote held for this pool.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub x: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub y: u128,
+    /// Virtual quote the curve prices against; `v ≤ y`, the rest is decay credit.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub v: u128,
+    /// LP shares outstanding, including the locked minimum.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub shares: u128,
+    /// Block time of the last update of `v` and the price accumulator.
+    pub t_last: UnixSeconds,
+    /// Quote per slot (WAD) the premium decays towards.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub floor_wad: u128,
+    pub half_life: u64,
+    /// Decay applies only this many seconds before the hour.
+    pub decay_window: u64,
+    pub fee_ppm: u32,
+    pub protocol_share_ppm: u32,
+    /// Σ spot price (WAD) × seconds, wrapping (differences give TWAPs, as in Uniswap v2).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_cumulative: u128,
+}
+
+impl MarketPool {
+    /// Trading closes when the hour starts.
+    pub fn closes_at(&self) -> UnixSeconds {
+        self.hour * HOUR
+    }
+    /// The slot tokens are burned when the hour ends.
+    pub fn expired(&self, now: UnixSeconds) -> bool {
+        now >= (self.hour + 1) * HOUR
+    }
+    /// Spot price, quote per slot in WAD, rounded down (0 for an empty pool).
+    pub fn price_wad(&self) -> u128 {
+        math::mul_div_down(self.v, WAD, self.x).unwrap_or(0)
+    }
+    /// Brings the price accumulator and the decay up to `now` (no-op for `now ≤ t_last`).
+    /// Post-condition: `v` does not grow and stays ≥ min(v, x·floor).
+    pub fn accrue(&mut self, now: UnixSeconds) -> Result<(), MarketError> {
+        if now <= self.t_last || self.x == 0 {
+            self.t_last = self.t_last.max(now);
+            return Ok(());
+        }
+        let elapsed = (now - self.t_last) as u128;
+        self.price_cumulative = self.price_cumulative.wrapping_add(self.price_wad().wrapping_mul(elapsed));
+        let window_start = self.closes_at().saturating_sub(self.decay_window);
+        let decay_from = self.t_last.max(window_start);
+        let decay_to = now.min(self.closes_at());
+        if decay_to > decay_from {
+            self.v = math::decayed_virtual_quote(self.v, self.x, self.floor_wad, decay_to - decay_from, self.half_life)
+                .ok_or(MarketError::Overflow)?;
+        }
+        self.t_last = now;
+        Ok(())
+    }
+}
+
+/// The LP share denom of a pool: `lp/{slot denom}`.
+pub fn lp_denom(slot: &Denom) -> Denom {
+    Denom::new(format!("lp/{slot}")).expect("a slot denom is at most 60 bytes")
+}
+
+/// Splits a slot denom into its hour, checking the shape `slot|kwh/{class}/{hour}`.
+pub fn slot_hour(slot: &Denom) -> Result<u64, MarketError> {
+    let bad = || MarketError::InvalidDenom(format!("{slot} is not slot/{{class}}/{{hour}} or kwh/{{class}}/{{hour}}"));
+    let mut parts = slot.as_str().split('/');
+    let (family, class, hour) = (parts.next(), parts.next(), parts.next());
+    if parts.next().is_some() || !matches!(family, Some("slot" | "kwh")) {
+        return Err(bad());
+    }
+    if !matches!(class, Some("home" | "regional" | "datacentre" | "btc_miner")) {
+        return Err(bad());
+    }
+    hour.and_then(|h| h.parse().ok()).filter(|h: &u64| h.to_string() == hour.unwrap_or("")).ok_or_else(bad)
+}
+
+pub fn params(state: &impl StateRead) -> Result<MarketParams, MarketError> {
+    Ok(state.get(&keys::params())?.unwrap_or_default())
+}
+
+pub fn pool(state: &impl StateRead, slot: &Denom) -> Result<MarketPool, MarketError> {
+    state.get(&keys::pool(slot))?.ok_or_else(|| MarketError::UnknownPool(slot.clone()))
+}
+
+/// Every pool, in slot-denom order.
+pub fn all_pools(state: &impl StateRead) -> Result<Vec<MarketPool>, MarketError> {
+    Ok(state.prefix::<MarketPool>(keys::POOL_PREFIX)?.into_iter().map(|(_, p)| p).collect())
+}
+
+pub(crate) fn put_pool(state: &mut impl StateWrite, p: &MarketPool) {
+    state.put(&keys::pool(&p.slot), p);
+}
