@@ -37,12 +37,13 @@ impl Genesis {
                 balances: Vec::new(),
                 module_accounts: vec![
                     ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] },
+                    // In name order, as an export lists them.
                     ModuleAccountGenesis {
-                        name: greenhour_pools::NAME.into(),
+                        name: greenhour_market::NAME.into(),
                         permissions: vec![Permission::Mint, Permission::Burn],
                     },
                     ModuleAccountGenesis {
-                        name: greenhour_market::NAME.into(),
+                        name: greenhour_pools::NAME.into(),
                         permissions: vec![Permission::Mint, Permission::Burn],
                     },
                 ],
