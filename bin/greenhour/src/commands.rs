@@ -254,6 +254,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Device(d) => device(&cli, d).await,
         crate::Command::Nft(n) => nft(&cli, n).await,
         crate::Command::Pool(p) => crate::pool::run(&cli, p).await,
+        crate::Command::Market(m) => crate::market::run(&cli, m).await,
         crate::Command::Oracle(o) => oracle(&cli, o).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }

@@ -4,6 +4,7 @@ mod bench;
 mod commands;
 mod home;
 mod keyring;
+mod market;
 mod output;
 mod pool;
 
@@ -48,6 +49,9 @@ pub enum Command {
     /// Pools: create, join, pledge future hours, release slots, leave; positions and slot tokens.
     #[command(subcommand)]
     Pool(pool::PoolCommand),
+    /// The hour-slot market: pools, quotes, swaps, liquidity.
+    #[command(subcommand)]
+    Market(market::MarketCommand),
     /// Show and move NFTs (position NFTs, receipts).
     #[command(subcommand)]
     Nft(commands::NftCommand),

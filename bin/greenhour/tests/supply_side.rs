@@ -123,6 +123,26 @@ async fn app_can_run_the_supply_side_from_the_cli() {
     let slot_denom = format!("slot/home/{second}");
     assert!(bob.to_string().contains(&slot_denom), "bob holds the released slot: {bob}");
 
+    // The market: bob takes the third hour's two slots out of custody, opens a pool
+    // for them against gUSD and adds liquidity; carol buys one slot.
+    let third = (first_hour + 2).to_string();
+    let third_slot = format!("slot/home/{third}");
+    cli(
+        &home,
+        node,
+        &["pool", "release", "--from", "bob", "--position", &serial.to_string(), "--hour", &third, "--quantity", "2"],
+    );
+    cli(&home, node, &["market", "create", "--from", "bob", &third_slot, "--floor", "500000"]);
+    cli(&home, node, &["market", "add-liquidity", "--from", "bob", &third_slot, "--slots", "2", "--quote", "4000000"]);
+    let quote = cli(&home, node, &["market", "quote", &third_slot, "--exact-out", "1"]);
+    let cost: u128 = quote["in"].as_str().unwrap().parse().unwrap();
+    assert!(cost > 4_000_000 && cost < 4_100_000, "one of two slots against 4 gUSD: {quote}");
+    cli(&home, node, &["market", "swap", "--from", "carol", &third_slot, "--exact-out", "1", "--max-in", "4100000"]);
+    let carol = cli(&home, node, &["query", "balance", "carol"]);
+    assert!(carol.to_string().contains(&third_slot), "carol bought a slot: {carol}");
+    let pools = cli(&home, node, &["market", "pools"]);
+    assert_eq!(pools[0]["x"], "1");
+
     // Wait (in chain time) until the first pledged hour has ended.
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while chain_time(&home, node) < (first_hour + 1) * 3_600 + 60 {

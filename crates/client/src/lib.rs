@@ -162,6 +162,23 @@ impl RpcClient {
         self.call("slot", json!({ "unit": unit, "class": class, "hour": hour })).await
     }
 
+    pub async fn market_pools(&self) -> Result<Vec<greenhour_market::MarketPool>, ClientError> {
+        self.call("market_pools", json!({})).await
+    }
+    /// `{in, out, price_wad, …}` for a swap as of the latest block time.
+    pub async fn market_quote(
+        &self,
+        slot: &str,
+        buy_slots: bool,
+        exact: greenhour_market::Exact,
+    ) -> Result<Value, ClientError> {
+        let (key, amount) = match exact {
+            greenhour_market::Exact::In(a) => ("exact_in", a),
+            greenhour_market::Exact::Out(a) => ("exact_out", a),
+        };
+        self.call("market_quote", json!({ "slot": slot, "buy_slots": buy_slots, key: amount.to_string() })).await
+    }
+
     /// A feed, its latest value and its open reports, as the node renders them.
     pub async fn oracle(&self, feed: &str) -> Result<Value, ClientError> {
         self.call("oracle", json!({ "feed": feed })).await

@@ -76,6 +76,12 @@ pub fn document() -> Value {
                 path_param("class", "device class", json!({"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]})),
                 path_param("hour", "UTC hour index (Unix seconds / 3600)", json!({"type": "integer", "minimum": 0})),
                 {"name": "unit", "in": "query", "required": false, "schema": {"type": "string", "enum": ["gpu_hour", "kwh"]}}]), "Slot")},
+            "/market/pools": {"get": get_op("Market pools (one per hour slot) with reserves, virtual quote, shares and TWAP accumulator, as of the latest block time", json!([]), "MarketPools")},
+            "/market/quote": {"get": get_op("A swap quote as of the latest block time: in, out and the spot price (WAD)", json!([
+                {"name": "slot", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "side", "in": "query", "required": false, "schema": {"type": "string", "enum": ["buy", "sell"]}},
+                {"name": "exact_in", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+                {"name": "exact_out", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}}]), "MarketQuote")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
                 path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
@@ -90,6 +96,8 @@ pub fn document() -> Value {
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
                 "Device": {"type": "object"},
                 "Pools": {"type": "array", "items": {"type": "object"}},
+                "MarketPools": {"type": "array", "items": {"type": "object"}},
+                "MarketQuote": {"type": "object", "properties": {"in": {"type": "string"}, "out": {"type": "string"}, "price_wad": {"type": "string"}}},
                 "PoolDetail": {"type": "object", "properties": {"pool": {"type": "object"}, "members": {"type": "array"}}},
                 "Position": {"type": "object", "properties": {"position": {"type": "object"}, "owner": address.clone(), "hours": {"type": "array"}}},
                 "Positions": {"type": "array", "items": {"$ref": "#/components/schemas/Position"}},

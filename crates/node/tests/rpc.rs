@@ -251,6 +251,11 @@ async fn rejects_malformed_http_requests_without_panicking() {
         ("/slots/moon/5", 400),
         ("/slots/home/x", 400),
         ("/slots/home/5?unit=litres", 400),
+        ("/market/quote", 400),
+        ("/market/quote?slot=slot/home/900000", 400),
+        ("/market/quote?slot=slot/home/900000&exact_out=1&side=sideways", 400),
+        ("/market/quote?slot=slot/home/900000&exact_out=1", 404),
+        ("/market/quote?slot=NOT-A-DENOM&exact_in=1", 400),
     ] {
         let (status, body) = h.get(path).await;
         assert_eq!(status, code, "{path}");
@@ -263,6 +268,8 @@ async fn rejects_malformed_http_requests_without_panicking() {
     let (status, body) = h.get("/slots/home/490000").await;
     assert_eq!((status, body["supply"].as_str()), (200, Some("0")));
     let (status, body) = h.get("/positions?hour=490000").await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(0)));
+    let (status, body) = h.get("/market/pools").await;
     assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(0)));
 
     // The node still serves after all that.

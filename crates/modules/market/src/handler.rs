@@ -231,27 +231,14 @@ fn swap(
     limit: u128,
 ) -> Result<(), MarketError> {
     let mut pool = open_pool(state, slot, tx.block.time)?;
-    if pool.x == 0 || pool.v == 0 {
-        return Err(MarketError::InsufficientLiquidity);
+    let (amount_in, amount_out) = pool.quote(buy_slots, exact)?;
+    match exact {
+        Exact::In(_) if amount_out < limit || amount_out == 0 => {
+            return Err(MarketError::SlippageExceeded { got: amount_out, limit });
+        }
+        Exact::Out(_) if amount_in > limit => return Err(MarketError::SlippageExceeded { got: amount_in, limit }),
+        _ => {}
     }
-    let (reserve_in, reserve_out) = if buy_slots { (pool.v, pool.x) } else { (pool.x, pool.v) };
-    let (amount_in, amount_out) = match exact {
-        Exact::In(a) => {
-            let out = math::amount_out(a, reserve_in, reserve_out, pool.fee_ppm).ok_or(MarketError::Overflow)?;
-            if out < limit || out == 0 {
-                return Err(MarketError::SlippageExceeded { got: out, limit });
-            }
-            (a, out)
-        }
-        Exact::Out(o) => {
-            let a =
-                math::amount_in(o, reserve_in, reserve_out, pool.fee_ppm).ok_or(MarketError::InsufficientLiquidity)?;
-            if a > limit {
-                return Err(MarketError::SlippageExceeded { got: a, limit });
-            }
-            (a, o)
-        }
-    };
     // The protocol's part of the fee, rounded down (the LPs keep the remainder).
     let fee = math::mul_div_down(amount_in, pool.fee_ppm as u128, PPM).ok_or(MarketError::Overflow)?;
     let protocol = math::mul_div_down(fee, pool.protocol_share_ppm as u128, PPM).ok_or(MarketError::Overflow)?;

@@ -56,6 +56,26 @@ impl MarketPool {
     pub fn price_wad(&self) -> u128 {
         math::mul_div_down(self.v, WAD, self.x).unwrap_or(0)
     }
+    /// `(in, out)` of a swap against the pool as it stands (call [`MarketPool::accrue`]
+    /// first), by Uniswap v2's formulas on `(x, v)`.
+    pub fn quote(&self, buy_slots: bool, exact: crate::Exact) -> Result<(u128, u128), MarketError> {
+        if self.x == 0 || self.v == 0 {
+            return Err(MarketError::InsufficientLiquidity);
+        }
+        let (reserve_in, reserve_out) = if buy_slots { (self.v, self.x) } else { (self.x, self.v) };
+        match exact {
+            crate::Exact::In(a) => {
+                let out = math::amount_out(a, reserve_in, reserve_out, self.fee_ppm).ok_or(MarketError::Overflow)?;
+                Ok((a, out))
+            }
+            crate::Exact::Out(o) => {
+                let a = math::amount_in(o, reserve_in, reserve_out, self.fee_ppm)
+                    .ok_or(MarketError::InsufficientLiquidity)?;
+                Ok((a, o))
+            }
+        }
+    }
+
     /// Brings the price accumulator and the decay up to `now` (no-op for `now ≤ t_last`).
     /// Post-condition: `v` does not grow and stays ≥ min(v, x·floor).
     pub fn accrue(&mut self, now: UnixSeconds) -> Result<(), MarketError> {

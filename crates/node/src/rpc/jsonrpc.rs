@@ -171,6 +171,16 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             };
             to_json(query::positions(node, filter)?)?
         }
+        "market_pools" => to_json(query::market_pools(node)?)?,
+        "market_quote" => {
+            let buy_slots = p.get("buy_slots").and_then(Value::as_bool).unwrap_or(true);
+            let exact = match (opt_u128(p, "exact_in")?, opt_u128(p, "exact_out")?) {
+                (Some(a), None) => greenhour_market::Exact::In(a),
+                (None, Some(a)) => greenhour_market::Exact::Out(a),
+                _ => return Err(RpcError::InvalidParams("give exactly one of exact_in or exact_out".into()).into()),
+            };
+            query::market_quote(node, str_param(p, "slot")?, buy_slots, exact)?
+        }
         "slot" => query::slot(
             node,
             p.get("unit").and_then(|v| v.as_str()).unwrap_or("gpu_hour"),
@@ -187,6 +197,21 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         }
         _ => return Err(Dispatch::UnknownMethod),
     })
+}
+
+/// A u128 given as a decimal string (or a small JSON number).
+fn opt_u128(p: &Map<String, Value>, name: &str) -> Result<Option<u128>, RpcError> {
+    match p.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => {
+            s.parse().map(Some).map_err(|_| RpcError::InvalidParams(format!("{name} must be a decimal amount")))
+        }
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(|v| Some(v as u128))
+            .ok_or_else(|| RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
+        Some(_) => Err(RpcError::InvalidParams(format!("{name} must be a decimal amount"))),
+    }
 }
 
 fn required_u64(p: &Map<String, Value>, name: &str) -> Result<u64, RpcError> {

@@ -37,6 +37,8 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/positions", get(rest::positions))
         .route("/positions/{serial}", get(rest::position))
         .route("/slots/{class}/{hour}", get(rest::slot))
+        .route("/market/pools", get(rest::market_pools))
+        .route("/market/quote", get(rest::market_quote))
         .route("/devices", get(rest::devices))
         .route("/devices/{id}", get(rest::device))
         .route("/devices/{id}/reports", get(rest::device_reports))

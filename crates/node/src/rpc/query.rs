@@ -335,6 +335,52 @@ pub fn slot(node: &Node, unit: &str, class: &str, hour: u64) -> Result<serde_jso
     }))
 }
 
+fn market_error(e: greenhour_market::MarketError) -> RpcError {
+    match e {
+        greenhour_market::MarketError::UnknownPool(d) => RpcError::NotFound(format!("market pool {d}")),
+        greenhour_market::MarketError::State(s) => RpcError::Internal(s.to_string()),
+        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
+    }
+}
+
+fn parse_denom(s: &str) -> Result<greenhour_primitives::Denom, RpcError> {
+    s.parse().map_err(|e: greenhour_primitives::DenomError| RpcError::InvalidParams(e.to_string()))
+}
+
+/// Market pools as of the latest block time (decay and TWAP accumulator brought up to it).
+pub fn market_pools(node: &Node) -> Result<Vec<greenhour_market::MarketPool>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let mut pools = greenhour_market::state::all_pools(&snap).map_err(market_error)?;
+    pools.truncate(MAX_LIST);
+    for p in &mut pools {
+        p.accrue(now).map_err(market_error)?;
+    }
+    Ok(pools)
+}
+
+/// A swap quote against a pool as of the latest block time: `{in, out, price_wad}`.
+pub fn market_quote(
+    node: &Node,
+    slot: &str,
+    buy_slots: bool,
+    exact: greenhour_market::Exact,
+) -> Result<serde_json::Value, RpcError> {
+    let slot = parse_denom(slot)?;
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let mut pool = greenhour_market::state::pool(&snap, &slot).map_err(market_error)?;
+    if now >= pool.closes_at() {
+        return Err(market_error(greenhour_market::MarketError::HourClosed(slot)));
+    }
+    pool.accrue(now).map_err(market_error)?;
+    let (amount_in, amount_out) = pool.quote(buy_slots, exact).map_err(market_error)?;
+    Ok(serde_json::json!({
+        "slot": slot, "buy_slots": buy_slots, "in": amount_in.to_string(), "out": amount_out.to_string(),
+        "price_wad": pool.price_wad().to_string(), "closes_at": pool.closes_at(), "as_of": now,
+    }))
+}
+
 /// Longest list a query returns (page with `from` / `owner`).
 pub const MAX_LIST: usize = 1_000;
 

@@ -151,6 +151,32 @@ pub async fn positions(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<S
     ok(&node, query::positions(&node, filter)?)
 }
 
+/// `GET /market/pools`.
+pub async fn market_pools(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::market_pools(&node)?)
+}
+
+/// `GET /market/quote?slot=slot/home/H&side=buy|sell&exact_in=N|exact_out=N`.
+pub async fn market_quote(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let slot = q.get("slot").ok_or_else(|| RpcError::InvalidParams("missing query parameter slot".into()))?;
+    let buy_slots = match q.get("side").map(String::as_str) {
+        None | Some("buy") => true,
+        Some("sell") => false,
+        Some(other) => return Err(RpcError::InvalidParams(format!("side {other:?} is not buy or sell"))),
+    };
+    let amount = |k: &str| -> Result<Option<u128>, RpcError> {
+        q.get(k)
+            .map(|v| v.parse().map_err(|_| RpcError::InvalidParams(format!("{k} must be a decimal amount"))))
+            .transpose()
+    };
+    let exact = match (amount("exact_in")?, amount("exact_out")?) {
+        (Some(a), None) => greenhour_market::Exact::In(a),
+        (None, Some(a)) => greenhour_market::Exact::Out(a),
+        _ => return Err(RpcError::InvalidParams("give exactly one of exact_in or exact_out".into())),
+    };
+    ok(&node, query::market_quote(&node, slot, buy_slots, exact)?)
+}
+
 /// `GET /slots/{class}/{hour}[?unit=gpu_hour|kwh]`.
 pub async fn slot(
     State(node): State<Arc<Node>>,

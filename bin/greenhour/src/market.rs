@@ -1,0 +1,199 @@
+//! `greenhour market …`: open pools for hour slots, add and remove liquidity,
+//! quote and swap.
+
+use crate::commands::submit_actions;
+use crate::output::print;
+use crate::Cli;
+use anyhow::{bail, Result};
+use clap::Subcommand;
+use greenhour_app::AppAction;
+use greenhour_client::RpcClient;
+use greenhour_market::{Exact, MarketAction};
+use greenhour_primitives::Denom;
+
+/// Transactions are valid for this long after the latest block unless --deadline says otherwise.
+const DEFAULT_DEADLINE_SECS: u64 = 1_800;
+
+#[derive(Subcommand)]
+pub enum MarketCommand {
+    /// Every pool: reserves, price, time to close.
+    Pools,
+    /// What a swap would pay or get now (exactly one of --exact-in / --exact-out).
+    Quote {
+        /// The slot denom, e.g. slot/home/498700.
+        slot: String,
+        #[arg(long)]
+        sell: bool,
+        #[arg(long)]
+        exact_in: Option<u128>,
+        #[arg(long)]
+        exact_out: Option<u128>,
+    },
+    /// Open a pool for a future hour's slots.
+    Create {
+        #[arg(long)]
+        from: String,
+        slot: String,
+        #[arg(long, default_value = "ugusd")]
+        quote: String,
+        /// Floor price in quote units per slot (the decay tends to it).
+        #[arg(long, default_value_t = 0)]
+        floor: u128,
+        #[arg(long, default_value_t = 3_600)]
+        half_life: u64,
+        #[arg(long, default_value_t = 86_400)]
+        decay_window: u64,
+    },
+    /// Deposit slots and quote (at most these amounts) for LP shares.
+    AddLiquidity {
+        #[arg(long)]
+        from: String,
+        slot: String,
+        #[arg(long)]
+        slots: u128,
+        #[arg(long)]
+        quote: u128,
+        #[arg(long, default_value_t = 0)]
+        min_shares: u128,
+    },
+    /// Burn LP shares for the pool's slots and quote.
+    RemoveLiquidity {
+        #[arg(long)]
+        from: String,
+        slot: String,
+        #[arg(long)]
+        shares: u128,
+        #[arg(long, default_value_t = 0)]
+        min_slots: u128,
+        #[arg(long, default_value_t = 0)]
+        min_quote: u128,
+    },
+    /// Buy (or --sell) slots: exact in with --min-out, or exact out with --max-in.
+    Swap {
+        #[arg(long)]
+        from: String,
+        slot: String,
+        #[arg(long)]
+        sell: bool,
+        #[arg(long)]
+        exact_in: Option<u128>,
+        #[arg(long)]
+        exact_out: Option<u128>,
+        /// Least accepted output (with --exact-in).
+        #[arg(long, default_value_t = 0)]
+        min_out: u128,
+        /// Most paid input (with --exact-out).
+        #[arg(long, default_value_t = u128::MAX)]
+        max_in: u128,
+        /// Unix seconds after which the swap must not execute.
+        #[arg(long)]
+        deadline: Option<u64>,
+    },
+}
+
+fn exact(exact_in: Option<u128>, exact_out: Option<u128>) -> Result<Exact> {
+    match (exact_in, exact_out) {
+        (Some(a), None) => Ok(Exact::In(a)),
+        (None, Some(a)) => Ok(Exact::Out(a)),
+        _ => bail!("give exactly one of --exact-in or --exact-out"),
+    }
+}
+
+fn denom(s: &str) -> Result<Denom> {
+    s.parse().map_err(|e: greenhour_primitives::DenomError| anyhow::anyhow!("{e}"))
+}
+
+pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    let now = || async { Ok::<u64, anyhow::Error>(client.status().await?.latest_block_time) };
+    let submit = |from: &str, action: MarketAction| {
+        let from = from.to_string();
+        async move { submit_actions(cli, &from, vec![AppAction::Market(action)]).await }
+    };
+    match c {
+        MarketCommand::Pools => {
+            let pools = client.market_pools().await?;
+            let t = now().await?;
+            print(cli.json, &pools, || {
+                if pools.is_empty() {
+                    return "no market pools".into();
+                }
+                pools
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{:<22} {:>8} slots  {:>16} {} (virtual {})  price {:.6}  shares {}  closes in {} s",
+                            p.slot.as_str(),
+                            p.x,
+                            p.y,
+                            p.quote,
+                            p.v,
+                            p.price_wad() as f64 / 1e18,
+                            p.shares,
+                            p.closes_at().saturating_sub(t)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        MarketCommand::Quote { slot, sell, exact_in, exact_out } => {
+            let q = client.market_quote(slot, !sell, exact(*exact_in, *exact_out)?).await?;
+            print(cli.json, &q, || {
+                format!("{} in → {} out (spot price {} per slot, WAD)", q["in"], q["out"], q["price_wad"])
+            });
+        }
+        MarketCommand::Create { from, slot, quote, floor, half_life, decay_window } => {
+            let action = MarketAction::Create {
+                slot: denom(slot)?,
+                quote: denom(quote)?,
+                floor_wad: floor
+                    .checked_mul(greenhour_market::math::WAD)
+                    .ok_or_else(|| anyhow::anyhow!("floor too large"))?,
+                half_life: *half_life,
+                decay_window: *decay_window,
+            };
+            let done = submit(from, action).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+        MarketCommand::AddLiquidity { from, slot, slots, quote, min_shares } => {
+            let deadline = now().await? + DEFAULT_DEADLINE_SECS;
+            let action = MarketAction::AddLiquidity {
+                slot: denom(slot)?,
+                max_slots: *slots,
+                max_quote: *quote,
+                min_shares: *min_shares,
+                deadline,
+            };
+            let done = submit(from, action).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+        MarketCommand::RemoveLiquidity { from, slot, shares, min_slots, min_quote } => {
+            let deadline = now().await? + DEFAULT_DEADLINE_SECS;
+            let action = MarketAction::RemoveLiquidity {
+                slot: denom(slot)?,
+                shares: *shares,
+                min_slots: *min_slots,
+                min_quote: *min_quote,
+                deadline,
+            };
+            let done = submit(from, action).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+        MarketCommand::Swap { from, slot, sell, exact_in, exact_out, min_out, max_in, deadline } => {
+            let exact = exact(*exact_in, *exact_out)?;
+            let limit = match exact {
+                Exact::In(_) => *min_out,
+                Exact::Out(_) => *max_in,
+            };
+            let deadline = match deadline {
+                Some(d) => *d,
+                None => now().await? + DEFAULT_DEADLINE_SECS,
+            };
+            let action = MarketAction::Swap { slot: denom(slot)?, buy_slots: !sell, exact, limit, deadline };
+            let done = submit(from, action).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+    }
+    Ok(())
+}
