@@ -106,9 +106,15 @@ fn denom(s: &str) -> Result<Denom> {
 pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
     let client = RpcClient::new(&cli.node);
     let now = || async { Ok::<u64, anyhow::Error>(client.status().await?.latest_block_time) };
+    let default_deadline = || async { Ok::<u64, anyhow::Error>(now().await? + DEFAULT_DEADLINE_SECS) };
+    // Signs, waits for the commit and prints what happened.
     let submit = |from: &str, action: MarketAction| {
         let from = from.to_string();
-        async move { submit_actions(cli, &from, vec![AppAction::Market(action)]).await }
+        async move {
+            let done = submit_actions(cli, &from, vec![AppAction::Market(action)]).await?;
+            print(cli.json, &done, || done.join("\n"));
+            Ok(())
+        }
     };
     match c {
         MarketCommand::Pools => {
@@ -144,41 +150,36 @@ pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
             });
         }
         MarketCommand::Create { from, slot, quote, floor, half_life, decay_window } => {
+            let floor_wad =
+                floor.checked_mul(greenhour_market::math::WAD).ok_or_else(|| anyhow::anyhow!("floor too large"))?;
             let action = MarketAction::Create {
                 slot: denom(slot)?,
                 quote: denom(quote)?,
-                floor_wad: floor
-                    .checked_mul(greenhour_market::math::WAD)
-                    .ok_or_else(|| anyhow::anyhow!("floor too large"))?,
+                floor_wad,
                 half_life: *half_life,
                 decay_window: *decay_window,
             };
-            let done = submit(from, action).await?;
-            print(cli.json, &done, || done.join("\n"));
+            return submit(from, action).await;
         }
         MarketCommand::AddLiquidity { from, slot, slots, quote, min_shares } => {
-            let deadline = now().await? + DEFAULT_DEADLINE_SECS;
             let action = MarketAction::AddLiquidity {
                 slot: denom(slot)?,
                 max_slots: *slots,
                 max_quote: *quote,
                 min_shares: *min_shares,
-                deadline,
+                deadline: default_deadline().await?,
             };
-            let done = submit(from, action).await?;
-            print(cli.json, &done, || done.join("\n"));
+            return submit(from, action).await;
         }
         MarketCommand::RemoveLiquidity { from, slot, shares, min_slots, min_quote } => {
-            let deadline = now().await? + DEFAULT_DEADLINE_SECS;
             let action = MarketAction::RemoveLiquidity {
                 slot: denom(slot)?,
                 shares: *shares,
                 min_slots: *min_slots,
                 min_quote: *min_quote,
-                deadline,
+                deadline: default_deadline().await?,
             };
-            let done = submit(from, action).await?;
-            print(cli.json, &done, || done.join("\n"));
+            return submit(from, action).await;
         }
         MarketCommand::Swap { from, slot, sell, exact_in, exact_out, min_out, max_in, deadline } => {
             let exact = exact(*exact_in, *exact_out)?;
@@ -188,11 +189,10 @@ pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
             };
             let deadline = match deadline {
                 Some(d) => *d,
-                None => now().await? + DEFAULT_DEADLINE_SECS,
+                None => default_deadline().await?,
             };
             let action = MarketAction::Swap { slot: denom(slot)?, buy_slots: !sell, exact, limit, deadline };
-            let done = submit(from, action).await?;
-            print(cli.json, &done, || done.join("\n"));
+            return submit(from, action).await;
         }
     }
     Ok(())

@@ -269,6 +269,8 @@ async fn rejects_malformed_http_requests_without_panicking() {
     assert_eq!((status, body["supply"].as_str()), (200, Some("0")));
     let (status, body) = h.get("/positions?hour=490000").await;
     assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(0)));
+    let (status, _) = h.get("/slots/home/18446744073709551615").await;
+    assert_eq!(status, 200, "the largest hour answers, without overflow");
     let (status, body) = h.get("/market/pools").await;
     assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(0)));
 

@@ -18,6 +18,9 @@ pub enum MarketError {
     /// Returned when a pool is created for an hour that has started.
     #[error("hour {hour} has started (now in hour {now})")]
     PastHour { hour: u64, now: u64 },
+    /// Returned when a pool is created for an hour further ahead than `max_hours_ahead`.
+    #[error("hour {hour} is beyond the market horizon (last allowed {last})")]
+    BeyondHorizon { hour: u64, last: u64 },
     /// Returned when trading or adding to a pool whose hour has started.
     #[error("trading in {0} closed at the start of its hour")]
     HourClosed(Denom),
@@ -78,6 +81,7 @@ impl CodedError for MarketError {
             MarketError::InsufficientLiquidity => 11,
             MarketError::DepositTooSmall => 12,
             MarketError::InvalidGenesis(_) => 13,
+            MarketError::BeyondHorizon { .. } => 14,
             MarketError::Bank(_) => 97,
             MarketError::State(_) => 100,
         }

@@ -102,6 +102,11 @@ fn create(
         return Err(MarketError::PastHour { hour, now: now_hour });
     }
     let params = state::params(state)?;
+    // Also keeps `hour · 3600` far from overflow for any hour a transaction names.
+    let last = now_hour + params.max_hours_ahead;
+    if hour > last {
+        return Err(MarketError::BeyondHorizon { hour, last });
+    }
     if half_life < params.min_half_life || decay_window > params.max_decay_window {
         return Err(MarketError::InvalidSettings(format!(
             "half-life ≥ {} s and decay window ≤ {} s",
@@ -147,7 +152,7 @@ fn add_liquidity(
     let overflow = || MarketError::Overflow;
     let (slots, quote, minted) = if pool.shares == 0 {
         let minted = math::initial_shares(max_slots, max_quote).ok_or(MarketError::DepositTooSmall)?;
-        pool.shares = minted + MIN_LIQUIDITY;
+        pool.shares = minted.checked_add(MIN_LIQUIDITY).ok_or(overflow())?;
         pool.v = max_quote;
         (max_slots, max_quote, minted)
     } else {

@@ -5,7 +5,7 @@
 //! Invariants (checked by [`invariants::check`]; the math is property-tested in [`math`]):
 //! - `v ≤ y` in every pool: the curve never pays out quote the pool does not hold.
 //! - Until a pool's slots expire, the module account holds exactly the pools' `x`
-//!   of each slot denom and, per quote denom, at least Σ `y`.
+//!   of each slot denom and, per quote denom, exactly Σ `y`.
 //! - LP shares in bank plus the locked minimum equal each pool's `shares`.
 //! - Across a swap `x·v` never decreases; outputs round down, inputs round up;
 //!   decay never raises a price and never pushes it below the floor.

@@ -12,11 +12,19 @@ pub struct MarketParams {
     pub min_half_life: u64,
     /// Longest decay window a pool may choose, seconds.
     pub max_decay_window: u64,
+    /// How many hours ahead a pool may be opened (as far as pools pledge: 14 days).
+    pub max_hours_ahead: u64,
 }
 
 impl Default for MarketParams {
     fn default() -> Self {
-        MarketParams { fee_ppm: 3_000, protocol_share_ppm: 166_667, min_half_life: 60, max_decay_window: 14 * 86_400 }
+        MarketParams {
+            fee_ppm: 3_000,
+            protocol_share_ppm: 166_667,
+            min_half_life: 60,
+            max_decay_window: 14 * 86_400,
+            max_hours_ahead: 14 * 24,
+        }
     }
 }
 

@@ -150,6 +150,27 @@ fn rejects_bad_market_actions() {
             6,
         ),
         (MarketAction::RemoveLiquidity { slot: slot(), shares: 5, min_slots: 0, min_quote: 0, deadline: FAR }, 97),
+        // An hour beyond the 14-day horizon, and one whose start time would overflow.
+        (
+            MarketAction::Create {
+                slot: Denom::new(format!("slot/home/{}", GENESIS_HOUR + 14 * 24 + 1)).unwrap(),
+                quote: Denom::gusd(),
+                floor_wad: 0,
+                half_life: 3_600,
+                decay_window: 0,
+            },
+            14,
+        ),
+        (
+            MarketAction::Create {
+                slot: Denom::new(format!("slot/home/{}", u64::MAX)).unwrap(),
+                quote: Denom::gusd(),
+                floor_wad: 0,
+                half_life: 3_600,
+                decay_window: 0,
+            },
+            14,
+        ),
     ];
     for (action, expected) in cases {
         let err = node.expect_rejected(&bob, act(action.clone()));

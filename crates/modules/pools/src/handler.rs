@@ -10,7 +10,7 @@ use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
 use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_nft::TokenId;
-use greenhour_primitives::{Address, Coin, Denom, Hash, UnixSeconds};
+use greenhour_primitives::{Address, Coin, Hash, UnixSeconds};
 use std::collections::BTreeMap;
 
 /// The pools module account: custody of unsold slots, bonded stakes and tickets.
@@ -228,8 +228,10 @@ struct Committed {
 /// The checks shared by new pledges and extensions, then the slot minting: the
 /// signer owns an active member device that still qualifies; the hours lie in
 /// `(now's hour, now's hour + horizon]`; for every hour the device's backed units of
-/// this unit, plus `quantity`, stay within its nameplate. Mints `quantity` slot
-/// tokens of each hour into custody and indexes the hours for expiry.
+/// this unit, plus `quantity`, stay within its nameplate; a `new_position` stays
+/// within the device's live-position limit. Mints `quantity` slot tokens of each
+/// hour into custody and indexes the hours for expiry.
+#[allow(clippy::too_many_arguments)]
 fn commit_capacity(
     state: &mut impl StateWrite,
     tx: &TxCtx,
@@ -238,6 +240,7 @@ fn commit_capacity(
     first_hour: u64,
     hours: u32,
     quantity: u32,
+    new_position: bool,
 ) -> Result<Committed, PoolsError> {
     let pool = state::pool(state, pool_id)?;
     let device = owned_device(state, device_id, &tx.signer)?;
@@ -260,6 +263,9 @@ fn commit_capacity(
     let capacity = unit.capacity(&device.nameplate);
     let live: Vec<Position> =
         state::live_positions(state, device_id)?.into_iter().filter(|p| (p.last_hour() + 1) * HOUR > now).collect();
+    if new_position && live.len() >= params.max_live_positions_per_device as usize {
+        return Err(PoolsError::TooManyPositions(device_id));
+    }
     for hour in first_hour..=last_hour {
         let already: u64 = live.iter().filter(|p| p.unit == unit).map(|p| p.backed(hour) as u64).sum();
         let pledged = already + quantity as u64;
@@ -301,10 +307,7 @@ fn pledge(
     hours: u32,
     quantity: u32,
 ) -> Result<(), PoolsError> {
-    let Committed { pool, live } = commit_capacity(state, tx, pool_id, device_id, first_hour, hours, quantity)?;
-    if live.len() >= state::params(state)?.max_live_positions_per_device as usize {
-        return Err(PoolsError::TooManyPositions(device_id));
-    }
+    let Committed { pool, live } = commit_capacity(state, tx, pool_id, device_id, first_hour, hours, quantity, true)?;
     let serial = greenhour_nft::state::class(state, POSITION_CLASS)?.next_serial;
     let position = Position {
         serial,
@@ -344,7 +347,7 @@ fn extend(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hours: u32) -> R
         return Err(PoolsError::PositionClosed(serial));
     }
     let first_new = position.last_hour() + 1;
-    commit_capacity(state, tx, position.pool, position.device, first_new, hours, position.quantity)?;
+    commit_capacity(state, tx, position.pool, position.device, first_new, hours, position.quantity, false)?;
     state.delete(&keys::expiry_position(position.last_hour(), serial));
     position.hours += hours;
     if !position.released.is_empty() {
@@ -542,28 +545,20 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Pool
     recheck(state, ctx.time, &params)
 }
 
-/// Burns the slot denoms of hours that have ended and retires positions whose last
-/// hour ended. Finds the next due hour with one bounded read, so its cost is the
-/// work due, never the number of past hours.
+/// Burns the slot denoms of hours that have ended and drops their index entries.
+/// Finds the next due hour with one bounded read, so its cost is the work due,
+/// never the number of past hours.
 fn sweep(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) -> Result<(), PoolsError> {
     for _ in 0..params.sweep_hours_per_block {
         let Some((first, _)) = state.scan_raw(keys::EXPIRY_PREFIX.as_bytes(), b"", 1)?.into_iter().next() else {
             return Ok(());
         };
-        let hour: u64 = std::str::from_utf8(&first)
-            .ok()
-            .and_then(|k| k.strip_prefix(keys::EXPIRY_PREFIX)?.split('/').next()?.parse().ok())
-            .ok_or_else(|| {
-                PoolsError::InvalidGenesis(format!("bad expiry key {:?}", String::from_utf8_lossy(&first)))
-            })?;
+        let (hour, _) = keys::parse_expiry(&first)?;
         if (hour + 1) * HOUR > now {
             return Ok(());
         }
-        let prefix = keys::expiry_hour(hour);
-        for (key, _) in state.prefix_raw(prefix.as_bytes())? {
-            let entry = String::from_utf8_lossy(&key[prefix.len()..]).into_owned();
-            if let Some(denom) = entry.strip_prefix("denom/") {
-                let denom: Denom = denom.parse().map_err(|_| PoolsError::InvalidGenesis(entry.clone()))?;
+        for (key, _) in state.prefix_raw(keys::expiry_hour(hour).as_bytes())? {
+            if let (_, keys::ExpiryEntry::Denom(denom)) = keys::parse_expiry(&key)? {
                 let burned = greenhour_bank::state::burn_perished(state, NAME, &denom)?;
                 state.emit(event::hour_closed(hour, &Coin::new(denom, burned)));
             }

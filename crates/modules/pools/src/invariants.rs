@@ -16,9 +16,9 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
 
     // Hours still due to expire, by slot denom.
     let mut due: BTreeSet<Denom> = BTreeSet::new();
-    for (k, ()) in state.prefix::<()>(keys::EXPIRY_PREFIX).map_err(|e| e.to_string())? {
-        if let Some(d) = k.split("/denom/").nth(1) {
-            due.insert(d.parse().map_err(|_| format!("bad expiry key {k}"))?);
+    for (k, _) in state.prefix_raw(keys::EXPIRY_PREFIX.as_bytes()).map_err(|e| e.to_string())? {
+        if let (_, keys::ExpiryEntry::Denom(d)) = keys::parse_expiry(&k).map_err(|e| e.to_string())? {
+            due.insert(d);
         }
     }
 

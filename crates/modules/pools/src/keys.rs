@@ -77,7 +77,49 @@ pub fn expiry_position(hour: u64, serial: u64) -> Key<()> {
 pub fn expiry_hour(hour: u64) -> String {
     format!("{EXPIRY_PREFIX}{hour:020}/")
 }
+
+/// What an expiry key stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpiryEntry {
+    Denom(Denom),
+    Position(u64),
+}
+
+/// Reads an expiry key back into `(hour, entry)`; the only parser of these keys.
+pub fn parse_expiry(key: &[u8]) -> Result<(u64, ExpiryEntry), greenhour_state::StateError> {
+    let text = String::from_utf8_lossy(key);
+    let parsed = text.strip_prefix(EXPIRY_PREFIX).and_then(|rest| {
+        let (hour, entry) = rest.split_once('/')?;
+        let entry = match entry.split_once('/')? {
+            ("denom", d) => ExpiryEntry::Denom(d.parse().ok()?),
+            ("position", s) => ExpiryEntry::Position(s.parse().ok()?),
+            _ => return None,
+        };
+        Some((hour.parse().ok()?, entry))
+    });
+    parsed.ok_or_else(|| greenhour_state::StateError::Decode {
+        key: text.into_owned(),
+        reason: "not a pools expiry key".into(),
+    })
+}
 /// The member key the last recheck stopped after.
 pub fn recheck_cursor() -> Key<String> {
     Key::new("pools/block/recheck-cursor")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_keys_read_back() {
+        let denom: Denom = "slot/home/498700".parse().unwrap();
+        assert_eq!(
+            parse_expiry(expiry_denom(498_700, &denom).as_bytes()).unwrap(),
+            (498_700, ExpiryEntry::Denom(denom))
+        );
+        assert_eq!(parse_expiry(expiry_position(7, 42).as_bytes()).unwrap(), (7, ExpiryEntry::Position(42)));
+        assert!(parse_expiry(b"pools/expiry/x/denom/ughr").is_err());
+        assert!(parse_expiry(b"pools/expiry/00000000000000000007/other/1").is_err());
+    }
 }

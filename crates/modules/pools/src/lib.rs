@@ -14,8 +14,9 @@
 //! - A pool's member count equals its member records; a device is pool-locked in
 //!   `devices` exactly while it is a member somewhere; no cell holds more members
 //!   than its pool's cap.
-//! - Block work is bounded: the expiry sweep finds due hours with one range read
-//!   and a fixed page of members is re-checked per block.
+//! - Block work does not grow with history: the expiry sweep finds due hours with
+//!   one range read and a fixed page of members is re-checked per block. (The
+//!   lottery draw handles one epoch's tickets in the epoch's first block.)
 
 pub mod action;
 pub mod error;

@@ -409,9 +409,9 @@ pub fn positions_covering(
 ) -> Result<Vec<Position>, PoolsError> {
     let mut out = Vec::new();
     for end in hour..=hour.saturating_add(max_hours) {
-        for (key, ()) in state.prefix::<()>(&keys::expiry_hour(end))? {
-            if let Some(serial) = key.rsplit("/position/").next().filter(|_| key.contains("/position/")) {
-                let p = position(state, serial.parse().map_err(|_| PoolsError::UnknownPosition(0))?)?;
+        for (key, _) in state.prefix_raw(keys::expiry_hour(end).as_bytes())? {
+            if let (_, keys::ExpiryEntry::Position(serial)) = keys::parse_expiry(&key)? {
+                let p = position(state, serial)?;
                 if p.covers(hour) {
                     out.push(p);
                     if out.len() >= limit {

@@ -328,7 +328,7 @@ pub fn slot(node: &Node, unit: &str, class: &str, hour: u64) -> Result<serde_jso
     Ok(serde_json::json!({
         "denom": denom,
         "hour": hour,
-        "trading_closes_at": hour * 3_600,
+        "trading_closes_at": hour.saturating_mul(3_600),
         "supply": supply.to_string(),
         "unsold_in_custody": unsold.to_string(),
         "sold": (supply - unsold).to_string(),
