@@ -195,6 +195,9 @@ fn remove_liquidity(
 ) -> Result<(), MarketError> {
     let now = tx.block.time;
     let mut pool = state::pool(state, slot)?;
+    if pool.shares == 0 {
+        return Err(MarketError::InsufficientLiquidity);
+    }
     pool.accrue(now)?;
     // Once the hour has ended its slots are worthless (and burned by the pools sweep):
     // withdrawals pay quote only.
