@@ -23,6 +23,8 @@ pub struct Genesis {
     pub pools: greenhour_pools::PoolsGenesis,
     #[serde(default)]
     pub market: greenhour_market::MarketGenesis,
+    #[serde(default)]
+    pub index: greenhour_index::IndexGenesis,
 }
 
 impl Genesis {
@@ -60,6 +62,7 @@ impl Genesis {
             oracle: Default::default(),
             pools: Default::default(),
             market: Default::default(),
+            index: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@ use crate::error::AppError;
 use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_index::Index;
 use greenhour_market::Market;
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
@@ -17,6 +18,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
     Oracle::begin_block(state, ctx)?;
     Pools::begin_block(state, ctx)?;
     Market::begin_block(state, ctx)?;
+    Index::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -28,6 +30,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Oracle::end_block(state, ctx)?;
     Pools::end_block(state, ctx)?;
     Market::end_block(state, ctx)?;
+    Index::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -39,5 +42,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Oracle::check_invariants(state).map_err(|e| (Oracle::NAME, e))?;
     Pools::check_invariants(state).map_err(|e| (Pools::NAME, e))?;
     Market::check_invariants(state).map_err(|e| (Market::NAME, e))?;
+    Index::check_invariants(state).map_err(|e| (Index::NAME, e))?;
     Ok(())
 }

@@ -15,6 +15,7 @@ use std::str::FromStr;
 
 pub mod address;
 pub mod denom;
+pub mod fixed;
 pub mod hash;
 
 pub use address::{Address, AddressError, ADDRESS_HRP};
@@ -128,6 +129,24 @@ pub mod amount_serde {
                 serde::de::Error::custom(format!("invalid amount {s:?}: expected a non-negative integer"))
             }),
             Either::N(n) => Ok(n as Amount),
+        }
+    }
+
+    /// The same for `Option<Amount>`: a decimal string or `null`.
+    pub mod option {
+        use super::Amount;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(v: &Option<Amount>, s: S) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => super::serialize(v, s),
+                None => s.serialize_none(),
+            }
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrapped(#[serde(with = "super")] Amount);
+            Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(a)| a))
         }
     }
 }

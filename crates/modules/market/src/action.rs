@@ -25,4 +25,8 @@ pub enum MarketAction {
     RemoveLiquidity { slot: Denom, shares: u128, min_slots: u128, min_quote: u128, deadline: UnixSeconds },
     /// Buys slots with quote (`buy_slots`) or sells slots for quote.
     Swap { slot: Denom, buy_slots: bool, exact: Exact, limit: u128, deadline: UnixSeconds },
+    /// Buys `slots_per_hour` slots of each of `hours` consecutive hours starting with
+    /// `first_slot`'s, from pools quoted in `quote`, paying at most `max_total` in
+    /// all; atomic: every hour fills or nothing does.
+    BuyHours { first_slot: Denom, hours: u32, slots_per_hour: u128, quote: Denom, max_total: u128, deadline: UnixSeconds },
 }

@@ -45,6 +45,19 @@ pub enum MarketError {
     /// Returned when a first deposit is too small to lock the minimum liquidity.
     #[error("first deposit too small: √(slots·quote) must exceed 1,000")]
     DepositTooSmall,
+    /// Returned when a buy asks for more slots than remain after capacity behind
+    /// the pool's inventory left its pool and was withdrawn.
+    #[error("{slot}: {withdrawn} slots were withdrawn because their capacity left; {available} remain")]
+    CapacityWithdrawn { slot: Denom, withdrawn: u128, available: u128 },
+    /// Returned when a multi-hour purchase meets a pool quoted in another denom.
+    #[error("{slot} is quoted in {quote}, the purchase in {expected}")]
+    MixedQuote { slot: Denom, quote: Denom, expected: Denom },
+    /// Returned when a multi-hour purchase spans more hours than `max_route_hours`.
+    #[error("a purchase spans at most {max} hours, not {hours}")]
+    RouteTooLong { hours: u32, max: u32 },
+    /// Returned when the index refuses a fill (an overflowing volume).
+    #[error("index: {0}")]
+    Index(String),
     /// Returned when bank refuses a movement (balance, closing time, permission).
     #[error("bank: {0}")]
     Bank(String),
@@ -82,8 +95,18 @@ impl CodedError for MarketError {
             MarketError::DepositTooSmall => 12,
             MarketError::InvalidGenesis(_) => 13,
             MarketError::BeyondHorizon { .. } => 14,
+            MarketError::CapacityWithdrawn { .. } => 15,
+            MarketError::MixedQuote { .. } => 16,
+            MarketError::RouteTooLong { .. } => 17,
+            MarketError::Index(_) => 96,
             MarketError::Bank(_) => 97,
             MarketError::State(_) => 100,
         }
+    }
+}
+
+impl From<greenhour_index::IndexError> for MarketError {
+    fn from(e: greenhour_index::IndexError) -> Self {
+        MarketError::Index(e.to_string())
     }
 }

@@ -53,15 +53,19 @@ impl Action for MarketAction {
             MarketAction::AddLiquidity { max_slots, max_quote, .. } => *max_slots > 0 && *max_quote > 0,
             MarketAction::RemoveLiquidity { shares, .. } => *shares > 0,
             MarketAction::Swap { exact: Exact::In(a) | Exact::Out(a), .. } => *a > 0,
+            MarketAction::BuyHours { hours, slots_per_hour, .. } => *hours > 0 && *slots_per_hour > 0,
         };
         if !positive {
             return Err(MarketError::ZeroAmount);
         }
-        if let MarketAction::Create { slot, quote, .. } = self {
-            state::slot_hour(slot)?;
-            if *quote != Denom::gusd() && *quote != Denom::ghr() {
-                return Err(MarketError::InvalidDenom(format!("quote {quote} is not ugusd or ughr")));
+        match self {
+            MarketAction::Create { slot, quote, .. } | MarketAction::BuyHours { first_slot: slot, quote, .. } => {
+                state::parse_slot(slot)?;
+                if *quote != Denom::gusd() && *quote != Denom::ghr() {
+                    return Err(MarketError::InvalidDenom(format!("quote {quote} is not ugusd or ughr")));
+                }
             }
+            _ => {}
         }
         Ok(())
     }
@@ -73,15 +77,21 @@ impl Action for MarketAction {
             }
             MarketAction::AddLiquidity { slot, max_slots, max_quote, min_shares, deadline: d } => {
                 deadline(*d, tx)?;
-                add_liquidity(state, tx, slot, *max_slots, *max_quote, *min_shares)
+                let payer = Payer { slots_from: tx.signer, quote_from: tx.signer, shares_to: tx.signer };
+                add_liquidity(state, tx.block.time, slot, &payer, *max_slots, *max_quote, *min_shares).map(|_| ())
             }
             MarketAction::RemoveLiquidity { slot, shares, min_slots, min_quote, deadline: d } => {
                 deadline(*d, tx)?;
-                remove_liquidity(state, tx, slot, *shares, *min_slots, *min_quote)
+                let limits = (*min_slots, *min_quote);
+                remove_liquidity(state, tx.block.time, slot, &tx.signer, &tx.signer, *shares, limits).map(|_| ())
             }
             MarketAction::Swap { slot, buy_slots, exact, limit, deadline: d } => {
                 deadline(*d, tx)?;
                 swap(state, tx, slot, *buy_slots, *exact, *limit)
+            }
+            MarketAction::BuyHours { first_slot, hours, slots_per_hour, quote, max_total, deadline: d } => {
+                deadline(*d, tx)?;
+                buy_hours(state, tx, first_slot, *hours, *slots_per_hour, quote, *max_total)
             }
         }
     }
@@ -96,7 +106,7 @@ fn create(
     half_life: u64,
     decay_window: u64,
 ) -> Result<(), MarketError> {
-    let hour = state::slot_hour(slot)?;
+    let hour = state::parse_slot(slot)?.hour;
     let now_hour = tx.block.time / HOUR;
     if hour <= now_hour {
         return Err(MarketError::PastHour { hour, now: now_hour });
@@ -132,25 +142,50 @@ fn create(
         fee_ppm: params.fee_ppm,
         protocol_share_ppm: params.protocol_share_ppm,
         price_cumulative: 0,
+        observations: Vec::new(),
+        withdrawn: 0,
     };
     state::put_pool(state, &pool);
     state.emit(event::created(&pool));
     Ok(())
 }
 
-/// Post-condition: the pool's reserves grew by exactly what the signer paid, `v ≤ y`
-/// holds, and the signer holds `minted` more LP shares.
-fn add_liquidity(
+/// Who pays and who is paid in a deposit: a user pays both sides and takes the
+/// shares; the pools module deposits a position's slots from its custody with the
+/// position owner's quote and keeps the shares for the position.
+pub struct Payer {
+    pub slots_from: Address,
+    pub quote_from: Address,
+    pub shares_to: Address,
+}
+
+/// What a deposit or withdrawal moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub slots: u128,
+    pub quote: u128,
+    pub shares: u128,
+}
+
+/// Deposits at most `max_slots` and `max_quote` in the pool's ratio for LP shares.
+/// Post-condition: the pool's reserves grew by exactly what was paid, `v ≤ y`
+/// holds, and `shares_to` holds `minted` more LP shares.
+pub fn add_liquidity(
     state: &mut impl StateWrite,
-    tx: &TxCtx,
+    now: UnixSeconds,
     slot: &Denom,
+    payer: &Payer,
     max_slots: u128,
     max_quote: u128,
     min_shares: u128,
-) -> Result<(), MarketError> {
-    let mut pool = open_pool(state, slot, tx.block.time)?;
+) -> Result<Moved, MarketError> {
+    if max_slots == 0 || max_quote == 0 {
+        return Err(MarketError::ZeroAmount);
+    }
+    let mut pool = open_pool(state, slot, now)?;
     let overflow = || MarketError::Overflow;
-    let (slots, quote, minted) = if pool.shares == 0 {
+    let first = pool.shares == 0;
+    let (slots, quote, minted) = if first {
         let minted = math::initial_shares(max_slots, max_quote).ok_or(MarketError::DepositTooSmall)?;
         pool.shares = minted.checked_add(MIN_LIQUIDITY).ok_or(overflow())?;
         pool.v = max_quote;
@@ -175,25 +210,33 @@ fn add_liquidity(
     pool.x = pool.x.checked_add(slots).ok_or(overflow())?;
     pool.y = pool.y.checked_add(quote).ok_or(overflow())?;
     pool.v = pool.v.min(pool.y);
-    pay_in(state, &tx.signer, slot, slots)?;
-    pay_in(state, &tx.signer, &pool.quote, quote)?;
-    bank::mint(state, NAME, &tx.signer, &Coin::new(lp_denom(slot), minted))?;
+    if first {
+        pool.observe(); // the price history starts with the first deposit
+    }
+    pay_in(state, &payer.slots_from, slot, slots)?;
+    pay_in(state, &payer.quote_from, &pool.quote, quote)?;
+    bank::mint(state, NAME, &payer.shares_to, &Coin::new(lp_denom(slot), minted))?;
     state::put_pool(state, &pool);
-    state.emit(event::liquidity("added", &pool, &tx.signer, slots, quote, minted));
-    Ok(())
+    state.emit(event::liquidity("added", &pool, &payer.shares_to, slots, quote, minted));
+    Ok(Moved { slots, quote, shares: minted })
 }
 
-/// Post-condition: the signer's shares are burned and it received `⌊s·x/S⌋` slots
-/// (none after the hour ended: they were burned) and `⌊s·y/S⌋` quote; `v ≤ y`.
-fn remove_liquidity(
+/// Burns `holder`'s `shares` and pays `pay_to` `⌊s·x/S⌋` slots (none after the hour
+/// ended: they were burned) and `⌊s·y/S⌋` quote, each at least its limit.
+/// Post-condition: the shares are burned, `v ≤ y`, and the pool's price is unchanged
+/// up to rounding in the pool's favour (a withdrawal costs the other LPs nothing).
+pub fn remove_liquidity(
     state: &mut impl StateWrite,
-    tx: &TxCtx,
+    now: UnixSeconds,
     slot: &Denom,
+    holder: &Address,
+    pay_to: &Address,
     shares: u128,
-    min_slots: u128,
-    min_quote: u128,
-) -> Result<(), MarketError> {
-    let now = tx.block.time;
+    (min_slots, min_quote): (u128, u128),
+) -> Result<Moved, MarketError> {
+    if shares == 0 {
+        return Err(MarketError::ZeroAmount);
+    }
     let mut pool = state::pool(state, slot)?;
     if pool.shares == 0 {
         return Err(MarketError::InsufficientLiquidity);
@@ -212,45 +255,73 @@ fn remove_liquidity(
         return Err(MarketError::SlippageExceeded { got: quote, limit: min_quote });
     }
     let lp = Coin::new(lp_denom(slot), shares);
-    bank::transfer(state, &tx.signer, &custody(), &lp)?;
+    bank::transfer(state, holder, &custody(), &lp)?;
     bank::burn(state, NAME, &lp)?;
-    let remaining = pool.shares - shares; // the signer's shares are part of the total
+    let remaining = pool.shares - shares; // the holder's shares are part of the total
     pool.v = math::mul_div_up(pool.v, remaining, pool.shares).ok_or(overflow())?;
     pool.shares = remaining;
     pool.x -= slots;
     pool.y -= quote;
     pool.v = pool.v.min(pool.y);
-    pay_out(state, &tx.signer, slot, slots)?;
-    pay_out(state, &tx.signer, &pool.quote, quote)?;
+    pay_out(state, pay_to, slot, slots)?;
+    pay_out(state, pay_to, &pool.quote, quote)?;
     state::put_pool(state, &pool);
-    state.emit(event::liquidity("removed", &pool, &tx.signer, slots, quote, shares));
-    Ok(())
+    state.emit(event::liquidity("removed", &pool, holder, slots, quote, shares));
+    Ok(Moved { slots, quote, shares })
 }
 
-/// Post-condition: `x·v` did not decrease, `v ≤ y`, and the signer paid `in` and
-/// received `out` within its limit; the protocol's part of the fee went to the fee
-/// collector.
-fn swap(
+/// Withdraws `holder`'s shares because the capacity behind them left its pool: as
+/// [`remove_liquidity`] with no limits, paid to `holder`, and counted in the pool's
+/// `withdrawn` so a buyer asking for those slots is told why they are gone.
+pub fn withdraw_capacity(
     state: &mut impl StateWrite,
-    tx: &TxCtx,
+    now: UnixSeconds,
     slot: &Denom,
+    holder: &Address,
+    shares: u128,
+) -> Result<Moved, MarketError> {
+    let moved = remove_liquidity(state, now, slot, holder, holder, shares, (0, 0))?;
+    let mut pool = state::pool(state, slot)?;
+    pool.withdrawn = pool.withdrawn.checked_add(moved.slots).ok_or(MarketError::Overflow)?;
+    state::put_pool(state, &pool);
+    state.emit(event::capacity_withdrawn(&pool, moved.slots, moved.quote));
+    Ok(moved)
+}
+
+/// A swap priced against a pool brought up to the block time, not yet executed.
+struct Priced {
+    pool: MarketPool,
     buy_slots: bool,
-    exact: Exact,
-    limit: u128,
-) -> Result<(), MarketError> {
-    let mut pool = open_pool(state, slot, tx.block.time)?;
-    let (amount_in, amount_out) = pool.quote(buy_slots, exact)?;
-    match exact {
-        Exact::In(_) if amount_out < limit || amount_out == 0 => {
-            return Err(MarketError::SlippageExceeded { got: amount_out, limit });
+    amount_in: u128,
+    amount_out: u128,
+}
+
+fn price(state: &impl StateWrite, slot: &Denom, now: UnixSeconds, buy_slots: bool, exact: Exact) -> Result<Priced, MarketError> {
+    let pool = open_pool(state, slot, now)?;
+    let (amount_in, amount_out) = match pool.quote(buy_slots, exact) {
+        // Asking for more slots than are left after capacity left is its own error.
+        Err(MarketError::InsufficientLiquidity) if buy_slots && pool.withdrawn > 0 => {
+            return Err(MarketError::CapacityWithdrawn {
+                slot: slot.clone(),
+                withdrawn: pool.withdrawn,
+                available: pool.x,
+            });
         }
-        Exact::Out(_) if amount_in > limit => return Err(MarketError::SlippageExceeded { got: amount_in, limit }),
-        _ => {}
-    }
+        other => other?,
+    };
+    Ok(Priced { pool, buy_slots, amount_in, amount_out })
+}
+
+/// Executes a priced swap for `signer` and records the fill in the index.
+/// Post-condition: `x·v` did not decrease, `v ≤ y`, the signer paid `in` and received
+/// `out`; the protocol's part of the fee went to the fee collector.
+fn execute_swap(state: &mut impl StateWrite, signer: &Address, now: UnixSeconds, p: Priced) -> Result<(), MarketError> {
+    let Priced { mut pool, buy_slots, amount_in, amount_out } = p;
     // The protocol's part of the fee, rounded down (the LPs keep the remainder).
     let fee = math::mul_div_down(amount_in, pool.fee_ppm as u128, PPM).ok_or(MarketError::Overflow)?;
     let protocol = math::mul_div_down(fee, pool.protocol_share_ppm as u128, PPM).ok_or(MarketError::Overflow)?;
     let to_pool = amount_in - protocol;
+    let slot = pool.slot.clone();
     let (in_denom, out_denom) =
         if buy_slots { (pool.quote.clone(), slot.clone()) } else { (slot.clone(), pool.quote.clone()) };
     if buy_slots {
@@ -262,14 +333,80 @@ fn swap(
         pool.v -= amount_out; // amount_out < v by the curve
         pool.y -= amount_out; // v ≤ y
     }
-    pay_in(state, &tx.signer, &in_denom, amount_in)?;
-    pay_out(state, &tx.signer, &out_denom, amount_out)?;
+    pay_in(state, signer, &in_denom, amount_in)?;
+    pay_out(state, signer, &out_denom, amount_out)?;
     if protocol > 0 {
         let collector = bank::module_account(state, "fee_collector")?.address;
         bank::transfer(state, &custody(), &collector, &Coin::new(in_denom, protocol))?;
     }
     state::put_pool(state, &pool);
     let (slots, quote) = if buy_slots { (amount_out, amount_in) } else { (amount_in, amount_out) };
-    state.emit(event::swapped(&pool, &tx.signer, buy_slots, slots, quote));
+    let name = state::parse_slot(&slot)?;
+    if name.is_gpu_hours() {
+        greenhour_index::state::record_fill(state, name.class, &slot, &pool.quote, slots, quote, now)?;
+    }
+    state.emit(event::swapped(&pool, signer, buy_slots, slots, quote));
+    Ok(())
+}
+
+fn swap(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    slot: &Denom,
+    buy_slots: bool,
+    exact: Exact,
+    limit: u128,
+) -> Result<(), MarketError> {
+    let priced = price(state, slot, tx.block.time, buy_slots, exact)?;
+    match exact {
+        Exact::In(_) if priced.amount_out < limit || priced.amount_out == 0 => {
+            return Err(MarketError::SlippageExceeded { got: priced.amount_out, limit });
+        }
+        Exact::Out(_) if priced.amount_in > limit => {
+            return Err(MarketError::SlippageExceeded { got: priced.amount_in, limit });
+        }
+        _ => {}
+    }
+    execute_swap(state, &tx.signer, tx.block.time, priced)
+}
+
+/// Buys `slots_per_hour` slots in each of `hours` consecutive hours from
+/// `first_slot`'s, all priced in `quote`, for at most `max_total` in all.
+/// Every hour is priced before anything moves, so the purchase is all or nothing.
+/// Post-condition: the signer holds `slots_per_hour` more of each hour's slots and
+/// paid the sum of the hours' exact-out prices, at most `max_total`.
+fn buy_hours(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    first_slot: &Denom,
+    hours: u32,
+    slots_per_hour: u128,
+    quote: &Denom,
+    max_total: u128,
+) -> Result<(), MarketError> {
+    let max_hours = state::params(state)?.max_route_hours;
+    if hours > max_hours {
+        return Err(MarketError::RouteTooLong { hours, max: max_hours });
+    }
+    let name = state::parse_slot(first_slot)?;
+    let now = tx.block.time;
+    let mut legs = Vec::with_capacity(hours as usize);
+    let mut total: u128 = 0;
+    for hour in name.hour..name.hour + hours as u64 {
+        let slot = name.at_hour(hour);
+        let priced = price(state, &slot, now, true, Exact::Out(slots_per_hour))?;
+        if priced.pool.quote != *quote {
+            return Err(MarketError::MixedQuote { slot, quote: priced.pool.quote.clone(), expected: quote.clone() });
+        }
+        total = total.checked_add(priced.amount_in).ok_or(MarketError::Overflow)?;
+        legs.push(priced);
+    }
+    if total > max_total {
+        return Err(MarketError::SlippageExceeded { got: total, limit: max_total });
+    }
+    for priced in legs {
+        execute_swap(state, &tx.signer, now, priced)?;
+    }
+    state.emit(event::bought_hours(first_slot, &tx.signer, hours, slots_per_hour, quote, total));
     Ok(())
 }

@@ -7,8 +7,7 @@
 use ethnum::U256;
 use std::sync::OnceLock;
 
-/// Fixed-point one: 10¹⁸.
-pub const WAD: u128 = 1_000_000_000_000_000_000;
+pub use greenhour_primitives::fixed::{mul_div_down, mul_div_up, WAD};
 /// Fees are in parts per million (3,000 = 0.3 %).
 pub const PPM: u128 = 1_000_000;
 /// Shares locked forever at the first deposit (Uniswap v2's `MINIMUM_LIQUIDITY`).
@@ -33,24 +32,6 @@ fn isqrt(n: U256) -> U256 {
 
 fn narrow(v: U256) -> Option<u128> {
     u128::try_from(v).ok()
-}
-
-/// `⌊a·b / d⌋`, or `None` when `d = 0` or the result exceeds `u128`.
-pub fn mul_div_down(a: u128, b: u128, d: u128) -> Option<u128> {
-    if d == 0 {
-        return None;
-    }
-    narrow(U256::from(a) * U256::from(b) / U256::from(d))
-}
-
-/// `⌈a·b / d⌉`, or `None` when `d = 0` or the result exceeds `u128`.
-pub fn mul_div_up(a: u128, b: u128, d: u128) -> Option<u128> {
-    if d == 0 {
-        return None;
-    }
-    let (n, d) = (U256::from(a) * U256::from(b), U256::from(d));
-    // n < 2²⁵⁶ − 2¹²⁸ and d < 2¹²⁸, so n + d − 1 cannot overflow.
-    narrow((n + d - 1) / d)
 }
 
 /// Output of an exact-in swap on a constant-product pair, rounded down:

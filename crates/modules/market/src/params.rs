@@ -14,6 +14,8 @@ pub struct MarketParams {
     pub max_decay_window: u64,
     /// How many hours ahead a pool may be opened (as far as pools pledge: 14 days).
     pub max_hours_ahead: u64,
+    /// Most hours one multi-hour purchase may route across.
+    pub max_route_hours: u32,
 }
 
 impl Default for MarketParams {
@@ -24,6 +26,7 @@ impl Default for MarketParams {
             min_half_life: 60,
             max_decay_window: 14 * 86_400,
             max_hours_ahead: 14 * 24,
+            max_route_hours: 24,
         }
     }
 }

@@ -41,6 +41,34 @@ pub struct MarketPool {
     /// Σ spot price (WAD) × seconds, wrapping (differences give TWAPs, as in Uniswap v2).
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub price_cumulative: u128,
+    /// The accumulator at past times, oldest first, at least `OBSERVATION_SPACING`
+    /// apart and at most `MAX_OBSERVATIONS` (a ring, as Uniswap v3 keeps).
+    pub observations: Vec<Observation>,
+    /// Slots taken out because the capacity behind them left its pool.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub withdrawn: u128,
+}
+
+/// The price accumulator at one time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Observation {
+    pub time: UnixSeconds,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_cumulative: u128,
+}
+
+/// Seconds between kept observations.
+pub const OBSERVATION_SPACING: u64 = 300;
+/// Observations kept per pool: with the spacing, a TWAP over up to an hour.
+pub const MAX_OBSERVATIONS: usize = 12;
+
+/// A time-weighted average price and the span it covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Twap {
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_wad: u128,
+    pub from: UnixSeconds,
+    pub to: UnixSeconds,
 }
 
 impl MarketPool {
@@ -76,11 +104,17 @@ impl MarketPool {
         }
     }
 
-    /// Brings the price accumulator and the decay up to `now` (no-op for `now ≤ t_last`).
+    /// Brings the price accumulator and the decay up to `now` (no-op for `now ≤ t_last`)
+    /// and keeps an observation when one is due.
     /// Post-condition: `v` does not grow and stays ≥ min(v, x·floor).
     pub fn accrue(&mut self, now: UnixSeconds) -> Result<(), MarketError> {
-        if now <= self.t_last || self.x == 0 {
+        if self.x == 0 {
+            // An empty pool has no price: its history starts again with the next deposit.
             self.t_last = self.t_last.max(now);
+            self.observations.clear();
+            return Ok(());
+        }
+        if now <= self.t_last {
             return Ok(());
         }
         let elapsed = (now - self.t_last) as u128;
@@ -93,7 +127,28 @@ impl MarketPool {
                 .ok_or(MarketError::Overflow)?;
         }
         self.t_last = now;
+        self.observe();
         Ok(())
+    }
+
+    /// Keeps the accumulator at `t_last` if the newest kept observation is old enough.
+    pub(crate) fn observe(&mut self) {
+        let due = self.observations.last().is_none_or(|o| self.t_last >= o.time + OBSERVATION_SPACING);
+        if due {
+            if self.observations.len() == MAX_OBSERVATIONS {
+                self.observations.remove(0);
+            }
+            self.observations.push(Observation { time: self.t_last, price_cumulative: self.price_cumulative });
+        }
+    }
+
+    /// The average spot price from the oldest kept observation to `t_last` (call
+    /// [`MarketPool::accrue`] first); `None` when no time has passed since it.
+    pub fn twap(&self) -> Option<Twap> {
+        let oldest = self.observations.first()?;
+        let span = self.t_last.checked_sub(oldest.time).filter(|s| *s > 0)?;
+        let sum = self.price_cumulative.wrapping_sub(oldest.price_cumulative);
+        Some(Twap { price_wad: sum / span as u128, from: oldest.time, to: self.t_last })
     }
 }
 
@@ -102,18 +157,37 @@ pub fn lp_denom(slot: &Denom) -> Denom {
     Denom::new(format!("lp/{slot}")).expect("a slot denom is at most 60 bytes")
 }
 
-/// Splits a slot denom into its hour, checking the shape `slot|kwh/{class}/{hour}`.
-pub fn slot_hour(slot: &Denom) -> Result<u64, MarketError> {
+/// What a slot denom names: its family (`slot` for GPU-hours, `kwh` for energy),
+/// device class and UTC hour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlotName<'a> {
+    pub family: &'a str,
+    pub class: &'a str,
+    pub hour: u64,
+}
+
+impl SlotName<'_> {
+    /// GPU-hours (the index prices these), as opposed to kWh.
+    pub fn is_gpu_hours(&self) -> bool {
+        self.family == "slot"
+    }
+    /// The denom of the same family and class at another hour.
+    pub fn at_hour(&self, hour: u64) -> Denom {
+        Denom::new(format!("{}/{}/{hour}", self.family, self.class)).expect("a slot denom is well under 64 bytes")
+    }
+}
+
+/// Parses a slot denom, checking the shape `slot|kwh/{class}/{hour}`.
+pub fn parse_slot(slot: &Denom) -> Result<SlotName<'_>, MarketError> {
     let bad = || MarketError::InvalidDenom(format!("{slot} is not slot/{{class}}/{{hour}} or kwh/{{class}}/{{hour}}"));
     let mut parts = slot.as_str().split('/');
     let (family, class, hour) = (parts.next(), parts.next(), parts.next());
     if parts.next().is_some() || !matches!(family, Some("slot" | "kwh")) {
         return Err(bad());
     }
-    if !matches!(class, Some("home" | "regional" | "datacentre" | "btc_miner")) {
-        return Err(bad());
-    }
-    hour.and_then(|h| h.parse().ok()).filter(|h: &u64| h.to_string() == hour.unwrap_or("")).ok_or_else(bad)
+    let class = class.filter(|c| greenhour_index::state::CLASSES.contains(c)).ok_or_else(bad)?;
+    let hour = hour.and_then(|h| h.parse().ok().filter(|n: &u64| n.to_string() == h)).ok_or_else(bad)?;
+    Ok(SlotName { family: family.unwrap_or_default(), class, hour })
 }
 
 pub fn params(state: &impl StateRead) -> Result<MarketParams, MarketError> {

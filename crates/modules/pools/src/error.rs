@@ -59,6 +59,15 @@ pub enum PoolsError {
     /// device left; pledge a new position instead.
     #[error("position {0} was closed when its device left; pledge a new one")]
     PositionClosed(u64),
+    /// Returned when the block time is past the transaction's deadline.
+    #[error("deadline {deadline} passed (block time {now})")]
+    DeadlinePassed { deadline: u64, now: u64 },
+    /// Returned when withdrawing more LP shares than the position holds in that hour.
+    #[error("position {position} holds {held} LP shares of hour {hour}, not {asked}")]
+    NotEnoughShares { position: u64, hour: u64, held: u128, asked: u128 },
+    /// Returned when the market refuses the deposit or withdrawal (its message says why).
+    #[error("market: {0}")]
+    Market(String),
     /// Returned when the genesis is inconsistent.
     #[error("invalid pools genesis: {0}")]
     InvalidGenesis(String),
@@ -79,6 +88,16 @@ pub enum PoolsError {
 impl From<greenhour_bank::BankError> for PoolsError {
     fn from(e: greenhour_bank::BankError) -> Self {
         PoolsError::Bank(e.to_string())
+    }
+}
+impl From<greenhour_market::MarketError> for PoolsError {
+    fn from(e: greenhour_market::MarketError) -> Self {
+        PoolsError::Market(e.to_string())
+    }
+}
+impl From<greenhour_index::IndexError> for PoolsError {
+    fn from(e: greenhour_index::IndexError) -> Self {
+        PoolsError::Market(e.to_string())
     }
 }
 impl From<DevicesError> for PoolsError {
@@ -116,6 +135,9 @@ impl CodedError for PoolsError {
             PoolsError::HourNotInPosition { .. } => 16,
             PoolsError::InvalidGenesis(_) => 17,
             PoolsError::PositionClosed(_) => 18,
+            PoolsError::DeadlinePassed { .. } => 19,
+            PoolsError::NotEnoughShares { .. } => 20,
+            PoolsError::Market(_) => 96,
             PoolsError::Bank(_) => 97,
             PoolsError::Devices(_) => 98,
             PoolsError::Nft(_) => 99,

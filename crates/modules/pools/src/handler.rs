@@ -4,7 +4,7 @@
 
 use crate::params::{PoolsParams, HOUR, POSITION_CLASS};
 use crate::state::{
-    self, BeaconState, EntryConditions, Member, MemberStatus, Pool, PoolId, PoolKind, Position, Ticket,
+    self, BeaconState, EntryConditions, Member, MemberStatus, Pool, PoolId, PoolKind, Position, PositionLp, Ticket,
 };
 use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
 use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
@@ -50,7 +50,10 @@ impl Action for PoolsAction {
             PoolsAction::Pledge { hours, quantity, .. } if *hours == 0 || *quantity == 0 => {
                 Err(PoolsError::EmptyPledge)
             }
-            PoolsAction::Release { quantity: 0, .. } | PoolsAction::Extend { hours: 0, .. } => {
+            PoolsAction::Release { quantity: 0, .. }
+            | PoolsAction::Extend { hours: 0, .. }
+            | PoolsAction::Provide { quantity: 0, .. }
+            | PoolsAction::Withdraw { shares: 0, .. } => {
                 Err(PoolsError::EmptyPledge)
             }
             _ => Ok(()),
@@ -66,6 +69,14 @@ impl Action for PoolsAction {
             }
             PoolsAction::Extend { position, hours } => extend(state, tx, *position, *hours),
             PoolsAction::Release { position, hour, quantity } => release(state, tx, *position, *hour, *quantity),
+            PoolsAction::Provide { position, hour, quantity, max_quote, min_shares, deadline } => {
+                check_deadline(*deadline, tx)?;
+                provide(state, tx, *position, *hour, *quantity, *max_quote, *min_shares)
+            }
+            PoolsAction::Withdraw { position, hour, shares, min_slots, min_quote, deadline } => {
+                check_deadline(*deadline, tx)?;
+                withdraw(state, tx, *position, *hour, *shares, (*min_slots, *min_quote))
+            }
             PoolsAction::Leave { pool, device } => leave(state, tx, *pool, *device),
         }
     }
@@ -273,15 +284,159 @@ fn commit_capacity(
             return Err(PoolsError::AboveNameplate { device: device_id, hour, pledged, capacity });
         }
     }
+    let green_bps = measured_green_share(state, &pool, &device, now)?;
     let mut slots = Vec::with_capacity(hours as usize);
     for hour in first_hour..=last_hour {
         let denom = state::slot_denom(unit, pool.class, hour);
         greenhour_bank::state::register_perishable(state, NAME, &denom, hour * HOUR)?;
         state.put(&keys::expiry_denom(hour, &denom), &());
+        greenhour_index::state::record_supply(state, &denom, quantity as u128, green_bps)?;
         slots.push(Coin::new(denom, quantity as u128));
     }
     greenhour_bank::state::mint_coins(state, NAME, &custody(), &slots)?;
     Ok(Committed { pool, live })
+}
+
+/// The device's green share the index weighs its slots by: over the pool's
+/// window when it has one, else over the device's whole reported history.
+fn measured_green_share(state: &impl StateRead, pool: &Pool, device: &Device, now: UnixSeconds) -> Result<u32, PoolsError> {
+    let days = pool.conditions.window_days;
+    if days == 0 {
+        return Ok(device.totals.green_share_bps());
+    }
+    let first_day = (now / DAY).saturating_sub(days as u64);
+    Ok(devices::window_totals(state, device, first_day)?.green_share_bps())
+}
+
+fn check_deadline(deadline: UnixSeconds, tx: &TxCtx) -> Result<(), PoolsError> {
+    if tx.block.time > deadline {
+        return Err(PoolsError::DeadlinePassed { deadline, now: tx.block.time });
+    }
+    Ok(())
+}
+
+/// A position whose NFT the signer owns and which covers `hour`.
+fn owned_position(state: &impl StateRead, tx: &TxCtx, serial: u64, hour: u64) -> Result<Position, PoolsError> {
+    let position = state::position(state, serial)?;
+    if state::position_owner(state, serial)? != tx.signer {
+        return Err(PoolsError::NotPositionOwner(serial));
+    }
+    if !position.covers(hour) {
+        return Err(PoolsError::HourNotInPosition { position: serial, hour });
+    }
+    Ok(position)
+}
+
+/// Post-condition: custody holds `slots` fewer of the hour's slot tokens and
+/// `shares` more LP shares of its market pool, both counted for the position; the
+/// position's unsold count fell by `slots`.
+fn provide(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    serial: u64,
+    hour: u64,
+    quantity: u32,
+    max_quote: u128,
+    min_shares: u128,
+) -> Result<(), PoolsError> {
+    let mut position = owned_position(state, tx, serial, hour)?;
+    if position.withdrawn_from.is_some_and(|from| hour >= from) {
+        return Err(PoolsError::PositionClosed(serial));
+    }
+    let unsold = position.unsold(hour);
+    if unsold < quantity {
+        return Err(PoolsError::NotEnoughUnsold { position: serial, hour, unsold, asked: quantity });
+    }
+    let slot = state::slot_denom(position.unit, position.class, hour);
+    let payer = greenhour_market::handler::Payer { slots_from: custody(), quote_from: tx.signer, shares_to: custody() };
+    let moved = greenhour_market::handler::add_liquidity(
+        state,
+        tx.block.time,
+        &slot,
+        &payer,
+        quantity as u128,
+        max_quote,
+        min_shares,
+    )?;
+    // The market takes at most `quantity` slots, so this fits u32.
+    position.release(hour, moved.slots as u32);
+    let key = keys::position_lp(serial, hour);
+    let mut lp = state.get(&key)?.unwrap_or_default();
+    lp.shares += moved.shares; // bounded by the pool's share total, a u128
+    lp.slots += moved.slots as u32;
+    state.put(&key, &lp);
+    state::put_position(state, &position);
+    state.emit(event::provided(serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
+    Ok(())
+}
+
+/// Post-condition: the position's LP shares of the hour fell by `shares`, which were
+/// burned, and the NFT owner received their slots and quote.
+fn withdraw(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    serial: u64,
+    hour: u64,
+    shares: u128,
+    limits: (u128, u128),
+) -> Result<(), PoolsError> {
+    let position = owned_position(state, tx, serial, hour)?;
+    let key = keys::position_lp(serial, hour);
+    let mut lp = state.get(&key)?.unwrap_or_default();
+    if lp.shares < shares {
+        return Err(PoolsError::NotEnoughShares { position: serial, hour, held: lp.shares, asked: shares });
+    }
+    let slot = state::slot_denom(position.unit, position.class, hour);
+    let moved =
+        greenhour_market::handler::remove_liquidity(state, tx.block.time, &slot, &custody(), &tx.signer, shares, limits)?;
+    if lp.shares == shares {
+        state.delete(&key);
+    } else {
+        // The position's slots left behind, pro rata, rounded up: at a later leave
+        // the position answers for at least its share.
+        let left = lp.shares - shares;
+        lp.slots = greenhour_primitives::fixed::mul_div_up(lp.slots as u128, left, lp.shares).unwrap_or(0) as u32;
+        lp.shares = left;
+        state.put(&key, &lp);
+    }
+    state.emit(event::withdrew(serial, &tx.signer, &slot, moved.slots, moved.quote, shares));
+    Ok(())
+}
+
+/// Takes a leaving position's inventory out of the market for hours from `from`:
+/// its LP shares are withdrawn; up to the position's own slots come back into
+/// custody as unsold (the caller burns them with the rest of the unsold units);
+/// any further slots and the quote go to the NFT owner, whose shares earned them.
+fn withdraw_from_market(
+    state: &mut impl StateWrite,
+    position: &mut Position,
+    from: u64,
+    now: UnixSeconds,
+) -> Result<(), PoolsError> {
+    let prefix = keys::position_lps(position.serial);
+    let owner = state::position_owner(state, position.serial)?;
+    for (key, lp) in state.prefix::<PositionLp>(&prefix)? {
+        let hour = key[prefix.len()..].parse::<u64>().map_err(|_| {
+            PoolsError::State(greenhour_state::StateError::Decode { key: key.clone(), reason: "hour".into() })
+        })?;
+        if hour < from {
+            continue;
+        }
+        let slot = state::slot_denom(position.unit, position.class, hour);
+        let moved = greenhour_market::handler::withdraw_capacity(state, now, &slot, &custody(), lp.shares)?;
+        let back = (moved.slots.min(lp.slots as u128) as u32).min(position.sold(hour));
+        position.unrelease(hour, back);
+        let extra = moved.slots - back as u128;
+        if extra > 0 {
+            greenhour_bank::state::transfer(state, &custody(), &owner, &Coin::new(slot.clone(), extra))?;
+        }
+        if moved.quote > 0 {
+            let quote = greenhour_market::state::pool(state, &slot)?.quote;
+            greenhour_bank::state::transfer(state, &custody(), &owner, &Coin::new(quote, moved.quote))?;
+        }
+        state.delete(&keys::position_lp(position.serial, hour));
+    }
+    Ok(())
 }
 
 fn position_attributes(p: &Position) -> Vec<(String, String)> {
@@ -409,6 +564,7 @@ fn start_leaving(
         if from > position.last_hour() || position.withdrawn_from.is_some() {
             continue;
         }
+        withdraw_from_market(state, &mut position, from, now)?;
         for hour in from..=position.last_hour() {
             let unsold = position.unsold(hour);
             if unsold > 0 {

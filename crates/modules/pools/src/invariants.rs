@@ -118,6 +118,26 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     if held != stakes {
         return Err(format!("custody holds {held} ughr but stakes total {stakes}"));
     }
+    // LP shares held for positions: custody holds exactly their sum per market pool,
+    // and a position answers for no more of its slots than it took out of custody.
+    let mut lp_owed: BTreeMap<Denom, Amount> = BTreeMap::new();
+    for (key, lp) in state.prefix::<state::PositionLp>(keys::POSITION_LP_PREFIX).map_err(|e| e.to_string())? {
+        let bad = || format!("{key}: not pools/position-lp/{{serial}}/{{hour}}");
+        let (serial, hour) = key[keys::POSITION_LP_PREFIX.len()..].split_once('/').ok_or_else(bad)?;
+        let (serial, hour): (u64, u64) = (serial.parse().map_err(|_| bad())?, hour.parse().map_err(|_| bad())?);
+        let p = state::position(state, serial).map_err(s)?;
+        if lp.shares == 0 || lp.slots > p.sold(hour) {
+            return Err(format!("{key}: {} shares for {} slots, {} out of custody", lp.shares, lp.slots, p.sold(hour)));
+        }
+        *lp_owed.entry(greenhour_market::state::lp_denom(&state::slot_denom(p.unit, p.class, hour))).or_default() +=
+            lp.shares;
+    }
+    for (denom, owed) in lp_owed {
+        let held = greenhour_bank::state::balance(state, &custody(), &denom).map_err(bank)?;
+        if held != owed {
+            return Err(format!("custody holds {held} {denom}, positions count {owed}"));
+        }
+    }
     for d in devices::all_devices(state).map_err(|e| e.to_string())? {
         let locked = devices::pool_locked(state, d.id).map_err(|e| e.to_string())?;
         if locked != member_devices.contains(&d.id) {

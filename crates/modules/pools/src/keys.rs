@@ -2,7 +2,7 @@
 //! prefix scans return them in numeric order.
 
 use crate::params::PoolsParams;
-use crate::state::{BeaconState, Member, Pool, PoolId, Position, Ticket};
+use crate::state::{PositionLp, BeaconState, Member, Pool, PoolId, Position, Ticket};
 use greenhour_devices::DeviceId;
 use greenhour_primitives::{Denom, Hash};
 use greenhour_state::Key;
@@ -59,6 +59,14 @@ pub fn beacon() -> Key<BeaconState> {
 pub fn epoch_beacon(epoch: u64) -> Key<Hash> {
     Key::new(format!("pools/epoch-beacon/{epoch:020}"))
 }
+/// LP shares a position holds in one hour's market pool (kept by pools custody).
+pub fn position_lp(serial: u64, hour: u64) -> Key<PositionLp> {
+    Key::new(format!("{POSITION_LP_PREFIX}{serial:020}/{hour:020}"))
+}
+pub fn position_lps(serial: u64) -> String {
+    format!("{POSITION_LP_PREFIX}{serial:020}/")
+}
+pub const POSITION_LP_PREFIX: &str = "pools/position-lp/";
 pub fn position(serial: u64) -> Key<Position> {
     Key::new(format!("{POSITION_PREFIX}{serial:020}"))
 }

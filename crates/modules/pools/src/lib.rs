@@ -10,6 +10,8 @@
 //! - For a member device and every hour, the units backed by its live positions
 //!   of one unit stay within its nameplate (GPUs, or PV kWh per hour).
 //! - Every position has a live position NFT with the same serial.
+//! - Custody holds exactly the market LP shares recorded for positions, and no
+//!   position answers for more of an hour's slots in the market than it took out.
 //! - Custody's `ughr` equals the stakes bonded by members and tickets.
 //! - A pool's member count equals its member records; a device is pool-locked in
 //!   `devices` exactly while it is a member somewhere; no cell holds more members

@@ -191,6 +191,17 @@ pub struct Position {
     pub created_at: Height,
 }
 
+/// A position's liquidity in one hour's market pool, held by the pools custody.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct PositionLp {
+    /// LP shares of the market pool.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub shares: u128,
+    /// The position's own slots those shares stand for (reduced pro rata on
+    /// withdrawals): if the device leaves, at most this many come back to be burned.
+    pub slots: u32,
+}
+
 /// The state of one hour of pledged capacity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -253,6 +264,13 @@ impl Position {
             self.released = vec![0; self.hours as usize];
         }
         self.released[i] += quantity;
+    }
+
+    /// Records `quantity` units of `hour` back in custody (the market returned them).
+    pub(crate) fn unrelease(&mut self, hour: u64, quantity: u32) {
+        if let Some(r) = self.index(hour).and_then(|i| self.released.get_mut(i)) {
+            *r -= quantity.min(*r);
+        }
     }
 
     /// The state of `hour`, derived from the clock and the counts, so no hour
