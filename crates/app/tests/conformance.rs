@@ -105,6 +105,28 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 deadline: 1_767_229_200,
             })),
         ),
+        (
+            "market_buy_hours_action",
+            greenhour_codec::encode(&AppAction::Market(greenhour_market::MarketAction::BuyHours {
+                first_slot: greenhour_primitives::Denom::new("slot/home/490906").unwrap(),
+                hours: 4,
+                slots_per_hour: 1,
+                quote: greenhour_primitives::Denom::gusd(),
+                max_total: 20_000_000,
+                deadline: 1_767_229_200,
+            })),
+        ),
+        (
+            "pools_provide_action",
+            greenhour_codec::encode(&AppAction::Pools(greenhour_pools::PoolsAction::Provide {
+                position: 7,
+                hour: 490_906,
+                quantity: 2,
+                max_quote: 6_000_000,
+                min_shares: 1,
+                deadline: 1_767_229_200,
+            })),
+        ),
     ]
 }
 
