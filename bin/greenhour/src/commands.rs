@@ -255,6 +255,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Nft(n) => nft(&cli, n).await,
         crate::Command::Pool(p) => crate::pool::run(&cli, p).await,
         crate::Command::Market(m) => crate::market::run(&cli, m).await,
+        crate::Command::Index(i) => crate::market::run_index(&cli, i).await,
         crate::Command::Oracle(o) => oracle(&cli, o).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }

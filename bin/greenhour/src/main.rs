@@ -52,6 +52,9 @@ pub enum Command {
     /// The hour-slot market: pools, quotes, swaps, liquidity.
     #[command(subcommand)]
     Market(market::MarketCommand),
+    /// The Green Compute Index (GPU-hour prices from market fills).
+    #[command(subcommand)]
+    Index(market::IndexCommand),
     /// Show and move NFTs (position NFTs, receipts).
     #[command(subcommand)]
     Nft(commands::NftCommand),

@@ -15,9 +15,58 @@ use greenhour_primitives::Denom;
 const DEFAULT_DEADLINE_SECS: u64 = 1_800;
 
 #[derive(Subcommand)]
+pub enum IndexCommand {
+    /// The Green Compute Index: every series with fills, or one class.
+    Show {
+        /// home | regional | datacentre | btc_miner
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long)]
+        quote: Option<String>,
+    },
+}
+
+pub async fn run_index(cli: &Cli, c: &IndexCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    let IndexCommand::Show { class, quote } = c;
+    let values = client.index(class.as_deref(), quote.as_deref()).await?;
+    print(cli.json, &values, || {
+        if values.is_empty() {
+            return "no fills yet".into();
+        }
+        let price = |p: Option<u128>| p.map_or("-".to_string(), |w| format!("{:.6}", w as f64 / 1e18));
+        values
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}/{}: hour {} {}  {} h: {} (green-weighted {}, green share {:.1} %)  {} GPU-hours in {} fills",
+                    v.class,
+                    v.quote,
+                    v.hour,
+                    price(v.hour_price_wad),
+                    v.window_hours,
+                    price(v.price_wad),
+                    price(v.green_price_wad),
+                    v.green_share_bps as f64 / 100.0,
+                    v.slots,
+                    v.fills
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+#[derive(Subcommand)]
 pub enum MarketCommand {
-    /// Every pool: reserves, price, time to close.
+    /// Every pool: reserves, price, TWAP, time to close.
     Pools,
+    /// One pool in full (JSON with --json).
+    Pool {
+        /// The slot denom, e.g. slot/home/498700.
+        slot: String,
+    },
     /// What a swap would pay or get now (exactly one of --exact-in / --exact-out).
     Quote {
         /// The slot denom, e.g. slot/home/498700.
@@ -68,6 +117,31 @@ pub enum MarketCommand {
         #[arg(long, default_value_t = 0)]
         min_quote: u128,
     },
+    /// Buy slots in consecutive hours in one transaction (all hours fill or none):
+    /// prices the route now and pays at most that plus --slippage-bps, or --max-total.
+    BuyHours {
+        #[arg(long)]
+        from: String,
+        /// home | regional | datacentre | btc_miner
+        #[arg(long, default_value = "home")]
+        class: String,
+        /// First UTC hour index (Unix seconds / 3600); default: the next hour.
+        #[arg(long)]
+        first_hour: Option<u64>,
+        #[arg(long)]
+        hours: u32,
+        /// Slots (GPU-hours) in each hour.
+        #[arg(long, default_value_t = 1)]
+        slots: u128,
+        #[arg(long, default_value = "ugusd")]
+        quote: String,
+        /// Most paid in all; overrides --slippage-bps.
+        #[arg(long)]
+        max_total: Option<u128>,
+        /// Tolerance over the quoted total, basis points.
+        #[arg(long, default_value_t = 100)]
+        slippage_bps: u32,
+    },
     /// Buy (or --sell) slots: exact in with --min-out, or exact out with --max-in.
     Swap {
         #[arg(long)]
@@ -103,6 +177,23 @@ fn denom(s: &str) -> Result<Denom> {
     s.parse().map_err(|e: greenhour_primitives::DenomError| anyhow::anyhow!("{e}"))
 }
 
+fn describe_pool(p: &greenhour_market::state::MarketPoolView) -> String {
+    let wad = |w: u128| w as f64 / 1e18;
+    let twap = p.twap.map_or("-".to_string(), |t| format!("{:.6} over {} s", wad(t.price_wad), t.to - t.from));
+    format!(
+        "{:<22} {:?}  {:>6} slots  {:>14} {} (virtual {})  price {:.6}  twap {twap}  shares {}  closes in {} s",
+        p.pool.slot.as_str(),
+        p.phase,
+        p.pool.x,
+        p.pool.y,
+        p.pool.quote,
+        p.pool.v,
+        wad(p.price_wad),
+        p.pool.shares,
+        p.closes_in
+    )
+}
+
 pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
     let client = RpcClient::new(&cli.node);
     let now = || async { Ok::<u64, anyhow::Error>(client.status().await?.latest_block_time) };
@@ -119,28 +210,41 @@ pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
     match c {
         MarketCommand::Pools => {
             let pools = client.market_pools().await?;
-            let t = now().await?;
             print(cli.json, &pools, || {
                 if pools.is_empty() {
                     return "no market pools".into();
                 }
-                pools
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{:<22} {:>8} slots  {:>16} {} (virtual {})  price {:.6}  shares {}  closes in {} s",
-                            p.slot.as_str(),
-                            p.x,
-                            p.y,
-                            p.quote,
-                            p.v,
-                            p.price_wad() as f64 / 1e18,
-                            p.shares,
-                            p.closes_at().saturating_sub(t)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                pools.iter().map(describe_pool).collect::<Vec<_>>().join("\n")
+            });
+        }
+        MarketCommand::Pool { slot } => {
+            let p = client.market_pool(slot).await?;
+            print(cli.json, &p, || describe_pool(&p));
+        }
+        MarketCommand::BuyHours { from, class, first_hour, hours, slots, quote, max_total, slippage_bps } => {
+            let first_hour = match first_hour {
+                Some(h) => *h,
+                None => now().await? / 3_600 + 1,
+            };
+            let first_slot = format!("slot/{class}/{first_hour}");
+            let route = client.market_route(&first_slot, *hours, *slots, Some(quote)).await?;
+            let quoted: u128 = route["total"].as_str().unwrap_or("0").parse()?;
+            let max_total = match max_total {
+                Some(m) => *m,
+                None => quoted.saturating_add(quoted.saturating_mul(*slippage_bps as u128) / 10_000),
+            };
+            let action = MarketAction::BuyHours {
+                first_slot: denom(&first_slot)?,
+                hours: *hours,
+                slots_per_hour: *slots,
+                quote: denom(quote)?,
+                max_total,
+                deadline: default_deadline().await?,
+            };
+            let done = submit_actions(cli, from, vec![AppAction::Market(action)]).await?;
+            let shown = serde_json::json!({ "route": route, "max_total": max_total.to_string(), "events": done });
+            print(cli.json, &shown, || {
+                format!("bought {slots} slot(s) in each of {hours} hours from {first_slot}, quoted {quoted} {quote} (limit {max_total})\n{}", done.join("\n"))
             });
         }
         MarketCommand::Quote { slot, sell, exact_in, exact_out } => {

@@ -90,6 +90,38 @@ pub enum PoolCommand {
         #[arg(long, default_value_t = 1)]
         quantity: u32,
     },
+    /// Put a position's unsold slots of an hour into that hour's market pool with some
+    /// quote; the LP shares stay with the position (withdrawn if the device leaves).
+    Provide {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        position: u64,
+        #[arg(long)]
+        hour: u64,
+        #[arg(long, default_value_t = 1)]
+        quantity: u32,
+        /// Most quote (µ units of the pool's quote denom) deposited with the slots.
+        #[arg(long)]
+        max_quote: u128,
+        #[arg(long, default_value_t = 0)]
+        min_shares: u128,
+    },
+    /// Burn a position's LP shares of an hour for slots and quote (quote only after the hour).
+    Withdraw {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        position: u64,
+        #[arg(long)]
+        hour: u64,
+        #[arg(long)]
+        shares: u128,
+        #[arg(long, default_value_t = 0)]
+        min_slots: u128,
+        #[arg(long, default_value_t = 0)]
+        min_quote: u128,
+    },
     /// Leave a pool: unsold future slots are withdrawn now; run again after the last pledged hour for the stake.
     Leave {
         #[arg(long)]
@@ -223,6 +255,32 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
         PoolCommand::Release { from, position, hour, quantity } => {
             let done =
                 submit(from, PoolsAction::Release { position: *position, hour: *hour, quantity: *quantity }).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+        PoolCommand::Provide { from, position, hour, quantity, max_quote, min_shares } => {
+            let deadline = client.status().await?.latest_block_time + 1_800;
+            let action = PoolsAction::Provide {
+                position: *position,
+                hour: *hour,
+                quantity: *quantity,
+                max_quote: *max_quote,
+                min_shares: *min_shares,
+                deadline,
+            };
+            let done = submit(from, action).await?;
+            print(cli.json, &done, || done.join("\n"));
+        }
+        PoolCommand::Withdraw { from, position, hour, shares, min_slots, min_quote } => {
+            let deadline = client.status().await?.latest_block_time + 1_800;
+            let action = PoolsAction::Withdraw {
+                position: *position,
+                hour: *hour,
+                shares: *shares,
+                min_slots: *min_slots,
+                min_quote: *min_quote,
+                deadline,
+            };
+            let done = submit(from, action).await?;
             print(cli.json, &done, || done.join("\n"));
         }
         PoolCommand::Leave { from, pool, device } => {

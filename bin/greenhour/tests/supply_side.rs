@@ -4,48 +4,10 @@
 //! slots expire. The devnet runs on a simulated clock (60 s of chain time per
 //! 50 ms block) so an hour passes in seconds.
 
-use serde_json::Value;
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 mod common;
-
-/// Runs `greenhour --json …` against the node and returns its JSON output.
-fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .args(["--json", "--home"])
-        .arg(home)
-        .args(["--node", node])
-        .args(args)
-        .env("GREENHOUR_LOG", "error")
-        .output()
-        .expect("run greenhour");
-    assert!(out.status.success(), "greenhour {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
-}
-
-/// 24 hourly reports ending at `end`: sunny midday hours, grid at night.
-fn day_of_telemetry(device: u64, end: u64) -> String {
-    let reports: Vec<Value> = (0..24u64)
-        .map(|h| {
-            let start = end - 86_400 + h * 3_600;
-            let sunny = (8..=17).contains(&((start / 3_600) % 24));
-            serde_json::json!({
-                "device": device, "start": start, "end": start + 3_600,
-                "generated_wh": if sunny { 3_000 } else { 0 }, "charged_wh": if sunny { 1_000 } else { 0 },
-                "discharged_wh": 0, "imported_wh": if sunny { 0 } else { 900 },
-                "exported_wh": if sunny { 1_100 } else { 0 }, "compute_wh": 900, "gpu_seconds": 7_200,
-                "soc_permille": 500, "outage_before": false
-            })
-        })
-        .collect();
-    serde_json::to_string(&reports).unwrap()
-}
-
-fn chain_time(home: &Path, node: &str) -> u64 {
-    cli(home, node, &["query", "status"])["latest_block_time"].as_u64().unwrap()
-}
+use common::{chain_time, cli, day_of_telemetry};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_run_the_supply_side_from_the_cli() {

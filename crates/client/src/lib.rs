@@ -162,8 +162,35 @@ impl RpcClient {
         self.call("slot", json!({ "unit": unit, "class": class, "hour": hour })).await
     }
 
-    pub async fn market_pools(&self) -> Result<Vec<greenhour_market::MarketPool>, ClientError> {
+    /// Every market pool as of the latest block time.
+    pub async fn market_pools(&self) -> Result<Vec<greenhour_market::state::MarketPoolView>, ClientError> {
         self.call("market_pools", json!({})).await
+    }
+    /// One market pool: reserves, phase, spot price, TWAP, time to close.
+    pub async fn market_pool(&self, slot: &str) -> Result<greenhour_market::state::MarketPoolView, ClientError> {
+        self.call("market_pool", json!({ "slot": slot })).await
+    }
+    /// `{total, quote, legs: [{slot, in, out}]}`: buying `per_hour` slots in each of `hours` hours now.
+    pub async fn market_route(
+        &self,
+        first_slot: &str,
+        hours: u32,
+        per_hour: u128,
+        quote: Option<&str>,
+    ) -> Result<Value, ClientError> {
+        let mut params = json!({ "first_slot": first_slot, "hours": hours, "slots_per_hour": per_hour.to_string() });
+        if let Some(q) = quote {
+            params["quote"] = json!(q);
+        }
+        self.call("market_route", params).await
+    }
+    /// The Green Compute Index of a class (every series with fills when `None`).
+    pub async fn index(
+        &self,
+        class: Option<&str>,
+        quote: Option<&str>,
+    ) -> Result<Vec<greenhour_index::IndexValue>, ClientError> {
+        self.call("index", json!({ "class": class, "quote": quote })).await
     }
     /// `{in, out, price_wad, …}` for a swap as of the latest block time.
     pub async fn market_quote(

@@ -9,6 +9,8 @@
 //!   transaction is durably committed (or with the error that dropped it).
 //! - Signature checks are batched: concurrent submissions are gathered into
 //!   one batch verification.
+// The OpenAPI document is one `json!` literal, deeper than the default limit.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod mempool;

@@ -82,6 +82,16 @@ pub fn document() -> Value {
                 {"name": "side", "in": "query", "required": false, "schema": {"type": "string", "enum": ["buy", "sell"]}},
                 {"name": "exact_in", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
                 {"name": "exact_out", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}}]), "MarketQuote")},
+            "/market/pool": {"get": get_op("One market pool as of the latest block time: reserves, phase (open, closed, expired), spot price, TWAP over the kept observations, seconds to close", json!([
+                {"name": "slot", "in": "query", "required": true, "schema": {"type": "string"}}]), "MarketPool")},
+            "/market/route": {"get": get_op("The cost of buying slots in consecutive hours now: each hour's exact-out price and the total (what buy-hours pays at most)", json!([
+                {"name": "first_slot", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "hours", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}},
+                {"name": "slots_per_hour", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+                {"name": "quote", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ugusd", "ughr"]}}]), "MarketRoute")},
+            "/index": {"get": get_op("The Green Compute Index: volume-weighted and green-weighted GPU-hour prices (WAD) per class and quote denom, for the current hour and the rolling window", json!([
+                {"name": "class", "in": "query", "required": false, "schema": {"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]}},
+                {"name": "quote", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ugusd", "ughr"]}}]), "Index")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
                 path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
@@ -96,8 +106,17 @@ pub fn document() -> Value {
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
                 "Device": {"type": "object"},
                 "Pools": {"type": "array", "items": {"type": "object"}},
-                "MarketPools": {"type": "array", "items": {"type": "object"}},
+                "MarketPools": {"type": "array", "items": {"$ref": "#/components/schemas/MarketPool"}},
                 "MarketQuote": {"type": "object", "properties": {"in": {"type": "string"}, "out": {"type": "string"}, "price_wad": {"type": "string"}}},
+                "MarketPool": {"type": "object", "properties": {"slot": {"type": "string"}, "x": {"type": "string"}, "y": {"type": "string"}, "v": {"type": "string"},
+                    "phase": {"type": "string", "enum": ["open", "closed", "expired"]}, "price_wad": {"type": "string"}, "closes_in": {"type": "integer"},
+                    "twap": {"type": ["object", "null"], "properties": {"price_wad": {"type": "string"}, "from": {"type": "integer"}, "to": {"type": "integer"}}}}},
+                "MarketRoute": {"type": "object", "properties": {"total": {"type": "string"}, "quote": {"type": "string"}, "legs": {"type": "array", "items": {"type": "object", "properties": {
+                    "slot": {"type": "string"}, "in": {"type": "string"}, "out": {"type": "string"}}}}}},
+                "Index": {"type": "array", "items": {"type": "object", "properties": {"class": {"type": "string"}, "quote": {"type": "string"}, "hour": {"type": "integer"},
+                    "hour_price_wad": {"type": ["string", "null"]}, "price_wad": {"type": ["string", "null"]}, "green_price_wad": {"type": ["string", "null"]},
+                    "green_share_bps": {"type": "integer"}, "window_hours": {"type": "integer"}, "slots": {"type": "string"}, "quote_volume": {"type": "string"},
+                    "fills": {"type": "integer"}, "last_fill": {"type": ["integer", "null"]}}}},
                 "PoolDetail": {"type": "object", "properties": {"pool": {"type": "object"}, "members": {"type": "array"}}},
                 "Position": {"type": "object", "properties": {"position": {"type": "object"}, "owner": address.clone(), "hours": {"type": "array"}}},
                 "Positions": {"type": "array", "items": {"$ref": "#/components/schemas/Position"}},

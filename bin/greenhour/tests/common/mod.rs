@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use greenhour_client::RpcClient;
+use serde_json::Value;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -52,4 +54,40 @@ pub async fn start_node_with(home: &std::path::Path, extra: &[&str]) -> (Child, 
         let _ = child.wait();
     }
     panic!("node did not come up after 5 attempts");
+}
+
+/// Runs `greenhour --json …` against the node and returns its JSON output.
+pub fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["--json", "--home"])
+        .arg(home)
+        .args(["--node", node])
+        .args(args)
+        .env("GREENHOUR_LOG", "error")
+        .output()
+        .expect("run greenhour");
+    assert!(out.status.success(), "greenhour {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
+}
+
+/// 24 hourly reports ending at `end`: sunny midday hours, grid at night.
+pub fn day_of_telemetry(device: u64, end: u64) -> String {
+    let reports: Vec<Value> = (0..24u64)
+        .map(|h| {
+            let start = end - 86_400 + h * 3_600;
+            let sunny = (8..=17).contains(&((start / 3_600) % 24));
+            serde_json::json!({
+                "device": device, "start": start, "end": start + 3_600,
+                "generated_wh": if sunny { 3_000 } else { 0 }, "charged_wh": if sunny { 1_000 } else { 0 },
+                "discharged_wh": 0, "imported_wh": if sunny { 0 } else { 900 },
+                "exported_wh": if sunny { 1_100 } else { 0 }, "compute_wh": 900, "gpu_seconds": 7_200,
+                "soc_permille": 500, "outage_before": false
+            })
+        })
+        .collect();
+    serde_json::to_string(&reports).unwrap()
+}
+
+pub fn chain_time(home: &Path, node: &str) -> u64 {
+    cli(home, node, &["query", "status"])["latest_block_time"].as_u64().unwrap()
 }

@@ -95,8 +95,10 @@ pub fn record_supply(state: &mut impl StateWrite, slot: &Denom, units: u128, sha
     let key = keys::supply(slot);
     let mut s = state.get(&key)?.unwrap_or_default();
     s.units = s.units.checked_add(units).ok_or(IndexError::Overflow)?;
-    s.green_units =
-        s.green_units.checked_add(math::green_weighted(units, share_bps).ok_or(IndexError::Overflow)?).ok_or(IndexError::Overflow)?;
+    s.green_units = s
+        .green_units
+        .checked_add(math::green_weighted(units, share_bps).ok_or(IndexError::Overflow)?)
+        .ok_or(IndexError::Overflow)?;
     state.put(&key, &s);
     Ok(())
 }

@@ -28,5 +28,12 @@ pub enum MarketAction {
     /// Buys `slots_per_hour` slots of each of `hours` consecutive hours starting with
     /// `first_slot`'s, from pools quoted in `quote`, paying at most `max_total` in
     /// all; atomic: every hour fills or nothing does.
-    BuyHours { first_slot: Denom, hours: u32, slots_per_hour: u128, quote: Denom, max_total: u128, deadline: UnixSeconds },
+    BuyHours {
+        first_slot: Denom,
+        hours: u32,
+        slots_per_hour: u128,
+        quote: Denom,
+        max_total: u128,
+        deadline: UnixSeconds,
+    },
 }

@@ -6,7 +6,7 @@ use crate::params::HOUR;
 use crate::state::{self, lp_denom, MarketPool};
 use crate::{event, Exact, MarketAction, MarketError, NAME};
 use greenhour_bank::state as bank;
-use greenhour_framework::{Action, StateWrite, TxCtx};
+use greenhour_framework::{Action, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
 
 /// The market module account: holds every pool's reserves.
@@ -21,7 +21,7 @@ fn deadline(deadline: UnixSeconds, tx: &TxCtx) -> Result<(), MarketError> {
     Ok(())
 }
 
-fn open_pool(state: &impl StateWrite, slot: &Denom, now: UnixSeconds) -> Result<MarketPool, MarketError> {
+fn open_pool(state: &impl StateRead, slot: &Denom, now: UnixSeconds) -> Result<MarketPool, MarketError> {
     let mut pool = state::pool(state, slot)?;
     if now >= pool.closes_at() {
         return Err(MarketError::HourClosed(slot.clone()));
@@ -289,14 +289,21 @@ pub fn withdraw_capacity(
 }
 
 /// A swap priced against a pool brought up to the block time, not yet executed.
-struct Priced {
-    pool: MarketPool,
-    buy_slots: bool,
-    amount_in: u128,
-    amount_out: u128,
+pub struct Priced {
+    pub pool: MarketPool,
+    pub buy_slots: bool,
+    pub amount_in: u128,
+    pub amount_out: u128,
 }
 
-fn price(state: &impl StateWrite, slot: &Denom, now: UnixSeconds, buy_slots: bool, exact: Exact) -> Result<Priced, MarketError> {
+/// Prices a swap against `slot`'s pool as of `now` without executing it.
+pub fn price(
+    state: &impl StateRead,
+    slot: &Denom,
+    now: UnixSeconds,
+    buy_slots: bool,
+    exact: Exact,
+) -> Result<Priced, MarketError> {
     let pool = open_pool(state, slot, now)?;
     let (amount_in, amount_out) = match pool.quote(buy_slots, exact) {
         // Asking for more slots than are left after capacity left is its own error.
@@ -370,6 +377,31 @@ fn swap(
     execute_swap(state, &tx.signer, tx.block.time, priced)
 }
 
+/// Prices buying `slots_per_hour` slots of each of `hours` consecutive hours from
+/// `first_slot`'s, in pools quoted in `quote`, as of `now`: the legs and their total.
+pub fn route(
+    state: &impl StateRead,
+    first_slot: &Denom,
+    hours: u32,
+    slots_per_hour: u128,
+    quote: &Denom,
+    now: UnixSeconds,
+) -> Result<(Vec<Priced>, u128), MarketError> {
+    let name = state::parse_slot(first_slot)?;
+    let mut legs = Vec::with_capacity(hours as usize);
+    let mut total: u128 = 0;
+    for hour in name.hour..name.hour.saturating_add(hours as u64) {
+        let slot = name.at_hour(hour);
+        let priced = price(state, &slot, now, true, Exact::Out(slots_per_hour))?;
+        if priced.pool.quote != *quote {
+            return Err(MarketError::MixedQuote { slot, quote: priced.pool.quote.clone(), expected: quote.clone() });
+        }
+        total = total.checked_add(priced.amount_in).ok_or(MarketError::Overflow)?;
+        legs.push(priced);
+    }
+    Ok((legs, total))
+}
+
 /// Buys `slots_per_hour` slots in each of `hours` consecutive hours from
 /// `first_slot`'s, all priced in `quote`, for at most `max_total` in all.
 /// Every hour is priced before anything moves, so the purchase is all or nothing.
@@ -388,19 +420,8 @@ fn buy_hours(
     if hours > max_hours {
         return Err(MarketError::RouteTooLong { hours, max: max_hours });
     }
-    let name = state::parse_slot(first_slot)?;
     let now = tx.block.time;
-    let mut legs = Vec::with_capacity(hours as usize);
-    let mut total: u128 = 0;
-    for hour in name.hour..name.hour + hours as u64 {
-        let slot = name.at_hour(hour);
-        let priced = price(state, &slot, now, true, Exact::Out(slots_per_hour))?;
-        if priced.pool.quote != *quote {
-            return Err(MarketError::MixedQuote { slot, quote: priced.pool.quote.clone(), expected: quote.clone() });
-        }
-        total = total.checked_add(priced.amount_in).ok_or(MarketError::Overflow)?;
-        legs.push(priced);
-    }
+    let (legs, total) = route(state, first_slot, hours, slots_per_hour, quote, now)?;
     if total > max_total {
         return Err(MarketError::SlippageExceeded { got: total, limit: max_total });
     }

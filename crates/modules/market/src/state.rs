@@ -152,6 +152,54 @@ impl MarketPool {
     }
 }
 
+/// Where a pool is in its life at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Before the hour: trading and deposits are open.
+    Open,
+    /// The hour is running: trading closed, slots not yet burned.
+    Closed,
+    /// The hour ended: the slots are gone, LPs withdraw quote.
+    Expired,
+}
+
+/// A pool as a query shows it: brought up to a time, with its spot price, TWAP
+/// and time to close.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketPoolView {
+    #[serde(flatten)]
+    pub pool: MarketPool,
+    pub phase: Phase,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_wad: u128,
+    pub twap: Option<Twap>,
+    /// Seconds until trading closes (0 once closed).
+    pub closes_in: u64,
+    pub as_of: UnixSeconds,
+}
+
+impl MarketPoolView {
+    pub fn at(mut pool: MarketPool, now: UnixSeconds) -> Result<Self, MarketError> {
+        pool.accrue(now)?;
+        let phase = if pool.expired(now) {
+            Phase::Expired
+        } else if now >= pool.closes_at() {
+            Phase::Closed
+        } else {
+            Phase::Open
+        };
+        Ok(MarketPoolView {
+            phase,
+            price_wad: pool.price_wad(),
+            twap: pool.twap(),
+            closes_in: pool.closes_at().saturating_sub(now),
+            as_of: now,
+            pool,
+        })
+    }
+}
+
 /// The LP share denom of a pool: `lp/{slot denom}`.
 pub fn lp_denom(slot: &Denom) -> Denom {
     Denom::new(format!("lp/{slot}")).expect("a slot denom is at most 60 bytes")

@@ -33,8 +33,13 @@ fn pledged(node: &mut TestNode, hours: u32) -> (greenhour_pools::PoolId, Vec<u64
 }
 
 fn open_market(node: &mut TestNode, hour: u64, quote: Denom) {
-    let create =
-        MarketAction::Create { slot: slot_at(hour), quote, floor_wad: FLOOR, half_life: 3_600, decay_window: 4 * 3_600 };
+    let create = MarketAction::Create {
+        slot: slot_at(hour),
+        quote,
+        floor_wad: FLOOR,
+        half_life: 3_600,
+        decay_window: 4 * 3_600,
+    };
     node.deliver(node.tx(&TestNode::key("carol"), act(create))).unwrap();
 }
 
@@ -81,8 +86,13 @@ fn app_can_buy_four_contiguous_hours_in_one_transaction_and_the_index_shows_the_
             node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(release)])).unwrap();
         }
         open_market(&mut node, hour, Denom::gusd());
-        let add =
-            MarketAction::AddLiquidity { slot: slot_at(hour), max_slots: 4, max_quote: 4 * per_slot, min_shares: 0, deadline: FAR };
+        let add = MarketAction::AddLiquidity {
+            slot: slot_at(hour),
+            max_slots: 4,
+            max_quote: 4 * per_slot,
+            min_shares: 0,
+            deadline: FAR,
+        };
         node.deliver(node.tx(&TestNode::key("alice"), act(add))).unwrap();
     }
     let snap = node.app.snapshot().unwrap();
@@ -116,7 +126,10 @@ fn app_can_buy_four_contiguous_hours_in_one_transaction_and_the_index_shows_the_
     assert!(measured > 0);
     assert_eq!(v.green_share_bps, measured);
     assert_eq!(v.green_price_wad, v.price_wad);
-    assert_eq!(index::price(&snap, "home", &Denom::gusd(), Weighting::Green, node.now(), 60), v.green_price_wad.ok_or(greenhour_index::IndexError::Overflow));
+    assert_eq!(
+        index::price(&snap, "home", &Denom::gusd(), Weighting::Green, node.now(), 60),
+        v.green_price_wad.ok_or(greenhour_index::IndexError::Overflow)
+    );
     assert_eq!(index::series(&snap).unwrap(), vec![("home".to_string(), Denom::gusd())]);
 
     // Readers with a short limit see it go stale; after the window it has no fills.
@@ -201,9 +214,15 @@ fn app_withdraws_a_leaving_devices_inventory_without_loss_to_other_lps() {
     node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(provide)])).unwrap();
     let release = PoolsAction::Release { position: positions[1], hour: FIRST, quantity: 2 };
     node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(release)])).unwrap();
-    node.deliver(node.send("alice", &TestNode::addr("carol"), greenhour_primitives::Coin::new(slot_at(FIRST), 2))).unwrap();
-    let add =
-        MarketAction::AddLiquidity { slot: slot_at(FIRST), max_slots: 2, max_quote: 6_000_000, min_shares: 0, deadline: FAR };
+    node.deliver(node.send("alice", &TestNode::addr("carol"), greenhour_primitives::Coin::new(slot_at(FIRST), 2)))
+        .unwrap();
+    let add = MarketAction::AddLiquidity {
+        slot: slot_at(FIRST),
+        max_slots: 2,
+        max_quote: 6_000_000,
+        min_shares: 0,
+        deadline: FAR,
+    };
     node.deliver(node.tx(&TestNode::key("carol"), act(add))).unwrap();
     let lp = state::lp_denom(&slot_at(FIRST));
     let carol = TestNode::addr("carol");
@@ -236,7 +255,13 @@ fn app_withdraws_a_leaving_devices_inventory_without_loss_to_other_lps() {
     assert_eq!((shown.sold(FIRST), shown.withdrawn(FIRST)), (1, 1), "one slot stays out as sold, one withdrawn");
 
     // Asking for slots that went with the device says so.
-    let swap = MarketAction::Swap { slot: slot_at(FIRST), buy_slots: true, exact: Exact::Out(3), limit: u128::MAX, deadline: FAR };
+    let swap = MarketAction::Swap {
+        slot: slot_at(FIRST),
+        buy_slots: true,
+        exact: Exact::Out(3),
+        limit: u128::MAX,
+        deadline: FAR,
+    };
     assert_eq!(code(&node.expect_rejected(&TestNode::key("bob"), act(swap))), ("market", 15));
     node.check_invariants();
 }
@@ -248,7 +273,13 @@ fn app_can_read_a_twap_that_lags_the_spot_price() {
     stock(&mut node, &positions, 1, 2_000_000);
     let start = state::pool(&node.app.snapshot().unwrap(), &slot_at(FIRST)).unwrap().price_wad();
     node.advance(600);
-    let swap = MarketAction::Swap { slot: slot_at(FIRST), buy_slots: true, exact: Exact::Out(1), limit: u128::MAX, deadline: FAR };
+    let swap = MarketAction::Swap {
+        slot: slot_at(FIRST),
+        buy_slots: true,
+        exact: Exact::Out(1),
+        limit: u128::MAX,
+        deadline: FAR,
+    };
     node.deliver(node.tx(&TestNode::key("bob"), act(swap))).unwrap();
     node.advance(600);
     node.produce_block(vec![]);
@@ -290,7 +321,13 @@ fn app_can_provide_a_positions_slots_and_its_new_owner_collects_after_the_hour()
     assert_eq!(code(&node.expect_rejected(&TestNode::key("alice"), pools(elsewhere))), ("pools", 16));
 
     node.deliver(node.tx(&TestNode::key("alice"), pools(provide(2)))).unwrap();
-    let swap = MarketAction::Swap { slot: slot_at(FIRST), buy_slots: true, exact: Exact::Out(1), limit: u128::MAX, deadline: FAR };
+    let swap = MarketAction::Swap {
+        slot: slot_at(FIRST),
+        buy_slots: true,
+        exact: Exact::Out(1),
+        limit: u128::MAX,
+        deadline: FAR,
+    };
     node.deliver(node.tx(&TestNode::key("bob"), act(swap))).unwrap();
     // The position NFT (and with it the LP claim) goes to dave.
     let transfer = greenhour_nft::NftAction::Transfer {
@@ -300,9 +337,17 @@ fn app_can_provide_a_positions_slots_and_its_new_owner_collects_after_the_hour()
     node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Nft(transfer)])).unwrap();
     let held = {
         let snap = node.app.snapshot().unwrap();
-        greenhour_bank::state::balance(&snap, &greenhour_pools::handler::custody(), &state::lp_denom(&slot_at(FIRST))).unwrap()
+        greenhour_bank::state::balance(&snap, &greenhour_pools::handler::custody(), &state::lp_denom(&slot_at(FIRST)))
+            .unwrap()
     };
-    let withdraw = |shares: u128| PoolsAction::Withdraw { position: positions[0], hour: FIRST, shares, min_slots: 0, min_quote: 0, deadline: FAR };
+    let withdraw = |shares: u128| PoolsAction::Withdraw {
+        position: positions[0],
+        hour: FIRST,
+        shares,
+        min_slots: 0,
+        min_quote: 0,
+        deadline: FAR,
+    };
     assert_eq!(code(&node.expect_rejected(&TestNode::key("alice"), pools(withdraw(held)))), ("pools", 14));
     assert_eq!(code(&node.expect_rejected(&TestNode::key("dave"), pools(withdraw(held + 1)))), ("pools", 20));
 

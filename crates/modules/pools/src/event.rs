@@ -48,7 +48,14 @@ pub fn extended(p: &Position, first_new_hour: u64, hours: u32) -> Event {
         .attr("quantity", p.quantity)
 }
 /// A position's slots went into the hour's market pool (LP shares kept for the position).
-pub fn provided(serial: u64, owner: &Address, slot: &greenhour_primitives::Denom, slots: u128, quote: u128, shares: u128) -> Event {
+pub fn provided(
+    serial: u64,
+    owner: &Address,
+    slot: &greenhour_primitives::Denom,
+    slots: u128,
+    quote: u128,
+    shares: u128,
+) -> Event {
     Event::new("pools.provided")
         .attr("position", serial)
         .attr("owner", owner)
@@ -58,7 +65,14 @@ pub fn provided(serial: u64, owner: &Address, slot: &greenhour_primitives::Denom
         .attr("shares", shares)
 }
 /// A position's LP shares were burned for slots and quote paid to its owner.
-pub fn withdrew(serial: u64, owner: &Address, slot: &greenhour_primitives::Denom, slots: u128, quote: u128, shares: u128) -> Event {
+pub fn withdrew(
+    serial: u64,
+    owner: &Address,
+    slot: &greenhour_primitives::Denom,
+    slots: u128,
+    quote: u128,
+    shares: u128,
+) -> Event {
     Event::new("pools.withdrew")
         .attr("position", serial)
         .attr("owner", owner)

@@ -53,9 +53,7 @@ impl Action for PoolsAction {
             PoolsAction::Release { quantity: 0, .. }
             | PoolsAction::Extend { hours: 0, .. }
             | PoolsAction::Provide { quantity: 0, .. }
-            | PoolsAction::Withdraw { shares: 0, .. } => {
-                Err(PoolsError::EmptyPledge)
-            }
+            | PoolsAction::Withdraw { shares: 0, .. } => Err(PoolsError::EmptyPledge),
             _ => Ok(()),
         }
     }
@@ -299,7 +297,12 @@ fn commit_capacity(
 
 /// The device's green share the index weighs its slots by: over the pool's
 /// window when it has one, else over the device's whole reported history.
-fn measured_green_share(state: &impl StateRead, pool: &Pool, device: &Device, now: UnixSeconds) -> Result<u32, PoolsError> {
+fn measured_green_share(
+    state: &impl StateRead,
+    pool: &Pool,
+    device: &Device,
+    now: UnixSeconds,
+) -> Result<u32, PoolsError> {
     let days = pool.conditions.window_days;
     if days == 0 {
         return Ok(device.totals.green_share_bps());
@@ -387,8 +390,15 @@ fn withdraw(
         return Err(PoolsError::NotEnoughShares { position: serial, hour, held: lp.shares, asked: shares });
     }
     let slot = state::slot_denom(position.unit, position.class, hour);
-    let moved =
-        greenhour_market::handler::remove_liquidity(state, tx.block.time, &slot, &custody(), &tx.signer, shares, limits)?;
+    let moved = greenhour_market::handler::remove_liquidity(
+        state,
+        tx.block.time,
+        &slot,
+        &custody(),
+        &tx.signer,
+        shares,
+        limits,
+    )?;
     if lp.shares == shares {
         state.delete(&key);
     } else {

@@ -2,7 +2,7 @@
 //! prefix scans return them in numeric order.
 
 use crate::params::PoolsParams;
-use crate::state::{PositionLp, BeaconState, Member, Pool, PoolId, Position, Ticket};
+use crate::state::{BeaconState, Member, Pool, PoolId, Position, PositionLp, Ticket};
 use greenhour_devices::DeviceId;
 use greenhour_primitives::{Denom, Hash};
 use greenhour_state::Key;

@@ -172,6 +172,18 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             to_json(query::positions(node, filter)?)?
         }
         "market_pools" => to_json(query::market_pools(node)?)?,
+        "market_pool" => to_json(query::market_pool(node, str_param(p, "slot")?)?)?,
+        "market_route" => {
+            let hours = u32::try_from(required_u64(p, "hours")?)
+                .map_err(|_| RpcError::InvalidParams("hours must fit u32".into()))?;
+            let per_hour = opt_u128(p, "slots_per_hour")?.unwrap_or(1);
+            let quote = p.get("quote").and_then(Value::as_str);
+            query::market_route(node, str_param(p, "first_slot")?, hours, per_hour, quote)?
+        }
+        "index" => {
+            let class = p.get("class").and_then(Value::as_str);
+            to_json(query::index_values(node, class, p.get("quote").and_then(Value::as_str))?)?
+        }
         "market_quote" => {
             let buy_slots = p.get("buy_slots").and_then(Value::as_bool).unwrap_or(true);
             let exact = match (opt_u128(p, "exact_in")?, opt_u128(p, "exact_out")?) {

@@ -347,16 +347,84 @@ fn parse_denom(s: &str) -> Result<greenhour_primitives::Denom, RpcError> {
     s.parse().map_err(|e: greenhour_primitives::DenomError| RpcError::InvalidParams(e.to_string()))
 }
 
-/// Market pools as of the latest block time (decay and TWAP accumulator brought up to it).
-pub fn market_pools(node: &Node) -> Result<Vec<greenhour_market::MarketPool>, RpcError> {
+/// Market pools as of the latest block time (decay, TWAP and phase brought up to it).
+pub fn market_pools(node: &Node) -> Result<Vec<greenhour_market::state::MarketPoolView>, RpcError> {
     let snap = node.app.snapshot()?;
     let now = node.app.latest_header()?.time;
     let mut pools = greenhour_market::state::all_pools(&snap).map_err(market_error)?;
     pools.truncate(MAX_LIST);
-    for p in &mut pools {
-        p.accrue(now).map_err(market_error)?;
+    pools.into_iter().map(|p| greenhour_market::state::MarketPoolView::at(p, now).map_err(market_error)).collect()
+}
+
+/// One market pool as of the latest block time.
+pub fn market_pool(node: &Node, slot: &str) -> Result<greenhour_market::state::MarketPoolView, RpcError> {
+    let slot = parse_denom(slot)?;
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let pool = greenhour_market::state::pool(&snap, &slot).map_err(market_error)?;
+    greenhour_market::state::MarketPoolView::at(pool, now).map_err(market_error)
+}
+
+/// What buying `slots_per_hour` slots in each of `hours` hours from `first_slot`
+/// costs now, per hour and in total (quote denom of the first pool unless given).
+pub fn market_route(
+    node: &Node,
+    first_slot: &str,
+    hours: u32,
+    slots_per_hour: u128,
+    quote: Option<&str>,
+) -> Result<serde_json::Value, RpcError> {
+    let first_slot = parse_denom(first_slot)?;
+    if hours == 0 || slots_per_hour == 0 {
+        return Err(market_error(greenhour_market::MarketError::ZeroAmount));
     }
-    Ok(pools)
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let max = greenhour_market::state::params(&snap).map_err(market_error)?.max_route_hours;
+    if hours > max {
+        return Err(market_error(greenhour_market::MarketError::RouteTooLong { hours, max }));
+    }
+    let quote = match quote {
+        Some(q) => parse_denom(q)?,
+        None => greenhour_market::state::pool(&snap, &first_slot).map_err(market_error)?.quote,
+    };
+    let (legs, total) = greenhour_market::handler::route(&snap, &first_slot, hours, slots_per_hour, &quote, now)
+        .map_err(market_error)?;
+    let legs: Vec<serde_json::Value> = legs
+        .iter()
+        .map(|l| serde_json::json!({"slot": l.pool.slot, "in": l.amount_in.to_string(), "out": l.amount_out.to_string()}))
+        .collect();
+    Ok(serde_json::json!({"first_slot": first_slot, "hours": hours, "slots_per_hour": slots_per_hour.to_string(),
+        "quote": quote, "total": total.to_string(), "legs": legs, "as_of": now}))
+}
+
+fn index_error(e: greenhour_index::IndexError) -> RpcError {
+    match e {
+        greenhour_index::IndexError::State(s) => RpcError::Internal(s.to_string()),
+        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
+    }
+}
+
+/// The Green Compute Index of one class (or of every series with fills) as of the
+/// latest block time.
+pub fn index_values(
+    node: &Node,
+    class: Option<&str>,
+    quote: Option<&str>,
+) -> Result<Vec<greenhour_index::IndexValue>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let series = match class {
+        Some(class) => {
+            let quote = quote.map(parse_denom).transpose()?.unwrap_or_else(greenhour_primitives::Denom::gusd);
+            vec![(class.to_string(), quote)]
+        }
+        None => greenhour_index::state::series(&snap).map_err(index_error)?,
+    };
+    series
+        .iter()
+        .map(|(class, quote)| greenhour_index::state::value(&snap, class, quote, now).map_err(index_error))
+        .collect()
 }
 
 /// A swap quote against a pool as of the latest block time: `{in, out, price_wad}`.

@@ -156,6 +156,33 @@ pub async fn market_pools(State(node): State<Arc<Node>>) -> Reply {
     ok(&node, query::market_pools(&node)?)
 }
 
+/// `GET /market/pool?slot=slot/home/H`.
+pub async fn market_pool(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let slot = q.get("slot").ok_or_else(|| RpcError::InvalidParams("missing query parameter slot".into()))?;
+    ok(&node, query::market_pool(&node, slot)?)
+}
+
+/// `GET /market/route?first_slot=slot/home/H&hours=N[&slots_per_hour=K][&quote=ugusd]`.
+pub async fn market_route(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let first =
+        q.get("first_slot").ok_or_else(|| RpcError::InvalidParams("missing query parameter first_slot".into()))?;
+    let hours: u32 = q
+        .get("hours")
+        .ok_or_else(|| RpcError::InvalidParams("missing query parameter hours".into()))?
+        .parse()
+        .map_err(|_| RpcError::InvalidParams("hours must be a positive integer".into()))?;
+    let per_hour: u128 = match q.get("slots_per_hour") {
+        None => 1,
+        Some(v) => v.parse().map_err(|_| RpcError::InvalidParams("slots_per_hour must be a decimal amount".into()))?,
+    };
+    ok(&node, query::market_route(&node, first, hours, per_hour, q.get("quote").map(String::as_str))?)
+}
+
+/// `GET /index[?class=home][&quote=ugusd]`.
+pub async fn index(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    ok(&node, query::index_values(&node, q.get("class").map(String::as_str), q.get("quote").map(String::as_str))?)
+}
+
 /// `GET /market/quote?slot=slot/home/H&side=buy|sell&exact_in=N|exact_out=N`.
 pub async fn market_quote(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let slot = q.get("slot").ok_or_else(|| RpcError::InvalidParams("missing query parameter slot".into()))?;
