@@ -10,9 +10,10 @@
 //! - Across a swap `x·v` never decreases; outputs round down, inputs round up;
 //!   decay never raises a price and never pushes it below the floor.
 //! - Trading and deposits stop at the hour's start; withdrawals never stop.
+//! - A multi-hour purchase fills every hour or none; a withdrawal (including one
+//!   forced because capacity left) never lowers the other LPs' claims.
 //!
-//! Not yet (issue 4): multi-hour routing, the index, withdrawal of capacity that
-//! went `leaving`, an oracle-fed floor, RPC and CLI.
+//! Not yet: an oracle-fed floor (the floor is fixed at creation).
 
 pub mod action;
 pub mod error;
