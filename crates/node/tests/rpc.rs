@@ -83,7 +83,7 @@ async fn app_can_broadcast_commit_and_query_everything() {
     assert!(status.height >= record.height);
 
     // The proof of bob's balance verifies against the block header's app hash.
-    let key = format!("bank/balance/{}/ughr", addr("bob"));
+    let key = format!("bank/balance/{}/ughr", addr("bob").to_key_hex());
     let proof = h.client.state(&key, Some(record.height)).await.unwrap();
     let header = h.client.block(Some(record.height)).await.unwrap().block.header;
     assert_eq!(proof.root, header.app_hash);

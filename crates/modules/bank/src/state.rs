@@ -76,7 +76,7 @@ pub fn holders(state: &impl StateRead, denom: &Denom) -> Result<Vec<Address>, Ba
     Ok(state
         .prefix_raw(prefix.as_bytes())?
         .into_iter()
-        .filter_map(|(k, _)| std::str::from_utf8(&k).ok()?.strip_prefix(&prefix)?.parse().ok())
+        .filter_map(|(k, _)| Address::from_key_hex(std::str::from_utf8(&k).ok()?.strip_prefix(&prefix)?))
         .collect())
 }
 

@@ -11,7 +11,16 @@ use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
 
 /// The market module account: holds every pool's reserves.
 pub fn custody() -> Address {
-    Address::for_module(NAME)
+    // A hash of the module name: computed once, read on every transfer.
+    static CUSTODY: std::sync::OnceLock<Address> = std::sync::OnceLock::new();
+    *CUSTODY.get_or_init(|| Address::for_module(NAME))
+}
+
+/// The fee collector's module account (its address is a hash of its name, and the
+/// app refuses a genesis without it).
+fn fee_collector() -> Address {
+    static COLLECTOR: std::sync::OnceLock<Address> = std::sync::OnceLock::new();
+    *COLLECTOR.get_or_init(|| Address::for_module("fee_collector"))
 }
 
 fn deadline(deadline: UnixSeconds, tx: &TxCtx) -> Result<(), MarketError> {
@@ -343,8 +352,7 @@ fn execute_swap(state: &mut impl StateWrite, signer: &Address, now: UnixSeconds,
     pay_in(state, signer, &in_denom, amount_in)?;
     pay_out(state, signer, &out_denom, amount_out)?;
     if protocol > 0 {
-        let collector = bank::module_account(state, "fee_collector")?.address;
-        bank::transfer(state, &custody(), &collector, &Coin::new(in_denom, protocol))?;
+        bank::transfer(state, &custody(), &fee_collector(), &Coin::new(in_denom, protocol))?;
     }
     state::put_pool(state, &pool);
     let (slots, quote) = if buy_slots { (amount_out, amount_in) } else { (amount_in, amount_out) };

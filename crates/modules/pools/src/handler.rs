@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 
 /// The pools module account: custody of unsold slots, bonded stakes and tickets.
 pub fn custody() -> Address {
-    Address::for_module(NAME)
+    // A hash of the module name: computed once, read on every pledge and sweep.
+    static CUSTODY: std::sync::OnceLock<Address> = std::sync::OnceLock::new();
+    *CUSTODY.get_or_init(|| Address::for_module(NAME))
 }
 
 fn check_conditions(kind: PoolKind, c: &EntryConditions) -> Result<(), PoolsError> {
