@@ -61,6 +61,16 @@ pub enum BenchCommand {
         #[arg(long)]
         new_position_per_day: bool,
     },
+    /// Committed signed swap transactions per second end to end on one node: traders
+    /// alternately buy and sell one slot against one market pool.
+    Swaps {
+        #[arg(long, default_value_t = 10_000)]
+        traders: usize,
+        #[arg(long, default_value_t = 100_000)]
+        swaps: usize,
+        #[arg(long, default_value_t = 250)]
+        block_ms: u64,
+    },
     /// Resident memory of a node process holding this many funded accounts.
     Accounts {
         #[arg(long, default_value_t = 1_000_000)]
@@ -76,6 +86,18 @@ fn bench_key(i: usize) -> SecretKey {
 
 /// Signs transfers on all cores: `rounds` rounds, one transfer per account per round.
 fn sign_transfers(keys: &[SecretKey], first_nonce: u64, rounds: usize, chain: &ChainId, fee: u128) -> Vec<Tx> {
+    sign_rounds(keys, first_nonce, rounds, chain, fee, |i, _| {
+        AppAction::Bank(BankAction::Send { to: keys[(i + 1) % keys.len()].address(), coins: vec![Coin::ghr(1)] })
+    })
+}
+
+/// Signs on all cores `rounds` rounds of one transaction per account, the action
+/// chosen by `(account index, round)`; transactions come out round by round.
+fn sign_rounds<F>(keys: &[SecretKey], first_nonce: u64, rounds: usize, chain: &ChainId, fee: u128, action: F) -> Vec<Tx>
+where
+    F: Fn(usize, usize) -> AppAction + Sync,
+{
+    let action = &action;
     let n = keys.len();
     let total = n * rounds;
     let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(2);
@@ -92,10 +114,7 @@ fn sign_transfers(keys: &[SecretKey], first_nonce: u64, rounds: usize, chain: &C
                                 signer: keys[i].public_key(),
                                 nonce: first_nonce + round as u64,
                                 fee,
-                                actions: vec![AppAction::Bank(BankAction::Send {
-                                    to: keys[(i + 1) % n].address(),
-                                    coins: vec![Coin::ghr(1)],
-                                })],
+                                actions: vec![action(i, round)],
                                 memo: String::new(),
                             }
                             .sign(&keys[i])
@@ -132,11 +151,70 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
             bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
+        BenchCommand::Swaps { traders, swaps, block_ms } => bench_swaps(cli, *traders, *swaps, *block_ms).await,
         BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(cli, *devices, *hours, *block_ms).await,
         BenchCommand::Pledges { devices, days, block_txs, keep_versions, new_position_per_day } => {
             bench_pledges(cli, *devices, *days, *block_txs, *keep_versions, *new_position_per_day)
         }
     }
+}
+
+/// What committing a stream of transactions cost.
+struct Committed {
+    elapsed: f64,
+    admit_busy: Duration,
+    /// Summed per-block timings (µs) and the blocks that reported them.
+    exec: u64,
+    tree: u64,
+    write: u64,
+    nblocks: u64,
+}
+
+/// Submits `txs` as fast as admission takes them (on a thread, in chunks) and waits
+/// until blocks have committed as many; fails if any was refused.
+async fn commit_all(node: &std::sync::Arc<Node>, txs: Vec<Tx>) -> Result<Committed> {
+    let mut blocks = node.subscribe();
+    let n_txs = txs.len();
+    let started = Instant::now();
+    let submitter = {
+        let node = node.clone();
+        std::thread::spawn(move || {
+            let mut refused = 0usize;
+            let mut busy = Duration::ZERO;
+            let mut it = txs.into_iter().peekable();
+            while it.peek().is_some() {
+                let chunk: Vec<Tx> = it.by_ref().take(4_096).collect();
+                let t = Instant::now();
+                refused += node.submit_batch(chunk).iter().filter(|r| r.is_err()).count();
+                busy += t.elapsed();
+            }
+            (refused, busy)
+        })
+    };
+    let mut committed = 0usize;
+    let (mut exec, mut tree, mut write, mut nblocks) = (0u64, 0u64, 0u64, 0u64);
+    while committed < n_txs {
+        let notice = tokio::time::timeout(Duration::from_secs(120), blocks.recv())
+            .await
+            .context("no block for 120 s")?
+            .context("block stream closed")?;
+        if notice.tx_count == 0 && committed == 0 {
+            continue;
+        }
+        committed += notice.tx_count;
+        if let Some(t) = notice.timings {
+            exec += t.execute_us;
+            tree += t.tree_us;
+            write += t.write_us;
+            nblocks += 1;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let (refused, admit_busy) = submitter.join().expect("submitter");
+    if refused > 0 {
+        bail!("{refused} bench transactions were refused at admission");
+    }
+    Ok(Committed { elapsed, admit_busy, exec, tree, write, nblocks })
 }
 
 async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, latency_secs: u64) -> Result<()> {
@@ -171,49 +249,8 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
     // 2. Throughput: submit everything as fast as admission allows; measure until all are committed.
     let running = start_node(dir.path(), &genesis, block_ms).await?;
     let node = running.node.clone();
-    let mut blocks = node.subscribe();
     let n_txs = txs.len();
-    let started = Instant::now();
-    let submitter = {
-        let node = node.clone();
-        std::thread::spawn(move || {
-            let mut refused = 0usize;
-            let mut busy = Duration::ZERO;
-            let mut it = txs.into_iter().peekable();
-            while it.peek().is_some() {
-                let chunk: Vec<Tx> = it.by_ref().take(4_096).collect();
-                let t = Instant::now();
-                refused += node.submit_batch(chunk).iter().filter(|r| r.is_err()).count();
-                busy += t.elapsed();
-            }
-            (refused, busy)
-        })
-    };
-    let mut committed = 0usize;
-    let (mut exec, mut tree, mut write, mut nblocks) = (0u64, 0u64, 0u64, 0u64);
-    let mut first_height = None;
-    while committed < n_txs {
-        let notice = tokio::time::timeout(Duration::from_secs(120), blocks.recv())
-            .await
-            .context("no block for 120 s")?
-            .context("block stream closed")?;
-        if notice.tx_count == 0 && committed == 0 {
-            continue;
-        }
-        first_height.get_or_insert(notice.height);
-        committed += notice.tx_count;
-        if let Some(t) = notice.timings {
-            exec += t.execute_us;
-            tree += t.tree_us;
-            write += t.write_us;
-            nblocks += 1;
-        }
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let (refused, admit_busy) = submitter.join().expect("submitter");
-    if refused > 0 {
-        bail!("{refused} bench transactions were refused at admission");
-    }
+    let Committed { elapsed, admit_busy, exec, tree, write, nblocks } = commit_all(&node, txs).await?;
     let tps = n_txs as f64 / elapsed;
 
     // 3. Latency at half the measured maximum rate.
@@ -313,6 +350,118 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
             latencies.len(),
             l_txs as u64 / l_blocks.max(1),
             l_busy_us / l_blocks.max(1) / 1000
+        )
+    });
+    Ok(())
+}
+
+async fn bench_swaps(cli: &Cli, traders: usize, total: usize, block_ms: u64) -> Result<()> {
+    use greenhour_market::{Exact, MarketAction};
+    if traders == 0 || total < traders {
+        bail!("need at least one trader and one swap per trader");
+    }
+    let dir = tempfile::Builder::new().prefix("greenhour-bench-swaps-").tempdir()?;
+    let chain = ChainId::new(CHAIN).expect("valid");
+    let genesis_time = 1_767_225_600u64;
+    let hour = genesis_time / 3_600 + 48; // far from the hour: no decay work in the way
+    let slot = greenhour_primitives::Denom::new(format!("slot/home/{hour}")).expect("valid denom");
+    eprintln!("funding {traders} traders with gUSD and slots of {slot}…");
+    let keys: Vec<SecretKey> = (0..=traders).map(bench_key).collect();
+    let maker = &keys[traders];
+    let mut genesis = Genesis::new(chain.clone(), genesis_time);
+    genesis.bank.balances = keys
+        .iter()
+        .map(|k| GenesisBalance {
+            address: k.address(),
+            coins: vec![
+                Coin::ghr(1_000_000_000_000),
+                Coin::new(greenhour_primitives::Denom::gusd(), 1_000_000_000_000_000),
+                Coin::new(slot.clone(), 1_000_000),
+            ],
+        })
+        .collect();
+    genesis.bank.perishable.push(greenhour_bank::PerishableDenom {
+        denom: slot.clone(),
+        issuer: greenhour_pools::NAME.into(),
+        closes_at: hour * 3_600,
+    });
+    let fee = genesis.params.min_fee;
+    let running = start_node(dir.path(), &genesis, block_ms).await?;
+    let node = running.node.clone();
+    let setup = [
+        MarketAction::Create {
+            slot: slot.clone(),
+            quote: greenhour_primitives::Denom::gusd(),
+            floor_wad: 0,
+            half_life: 3_600,
+            decay_window: 3_600,
+        },
+        MarketAction::AddLiquidity {
+            slot: slot.clone(),
+            max_slots: 1_000_000,
+            max_quote: 2_000_000_000_000,
+            min_shares: 0,
+            deadline: u64::MAX,
+        },
+    ];
+    for (nonce, action) in setup.into_iter().enumerate() {
+        let tx = TxBody {
+            chain_id: chain.clone(),
+            signer: maker.public_key(),
+            nonce: nonce as u64,
+            fee,
+            actions: vec![AppAction::Market(action)],
+            memo: String::new(),
+        }
+        .sign(maker);
+        let done = node
+            .broadcast(greenhour_codec::encode(&tx), greenhour_app::rpc::BroadcastMode::Commit)
+            .await
+            .map_err(|e| anyhow::anyhow!("setup refused: {e}"))?;
+        if done.committed.is_none() {
+            bail!("setup transaction {} was not committed", done.hash);
+        }
+    }
+    let rounds = total / traders;
+    eprintln!("signing {} swaps…", rounds * traders);
+    let traders_keys = &keys[..traders];
+    let txs = sign_rounds(traders_keys, 0, rounds, &chain, fee, |_, round| {
+        let buy = round % 2 == 0;
+        let exact = if buy { Exact::Out(1) } else { Exact::In(1) };
+        let limit = if buy { u128::MAX } else { 0 };
+        AppAction::Market(MarketAction::Swap { slot: slot.clone(), buy_slots: buy, exact, limit, deadline: u64::MAX })
+    });
+    let n_txs = txs.len();
+    let Committed { elapsed, admit_busy, exec, tree, write, nblocks } = commit_all(&node, txs).await?;
+    let pool_slots =
+        greenhour_market::state::pool(&node.app.snapshot()?, &slot).map(|p| p.x).map_err(|e| anyhow::anyhow!("{e}"))?;
+    running.stop().await?;
+    let tps = n_txs as f64 / elapsed;
+    let nb = nblocks.max(1) as f64;
+    let report = serde_json::json!({
+        "traders": traders,
+        "swaps": n_txs,
+        "block_interval_ms": block_ms,
+        "committed_swaps_per_s": tps.round(),
+        "pool_slots_after": pool_slots.to_string(),
+        "blocks": nblocks,
+        "avg_block_ms": {
+            "execute": (exec as f64 / nb / 1000.0 * 10.0).round() / 10.0,
+            "tree": (tree as f64 / nb / 1000.0 * 10.0).round() / 10.0,
+            "write": (write as f64 / nb / 1000.0 * 10.0).round() / 10.0,
+        },
+        "admission_busy_s": (admit_busy.as_secs_f64() * 100.0).round() / 100.0,
+        "elapsed_s": (elapsed * 100.0).round() / 100.0,
+    });
+    crate::output::print(cli.json, &report, || {
+        format!(
+            "committed swaps/s          {tps:.0}  ({n_txs} signed swaps from {traders} traders, {elapsed:.2} s)\n\
+             per block (avg of {nblocks})   execute {:.1} ms, JMT {:.1} ms, redb write {:.1} ms\n\
+             admission (decode+checks+batch verify) busy {:.2} s",
+            exec as f64 / nb / 1000.0,
+            tree as f64 / nb / 1000.0,
+            write as f64 / nb / 1000.0,
+            admit_busy.as_secs_f64(),
         )
     });
     Ok(())
