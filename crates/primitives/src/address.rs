@@ -66,9 +66,9 @@ impl Address {
         // Memoised per thread in a small direct-mapped table: a block spells the same
         // few addresses (the signer, module accounts) in every event, and the
         // checksum is most of an event's cost. A pure function, so determinism holds.
+        type Spelled = Option<([u8; 20], String)>;
         thread_local! {
-            static SPELLED: std::cell::RefCell<Vec<Option<([u8; 20], String)>>> =
-                std::cell::RefCell::new(vec![None; 256]);
+            static SPELLED: std::cell::RefCell<Vec<Spelled>> = std::cell::RefCell::new(vec![None; 256]);
         }
         let slot = (self.0[0] ^ self.0[19]) as usize;
         SPELLED.with(|table| {
