@@ -71,6 +71,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 250)]
         block_ms: u64,
     },
+    /// The energy models on the real data: the 5 kWp Greensboro PV year, and battery
+    /// arbitrage on SMARD DE 2018 prices by the forecasting energy manager against
+    /// the perfect-foresight LP bound; with LP solve times.
+    Energy {
+        /// Hours of 2018 to run the arbitrage over (8,760 = the year).
+        #[arg(long, default_value_t = 8_760)]
+        hours: usize,
+        /// Planning horizon of the energy manager, hours.
+        #[arg(long, default_value_t = 48)]
+        horizon: usize,
+    },
     /// Resident memory of a node process holding this many funded accounts.
     Accounts {
         #[arg(long, default_value_t = 1_000_000)]
@@ -151,6 +162,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
             bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
+        BenchCommand::Energy { hours, horizon } => bench_energy(cli, *hours, *horizon),
         BenchCommand::Swaps { traders, swaps, block_ms } => bench_swaps(cli, *traders, *swaps, *block_ms).await,
         BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(cli, *devices, *hours, *block_ms).await,
         BenchCommand::Pledges { devices, days, block_txs, keep_versions, new_position_per_day } => {
@@ -350,6 +362,80 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
             latencies.len(),
             l_txs as u64 / l_blocks.max(1),
             l_busy_us / l_blocks.max(1) / 1000
+        )
+    });
+    Ok(())
+}
+
+fn bench_energy(cli: &Cli, hours: usize, horizon: usize) -> Result<()> {
+    use greenhour_energy::battery::Battery;
+    use greenhour_energy::data::{self, embedded};
+    use greenhour_energy::dispatch::{plan, receding_horizon_arbitrage, PriceForecast, Window};
+    use greenhour_energy::solar::{sun_position, DELTA_T};
+    let e = |e: greenhour_energy::EnergyError| anyhow::anyhow!("{e}");
+
+    // 1. PV: a 5 kWp PVWatts system on the Greensboro TMY3 year.
+    let site = data::weather(embedded::GREENSBORO.0, embedded::GREENSBORO.1).map_err(e)?;
+    let system = greenhour_energy::PvSystem::pvwatts(5_000.0);
+    let t = Instant::now();
+    let mut pv_wh = 0.0;
+    for (i, h) in site.hours.iter().enumerate() {
+        let sun = sun_position(
+            site.mid_hour_unix(1990, i).map_err(e)?,
+            &site.observer,
+            h.pressure_mbar,
+            h.irradiance.temp_air,
+            DELTA_T,
+        )
+        .map_err(e)?;
+        pv_wh += system.output(&sun, &h.irradiance).ac_w;
+    }
+    let pv_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    // 2. Arbitrage on SMARD DE 2018 (the file's hour 0 is 00:00 CET).
+    let prices: Vec<f64> = data::prices(embedded::SMARD_2018.0, embedded::SMARD_2018.1)
+        .map_err(e)?
+        .iter()
+        .map(|p| p.eur_per_mwh)
+        .collect();
+    let prices = &prices[..hours.min(prices.len())];
+    let b = Battery::home();
+    let t = Instant::now();
+    let bound = -plan(&b, b.min_wh(), &Window::arbitrage(prices, 5_000.0)).map_err(e)?.cost_eur;
+    let bound_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (profit, _) =
+        receding_horizon_arbitrage(&b, b.min_wh(), prices, horizon, 0, PriceForecast::DayAhead).map_err(e)?;
+    let per_solve_ms = t.elapsed().as_secs_f64() * 1000.0 / prices.len() as f64;
+    let (naive, _) =
+        receding_horizon_arbitrage(&b, b.min_wh(), prices, horizon, 0, PriceForecast::Persistence).map_err(e)?;
+    let report = serde_json::json!({
+        "pv_5kwp_greensboro_annual_kwh": (pv_wh / 100.0).round() / 10.0,
+        "pv_specific_yield_kwh_per_kwp": (pv_wh / 5_000.0).round(),
+        "pv_year_ms": pv_ms.round(),
+        "arbitrage_hours": prices.len(),
+        "battery": "10 kWh, 5 kW, 95 % each way, 10-90 %",
+        "perfect_foresight_profit_eur": (bound * 100.0).round() / 100.0,
+        "perfect_foresight_lp_s": (bound_s * 100.0).round() / 100.0,
+        "forecast_manager_profit_eur": (profit * 100.0).round() / 100.0,
+        "ratio": (profit / bound * 1000.0).round() / 1000.0,
+        "persistence_forecast_profit_eur": (naive * 100.0).round() / 100.0,
+        "persistence_ratio": (naive / bound * 1000.0).round() / 1000.0,
+        "horizon_hours": horizon,
+        "manager_lp_ms_per_solve": (per_solve_ms * 100.0).round() / 100.0,
+    });
+    crate::output::print(cli.json, &report, || {
+        format!(
+            "PV 5 kWp Greensboro TMY3     {:.1} kWh/year ({:.0} kWh/kWp), {pv_ms:.0} ms for the year\n\
+             arbitrage, {} h of SMARD DE 2018, 10 kWh / 5 kW battery\n\
+             perfect foresight (LP bound) {bound:.2} € (one LP, {bound_s:.2} s)\n\
+             day-ahead manager            {profit:.2} € = {:.3} of the bound ({horizon} h horizon, {per_solve_ms:.2} ms per LP)\n\
+             persistence-only manager     {naive:.2} € = {:.3} of the bound",
+            pv_wh / 1_000.0,
+            pv_wh / 5_000.0,
+            prices.len(),
+            profit / bound,
+            naive / bound,
         )
     });
     Ok(())

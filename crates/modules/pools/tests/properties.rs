@@ -97,9 +97,10 @@ proptest! {
                 accepted += 1;
             }
         }
-        // Jump past the horizon: every hour expires and nothing perishable remains.
-        node.advance(70 * 3_600);
-        for _ in 0..20 {
+        // Jump past the 14-day horizon (extensions can reach that far): every hour
+        // expires and nothing perishable remains.
+        node.advance(15 * 24 * 3_600);
+        for _ in 0..40 {
             node.produce_block(vec![]);
         }
         let snap = node.app.snapshot().unwrap();
