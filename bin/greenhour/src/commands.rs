@@ -25,11 +25,21 @@ pub struct DevnetArgs {
     /// Milliseconds between blocks.
     #[arg(long, default_value_t = 1000)]
     pub block_ms: u64,
-    /// Run on a simulated clock: each block advances chain time by this many seconds.
+    /// Run on a simulated clock: each block advances chain time by this many seconds
+    /// (default with a fleet: 300, an hour every 12 blocks).
     #[arg(long)]
     pub sim_seconds_per_block: Option<u64>,
+    /// Run on the wall clock even with a fleet.
+    #[arg(long, conflicts_with = "sim_seconds_per_block")]
+    pub real_clock: bool,
     #[arg(long, default_value = "greenhour-devnet")]
     pub chain_id: String,
+    /// Simulated devices on real weather (0: the chain alone).
+    #[arg(long, default_value_t = 50)]
+    pub devices: usize,
+    /// Stop after this many simulated hours and print a summary.
+    #[arg(long)]
+    pub hours: Option<u64>,
 }
 
 #[derive(Args)]
@@ -275,6 +285,7 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         let clock = match a.sim_seconds_per_block {
             Some(0) => bail!("--sim-seconds-per-block must be at least 1"),
             Some(s) => Clock::Simulated { seconds_per_block: s },
+            None if a.devices > 0 && !a.real_clock => Clock::Simulated { seconds_per_block: 300 },
             None => Clock::Real,
         };
         let mut config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
@@ -309,7 +320,16 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         println!("    greenhour pool show            # pools to join after a day of device telemetry (see README)");
         println!("Producing a block every {} ms; Ctrl-C to stop.", a.block_ms);
     }
-    running.run_until_signal().await?;
+    if a.devices == 0 {
+        running.run_until_signal().await?;
+        return Ok(());
+    }
+    let fleet = crate::fleet::run(cli, &url, a.devices, a.hours);
+    tokio::select! {
+        r = fleet => r?,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    running.stop().await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 mod bench;
 mod commands;
+mod fleet;
 mod home;
 mod keyring;
 mod market;

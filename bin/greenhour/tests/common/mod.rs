@@ -21,6 +21,8 @@ pub fn spawn_devnet_with(home: &std::path::Path, port: u16, extra: &[&str]) -> C
         .args(["devnet", "--rpc", &format!("127.0.0.1:{port}"), "--home"])
         .arg(home)
         .args(extra)
+        // The chain alone unless a test asks for a fleet.
+        .args(if extra.contains(&"--devices") { &[][..] } else { &["--devices", "0"][..] })
         .env("GREENHOUR_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

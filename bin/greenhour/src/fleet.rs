@@ -1,0 +1,104 @@
+//! The devnet's fleet: simulated devices on real weather driving the chain, with a
+//! live line per simulated hour and a summary at the end.
+
+use crate::Cli;
+use anyhow::{Context, Result};
+use greenhour_client::RpcClient;
+use greenhour_crypto::SecretKey;
+use greenhour_energy::data::{self, embedded};
+use greenhour_sim::physics::SiteProfile;
+use greenhour_sim::{Fleet, FleetConfig, HourSummary};
+use std::time::{Duration, Instant};
+
+fn line(s: &HourSummary) -> String {
+    let t = &s.totals;
+    let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
+    format!(
+        "hour {} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, import {:>6.1}, export {:>6.1} | \
+         reports {} ok / {} refused | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} %",
+        s.hour,
+        s.height,
+        s.reporting,
+        s.generated_wh as f64 / 1e3,
+        s.compute_wh as f64 / 1e3,
+        s.imported_wh as f64 / 1e3,
+        s.exported_wh as f64 / 1e3,
+        t.reports_accepted,
+        t.reports_refused,
+        t.members,
+        t.pledged_gpu_hours,
+        t.provided_slots,
+        t.bought_slots,
+        s.index_green_share_bps as f64 / 100.0,
+    )
+}
+
+/// Starts `devices` simulated devices against the node at `url` and reports each
+/// simulated hour until `hours` have passed (or forever).
+pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Result<()> {
+    let client = RpcClient::new(url);
+    let sites = [embedded::GREENSBORO, embedded::SAND_POINT]
+        .iter()
+        .map(|(name, text)| {
+            let site = data::weather(name, text)?;
+            SiteProfile::compute(&site)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .context("weather data")?;
+    let config = FleetConfig {
+        devices,
+        pool: 2,
+        treasury: SecretKey::from_name("dave"),
+        maker: SecretKey::from_name("carol"),
+        buyer: SecretKey::from_name("bob"),
+        slot_price: 2_000_000,
+    };
+    if !cli.json {
+        println!("Starting {devices} simulated home devices (Greensboro NC and Sand Point AK weather, TMY3)…");
+    }
+    let started = Instant::now();
+    let mut fleet = Fleet::start(client, config, sites).await?;
+    let mut done = 0u64;
+    let mut last = None;
+    while hours.is_none_or(|h| done < h) {
+        for s in fleet.step().await? {
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "hour": s.hour, "height": s.height, "reporting": s.reporting, "generated_wh": s.generated_wh,
+                        "compute_wh": s.compute_wh, "imported_wh": s.imported_wh, "exported_wh": s.exported_wh,
+                        "reports_accepted": s.totals.reports_accepted, "reports_refused": s.totals.reports_refused,
+                        "members": s.totals.members, "pledged_gpu_hours": s.totals.pledged_gpu_hours,
+                        "provided_slots": s.totals.provided_slots, "sold_slots": s.totals.bought_slots,
+                        "index_price_wad": s.index_price_wad.map(|p| p.to_string()),
+                        "index_green_share_bps": s.index_green_share_bps,
+                    })
+                );
+            } else {
+                println!("{}", line(&s));
+            }
+            done += 1;
+            last = Some(s);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    if !cli.json {
+        if let Some(s) = last {
+            println!(
+                "Simulated {done} hours of {} devices in {:.0} s: {} reports accepted, {} refused, {} outages declared; \
+                 {} GPU-hours pledged, {} slots provided to the market, {} bought for {:.2} gUSD.",
+                fleet.devices(),
+                started.elapsed().as_secs_f64(),
+                s.totals.reports_accepted,
+                s.totals.reports_refused,
+                fleet.totals.outages,
+                s.totals.pledged_gpu_hours,
+                s.totals.provided_slots,
+                s.totals.bought_slots,
+                s.totals.bought_quote as f64 / 1e6,
+            );
+        }
+    }
+    Ok(())
+}

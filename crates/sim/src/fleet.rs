@@ -1,0 +1,486 @@
+//! The fleet: simulated devices that act through the RPC client exactly as a device
+//! agent would — register, sign hourly telemetry, join a pool, pledge the coming
+//! day and provide slots to the market — plus a market maker that opens hour pools
+//! and a buyer that purchases GPU-hours.
+
+use crate::physics::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
+use crate::SimError;
+use greenhour_app::rpc::BroadcastMode;
+use greenhour_app::AppAction;
+use greenhour_bank::{BankAction, Output};
+use greenhour_client::{RpcClient, Wallet};
+use greenhour_crypto::SecretKey;
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
+use greenhour_energy::battery::Battery;
+use greenhour_energy::device::GpuBox;
+use greenhour_market::MarketAction;
+use greenhour_pools::{PoolId, PoolsAction};
+use greenhour_primitives::{ChainId, Coin, Denom};
+
+const HOUR: u64 = 3_600;
+
+/// How a simulated device behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Behaviour {
+    Honest,
+    /// Goes offline one hour in seven and declares the outage when it returns.
+    Flaky,
+    /// Claims three times its PV output at midday: the chain refuses those reports.
+    Inflating,
+}
+
+/// What the fleet does, and with which accounts.
+#[derive(Clone, Debug)]
+pub struct FleetConfig {
+    pub devices: usize,
+    /// The pool the devices join (the devnet's open compute pool is 2).
+    pub pool: u64,
+    /// Funds the device owners at start (the devnet's `dave`).
+    pub treasury: SecretKey,
+    /// Opens the market pools (the devnet's `carol`).
+    pub maker: SecretKey,
+    /// Buys GPU-hours each hour (the devnet's `bob`).
+    pub buyer: SecretKey,
+    /// µgUSD a device deposits with each slot it provides (sets the opening price).
+    pub slot_price: u128,
+}
+
+/// Running counts since the fleet started.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub reports_accepted: u64,
+    pub reports_refused: u64,
+    pub outages: u64,
+    pub members: u64,
+    pub pledged_gpu_hours: u64,
+    pub provided_slots: u64,
+    pub bought_slots: u64,
+    pub bought_quote: u128,
+}
+
+/// One simulated hour, as the devnet prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HourSummary {
+    /// The UTC hour index just reported.
+    pub hour: u64,
+    pub height: u64,
+    pub reporting: usize,
+    /// Fleet-wide energy of the hour, Wh.
+    pub generated_wh: u64,
+    pub compute_wh: u64,
+    pub imported_wh: u64,
+    pub exported_wh: u64,
+    pub totals: Totals,
+    /// The Green Compute Index (home, gUSD) after the hour, if it has fills.
+    pub index_price_wad: Option<u128>,
+    pub index_green_share_bps: u32,
+}
+
+struct SimDevice {
+    index: usize,
+    owner: Wallet,
+    device_key: SecretKey,
+    spec: DeviceSpec,
+    site: usize,
+    behaviour: Behaviour,
+    id: Option<DeviceId>,
+    soc_wh: f64,
+    last_report_end: Option<u64>,
+    joined: bool,
+    position: Option<u64>,
+    /// First hour not yet pledged.
+    pledged_until: u64,
+}
+
+/// The result of one transaction: committed, or refused with the chain's reason.
+enum Outcome {
+    Committed(greenhour_app::TxRecord),
+    Refused(String),
+}
+
+async fn submit(client: &RpcClient, wallet: &mut Wallet, actions: Vec<AppAction>) -> Result<Outcome, SimError> {
+    let tx = wallet.sign(client, actions, "").await?;
+    match client.broadcast(&tx, BroadcastMode::Commit).await {
+        Ok(r) => match r.committed {
+            Some(record) => Ok(Outcome::Committed(record)),
+            None => Err(SimError::Rpc("commit mode returned no record".into())),
+        },
+        Err(e) => match e.rejection() {
+            Some(info) => {
+                // A refused transaction does not use its nonce: take it again next time.
+                let account = client.account(&wallet.address()).await?;
+                wallet.set_nonce(account.pending_nonce);
+                Ok(Outcome::Refused(info.to_string()))
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+fn spec_for(i: usize) -> DeviceSpec {
+    const PV: [f64; 5] = [3_000.0, 4_000.0, 5_000.0, 6_000.0, 8_000.0];
+    let big = i.is_multiple_of(3);
+    DeviceSpec {
+        pv_w: PV[i % PV.len()],
+        battery: Battery {
+            capacity_wh: if big { 13_500.0 } else { 10_000.0 },
+            max_charge_w: 5_000.0,
+            max_discharge_w: 5_000.0,
+            ..Battery::home()
+        },
+        gpu: GpuBox {
+            gpu_count: if big { 2 } else { 1 },
+            tdp_w: if i.is_multiple_of(2) { 450.0 } else { 300.0 },
+            idle_w: 60.0,
+        },
+        base_load_w: 350.0 + (i % 4) as f64 * 50.0,
+    }
+}
+
+fn behaviour_for(i: usize) -> Behaviour {
+    if i % 25 == 24 {
+        Behaviour::Inflating
+    } else if i % 10 == 9 {
+        Behaviour::Flaky
+    } else {
+        Behaviour::Honest
+    }
+}
+
+impl SimDevice {
+    fn nameplate(&self) -> Nameplate {
+        Nameplate {
+            pv_w: self.spec.pv_w as u64,
+            battery_wh: self.spec.battery.capacity_wh as u64,
+            battery_max_w: self.spec.battery.max_charge_w as u64,
+            charger_w: 7_400,
+            gpu_model: if self.spec.gpu.tdp_w >= 450.0 { "RTX 4090" } else { "RTX 4080" }.into(),
+            gpu_count: self.spec.gpu.gpu_count,
+            gpu_tdp_w: self.spec.gpu.tdp_w as u32,
+        }
+    }
+
+    /// Reports hour `hour`, then joins and pledges when due. Returns the hour's
+    /// energy if a report was accepted.
+    async fn hour_work(
+        &mut self,
+        client: &RpcClient,
+        chain: &ChainId,
+        sites: &[SiteProfile],
+        pool: u64,
+        hour: u64,
+        totals: &mut Totals,
+    ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
+        let Some(id) = self.id else { return Ok(None) };
+        let site = &sites[self.site];
+        let local_hour = (hour as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
+        if self.behaviour == Behaviour::Flaky && (hour + self.index as u64).is_multiple_of(7) {
+            totals.outages += 1;
+            return Ok(None);
+        }
+        let pv = site.pv_wh_per_kwp[site.hour_of_year(hour)] * self.spec.pv_w / 1_000.0;
+        let utilisation = if self.position.is_some() { 1.0 } else { 0.25 };
+        let energy = simulate_hour(&self.spec, self.soc_wh, pv, utilisation, house_factor(local_hour));
+        let claimed = if self.behaviour == Behaviour::Inflating && (11..=13).contains(&local_hour) {
+            energy.generated_wh * 3 + 1_000
+        } else {
+            energy.generated_wh
+        };
+        let start = hour * HOUR;
+        let report = TelemetryReport {
+            device: id,
+            start,
+            end: start + HOUR,
+            generated_wh: claimed,
+            charged_wh: energy.charged_wh,
+            discharged_wh: energy.discharged_wh,
+            imported_wh: energy.imported_wh,
+            exported_wh: energy.exported_wh,
+            compute_wh: energy.compute_wh,
+            gpu_seconds: energy.gpu_seconds,
+            soc_permille: (energy.soc_wh / self.spec.battery.capacity_wh * 1_000.0).round().clamp(0.0, 1_000.0) as u16,
+            outage_before: self.last_report_end.is_some_and(|end| end < start),
+        };
+        let signature = report.sign(&self.device_key, chain);
+        let accepted = match submit(
+            client,
+            &mut self.owner,
+            vec![AppAction::Devices(DevicesAction::Report { report, signature })],
+        )
+        .await?
+        {
+            Outcome::Committed(_) => {
+                totals.reports_accepted += 1;
+                self.last_report_end = Some(start + HOUR);
+                self.soc_wh = energy.soc_wh;
+                true
+            }
+            Outcome::Refused(why) => {
+                tracing::debug!(device = self.index, %why, "report refused");
+                totals.reports_refused += 1;
+                false
+            }
+        };
+        if !self.joined && self.last_report_end.is_some() {
+            let join = PoolsAction::Join { pool: PoolId(pool), device: id };
+            if let Outcome::Committed(_) = submit(client, &mut self.owner, vec![AppAction::Pools(join)]).await? {
+                self.joined = true;
+                totals.members += 1;
+            }
+        }
+        let next = hour + 2; // the coming hour has started by the time this runs
+        if self.joined && self.pledged_until < next + 12 {
+            let quantity = self.spec.gpu.gpu_count;
+            let action = match self.position {
+                None => PoolsAction::Pledge { pool: PoolId(pool), device: id, first_hour: next, hours: 24, quantity },
+                Some(position) => PoolsAction::Extend { position, hours: 24 },
+            };
+            if let Outcome::Committed(record) = submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await? {
+                if self.position.is_none() {
+                    self.position = record
+                        .events
+                        .iter()
+                        .find(|e| e.kind == "pools.pledged")
+                        .and_then(|e| e.attributes.first())
+                        .and_then(|(_, v)| v.parse().ok());
+                    self.pledged_until = next;
+                }
+                self.pledged_until += 24;
+                totals.pledged_gpu_hours += 24 * quantity as u64;
+            }
+        }
+        Ok(accepted.then_some(energy))
+    }
+
+    /// Provides one slot of `hour` to its market pool with `price` µgUSD.
+    async fn provide(&mut self, client: &RpcClient, hour: u64, price: u128, deadline: u64) -> Result<bool, SimError> {
+        let Some(position) = self.position else { return Ok(false) };
+        if hour >= self.pledged_until {
+            return Ok(false);
+        }
+        let action = PoolsAction::Provide { position, hour, quantity: 1, max_quote: price, min_shares: 0, deadline };
+        Ok(matches!(submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await?, Outcome::Committed(_)))
+    }
+}
+
+/// The running fleet.
+pub struct Fleet {
+    client: RpcClient,
+    chain: ChainId,
+    config: FleetConfig,
+    sites: Vec<SiteProfile>,
+    devices: Vec<SimDevice>,
+    maker: Wallet,
+    buyer: Wallet,
+    /// The next UTC hour to report once it has ended.
+    next_hour: u64,
+    pub totals: Totals,
+}
+
+impl Fleet {
+    /// Funds the owners from the treasury and registers every device.
+    pub async fn start(client: RpcClient, config: FleetConfig, sites: Vec<SiteProfile>) -> Result<Fleet, SimError> {
+        if sites.is_empty() {
+            return Err(SimError::Setup("no weather sites".into()));
+        }
+        let status = client.status().await?;
+        let chain: ChainId = status.chain_id.parse().map_err(|e| SimError::Setup(format!("chain id: {e}")))?;
+        let wallet = |key: &SecretKey| Wallet::new(key.clone(), chain.clone(), status.min_fee);
+        let mut treasury = wallet(&config.treasury);
+        let mut devices: Vec<SimDevice> = (0..config.devices)
+            .map(|i| SimDevice {
+                index: i,
+                owner: wallet(&SecretKey::from_name(&format!("sim-owner-{i}"))),
+                device_key: SecretKey::from_name(&format!("sim-device-{i}")),
+                spec: spec_for(i),
+                // Three in four devices in sunny Greensboro, the rest in Sand Point, Alaska.
+                site: if i % 4 == 3 { 1 % sites.len() } else { 0 },
+                behaviour: behaviour_for(i),
+                id: None,
+                soc_wh: 0.0,
+                last_report_end: None,
+                joined: false,
+                position: None,
+                pledged_until: 0,
+            })
+            .collect();
+        for chunk in devices.chunks(500) {
+            let outputs = chunk
+                .iter()
+                .map(|d| Output {
+                    to: d.owner.address(),
+                    coins: vec![Coin::ghr(1_000_000_000), Coin::new(Denom::gusd(), 10_000_000_000)],
+                })
+                .collect();
+            if let Outcome::Refused(why) =
+                submit(&client, &mut treasury, vec![AppAction::Bank(BankAction::MultiSend { outputs })]).await?
+            {
+                return Err(SimError::Setup(format!("funding the fleet: {why}")));
+            }
+        }
+        let registered = futures_util::future::join_all(devices.iter_mut().map(|d| {
+            let client = &client;
+            async move {
+                let cell = format!("dn{:05}", d.index % 100_000);
+                let register = DevicesAction::Register {
+                    key: d.device_key.public_key(),
+                    class: DeviceClass::Home,
+                    cell: LocationCell::new(cell).map_err(|e| SimError::Setup(e.to_string()))?,
+                    nameplate: d.nameplate(),
+                };
+                match submit(client, &mut d.owner, vec![AppAction::Devices(register)]).await? {
+                    Outcome::Committed(record) => {
+                        d.id = record
+                            .events
+                            .iter()
+                            .find(|e| e.kind == "devices.registered")
+                            .and_then(|e| e.attributes.first())
+                            .and_then(|(_, v)| v.parse().ok())
+                            .map(DeviceId);
+                        Ok::<_, SimError>(())
+                    }
+                    Outcome::Refused(why) => Err(SimError::Setup(format!("registering device {}: {why}", d.index))),
+                }
+            }
+        }))
+        .await;
+        registered.into_iter().collect::<Result<Vec<()>, SimError>>()?;
+        let now = client.status().await?.latest_block_time;
+        Ok(Fleet {
+            maker: wallet(&config.maker),
+            buyer: wallet(&config.buyer),
+            client,
+            chain,
+            config,
+            sites,
+            devices,
+            next_hour: now / HOUR,
+            totals: Totals::default(),
+        })
+    }
+
+    pub fn devices(&self) -> usize {
+        self.devices.len()
+    }
+
+    /// Does the work of every hour that has ended since the last call: telemetry,
+    /// pool entry and pledges, market pools, liquidity and the buyer's purchase.
+    /// Returns one summary per hour handled.
+    pub async fn step(&mut self) -> Result<Vec<HourSummary>, SimError> {
+        let mut out = Vec::new();
+        loop {
+            let status = self.client.status().await?;
+            if status.latest_block_time < (self.next_hour + 1) * HOUR {
+                return Ok(out);
+            }
+            out.push(self.hour(self.next_hour).await?);
+            self.next_hour += 1;
+        }
+    }
+
+    async fn hour(&mut self, hour: u64) -> Result<HourSummary, SimError> {
+        let (client, chain, sites, pool) = (&self.client, &self.chain, &self.sites, self.config.pool);
+        let results = futures_util::future::join_all(self.devices.iter_mut().map(|d| async move {
+            let mut t = Totals::default();
+            let e = d.hour_work(client, chain, sites, pool, hour, &mut t).await;
+            (e, t)
+        }))
+        .await;
+        let mut summary = HourSummary {
+            hour,
+            height: 0,
+            reporting: 0,
+            generated_wh: 0,
+            compute_wh: 0,
+            imported_wh: 0,
+            exported_wh: 0,
+            totals: Totals::default(),
+            index_price_wad: None,
+            index_green_share_bps: 0,
+        };
+        for (energy, t) in results {
+            self.totals.add(&t);
+            if let Some(e) = energy? {
+                summary.reporting += 1;
+                summary.generated_wh += e.generated_wh;
+                summary.compute_wh += e.compute_wh;
+                summary.imported_wh += e.imported_wh;
+                summary.exported_wh += e.exported_wh;
+            }
+        }
+        self.market(hour).await?;
+        let status = self.client.status().await?;
+        summary.height = status.height;
+        if let Some(v) = self.client.index(Some("home"), Some("ugusd")).await?.into_iter().next() {
+            summary.index_price_wad = v.price_wad;
+            summary.index_green_share_bps = v.green_share_bps;
+        }
+        summary.totals = self.totals.clone();
+        Ok(summary)
+    }
+
+    /// Opens the pools of the next hours, lets devices provide a slot to the one two
+    /// hours ahead, and has the buyer purchase the coming two hours.
+    async fn market(&mut self, hour: u64) -> Result<(), SimError> {
+        let now = self.client.status().await?.latest_block_time;
+        let now_hour = now / HOUR;
+        let open: Vec<String> = self.client.market_pools().await?.iter().map(|p| p.pool.slot.to_string()).collect();
+        for h in now_hour + 1..=now_hour + 3 {
+            let slot = format!("slot/home/{h}");
+            if !open.contains(&slot) {
+                let create = MarketAction::Create {
+                    slot: slot.parse().map_err(|e| SimError::Setup(format!("{e}")))?,
+                    quote: Denom::gusd(),
+                    floor_wad: self.config.slot_price / 4 * 1_000_000_000_000_000_000,
+                    half_life: 1_800,
+                    decay_window: 4 * HOUR,
+                };
+                submit(&self.client, &mut self.maker, vec![AppAction::Market(create)]).await?;
+            }
+        }
+        let target = now_hour + 2;
+        let (client, price) = (&self.client, self.config.slot_price);
+        let provided = futures_util::future::join_all(
+            self.devices.iter_mut().map(|d| d.provide(client, target, price, now + 1_800)),
+        )
+        .await;
+        for p in provided {
+            if p? {
+                self.totals.provided_slots += 1;
+            }
+        }
+        // The buyer takes a tenth of what the fleet pledges per hour, over the next two hours.
+        let per_hour = (self.devices.len() as u128 / 10).max(1);
+        let first = format!("slot/home/{}", now_hour + 1);
+        if let Ok(route) = self.client.market_route(&first, 2, per_hour, Some("ugusd")).await {
+            let total: u128 = route["total"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let buy = MarketAction::BuyHours {
+                first_slot: first.parse().map_err(|e| SimError::Setup(format!("{e}")))?,
+                hours: 2,
+                slots_per_hour: per_hour,
+                quote: Denom::gusd(),
+                max_total: total + total / 20,
+                deadline: now + 1_800,
+            };
+            if let Outcome::Committed(_) = submit(&self.client, &mut self.buyer, vec![AppAction::Market(buy)]).await? {
+                self.totals.bought_slots += 2 * per_hour as u64;
+                self.totals.bought_quote += total;
+            }
+        }
+        let _ = hour;
+        Ok(())
+    }
+}
+
+impl Totals {
+    fn add(&mut self, o: &Totals) {
+        self.reports_accepted += o.reports_accepted;
+        self.reports_refused += o.reports_refused;
+        self.outages += o.outages;
+        self.members += o.members;
+        self.pledged_gpu_hours += o.pledged_gpu_hours;
+        self.provided_slots += o.provided_slots;
+        self.bought_slots += o.bought_slots;
+        self.bought_quote += o.bought_quote;
+    }
+}

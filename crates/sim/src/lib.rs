@@ -1,0 +1,38 @@
+//! `sim`: the fleet simulator behind `greenhour devnet` (docs/spec/sim.md).
+//! Simulated home devices on real weather (the `energy` crate's PVWatts over TMY3
+//! sites) talk to the node only through the RPC client, as device agents do.
+//!
+//! Invariants:
+//! - Every simulated device-hour balances to the Wh:
+//!   `generated + discharged + imported = house + compute + charged + exported`,
+//!   and the battery's books close (`physics::simulate_hour`, property-tested).
+//! - Reports are signed by the device key and follow on from the last accepted one;
+//!   a device that was offline declares the outage; refused transactions give their
+//!   nonce back, so the next one still lands.
+//! - The same configuration gives the same devices (keys and specs derive from the
+//!   device index).
+
+pub mod fleet;
+pub mod physics;
+
+pub use fleet::{Behaviour, Fleet, FleetConfig, HourSummary, Totals};
+
+/// Everything the simulator can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// Returned when the node cannot be reached or answers unexpectedly.
+    #[error("rpc: {0}")]
+    Rpc(String),
+    /// Returned when the fleet cannot be set up (funding, registration, data).
+    #[error("setup: {0}")]
+    Setup(String),
+    /// Returned when the physics refuses its data.
+    #[error(transparent)]
+    Energy(#[from] greenhour_energy::EnergyError),
+}
+
+impl From<greenhour_client::ClientError> for SimError {
+    fn from(e: greenhour_client::ClientError) -> Self {
+        SimError::Rpc(e.to_string())
+    }
+}
