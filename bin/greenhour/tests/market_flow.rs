@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{chain_time, cli, day_of_telemetry};
+use common::{chain_time, cli};
 
 fn price(pool: &serde_json::Value) -> u128 {
     pool["price_wad"].as_str().expect("price_wad").parse().unwrap()
@@ -22,40 +22,7 @@ async fn app_can_add_liquidity_buy_four_hours_and_watch_the_index_and_the_decay(
     let node = client.url().to_string();
     let node = node.as_str();
 
-    let registered = cli(
-        &home,
-        node,
-        &[
-            "device",
-            "register",
-            "--from",
-            "alice",
-            "--device-key",
-            "box1",
-            "--cell",
-            "u33dc0",
-            "--pv-w",
-            "5000",
-            "--battery-wh",
-            "10000",
-            "--battery-max-w",
-            "5000",
-            "--gpu-model",
-            "RTX 4090",
-            "--gpu-count",
-            "2",
-            "--gpu-tdp-w",
-            "450",
-        ],
-    );
-    let device = registered["id"].as_u64().expect("device id").to_string();
-    let file = dir.path().join("day.json");
-    std::fs::write(&file, day_of_telemetry(device.parse().unwrap(), chain_time(&home, node) / 3_600 * 3_600)).unwrap();
-    cli(
-        &home,
-        node,
-        &["device", "report", "--from", "alice", "--device-key", "box1", "--file", file.to_str().unwrap()],
-    );
+    let device = common::register_device_with_a_day(&home, node, dir.path()).to_string();
     cli(&home, node, &["pool", "join", "--from", "alice", "--pool", "1", "--device", &device]);
 
     // Four hours from three hours ahead (an hour of chain time is 9 s here).

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 mod common;
-use common::{chain_time, cli, day_of_telemetry};
+use common::{chain_time, cli};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_run_the_supply_side_from_the_cli() {
@@ -18,41 +18,7 @@ async fn app_can_run_the_supply_side_from_the_cli() {
     let node = client.url().to_string();
     let node = node.as_str();
 
-    let registered = cli(
-        &home,
-        node,
-        &[
-            "device",
-            "register",
-            "--from",
-            "alice",
-            "--device-key",
-            "box1",
-            "--cell",
-            "u33dc0",
-            "--pv-w",
-            "5000",
-            "--battery-wh",
-            "10000",
-            "--battery-max-w",
-            "5000",
-            "--gpu-model",
-            "RTX 4090",
-            "--gpu-count",
-            "2",
-            "--gpu-tdp-w",
-            "450",
-        ],
-    );
-    let device = registered["id"].as_u64().expect("device id");
-    let hour_start = chain_time(&home, node) / 3_600 * 3_600;
-    let file = dir.path().join("day.json");
-    std::fs::write(&file, day_of_telemetry(device, hour_start)).unwrap();
-    cli(
-        &home,
-        node,
-        &["device", "report", "--from", "alice", "--device-key", "box1", "--file", file.to_str().unwrap()],
-    );
+    let device = common::register_device_with_a_day(&home, node, dir.path());
     let shown = cli(&home, node, &["device", "show", &device.to_string(), "--reports"]);
     assert_eq!(shown["reports"].as_array().unwrap().len(), 24);
 

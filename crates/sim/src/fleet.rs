@@ -19,6 +19,16 @@ use greenhour_primitives::{ChainId, Coin, Denom};
 
 const HOUR: u64 = 3_600;
 
+/// Devices talking to the node at once: bounds open connections (a node's file
+/// limit is typically 1,024) while keeping the node's mempool busy.
+const CONCURRENCY: usize = 256;
+
+/// Runs `futures` at most [`CONCURRENCY`] at a time; results in completion order.
+async fn bounded<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(futures).buffer_unordered(CONCURRENCY).collect().await
+}
+
 /// How a simulated device behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Behaviour {
@@ -304,13 +314,21 @@ impl Fleet {
                 pledged_until: 0,
             })
             .collect();
-        for chunk in devices.chunks(500) {
+        // Each owner gets up to 1,000 GHR and 1,000 gUSD, less when the treasury cannot
+        // fund the whole fleet at that rate (it keeps a share for itself).
+        let held = client.account(&treasury.address()).await?.balances;
+        let share = |denom: &Denom| {
+            let balance = held.iter().find(|c| &c.denom == denom).map_or(0, |c| c.amount);
+            (balance / (config.devices as u128 + 1)).min(1_000_000_000)
+        };
+        let (ghr, gusd) = (share(&Denom::ghr()), share(&Denom::gusd()));
+        if ghr == 0 || gusd == 0 {
+            return Err(SimError::Setup("the treasury cannot fund the fleet".into()));
+        }
+        for chunk in devices.chunks(256) {
             let outputs = chunk
                 .iter()
-                .map(|d| Output {
-                    to: d.owner.address(),
-                    coins: vec![Coin::ghr(1_000_000_000), Coin::new(Denom::gusd(), 10_000_000_000)],
-                })
+                .map(|d| Output { to: d.owner.address(), coins: vec![Coin::ghr(ghr), Coin::new(Denom::gusd(), gusd)] })
                 .collect();
             if let Outcome::Refused(why) =
                 submit(&client, &mut treasury, vec![AppAction::Bank(BankAction::MultiSend { outputs })]).await?
@@ -318,7 +336,7 @@ impl Fleet {
                 return Err(SimError::Setup(format!("funding the fleet: {why}")));
             }
         }
-        let registered = futures_util::future::join_all(devices.iter_mut().map(|d| {
+        let registered = bounded(devices.iter_mut().map(|d| {
             let client = &client;
             async move {
                 let cell = format!("dn{:05}", d.index % 100_000);
@@ -380,7 +398,7 @@ impl Fleet {
 
     async fn hour(&mut self, hour: u64) -> Result<HourSummary, SimError> {
         let (client, chain, sites, pool) = (&self.client, &self.chain, &self.sites, self.config.pool);
-        let results = futures_util::future::join_all(self.devices.iter_mut().map(|d| async move {
+        let results = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
             let e = d.hour_work(client, chain, sites, pool, hour, &mut t).await;
             (e, t)
@@ -440,10 +458,7 @@ impl Fleet {
         }
         let target = now_hour + 2;
         let (client, price) = (&self.client, self.config.slot_price);
-        let provided = futures_util::future::join_all(
-            self.devices.iter_mut().map(|d| d.provide(client, target, price, now + 1_800)),
-        )
-        .await;
+        let provided = bounded(self.devices.iter_mut().map(|d| d.provide(client, target, price, now + 1_800))).await;
         for p in provided {
             if p? {
                 self.totals.provided_slots += 1;

@@ -93,3 +93,39 @@ pub fn day_of_telemetry(device: u64, end: u64) -> String {
 pub fn chain_time(home: &Path, node: &str) -> u64 {
     cli(home, node, &["query", "status"])["latest_block_time"].as_u64().unwrap()
 }
+
+/// Registers alice's home device `box1` (5 kWp, 10 kWh battery, two RTX 4090s) from
+/// the CLI and reports the day before the current hour. Returns the device id.
+pub fn register_device_with_a_day(home: &Path, node: &str, dir: &Path) -> u64 {
+    let registered = cli(
+        home,
+        node,
+        &[
+            "device",
+            "register",
+            "--from",
+            "alice",
+            "--device-key",
+            "box1",
+            "--cell",
+            "u33dc0",
+            "--pv-w",
+            "5000",
+            "--battery-wh",
+            "10000",
+            "--battery-max-w",
+            "5000",
+            "--gpu-model",
+            "RTX 4090",
+            "--gpu-count",
+            "2",
+            "--gpu-tdp-w",
+            "450",
+        ],
+    );
+    let device = registered["id"].as_u64().expect("device id");
+    let file = dir.join("day.json");
+    std::fs::write(&file, day_of_telemetry(device, chain_time(home, node) / 3_600 * 3_600)).unwrap();
+    cli(home, node, &["device", "report", "--from", "alice", "--device-key", "box1", "--file", file.to_str().unwrap()]);
+    device
+}

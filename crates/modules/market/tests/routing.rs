@@ -43,23 +43,28 @@ fn open_market(node: &mut TestNode, hour: u64, quote: Denom) {
     node.deliver(node.tx(&TestNode::key("carol"), act(create))).unwrap();
 }
 
-/// Alice takes her four slots of each hour out of custody and deposits them with
-/// `per_slot` gUSD each into that hour's pool.
+/// Alice takes her four slots of `hour` out of custody and deposits them with
+/// `per_slot` gUSD each into that hour's new pool.
+fn stock_hour(node: &mut TestNode, positions: &[u64], hour: u64, per_slot: u128) {
+    for position in positions {
+        let release = PoolsAction::Release { position: *position, hour, quantity: 2 };
+        node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(release)])).unwrap();
+    }
+    open_market(node, hour, Denom::gusd());
+    let add = MarketAction::AddLiquidity {
+        slot: slot_at(hour),
+        max_slots: 4,
+        max_quote: 4 * per_slot,
+        min_shares: 0,
+        deadline: FAR,
+    };
+    node.deliver(node.tx(&TestNode::key("alice"), act(add))).unwrap();
+}
+
+/// [`stock_hour`] for the first `hours` hours.
 fn stock(node: &mut TestNode, positions: &[u64], hours: u64, per_slot: u128) {
     for hour in FIRST..FIRST + hours {
-        for position in positions {
-            let release = PoolsAction::Release { position: *position, hour, quantity: 2 };
-            node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(release)])).unwrap();
-        }
-        open_market(node, hour, Denom::gusd());
-        let add = MarketAction::AddLiquidity {
-            slot: slot_at(hour),
-            max_slots: 4,
-            max_quote: 4 * per_slot,
-            min_shares: 0,
-            deadline: FAR,
-        };
-        node.deliver(node.tx(&TestNode::key("alice"), act(add))).unwrap();
+        stock_hour(node, positions, hour, per_slot);
     }
 }
 
@@ -80,20 +85,7 @@ fn app_can_buy_four_contiguous_hours_in_one_transaction_and_the_index_shows_the_
     let (_, positions) = pledged(&mut node, 4);
     // Prices rise by the hour: 2, 3, 4, 5 gUSD per slot.
     for (i, per_slot) in [2_000_000u128, 3_000_000, 4_000_000, 5_000_000].into_iter().enumerate() {
-        let hour = FIRST + i as u64;
-        for position in &positions {
-            let release = PoolsAction::Release { position: *position, hour, quantity: 2 };
-            node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(release)])).unwrap();
-        }
-        open_market(&mut node, hour, Denom::gusd());
-        let add = MarketAction::AddLiquidity {
-            slot: slot_at(hour),
-            max_slots: 4,
-            max_quote: 4 * per_slot,
-            min_shares: 0,
-            deadline: FAR,
-        };
-        node.deliver(node.tx(&TestNode::key("alice"), act(add))).unwrap();
+        stock_hour(&mut node, &positions, FIRST + i as u64, per_slot);
     }
     let snap = node.app.snapshot().unwrap();
     let expected: Vec<u128> = (0..4)

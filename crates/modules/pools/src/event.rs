@@ -47,8 +47,11 @@ pub fn extended(p: &Position, first_new_hour: u64, hours: u32) -> Event {
         .attr("hours", hours)
         .attr("quantity", p.quantity)
 }
-/// A position's slots went into the hour's market pool (LP shares kept for the position).
-pub fn provided(
+/// A position's liquidity moved (`provided`: its slots went into the hour's market
+/// pool, the LP shares kept for it; `withdrew`: shares burned for slots and quote
+/// paid to its owner).
+pub fn liquidity(
+    kind: &str,
     serial: u64,
     owner: &Address,
     slot: &greenhour_primitives::Denom,
@@ -56,24 +59,7 @@ pub fn provided(
     quote: u128,
     shares: u128,
 ) -> Event {
-    Event::new("pools.provided")
-        .attr("position", serial)
-        .attr("owner", owner)
-        .attr("slot", slot)
-        .attr("slots", slots)
-        .attr("quote", quote)
-        .attr("shares", shares)
-}
-/// A position's LP shares were burned for slots and quote paid to its owner.
-pub fn withdrew(
-    serial: u64,
-    owner: &Address,
-    slot: &greenhour_primitives::Denom,
-    slots: u128,
-    quote: u128,
-    shares: u128,
-) -> Event {
-    Event::new("pools.withdrew")
+    Event::new(format!("pools.{kind}"))
         .attr("position", serial)
         .attr("owner", owner)
         .attr("slot", slot)

@@ -371,7 +371,7 @@ fn provide(
     lp.slots += moved.slots as u32;
     state.put(&key, &lp);
     state::put_position(state, &position);
-    state.emit(event::provided(serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
+    state.emit(event::liquidity("provided", serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
     Ok(())
 }
 
@@ -411,7 +411,7 @@ fn withdraw(
         lp.shares = left;
         state.put(&key, &lp);
     }
-    state.emit(event::withdrew(serial, &tx.signer, &slot, moved.slots, moved.quote, shares));
+    state.emit(event::liquidity("withdrew", serial, &tx.signer, &slot, moved.slots, moved.quote, shares));
     Ok(())
 }
 
