@@ -61,7 +61,11 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
     let mut done = 0u64;
     let mut last = None;
     while hours.is_none_or(|h| done < h) {
-        for s in fleet.step().await? {
+        let Some(s) = fleet.step().await? else {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            continue;
+        };
+        {
             if cli.json {
                 println!(
                     "{}",
@@ -76,12 +80,13 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                     })
                 );
             } else {
-                println!("{}", line(&s));
+                let behind = fleet.behind().await?;
+                let lag = if behind > 0 { format!(" | {behind} h behind the clock") } else { String::new() };
+                println!("{}{lag}", line(&s));
             }
             done += 1;
             last = Some(s);
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
     }
     if !cli.json {
         if let Some(s) = last {

@@ -19,14 +19,21 @@ use greenhour_primitives::{ChainId, Coin, Denom};
 
 const HOUR: u64 = 3_600;
 
-/// Devices talking to the node at once: bounds open connections (a node's file
-/// limit is typically 1,024) while keeping the node's mempool busy.
-const CONCURRENCY: usize = 256;
+/// Devices talking to the node at once. Each waits for its commit, so more in
+/// flight means fuller blocks; each costs two file descriptors when the node runs in
+/// the same process, so the bound follows the process's open-file limit.
+fn concurrency() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit only writes the struct we pass, which lives for the call.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    let soft = if ok { limit.rlim_cur as usize } else { 1_024 };
+    (soft.saturating_sub(512) / 2).clamp(64, 4_096)
+}
 
-/// Runs `futures` at most [`CONCURRENCY`] at a time; results in completion order.
+/// Runs `futures` at most [`concurrency`] at a time; results in completion order.
 async fn bounded<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     use futures_util::StreamExt;
-    futures_util::stream::iter(futures).buffer_unordered(CONCURRENCY).collect().await
+    futures_util::stream::iter(futures).buffer_unordered(concurrency()).collect().await
 }
 
 /// How a simulated device behaves.
@@ -84,6 +91,18 @@ pub struct HourSummary {
     /// The Green Compute Index (home, gUSD) after the hour, if it has fills.
     pub index_price_wad: Option<u128>,
     pub index_green_share_bps: u32,
+}
+
+/// What every device needs to do one hour's work.
+#[derive(Clone, Copy)]
+struct HourCtx<'a> {
+    client: &'a RpcClient,
+    chain: &'a ChainId,
+    sites: &'a [SiteProfile],
+    pool: u64,
+    /// The hour to report, and the chain's current hour.
+    hour: u64,
+    now_hour: u64,
 }
 
 struct SimDevice {
@@ -174,13 +193,10 @@ impl SimDevice {
     /// energy if a report was accepted.
     async fn hour_work(
         &mut self,
-        client: &RpcClient,
-        chain: &ChainId,
-        sites: &[SiteProfile],
-        pool: u64,
-        hour: u64,
+        ctx: &HourCtx<'_>,
         totals: &mut Totals,
     ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
+        let HourCtx { client, chain, sites, pool, hour, now_hour } = *ctx;
         let Some(id) = self.id else { return Ok(None) };
         let site = &sites[self.site];
         let local_hour = (hour as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
@@ -238,24 +254,33 @@ impl SimDevice {
                 totals.members += 1;
             }
         }
-        let next = hour + 2; // the coming hour has started by the time this runs
+        // Pledges start two hours after the chain's current one: the fleet may lag the
+        // clock, and a large fleet's last transactions land a few blocks later.
+        let next = (hour + 2).max(now_hour + 2);
         if self.joined && self.pledged_until < next + 12 {
             let quantity = self.spec.gpu.gpu_count;
+            // A position that has run out (a fleet far behind the clock) is replaced.
+            let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
             let action = match self.position {
-                None => PoolsAction::Pledge { pool: PoolId(pool), device: id, first_hour: next, hours: 24, quantity },
-                Some(position) => PoolsAction::Extend { position, hours: 24 },
+                Some(position) if !fresh => PoolsAction::Extend { position, hours: 24 },
+                _ => PoolsAction::Pledge { pool: PoolId(pool), device: id, first_hour: next, hours: 24, quantity },
             };
-            if let Outcome::Committed(record) = submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await? {
-                if self.position.is_none() {
+            let outcome = submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await?;
+            if let Outcome::Refused(why) = &outcome {
+                tracing::debug!(device = self.index, %why, "pledge refused");
+            }
+            if let Outcome::Committed(record) = outcome {
+                if fresh {
                     self.position = record
                         .events
                         .iter()
                         .find(|e| e.kind == "pools.pledged")
                         .and_then(|e| e.attributes.first())
                         .and_then(|(_, v)| v.parse().ok());
-                    self.pledged_until = next;
+                    self.pledged_until = next + 24;
+                } else {
+                    self.pledged_until += 24;
                 }
-                self.pledged_until += 24;
                 totals.pledged_gpu_hours += 24 * quantity as u64;
             }
         }
@@ -269,7 +294,13 @@ impl SimDevice {
             return Ok(false);
         }
         let action = PoolsAction::Provide { position, hour, quantity: 1, max_quote: price, min_shares: 0, deadline };
-        Ok(matches!(submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await?, Outcome::Committed(_)))
+        match submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await? {
+            Outcome::Committed(_) => Ok(true),
+            Outcome::Refused(why) => {
+                tracing::debug!(device = self.index, %why, "provide refused");
+                Ok(false)
+            }
+        }
     }
 }
 
@@ -381,26 +412,38 @@ impl Fleet {
         self.devices.len()
     }
 
-    /// Does the work of every hour that has ended since the last call: telemetry,
-    /// pool entry and pledges, market pools, liquidity and the buyer's purchase.
-    /// Returns one summary per hour handled.
-    pub async fn step(&mut self) -> Result<Vec<HourSummary>, SimError> {
-        let mut out = Vec::new();
-        loop {
-            let status = self.client.status().await?;
-            if status.latest_block_time < (self.next_hour + 1) * HOUR {
-                return Ok(out);
-            }
-            out.push(self.hour(self.next_hour).await?);
-            self.next_hour += 1;
+    /// Does the work of the oldest hour that has ended and not been handled yet:
+    /// telemetry, pool entry and pledges, market pools, liquidity and the buyer's
+    /// purchase. Returns its summary, or `None` when no hour is due. A fleet that
+    /// falls behind the clock catches up one hour per call.
+    pub async fn step(&mut self) -> Result<Option<HourSummary>, SimError> {
+        let now = self.client.status().await?.latest_block_time;
+        if now < (self.next_hour + 1) * HOUR {
+            return Ok(None);
         }
+        let summary = self.hour(self.next_hour, now / HOUR).await?;
+        self.next_hour += 1;
+        Ok(Some(summary))
     }
 
-    async fn hour(&mut self, hour: u64) -> Result<HourSummary, SimError> {
-        let (client, chain, sites, pool) = (&self.client, &self.chain, &self.sites, self.config.pool);
+    /// How many ended hours wait to be handled.
+    pub async fn behind(&self) -> Result<u64, SimError> {
+        let now = self.client.status().await?.latest_block_time;
+        Ok((now / HOUR).saturating_sub(self.next_hour))
+    }
+
+    async fn hour(&mut self, hour: u64, now_hour: u64) -> Result<HourSummary, SimError> {
+        let ctx = HourCtx {
+            client: &self.client,
+            chain: &self.chain,
+            sites: &self.sites,
+            pool: self.config.pool,
+            hour,
+            now_hour,
+        };
         let results = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
-            let e = d.hour_work(client, chain, sites, pool, hour, &mut t).await;
+            let e = d.hour_work(&ctx, &mut t).await;
             (e, t)
         }))
         .await;
@@ -458,16 +501,29 @@ impl Fleet {
         }
         let target = now_hour + 2;
         let (client, price) = (&self.client, self.config.slot_price);
-        let provided = bounded(self.devices.iter_mut().map(|d| d.provide(client, target, price, now + 1_800))).await;
+        // Valid until the target hour opens: a large fleet takes several blocks to provide.
+        let provided = bounded(self.devices.iter_mut().map(|d| d.provide(client, target, price, target * HOUR))).await;
         for p in provided {
             if p? {
                 self.totals.provided_slots += 1;
             }
         }
-        // The buyer takes a tenth of what the fleet pledges per hour, over the next two hours.
-        let per_hour = (self.devices.len() as u128 / 10).max(1);
+        // The buyer takes a slot per ten devices in each of the next two hours, at most
+        // a quarter of what either pool holds.
         let first = format!("slot/home/{}", now_hour + 1);
-        if let Ok(route) = self.client.market_route(&first, 2, per_hour, Some("ugusd")).await {
+        let mut held = u128::MAX;
+        for h in [now_hour + 1, now_hour + 2] {
+            held = held.min(self.client.market_pool(&format!("slot/home/{h}")).await.map_or(0, |p| p.pool.x));
+        }
+        let per_hour = (self.devices.len() as u128 / 10).max(1).min(held / 4);
+        if per_hour == 0 {
+            return Ok(());
+        }
+        let route = self.client.market_route(&first, 2, per_hour, Some("ugusd")).await;
+        if let Err(e) = &route {
+            tracing::debug!(%e, "no route for the buyer");
+        }
+        if let Ok(route) = route {
             let total: u128 = route["total"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
             let buy = MarketAction::BuyHours {
                 first_slot: first.parse().map_err(|e| SimError::Setup(format!("{e}")))?,
@@ -475,7 +531,7 @@ impl Fleet {
                 slots_per_hour: per_hour,
                 quote: Denom::gusd(),
                 max_total: total + total / 20,
-                deadline: now + 1_800,
+                deadline: (now_hour + 1) * HOUR,
             };
             if let Outcome::Committed(_) = submit(&self.client, &mut self.buyer, vec![AppAction::Market(buy)]).await? {
                 self.totals.bought_slots += 2 * per_hour as u64;
