@@ -12,7 +12,7 @@ use greenhour_market::{Exact, MarketAction};
 use greenhour_primitives::Denom;
 
 /// Transactions are valid for this long after the latest block unless --deadline says otherwise.
-const DEFAULT_DEADLINE_SECS: u64 = 1_800;
+pub(crate) const DEFAULT_DEADLINE_SECS: u64 = 1_800;
 
 #[derive(Subcommand)]
 pub enum IndexCommand {

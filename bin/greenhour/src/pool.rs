@@ -258,7 +258,7 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
             print(cli.json, &done, || done.join("\n"));
         }
         PoolCommand::Provide { from, position, hour, quantity, max_quote, min_shares } => {
-            let deadline = client.status().await?.latest_block_time + 1_800;
+            let deadline = client.status().await?.latest_block_time + crate::market::DEFAULT_DEADLINE_SECS;
             let action = PoolsAction::Provide {
                 position: *position,
                 hour: *hour,
@@ -271,7 +271,7 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
             print(cli.json, &done, || done.join("\n"));
         }
         PoolCommand::Withdraw { from, position, hour, shares, min_slots, min_quote } => {
-            let deadline = client.status().await?.latest_block_time + 1_800;
+            let deadline = client.status().await?.latest_block_time + crate::market::DEFAULT_DEADLINE_SECS;
             let action = PoolsAction::Withdraw {
                 position: *position,
                 hour: *hour,
