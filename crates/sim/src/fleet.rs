@@ -469,7 +469,7 @@ impl Fleet {
                 summary.exported_wh += e.exported_wh;
             }
         }
-        self.market(hour).await?;
+        self.market().await?;
         let status = self.client.status().await?;
         summary.height = status.height;
         if let Some(v) = self.client.index(Some("home"), Some("ugusd")).await?.into_iter().next() {
@@ -482,7 +482,7 @@ impl Fleet {
 
     /// Opens the pools of the next hours, lets devices provide a slot to the one two
     /// hours ahead, and has the buyer purchase the coming two hours.
-    async fn market(&mut self, hour: u64) -> Result<(), SimError> {
+    async fn market(&mut self) -> Result<(), SimError> {
         let now = self.client.status().await?.latest_block_time;
         let now_hour = now / HOUR;
         let open: Vec<String> = self.client.market_pools().await?.iter().map(|p| p.pool.slot.to_string()).collect();
@@ -538,7 +538,6 @@ impl Fleet {
                 self.totals.bought_quote += total;
             }
         }
-        let _ = hour;
         Ok(())
     }
 }

@@ -7,7 +7,8 @@ use greenhour_state::StateRead;
 /// See the crate documentation for the invariants checked here.
 pub fn check(s: &impl StateRead) -> Result<(), String> {
     for (key, b) in state::all_buckets(s).map_err(|e| e.to_string())? {
-        if (b.fills > 0) != (b.slots > 0 && b.quote > 0) || (b.fills == 0 && (b.slots > 0 || b.quote > 0)) {
+        let has = [b.fills > 0, b.slots > 0, b.quote > 0];
+        if has.iter().any(|h| *h != has[0]) {
             return Err(format!("{key}: {} fills for {} slots and {} quote", b.fills, b.slots, b.quote));
         }
         let within = |green: u128, plain: u128| plain.checked_mul(BPS).is_none_or(|max| green <= max);
