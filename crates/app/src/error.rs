@@ -105,6 +105,12 @@ impl From<greenhour_nft::NftError> for AppError {
     }
 }
 
+impl From<greenhour_jobs::JobsError> for AppError {
+    fn from(e: greenhour_jobs::JobsError) -> Self {
+        AppError::Module { module: "jobs", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<greenhour_index::IndexError> for AppError {
     fn from(e: greenhour_index::IndexError) -> Self {
         AppError::Module { module: "index", error: ErrorInfo::from_coded(&e) }

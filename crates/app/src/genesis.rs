@@ -25,6 +25,8 @@ pub struct Genesis {
     pub market: greenhour_market::MarketGenesis,
     #[serde(default)]
     pub index: greenhour_index::IndexGenesis,
+    #[serde(default)]
+    pub jobs: greenhour_jobs::JobsGenesis,
 }
 
 impl Genesis {
@@ -40,6 +42,8 @@ impl Genesis {
                 module_accounts: vec![
                     ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] },
                     // In name order, as an export lists them.
+                    ModuleAccountGenesis { name: greenhour_jobs::INSURANCE.into(), permissions: vec![] },
+                    ModuleAccountGenesis { name: greenhour_jobs::NAME.into(), permissions: vec![] },
                     ModuleAccountGenesis {
                         name: greenhour_market::NAME.into(),
                         permissions: vec![Permission::Mint, Permission::Burn],
@@ -63,6 +67,7 @@ impl Genesis {
             pools: Default::default(),
             market: Default::default(),
             index: Default::default(),
+            jobs: Default::default(),
         }
     }
 

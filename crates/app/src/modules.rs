@@ -5,6 +5,7 @@ use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
 use greenhour_index::Index;
+use greenhour_jobs::Jobs;
 use greenhour_market::Market;
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
@@ -19,6 +20,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
     Pools::begin_block(state, ctx)?;
     Market::begin_block(state, ctx)?;
     Index::begin_block(state, ctx)?;
+    Jobs::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -31,6 +33,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Pools::end_block(state, ctx)?;
     Market::end_block(state, ctx)?;
     Index::end_block(state, ctx)?;
+    Jobs::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -43,5 +46,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Pools::check_invariants(state).map_err(|e| (Pools::NAME, e))?;
     Market::check_invariants(state).map_err(|e| (Market::NAME, e))?;
     Index::check_invariants(state).map_err(|e| (Index::NAME, e))?;
+    Jobs::check_invariants(state).map_err(|e| (Jobs::NAME, e))?;
     Ok(())
 }

@@ -17,6 +17,7 @@ pub enum AppAction {
     Oracle(greenhour_oracle::OracleAction),
     Pools(greenhour_pools::PoolsAction),
     Market(greenhour_market::MarketAction),
+    Jobs(greenhour_jobs::JobsAction),
 }
 
 /// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
@@ -30,6 +31,7 @@ macro_rules! with_action {
             AppAction::Oracle($a) => $body,
             AppAction::Pools($a) => $body,
             AppAction::Market($a) => $body,
+            AppAction::Jobs($a) => $body,
         }
     };
 }

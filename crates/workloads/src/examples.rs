@@ -37,8 +37,9 @@ impl Example {
     /// A small standard input, used by the devnet demo and the CLI.
     pub fn demo_input(&self) -> Vec<u8> {
         match self.name {
-            "mandelbrot" => Tile { x0: -2 << 24, y0: -(3 << 23), step: 3 << 19, width: 48, height: 48, max_iter: 200 }
-                .encode(),
+            "mandelbrot" => {
+                Tile { x0: -2 << 24, y0: -(3 << 23), step: 3 << 19, width: 48, height: 48, max_iter: 200 }.encode()
+            }
             "mlp" => Mlp::demo().encode(),
             _ => Sgd::demo().encode(),
         }
@@ -159,7 +160,8 @@ impl Mlp {
 fn layer(rows: usize, cols: usize, m: &[i32], bias: &[i32], v: &[i32], relu: bool) -> Vec<i32> {
     (0..rows)
         .map(|r| {
-            let acc = (0..cols).fold(0i64, |acc, c| acc.wrapping_add((m[r * cols + c] as i64).wrapping_mul(v[c] as i64)));
+            let acc =
+                (0..cols).fold(0i64, |acc, c| acc.wrapping_add((m[r * cols + c] as i64).wrapping_mul(v[c] as i64)));
             let out = ((acc >> 16).wrapping_add(bias[r] as i64)) as i32;
             if relu && out < 0 {
                 0
@@ -187,7 +189,7 @@ fn mlp_native(input: &[u8]) -> Result<Vec<u8>, i32> {
     let w2 = b1 + nh;
     let b2 = w2 + no * nh;
     let x = b2 + no;
-    if input.len() != (x + ni) * 4 || input.len() % 4 != 0 {
+    if input.len() != (x + ni) * 4 {
         return Err(-1);
     }
     let hidden = layer(nh, ni, &w[w1..b1], &w[b1..w2], &w[x..x + ni], true);
@@ -240,7 +242,7 @@ fn sgd_native(input: &[u8]) -> Result<Vec<u8>, i32> {
     let xs = 4;
     let ys = xs + n * d;
     let w0 = ys + n;
-    if input.len() != (w0 + d + 1) * 4 || input.len() % 4 != 0 {
+    if input.len() != (w0 + d + 1) * 4 {
         return Err(-1);
     }
     let mut model: Vec<i32> = w[w0..w0 + d + 1].to_vec();

@@ -103,7 +103,11 @@ pub fn validate(wasm: &[u8]) -> Result<(), RunError> {
 
 fn check_shape(module: &Module) -> Result<(), RunError> {
     if let Some(import) = module.imports().next() {
-        return Err(RunError::Invalid(format!("imports `{}::{}`; workloads may import nothing", import.module(), import.name())));
+        return Err(RunError::Invalid(format!(
+            "imports `{}::{}`; workloads may import nothing",
+            import.module(),
+            import.name()
+        )));
     }
     let exports: Vec<_> = module.exports().map(|e| e.name().to_string()).collect();
     for name in ["memory", "input_ptr", "output_ptr", "run"] {

@@ -146,7 +146,12 @@ fn mlp() -> impl Strategy<Value = Mlp> {
 fn sgd() -> impl Strategy<Value = Sgd> {
     (1..12usize, 1..4usize, 1..6i32, 0..8i32).prop_flat_map(|(n, d, epochs, lr_shift)| {
         let row = prop::collection::vec(-Q16..Q16, d);
-        (prop::collection::vec(row, n), prop::collection::vec(-Q16..Q16, n), prop::collection::vec(-Q16..Q16, d), -Q16..Q16)
+        (
+            prop::collection::vec(row, n),
+            prop::collection::vec(-Q16..Q16, n),
+            prop::collection::vec(-Q16..Q16, d),
+            -Q16..Q16,
+        )
             .prop_map(move |(xs, ys, w, b)| Sgd { epochs, lr_shift, xs, ys, w, b })
     })
 }

@@ -100,7 +100,8 @@ impl Action for MarketAction {
             }
             MarketAction::BuyHours { first_slot, hours, slots_per_hour, quote, max_total, deadline: d } => {
                 deadline(*d, tx)?;
-                buy_hours(state, tx, first_slot, *hours, *slots_per_hour, quote, *max_total)
+                buy_hours(state, &tx.signer, tx.block.time, first_slot, *hours, *slots_per_hour, quote, *max_total)
+                    .map(|_| ())
             }
         }
     }
@@ -411,31 +412,34 @@ pub fn route(
 }
 
 /// Buys `slots_per_hour` slots in each of `hours` consecutive hours from
-/// `first_slot`'s, all priced in `quote`, for at most `max_total` in all.
-/// Every hour is priced before anything moves, so the purchase is all or nothing.
-/// Post-condition: the signer holds `slots_per_hour` more of each hour's slots and
+/// `first_slot`'s, all priced in `quote`, for at most `max_total` in all, paid by
+/// and delivered to `buyer` (the signer, or a module account such as the jobs
+/// escrow). Every hour is priced before anything moves, so the purchase is all or
+/// nothing. Returns the total paid.
+/// Post-condition: `buyer` holds `slots_per_hour` more of each hour's slots and
 /// paid the sum of the hours' exact-out prices, at most `max_total`.
-fn buy_hours(
+#[allow(clippy::too_many_arguments)]
+pub fn buy_hours(
     state: &mut impl StateWrite,
-    tx: &TxCtx,
+    buyer: &Address,
+    now: UnixSeconds,
     first_slot: &Denom,
     hours: u32,
     slots_per_hour: u128,
     quote: &Denom,
     max_total: u128,
-) -> Result<(), MarketError> {
+) -> Result<u128, MarketError> {
     let max_hours = state::params(state)?.max_route_hours;
     if hours > max_hours {
         return Err(MarketError::RouteTooLong { hours, max: max_hours });
     }
-    let now = tx.block.time;
     let (legs, total) = route(state, first_slot, hours, slots_per_hour, quote, now)?;
     if total > max_total {
         return Err(MarketError::SlippageExceeded { got: total, limit: max_total });
     }
     for priced in legs {
-        execute_swap(state, &tx.signer, now, priced)?;
+        execute_swap(state, buyer, now, priced)?;
     }
-    state.emit(event::bought_hours(first_slot, &tx.signer, hours, slots_per_hour, quote, total));
-    Ok(())
+    state.emit(event::bought_hours(first_slot, buyer, hours, slots_per_hour, quote, total));
+    Ok(total)
 }

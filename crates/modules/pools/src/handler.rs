@@ -4,7 +4,8 @@
 
 use crate::params::{PoolsParams, HOUR, POSITION_CLASS};
 use crate::state::{
-    self, BeaconState, EntryConditions, Member, MemberStatus, Pool, PoolId, PoolKind, Position, PositionLp, Ticket,
+    self, BeaconState, EntryConditions, Member, MemberStatus, Pool, PoolId, PoolKind, Position, PositionLp, SlotUnit,
+    Ticket,
 };
 use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
 use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
@@ -291,6 +292,9 @@ fn commit_capacity(
         greenhour_bank::state::register_perishable(state, NAME, &denom, hour * HOUR)?;
         state.put(&keys::expiry_denom(hour, &denom), &());
         greenhour_index::state::record_supply(state, &denom, quantity as u128, green_bps)?;
+        if unit == SlotUnit::GpuHour {
+            state::add_capacity(state, pool.class, hour, device_id, quantity as i64)?;
+        }
         slots.push(Coin::new(denom, quantity as u128));
     }
     greenhour_bank::state::mint_coins(state, NAME, &custody(), &slots)?;
@@ -586,6 +590,11 @@ fn start_leaving(
             }
         }
         position.withdrawn_from = Some(from);
+        if position.unit == SlotUnit::GpuHour {
+            for hour in from..=position.last_hour() {
+                state::add_capacity(state, position.class, hour, position.device, -(position.withdrawn(hour) as i64))?;
+            }
+        }
         state::put_position(state, &position);
     }
     member.status = MemberStatus::Leaving;
@@ -732,6 +741,11 @@ fn sweep(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) ->
             }
             // Position entries only serve queries by hour while the position is live.
             state.delete_raw(key);
+        }
+        for class in [DeviceClass::Home, DeviceClass::Regional, DeviceClass::Datacentre, DeviceClass::BtcMiner] {
+            for (key, _) in state.prefix_raw(keys::capacity_of(hour, state::class_name(class)).as_bytes())? {
+                state.delete_raw(key);
+            }
         }
     }
     Ok(())

@@ -4,7 +4,7 @@ use crate::handler::custody;
 use crate::keys;
 use crate::params::POSITION_CLASS;
 use crate::state::{self, MemberStatus, SlotUnit};
-use greenhour_devices::{state as devices, DeviceId};
+use greenhour_devices::{state as devices, DeviceClass, DeviceId};
 use greenhour_primitives::{Amount, Denom};
 use greenhour_state::StateRead;
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +26,8 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     let mut backed: BTreeMap<Denom, (u64, u64)> = BTreeMap::new();
     let mut per_device: BTreeMap<(DeviceId, bool, u64), u64> = BTreeMap::new();
     let mut listed: BTreeSet<u64> = BTreeSet::new();
+    // Expected capacity index rows: (hour, class, device) → GPU units backed.
+    let mut capacity: BTreeMap<(u64, &'static str, DeviceId), u32> = BTreeMap::new();
     for d in devices::all_devices(state).map_err(|e| e.to_string())? {
         for p in state::live_positions(state, d.id).map_err(s)? {
             if p.device != d.id {
@@ -47,6 +49,9 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         for hour in p.first_hour..=p.last_hour() {
             let denom = state::slot_denom(p.unit, p.class, hour);
             if due.contains(&denom) {
+                if p.unit == SlotUnit::GpuHour && p.backed(hour) > 0 {
+                    *capacity.entry((hour, state::class_name(p.class), p.device)).or_default() += p.backed(hour);
+                }
                 let e = backed.entry(denom).or_default();
                 e.0 += p.backed(hour) as u64;
                 e.1 += p.unsold(hour) as u64;
@@ -66,6 +71,20 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         if held != unsold as Amount {
             return Err(format!("{denom}: custody holds {held} but positions count {unsold} unsold"));
         }
+    }
+    // The capacity index lists exactly the GPU units positions back in unswept hours.
+    let mut indexed: BTreeMap<(u64, &'static str, DeviceId), u32> = BTreeMap::new();
+    let hours: BTreeSet<u64> = capacity.keys().map(|(h, _, _)| *h).collect();
+    for hour in hours {
+        for class in [DeviceClass::Home, DeviceClass::Regional, DeviceClass::Datacentre, DeviceClass::BtcMiner] {
+            for (device, units) in state::capacity_at(state, class, hour).map_err(s)? {
+                indexed.insert((hour, state::class_name(class), device), units);
+            }
+        }
+    }
+    let stray = state.prefix_raw(keys::CAPACITY_PREFIX.as_bytes()).map_err(|e| e.to_string())?.len();
+    if indexed != capacity || stray != indexed.len() {
+        return Err(format!("capacity index ({stray} rows) disagrees with positions ({} rows)", capacity.len()));
     }
     for ((device, gpu, hour), units) in per_device {
         if !devices::pool_locked(state, device).map_err(|e| e.to_string())? {

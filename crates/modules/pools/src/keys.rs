@@ -110,6 +110,16 @@ pub fn parse_expiry(key: &[u8]) -> Result<(u64, ExpiryEntry), greenhour_state::S
         reason: "not a pools expiry key".into(),
     })
 }
+/// Units of GPU capacity a device backs in one hour, by hour then class, so a
+/// scheduler finds the devices able to serve an hour with one prefix read and the
+/// sweep drops an ended hour with one prefix per class.
+pub fn capacity(hour: u64, class: &str, device: DeviceId) -> Key<u32> {
+    Key::new(format!("{CAPACITY_PREFIX}{hour:012}/{class}/{:020}", device.0))
+}
+pub fn capacity_of(hour: u64, class: &str) -> String {
+    format!("{CAPACITY_PREFIX}{hour:012}/{class}/")
+}
+pub const CAPACITY_PREFIX: &str = "pools/capacity/";
 /// The member key the last recheck stopped after.
 pub fn recheck_cursor() -> Key<String> {
     Key::new("pools/block/recheck-cursor")

@@ -411,6 +411,49 @@ impl PositionView {
     }
 }
 
+/// Devices backing GPU capacity of `class` in `hour`, with their units (pledged
+/// minus withdrawn), in device order; empty once the hour has been swept.
+pub fn capacity_at(state: &impl StateRead, class: DeviceClass, hour: u64) -> Result<Vec<(DeviceId, u32)>, PoolsError> {
+    let prefix = keys::capacity_of(hour, class_name(class));
+    let mut out = Vec::new();
+    for (key, units) in state.prefix::<u32>(&prefix)? {
+        let id = key.strip_prefix(prefix.as_str()).and_then(|d| d.parse().ok()).ok_or_else(|| {
+            greenhour_state::StateError::Decode { key: key.clone(), reason: "not a capacity key".into() }
+        })?;
+        out.push((DeviceId(id), units));
+    }
+    Ok(out)
+}
+
+/// GPU units `device` backs in `class` capacity of `hour` (0 once swept).
+pub fn capacity(state: &impl StateRead, class: DeviceClass, hour: u64, device: DeviceId) -> Result<u32, PoolsError> {
+    Ok(state.get(&keys::capacity(hour, class_name(class), device))?.unwrap_or(0))
+}
+
+/// Changes a device's indexed GPU capacity in `hour` by `delta` units.
+pub(crate) fn add_capacity(
+    state: &mut impl StateWrite,
+    class: DeviceClass,
+    hour: u64,
+    device: DeviceId,
+    delta: i64,
+) -> Result<(), PoolsError> {
+    let key = keys::capacity(hour, class_name(class), device);
+    let units = state.get(&key)?.unwrap_or(0) as i64 + delta;
+    match u32::try_from(units) {
+        Ok(0) => state.delete(&key),
+        Ok(units) => state.put(&key, &units),
+        Err(_) => {
+            return Err(greenhour_state::StateError::Decode {
+                key: String::from_utf8_lossy(key.as_bytes()).into_owned(),
+                reason: "capacity below zero".into(),
+            }
+            .into())
+        }
+    }
+    Ok(())
+}
+
 /// A position NFT's current owner.
 pub fn position_owner(state: &impl StateRead, serial: u64) -> Result<Address, PoolsError> {
     let id = greenhour_nft::TokenId { class: crate::POSITION_CLASS.to_string(), serial };

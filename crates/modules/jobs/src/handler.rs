@@ -1,0 +1,950 @@
+//! Check and execute for jobs actions, the per-block matcher and the due-time
+//! state machine. Every handler: checks → compute → write → post-condition → event.
+
+use crate::math::{self, Score};
+use crate::params::{JobsParams, HOUR, INSURANCE, MAX_INPUT_BYTES, MAX_OUTPUT_BYTES, MAX_WASM_BYTES};
+use crate::state::{
+    self, EnergySource, Job, JobId, JobSpec, JobStatus, Ledger, Pricing, Replica, ReplicaOutcome, SciReport,
+    StoredWorkload, Verification, Workload,
+};
+use crate::{event, keys, JobsAction, JobsError, NAME};
+use greenhour_bank::state as bank;
+use greenhour_devices::{state as devices, DeviceClass, DeviceId, DeviceStatus, DAY};
+use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
+use greenhour_pools::{state as pools, SlotUnit};
+use greenhour_primitives::{Address, Amount, Coin, Denom, Hash, UnixSeconds};
+use std::sync::OnceLock;
+
+/// The jobs module account: holds escrow, bonds and the slots of matched jobs.
+pub fn custody() -> Address {
+    static CUSTODY: OnceLock<Address> = OnceLock::new();
+    *CUSTODY.get_or_init(|| Address::for_module(NAME))
+}
+
+/// The insurance fund: slashed bonds land here.
+pub fn insurance() -> Address {
+    static FUND: OnceLock<Address> = OnceLock::new();
+    *FUND.get_or_init(|| Address::for_module(INSURANCE))
+}
+
+fn fee_collector() -> Address {
+    static COLLECTOR: OnceLock<Address> = OnceLock::new();
+    *COLLECTOR.get_or_init(|| Address::for_module("fee_collector"))
+}
+
+impl Action for JobsAction {
+    type Error = JobsError;
+
+    fn check(&self) -> Result<(), JobsError> {
+        match self {
+            JobsAction::UploadWorkload { wasm } if wasm.is_empty() || wasm.len() > MAX_WASM_BYTES => {
+                Err(JobsError::InvalidWorkload(format!("{} bytes; a module has 1 to {MAX_WASM_BYTES}", wasm.len())))
+            }
+            JobsAction::Post { spec } => check_spec(spec),
+            JobsAction::Reveal { output, .. } if output.len() > MAX_OUTPUT_BYTES => {
+                Err(JobsError::OutputTooLarge { len: output.len(), max: MAX_OUTPUT_BYTES })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), JobsError> {
+        match self {
+            JobsAction::UploadWorkload { wasm } => upload(state, tx, wasm),
+            JobsAction::Post { spec } => post(state, tx, spec),
+            JobsAction::Cancel { job } => cancel(state, tx, *job),
+            JobsAction::Commit { job, device, commitment } => commit(state, tx, *job, *device, *commitment),
+            JobsAction::Reveal { job, device, output } => reveal(state, tx, *job, *device, output),
+            JobsAction::Challenge { job } => challenge(state, tx, *job),
+        }
+    }
+}
+
+/// The stateless part of a spec's checks.
+fn check_spec(spec: &JobSpec) -> Result<(), JobsError> {
+    let impossible = |why: &str| Err(JobsError::Impossible(why.into()));
+    if spec.gpus == 0 || spec.hours == 0 {
+        return impossible("a job needs at least one GPU for one hour");
+    }
+    if spec.deadline_hour < spec.earliest_hour.saturating_add(spec.hours as u64) {
+        return impossible("the window from the earliest hour to the deadline is shorter than the run");
+    }
+    if spec.min_green_bps > 10_000 {
+        return impossible("minimum green share above 10,000 bps");
+    }
+    if spec.incentive == 0 {
+        return Err(JobsError::Unfunded { denom: Denom::ghr(), need: 1, have: 0 });
+    }
+    if let Pricing::Market { max_price_per_gpu_hour: 0, .. } = spec.pricing {
+        return impossible("a market-priced job needs a positive price limit");
+    }
+    if spec.slash_split_bps > 10_000 {
+        return Err(JobsError::InvalidVerification("slash split above 10,000 bps".into()));
+    }
+    match spec.verification {
+        Verification::Redundant { k } if k < 2 => {
+            return Err(JobsError::InvalidVerification("redundant execution needs k ≥ 2".into()))
+        }
+        Verification::Optimistic { window_secs, sample_bps } if window_secs == 0 || sample_bps > 10_000 => {
+            return Err(JobsError::InvalidVerification(
+                "optimistic needs a window and a sample of at most 10,000 bps".into(),
+            ))
+        }
+        _ => {}
+    }
+    match &spec.workload {
+        Workload::Opaque { .. } if spec.verification != Verification::Attested => {
+            Err(JobsError::InvalidVerification("an opaque workload cannot be re-executed: use attested".into()))
+        }
+        Workload::Wasm { input, .. } if input.len() > MAX_INPUT_BYTES => {
+            impossible(&format!("input of {} bytes; at most {MAX_INPUT_BYTES}", input.len()))
+        }
+        Workload::Wasm { fuel: 0, .. } => impossible("a WASM workload needs fuel"),
+        _ => Ok(()),
+    }
+}
+
+/// Takes `need` of `denom` from `from` into custody, or says how short it is.
+fn fund(state: &mut impl StateWrite, from: &Address, denom: &Denom, need: Amount) -> Result<(), JobsError> {
+    if need == 0 {
+        return Ok(());
+    }
+    let have = bank::balance(state, from, denom)?;
+    if have < need {
+        return Err(JobsError::Unfunded { denom: denom.clone(), need, have });
+    }
+    bank::transfer(state, from, &custody(), &Coin::new(denom.clone(), need))?;
+    Ok(())
+}
+
+fn pay(state: &mut impl StateWrite, to: &Address, denom: &Denom, amount: Amount) -> Result<(), JobsError> {
+    if amount > 0 {
+        bank::transfer(state, &custody(), to, &Coin::new(denom.clone(), amount))?;
+    }
+    Ok(())
+}
+
+/// Post-condition: the module holds the module under its sha256, valid for the runtime.
+fn upload(state: &mut impl StateWrite, tx: &TxCtx, wasm: &[u8]) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    if wasm.len() > params.max_wasm_bytes as usize {
+        return Err(JobsError::InvalidWorkload(format!(
+            "{} bytes; the limit is {}",
+            wasm.len(),
+            params.max_wasm_bytes
+        )));
+    }
+    greenhour_workloads::validate(wasm).map_err(|e| JobsError::InvalidWorkload(e.to_string()))?;
+    let hash = Hash::digest(wasm);
+    if state::workload(state, &hash)?.is_none() {
+        state.put(&keys::workload(&hash), &StoredWorkload { hash, uploader: tx.signer, wasm: wasm.to_vec() });
+        state.emit(event::uploaded(&hash, &tx.signer, wasm.len()));
+    }
+    Ok(())
+}
+
+/// Post-condition: custody holds the job's most possible market cost and its
+/// incentive more than before; the job is open.
+fn post(state: &mut impl StateWrite, tx: &TxCtx, spec: &JobSpec) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    let now_hour = tx.block.time / HOUR;
+    let impossible = |why: String| Err(JobsError::Impossible(why));
+    if spec.earliest_hour <= now_hour {
+        return impossible(format!("earliest hour {} is not after the current hour {now_hour}", spec.earliest_hour));
+    }
+    if spec.deadline_hour > now_hour + params.horizon_hours {
+        return impossible(format!("deadline beyond the {}-hour horizon", params.horizon_hours));
+    }
+    if spec.gpus > params.max_gpus || spec.hours > params.max_job_hours {
+        return impossible(format!("at most {} GPUs for {} hours per replica", params.max_gpus, params.max_job_hours));
+    }
+    if spec.verification.replicas() > params.max_replicas {
+        return impossible(format!("at most {} replicas", params.max_replicas));
+    }
+    if let Verification::Optimistic { window_secs, .. } = spec.verification {
+        if window_secs > params.max_window_secs {
+            return Err(JobsError::InvalidVerification(format!("window above {} s", params.max_window_secs)));
+        }
+    }
+    if let Workload::Wasm { module, input, fuel } = &spec.workload {
+        if state::workload(state, module)?.is_none() {
+            return Err(JobsError::UnknownWorkload(*module));
+        }
+        if *fuel > params.max_fuel {
+            return Err(JobsError::FuelAboveLimit { asked: *fuel, max: params.max_fuel });
+        }
+        if input.len() > params.max_input_bytes as usize {
+            return impossible(format!("input of {} bytes; at most {}", input.len(), params.max_input_bytes));
+        }
+    }
+    if spec.bond < params.min_bond {
+        return Err(JobsError::BondTooSmall { bond: spec.bond, min: params.min_bond });
+    }
+    let mut ledger = Ledger::default();
+    if let Pricing::Market { quote, max_price_per_gpu_hour } = &spec.pricing {
+        let need = max_price_per_gpu_hour.checked_mul(spec.gpu_hours() as u128).ok_or(JobsError::Overflow)?;
+        fund(state, &tx.signer, quote, need)?;
+        ledger.quote_in = need;
+    }
+    fund(state, &tx.signer, &Denom::ghr(), spec.incentive)?;
+    ledger.ghr_in = spec.incentive;
+    let id = JobId(state.get(&keys::next_id())?.unwrap_or(1));
+    state.put(&keys::next_id(), &(id.0 + 1));
+    let job = Job {
+        id,
+        buyer: tx.signer,
+        spec: spec.clone(),
+        status: JobStatus::Open,
+        posted_at: tx.block.time,
+        start_hour: None,
+        replicas: Vec::new(),
+        ledger,
+        result: None,
+        revealed_at: None,
+        audited: false,
+        confirmed: false,
+        challengers: Vec::new(),
+        due: None,
+        closed_at: None,
+    };
+    state::put_job(state, &job);
+    state.put(&keys::open(id), &());
+    state.emit(event::transition(&job, "posted"));
+    Ok(())
+}
+
+fn cancel(state: &mut impl StateWrite, tx: &TxCtx, id: JobId) -> Result<(), JobsError> {
+    let mut job = state::job(state, id)?;
+    if job.buyer != tx.signer {
+        return Err(JobsError::NotBuyer(id));
+    }
+    if job.status != JobStatus::Open {
+        return Err(JobsError::WrongStatus { job: id, status: job.status, action: "cancel" });
+    }
+    refund_unmatched(state, &mut job)?;
+    close(state, job, JobStatus::Cancelled, tx.block.time, "cancelled by the buyer")
+}
+
+/// Returns an unmatched job's whole escrow to the buyer.
+fn refund_unmatched(state: &mut impl StateWrite, job: &mut Job) -> Result<(), JobsError> {
+    if let Pricing::Market { quote, .. } = &job.spec.pricing {
+        let held = job.ledger.quote_held();
+        pay(state, &job.buyer, quote, held)?;
+        job.ledger.quote_refunded += held;
+    }
+    let held = job.ledger.ghr_held();
+    pay(state, &job.buyer, &Denom::ghr(), held)?;
+    job.ledger.refunded += held;
+    Ok(())
+}
+
+/// Ends a job: its final status, indexes dropped, busy capacity released.
+/// Post-condition: the job holds nothing (`quote_held == ghr_held == 0`).
+fn close(
+    state: &mut impl StateWrite,
+    mut job: Job,
+    status: JobStatus,
+    now: UnixSeconds,
+    why: &str,
+) -> Result<(), JobsError> {
+    if job.ledger.quote_held() != 0 || job.ledger.ghr_held() != 0 {
+        return Err(JobsError::Accounting(format!("job {} closes holding funds", job.id)));
+    }
+    job.status = status;
+    job.closed_at = Some(now);
+    state::reschedule(state, &mut job, None);
+    state.delete(&keys::open(job.id));
+    if let Some(start) = job.start_hour {
+        for r in &job.replicas {
+            state.delete(&keys::assigned(&r.operator, job.id));
+            for hour in start..start + job.spec.hours as u64 {
+                state::add_busy(state, hour, r.device, -(job.spec.gpus as i64))?;
+            }
+        }
+    }
+    state::put_job(state, &job);
+    state.emit(event::transition(&job, why));
+    Ok(())
+}
+
+/// The replica of `device` in `job` that `signer` operates.
+fn replica_of(job: &Job, device: DeviceId, signer: &Address) -> Result<usize, JobsError> {
+    job.replicas.iter().position(|r| r.device == device && r.operator == *signer).ok_or(JobsError::NotAssigned {
+        job: job.id,
+        device,
+        signer: *signer,
+    })
+}
+
+/// Results (commits, and reveals other than `Redundant`'s) are accepted from
+/// the run's start until `result_grace_secs` after its end.
+fn in_result_window(job: &Job, now: UnixSeconds, params: &JobsParams) -> Result<(), JobsError> {
+    let (Some(opens), Some(end)) = (job.start(), job.end()) else {
+        return Err(JobsError::WrongStatus { job: job.id, status: job.status, action: "submit a result" });
+    };
+    let closes = end + params.result_grace_secs;
+    if now < opens || now >= closes || !matches!(job.status, JobStatus::Matched | JobStatus::Running) {
+        return Err(JobsError::OutsideWindow { job: job.id, opens, closes, now });
+    }
+    Ok(())
+}
+
+/// Post-condition: the replica's bond is in custody and its commitment recorded.
+fn commit(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    id: JobId,
+    device: DeviceId,
+    commitment: Hash,
+) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    let mut job = state::job(state, id)?;
+    if !matches!(job.spec.verification, Verification::Redundant { .. }) {
+        return Err(JobsError::InvalidVerification("only redundant jobs commit; reveal the output directly".into()));
+    }
+    let i = replica_of(&job, device, &tx.signer)?;
+    in_result_window(&job, tx.block.time, &params)?;
+    if job.replicas[i].commitment.is_some() {
+        return Err(JobsError::AlreadySubmitted { job: id, device });
+    }
+    fund(state, &tx.signer, &Denom::ghr(), job.spec.bond)?;
+    job.ledger.ghr_in += job.spec.bond;
+    job.replicas[i].bond = job.spec.bond;
+    job.replicas[i].commitment = Some(commitment);
+    state::put_job(state, &job);
+    state.emit(event::submitted(&job, &job.replicas[i], "committed"));
+    Ok(())
+}
+
+fn reveal(
+    state: &mut impl StateWrite,
+    tx: &TxCtx,
+    id: JobId,
+    device: DeviceId,
+    output: &[u8],
+) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    if output.len() > params.max_output_bytes as usize {
+        return Err(JobsError::OutputTooLarge { len: output.len(), max: params.max_output_bytes as usize });
+    }
+    let mut job = state::job(state, id)?;
+    let i = replica_of(&job, device, &tx.signer)?;
+    let now = tx.block.time;
+    let hash = math::output_hash(output);
+    if job.replicas[i].output_hash.is_some() {
+        return Err(JobsError::AlreadySubmitted { job: id, device });
+    }
+    match job.spec.verification.clone() {
+        Verification::Redundant { .. } => {
+            let commitment = job.replicas[i].commitment.ok_or(JobsError::BadReveal { job: id, device })?;
+            let (Some(start), Some(end)) = (job.start(), job.end()) else {
+                return Err(JobsError::WrongStatus { job: id, status: job.status, action: "reveal" });
+            };
+            let commit_deadline = end + params.result_grace_secs;
+            let reveal_deadline = commit_deadline + params.reveal_secs;
+            let all_committed = job.replicas.iter().all(|r| r.commitment.is_some());
+            if !(all_committed || now >= commit_deadline) {
+                return Err(JobsError::RevealTooEarly(id));
+            }
+            if now >= reveal_deadline || now < start || job.status.is_final() {
+                return Err(JobsError::OutsideWindow { job: id, opens: start, closes: reveal_deadline, now });
+            }
+            if math::commitment(id, device, &hash) != commitment {
+                return Err(JobsError::BadReveal { job: id, device });
+            }
+            job.replicas[i].output_hash = Some(hash);
+            state.put(&keys::output(id, i), &output.to_vec());
+            state.emit(event::submitted(&job, &job.replicas[i], "revealed"));
+            if job.replicas.iter().all(|r| r.output_hash.is_some()) {
+                return resolve_redundant(state, job, now);
+            }
+            state::put_job(state, &job);
+            Ok(())
+        }
+        Verification::Optimistic { window_secs, sample_bps } => {
+            in_result_window(&job, now, &params)?;
+            post_result_bond(state, &mut job, i, &tx.signer, hash, output, now)?;
+            if math::audit_draw(&tx.block.beacon, id) < sample_bps {
+                job.audited = true;
+                if reexecute(state, &job, &params)? == Some(hash) {
+                    job.confirmed = true;
+                    job.replicas[i].outcome = ReplicaOutcome::Correct;
+                    return settle(state, job, now, "audited by re-execution: correct");
+                }
+                job.replicas[i].outcome = ReplicaOutcome::Wrong;
+                return settle(state, job, now, "audited by re-execution: wrong result");
+            }
+            let due = now + window_secs;
+            state::reschedule(state, &mut job, Some(due));
+            state::put_job(state, &job);
+            Ok(())
+        }
+        Verification::Attested => {
+            in_result_window(&job, now, &params)?;
+            post_result_bond(state, &mut job, i, &tx.signer, hash, output, now)?;
+            // Telemetry for the last hour arrives after it ends: judge after the grace.
+            let due = job.end().unwrap_or(now) + params.result_grace_secs;
+            state::reschedule(state, &mut job, Some(due.max(now)));
+            state::put_job(state, &job);
+            Ok(())
+        }
+    }
+}
+
+/// A single provider's reveal: bond in, output kept, the job to `Verifying`.
+#[allow(clippy::too_many_arguments)]
+fn post_result_bond(
+    state: &mut impl StateWrite,
+    job: &mut Job,
+    i: usize,
+    signer: &Address,
+    hash: Hash,
+    output: &[u8],
+    now: UnixSeconds,
+) -> Result<(), JobsError> {
+    fund(state, signer, &Denom::ghr(), job.spec.bond)?;
+    job.ledger.ghr_in += job.spec.bond;
+    job.replicas[i].bond = job.spec.bond;
+    job.replicas[i].output_hash = Some(hash);
+    job.revealed_at = Some(now);
+    job.status = JobStatus::Verifying;
+    state.put(&keys::output(job.id, i), &output.to_vec());
+    state.emit(event::submitted(job, &job.replicas[i], "revealed"));
+    state.emit(event::transition(job, "result revealed"));
+    Ok(())
+}
+
+/// Re-runs a WASM job within its fuel: the output hash, or `None` when the
+/// workload traps or runs out of fuel (then no output is correct).
+pub fn reexecute(state: &impl StateRead, job: &Job, params: &JobsParams) -> Result<Option<Hash>, JobsError> {
+    let Workload::Wasm { module, input, fuel } = &job.spec.workload else {
+        return Ok(None);
+    };
+    let stored = state::workload(state, module)?.ok_or(JobsError::UnknownWorkload(*module))?;
+    let limits = greenhour_workloads::Limits {
+        fuel: (*fuel).min(params.max_fuel),
+        max_memory_bytes: params.max_memory_bytes as usize,
+        max_input_bytes: params.max_input_bytes as usize,
+        max_output_bytes: params.max_output_bytes as usize,
+    };
+    Ok(greenhour_workloads::run(&stored.wasm, input, &limits).ok().map(|o| math::output_hash(&o.output)))
+}
+
+/// Post-condition: whoever re-execution proves wrong lost their bond (the
+/// split to the other side, the rest to insurance); the job settled or failed
+/// if the provider was wrong, and is confirmed and settled if the challenger was.
+fn challenge(state: &mut impl StateWrite, tx: &TxCtx, id: JobId) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    let mut job = state::job(state, id)?;
+    let now = tx.block.time;
+    let not = |why: &str| Err(JobsError::NotChallengeable { job: id, why: why.into() });
+    let Verification::Optimistic { window_secs, .. } = job.spec.verification else {
+        return not("only optimistic jobs are challenged");
+    };
+    if job.status != JobStatus::Verifying {
+        return Err(JobsError::WrongStatus { job: id, status: job.status, action: "challenge" });
+    }
+    if job.confirmed {
+        return not("the result was already confirmed by re-execution");
+    }
+    if now >= job.revealed_at.unwrap_or(0) + window_secs {
+        return not("the challenge window has closed");
+    }
+    let provider = job.replicas[0].operator;
+    if tx.signer == provider {
+        return not("the provider cannot challenge its own result");
+    }
+    if job.challengers.contains(&tx.signer) {
+        return Err(JobsError::DuplicateChallenge { job: id, challenger: tx.signer });
+    }
+    let bond = job.spec.bond;
+    fund(state, &tx.signer, &Denom::ghr(), bond)?;
+    job.ledger.ghr_in += bond;
+    job.challengers.push(tx.signer);
+    let correct = reexecute(state, &job, &params)? == job.replicas[0].output_hash;
+    if correct {
+        // The challenger was wrong: its bond is slashed, the split to the provider.
+        slash(state, &mut job, &tx.signer, bond, Some(provider), "failed challenge")?;
+        state.emit(event::challenged(&job, &tx.signer, false));
+        job.confirmed = true;
+        job.replicas[0].outcome = ReplicaOutcome::Correct;
+        return settle(state, job, now, "challenge failed: re-execution confirmed the result");
+    }
+    let provider_bond = std::mem::take(&mut job.replicas[0].bond);
+    slash(state, &mut job, &provider, provider_bond, Some(tx.signer), "wrong result shown by challenge")?;
+    pay(state, &tx.signer, &Denom::ghr(), bond)?;
+    job.ledger.bonds_returned += bond;
+    state.emit(event::challenged(&job, &tx.signer, true));
+    job.replicas[0].outcome = ReplicaOutcome::Wrong;
+    settle(state, job, now, "challenge upheld: re-execution disagreed")
+}
+
+/// Slashes `amount` of `who`'s bond: `slash_split_bps` of it to `rewarded` (if
+/// any), the rest to the insurance fund.
+fn slash(
+    state: &mut impl StateWrite,
+    job: &mut Job,
+    who: &Address,
+    amount: Amount,
+    rewarded: Option<Address>,
+    why: &str,
+) -> Result<(), JobsError> {
+    let split = if rewarded.is_some() { job.spec.slash_split_bps } else { 0 };
+    let (reward, rest) = math::split_slash(amount, split).ok_or(JobsError::Overflow)?;
+    if let Some(to) = rewarded {
+        pay(state, &to, &Denom::ghr(), reward)?;
+    }
+    pay(state, &insurance(), &Denom::ghr(), rest)?;
+    job.ledger.rewards += reward;
+    job.ledger.slashed += rest;
+    state.emit(event::slashed(job, who, amount, reward, why));
+    Ok(())
+}
+
+/// Majority of `k` over revealed outputs: the majority is correct, other
+/// revealed outputs and commitments never opened are wrong, silent replicas
+/// missed. Without a majority nobody is paid and revealed bonds are returned.
+fn resolve_redundant(state: &mut impl StateWrite, mut job: Job, now: UnixSeconds) -> Result<(), JobsError> {
+    let k = job.spec.verification.replicas();
+    let revealed: Vec<Hash> = job.replicas.iter().filter_map(|r| r.output_hash).collect();
+    let winner = math::majority(&revealed, k);
+    for r in &mut job.replicas {
+        r.outcome = match (r.commitment, r.output_hash, winner) {
+            (None, _, _) => ReplicaOutcome::Missed,
+            (Some(_), None, _) => ReplicaOutcome::Wrong,
+            (Some(_), Some(h), Some(w)) if h == w => ReplicaOutcome::Correct,
+            (Some(_), Some(_), Some(_)) => ReplicaOutcome::Wrong,
+            (Some(_), Some(_), None) => ReplicaOutcome::Unresolved,
+        };
+    }
+    let why = if winner.is_some() { "majority of replicas agreed" } else { "no majority among replicas" };
+    settle(state, job, now, why)
+}
+
+/// Meter check for `Attested` jobs: the device's signed telemetry over the
+/// job's hours shows at least the bought GPU-seconds × the utilisation floor.
+fn resolve_attested(state: &mut impl StateWrite, mut job: Job, now: UnixSeconds) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    let (Some(start), Some(end)) = (job.start(), job.end()) else {
+        return Err(JobsError::Accounting(format!("attested job {} has no start", job.id)));
+    };
+    let r = &job.replicas[0];
+    let metered: u64 = devices::reports(state, r.device, start)?
+        .iter()
+        .filter(|s| s.report.start < end)
+        .map(|s| s.report.gpu_seconds)
+        .sum();
+    let needed =
+        (job.spec.gpus as u128 * (end - start) as u128 * params.attested_min_utilisation_bps as u128 / 10_000) as u64;
+    job.replicas[0].outcome = match r.output_hash {
+        None => ReplicaOutcome::Missed,
+        Some(_) if metered >= needed => ReplicaOutcome::Correct,
+        Some(_) => ReplicaOutcome::Wrong,
+    };
+    let why = format!("meter shows {metered} of {needed} GPU-seconds needed");
+    settle(state, job, now, &why)
+}
+
+/// Pays out by replica outcome, writes the SCI report, and closes the job.
+/// Post-condition (checked by [`close`]): the job holds nothing; Σ paid + fees +
+/// refunds + returned bonds + slashes + rewards = everything it took in.
+fn settle(state: &mut impl StateWrite, mut job: Job, now: UnixSeconds, why: &str) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    let ghr = Denom::ghr();
+    let (share, remainder) = math::split_even(job.spec.incentive, job.spec.verification.replicas());
+    let mut refund = remainder;
+    for i in 0..job.replicas.len() {
+        if job.replicas[i].outcome == ReplicaOutcome::Pending {
+            job.replicas[i].outcome = ReplicaOutcome::Missed;
+        }
+        let r = job.replicas[i].clone();
+        match r.outcome {
+            ReplicaOutcome::Correct => {
+                let to = payee(state, &r)?;
+                let (net, fee) = math::less_fee(share, params.protocol_fee_bps).ok_or(JobsError::Overflow)?;
+                pay(state, &to, &ghr, net)?;
+                pay(state, &fee_collector(), &ghr, fee)?;
+                job.ledger.paid += net;
+                job.ledger.fees += fee;
+                state.emit(event::paid(&job, &to, net, fee));
+                pay(state, &r.operator, &ghr, r.bond)?;
+                job.ledger.bonds_returned += r.bond;
+            }
+            ReplicaOutcome::Wrong => {
+                refund += share;
+                if r.bond > 0 {
+                    slash(state, &mut job, &r.operator, r.bond, None, "wrong or withheld result")?;
+                }
+            }
+            ReplicaOutcome::Unresolved => {
+                refund += share;
+                pay(state, &r.operator, &ghr, r.bond)?;
+                job.ledger.bonds_returned += r.bond;
+            }
+            ReplicaOutcome::Missed | ReplicaOutcome::Pending => refund += share,
+        }
+        job.replicas[i].bond = 0;
+    }
+    pay(state, &job.buyer, &ghr, refund)?;
+    job.ledger.refunded += refund;
+    let accepted = job.replicas.iter().find(|r| r.outcome == ReplicaOutcome::Correct).and_then(|r| r.output_hash);
+    job.result = accepted;
+    if let Some(report) = sci_report(state, &job, &params, now)? {
+        state.put(&keys::sci(job.id), &report);
+    }
+    let status = if accepted.is_some() { JobStatus::Settled } else { JobStatus::Failed };
+    close(state, job, status, now, why)
+}
+
+/// Who is paid for a replica's capacity: the holder of the position NFT the
+/// matcher recorded, or the operator if that position is gone.
+fn payee(state: &impl StateRead, r: &Replica) -> Result<Address, JobsError> {
+    match r.position {
+        Some(serial) => Ok(pools::position_owner(state, serial).unwrap_or(r.operator)),
+        None => Ok(r.operator),
+    }
+}
+
+/// Energy, own green energy and emissions of every replica that ran; the green
+/// Wh of accepted replicas is consumed so it backs no other job.
+fn sci_report(
+    state: &mut impl StateWrite,
+    job: &Job,
+    params: &JobsParams,
+    now: UnixSeconds,
+) -> Result<Option<SciReport>, JobsError> {
+    let Some(start) = job.start_hour else { return Ok(None) };
+    let ran: Vec<&Replica> = job
+        .replicas
+        .iter()
+        .filter(|r| matches!(r.outcome, ReplicaOutcome::Correct | ReplicaOutcome::Wrong | ReplicaOutcome::Unresolved))
+        .collect();
+    if ran.is_empty() {
+        return Ok(None);
+    }
+    let gpus = job.spec.gpus;
+    let (mut energy_wh, mut green_wh, mut source) = (0u64, 0u64, EnergySource::Telemetry);
+    for r in &ran {
+        let device = devices::device(state, r.device)?;
+        for hour in start..start + job.spec.hours as u64 {
+            let reports: Vec<_> = devices::reports(state, r.device, hour * HOUR)?
+                .into_iter()
+                .filter(|s| s.report.start < (hour + 1) * HOUR)
+                .collect();
+            if reports.is_empty() {
+                energy_wh += device.nameplate.gpu_tdp_w as u64 * gpus as u64;
+                source = EnergySource::Nameplate;
+                continue;
+            }
+            let compute: u64 = reports.iter().map(|s| s.report.compute_wh).sum();
+            let green: u64 = reports.iter().map(|s| s.green_compute_wh).sum();
+            let e = math::energy_share(compute, gpus, device.nameplate.gpu_count);
+            energy_wh += e;
+            if r.outcome == ReplicaOutcome::Correct {
+                let used = state::green_used(state, r.device, hour)?;
+                let g =
+                    math::energy_share(green, gpus, device.nameplate.gpu_count).min(e).min(green.saturating_sub(used));
+                if g > 0 {
+                    state.put(&keys::green_used(r.device, hour), &(used + g));
+                }
+                green_wh += g;
+            }
+        }
+    }
+    let gpu_hours_ran = gpus as u64 * job.spec.hours as u64 * ran.len() as u64;
+    let delivered = gpus as u64
+        * job.spec.hours as u64
+        * ran.iter().filter(|r| r.outcome == ReplicaOutcome::Correct).count() as u64;
+    let embodied_mg = params.embodied_mg_per_gpu_hour.saturating_mul(gpu_hours_ran);
+    let grid =
+        greenhour_oracle::state::read(state, &params.carbon_feed, now).ok().and_then(|o| u64::try_from(o.value).ok());
+    let sums = grid.and_then(|i| math::sci_mg(energy_wh, green_wh, i, embodied_mg));
+    Ok(Some(SciReport {
+        job: job.id,
+        verification: job.spec.verification.name().into(),
+        gpu_hours: delivered,
+        energy_wh,
+        green_wh,
+        energy_source: source,
+        grid_g_per_kwh: grid,
+        embodied_mg,
+        location_based_mg: sums.map(|s| s.0),
+        market_based_mg: sums.map(|s| s.1),
+        location_mg_per_gpu_hour: sums.and_then(|s| s.0.checked_div(delivered)),
+        attested_only: job.spec.verification == Verification::Attested,
+    }))
+}
+
+/// Block end: advance due jobs, then match a page of open ones.
+pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    advance_due(state, ctx.time, &params)?;
+    match_open(state, ctx.time, &params)
+}
+
+/// Moves every job due by `now` one step (bounded per block; the rest wait).
+fn advance_due(state: &mut impl StateWrite, now: UnixSeconds, params: &JobsParams) -> Result<(), JobsError> {
+    let due = state.scan_raw(keys::DUE_PREFIX.as_bytes(), b"", params.advance_per_block as usize)?;
+    for (key, _) in due {
+        let Some((at, id)) = keys::parse_due(&key) else {
+            return Err(JobsError::Accounting("a due key does not parse".into()));
+        };
+        if at > now {
+            break;
+        }
+        let job = state::job(state, id)?;
+        if job.due != Some(at) {
+            state.delete_raw(key); // superseded entry
+            continue;
+        }
+        advance(state, job, now, params)?;
+    }
+    Ok(())
+}
+
+/// One step of the job's clock: start running, close the result window, end the
+/// reveal phase or challenge window, judge the meter.
+fn advance(state: &mut impl StateWrite, mut job: Job, now: UnixSeconds, params: &JobsParams) -> Result<(), JobsError> {
+    let (Some(start), Some(end)) = (job.start(), job.end()) else {
+        state::reschedule(state, &mut job, None);
+        state::put_job(state, &job);
+        return Ok(());
+    };
+    let results_close = end + params.result_grace_secs;
+    match (job.status, job.spec.verification.clone()) {
+        (JobStatus::Matched, _) if now >= start => {
+            job.status = JobStatus::Running;
+            state::reschedule(state, &mut job, Some(results_close));
+            state::put_job(state, &job);
+            state.emit(event::transition(&job, "its first hour began"));
+            Ok(())
+        }
+        (JobStatus::Running | JobStatus::Matched, Verification::Redundant { .. }) if now >= results_close => {
+            if job.replicas.iter().any(|r| r.commitment.is_some()) {
+                job.status = JobStatus::Verifying;
+                state::reschedule(state, &mut job, Some(results_close + params.reveal_secs));
+                state::put_job(state, &job);
+                state.emit(event::transition(&job, "commit deadline passed: reveals open"));
+                Ok(())
+            } else {
+                resolve_redundant(state, job, now)
+            }
+        }
+        (JobStatus::Running | JobStatus::Matched, _) if now >= results_close => {
+            settle(state, job, now, "no result before the deadline")
+        }
+        (JobStatus::Verifying, Verification::Redundant { .. }) if now >= results_close + params.reveal_secs => {
+            resolve_redundant(state, job, now)
+        }
+        (JobStatus::Verifying, Verification::Optimistic { window_secs, .. })
+            if now >= job.revealed_at.unwrap_or(0) + window_secs =>
+        {
+            job.replicas[0].outcome = ReplicaOutcome::Correct;
+            settle(state, job, now, "challenge window closed unchallenged")
+        }
+        (JobStatus::Verifying, Verification::Attested) if now >= results_close => resolve_attested(state, job, now),
+        _ => {
+            // Not yet: keep the entry (a job is only due when something can happen).
+            Ok(())
+        }
+    }
+}
+
+/// A feasible placement of one job.
+struct Plan {
+    start_hour: u64,
+    score: Score,
+    /// (device, operator, green bps, paid position).
+    devices: Vec<(DeviceId, Address, u32, Option<u64>)>,
+}
+
+/// Considers the next page of open jobs (round robin) and places each on its
+/// best-scoring feasible hour and devices; expires those that can no longer start.
+fn match_open(state: &mut impl StateWrite, now: UnixSeconds, params: &JobsParams) -> Result<(), JobsError> {
+    let limit = params.match_per_block as usize;
+    if limit == 0 {
+        return Ok(());
+    }
+    let cursor = state.get(&keys::match_cursor())?.unwrap_or_default();
+    let from = if cursor.is_empty() { String::new() } else { format!("{cursor}\0") };
+    let page = state.scan::<()>(keys::OPEN_PREFIX, &from, limit)?;
+    match page.last() {
+        Some((last, _)) if page.len() == limit => state.put(&keys::match_cursor(), last),
+        _ => state.delete(&keys::match_cursor()),
+    }
+    for (key, _) in page {
+        let id = key[keys::OPEN_PREFIX.len()..]
+            .parse()
+            .map_err(|_| JobsError::Accounting(format!("{key}: not an open-job key")))?;
+        let job = state::job(state, JobId(id))?;
+        try_match(state, job, now, params)?;
+    }
+    Ok(())
+}
+
+fn try_match(
+    state: &mut impl StateWrite,
+    mut job: Job,
+    now: UnixSeconds,
+    params: &JobsParams,
+) -> Result<(), JobsError> {
+    let first = job.spec.earliest_hour.max(now / HOUR + 1);
+    let last = job.spec.deadline_hour - job.spec.hours as u64;
+    if first > last {
+        refund_unmatched(state, &mut job)?;
+        return close(state, job, JobStatus::Expired, now, "no feasible start hour remains");
+    }
+    let mut best: Option<Plan> = None;
+    for start in first..=last.min(first + params.search_hours.max(1) as u64 - 1) {
+        if let Some(plan) = plan_at(state, &job, start, now, params)? {
+            if best.as_ref().is_none_or(|b| plan.score > b.score) {
+                best = Some(plan);
+            }
+        }
+    }
+    let Some(plan) = best else { return Ok(()) };
+    let k = job.spec.verification.replicas() as u128;
+    let per_hour = job.spec.gpus as u128 * k;
+    let first_slot = pools::slot_denom(SlotUnit::GpuHour, job.spec.class, plan.start_hour);
+    let mut cost = 0;
+    match job.spec.pricing.clone() {
+        Pricing::Market { quote, .. } => {
+            let budget = job.ledger.quote_held();
+            cost = greenhour_market::handler::buy_hours(
+                state,
+                &custody(),
+                now,
+                &first_slot,
+                job.spec.hours,
+                per_hour,
+                &quote,
+                budget,
+            )?;
+            job.ledger.quote_spent += cost;
+            let rest = job.ledger.quote_held();
+            pay(state, &job.buyer, &quote, rest)?;
+            job.ledger.quote_refunded += rest;
+        }
+        Pricing::Held => {
+            for hour in plan.start_hour..plan.start_hour + job.spec.hours as u64 {
+                let slot = pools::slot_denom(SlotUnit::GpuHour, job.spec.class, hour);
+                bank::transfer(state, &job.buyer, &custody(), &Coin::new(slot, per_hour))?;
+            }
+        }
+    }
+    for (device, operator, green_bps, position) in &plan.devices {
+        for hour in plan.start_hour..plan.start_hour + job.spec.hours as u64 {
+            state::add_busy(state, hour, *device, job.spec.gpus as i64)?;
+        }
+        state.put(&keys::assigned(operator, job.id), &());
+        job.replicas.push(Replica {
+            device: *device,
+            operator: *operator,
+            position: *position,
+            green_bps: *green_bps,
+            commitment: None,
+            output_hash: None,
+            bond: 0,
+            outcome: ReplicaOutcome::Pending,
+        });
+    }
+    job.start_hour = Some(plan.start_hour);
+    job.status = JobStatus::Matched;
+    state.delete(&keys::open(job.id));
+    state::reschedule(state, &mut job, Some(plan.start_hour * HOUR));
+    state::put_job(state, &job);
+    state.emit(event::matched(&job, cost));
+    Ok(())
+}
+
+/// The best devices for `job` starting at `start`, if enough qualify and the
+/// price fits: `k` active devices of distinct owners with `gpus` free GPUs in
+/// every hour of the run and at least the green floor, greenest first.
+fn plan_at(
+    state: &impl StateRead,
+    job: &Job,
+    start: u64,
+    now: UnixSeconds,
+    params: &JobsParams,
+) -> Result<Option<Plan>, JobsError> {
+    let spec = &job.spec;
+    let k = spec.verification.replicas() as usize;
+    let hours = start..start + spec.hours as u64;
+    let per_hour = spec.gpus as u128 * k as u128;
+    if spec.pricing == Pricing::Held {
+        for hour in hours.clone() {
+            let slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, hour);
+            if bank::balance(state, &job.buyer, &slot)? < per_hour {
+                return Ok(None);
+            }
+        }
+    }
+    let first_day = (now / DAY).saturating_sub(params.green_window_days as u64);
+    let mut candidates: Vec<(u32, DeviceId, Address)> = Vec::new();
+    for (device, units) in pools::capacity_at(state, spec.class, start)? {
+        if !has_free(state, spec.class, hours.clone(), device, units, spec.gpus)? {
+            continue;
+        }
+        let d = devices::device(state, device)?;
+        if d.status != DeviceStatus::Active {
+            continue;
+        }
+        let green = devices::window_totals(state, &d, first_day)?.green_share_bps();
+        if green >= spec.min_green_bps {
+            candidates.push((green, device, d.owner));
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut chosen: Vec<(DeviceId, Address, u32, Option<u64>)> = Vec::new();
+    for (green, device, owner) in candidates {
+        if chosen.len() == k {
+            break;
+        }
+        // Replicas that check each other must not share an owner.
+        if chosen.iter().any(|c| c.1 == owner) {
+            continue;
+        }
+        let position = pools::live_positions(state, device)?
+            .into_iter()
+            .find(|p| p.unit == SlotUnit::GpuHour && p.class == spec.class && p.covers(start))
+            .map(|p| p.serial);
+        chosen.push((device, owner, green, position));
+    }
+    if chosen.len() < k {
+        return Ok(None);
+    }
+    let cost = match &spec.pricing {
+        Pricing::Held => 0,
+        Pricing::Market { quote, .. } => {
+            let first_slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, start);
+            match greenhour_market::handler::route(state, &first_slot, spec.hours, per_hour, quote, now) {
+                Ok((_, total)) if total <= job.ledger.quote_held() => total,
+                _ => return Ok(None),
+            }
+        }
+    };
+    let green_bps_gpu_hours = chosen.iter().map(|c| c.2 as u64 * spec.gpus as u64 * spec.hours as u64).sum::<u64>();
+    Ok(Some(Plan { start_hour: start, score: Score { green_bps_gpu_hours, cost, start_hour: start }, devices: chosen }))
+}
+
+/// Whether `device` has `gpus` GPUs neither pledged away nor busy in every hour.
+fn has_free(
+    state: &impl StateRead,
+    class: DeviceClass,
+    mut hours: std::ops::Range<u64>,
+    device: DeviceId,
+    first_units: u32,
+    gpus: u32,
+) -> Result<bool, JobsError> {
+    let Some(first) = hours.next() else { return Ok(false) };
+    if first_units.saturating_sub(state::busy(state, first, device)?) < gpus {
+        return Ok(false);
+    }
+    for hour in hours {
+        let units = pools::capacity(state, class, hour, device)?;
+        if units.saturating_sub(state::busy(state, hour, device)?) < gpus {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

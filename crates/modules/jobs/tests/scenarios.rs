@@ -1,0 +1,334 @@
+//! Jobs from post to settlement through the app, one verification method at a
+//! time, and the bad inputs each step refuses.
+
+mod common;
+
+use common::*;
+use greenhour_jobs::handler::insurance;
+use greenhour_jobs::{JobStatus, JobsAction, Pricing, ReplicaOutcome, Verification, Workload};
+use greenhour_primitives::{Denom, Hash};
+use greenhour_testkit::TestNode;
+
+fn ghr(node: &TestNode, who: &str) -> u128 {
+    node.balance(&TestNode::addr(who), &Denom::ghr())
+}
+
+#[test]
+fn app_can_settle_a_redundant_job_and_slash_the_dissenter() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let id = post(&mut node, spec(module, "mlp", Verification::Redundant { k: 3 })).unwrap();
+    node.produce_block(vec![]);
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Matched);
+    assert_eq!(j.start_hour, Some(RUN_HOUR));
+    assert_eq!(j.replicas.len(), 3, "one replica per owner");
+    assert_eq!(node.balance(&TestNode::addr("dave"), &slot(RUN_HOUR)), 3, "three slots left dave's account");
+
+    at_hour(&mut node, RUN_HOUR, 0);
+    assert_eq!(job(&node, id).status, JobStatus::Running);
+    let good = correct("mlp");
+    let bad = vec![0u8; good.len()];
+    let liar = 2;
+    let before: Vec<u128> = OPERATORS.iter().map(|o| ghr(&node, o)).collect();
+    let insured = node.balance(&insurance(), &Denom::ghr());
+    for r in 0..3 {
+        commit(&mut node, id, r, if r == liar { &bad } else { &good }).unwrap();
+    }
+    let e = commit(&mut node, id, 0, &good).unwrap_err();
+    assert_eq!(code(&e), ("jobs", 13), "a second commitment is refused");
+    for r in 0..3 {
+        reveal(&mut node, id, r, if r == liar { &bad } else { &good }).unwrap();
+    }
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Settled);
+    assert_eq!(j.result, Some(greenhour_jobs::math::output_hash(&good)));
+    let outcomes: Vec<_> = j.replicas.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes[liar], ReplicaOutcome::Wrong);
+    assert_eq!(outcomes.iter().filter(|o| **o == ReplicaOutcome::Correct).count(), 2);
+    // Honest operators hold the position NFTs: each got a third of the incentive
+    // less the 2 % fee, and their bond back (minus the tx fees they paid).
+    let share = INCENTIVE / 3;
+    let net = share - share.div_ceil(50);
+    for r in 0..3 {
+        let who = operator_of(&j, r);
+        let i = OPERATORS.iter().position(|o| *o == who).unwrap();
+        let fees = 2 * node.app.params().min_fee; // commit + reveal
+        if r == liar {
+            assert_eq!(ghr(&node, who), before[i] - BOND - fees, "the liar lost its bond");
+        } else {
+            assert_eq!(ghr(&node, who), before[i] + net - fees, "an honest provider is paid");
+        }
+    }
+    assert_eq!(node.balance(&insurance(), &Denom::ghr()), insured + BOND, "the slashed bond is insured");
+    assert_eq!(j.ledger.refunded, share, "the liar's share went back to the buyer");
+    let report = state_report(&node, id);
+    assert_eq!(report.gpu_hours, 2, "two replicas delivered accepted work");
+    assert!(!report.attested_only);
+}
+
+fn state_report(node: &TestNode, id: greenhour_jobs::JobId) -> greenhour_jobs::SciReport {
+    greenhour_jobs::state::report(&node.app.snapshot().unwrap(), id).unwrap().expect("an SCI report")
+}
+
+#[test]
+fn app_can_settle_an_optimistic_job_after_an_unchallenged_window() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mandelbrot");
+    let verification = Verification::Optimistic { window_secs: 600, sample_bps: 0 };
+    let id = post(&mut node, spec(module, "mandelbrot", verification)).unwrap();
+    node.produce_block(vec![]);
+    at_hour(&mut node, RUN_HOUR, 60);
+    reveal(&mut node, id, 0, &correct("mandelbrot")).unwrap();
+    assert_eq!(job(&node, id).status, JobStatus::Verifying);
+    node.advance(600);
+    node.produce_block(vec![]);
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Settled);
+    assert_eq!(j.replicas[0].outcome, ReplicaOutcome::Correct);
+    let output = greenhour_jobs::state::output(&node.app.snapshot().unwrap(), id, 0).unwrap().unwrap();
+    assert_eq!(output, correct("mandelbrot"), "the buyer can read the tile back");
+}
+
+#[test]
+fn app_can_slash_a_wrong_optimistic_result_on_challenge() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "sgd");
+    let verification = Verification::Optimistic { window_secs: 3_600, sample_bps: 0 };
+    let id = post(&mut node, spec(module, "sgd", verification)).unwrap();
+    node.produce_block(vec![]);
+    at_hour(&mut node, RUN_HOUR, 60);
+    let j = job(&node, id);
+    let provider = operator_of(&j, 0);
+    let challenger = OPERATORS.iter().find(|o| **o != provider).unwrap();
+    let lazy = vec![7u8; correct("sgd").len()];
+    reveal(&mut node, id, 0, &lazy).unwrap();
+    let (dave, challenger_before) = (ghr(&node, "dave"), ghr(&node, challenger));
+    let e = node.expect_rejected(&TestNode::key(provider), jobs(JobsAction::Challenge { job: id }));
+    assert_eq!(code(&e), ("jobs", 17), "a provider cannot challenge itself");
+    node.deliver(node.tx(&TestNode::key(challenger), jobs(JobsAction::Challenge { job: id }))).unwrap();
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Failed);
+    assert_eq!(j.replicas[0].outcome, ReplicaOutcome::Wrong);
+    let fee = node.app.params().min_fee;
+    assert_eq!(
+        ghr(&node, challenger),
+        challenger_before + BOND / 2 - fee,
+        "half the slashed bond rewards the challenger"
+    );
+    assert_eq!(ghr(&node, "dave"), dave + INCENTIVE, "the buyer gets the incentive back");
+    let e = node.expect_rejected(&TestNode::key("dave"), jobs(JobsAction::Challenge { job: id }));
+    assert_eq!(code(&e), ("jobs", 9), "a failed job cannot be challenged again");
+}
+
+#[test]
+fn app_can_confirm_a_correct_result_against_a_challenge() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let verification = Verification::Optimistic { window_secs: 3_600, sample_bps: 0 };
+    let id = post(&mut node, spec(module, "mlp", verification)).unwrap();
+    node.produce_block(vec![]);
+    at_hour(&mut node, RUN_HOUR, 60);
+    reveal(&mut node, id, 0, &correct("mlp")).unwrap();
+    let insured = node.balance(&insurance(), &Denom::ghr());
+    node.deliver(node.tx(&TestNode::key("dave"), jobs(JobsAction::Challenge { job: id }))).unwrap();
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Settled, "re-execution confirmed the result");
+    assert!(j.confirmed);
+    assert_eq!(node.balance(&insurance(), &Denom::ghr()), insured + BOND / 2, "the failed challenger's bond is split");
+}
+
+#[test]
+fn app_can_audit_reveals_by_the_block_beacon() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let verification = Verification::Optimistic { window_secs: 3_600, sample_bps: 10_000 };
+    let id = post(&mut node, spec(module, "mlp", verification)).unwrap();
+    node.produce_block(vec![]);
+    at_hour(&mut node, RUN_HOUR, 60);
+    reveal(&mut node, id, 0, b"made up").unwrap();
+    let j = job(&node, id);
+    assert!(j.audited);
+    assert_eq!(j.status, JobStatus::Failed, "an audited wrong result fails at once");
+}
+
+#[test]
+fn app_can_settle_attested_opaque_work_on_meter_readings() {
+    let Fleet { mut node, devices, .. } = fleet();
+    let mut s = spec(Hash::ZERO, "mlp", Verification::Attested);
+    s.workload = Workload::Opaque { digest: Hash::digest(b"container image sha") };
+    let id = post(&mut node, s).unwrap();
+    node.produce_block(vec![]);
+    at_hour(&mut node, RUN_HOUR, 60);
+    let j = job(&node, id);
+    let owner = operator_of(&j, 0);
+    let device = devices[OPERATORS.iter().position(|o| *o == owner).unwrap()];
+    reveal(&mut node, id, 0, b"").unwrap();
+    at_hour(&mut node, RUN_HOUR + 1, 10);
+    report_hour(&mut node, owner, device, RUN_HOUR, 3_600);
+    at_hour(&mut node, RUN_HOUR + 2, 10);
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Settled, "{:?}", j.replicas[0].outcome);
+    let report = state_report(&node, id);
+    assert!(report.attested_only);
+    assert_eq!(report.energy_source, greenhour_jobs::EnergySource::Telemetry);
+    assert_eq!(report.energy_wh, 450, "one of two GPUs: half the hour's 900 Wh");
+    assert!(report.green_wh > 0 && report.green_wh <= report.energy_wh);
+    assert_eq!(report.embodied_mg, 8_560);
+}
+
+#[test]
+fn app_can_buy_capacity_through_the_market_for_a_job() {
+    let Fleet { mut node, positions, .. } = fleet();
+    let hour = RUN_HOUR + 1;
+    // Alice puts her two slots of the next hour in a new market pool.
+    let create = greenhour_market::MarketAction::Create {
+        slot: slot(hour),
+        quote: Denom::gusd(),
+        floor_wad: 500_000 * greenhour_market::math::WAD,
+        half_life: 3_600,
+        decay_window: 4 * 3_600,
+    };
+    node.deliver(node.tx(&TestNode::key("carol"), vec![greenhour_app::AppAction::Market(create)])).unwrap();
+    let provide = greenhour_pools::PoolsAction::Provide {
+        position: positions[0],
+        hour,
+        quantity: 2,
+        max_quote: 1_000_000,
+        min_shares: 0,
+        deadline: u64::MAX,
+    };
+    node.deliver(node.tx(&TestNode::key("alice"), vec![greenhour_app::AppAction::Pools(provide)])).unwrap();
+    let module = upload(&mut node, "mandelbrot");
+    let mut s = spec(module, "mandelbrot", Verification::Optimistic { window_secs: 600, sample_bps: 0 });
+    s.earliest_hour = hour;
+    s.deadline_hour = hour + 1;
+    s.pricing = Pricing::Market { quote: Denom::gusd(), max_price_per_gpu_hour: 5_000_000 };
+    let gusd = node.balance(&TestNode::addr("dave"), &Denom::gusd());
+    let id = post(&mut node, s).unwrap();
+    node.produce_block(vec![]);
+    let j = job(&node, id);
+    let snap = node.app.snapshot().unwrap();
+    let route = greenhour_market::handler::route(&snap, &slot(hour), 1, 1, &Denom::gusd(), node.now());
+    assert_eq!(j.status, JobStatus::Matched, "{:?}", route.map(|r| r.1));
+    assert!(j.ledger.quote_spent > 0 && j.ledger.quote_spent <= 5_000_000);
+    assert_eq!(
+        node.balance(&TestNode::addr("dave"), &Denom::gusd()),
+        gusd - j.ledger.quote_spent,
+        "the rest came back"
+    );
+}
+
+#[test]
+fn app_can_expire_a_job_no_capacity_can_serve() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let mut s = spec(module, "mlp", Verification::Redundant { k: 4 });
+    s.pricing = Pricing::Held;
+    // Four owners are needed, three exist: it never matches and expires.
+    let dave = ghr(&node, "dave");
+    let id = post(&mut node, s).unwrap();
+    at_hour(&mut node, RUN_HOUR, 0);
+    let j = job(&node, id);
+    assert_eq!(j.status, JobStatus::Expired);
+    let fee = node.app.params().min_fee;
+    assert_eq!(ghr(&node, "dave"), dave - fee, "the incentive came back (the post's fee aside)");
+}
+
+#[test]
+fn rejects_jobs_that_cannot_be_met_or_funded() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let dave = TestNode::key("dave");
+    let mut zero = spec(module, "mlp", Verification::Attested);
+    zero.gpus = 0;
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: zero }))), ("jobs", 2));
+    let mut past = spec(module, "mlp", Verification::Attested);
+    past.earliest_hour = 1;
+    past.deadline_hour = 2;
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: past }))), ("jobs", 2));
+    let mut rich = spec(module, "mlp", Verification::Attested);
+    rich.pricing = Pricing::Market { quote: Denom::gusd(), max_price_per_gpu_hour: u64::MAX as u128 };
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: rich }))), ("jobs", 3));
+    let mut fuel = spec(module, "mlp", Verification::Attested);
+    fuel.workload = Workload::Wasm { module, input: vec![], fuel: u64::MAX };
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: fuel }))), ("jobs", 6));
+    let unknown = spec(Hash::digest(b"nobody uploaded this"), "mlp", Verification::Attested);
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: unknown }))), ("jobs", 5));
+    let mut opaque = spec(module, "mlp", Verification::Redundant { k: 2 });
+    opaque.workload = Workload::Opaque { digest: Hash::ZERO };
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: opaque }))), ("jobs", 7));
+    let mut cheap = spec(module, "mlp", Verification::Attested);
+    cheap.bond = 1;
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: cheap }))), ("jobs", 8));
+}
+
+#[test]
+fn rejects_invalid_or_oversized_workloads() {
+    let mut node = TestNode::new();
+    let dave = TestNode::key("dave");
+    let garbage = jobs(JobsAction::UploadWorkload { wasm: b"\0asm not really".to_vec() });
+    assert_eq!(code(&node.expect_rejected(&dave, garbage)), ("jobs", 4));
+    let floats = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+            (func (export "input_ptr") (result i32) (i32.const 0))
+            (func (export "output_ptr") (result i32) (i32.const 0))
+            (func (export "run") (param i32) (result i32) (i32.trunc_f64_s (f64.const 1.5))))"#,
+    )
+    .unwrap();
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::UploadWorkload { wasm: floats }))), ("jobs", 4));
+    let huge = jobs(JobsAction::UploadWorkload { wasm: vec![0; 50 << 10] });
+    assert_eq!(code(&node.expect_rejected(&dave, huge)), ("jobs", 4));
+}
+
+#[test]
+fn rejects_results_from_unassigned_devices_and_late_results() {
+    let Fleet { mut node, devices, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let verification = Verification::Optimistic { window_secs: 600, sample_bps: 0 };
+    let id = post(&mut node, spec(module, "mlp", verification)).unwrap();
+    node.produce_block(vec![]);
+    let j = job(&node, id);
+    let assigned = operator_of(&j, 0);
+    let other = OPERATORS.iter().position(|o| *o != assigned).unwrap();
+    let output = correct("mlp");
+    let early = jobs(JobsAction::Reveal { job: id, device: j.replicas[0].device, output: output.clone() });
+    assert_eq!(code(&node.expect_rejected(&TestNode::key(assigned), early)), ("jobs", 12), "before its hour");
+    at_hour(&mut node, RUN_HOUR, 60);
+    let stranger = jobs(JobsAction::Reveal { job: id, device: devices[other], output: output.clone() });
+    assert_eq!(code(&node.expect_rejected(&TestNode::key(OPERATORS[other]), stranger)), ("jobs", 11));
+    let impostor = jobs(JobsAction::Reveal { job: id, device: j.replicas[0].device, output: output.clone() });
+    assert_eq!(code(&node.expect_rejected(&TestNode::key("dave"), impostor)), ("jobs", 11));
+    at_hour(&mut node, RUN_HOUR + 2, 10);
+    assert_eq!(job(&node, id).status, JobStatus::Failed, "no result before the deadline");
+    let late = jobs(JobsAction::Reveal { job: id, device: j.replicas[0].device, output });
+    assert_eq!(code(&node.expect_rejected(&TestNode::key(assigned), late)), ("jobs", 12));
+}
+
+#[test]
+fn rejects_duplicate_challenges_and_cancels_only_open_jobs() {
+    let Fleet { mut node, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let verification = Verification::Optimistic { window_secs: 3_600, sample_bps: 0 };
+    let id = post(&mut node, spec(module, "mlp", verification.clone())).unwrap();
+    node.produce_block(vec![]);
+    let e = node.expect_rejected(&TestNode::key("dave"), jobs(JobsAction::Cancel { job: id }));
+    assert_eq!(code(&e), ("jobs", 9), "a matched job is not cancelled");
+    at_hour(&mut node, RUN_HOUR, 60);
+    // A wrong output that is challenged by someone who turns out right, then again.
+    reveal(&mut node, id, 0, b"junk").unwrap();
+    let provider = operator_of(&job(&node, id), 0);
+    let challenger = OPERATORS.iter().find(|o| **o != provider).unwrap();
+    node.deliver(node.tx(&TestNode::key(challenger), jobs(JobsAction::Challenge { job: id }))).unwrap();
+    let e = node.expect_rejected(&TestNode::key(challenger), jobs(JobsAction::Challenge { job: id }));
+    assert_eq!(code(&e), ("jobs", 9));
+    // A job still open can be cancelled by its buyer only, for a full refund.
+    let mut later = spec(module, "mlp", verification);
+    later.earliest_hour = RUN_HOUR + 5;
+    later.deadline_hour = RUN_HOUR + 6;
+    let open = post(&mut node, later).unwrap();
+    let e = node.expect_rejected(&TestNode::key("alice"), jobs(JobsAction::Cancel { job: open }));
+    assert_eq!(code(&e), ("jobs", 10));
+    node.deliver(node.tx(&TestNode::key("dave"), jobs(JobsAction::Cancel { job: open }))).unwrap();
+    assert_eq!(job(&node, open).status, JobStatus::Cancelled);
+}
