@@ -209,7 +209,7 @@ fn default_home() -> PathBuf {
     std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".greenhour")
 }
 
-fn home_of(cli: &Cli) -> PathBuf {
+pub(crate) fn home_of(cli: &Cli) -> PathBuf {
     cli.home.clone().unwrap_or_else(default_home)
 }
 
@@ -266,6 +266,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Pool(p) => crate::pool::run(&cli, p).await,
         crate::Command::Market(m) => crate::market::run(&cli, m).await,
         crate::Command::Index(i) => crate::market::run_index(&cli, i).await,
+        crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
+        crate::Command::Worker(w) => crate::jobs::run_worker(&cli, w).await,
         crate::Command::Oracle(o) => oracle(&cli, o).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
     }

@@ -4,6 +4,7 @@ mod bench;
 mod commands;
 mod fleet;
 mod home;
+mod jobs;
 mod keyring;
 mod market;
 mod output;
@@ -56,6 +57,12 @@ pub enum Command {
     /// The Green Compute Index (GPU-hour prices from market fills).
     #[command(subcommand)]
     Index(market::IndexCommand),
+    /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
+    #[command(subcommand)]
+    Job(jobs::JobCommand),
+    /// A device operator's job runner.
+    #[command(subcommand)]
+    Worker(jobs::WorkerCommand),
     /// Show and move NFTs (position NFTs, receipts).
     #[command(subcommand)]
     Nft(commands::NftCommand),

@@ -206,6 +206,30 @@ impl RpcClient {
         self.call("market_quote", json!({ "slot": slot, "buy_slots": buy_slots, key: amount.to_string() })).await
     }
 
+    /// A job with its revealed outputs (hex) and SCI report, as the node renders it.
+    pub async fn job(&self, id: u64) -> Result<Value, ClientError> {
+        self.call("job", json!({ "id": id })).await
+    }
+    /// A job record alone (typed).
+    pub async fn job_record(&self, id: u64) -> Result<greenhour_jobs::Job, ClientError> {
+        self.call("job", json!({ "id": id })).await
+    }
+    /// Jobs posted by `buyer`, or unfinished jobs served by `operator`'s devices,
+    /// or the latest; newest first.
+    pub async fn jobs(
+        &self,
+        buyer: Option<&Address>,
+        operator: Option<&Address>,
+    ) -> Result<Vec<greenhour_jobs::Job>, ClientError> {
+        self.call("jobs", json!({ "buyer": buyer, "operator": operator })).await
+    }
+    /// The bytes of an uploaded workload module.
+    pub async fn workload(&self, hash: &greenhour_primitives::Hash) -> Result<Vec<u8>, ClientError> {
+        let v: Value = self.call("workload", json!({ "hash": hash })).await?;
+        let text = v.get("wasm").and_then(Value::as_str).unwrap_or_default();
+        hex::decode(text).map_err(|e| ClientError::Decode(format!("workload hex: {e}")))
+    }
+
     /// A feed, its latest value and its open reports, as the node renders them.
     pub async fn oracle(&self, feed: &str) -> Result<Value, ClientError> {
         self.call("oracle", json!({ "feed": feed })).await
@@ -253,6 +277,11 @@ impl Wallet {
     }
     pub fn address(&self) -> Address {
         self.key.address()
+    }
+    /// Forgets the local nonce, so the next signature asks the node (after a
+    /// refused transaction or a node restart).
+    pub fn forget_nonce(&mut self) {
+        self.next_nonce = None;
     }
     /// Sets the next nonce explicitly (e.g. from a fresh account query).
     pub fn set_nonce(&mut self, nonce: Nonce) {

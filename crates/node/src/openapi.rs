@@ -92,6 +92,13 @@ pub fn document() -> Value {
             "/index": {"get": get_op("The Green Compute Index: volume-weighted and green-weighted GPU-hour prices (WAD) per class and quote denom, for the current hour and the rolling window", json!([
                 {"name": "class", "in": "query", "required": false, "schema": {"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]}},
                 {"name": "quote", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ugusd", "ughr"]}}]), "Index")},
+            "/jobs": {"get": get_op("Demand contracts, newest first (at most 200): by buyer, by operator (unfinished jobs its devices serve), or the latest", json!([
+                {"name": "buyer", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "operator", "in": "query", "required": false, "schema": {"type": "string"}}]), "Jobs")},
+            "/jobs/{id}": {"get": get_op("One job: spec, status, replicas and their outcomes, escrow ledger, revealed outputs (hex) and its SCI report", json!([
+                path_param("id", "job id", json!({"type": "integer", "minimum": 1}))]), "Job")},
+            "/workloads/{hash}": {"get": get_op("An uploaded WASM workload module (hex)", json!([
+                path_param("hash", "sha256 of the module", json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}))]), "Workload")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
                 path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
@@ -113,6 +120,11 @@ pub fn document() -> Value {
                     "twap": {"type": ["object", "null"], "properties": {"price_wad": {"type": "string"}, "from": {"type": "integer"}, "to": {"type": "integer"}}}}},
                 "MarketRoute": {"type": "object", "properties": {"total": {"type": "string"}, "quote": {"type": "string"}, "legs": {"type": "array", "items": {"type": "object", "properties": {
                     "slot": {"type": "string"}, "in": {"type": "string"}, "out": {"type": "string"}}}}}},
+                "Job": {"type": "object", "properties": {"id": {"type": "integer"}, "buyer": {"type": "string"}, "status": {"type": "string", "enum": ["open", "matched", "running", "verifying", "settled", "failed", "cancelled", "expired"]},
+                    "spec": {"type": "object"}, "replicas": {"type": "array", "items": {"type": "object"}}, "ledger": {"type": "object"},
+                    "outputs": {"type": "array", "items": {"type": ["string", "null"]}}, "report": {"type": ["object", "null"]}}},
+                "Jobs": {"type": "array", "items": {"type": "object"}},
+                "Workload": {"type": "object", "properties": {"hash": {"type": "string"}, "uploader": {"type": "string"}, "bytes": {"type": "integer"}, "wasm": {"type": "string"}}},
                 "Index": {"type": "array", "items": {"type": "object", "properties": {"class": {"type": "string"}, "quote": {"type": "string"}, "hour": {"type": "integer"},
                     "hour_price_wad": {"type": ["string", "null"]}, "price_wad": {"type": ["string", "null"]}, "green_price_wad": {"type": ["string", "null"]},
                     "green_share_bps": {"type": "integer"}, "window_hours": {"type": "integer"}, "slots": {"type": "string"}, "quote_volume": {"type": "string"},

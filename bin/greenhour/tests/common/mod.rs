@@ -97,6 +97,18 @@ pub fn chain_time(home: &Path, node: &str) -> u64 {
 /// Registers alice's home device `box1` (5 kWp, 10 kWh battery, two RTX 4090s) from
 /// the CLI and reports the day before the current hour. Returns the device id.
 pub fn register_device_with_a_day(home: &Path, node: &str, dir: &Path) -> u64 {
+    register_owned_device_with_a_day(home, node, dir, "alice", "box1", "u33dc0")
+}
+
+/// Like [`register_device_with_a_day`] for any demo owner, device key and cell.
+pub fn register_owned_device_with_a_day(
+    home: &Path,
+    node: &str,
+    dir: &Path,
+    owner: &str,
+    device_key: &str,
+    cell: &str,
+) -> u64 {
     let registered = cli(
         home,
         node,
@@ -104,11 +116,11 @@ pub fn register_device_with_a_day(home: &Path, node: &str, dir: &Path) -> u64 {
             "device",
             "register",
             "--from",
-            "alice",
+            owner,
             "--device-key",
-            "box1",
+            device_key,
             "--cell",
-            "u33dc0",
+            cell,
             "--pv-w",
             "5000",
             "--battery-wh",
@@ -124,8 +136,12 @@ pub fn register_device_with_a_day(home: &Path, node: &str, dir: &Path) -> u64 {
         ],
     );
     let device = registered["id"].as_u64().expect("device id");
-    let file = dir.join("day.json");
+    let file = dir.join(format!("day-{device_key}.json"));
     std::fs::write(&file, day_of_telemetry(device, chain_time(home, node) / 3_600 * 3_600)).unwrap();
-    cli(home, node, &["device", "report", "--from", "alice", "--device-key", "box1", "--file", file.to_str().unwrap()]);
+    cli(
+        home,
+        node,
+        &["device", "report", "--from", owner, "--device-key", device_key, "--file", file.to_str().unwrap()],
+    );
     device
 }

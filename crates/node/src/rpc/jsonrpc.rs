@@ -199,6 +199,18 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             str_param(p, "class")?,
             required_u64(p, "hour")?,
         )?,
+        "job" => to_json(query::job(node, required_u64(p, "id")?)?)?,
+        "jobs" => {
+            let filter = if let Some(buyer) = p.get("buyer").and_then(Value::as_str) {
+                query::JobFilter::Buyer(query::parse_address(buyer)?)
+            } else if let Some(operator) = p.get("operator").and_then(Value::as_str) {
+                query::JobFilter::Operator(query::parse_address(operator)?)
+            } else {
+                query::JobFilter::Latest
+            };
+            to_json(query::jobs(node, filter)?)?
+        }
+        "workload" => query::workload(node, str_param(p, "hash")?)?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

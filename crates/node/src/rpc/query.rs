@@ -463,3 +463,69 @@ pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result
         .map_err(|e| RpcError::InvalidParams(format!("tx must be hex-encoded bytes: {e}")))?;
     node.broadcast(bytes, mode).await.map_err(RpcError::Rejected)
 }
+
+fn jobs_error(e: greenhour_jobs::JobsError) -> RpcError {
+    match e {
+        greenhour_jobs::JobsError::UnknownJob(id) => RpcError::NotFound(format!("job {id}")),
+        greenhour_jobs::JobsError::State(s) => RpcError::Internal(s.to_string()),
+        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
+    }
+}
+
+/// A job with its revealed outputs (hex, by replica) and its SCI report.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct JobView {
+    #[serde(flatten)]
+    pub job: greenhour_jobs::Job,
+    pub outputs: Vec<Option<String>>,
+    pub report: Option<greenhour_jobs::SciReport>,
+}
+
+pub fn job(node: &Node, id: u64) -> Result<JobView, RpcError> {
+    let snap = node.app.snapshot()?;
+    let id = greenhour_jobs::JobId(id);
+    let job = greenhour_jobs::state::job(&snap, id).map_err(jobs_error)?;
+    let outputs = (0..job.replicas.len())
+        .map(|i| Ok(greenhour_jobs::state::output(&snap, id, i).map_err(jobs_error)?.map(hex::encode)))
+        .collect::<Result<_, RpcError>>()?;
+    let report = greenhour_jobs::state::report(&snap, id).map_err(jobs_error)?;
+    Ok(JobView { job, outputs, report })
+}
+
+/// Which jobs to list.
+pub enum JobFilter {
+    /// Posted by this account.
+    Buyer(Address),
+    /// Unfinished jobs this account's devices serve (what a worker polls).
+    Operator(Address),
+    /// The most recent ones.
+    Latest,
+}
+
+/// At most this many jobs per listing, newest first.
+const JOB_PAGE: usize = 200;
+
+pub fn jobs(node: &Node, filter: JobFilter) -> Result<Vec<greenhour_jobs::Job>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let mut list = match filter {
+        JobFilter::Operator(a) => greenhour_jobs::state::assigned_to(&snap, &a).map_err(jobs_error)?,
+        JobFilter::Buyer(a) => {
+            greenhour_jobs::state::all_jobs(&snap).map_err(jobs_error)?.into_iter().filter(|j| j.buyer == a).collect()
+        }
+        JobFilter::Latest => greenhour_jobs::state::all_jobs(&snap).map_err(jobs_error)?,
+    };
+    list.reverse();
+    list.truncate(JOB_PAGE);
+    Ok(list)
+}
+
+/// An uploaded workload module: `{hash, uploader, bytes, wasm}` (wasm in hex).
+pub fn workload(node: &Node, hash: &str) -> Result<serde_json::Value, RpcError> {
+    let hash: greenhour_primitives::Hash =
+        hash.parse().map_err(|_| RpcError::InvalidParams(format!("{hash:?} is not a hex hash")))?;
+    let snap = node.app.snapshot()?;
+    let w = greenhour_jobs::state::workload(&snap, &hash)
+        .map_err(jobs_error)?
+        .ok_or_else(|| RpcError::NotFound(format!("workload {hash}")))?;
+    Ok(serde_json::json!({"hash": w.hash, "uploader": w.uploader, "bytes": w.wasm.len(), "wasm": hex::encode(&w.wasm)}))
+}

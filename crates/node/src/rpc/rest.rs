@@ -231,3 +231,25 @@ pub async fn metrics(State(node): State<Arc<Node>>) -> Response {
 pub async fn not_found() -> Response {
     RpcError::NotFound("no such route; see /openapi.json".into()).into_response()
 }
+
+/// `GET /jobs/{id}`: a job with its outputs and SCI report.
+pub async fn job(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
+    ok(&node, query::job(&node, query::parse_u64("job", &id)?)?)
+}
+
+/// `GET /jobs?buyer=gh1…|operator=gh1…` (newest first, at most 200).
+pub async fn jobs(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let filter = if let Some(buyer) = q.get("buyer") {
+        query::JobFilter::Buyer(query::parse_address(buyer)?)
+    } else if let Some(operator) = q.get("operator") {
+        query::JobFilter::Operator(query::parse_address(operator)?)
+    } else {
+        query::JobFilter::Latest
+    };
+    ok(&node, query::jobs(&node, filter)?)
+}
+
+/// `GET /workloads/{hash}`: an uploaded WASM module (hex).
+pub async fn workload(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
+    ok(&node, query::workload(&node, &hash)?)
+}

@@ -1,0 +1,475 @@
+//! `greenhour job …` (post, inspect, cancel and challenge demand contracts, read
+//! their SCI reports) and `greenhour worker run` (a device operator's process that
+//! runs the jobs assigned to its devices and submits the results).
+
+use crate::commands::{home_of, submit_actions};
+use crate::keyring::Keyring;
+use crate::output::print;
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use greenhour_app::rpc::BroadcastMode;
+use greenhour_app::AppAction;
+use greenhour_client::{RpcClient, Wallet};
+use greenhour_devices::DeviceClass;
+use greenhour_jobs::{Job, JobId, JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
+use greenhour_node::config::HomeLayout;
+use greenhour_primitives::{Denom, Hash};
+use greenhour_workloads::examples::Example;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Subcommand)]
+pub enum JobCommand {
+    /// Upload a WASM workload module (an example by name, or a .wasm/.wat file).
+    Upload {
+        #[arg(long)]
+        from: String,
+        /// mandelbrot | mlp | sgd
+        #[arg(long, conflicts_with = "file")]
+        example: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Post a demand contract (uploading the example module in the same transaction).
+    Post(PostArgs),
+    /// One job: status, replicas, outcomes, escrow.
+    Show { id: u64 },
+    /// Jobs you posted (--buyer), jobs your devices serve (--operator), or the latest.
+    List {
+        #[arg(long)]
+        buyer: Option<String>,
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// Withdraw an open job (full refund).
+    Cancel {
+        #[arg(long)]
+        from: String,
+        id: u64,
+    },
+    /// Dispute an optimistic result with a bond; the chain re-executes it.
+    Challenge {
+        #[arg(long)]
+        from: String,
+        id: u64,
+    },
+    /// The job's Software Carbon Intensity report (GSF SCI), location- and market-based.
+    Report { id: u64 },
+}
+
+#[derive(Args)]
+pub struct PostArgs {
+    #[arg(long)]
+    from: String,
+    /// An example workload: mandelbrot (rendering), mlp (inference), sgd (training).
+    #[arg(long, conflicts_with_all = ["module", "opaque"])]
+    example: Option<String>,
+    /// An uploaded module's hash (with --input-hex).
+    #[arg(long)]
+    module: Option<String>,
+    #[arg(long, default_value = "")]
+    input_hex: String,
+    /// Opaque work named by this digest (attested verification only).
+    #[arg(long)]
+    opaque: Option<String>,
+    #[arg(long, default_value_t = 50_000_000)]
+    fuel: u64,
+    /// redundant | optimistic | attested
+    #[arg(long, default_value = "optimistic")]
+    verification: String,
+    /// Replicas for redundant verification.
+    #[arg(long, default_value_t = 3)]
+    k: u32,
+    /// Challenge window for optimistic verification, seconds.
+    #[arg(long, default_value_t = 1_800)]
+    window: u64,
+    /// Share of optimistic reveals audited by re-execution, basis points.
+    #[arg(long, default_value_t = 1_000)]
+    sample_bps: u32,
+    #[arg(long, default_value = "home")]
+    class: String,
+    #[arg(long, default_value_t = 1)]
+    gpus: u32,
+    #[arg(long, default_value_t = 1)]
+    hours: u32,
+    /// First start hour, as hours from now (1 = the next hour).
+    #[arg(long, default_value_t = 1)]
+    start_in: u64,
+    /// The run must end within this many hours from now.
+    #[arg(long, default_value_t = 12)]
+    deadline_in: u64,
+    #[arg(long, default_value_t = 0)]
+    min_green_bps: u32,
+    /// Pay with slot tokens you hold instead of buying them in the market.
+    #[arg(long)]
+    held: bool,
+    /// Most to pay per GPU-hour in the market, in --quote units.
+    #[arg(long, default_value_t = 5_000_000)]
+    max_price: u128,
+    #[arg(long, default_value = "ugusd")]
+    quote: String,
+    /// Paid to the providers of accepted results, ughr.
+    #[arg(long, default_value_t = 3_000_000)]
+    incentive: u128,
+    /// Provider and challenger bond, ughr.
+    #[arg(long, default_value_t = 1_000_000)]
+    bond: u128,
+    /// Share of a slashed bond paid to whoever proved the fault, basis points.
+    #[arg(long, default_value_t = 5_000)]
+    slash_split_bps: u32,
+}
+
+fn class_of(name: &str) -> Result<DeviceClass> {
+    Ok(match name {
+        "home" => DeviceClass::Home,
+        "regional" => DeviceClass::Regional,
+        "datacentre" => DeviceClass::Datacentre,
+        "btc_miner" => DeviceClass::BtcMiner,
+        other => bail!("unknown class {other:?} (home, regional, datacentre, btc_miner)"),
+    })
+}
+
+fn example(name: &str) -> Result<Example> {
+    Example::by_name(name).with_context(|| format!("unknown example {name:?} (mandelbrot, mlp, sgd)"))
+}
+
+fn task_kind(e: Option<&Example>) -> TaskKind {
+    match e.map(|e| e.kind) {
+        Some("rendering") => TaskKind::Rendering,
+        Some("inference") => TaskKind::Inference,
+        Some("training") => TaskKind::Training,
+        _ => TaskKind::Generic,
+    }
+}
+
+async fn post(cli: &Cli, a: &PostArgs) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    let now_hour = client.status().await?.latest_block_time / 3_600;
+    let verification = match a.verification.as_str() {
+        "redundant" => Verification::Redundant { k: a.k },
+        "optimistic" => Verification::Optimistic { window_secs: a.window, sample_bps: a.sample_bps },
+        "attested" => Verification::Attested,
+        other => bail!("unknown verification {other:?} (redundant, optimistic, attested)"),
+    };
+    let chosen = a.example.as_deref().map(example).transpose()?;
+    let mut actions = Vec::new();
+    let workload = match (&chosen, &a.module, &a.opaque) {
+        (Some(e), _, _) => {
+            let wasm = e.wasm();
+            let module = Hash::digest(&wasm);
+            actions.push(AppAction::Jobs(JobsAction::UploadWorkload { wasm }));
+            Workload::Wasm { module, input: e.demo_input(), fuel: a.fuel }
+        }
+        (None, Some(hash), _) => Workload::Wasm {
+            module: hash.parse().map_err(|_| anyhow::anyhow!("--module is not a hex hash"))?,
+            input: hex::decode(&a.input_hex).context("--input-hex")?,
+            fuel: a.fuel,
+        },
+        (None, None, Some(digest)) => {
+            Workload::Opaque { digest: digest.parse().map_err(|_| anyhow::anyhow!("--opaque is not a hex hash"))? }
+        }
+        (None, None, None) => bail!("give --example, --module or --opaque"),
+    };
+    let pricing = if a.held {
+        Pricing::Held
+    } else {
+        Pricing::Market { quote: a.quote.parse::<Denom>()?, max_price_per_gpu_hour: a.max_price }
+    };
+    let spec = JobSpec {
+        kind: task_kind(chosen.as_ref()),
+        class: class_of(&a.class)?,
+        gpus: a.gpus,
+        hours: a.hours,
+        earliest_hour: now_hour + a.start_in,
+        deadline_hour: now_hour + a.deadline_in,
+        min_green_bps: a.min_green_bps,
+        pricing,
+        incentive: a.incentive,
+        workload,
+        verification,
+        bond: a.bond,
+        slash_split_bps: a.slash_split_bps,
+    };
+    actions.push(AppAction::Jobs(JobsAction::Post { spec }));
+    let lines = submit_actions(cli, &a.from, actions).await?;
+    // The id is the newest job of this buyer.
+    let buyer = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(&a.from)?.address();
+    let id = client.jobs(Some(&buyer), None).await?.first().map(|j| j.id.0);
+    print(cli.json, &serde_json::json!({ "job": id, "txs": lines }), || {
+        format!("{}\njob {} posted", lines.join("\n"), id.map_or("?".into(), |i| i.to_string()))
+    });
+    Ok(())
+}
+
+fn status_name(s: JobStatus) -> String {
+    format!("{s:?}").to_lowercase()
+}
+
+fn summary(j: &Job) -> String {
+    let start = j.start_hour.map_or("-".to_string(), |h| h.to_string());
+    let devices: Vec<String> =
+        j.replicas.iter().map(|r| format!("{}:{:?}", r.device, r.outcome).to_lowercase()).collect();
+    format!(
+        "job {}  {:<9}  {:?} {} GPU × {} h  {}  start hour {}  devices [{}]",
+        j.id,
+        status_name(j.status),
+        j.spec.kind,
+        j.spec.gpus,
+        j.spec.hours,
+        j.spec.verification.name(),
+        start,
+        devices.join(" ")
+    )
+}
+
+pub async fn run(cli: &Cli, c: &JobCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    match c {
+        JobCommand::Upload { from, example: name, file } => {
+            let wasm = match (name, file) {
+                (Some(n), _) => example(n)?.wasm(),
+                (None, Some(path)) => {
+                    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                    wat::parse_bytes(&bytes).context("not WASM or WAT")?.into_owned()
+                }
+                (None, None) => bail!("give --example or --file"),
+            };
+            let hash = Hash::digest(&wasm);
+            let lines = submit_actions(cli, from, vec![AppAction::Jobs(JobsAction::UploadWorkload { wasm })]).await?;
+            print(cli.json, &serde_json::json!({ "hash": hash, "txs": lines }), || {
+                format!("{}\nworkload {hash}", lines.join("\n"))
+            });
+        }
+        JobCommand::Post(a) => post(cli, a).await?,
+        JobCommand::Show { id } => {
+            let view = client.job(*id).await?;
+            let job: Job = serde_json::from_value(view.clone())?;
+            print(cli.json, &view, || {
+                let l = &job.ledger;
+                format!(
+                    "{}\nescrow: quote in {} spent {} refunded {}; ughr in {} paid {} fees {} refunded {} bonds back {} slashed {} rewards {}{}",
+                    summary(&job),
+                    l.quote_in,
+                    l.quote_spent,
+                    l.quote_refunded,
+                    l.ghr_in,
+                    l.paid,
+                    l.fees,
+                    l.refunded,
+                    l.bonds_returned,
+                    l.slashed,
+                    l.rewards,
+                    job.result.map_or(String::new(), |h| format!("\nresult {h}"))
+                )
+            });
+        }
+        JobCommand::List { buyer, operator } => {
+            let buyer = buyer.as_deref().map(str::parse).transpose().map_err(|e| anyhow::anyhow!("--buyer: {e:?}"))?;
+            let operator =
+                operator.as_deref().map(str::parse).transpose().map_err(|e| anyhow::anyhow!("--operator: {e:?}"))?;
+            let jobs = client.jobs(buyer.as_ref(), operator.as_ref()).await?;
+            print(cli.json, &jobs, || {
+                if jobs.is_empty() {
+                    "no jobs".into()
+                } else {
+                    jobs.iter().map(summary).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        JobCommand::Cancel { from, id } => {
+            let lines =
+                submit_actions(cli, from, vec![AppAction::Jobs(JobsAction::Cancel { job: JobId(*id) })]).await?;
+            print(cli.json, &lines, || lines.join("\n"));
+        }
+        JobCommand::Challenge { from, id } => {
+            let lines =
+                submit_actions(cli, from, vec![AppAction::Jobs(JobsAction::Challenge { job: JobId(*id) })]).await?;
+            let job = client.job_record(*id).await?;
+            print(cli.json, &job, || format!("{}\n{}", lines.join("\n"), summary(&job)));
+        }
+        JobCommand::Report { id } => {
+            let view = client.job(*id).await?;
+            let report = view.get("report").cloned().unwrap_or_default();
+            if report.is_null() {
+                bail!("job {id} has no SCI report yet (it is written at settlement)");
+            }
+            let r: greenhour_jobs::SciReport = serde_json::from_value(report)?;
+            print(cli.json, &r, || sci_text(&r));
+        }
+    }
+    Ok(())
+}
+
+fn grams(mg: Option<u64>) -> String {
+    mg.map_or("unavailable (grid intensity feed stale)".into(), |mg| format!("{:.3} gCO2e", mg as f64 / 1_000.0))
+}
+
+fn sci_text(r: &greenhour_jobs::SciReport) -> String {
+    format!(
+        "SCI report for job {} ({}{})\n  GPU-hours delivered      {}\n  energy E                 {} Wh ({:?})\n  own green energy         {} Wh\n  grid intensity I         {}\n  embodied M               {:.3} gCO2e\n  location-based (E·I+M)   {}\n  market-based             {}\n  per GPU-hour (location)  {}",
+        r.job,
+        r.verification,
+        if r.attested_only { ", attested only: the work itself was not re-checked" } else { "" },
+        r.gpu_hours,
+        r.energy_wh,
+        r.energy_source,
+        r.green_wh,
+        r.grid_g_per_kwh.map_or("unavailable".into(), |i| format!("{i} gCO2e/kWh")),
+        r.embodied_mg as f64 / 1_000.0,
+        grams(r.location_based_mg),
+        grams(r.market_based_mg),
+        grams(r.location_mg_per_gpu_hour),
+    )
+}
+
+#[derive(Subcommand)]
+pub enum WorkerCommand {
+    /// Run the jobs assigned to the devices of `--from`'s account: execute each
+    /// WASM workload, commit and reveal (redundant) or reveal with a bond.
+    Run {
+        #[arg(long)]
+        from: String,
+        /// Handle what is due now, then exit.
+        #[arg(long)]
+        once: bool,
+        #[arg(long, default_value_t = 2)]
+        poll_secs: u64,
+        /// Demo only: submit wrong outputs, to watch verification catch them.
+        #[arg(long)]
+        cheat: bool,
+    },
+}
+
+/// What the worker remembers between polls: outputs it computed (recomputed
+/// after a restart, since runs are deterministic) and modules it fetched.
+#[derive(Default)]
+struct WorkerMemory {
+    outputs: BTreeMap<(u64, u64), Vec<u8>>,
+    modules: BTreeMap<Hash, Vec<u8>>,
+}
+
+pub async fn run_worker(cli: &Cli, c: &WorkerCommand) -> Result<()> {
+    let WorkerCommand::Run { from, once, poll_secs, cheat } = c;
+    let client = RpcClient::new(&cli.node);
+    let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
+    let me = key.address();
+    let status = client.status().await?;
+    let mut wallet = Wallet::new(key, status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?, status.min_fee);
+    let mut memory = WorkerMemory::default();
+    loop {
+        match work_once(&client, &mut wallet, &me, &mut memory, *cheat).await {
+            Ok(lines) => {
+                for line in lines {
+                    println!("{line}");
+                }
+            }
+            // The node may be restarting: keep the loop alive, re-fetch the nonce.
+            Err(e) if !*once => {
+                eprintln!("worker: {e:#}; retrying");
+                wallet.forget_nonce();
+            }
+            Err(e) => return Err(e),
+        }
+        if *once {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_secs(*poll_secs)).await;
+    }
+}
+
+/// One pass over the operator's assigned jobs; returns what it did.
+async fn work_once(
+    client: &RpcClient,
+    wallet: &mut Wallet,
+    me: &greenhour_primitives::Address,
+    memory: &mut WorkerMemory,
+    cheat: bool,
+) -> Result<Vec<String>> {
+    let now = client.status().await?.latest_block_time;
+    let mut done = Vec::new();
+    for job in client.jobs(None, Some(me)).await? {
+        let Some(start) = job.start() else { continue };
+        if now < start || job.status.is_final() {
+            continue;
+        }
+        for replica in job.replicas.iter().filter(|r| r.operator == *me) {
+            let action = match next_step(client, &job, replica, memory, cheat).await? {
+                Some(a) => a,
+                None => continue,
+            };
+            let what = match &action {
+                JobsAction::Commit { .. } => "committed",
+                _ => "revealed",
+            };
+            let tx = wallet.sign(client, vec![AppAction::Jobs(action)], "").await?;
+            match client.broadcast(&tx, BroadcastMode::Commit).await {
+                Ok(_) => done.push(format!("job {} device {}: {what}", job.id, replica.device)),
+                Err(e) => {
+                    wallet.forget_nonce();
+                    done.push(format!("job {} device {}: {what} refused: {e}", job.id, replica.device));
+                }
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// The next submission a replica owes, if any.
+async fn next_step(
+    client: &RpcClient,
+    job: &Job,
+    replica: &greenhour_jobs::Replica,
+    memory: &mut WorkerMemory,
+    cheat: bool,
+) -> Result<Option<JobsAction>> {
+    if replica.output_hash.is_some() {
+        return Ok(None);
+    }
+    let output = match memory.outputs.get(&(job.id.0, replica.device.0)) {
+        Some(o) => o.clone(),
+        None => {
+            let mut output = match &job.spec.workload {
+                Workload::Wasm { module, input, fuel } => {
+                    if !memory.modules.contains_key(module) {
+                        memory.modules.insert(*module, client.workload(module).await?);
+                    }
+                    let limits = greenhour_workloads::Limits { fuel: *fuel, ..Default::default() };
+                    match greenhour_workloads::run(&memory.modules[module], input, &limits) {
+                        Ok(o) => o.output,
+                        // Nothing correct to submit: stay silent rather than be slashed.
+                        Err(_) => return Ok(None),
+                    }
+                }
+                Workload::Opaque { .. } => Vec::new(),
+            };
+            if cheat {
+                output.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+                output.push(0xff);
+            }
+            memory.outputs.insert((job.id.0, replica.device.0), output.clone());
+            output
+        }
+    };
+    let step = match job.spec.verification {
+        Verification::Redundant { .. } if replica.commitment.is_none() => JobsAction::Commit {
+            job: job.id,
+            device: replica.device,
+            commitment: greenhour_jobs::math::commitment(
+                job.id,
+                replica.device,
+                &greenhour_jobs::math::output_hash(&output),
+            ),
+        },
+        Verification::Redundant { .. } => {
+            let all_committed = job.replicas.iter().all(|r| r.commitment.is_some());
+            if !all_committed && job.status != JobStatus::Verifying {
+                return Ok(None);
+            }
+            JobsAction::Reveal { job: job.id, device: replica.device, output }
+        }
+        _ => JobsAction::Reveal { job: job.id, device: replica.device, output },
+    };
+    Ok(Some(step))
+}
