@@ -127,6 +127,49 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 deadline: 1_767_229_200,
             })),
         ),
+        (
+            "jobs_post_action",
+            greenhour_codec::encode(&AppAction::Jobs(greenhour_jobs::JobsAction::Post {
+                spec: greenhour_jobs::JobSpec {
+                    kind: greenhour_jobs::TaskKind::Rendering,
+                    class: greenhour_devices::DeviceClass::Home,
+                    gpus: 1,
+                    hours: 2,
+                    earliest_hour: 490_906,
+                    deadline_hour: 490_910,
+                    min_green_bps: 5_000,
+                    pricing: greenhour_jobs::Pricing::Market {
+                        quote: greenhour_primitives::Denom::gusd(),
+                        max_price_per_gpu_hour: 4_000_000,
+                    },
+                    incentive: 3_000_000,
+                    workload: greenhour_jobs::Workload::Wasm {
+                        module: Hash::digest(b"module"),
+                        input: vec![1, 2, 3],
+                        fuel: 50_000_000,
+                    },
+                    verification: greenhour_jobs::Verification::Optimistic { window_secs: 1_800, sample_bps: 1_000 },
+                    bond: 1_000_000,
+                    slash_split_bps: 5_000,
+                },
+            })),
+        ),
+        (
+            "jobs_commit_action",
+            greenhour_codec::encode(&AppAction::Jobs(greenhour_jobs::JobsAction::Commit {
+                job: greenhour_jobs::JobId(9),
+                device: greenhour_devices::DeviceId(4),
+                commitment: Hash::digest(b"commitment"),
+            })),
+        ),
+        (
+            "jobs_reveal_action",
+            greenhour_codec::encode(&AppAction::Jobs(greenhour_jobs::JobsAction::Reveal {
+                job: greenhour_jobs::JobId(9),
+                device: greenhour_devices::DeviceId(4),
+                output: vec![7; 5],
+            })),
+        ),
     ]
 }
 
