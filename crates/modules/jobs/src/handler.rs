@@ -13,6 +13,7 @@ use greenhour_devices::{state as devices, DeviceClass, DeviceId, DeviceStatus, D
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_pools::{state as pools, SlotUnit};
 use greenhour_primitives::{Address, Amount, Coin, Denom, Hash, UnixSeconds};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The jobs module account: holds escrow, bonds and the slots of matched jobs.
@@ -754,8 +755,161 @@ fn advance(state: &mut impl StateWrite, mut job: Job, now: UnixSeconds, params: 
 struct Plan {
     start_hour: u64,
     score: Score,
-    /// (device, operator, green bps, paid position).
-    devices: Vec<(DeviceId, Address, u32, Option<u64>)>,
+    /// (device, operator, green bps).
+    devices: Vec<(DeviceId, Address, u32)>,
+}
+
+/// What one block's matcher knows about capacity. Each (class, hour) is loaded
+/// once per block — the pools capacity index less the GPUs already busy — and
+/// every assignment in the batch updates it in memory, so a batch of many jobs
+/// reads each device and each capacity row once.
+struct Batch {
+    /// Devices seen so far: `Some((green bps, owner))` when active, else `None`.
+    devices: BTreeMap<DeviceId, Option<(u32, Address)>>,
+    hours: BTreeMap<(DeviceClass, u64), HourCapacity>,
+    first_day: u64,
+}
+
+/// Free GPUs of one class in one hour, with the devices ranked greenest first.
+struct HourCapacity {
+    /// (device, free GPUs) of active devices, in device order (binary-searched).
+    free: Vec<(DeviceId, u32)>,
+    /// (green bps, index into `free`), green descending then device ascending.
+    ranked: Vec<(u32, u32)>,
+    /// Every ranked entry before this one has no free GPU left.
+    head: usize,
+}
+
+impl HourCapacity {
+    fn free_of(&self, device: DeviceId) -> u32 {
+        self.free.binary_search_by_key(&device, |e| e.0).map(|i| self.free[i].1).unwrap_or(0)
+    }
+    /// Moves the head past devices with nothing free; the greenest free entry.
+    fn skip_full(&mut self) -> Option<(u32, DeviceId)> {
+        while let Some(&(green, i)) = self.ranked.get(self.head) {
+            let (device, left) = self.free[i as usize];
+            if left > 0 {
+                return Some((green, device));
+            }
+            self.head += 1;
+        }
+        None
+    }
+}
+
+impl Batch {
+    fn new(now: UnixSeconds, params: &JobsParams) -> Batch {
+        Batch {
+            devices: BTreeMap::new(),
+            hours: BTreeMap::new(),
+            first_day: (now / DAY).saturating_sub(params.green_window_days as u64),
+        }
+    }
+
+    fn device(&mut self, state: &impl StateRead, id: DeviceId) -> Result<Option<(u32, Address)>, JobsError> {
+        if let Some(known) = self.devices.get(&id) {
+            return Ok(*known);
+        }
+        let d = devices::device(state, id)?;
+        let info = (d.status == DeviceStatus::Active)
+            .then(|| {
+                Ok::<_, JobsError>((devices::window_totals(state, &d, self.first_day)?.green_share_bps(), d.owner))
+            })
+            .transpose()?;
+        self.devices.insert(id, info);
+        Ok(info)
+    }
+
+    fn load(&mut self, state: &impl StateRead, class: DeviceClass, hour: u64) -> Result<(), JobsError> {
+        if self.hours.contains_key(&(class, hour)) {
+            return Ok(());
+        }
+        let busy: BTreeMap<DeviceId, u32> = state
+            .prefix::<u32>(&keys::busy_of(hour))?
+            .into_iter()
+            .filter_map(|(k, units)| k.rsplit('/').next().and_then(|d| d.parse().ok()).map(|d| (DeviceId(d), units)))
+            .collect();
+        let rows = pools::capacity_at(state, class, hour)?;
+        let mut ranked = Vec::with_capacity(rows.len());
+        let mut free = Vec::with_capacity(rows.len());
+        for (device, units) in rows {
+            let left = units.saturating_sub(busy.get(&device).copied().unwrap_or(0));
+            if left == 0 {
+                continue;
+            }
+            if let Some((green, _)) = self.device(state, device)? {
+                ranked.push((green, free.len() as u32));
+                free.push((device, left));
+            }
+        }
+        // `free` is in device order, so index order is device order.
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.hours.insert((class, hour), HourCapacity { ranked, free, head: 0 });
+        Ok(())
+    }
+
+    fn free(&self, class: DeviceClass, hour: u64, device: DeviceId) -> u32 {
+        self.hours.get(&(class, hour)).map_or(0, |h| h.free_of(device))
+    }
+
+    /// The green share of the greenest device with a free GPU in `hour` (an upper
+    /// bound on any plan starting then), skipping full devices at the head.
+    fn greenest(&mut self, state: &impl StateRead, class: DeviceClass, hour: u64) -> Result<Option<u32>, JobsError> {
+        self.load(state, class, hour)?;
+        Ok(self.hours.get_mut(&(class, hour)).and_then(HourCapacity::skip_full).map(|(green, _)| green))
+    }
+
+    /// The `k` greenest active devices of distinct owners with `gpus` free GPUs
+    /// in every hour of a run starting at `start` and at least `min_green`.
+    fn plan(&mut self, state: &impl StateRead, spec: &JobSpec, start: u64) -> Result<Option<Plan>, JobsError> {
+        let k = spec.verification.replicas() as usize;
+        let run = start..start + spec.hours as u64;
+        for hour in run.clone() {
+            self.load(state, spec.class, hour)?;
+        }
+        let Some(first) = self.hours.get_mut(&(spec.class, start)) else { return Ok(None) };
+        if first.skip_full().is_none() {
+            return Ok(None);
+        }
+        let first = &self.hours[&(spec.class, start)];
+        let mut chosen: Vec<(DeviceId, Address, u32)> = Vec::with_capacity(k);
+        for &(green, i) in &first.ranked[first.head..] {
+            let device = first.free[i as usize].0;
+            if chosen.len() == k || green < spec.min_green_bps {
+                break;
+            }
+            if run.clone().any(|h| self.free(spec.class, h, device) < spec.gpus) {
+                continue;
+            }
+            let Some((_, owner)) = self.devices.get(&device).copied().flatten() else { continue };
+            // Replicas that check each other must not share an owner.
+            if chosen.iter().any(|c| c.1 == owner) {
+                continue;
+            }
+            chosen.push((device, owner, green));
+        }
+        if chosen.len() < k {
+            return Ok(None);
+        }
+        let green_bps_gpu_hours = chosen.iter().map(|c| c.2 as u64 * spec.gpus as u64 * spec.hours as u64).sum();
+        Ok(Some(Plan {
+            start_hour: start,
+            score: Score { green_bps_gpu_hours, cost: 0, start_hour: start },
+            devices: chosen,
+        }))
+    }
+
+    fn take(&mut self, class: DeviceClass, plan: &Plan, hours: u32, gpus: u32) {
+        for (device, _, _) in &plan.devices {
+            for hour in plan.start_hour..plan.start_hour + hours as u64 {
+                if let Some(h) = self.hours.get_mut(&(class, hour)) {
+                    if let Ok(i) = h.free.binary_search_by_key(device, |e| e.0) {
+                        h.free[i].1 = h.free[i].1.saturating_sub(gpus);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Considers the next page of open jobs (round robin) and places each on its
@@ -772,18 +926,45 @@ fn match_open(state: &mut impl StateWrite, now: UnixSeconds, params: &JobsParams
         Some((last, _)) if page.len() == limit => state.put(&keys::match_cursor(), last),
         _ => state.delete(&keys::match_cursor()),
     }
+    let mut batch = Batch::new(now, params);
     for (key, _) in page {
         let id = key[keys::OPEN_PREFIX.len()..]
             .parse()
             .map_err(|_| JobsError::Accounting(format!("{key}: not an open-job key")))?;
         let job = state::job(state, JobId(id))?;
-        try_match(state, job, now, params)?;
+        try_match(state, &mut batch, job, now, params)?;
     }
     Ok(())
 }
 
+/// The cost of a plan in the job's quote, if the buyer can pay it (market
+/// price within the escrowed budget, or enough held slots).
+fn affordable(state: &impl StateRead, job: &Job, start: u64, now: UnixSeconds) -> Result<Option<Amount>, JobsError> {
+    let spec = &job.spec;
+    let per_hour = spec.gpus as u128 * spec.verification.replicas() as u128;
+    match &spec.pricing {
+        Pricing::Held => {
+            for hour in start..start + spec.hours as u64 {
+                let slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, hour);
+                if bank::balance(state, &job.buyer, &slot)? < per_hour {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(0))
+        }
+        Pricing::Market { quote, .. } => {
+            let first_slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, start);
+            Ok(match greenhour_market::handler::route(state, &first_slot, spec.hours, per_hour, quote, now) {
+                Ok((_, total)) if total <= job.ledger.quote_held() => Some(total),
+                _ => None,
+            })
+        }
+    }
+}
+
 fn try_match(
     state: &mut impl StateWrite,
+    batch: &mut Batch,
     mut job: Job,
     now: UnixSeconds,
     params: &JobsParams,
@@ -794,12 +975,29 @@ fn try_match(
         refund_unmatched(state, &mut job)?;
         return close(state, job, JobStatus::Expired, now, "no feasible start hour remains");
     }
+    // Greenest first; among equally green plans the cheapest, then the earliest.
+    // An hour whose greenest free device cannot beat the best plan so far is not
+    // planned, and prices are read only for plans that could win.
+    let held = job.spec.pricing == Pricing::Held;
+    let per_plan = job.spec.gpus as u64 * job.spec.hours as u64 * job.spec.verification.replicas() as u64;
     let mut best: Option<Plan> = None;
     for start in first..=last.min(first + params.search_hours.max(1) as u64 - 1) {
-        if let Some(plan) = plan_at(state, &job, start, now, params)? {
-            if best.as_ref().is_none_or(|b| plan.score > b.score) {
-                best = Some(plan);
-            }
+        let beaten = |green: u64, best: &Option<Plan>| {
+            best.as_ref()
+                .is_some_and(|b| green < b.score.green_bps_gpu_hours || (held && green == b.score.green_bps_gpu_hours))
+        };
+        let Some(top) = batch.greenest(state, job.spec.class, start)? else { continue };
+        if beaten(top as u64 * per_plan, &best) {
+            continue;
+        }
+        let Some(mut plan) = batch.plan(state, &job.spec, start)? else { continue };
+        if beaten(plan.score.green_bps_gpu_hours, &best) {
+            continue;
+        }
+        let Some(cost) = affordable(state, &job, start, now)? else { continue };
+        plan.score.cost = cost;
+        if best.as_ref().is_none_or(|b| plan.score > b.score) {
+            best = Some(plan);
         }
     }
     let Some(plan) = best else { return Ok(()) };
@@ -832,15 +1030,21 @@ fn try_match(
             }
         }
     }
-    for (device, operator, green_bps, position) in &plan.devices {
+    batch.take(job.spec.class, &plan, job.spec.hours, job.spec.gpus);
+    for (device, operator, green_bps) in &plan.devices {
         for hour in plan.start_hour..plan.start_hour + job.spec.hours as u64 {
             state::add_busy(state, hour, *device, job.spec.gpus as i64)?;
         }
         state.put(&keys::assigned(operator, job.id), &());
+        // The paid position: the device's first position covering the start hour.
+        let position = pools::live_positions(state, *device)?
+            .into_iter()
+            .find(|p| p.unit == SlotUnit::GpuHour && p.class == job.spec.class && p.covers(plan.start_hour))
+            .map(|p| p.serial);
         job.replicas.push(Replica {
             device: *device,
             operator: *operator,
-            position: *position,
+            position,
             green_bps: *green_bps,
             commitment: None,
             output_hash: None,
@@ -855,96 +1059,4 @@ fn try_match(
     state::put_job(state, &job);
     state.emit(event::matched(&job, cost));
     Ok(())
-}
-
-/// The best devices for `job` starting at `start`, if enough qualify and the
-/// price fits: `k` active devices of distinct owners with `gpus` free GPUs in
-/// every hour of the run and at least the green floor, greenest first.
-fn plan_at(
-    state: &impl StateRead,
-    job: &Job,
-    start: u64,
-    now: UnixSeconds,
-    params: &JobsParams,
-) -> Result<Option<Plan>, JobsError> {
-    let spec = &job.spec;
-    let k = spec.verification.replicas() as usize;
-    let hours = start..start + spec.hours as u64;
-    let per_hour = spec.gpus as u128 * k as u128;
-    if spec.pricing == Pricing::Held {
-        for hour in hours.clone() {
-            let slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, hour);
-            if bank::balance(state, &job.buyer, &slot)? < per_hour {
-                return Ok(None);
-            }
-        }
-    }
-    let first_day = (now / DAY).saturating_sub(params.green_window_days as u64);
-    let mut candidates: Vec<(u32, DeviceId, Address)> = Vec::new();
-    for (device, units) in pools::capacity_at(state, spec.class, start)? {
-        if !has_free(state, spec.class, hours.clone(), device, units, spec.gpus)? {
-            continue;
-        }
-        let d = devices::device(state, device)?;
-        if d.status != DeviceStatus::Active {
-            continue;
-        }
-        let green = devices::window_totals(state, &d, first_day)?.green_share_bps();
-        if green >= spec.min_green_bps {
-            candidates.push((green, device, d.owner));
-        }
-    }
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut chosen: Vec<(DeviceId, Address, u32, Option<u64>)> = Vec::new();
-    for (green, device, owner) in candidates {
-        if chosen.len() == k {
-            break;
-        }
-        // Replicas that check each other must not share an owner.
-        if chosen.iter().any(|c| c.1 == owner) {
-            continue;
-        }
-        let position = pools::live_positions(state, device)?
-            .into_iter()
-            .find(|p| p.unit == SlotUnit::GpuHour && p.class == spec.class && p.covers(start))
-            .map(|p| p.serial);
-        chosen.push((device, owner, green, position));
-    }
-    if chosen.len() < k {
-        return Ok(None);
-    }
-    let cost = match &spec.pricing {
-        Pricing::Held => 0,
-        Pricing::Market { quote, .. } => {
-            let first_slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, start);
-            match greenhour_market::handler::route(state, &first_slot, spec.hours, per_hour, quote, now) {
-                Ok((_, total)) if total <= job.ledger.quote_held() => total,
-                _ => return Ok(None),
-            }
-        }
-    };
-    let green_bps_gpu_hours = chosen.iter().map(|c| c.2 as u64 * spec.gpus as u64 * spec.hours as u64).sum::<u64>();
-    Ok(Some(Plan { start_hour: start, score: Score { green_bps_gpu_hours, cost, start_hour: start }, devices: chosen }))
-}
-
-/// Whether `device` has `gpus` GPUs neither pledged away nor busy in every hour.
-fn has_free(
-    state: &impl StateRead,
-    class: DeviceClass,
-    mut hours: std::ops::Range<u64>,
-    device: DeviceId,
-    first_units: u32,
-    gpus: u32,
-) -> Result<bool, JobsError> {
-    let Some(first) = hours.next() else { return Ok(false) };
-    if first_units.saturating_sub(state::busy(state, first, device)?) < gpus {
-        return Ok(false);
-    }
-    for hour in hours {
-        let units = pools::capacity(state, class, hour, device)?;
-        if units.saturating_sub(state::busy(state, hour, device)?) < gpus {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }

@@ -43,6 +43,9 @@ pub fn parse_due(key: &[u8]) -> Option<(UnixSeconds, JobId)> {
 pub fn busy(hour: u64, device: DeviceId) -> Key<u32> {
     Key::new(format!("{BUSY_PREFIX}{hour:012}/{:020}", device.0))
 }
+pub fn busy_of(hour: u64) -> String {
+    format!("{BUSY_PREFIX}{hour:012}/")
+}
 /// Green compute Wh of a device's hour consumed by jobs (each Wh backs one job).
 pub fn green_used(device: DeviceId, hour: u64) -> Key<u64> {
     Key::new(format!("jobs/green-used/{:020}/{hour:012}", device.0))

@@ -415,11 +415,17 @@ impl PositionView {
 /// minus withdrawn), in device order; empty once the hour has been swept.
 pub fn capacity_at(state: &impl StateRead, class: DeviceClass, hour: u64) -> Result<Vec<(DeviceId, u32)>, PoolsError> {
     let prefix = keys::capacity_of(hour, class_name(class));
-    let mut out = Vec::new();
-    for (key, units) in state.prefix::<u32>(&prefix)? {
-        let id = key.strip_prefix(prefix.as_str()).and_then(|d| d.parse().ok()).ok_or_else(|| {
-            greenhour_state::StateError::Decode { key: key.clone(), reason: "not a capacity key".into() }
-        })?;
+    let bad = |key: &[u8]| greenhour_state::StateError::Decode {
+        key: String::from_utf8_lossy(key).into_owned(),
+        reason: "not a capacity row".into(),
+    };
+    // Raw rows parsed in place: a scheduler reads tens of thousands per hour.
+    let rows = state.prefix_raw(prefix.as_bytes())?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (key, value) in rows {
+        let id =
+            std::str::from_utf8(&key[prefix.len()..]).ok().and_then(|d| d.parse().ok()).ok_or_else(|| bad(&key))?;
+        let units: u32 = greenhour_codec::decode(&value).map_err(|_| bad(&key))?;
         out.push((DeviceId(id), units));
     }
     Ok(out)
