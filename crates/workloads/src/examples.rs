@@ -141,7 +141,7 @@ impl Mlp {
         }
         encode(&w)
     }
-    /// XOR as a 2-4-1 network with hand-set weights: (x1, x2) = (1, 0) → 1.
+    /// XOR as a 2-2-1 network with hand-set weights: (x1, x2) = (1, 0) → 1.
     pub fn demo() -> Mlp {
         let q = Q16;
         Mlp {
