@@ -170,6 +170,16 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 output: vec![7; 5],
             })),
         ),
+        (
+            "jobs_propose_action",
+            greenhour_codec::encode(&AppAction::Jobs(greenhour_jobs::JobsAction::Propose {
+                assignments: vec![greenhour_jobs::state::Assignment {
+                    job: greenhour_jobs::JobId(9),
+                    start_hour: 490_907,
+                    devices: vec![greenhour_devices::DeviceId(4), greenhour_devices::DeviceId(5)],
+                }],
+            })),
+        ),
     ]
 }
 

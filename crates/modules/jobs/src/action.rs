@@ -1,4 +1,4 @@
-use crate::state::{JobId, JobSpec};
+use crate::state::{Assignment, JobId, JobSpec};
 use borsh::{BorshDeserialize, BorshSerialize};
 use greenhour_devices::DeviceId;
 use greenhour_primitives::Hash;
@@ -25,4 +25,9 @@ pub enum JobsAction {
     /// Disputes an `Optimistic` result with a bond; the chain re-executes the
     /// workload at once and slashes whoever was wrong.
     Challenge { job: JobId },
+    /// A solver's placement of open jobs for this block's batch (the solver
+    /// auction): kept if feasible and better than the block's best so far, and
+    /// carried out at the block's end if it beats the chain's own matcher on
+    /// the same jobs.
+    Propose { assignments: Vec<Assignment> },
 }

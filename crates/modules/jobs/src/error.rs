@@ -69,6 +69,14 @@ pub enum JobsError {
     /// Returned when the same account challenges the same job twice.
     #[error("{challenger} already challenged job {job}")]
     DuplicateChallenge { job: JobId, challenger: Address },
+    /// Returned when a proposed assignment is not feasible now.
+    #[error("proposed assignment of job {job} is infeasible: {why}")]
+    InfeasibleAssignment { job: JobId, why: String },
+    /// Returned when a proposal does not beat the block's best proposal so far.
+    #[error(
+        "proposal scores {green} green bps·GPU-hours at cost {cost}; the block's best is {best_green} at {best_cost}"
+    )]
+    ProposalNotBetter { green: u64, cost: Amount, best_green: u64, best_cost: Amount },
     /// Returned when the chain's own bookkeeping would break (a bug, never input).
     #[error("jobs accounting: {0}")]
     Accounting(String),
@@ -125,6 +133,8 @@ impl CodedError for JobsError {
             JobsError::Accounting(_) => 19,
             JobsError::Overflow => 20,
             JobsError::InvalidGenesis(_) => 21,
+            JobsError::InfeasibleAssignment { .. } => 22,
+            JobsError::ProposalNotBetter { .. } => 23,
             JobsError::Bank(_) => 91,
             JobsError::Devices(_) => 92,
             JobsError::Pools(_) => 93,

@@ -48,6 +48,18 @@ pub fn slashed(job: &Job, who: &Address, amount: Amount, reward: Amount, why: &s
 pub fn challenged(job: &Job, challenger: &Address, upheld: bool) -> Event {
     Event::new("jobs.challenged").attr("job", job.id).attr("challenger", challenger).attr("upheld", upheld)
 }
+pub fn proposed(solver: &Address, jobs: usize, green: u64, cost: Amount) -> Event {
+    Event::new("jobs.proposed").attr("solver", solver).attr("jobs", jobs).attr("green", green).attr("cost", cost)
+}
+pub fn auction(solver: &Address, proposal: (u64, Amount), matcher: (u64, Amount), outcome: &str) -> Event {
+    Event::new("jobs.auction")
+        .attr("solver", solver)
+        .attr("proposal_green", proposal.0)
+        .attr("proposal_cost", proposal.1)
+        .attr("matcher_green", matcher.0)
+        .attr("matcher_cost", matcher.1)
+        .attr("outcome", outcome)
+}
 pub fn paid(job: &Job, to: &Address, amount: Amount, fee: Amount) -> Event {
     Event::new("jobs.paid").attr("job", job.id).attr("to", to).attr("amount", amount).attr("fee", fee)
 }

@@ -4,8 +4,8 @@
 use crate::math::{self, Score};
 use crate::params::{JobsParams, HOUR, INSURANCE, MAX_INPUT_BYTES, MAX_OUTPUT_BYTES, MAX_WASM_BYTES};
 use crate::state::{
-    self, EnergySource, Job, JobId, JobSpec, JobStatus, Ledger, Pricing, Replica, ReplicaOutcome, SciReport,
-    StoredWorkload, Verification, Workload,
+    self, Assignment, EnergySource, Job, JobId, JobSpec, JobStatus, Ledger, Pricing, Replica, ReplicaOutcome,
+    SciReport, StoredProposal, StoredWorkload, Verification, Workload,
 };
 use crate::{event, keys, JobsAction, JobsError, NAME};
 use greenhour_bank::state as bank;
@@ -45,6 +45,9 @@ impl Action for JobsAction {
             JobsAction::Reveal { output, .. } if output.len() > MAX_OUTPUT_BYTES => {
                 Err(JobsError::OutputTooLarge { len: output.len(), max: MAX_OUTPUT_BYTES })
             }
+            JobsAction::Propose { assignments } if assignments.is_empty() => {
+                Err(JobsError::Impossible("a proposal places at least one job".into()))
+            }
             _ => Ok(()),
         }
     }
@@ -57,6 +60,7 @@ impl Action for JobsAction {
             JobsAction::Commit { job, device, commitment } => commit(state, tx, *job, *device, *commitment),
             JobsAction::Reveal { job, device, output } => reveal(state, tx, *job, *device, output),
             JobsAction::Challenge { job } => challenge(state, tx, *job),
+            JobsAction::Propose { assignments } => propose(state, tx, assignments),
         }
     }
 }
@@ -680,6 +684,7 @@ fn sci_report(
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), JobsError> {
     let params = state::params(state)?;
     advance_due(state, ctx.time, &params)?;
+    run_auction(state, ctx.time, &params)?;
     match_open(state, ctx.time, &params)
 }
 
@@ -962,6 +967,11 @@ fn affordable(state: &impl StateRead, job: &Job, start: u64, now: UnixSeconds) -
     }
 }
 
+/// The hours a job may still start in: `(first, last)`, empty when `first > last`.
+fn start_window(job: &Job, now: UnixSeconds) -> (u64, u64) {
+    (job.spec.earliest_hour.max(now / HOUR + 1), job.spec.deadline_hour - job.spec.hours as u64)
+}
+
 fn try_match(
     state: &mut impl StateWrite,
     batch: &mut Batch,
@@ -969,12 +979,26 @@ fn try_match(
     now: UnixSeconds,
     params: &JobsParams,
 ) -> Result<(), JobsError> {
-    let first = job.spec.earliest_hour.max(now / HOUR + 1);
-    let last = job.spec.deadline_hour - job.spec.hours as u64;
+    let (first, last) = start_window(&job, now);
     if first > last {
         refund_unmatched(state, &mut job)?;
         return close(state, job, JobStatus::Expired, now, "no feasible start hour remains");
     }
+    match best_plan(state, batch, &job, now, params)? {
+        Some(plan) => execute_plan(state, batch, job, plan, now),
+        None => Ok(()),
+    }
+}
+
+/// The chain's own best plan for `job` against the batch's picture, if any.
+fn best_plan(
+    state: &impl StateRead,
+    batch: &mut Batch,
+    job: &Job,
+    now: UnixSeconds,
+    params: &JobsParams,
+) -> Result<Option<Plan>, JobsError> {
+    let (first, last) = start_window(job, now);
     // Greenest first; among equally green plans the cheapest, then the earliest.
     // An hour whose greenest free device cannot beat the best plan so far is not
     // planned, and prices are read only for plans that could win.
@@ -994,13 +1018,25 @@ fn try_match(
         if beaten(plan.score.green_bps_gpu_hours, &best) {
             continue;
         }
-        let Some(cost) = affordable(state, &job, start, now)? else { continue };
+        let Some(cost) = affordable(state, job, start, now)? else { continue };
         plan.score.cost = cost;
         if best.as_ref().is_none_or(|b| plan.score > b.score) {
             best = Some(plan);
         }
     }
-    let Some(plan) = best else { return Ok(()) };
+    Ok(best)
+}
+
+/// Carries out a plan: pays for the slots, books the GPUs, records the replicas.
+/// Post-condition: the job is `matched`, the jobs account holds `gpus × k` slots
+/// of every run hour for it, and the busy index grew by exactly the plan.
+fn execute_plan(
+    state: &mut impl StateWrite,
+    batch: &mut Batch,
+    mut job: Job,
+    plan: Plan,
+    now: UnixSeconds,
+) -> Result<(), JobsError> {
     let k = job.spec.verification.replicas() as u128;
     let per_hour = job.spec.gpus as u128 * k;
     let first_slot = pools::slot_denom(SlotUnit::GpuHour, job.spec.class, plan.start_hour);
@@ -1058,5 +1094,159 @@ fn try_match(
     state::reschedule(state, &mut job, Some(plan.start_hour * HOUR));
     state::put_job(state, &job);
     state.emit(event::matched(&job, cost));
+    Ok(())
+}
+
+/// A proposal's total score: green bps·GPU-hours (higher wins), then cost (lower wins).
+fn better(a: (u64, Amount), b: (u64, Amount)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+impl Batch {
+    /// Checks a solver's placement against the batch's picture: the run fits the
+    /// job's window, one device per replica, distinct owners, each active, green
+    /// enough and with `gpus` free in every hour of the run.
+    fn check_plan(
+        &mut self,
+        state: &impl StateRead,
+        job: &Job,
+        a: &Assignment,
+        now: UnixSeconds,
+    ) -> Result<Plan, JobsError> {
+        let spec = &job.spec;
+        let no = |why: String| JobsError::InfeasibleAssignment { job: job.id, why };
+        let (first, last) = start_window(job, now);
+        if a.start_hour < first || a.start_hour > last {
+            return Err(no(format!("start hour {} is outside {first}..={last}", a.start_hour)));
+        }
+        if a.devices.len() != spec.verification.replicas() as usize {
+            return Err(no(format!("{} devices for {} replicas", a.devices.len(), spec.verification.replicas())));
+        }
+        let run = a.start_hour..a.start_hour + spec.hours as u64;
+        for hour in run.clone() {
+            self.load(state, spec.class, hour)?;
+        }
+        let mut chosen: Vec<(DeviceId, Address, u32)> = Vec::new();
+        for &device in &a.devices {
+            let Some((green, owner)) = self.device(state, device)? else {
+                return Err(no(format!("device {device} is not active")));
+            };
+            if green < spec.min_green_bps {
+                return Err(no(format!("device {device} is {green} bps green, below {}", spec.min_green_bps)));
+            }
+            if let Some(hour) = run.clone().find(|h| self.free(spec.class, *h, device) < spec.gpus) {
+                return Err(no(format!("device {device} lacks {} free GPUs in hour {hour}", spec.gpus)));
+            }
+            if chosen.iter().any(|c| c.1 == owner) {
+                return Err(no(format!("device {device} shares its owner with another replica")));
+            }
+            chosen.push((device, owner, green));
+        }
+        let green_bps_gpu_hours = chosen.iter().map(|c| c.2 as u64 * spec.gpus as u64 * spec.hours as u64).sum();
+        Ok(Plan {
+            start_hour: a.start_hour,
+            score: Score { green_bps_gpu_hours, cost: 0, start_hour: a.start_hour },
+            devices: chosen,
+        })
+    }
+}
+
+/// Plans of a proposal's jobs and its total score.
+type Scored = (Vec<(Job, Plan)>, (u64, Amount));
+
+/// Validates every assignment in order on one fresh batch: the plans and their total score.
+fn score_proposal(
+    state: &impl StateRead,
+    assignments: &[Assignment],
+    now: UnixSeconds,
+    params: &JobsParams,
+) -> Result<Scored, JobsError> {
+    let mut batch = Batch::new(now, params);
+    let mut plans: Vec<(Job, Plan)> = Vec::with_capacity(assignments.len());
+    let (mut green, mut cost) = (0u64, 0 as Amount);
+    for a in assignments {
+        let job = state::job(state, a.job)?;
+        if job.status != JobStatus::Open {
+            return Err(JobsError::WrongStatus { job: a.job, status: job.status, action: "propose" });
+        }
+        if plans.iter().any(|(j, _)| j.id == a.job) {
+            return Err(JobsError::InfeasibleAssignment { job: a.job, why: "listed twice".into() });
+        }
+        let mut plan = batch.check_plan(state, &job, a, now)?;
+        plan.score.cost = affordable(state, &job, a.start_hour, now)?
+            .ok_or(JobsError::InfeasibleAssignment { job: a.job, why: "the buyer cannot pay for that hour".into() })?;
+        batch.take(job.spec.class, &plan, job.spec.hours, job.spec.gpus);
+        green += plan.score.green_bps_gpu_hours;
+        cost = cost.checked_add(plan.score.cost).ok_or(JobsError::Overflow)?;
+        plans.push((job, plan));
+    }
+    Ok((plans, (green, cost)))
+}
+
+/// Post-condition: the stored proposal is the block's best feasible one.
+fn propose(state: &mut impl StateWrite, tx: &TxCtx, assignments: &[Assignment]) -> Result<(), JobsError> {
+    let params = state::params(state)?;
+    if assignments.len() > params.max_proposal_jobs as usize {
+        return Err(JobsError::Impossible(format!("at most {} assignments per proposal", params.max_proposal_jobs)));
+    }
+    let (_, score) = score_proposal(state, assignments, tx.block.time, &params)?;
+    if let Some(best) = state.get(&keys::proposal())? {
+        if !better(score, (best.green, best.cost)) {
+            return Err(JobsError::ProposalNotBetter {
+                green: score.0,
+                cost: score.1,
+                best_green: best.green,
+                best_cost: best.cost,
+            });
+        }
+    }
+    let stored = StoredProposal { solver: tx.signer, assignments: assignments.to_vec(), green: score.0, cost: score.1 };
+    state.put(&keys::proposal(), &stored);
+    state.emit(event::proposed(&tx.signer, assignments.len(), score.0, score.1));
+    Ok(())
+}
+
+/// The solver auction, before the matcher's own batch: the block's best proposal
+/// is re-validated and compared with what the matcher would do for the same jobs
+/// (a dry run in job order); it is carried out only if it scores higher.
+fn run_auction(state: &mut impl StateWrite, now: UnixSeconds, params: &JobsParams) -> Result<(), JobsError> {
+    let Some(proposal) = state.get(&keys::proposal())? else { return Ok(()) };
+    state.delete(&keys::proposal());
+    let (plans, score) = match score_proposal(state, &proposal.assignments, now, params) {
+        Ok(scored) => scored,
+        Err(e) => {
+            state.emit(event::auction(
+                &proposal.solver,
+                (proposal.green, proposal.cost),
+                (0, 0),
+                &format!("infeasible at block end: {e}"),
+            ));
+            return Ok(());
+        }
+    };
+    let mut dry = Batch::new(now, params);
+    let mut jobs: Vec<&Job> = plans.iter().map(|(j, _)| j).collect();
+    jobs.sort_by_key(|j| j.id);
+    let (mut green, mut cost) = (0u64, 0 as Amount);
+    for job in jobs {
+        if let Some(plan) = best_plan(state, &mut dry, job, now, params)? {
+            dry.take(job.spec.class, &plan, job.spec.hours, job.spec.gpus);
+            green += plan.score.green_bps_gpu_hours;
+            cost = cost.saturating_add(plan.score.cost);
+        }
+    }
+    if !better(score, (green, cost)) {
+        state.emit(event::auction(&proposal.solver, score, (green, cost), "the matcher's own plan is as good"));
+        return Ok(());
+    }
+    let mut batch = Batch::new(now, params);
+    for (job, plan) in plans {
+        // Earlier purchases in this loop move prices: re-price before buying.
+        if affordable(state, &job, plan.start_hour, now)?.is_none() {
+            continue;
+        }
+        execute_plan(state, &mut batch, job, plan, now)?;
+    }
+    state.emit(event::auction(&proposal.solver, score, (green, cost), "accepted"));
     Ok(())
 }

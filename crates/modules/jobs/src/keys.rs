@@ -2,7 +2,7 @@
 //! scans return them in numeric order.
 
 use crate::params::JobsParams;
-use crate::state::{Job, JobId, SciReport, StoredWorkload};
+use crate::state::{Job, JobId, SciReport, StoredProposal, StoredWorkload};
 use greenhour_devices::DeviceId;
 use greenhour_primitives::{Address, Hash, UnixSeconds};
 use greenhour_state::Key;
@@ -38,6 +38,10 @@ pub fn parse_due(key: &[u8]) -> Option<(UnixSeconds, JobId)> {
     let text = std::str::from_utf8(key).ok()?.strip_prefix(DUE_PREFIX)?;
     let (at, id) = text.split_once('/')?;
     Some((at.parse().ok()?, JobId(id.parse().ok()?)))
+}
+/// The best solver proposal of the current block (deleted at its end).
+pub fn proposal() -> Key<StoredProposal> {
+    Key::new("jobs/block/proposal")
 }
 /// GPUs of a device assigned to jobs in one hour.
 pub fn busy(hour: u64, device: DeviceId) -> Key<u32> {

@@ -27,6 +27,8 @@ pub struct JobsParams {
     pub search_hours: u32,
     /// Open jobs the matcher considers per block (round robin).
     pub match_per_block: u32,
+    /// Most assignments in one solver proposal.
+    pub max_proposal_jobs: u32,
     /// Due jobs advanced per block.
     pub advance_per_block: u32,
     /// Results are accepted until this long after a job's last hour ends.
@@ -66,6 +68,7 @@ impl Default for JobsParams {
             horizon_hours: 14 * 24,
             search_hours: 24,
             match_per_block: 64,
+            max_proposal_jobs: 256,
             advance_per_block: 256,
             result_grace_secs: 3_600,
             reveal_secs: 3_600,

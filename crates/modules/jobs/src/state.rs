@@ -270,6 +270,26 @@ impl Job {
     }
 }
 
+/// One job's placement in a solver's proposal.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Assignment {
+    pub job: JobId,
+    pub start_hour: u64,
+    /// One device per replica, of distinct owners.
+    pub devices: Vec<DeviceId>,
+}
+
+/// The best proposal submitted in the current block (kept until its end).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct StoredProposal {
+    pub solver: Address,
+    pub assignments: Vec<Assignment>,
+    /// Its score when submitted: green bps·GPU-hours, then cost.
+    pub green: u64,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub cost: Amount,
+}
+
 /// An uploaded WASM module.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct StoredWorkload {

@@ -332,3 +332,105 @@ fn rejects_duplicate_challenges_and_cancels_only_open_jobs() {
     node.deliver(node.tx(&TestNode::key("dave"), jobs(JobsAction::Cancel { job: open }))).unwrap();
     assert_eq!(job(&node, open).status, JobStatus::Cancelled);
 }
+
+/// Dave holds the three owners' slots of the next hour too.
+fn hold_next_hour(fleet: &mut Fleet) {
+    for (i, owner) in OPERATORS.iter().enumerate() {
+        let release =
+            greenhour_pools::PoolsAction::Release { position: fleet.positions[i], hour: RUN_HOUR + 1, quantity: 2 };
+        let node = &mut fleet.node;
+        node.deliver(node.tx(&TestNode::key(owner), vec![greenhour_app::AppAction::Pools(release)])).unwrap();
+        let coin = greenhour_primitives::Coin::new(slot(RUN_HOUR + 1), 2);
+        node.deliver(node.send(owner, &TestNode::addr("dave"), coin)).unwrap();
+    }
+}
+
+fn next_job_id(node: &TestNode) -> u64 {
+    use greenhour_state::StateRead;
+    node.app.snapshot().unwrap().get(&greenhour_jobs::keys::next_id()).unwrap().unwrap_or(1)
+}
+
+#[test]
+fn app_can_take_a_solvers_better_batch_over_the_matcher() {
+    let mut f = fleet();
+    hold_next_hour(&mut f);
+    let module = upload(&mut f.node, "mlp");
+    let node = &mut f.node;
+    // Each device has two GPUs an hour; a three-replica job takes one of each.
+    // Job a may run in either hour, b and c only in the first: the matcher, in
+    // job order, puts a first and then has room for only one of b and c.
+    let mut a = spec(module, "mlp", Verification::Redundant { k: 3 });
+    a.deadline_hour = RUN_HOUR + 2;
+    let b = spec(module, "mlp", Verification::Redundant { k: 3 });
+    let c = b.clone();
+    let first = next_job_id(node);
+    let ids = [first, first + 1, first + 2].map(greenhour_jobs::JobId);
+    let devices: Vec<_> = f.devices.clone();
+    let assignments = vec![
+        greenhour_jobs::state::Assignment { job: ids[0], start_hour: RUN_HOUR + 1, devices: devices.clone() },
+        greenhour_jobs::state::Assignment { job: ids[1], start_hour: RUN_HOUR, devices: devices.clone() },
+        greenhour_jobs::state::Assignment { job: ids[2], start_hour: RUN_HOUR, devices: devices.clone() },
+    ];
+    let dave = TestNode::key("dave");
+    let txs = vec![
+        node.tx_with_offset(&dave, jobs(JobsAction::Post { spec: a }), 0),
+        node.tx_with_offset(&dave, jobs(JobsAction::Post { spec: b }), 1),
+        node.tx_with_offset(&dave, jobs(JobsAction::Post { spec: c }), 2),
+        node.tx_with_offset(&TestNode::key("bob"), jobs(JobsAction::Propose { assignments }), 0),
+    ];
+    let outcome = node.produce_block(txs);
+    assert!(outcome.outcomes.iter().all(|o| o.result.is_ok()), "{:?}", outcome.outcomes);
+    for (id, start) in ids.iter().zip([RUN_HOUR + 1, RUN_HOUR, RUN_HOUR]) {
+        let j = job(node, *id);
+        assert_eq!((j.status, j.start_hour), (JobStatus::Matched, Some(start)), "job {id}");
+    }
+}
+
+#[test]
+fn rejects_infeasible_and_worse_proposals_and_keeps_the_matcher_when_it_is_as_good() {
+    let mut f = fleet();
+    let module = upload(&mut f.node, "mlp");
+    let node = &mut f.node;
+    // A job for the next hour only, whose slots dave does not hold yet: it stays open.
+    let mut s = spec(module, "mlp", Verification::Redundant { k: 3 });
+    s.earliest_hour = RUN_HOUR + 1;
+    s.deadline_hour = RUN_HOUR + 2;
+    let id = post(node, s).unwrap();
+    node.produce_block(vec![]);
+    assert_eq!(job(node, id).status, JobStatus::Open);
+    let one = |devices: Vec<greenhour_devices::DeviceId>, start| {
+        jobs(JobsAction::Propose {
+            assignments: vec![greenhour_jobs::state::Assignment { job: id, start_hour: start, devices }],
+        })
+    };
+    let bob = TestNode::key("bob");
+    for (devices, start, why) in [
+        (f.devices[..2].to_vec(), RUN_HOUR + 1, "two devices for three replicas"),
+        (f.devices.clone(), RUN_HOUR, "a start outside the window"),
+        (vec![f.devices[0], f.devices[0], f.devices[1]], RUN_HOUR + 1, "one owner twice"),
+        (f.devices.clone(), RUN_HOUR + 1, "the buyer holds no slots of that hour"),
+    ] {
+        assert_eq!(code(&node.expect_rejected(&bob, one(devices, start))), ("jobs", 22), "{why}");
+    }
+    // In one block: the owners hand dave the slots, bob proposes, carol proposes
+    // the same (not better); the matcher would do as well, so it keeps its own plan.
+    let mut txs = Vec::new();
+    for (i, owner) in OPERATORS.iter().enumerate() {
+        let release =
+            greenhour_pools::PoolsAction::Release { position: f.positions[i], hour: RUN_HOUR + 1, quantity: 1 };
+        let send = greenhour_bank::BankAction::Send {
+            to: TestNode::addr("dave"),
+            coins: vec![greenhour_primitives::Coin::new(slot(RUN_HOUR + 1), 1)],
+        };
+        txs.push(node.tx_with_offset(&TestNode::key(owner), vec![greenhour_app::AppAction::Pools(release)], 0));
+        txs.push(node.tx_with_offset(&TestNode::key(owner), vec![greenhour_app::AppAction::Bank(send)], 1));
+    }
+    txs.push(node.tx_with_offset(&TestNode::key("dave"), one(f.devices.clone(), RUN_HOUR + 1), 0));
+    txs.push(node.tx_with_offset(&TestNode::key("dave"), one(f.devices.clone(), RUN_HOUR + 1), 1));
+    let outcome = node.produce_block(txs);
+    let results: Vec<_> = outcome.outcomes.iter().map(|o| o.result.as_ref().err().map(code)).collect();
+    assert!(results[..7].iter().all(Option::is_none), "{results:?}");
+    assert_eq!(results[7], Some(("jobs", 23)), "an equal proposal is not better");
+    let j = job(node, id);
+    assert_eq!((j.status, j.start_hour), (JobStatus::Matched, Some(RUN_HOUR + 1)));
+}
