@@ -33,7 +33,7 @@ pub enum JobCommand {
         file: Option<PathBuf>,
     },
     /// Post a demand contract (uploading the example module in the same transaction).
-    Post(PostArgs),
+    Post(Box<PostArgs>),
     /// One job: status, replicas, outcomes, escrow.
     Show { id: u64 },
     /// Jobs you posted (--buyer), jobs your devices serve (--operator), or the latest.
@@ -472,4 +472,116 @@ async fn next_step(
         _ => JobsAction::Reveal { job: job.id, device: replica.device, output },
     };
     Ok(Some(step))
+}
+
+#[derive(Subcommand)]
+pub enum SchedulerCommand {
+    /// Plan the open jobs of a class over the next 24 hours with the carbon-aware
+    /// scheduler and submit the plan to the block's solver auction.
+    Propose {
+        #[arg(long)]
+        from: String,
+        #[arg(long, default_value = "home")]
+        class: String,
+        /// Also solve the LP relaxation and report the plan's distance to it.
+        #[arg(long)]
+        bound: bool,
+        /// Print the plan without submitting it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+pub async fn run_scheduler(cli: &Cli, c: &SchedulerCommand) -> Result<()> {
+    use greenhour_scheduler::{greedy, lp_bound, Device, Job as Req, Problem};
+    let SchedulerCommand::Propose { from, class, bound, dry_run } = c;
+    let class_id = class_of(class)?;
+    let client = RpcClient::new(&cli.node);
+    let first = client.status().await?.latest_block_time / 3_600 + 1;
+    let horizon = 24u32;
+    let open: Vec<Job> = client
+        .jobs(None, None)
+        .await?
+        .into_iter()
+        .filter(|j| j.status == JobStatus::Open && j.spec.class == class_id)
+        .collect();
+    // Devices seen in any hour, with their free GPUs per hour and the green share the chain ranks by.
+    let mut devices: BTreeMap<u64, Device> = BTreeMap::new();
+    let mut owners: BTreeMap<String, u64> = BTreeMap::new();
+    for h in 0..horizon {
+        for row in client.capacity(class, first + h as u64).await? {
+            let id = row["device"].as_u64().unwrap_or_default();
+            if row["active"] != true {
+                continue;
+            }
+            let owner_name = row["owner"].as_str().unwrap_or_default().to_string();
+            let next = owners.len() as u64;
+            let owner = *owners.entry(owner_name).or_insert(next);
+            let green = row["green_bps"].as_u64().unwrap_or(0) as u32;
+            let d = devices.entry(id).or_insert_with(|| Device {
+                id,
+                owner,
+                free: vec![0; horizon as usize],
+                green_bps: vec![green; horizon as usize],
+            });
+            d.free[h as usize] = row["free"].as_u64().unwrap_or(0) as u32;
+        }
+    }
+    let mut ids = Vec::new();
+    let jobs: Vec<Req> = open
+        .iter()
+        .filter_map(|j| {
+            let earliest = j.spec.earliest_hour.max(first).checked_sub(first)? as u32;
+            let latest_start = (j.spec.deadline_hour.checked_sub(j.spec.hours as u64)?.checked_sub(first)?)
+                .min((horizon - j.spec.hours.min(horizon)) as u64) as u32;
+            (earliest <= latest_start).then(|| {
+                ids.push(j.id);
+                Req {
+                    id: j.id.0,
+                    gpus: j.spec.gpus,
+                    hours: j.spec.hours,
+                    replicas: j.spec.verification.replicas(),
+                    earliest,
+                    latest_start,
+                    min_green_bps: j.spec.min_green_bps,
+                }
+            })
+        })
+        .collect();
+    let problem = Problem { horizon, devices: devices.into_values().collect(), jobs };
+    let plan = greedy(&problem);
+    let metrics = problem.check(&plan)?;
+    let lp = if *bound { Some(lp_bound(&problem)?) } else { None };
+    let assignments: Vec<greenhour_jobs::state::Assignment> = plan
+        .placements
+        .iter()
+        .map(|p| greenhour_jobs::state::Assignment {
+            job: ids[p.job],
+            start_hour: first + p.start as u64,
+            devices: p.devices.iter().map(|d| greenhour_devices::DeviceId(problem.devices[*d].id)).collect(),
+        })
+        .collect();
+    let submitted = if assignments.is_empty() || *dry_run {
+        Vec::new()
+    } else {
+        submit_actions(cli, from, vec![AppAction::Jobs(JobsAction::Propose { assignments: assignments.clone() })])
+            .await?
+    };
+    let out = serde_json::json!({
+        "open_jobs": open.len(), "placed": metrics.jobs_placed, "green_gpu_hours": metrics.green_gpu_hours,
+        "lp_bound": lp, "assignments": assignments, "txs": submitted,
+    });
+    print(cli.json, &out, || {
+        let gap = lp.map_or(String::new(), |b| {
+            format!(" = {:.4} of the LP bound {b:.2}", metrics.green_gpu_hours / b.max(1e-9))
+        });
+        format!(
+            "{} open {class} jobs; plan places {} ({:.2} green GPU-hours{gap})\n{}",
+            open.len(),
+            metrics.jobs_placed,
+            metrics.green_gpu_hours,
+            if submitted.is_empty() { "not submitted".into() } else { submitted.join("\n") }
+        )
+    });
+    Ok(())
 }

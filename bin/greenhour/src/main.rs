@@ -60,6 +60,9 @@ pub enum Command {
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),
+    /// The off-chain carbon-aware scheduler: plan open jobs and bid in the solver auction.
+    #[command(subcommand)]
+    Scheduler(jobs::SchedulerCommand),
     /// A device operator's job runner.
     #[command(subcommand)]
     Worker(jobs::WorkerCommand),

@@ -127,6 +127,32 @@ async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_che
         );
         jobs.push(posted["job"].as_u64().expect("job id").to_string());
     }
+    // The off-chain scheduler plans a job that waits for held slots dave lacks
+    // (in a later pledged hour) and reports its distance to the LP bound.
+    let waiting = cli(
+        &home,
+        node,
+        &[
+            "job",
+            "post",
+            "--from",
+            "dave",
+            "--example",
+            "mlp",
+            "--verification",
+            "attested",
+            "--held",
+            "--start-in",
+            &(first + 1 - chain_time(&home, node) / 3_600).to_string(),
+            "--deadline-in",
+            &(first + 2 - chain_time(&home, node) / 3_600).to_string(),
+        ],
+    );
+    let plan = cli(&home, node, &["scheduler", "propose", "--from", "bob", "--bound", "--dry-run"]);
+    assert_eq!(plan["placed"], 1, "{plan} (job {waiting})");
+    let green = plan["green_gpu_hours"].as_f64().unwrap();
+    assert!(green > 0.0 && green <= plan["lp_bound"].as_f64().unwrap() + 1e-6, "{plan}");
+
     let before: Vec<u128> = OWNERS.iter().map(|o| ghr(&home, node, o)).collect();
 
     // Alice and bob work honestly; carol's worker submits wrong outputs.

@@ -223,6 +223,10 @@ impl RpcClient {
     ) -> Result<Vec<greenhour_jobs::Job>, ClientError> {
         self.call("jobs", json!({ "buyer": buyer, "operator": operator })).await
     }
+    /// Free GPU capacity of a class in one hour: `[{device, owner, active, free, green_bps}]`.
+    pub async fn capacity(&self, class: &str, hour: u64) -> Result<Vec<Value>, ClientError> {
+        self.call("capacity", json!({ "class": class, "hour": hour })).await
+    }
     /// The bytes of an uploaded workload module.
     pub async fn workload(&self, hash: &greenhour_primitives::Hash) -> Result<Vec<u8>, ClientError> {
         let v: Value = self.call("workload", json!({ "hash": hash })).await?;

@@ -266,6 +266,9 @@ pub fn greedy(p: &Problem) -> Schedule {
     Schedule { placements }
 }
 
+/// One candidate start of a job in the LP: its hour, `y`, and the `x` per eligible device.
+type StartVars = (u32, Variable, Vec<(usize, Variable)>);
+
 /// The LP relaxation's optimum: an upper bound on the green GPU-hours of any
 /// feasible schedule. Variables `x[j,d,s] ∈ [0,1]` (replica of job j on device d
 /// from s) and `y[j,s] ∈ [0,1]` (job j starts at s); `Σ_d x = replicas·y`,
@@ -274,13 +277,15 @@ pub fn greedy(p: &Problem) -> Schedule {
 pub fn lp_bound(p: &Problem) -> Result<f64, ScheduleError> {
     let mut vars = good_lp::variables!();
     let mut objective = Expression::default();
-    let mut per_job_start: Vec<Vec<(u32, Variable, Vec<(usize, Variable)>)>> = Vec::new();
+    let mut per_job_start: Vec<Vec<StartVars>> = Vec::new();
     let mut load: BTreeMap<(usize, u32), Expression> = BTreeMap::new();
     for job in &p.jobs {
         let mut starts = Vec::new();
         for s in p.starts(job) {
             let xs: Vec<(usize, Variable)> = (0..p.devices.len())
-                .filter(|&d| p.eligible(job, d, s) && (s..s + job.hours).all(|h| p.devices[d].free[h as usize] >= job.gpus))
+                .filter(|&d| {
+                    p.eligible(job, d, s) && (s..s + job.hours).all(|h| p.devices[d].free[h as usize] >= job.gpus)
+                })
                 .map(|d| (d, vars.add(variable().min(0.0).max(1.0))))
                 .collect();
             if xs.len() < job.replicas as usize {

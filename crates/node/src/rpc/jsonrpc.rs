@@ -211,6 +211,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             to_json(query::jobs(node, filter)?)?
         }
         "workload" => query::workload(node, str_param(p, "hash")?)?,
+        "capacity" => to_json(query::capacity(node, str_param(p, "class")?, required_u64(p, "hour")?)?)?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

@@ -529,3 +529,34 @@ pub fn workload(node: &Node, hash: &str) -> Result<serde_json::Value, RpcError> 
         .ok_or_else(|| RpcError::NotFound(format!("workload {hash}")))?;
     Ok(serde_json::json!({"hash": w.hash, "uploader": w.uploader, "bytes": w.wasm.len(), "wasm": hex::encode(&w.wasm)}))
 }
+
+/// Free GPU capacity of a class in one hour, as the matcher sees it: per device,
+/// its owner, GPUs backed in pools less those busy with jobs, and the green share
+/// it is ranked by (what an off-chain solver needs to build a proposal).
+pub fn capacity(node: &Node, class: &str, hour: u64) -> Result<Vec<serde_json::Value>, RpcError> {
+    let class = match class {
+        "home" => greenhour_devices::DeviceClass::Home,
+        "regional" => greenhour_devices::DeviceClass::Regional,
+        "datacentre" => greenhour_devices::DeviceClass::Datacentre,
+        "btc_miner" => greenhour_devices::DeviceClass::BtcMiner,
+        other => return Err(RpcError::InvalidParams(format!("unknown class {other:?}"))),
+    };
+    let snap = node.app.snapshot()?;
+    let now = node.app.latest_header()?.time;
+    let params = greenhour_jobs::state::params(&snap).map_err(jobs_error)?;
+    let first_day = (now / 86_400).saturating_sub(params.green_window_days as u64);
+    let rows = greenhour_pools::state::capacity_at(&snap, class, hour).map_err(pools_internal)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (device, units) in rows {
+        let busy = greenhour_jobs::state::busy(&snap, hour, device).map_err(jobs_error)?;
+        let d = greenhour_devices::state::device(&snap, device).map_err(|e| RpcError::Internal(e.to_string()))?;
+        let green = greenhour_devices::state::window_totals(&snap, &d, first_day)
+            .map_err(|e| RpcError::Internal(e.to_string()))?
+            .green_share_bps();
+        out.push(serde_json::json!({
+            "device": device.0, "owner": d.owner, "active": d.status == greenhour_devices::DeviceStatus::Active,
+            "free": units.saturating_sub(busy), "green_bps": green,
+        }));
+    }
+    Ok(out)
+}
