@@ -15,7 +15,8 @@ fn line(s: &HourSummary) -> String {
     let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
     format!(
         "hour {} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, import {:>6.1}, export {:>6.1} | \
-         reports {} ok / {} refused | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} %",
+         reports {} ok / {} refused | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
+         jobs {} posted, {} results, {} settled, {} failed",
         s.hour,
         s.height,
         s.reporting,
@@ -30,6 +31,10 @@ fn line(s: &HourSummary) -> String {
         t.provided_slots,
         t.bought_slots,
         s.index_green_share_bps as f64 / 100.0,
+        t.jobs_posted,
+        t.results_submitted,
+        t.jobs_settled,
+        t.jobs_failed,
     )
 }
 
@@ -52,6 +57,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
         maker: SecretKey::from_name("carol"),
         buyer: SecretKey::from_name("bob"),
         slot_price: 2_000_000,
+        jobs_per_hour: 3,
     };
     if !cli.json {
         println!("Starting {devices} simulated home devices (Greensboro NC and Sand Point AK weather, TMY3)…");
@@ -77,6 +83,8 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "provided_slots": s.totals.provided_slots, "sold_slots": s.totals.bought_slots,
                         "index_price_wad": s.index_price_wad.map(|p| p.to_string()),
                         "index_green_share_bps": s.index_green_share_bps,
+                        "jobs_posted": s.totals.jobs_posted, "job_results": s.totals.results_submitted,
+                        "jobs_settled": s.totals.jobs_settled, "jobs_failed": s.totals.jobs_failed,
                     })
                 );
             } else {

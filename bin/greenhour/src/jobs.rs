@@ -342,14 +342,6 @@ pub enum WorkerCommand {
     },
 }
 
-/// What the worker remembers between polls: outputs it computed (recomputed
-/// after a restart, since runs are deterministic) and modules it fetched.
-#[derive(Default)]
-struct WorkerMemory {
-    outputs: BTreeMap<(u64, u64), Vec<u8>>,
-    modules: BTreeMap<Hash, Vec<u8>>,
-}
-
 pub async fn run_worker(cli: &Cli, c: &WorkerCommand) -> Result<()> {
     let WorkerCommand::Run { from, once, poll_secs, cheat } = c;
     let client = RpcClient::new(&cli.node);
@@ -357,9 +349,9 @@ pub async fn run_worker(cli: &Cli, c: &WorkerCommand) -> Result<()> {
     let me = key.address();
     let status = client.status().await?;
     let mut wallet = Wallet::new(key, status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?, status.min_fee);
-    let mut memory = WorkerMemory::default();
+    let mut worker = greenhour_agent::Worker::new(*cheat);
     loop {
-        match work_once(&client, &mut wallet, &me, &mut memory, *cheat).await {
+        match work_once(&client, &mut wallet, &me, &mut worker).await {
             Ok(lines) => {
                 for line in lines {
                     println!("{line}");
@@ -384,94 +376,21 @@ async fn work_once(
     client: &RpcClient,
     wallet: &mut Wallet,
     me: &greenhour_primitives::Address,
-    memory: &mut WorkerMemory,
-    cheat: bool,
+    worker: &mut greenhour_agent::Worker,
 ) -> Result<Vec<String>> {
     let now = client.status().await?.latest_block_time;
     let mut done = Vec::new();
-    for job in client.jobs(None, Some(me)).await? {
-        let Some(start) = job.start() else { continue };
-        if now < start || job.status.is_final() {
-            continue;
-        }
-        for replica in job.replicas.iter().filter(|r| r.operator == *me) {
-            let action = match next_step(client, &job, replica, memory, cheat).await? {
-                Some(a) => a,
-                None => continue,
-            };
-            let what = match &action {
-                JobsAction::Commit { .. } => "committed",
-                _ => "revealed",
-            };
-            let tx = wallet.sign(client, vec![AppAction::Jobs(action)], "").await?;
-            match client.broadcast(&tx, BroadcastMode::Commit).await {
-                Ok(_) => done.push(format!("job {} device {}: {what}", job.id, replica.device)),
-                Err(e) => {
-                    wallet.forget_nonce();
-                    done.push(format!("job {} device {}: {what} refused: {e}", job.id, replica.device));
-                }
+    for due in worker.due(client, me, now).await? {
+        let tx = wallet.sign(client, vec![AppAction::Jobs(due.action)], "").await?;
+        match client.broadcast(&tx, BroadcastMode::Commit).await {
+            Ok(_) => done.push(format!("job {} device {}: {}", due.job, due.device, due.what)),
+            Err(e) => {
+                wallet.forget_nonce();
+                done.push(format!("job {} device {}: {} refused: {e}", due.job, due.device, due.what));
             }
         }
     }
     Ok(done)
-}
-
-/// The next submission a replica owes, if any.
-async fn next_step(
-    client: &RpcClient,
-    job: &Job,
-    replica: &greenhour_jobs::Replica,
-    memory: &mut WorkerMemory,
-    cheat: bool,
-) -> Result<Option<JobsAction>> {
-    if replica.output_hash.is_some() {
-        return Ok(None);
-    }
-    let output = match memory.outputs.get(&(job.id.0, replica.device.0)) {
-        Some(o) => o.clone(),
-        None => {
-            let mut output = match &job.spec.workload {
-                Workload::Wasm { module, input, fuel } => {
-                    if !memory.modules.contains_key(module) {
-                        memory.modules.insert(*module, client.workload(module).await?);
-                    }
-                    let limits = greenhour_workloads::Limits { fuel: *fuel, ..Default::default() };
-                    match greenhour_workloads::run(&memory.modules[module], input, &limits) {
-                        Ok(o) => o.output,
-                        // Nothing correct to submit: stay silent rather than be slashed.
-                        Err(_) => return Ok(None),
-                    }
-                }
-                Workload::Opaque { .. } => Vec::new(),
-            };
-            if cheat {
-                output.iter_mut().for_each(|b| *b = b.wrapping_add(1));
-                output.push(0xff);
-            }
-            memory.outputs.insert((job.id.0, replica.device.0), output.clone());
-            output
-        }
-    };
-    let step = match job.spec.verification {
-        Verification::Redundant { .. } if replica.commitment.is_none() => JobsAction::Commit {
-            job: job.id,
-            device: replica.device,
-            commitment: greenhour_jobs::math::commitment(
-                job.id,
-                replica.device,
-                &greenhour_jobs::math::output_hash(&output),
-            ),
-        },
-        Verification::Redundant { .. } => {
-            let all_committed = job.replicas.iter().all(|r| r.commitment.is_some());
-            if !all_committed && job.status != JobStatus::Verifying {
-                return Ok(None);
-            }
-            JobsAction::Reveal { job: job.id, device: replica.device, output }
-        }
-        _ => JobsAction::Reveal { job: job.id, device: replica.device, output },
-    };
-    Ok(Some(step))
 }
 
 #[derive(Subcommand)]

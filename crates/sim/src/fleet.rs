@@ -1,7 +1,8 @@
 //! The fleet: simulated devices that act through the RPC client exactly as a device
 //! agent would — register, sign hourly telemetry, join a pool, pledge the coming
-//! day and provide slots to the market — plus a market maker that opens hour pools
-//! and a buyer that purchases GPU-hours.
+//! day, provide slots to the market and run the jobs assigned to them — plus a
+//! market maker that opens hour pools and a buyer that purchases GPU-hours and
+//! posts jobs.
 
 use crate::physics::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
 use crate::SimError;
@@ -13,6 +14,7 @@ use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::GpuBox;
+use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_market::MarketAction;
 use greenhour_pools::{PoolId, PoolsAction};
 use greenhour_primitives::{ChainId, Coin, Denom};
@@ -60,6 +62,9 @@ pub struct FleetConfig {
     pub buyer: SecretKey,
     /// µgUSD a device deposits with each slot it provides (sets the opening price).
     pub slot_price: u128,
+    /// Jobs the buyer posts each hour, cycling through the example workloads and
+    /// the verification methods (0: none).
+    pub jobs_per_hour: usize,
 }
 
 /// Running counts since the fleet started.
@@ -73,6 +78,12 @@ pub struct Totals {
     pub provided_slots: u64,
     pub bought_slots: u64,
     pub bought_quote: u128,
+    pub jobs_posted: u64,
+    /// Commitments and reveals the devices' workers submitted.
+    pub results_submitted: u64,
+    /// Of the buyer's latest 200 jobs: settled and failed ones.
+    pub jobs_settled: u64,
+    pub jobs_failed: u64,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -119,6 +130,8 @@ struct SimDevice {
     position: Option<u64>,
     /// First hour not yet pledged.
     pledged_until: u64,
+    /// Runs the jobs assigned to the device (inflating devices also cheat at jobs).
+    worker: greenhour_agent::Worker,
 }
 
 /// The result of one transaction: committed, or refused with the chain's reason.
@@ -315,6 +328,8 @@ pub struct Fleet {
     buyer: Wallet,
     /// The next UTC hour to report once it has ended.
     next_hour: u64,
+    /// Jobs posted so far (picks each next job's workload and method).
+    jobs_posted: u64,
     pub totals: Totals,
 }
 
@@ -343,6 +358,7 @@ impl Fleet {
                 joined: false,
                 position: None,
                 pledged_until: 0,
+                worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
             })
             .collect();
         // Each owner gets up to 1,000 GHR and 1,000 gUSD, less when the treasury cannot
@@ -404,6 +420,7 @@ impl Fleet {
             sites,
             devices,
             next_hour: now / HOUR,
+            jobs_posted: 0,
             totals: Totals::default(),
         })
     }
@@ -470,6 +487,7 @@ impl Fleet {
             }
         }
         self.market().await?;
+        self.jobs().await?;
         let status = self.client.status().await?;
         summary.height = status.height;
         if let Some(v) = self.client.index(Some("home"), Some("ugusd")).await?.into_iter().next() {
@@ -538,6 +556,89 @@ impl Fleet {
                 self.totals.bought_quote += total;
             }
         }
+        Ok(())
+    }
+}
+
+impl Fleet {
+    /// Devices submit what their jobs owe, then the buyer posts the hour's jobs
+    /// for the hours two to four ahead (market-priced, one GPU for one hour).
+    async fn jobs(&mut self) -> Result<(), SimError> {
+        let now = self.client.status().await?.latest_block_time;
+        let client = &self.client;
+        let submitted = bounded(self.devices.iter_mut().map(|d| async move {
+            let mut n = 0u64;
+            if d.id.is_none() {
+                return Ok::<u64, SimError>(0);
+            }
+            let me = d.owner.address();
+            for due in d.worker.due(client, &me, now).await? {
+                match submit(client, &mut d.owner, vec![AppAction::Jobs(due.action)]).await? {
+                    Outcome::Committed(_) => n += 1,
+                    Outcome::Refused(why) => tracing::debug!(device = d.index, %why, "job result refused"),
+                }
+            }
+            Ok(n)
+        }))
+        .await;
+        for n in submitted {
+            self.totals.results_submitted += n?;
+        }
+        if self.config.jobs_per_hour == 0 {
+            return Ok(());
+        }
+        let now_hour = now / HOUR;
+        let mut actions = Vec::new();
+        if self.jobs_posted == 0 {
+            for e in greenhour_workloads::examples::ALL {
+                actions.push(AppAction::Jobs(JobsAction::UploadWorkload { wasm: e.wasm() }));
+            }
+        }
+        for i in 0..self.config.jobs_per_hour as u64 {
+            let n = self.jobs_posted + i;
+            let example = greenhour_workloads::examples::ALL[(n % 3) as usize];
+            let verification = match (n / 3) % 3 {
+                0 => Verification::Redundant { k: 3 },
+                1 => Verification::Optimistic { window_secs: 1_800, sample_bps: 2_000 },
+                _ => Verification::Attested,
+            };
+            let kind = match example.kind {
+                "rendering" => TaskKind::Rendering,
+                "inference" => TaskKind::Inference,
+                _ => TaskKind::Training,
+            };
+            let wasm = example.wasm();
+            let spec = JobSpec {
+                kind,
+                class: DeviceClass::Home,
+                gpus: 1,
+                hours: 1,
+                earliest_hour: now_hour + 2,
+                deadline_hour: now_hour + 4,
+                min_green_bps: 0,
+                pricing: Pricing::Market { quote: Denom::gusd(), max_price_per_gpu_hour: self.config.slot_price * 4 },
+                incentive: 2_000_000,
+                workload: Workload::Wasm {
+                    module: greenhour_primitives::Hash::digest(&wasm),
+                    input: example.demo_input(),
+                    fuel: 50_000_000,
+                },
+                verification,
+                bond: 1_000_000,
+                slash_split_bps: 5_000,
+            };
+            actions.push(AppAction::Jobs(JobsAction::Post { spec }));
+        }
+        match submit(&self.client, &mut self.buyer, actions).await? {
+            Outcome::Committed(_) => {
+                self.jobs_posted += self.config.jobs_per_hour as u64;
+                self.totals.jobs_posted += self.config.jobs_per_hour as u64;
+            }
+            Outcome::Refused(why) => tracing::debug!(%why, "jobs refused"),
+        }
+        let mine = self.client.jobs(Some(&self.buyer.address()), None).await?;
+        self.totals.jobs_settled = mine.iter().filter(|j| j.status == JobStatus::Settled).count() as u64;
+        self.totals.jobs_failed = mine.iter().filter(|j| j.status == JobStatus::Failed).count() as u64;
         Ok(())
     }
 }
