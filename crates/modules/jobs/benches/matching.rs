@@ -8,7 +8,7 @@ use greenhour_bank::{BankGenesis, GenesisBalance, ModuleAccountGenesis, Perishab
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, TelemetryTotals};
 use greenhour_framework::{BlockCtx, Module};
-use greenhour_jobs::state::{Job, JobId, JobSpec, JobStatus, Ledger};
+use greenhour_jobs::state::{Job, JobId, JobSpec, Ledger};
 use greenhour_jobs::{JobsGenesis, JobsParams, Pricing, TaskKind, Verification, Workload};
 use greenhour_pools::SlotUnit;
 use greenhour_primitives::{Address, ChainId, Coin, Hash};
@@ -93,37 +93,22 @@ fn base() -> BTreeMap<Vec<u8>, Vec<u8>> {
     }
     for j in 0..JOBS {
         let id = JobId(j + 1);
-        let job = Job {
-            id,
-            buyer,
-            spec: JobSpec {
-                kind: TaskKind::Inference,
-                class: DeviceClass::Home,
-                gpus: 1,
-                hours: 1,
-                earliest_hour: FIRST_HOUR,
-                deadline_hour: FIRST_HOUR + HOURS,
-                min_green_bps: 0,
-                pricing: Pricing::Held,
-                incentive: 1_000_000,
-                workload: Workload::Opaque { digest: Hash::ZERO },
-                verification: Verification::Attested,
-                bond: 1_000_000,
-                slash_split_bps: 5_000,
-            },
-            status: JobStatus::Open,
-            posted_at: NOW - 60,
-            start_hour: None,
-            replicas: Vec::new(),
-            ledger: Ledger { ghr_in: 1_000_000, ..Ledger::default() },
-            result: None,
-            revealed_at: None,
-            audited: false,
-            confirmed: false,
-            challengers: Vec::new(),
-            due: None,
-            closed_at: None,
+        let spec = JobSpec {
+            kind: TaskKind::Inference,
+            class: DeviceClass::Home,
+            gpus: 1,
+            hours: 1,
+            earliest_hour: FIRST_HOUR,
+            deadline_hour: FIRST_HOUR + HOURS,
+            min_green_bps: 0,
+            pricing: Pricing::Held,
+            incentive: 1_000_000,
+            workload: Workload::Opaque { digest: Hash::ZERO },
+            verification: Verification::Attested,
+            bond: 1_000_000,
+            slash_split_bps: 5_000,
         };
+        let job = Job::open(id, buyer, spec, NOW - 60, Ledger { ghr_in: 1_000_000, ..Ledger::default() });
         block.put(&greenhour_jobs::keys::job(id), &job);
         block.put(&greenhour_jobs::keys::open(id), &());
     }

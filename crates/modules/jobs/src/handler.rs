@@ -195,23 +195,7 @@ fn post(state: &mut impl StateWrite, tx: &TxCtx, spec: &JobSpec) -> Result<(), J
     ledger.ghr_in = spec.incentive;
     let id = JobId(state.get(&keys::next_id())?.unwrap_or(1));
     state.put(&keys::next_id(), &(id.0 + 1));
-    let job = Job {
-        id,
-        buyer: tx.signer,
-        spec: spec.clone(),
-        status: JobStatus::Open,
-        posted_at: tx.block.time,
-        start_hour: None,
-        replicas: Vec::new(),
-        ledger,
-        result: None,
-        revealed_at: None,
-        audited: false,
-        confirmed: false,
-        challengers: Vec::new(),
-        due: None,
-        closed_at: None,
-    };
+    let job = Job::open(id, tx.signer, spec.clone(), tx.block.time, ledger);
     state::put_job(state, &job);
     state.put(&keys::open(id), &());
     state.emit(event::transition(&job, "posted"));

@@ -260,6 +260,26 @@ pub struct Job {
 }
 
 impl Job {
+    /// A freshly posted job, waiting for the matcher.
+    pub fn open(id: JobId, buyer: Address, spec: JobSpec, posted_at: UnixSeconds, ledger: Ledger) -> Job {
+        Job {
+            id,
+            buyer,
+            spec,
+            status: JobStatus::Open,
+            posted_at,
+            start_hour: None,
+            replicas: Vec::new(),
+            ledger,
+            result: None,
+            revealed_at: None,
+            audited: false,
+            confirmed: false,
+            challengers: Vec::new(),
+            due: None,
+            closed_at: None,
+        }
+    }
     /// Unix second the run starts (once matched).
     pub fn start(&self) -> Option<UnixSeconds> {
         self.start_hour.map(|h| h * HOUR)
