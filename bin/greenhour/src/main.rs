@@ -1,5 +1,6 @@
 //! `greenhour`: one binary for the devnet, nodes, keys, transactions, queries and benchmarks.
 
+mod agent;
 mod bench;
 mod commands;
 mod fleet;
@@ -63,6 +64,9 @@ pub enum Command {
     /// The off-chain carbon-aware scheduler: plan open jobs and bid in the solver auction.
     #[command(subcommand)]
     Scheduler(jobs::SchedulerCommand),
+    /// One device's long-running agent: telemetry, pledges from its energy manager, jobs, light verification.
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
     /// A device operator's job runner.
     #[command(subcommand)]
     Worker(jobs::WorkerCommand),

@@ -8,7 +8,13 @@
 //!   the deterministic workload and reaches the same output and commitment.
 //! - A workload that traps or runs out of fuel gets no submission (silence is
 //!   unpaid; a wrong answer is slashed).
+//! - The agent never reports an hour twice: the chain's `last_report_end` wins
+//!   over its state file, which is written atomically after every change.
+//! - It acts only on what it verified: the header chain links from its
+//!   checkpoint, and its device record is proven under a verified app hash.
 
+pub mod device;
 pub mod worker;
 
+pub use device::{Agent, AgentConfig, AgentError, AgentState, StepReport};
 pub use worker::{Due, Worker};

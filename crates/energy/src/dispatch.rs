@@ -1,7 +1,8 @@
 //! The energy manager's linear program: over the next hours, how to charge and
 //! discharge the battery, import and export, and when to run flexible compute,
 //! given forecasts of PV, household load, prices and grid carbon. Solved with
-//! `good_lp` on the Clarabel interior-point solver.
+//! `good_lp` on the microlp simplex (Clarabel's interior point stopped short of
+//! the optimum on year-long windows).
 //!
 //! Per hour t (all Wh): `pv + import + discharge = load + compute + charge + export`,
 //! `soc_t = soc_{t−1} + η_c·charge − discharge/η_d` within the battery's bounds,

@@ -18,6 +18,7 @@ pub mod data;
 pub mod device;
 pub mod dispatch;
 pub mod error;
+pub mod household;
 pub mod pv;
 pub mod solar;
 

@@ -13,7 +13,8 @@
 //!   device index).
 
 pub mod fleet;
-pub mod physics;
+/// Device-hour physics, kept in `energy` so the device agent shares it.
+pub use greenhour_energy::household as physics;
 
 pub use fleet::{Behaviour, Fleet, FleetConfig, HourSummary, Totals};
 

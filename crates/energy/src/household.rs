@@ -2,11 +2,11 @@
 //! house and the GPUs' draw, and a self-consumption battery rule (charge from
 //! surplus, discharge into deficit, the grid takes or gives the rest).
 
-use greenhour_energy::battery::Battery;
-use greenhour_energy::data::WeatherSite;
-use greenhour_energy::device::GpuBox;
-use greenhour_energy::solar::{sun_position, DELTA_T};
-use greenhour_energy::{EnergyError, PvSystem};
+use crate::battery::Battery;
+use crate::data::WeatherSite;
+use crate::device::GpuBox;
+use crate::solar::{sun_position, DELTA_T};
+use crate::{EnergyError, PvSystem};
 
 /// A site's PV output per kWp for each hour of its typical year, Wh (AC).
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,428 @@
+//! One device's agent: register, report each ended hour's signed telemetry,
+//! join a pool, pledge the hours its energy manager plans to run compute in,
+//! run assigned jobs, and check what the node tells it — all through the RPC
+//! client, with its state in a small local file.
+//!
+//! The device here is simulated (PVWatts on real TMY3 weather, the sim's battery
+//! rule, GPU draw from TDP) because this machine has no inverter to read; the
+//! loop, the keys, the state file and the checks are what a real device runs.
+
+use crate::worker::Worker;
+use greenhour_app::rpc::BroadcastMode;
+use greenhour_app::{AppAction, TxRecord};
+use greenhour_client::{ClientError, RpcClient, Wallet};
+use greenhour_crypto::SecretKey;
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
+use greenhour_energy::dispatch::{plan, Window};
+use greenhour_energy::household::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
+use greenhour_pools::{PoolId, PoolsAction};
+use greenhour_primitives::{ChainId, Hash};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+const HOUR: u64 = 3_600;
+/// Headers checked per step at most (the rest on the next steps).
+const MAX_HEADERS_PER_STEP: u64 = 2_000;
+/// Ended hours reported per step at most (a device far behind catches up over steps).
+const MAX_HOURS_PER_STEP: u64 = 24;
+
+/// What the agent is and where it keeps its state.
+#[derive(Clone, Debug)]
+pub struct AgentConfig {
+    pub owner: SecretKey,
+    pub device_key: SecretKey,
+    pub cell: String,
+    pub spec: DeviceSpec,
+    pub site: SiteProfile,
+    pub pool: u64,
+    /// Where [`AgentState`] lives (written atomically after every change).
+    pub state_path: PathBuf,
+    /// Day-ahead prices by hour of the year, €/MWh (the energy manager's price forecast).
+    pub prices: Vec<f64>,
+    /// Grid carbon intensity used in planning, gCO₂e/kWh.
+    pub grid_g_per_kwh: f64,
+    /// GPU-hours of flexible compute the manager places in each planned day.
+    pub compute_hours_per_day: u32,
+}
+
+/// What survives a restart.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentState {
+    pub device: Option<u64>,
+    /// Height of the block that registered it (its record is provable from there on).
+    pub registered_at: Option<u64>,
+    /// The last UTC hour whose report the chain accepted (or refused for good).
+    pub last_reported_hour: Option<u64>,
+    pub soc_wh: f64,
+    pub joined: bool,
+    /// First hour not yet covered by the manager's pledges.
+    pub pledged_until: u64,
+    /// Pledged hour ranges `(first, hours)`: compute runs at full power in them.
+    pub pledged: Vec<(u64, u32)>,
+    /// The last header checked: height and hash (the light client's trusted point).
+    pub checkpoint: Option<(u64, Hash)>,
+    pub reports_accepted: u64,
+    pub reports_refused: u64,
+    pub headers_verified: u64,
+    pub results_submitted: u64,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    pub reported: Vec<u64>,
+    pub refused: Vec<(u64, String)>,
+    pub pledged: Vec<(u64, u32)>,
+    pub headers_verified: u64,
+    pub device_record_verified: bool,
+    pub results: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    /// The node could not be reached or refused something the agent cannot go on without.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The state file cannot be read or written.
+    #[error("state file {path}: {reason}")]
+    StateFile { path: String, reason: String },
+    /// What the node served does not check out: a broken header chain or a proof
+    /// against a root no verified header carries.
+    #[error("light verification failed: {0}")]
+    Verification(String),
+    /// The physics or the planner refused its inputs.
+    #[error(transparent)]
+    Energy(#[from] greenhour_energy::EnergyError),
+    /// Registration failed.
+    #[error("setup: {0}")]
+    Setup(String),
+}
+
+pub struct Agent {
+    client: RpcClient,
+    config: AgentConfig,
+    wallet: Wallet,
+    worker: Worker,
+    chain: ChainId,
+    pub state: AgentState,
+}
+
+enum Outcome {
+    Committed(TxRecord),
+    Refused(String),
+}
+
+impl Agent {
+    /// Loads the state file (or starts fresh) and connects.
+    pub async fn start(client: RpcClient, config: AgentConfig) -> Result<Agent, AgentError> {
+        let state = match std::fs::read_to_string(&config.state_path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| AgentError::StateFile {
+                path: config.state_path.display().to_string(),
+                reason: e.to_string(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => AgentState::default(),
+            Err(e) => {
+                return Err(AgentError::StateFile {
+                    path: config.state_path.display().to_string(),
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let status = client.status().await?;
+        let chain: ChainId = status.chain_id.parse().map_err(|e| AgentError::Setup(format!("chain id: {e}")))?;
+        let wallet = Wallet::new(config.owner.clone(), chain.clone(), status.min_fee);
+        Ok(Agent { client, config, wallet, worker: Worker::new(false), chain, state })
+    }
+
+    /// Writes the state file atomically (temporary file, then rename).
+    fn save(&self) -> Result<(), AgentError> {
+        let path = &self.config.state_path;
+        let err = |e: std::io::Error| AgentError::StateFile { path: path.display().to_string(), reason: e.to_string() };
+        let tmp = path.with_extension("tmp");
+        let text = serde_json::to_string_pretty(&self.state).expect("agent state serialises");
+        std::fs::write(&tmp, text).map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+
+    async fn submit(&mut self, actions: Vec<AppAction>) -> Result<Outcome, AgentError> {
+        let tx = self.wallet.sign(&self.client, actions, "").await?;
+        match self.client.broadcast(&tx, BroadcastMode::Commit).await {
+            Ok(r) => match r.committed {
+                Some(record) => Ok(Outcome::Committed(record)),
+                None => {
+                    self.wallet.forget_nonce();
+                    Ok(Outcome::Refused("not committed".into()))
+                }
+            },
+            Err(ClientError::Rejected(e)) => {
+                self.wallet.forget_nonce();
+                Ok(Outcome::Refused(e.to_string()))
+            }
+            Err(e) => {
+                self.wallet.forget_nonce();
+                Err(e.into())
+            }
+        }
+    }
+
+    fn nameplate(&self) -> Nameplate {
+        let s = &self.config.spec;
+        Nameplate {
+            pv_w: s.pv_w as u64,
+            battery_wh: s.battery.capacity_wh as u64,
+            battery_max_w: s.battery.max_charge_w as u64,
+            charger_w: 0,
+            gpu_model: if s.gpu.tdp_w >= 450.0 { "RTX 4090" } else { "RTX 4080" }.into(),
+            gpu_count: s.gpu.gpu_count,
+            gpu_tdp_w: s.gpu.tdp_w as u32,
+        }
+    }
+
+    /// Registers the device if the state file has none (a key already on chain is
+    /// found again rather than registered twice).
+    async fn ensure_registered(&mut self) -> Result<DeviceId, AgentError> {
+        if let Some(id) = self.state.device {
+            return Ok(DeviceId(id));
+        }
+        let owner = self.wallet.address();
+        let key = self.config.device_key.public_key();
+        if let Some(d) = self.client.devices(Some(&owner)).await?.into_iter().find(|d| d.key == key) {
+            self.state.device = Some(d.id.0);
+            self.state.registered_at = Some(d.registered_at);
+            self.state.last_reported_hour = d.last_report_end.map(|end| end / HOUR - 1);
+            self.save()?;
+            return Ok(d.id);
+        }
+        let register = DevicesAction::Register {
+            key,
+            class: DeviceClass::Home,
+            cell: LocationCell::new(self.config.cell.clone()).map_err(|e| AgentError::Setup(e.to_string()))?,
+            nameplate: self.nameplate(),
+        };
+        match self.submit(vec![AppAction::Devices(register)]).await? {
+            Outcome::Committed(record) => {
+                let id = record
+                    .events
+                    .iter()
+                    .find(|e| e.kind == "devices.registered")
+                    .and_then(|e| e.attributes.first())
+                    .and_then(|(_, v)| v.parse().ok())
+                    .ok_or_else(|| AgentError::Setup("no registration event".into()))?;
+                self.state.device = Some(id);
+                self.state.registered_at = Some(record.height);
+                self.save()?;
+                Ok(DeviceId(id))
+            }
+            Outcome::Refused(why) => Err(AgentError::Setup(format!("registration refused: {why}"))),
+        }
+    }
+
+    fn pledged_at(&self, hour: u64) -> bool {
+        self.state.pledged.iter().any(|(first, n)| hour >= *first && hour < first + *n as u64)
+    }
+
+    /// One pass: verify headers, report every ended hour not yet reported, join,
+    /// pledge the next planned day when due, run assigned jobs. State is saved
+    /// after each change, so a crash never repeats a report the chain accepted.
+    pub async fn step(&mut self) -> Result<StepReport, AgentError> {
+        let mut out = StepReport::default();
+        let id = self.ensure_registered().await?;
+        out.headers_verified = self.verify_headers().await?;
+        out.device_record_verified = self.verify_device_record(id).await?;
+        let now = self.client.status().await?.latest_block_time;
+        let now_hour = now / HOUR;
+        // The chain is the truth about what was accepted (a crash between the
+        // commit and the state save must not lead to a second report).
+        let on_chain = self.client.device(id.0).await?.last_report_end;
+        if let Some(end) = on_chain {
+            let chain_hour = end / HOUR - 1;
+            if self.state.last_reported_hour.is_none_or(|h| h < chain_hour) {
+                self.state.last_reported_hour = Some(chain_hour);
+            }
+        }
+        let first = self.state.last_reported_hour.map_or(now_hour.saturating_sub(1), |h| h + 1);
+        for hour in first..now_hour.min(first + MAX_HOURS_PER_STEP) {
+            self.report(id, hour, &mut out).await?;
+        }
+        if !self.state.joined && self.state.reports_accepted > 0 {
+            let join = PoolsAction::Join { pool: PoolId(self.config.pool), device: id };
+            if let Outcome::Committed(_) = self.submit(vec![AppAction::Pools(join)]).await? {
+                self.state.joined = true;
+                self.save()?;
+            }
+        }
+        if self.state.joined && self.state.pledged_until < now_hour + 12 {
+            self.pledge_next_day(id, now_hour, &mut out).await?;
+        }
+        for due in self.worker.due(&self.client, &self.wallet.address(), now).await? {
+            let line = format!("job {} device {}: {}", due.job, due.device, due.what);
+            match self.submit(vec![AppAction::Jobs(due.action)]).await? {
+                Outcome::Committed(_) => {
+                    self.state.results_submitted += 1;
+                    out.results.push(line);
+                }
+                Outcome::Refused(why) => out.results.push(format!("{line} refused: {why}")),
+            }
+        }
+        self.save()?;
+        Ok(out)
+    }
+
+    async fn report(&mut self, id: DeviceId, hour: u64, out: &mut StepReport) -> Result<(), AgentError> {
+        let site = &self.config.site;
+        let local = (hour as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
+        let pv = site.pv_wh_per_kwp[site.hour_of_year(hour)] * self.config.spec.pv_w / 1_000.0;
+        // Pledged hours run compute at full power; otherwise the box idles at a quarter.
+        let utilisation = if self.pledged_at(hour) { 1.0 } else { 0.25 };
+        let e = simulate_hour(&self.config.spec, self.state.soc_wh, pv, utilisation, house_factor(local));
+        let start = hour * HOUR;
+        let report = TelemetryReport {
+            device: id,
+            start,
+            end: start + HOUR,
+            generated_wh: e.generated_wh,
+            charged_wh: e.charged_wh,
+            discharged_wh: e.discharged_wh,
+            imported_wh: e.imported_wh,
+            exported_wh: e.exported_wh,
+            compute_wh: e.compute_wh,
+            gpu_seconds: e.gpu_seconds,
+            soc_permille: (e.soc_wh / self.config.spec.battery.capacity_wh * 1_000.0).round().clamp(0.0, 1_000.0)
+                as u16,
+            outage_before: self.state.last_reported_hour.is_some_and(|last| last + 1 < hour),
+        };
+        let signature = report.sign(&self.config.device_key, &self.chain);
+        match self.submit(vec![AppAction::Devices(DevicesAction::Report { report, signature })]).await? {
+            Outcome::Committed(_) => {
+                self.state.soc_wh = e.soc_wh;
+                self.state.reports_accepted += 1;
+                out.reported.push(hour);
+            }
+            Outcome::Refused(why) => {
+                self.state.reports_refused += 1;
+                out.refused.push((hour, why));
+            }
+        }
+        // Either way the hour is done: a refused report is not retried forever.
+        self.state.last_reported_hour = Some(hour);
+        self.save()
+    }
+
+    /// The energy manager: over the next day it plans battery, grid and
+    /// `compute_hours_per_day` GPU-hours of flexible compute against the
+    /// day-ahead price forecast, the PV forecast (the site's typical-year profile:
+    /// a clear-sky-shaped persistence model) and grid carbon, then pledges the
+    /// hours it chose to run compute in, one position per contiguous run.
+    async fn pledge_next_day(&mut self, id: DeviceId, now_hour: u64, out: &mut StepReport) -> Result<(), AgentError> {
+        let first = self.state.pledged_until.max(now_hour + 2);
+        let hours = 24usize;
+        let spec = self.config.spec.clone();
+        let site = &self.config.site;
+        let gpu_wh = spec.gpu.gpu_count as f64 * spec.gpu.tdp_w;
+        let price = |h: u64| self.config.prices[(h % self.config.prices.len() as u64) as usize];
+        let window = Window {
+            import_price: (0..hours as u64).map(|i| price(first + i)).collect(),
+            export_price: (0..hours as u64).map(|i| price(first + i) * 0.5).collect(),
+            carbon: vec![self.config.grid_g_per_kwh; hours],
+            carbon_weight: 0.1,
+            pv_wh: (0..hours as u64)
+                .map(|i| site.pv_wh_per_kwp[site.hour_of_year(first + i)] * spec.pv_w / 1_000.0)
+                .collect(),
+            load_wh: (0..hours as u64)
+                .map(|i| {
+                    let local = ((first + i) as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
+                    spec.base_load_w * house_factor(local)
+                })
+                .collect(),
+            compute_wh: gpu_wh * self.config.compute_hours_per_day as f64,
+            compute_max_wh: gpu_wh,
+            import_max_wh: 20_000.0,
+            export_max_wh: 20_000.0,
+        };
+        let soc = self.state.soc_wh.max(spec.battery.capacity_wh * spec.battery.soc_min);
+        let planned = plan(&spec.battery, soc, &window)?;
+        // Contiguous runs of hours where the plan runs compute at least half power.
+        let mut runs: Vec<(u64, u32)> = Vec::new();
+        for (i, c) in planned.compute_wh.iter().enumerate() {
+            if *c >= gpu_wh * 0.5 {
+                let hour = first + i as u64;
+                match runs.last_mut() {
+                    Some((start, n)) if *start + *n as u64 == hour => *n += 1,
+                    _ => runs.push((hour, 1)),
+                }
+            }
+        }
+        for (start, n) in runs {
+            let pledge = PoolsAction::Pledge {
+                pool: PoolId(self.config.pool),
+                device: id,
+                first_hour: start,
+                hours: n,
+                quantity: spec.gpu.gpu_count,
+            };
+            if let Outcome::Committed(_) = self.submit(vec![AppAction::Pools(pledge)]).await? {
+                self.state.pledged.push((start, n));
+                out.pledged.push((start, n));
+            }
+        }
+        self.state.pledged_until = first + hours as u64;
+        // Ranges that ended long ago are forgotten.
+        self.state.pledged.retain(|(s, n)| s + *n as u64 + 48 > now_hour);
+        self.save()
+    }
+
+    /// Walks the header chain from the last checkpoint (or the genesis header on
+    /// first run): every header's `prev_hash` must be its parent's hash. Full
+    /// commit-certificate checks arrive with the multi-validator network.
+    async fn verify_headers(&mut self) -> Result<u64, AgentError> {
+        let latest = self.client.block(None).await?;
+        let (mut height, mut hash) = match self.state.checkpoint {
+            Some(c) => c,
+            None => {
+                let genesis = self.client.block(Some(0)).await?;
+                (0, genesis.block.header.hash())
+            }
+        };
+        let target = latest.block.header.height.min(height + MAX_HEADERS_PER_STEP);
+        let mut checked = 0;
+        while height < target {
+            let next = self.client.block(Some(height + 1)).await?;
+            if next.block.header.prev_hash != hash {
+                return Err(AgentError::Verification(format!("header {} does not extend header {height}", height + 1)));
+            }
+            hash = next.block.header.hash();
+            if hash != next.hash {
+                return Err(AgentError::Verification(format!(
+                    "header {} hashes to {hash}, the node says {}",
+                    height + 1,
+                    next.hash
+                )));
+            }
+            height += 1;
+            checked += 1;
+        }
+        self.state.checkpoint = Some((height, hash));
+        self.state.headers_verified += checked;
+        Ok(checked)
+    }
+
+    /// Checks the proof of the device's own record against the app hash of a
+    /// header the agent verified.
+    async fn verify_device_record(&mut self, id: DeviceId) -> Result<bool, AgentError> {
+        let Some((checked, _)) = self.state.checkpoint else { return Ok(false) };
+        // Until the walk passes the registration, there is nothing to prove yet.
+        if self.state.registered_at.is_none_or(|at| checked < at) {
+            return Ok(false);
+        }
+        let key = format!("devices/device/{:020}", id.0);
+        let proof = self.client.state(&key, Some(checked)).await?;
+        let header = self.client.block(Some(checked)).await?.block.header;
+        if proof.root != header.app_hash || proof.value.is_none() {
+            return Err(AgentError::Verification(format!(
+                "device record at height {checked} is not under its app hash"
+            )));
+        }
+        proof.verify(&header.app_hash).map_err(|e| AgentError::Verification(e.to_string()))?;
+        Ok(true)
+    }
+}
