@@ -56,3 +56,60 @@ async fn app_can_run_a_device_agent_that_reports_once_pledges_its_plan_and_verif
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_keep_an_agent_running_through_a_node_restart_without_losing_or_repeating_telemetry() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let flags = ["--block-ms", "50", "--sim-seconds-per-block", "60"];
+    let (mut node_proc, client) = common::start_node_with(&home, &flags).await;
+    let node = client.url().to_string();
+    let port: u16 = node.rsplit(':').next().unwrap().parse().unwrap();
+    let mut agent = std::process::Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["--json", "--home"])
+        .arg(&home)
+        .args(["--node", &node, "agent", "run", "--from", "bob", "--device-key", "roof2", "--poll-secs", "1"])
+        .env("GREENHOUR_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_hours = |hours: u64| async move {
+        let c = greenhour_client::RpcClient::new(format!("http://127.0.0.1:{port}"));
+        let start = c.status().await.unwrap().latest_block_time / 3_600;
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while c.status().await.map_or(0, |s| s.latest_block_time / 3_600) < start + hours {
+            assert!(Instant::now() < deadline, "no progress");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    };
+    wait_hours(3).await;
+    // The node goes away for a few seconds and comes back on the same home and port.
+    node_proc.kill().unwrap();
+    node_proc.wait().unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut node_proc = common::spawn_devnet_with(&home, port, &flags);
+    let c = greenhour_client::RpcClient::new(format!("http://127.0.0.1:{port}"));
+    for _ in 0..200 {
+        if c.status().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    wait_hours(4).await;
+    agent.kill().unwrap();
+    agent.wait().unwrap();
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.join("agent-roof2.json")).unwrap()).unwrap();
+    assert_eq!(state["reports_refused"], 0, "nothing reported twice: {state}");
+    let device = state["device"].as_u64().unwrap();
+    let shown = cli(&home, &node, &["device", "show", &device.to_string(), "--reports"]);
+    let accepted = shown["device"]["reports"].as_u64().unwrap();
+    assert!(accepted >= 5, "{shown}");
+    // No hour lost: reports are contiguous from the first to the last (no declared outage).
+    let reports = shown["reports"].as_array().unwrap();
+    let outages = reports.iter().filter(|r| r["report"]["outage_before"] == true).count();
+    assert_eq!(outages, 0, "no gap in telemetry across the restart");
+    node_proc.kill().unwrap();
+    node_proc.wait().unwrap();
+}
