@@ -269,6 +269,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
         crate::Command::Worker(w) => crate::jobs::run_worker(&cli, w).await,
         crate::Command::Agent(a) => crate::agent::run(&cli, a).await,
+        crate::Command::Sim { devices, hours } => crate::fleet::run(&cli, &cli.node, *devices, *hours).await,
         crate::Command::Scheduler(s) => crate::jobs::run_scheduler(&cli, s).await,
         crate::Command::Oracle(o) => oracle(&cli, o).await,
         crate::Command::Bench(b) => crate::bench::run(&cli, b).await,

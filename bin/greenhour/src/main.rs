@@ -79,6 +79,15 @@ pub enum Command {
     /// Read chain state.
     #[command(subcommand)]
     Query(commands::QueryCommand),
+    /// Run the simulated fleet (devices, market maker, buyer, jobs) against a running
+    /// node (`--node`), e.g. a node started with `node start` on an accelerated clock.
+    Sim {
+        #[arg(long, default_value_t = 200)]
+        devices: usize,
+        /// Stop after this many simulated hours (default: until Ctrl-C).
+        #[arg(long)]
+        hours: Option<u64>,
+    },
     /// Measure performance on this machine.
     #[command(subcommand)]
     Bench(bench::BenchCommand),

@@ -52,9 +52,41 @@ fn app_can_run_a_fleet_of_devices_on_the_devnet() {
     assert!(last["provided_slots"].as_u64().unwrap() >= 25, "{last}");
     assert!(last["sold_slots"].as_u64().unwrap() > 0, "the buyer bought GPU-hours: {last}");
     assert!(last["index_price_wad"].is_string(), "the index shows the fills: {last}");
+    assert_eq!(last["jobs_posted"], 9, "three jobs an hour: {last}");
     // Consecutive simulated hours, each with fleet-wide energy.
     for pair in hours.windows(2) {
         assert_eq!(pair[1]["hour"].as_u64().unwrap(), pair[0]["hour"].as_u64().unwrap() + 1);
     }
     assert!(hours.iter().all(|h| h["compute_wh"].as_u64().unwrap() > 0));
+}
+
+/// `greenhour sim` drives an already running node: here a devnet without its own
+/// fleet. After four simulated hours the devices' workers have submitted results
+/// for the buyer's jobs and some have settled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_run_the_fleet_against_a_running_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let (mut node, client) =
+        common::start_node_with(&home, &["--block-ms", "100", "--sim-seconds-per-block", "300"]).await;
+    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["--json", "--home"])
+        .arg(&home)
+        .args(["--node", client.url(), "sim", "--devices", "8", "--hours", "5"])
+        .env("GREENHOUR_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hours: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("hour").is_some())
+        .collect();
+    assert_eq!(hours.len(), 5);
+    let last = &hours[4];
+    assert_eq!(last["jobs_posted"], 15, "{last}");
+    assert!(last["job_results"].as_u64().unwrap() > 0, "the devices ran jobs: {last}");
+    assert!(last["jobs_settled"].as_u64().unwrap() > 0, "jobs settled: {last}");
+    node.kill().unwrap();
+    node.wait().unwrap();
 }
