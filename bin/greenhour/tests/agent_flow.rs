@@ -16,12 +16,8 @@ fn step(home: &std::path::Path, node: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_run_a_device_agent_that_reports_once_pledges_its_plan_and_verifies_the_node() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let (mut child, client) =
-        common::start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", "60"]).await;
-    let node = client.url().to_string();
-    let node = node.as_str();
+    let common::SimDevnet { dir: _dir, home, mut child, url, .. } = common::sim_devnet(60).await;
+    let node = url.as_str();
 
     let start = chain_time(&home, node) / 3_600;
     let deadline = Instant::now() + Duration::from_secs(120);

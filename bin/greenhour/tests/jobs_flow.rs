@@ -30,12 +30,8 @@ fn ghr(home: &std::path::Path, node: &str, who: &str) -> u128 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_cheat() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let (mut child, client) =
-        common::start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", "20"]).await;
-    let node = client.url().to_string();
-    let node = node.as_str();
+    let common::SimDevnet { dir, home, mut child, url, .. } = common::sim_devnet(20).await;
+    let node = url.as_str();
 
     // Three owners, one device each, pledge two GPUs for the hour after next and
     // put both slots in that hour's market pool.

@@ -15,12 +15,8 @@ fn price(pool: &serde_json::Value) -> u128 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_add_liquidity_buy_four_hours_and_watch_the_index_and_the_decay() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let (mut child, client) =
-        common::start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", "20"]).await;
-    let node = client.url().to_string();
-    let node = node.as_str();
+    let common::SimDevnet { dir, home, mut child, url, .. } = common::sim_devnet(20).await;
+    let node = url.as_str();
 
     let device = common::register_device_with_a_day(&home, node, dir.path()).to_string();
     cli(&home, node, &["pool", "join", "--from", "alice", "--pool", "1", "--device", &device]);

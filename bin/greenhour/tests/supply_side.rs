@@ -11,12 +11,8 @@ use common::{chain_time, cli};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_run_the_supply_side_from_the_cli() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let (mut child, client) =
-        common::start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", "60"]).await;
-    let node = client.url().to_string();
-    let node = node.as_str();
+    let common::SimDevnet { dir, home, mut child, url, .. } = common::sim_devnet(60).await;
+    let node = url.as_str();
 
     let device = common::register_device_with_a_day(&home, node, dir.path());
     let shown = cli(&home, node, &["device", "show", &device.to_string(), "--reports"]);

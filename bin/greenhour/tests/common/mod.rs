@@ -58,6 +58,26 @@ pub async fn start_node_with(home: &std::path::Path, extra: &[&str]) -> (Child, 
     panic!("node did not come up after 5 attempts");
 }
 
+/// A devnet in a temporary home on a simulated clock, for CLI flow tests.
+pub struct SimDevnet {
+    pub dir: tempfile::TempDir,
+    pub home: std::path::PathBuf,
+    pub child: Child,
+    pub client: RpcClient,
+    /// The node's URL, for `--node`.
+    pub url: String,
+}
+
+/// Starts a devnet without a fleet, `seconds_per_block` of chain time per 50 ms block.
+pub async fn sim_devnet(seconds_per_block: u64) -> SimDevnet {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let per_block = seconds_per_block.to_string();
+    let (child, client) = start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", &per_block]).await;
+    let url = client.url().to_string();
+    SimDevnet { dir, home, child, client, url }
+}
+
 /// Runs `greenhour --json …` against the node and returns its JSON output.
 pub fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
