@@ -41,6 +41,16 @@ pub trait StateRead {
         Ok(self.prefix_raw(prefix)?.into_iter().filter(|(k, _)| k.as_slice() >= from).take(limit).collect())
     }
 
+    /// Calls `visit` with every live pair under `prefix`, in key order, without
+    /// copying them out (for hot scans of many small rows). The default copies
+    /// through [`StateRead::prefix_raw`]; in-memory layers override it.
+    fn for_each_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<(), StateError> {
+        for (k, v) in self.prefix_raw(prefix)? {
+            visit(&k, &v);
+        }
+        Ok(())
+    }
+
     fn get<V: BorshDeserialize>(&self, key: &Key<V>) -> Result<Option<V>, StateError> {
         match self.get_raw(key.as_bytes())? {
             None => Ok(None),
@@ -236,6 +246,33 @@ impl<P: StateRead> StateRead for Overlay<P> {
     fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
         merge_scan(|n| self.parent.scan_raw(prefix, from, n), &self.writes, prefix, from, limit)
     }
+    fn for_each_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<(), StateError> {
+        // Merge the parent's stream with this layer's writes: a write hides the
+        // parent's pair with the same key; a delete hides it without replacing it.
+        let mut writes = self
+            .writes
+            .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .peekable();
+        self.parent.for_each_prefix(prefix, &mut |k, v| {
+            while let Some((wk, wv)) = writes.next_if(|(wk, _)| wk.as_slice() < k) {
+                if let Some(wv) = wv {
+                    visit(wk, wv);
+                }
+            }
+            match writes.next_if(|(wk, _)| wk.as_slice() == k) {
+                Some((_, Some(wv))) => visit(k, wv),
+                Some((_, None)) => {}
+                None => visit(k, v),
+            }
+        })?;
+        for (wk, wv) in writes {
+            if let Some(wv) = wv {
+                visit(wk, wv);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<P: StateRead> StateWrite for Overlay<P> {
@@ -261,6 +298,9 @@ impl<T: StateRead + ?Sized> StateRead for &mut T {
     fn scan_raw(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<KeyValues, StateError> {
         (**self).scan_raw(prefix, from, limit)
     }
+    fn for_each_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<(), StateError> {
+        (**self).for_each_prefix(prefix, visit)
+    }
 }
 
 /// An in-memory base with nothing in it, for unit tests of modules.
@@ -275,11 +315,41 @@ impl StateRead for BTreeMap<Vec<u8>, Vec<u8>> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect())
     }
+    fn for_each_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<(), StateError> {
+        for (k, v) in self.range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded)) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            visit(k, v);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn for_each_prefix_sees_what_prefix_raw_sees() {
+        let mut base = BTreeMap::<Vec<u8>, Vec<u8>>::new();
+        for k in ["a/1", "a/3", "a/5", "b/1"] {
+            base.insert(k.as_bytes().to_vec(), vec![1]);
+        }
+        let mut block = BlockOverlay::new(base);
+        block.put_raw(b"a/0".to_vec(), vec![2]);
+        block.put_raw(b"a/3".to_vec(), vec![3]);
+        block.delete_raw(b"a/5".to_vec());
+        block.put_raw(b"a/9".to_vec(), vec![4]);
+        let mut tx = TxOverlay::new(&mut block);
+        tx.delete_raw(b"a/0".to_vec());
+        tx.put_raw(b"a/4".to_vec(), vec![5]);
+        let mut seen = Vec::new();
+        tx.for_each_prefix(b"a/", &mut |k, v| seen.push((k.to_vec(), v.to_vec()))).unwrap();
+        assert_eq!(seen, tx.prefix_raw(b"a/").unwrap());
+        let keys: Vec<&[u8]> = seen.iter().map(|(k, _)| k.as_slice()).collect();
+        assert_eq!(keys, vec![b"a/1".as_slice(), b"a/3", b"a/4", b"a/9"]);
+    }
 
     #[test]
     fn effective_changes_drop_deletes_of_absent_keys_only() {

@@ -419,14 +419,19 @@ pub fn capacity_at(state: &impl StateRead, class: DeviceClass, hour: u64) -> Res
         key: String::from_utf8_lossy(key).into_owned(),
         reason: "not a capacity row".into(),
     };
-    // Raw rows parsed in place: a scheduler reads tens of thousands per hour.
-    let rows = state.prefix_raw(prefix.as_bytes())?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (key, value) in rows {
-        let id =
-            std::str::from_utf8(&key[prefix.len()..]).ok().and_then(|d| d.parse().ok()).ok_or_else(|| bad(&key))?;
-        let units: u32 = greenhour_codec::decode(&value).map_err(|_| bad(&key))?;
-        out.push((DeviceId(id), units));
+    // Rows visited in place: a scheduler reads tens of thousands per hour.
+    let mut out = Vec::new();
+    let mut bad_row: Option<Vec<u8>> = None;
+    state.for_each_prefix(prefix.as_bytes(), &mut |key, value| {
+        let id = std::str::from_utf8(&key[prefix.len()..]).ok().and_then(|d| d.parse().ok());
+        let units = greenhour_codec::decode::<u32>(value).ok();
+        match (id, units) {
+            (Some(id), Some(units)) => out.push((DeviceId(id), units)),
+            _ => bad_row = bad_row.take().or_else(|| Some(key.to_vec())),
+        }
+    })?;
+    if let Some(key) = bad_row {
+        return Err(bad(&key).into());
     }
     Ok(out)
 }
