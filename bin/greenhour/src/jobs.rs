@@ -8,7 +8,6 @@ use crate::output::print;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use greenhour_app::rpc::BroadcastMode;
 use greenhour_app::AppAction;
 use greenhour_client::{RpcClient, Wallet};
 use greenhour_devices::DeviceClass;
@@ -122,13 +121,7 @@ pub struct PostArgs {
 }
 
 fn class_of(name: &str) -> Result<DeviceClass> {
-    Ok(match name {
-        "home" => DeviceClass::Home,
-        "regional" => DeviceClass::Regional,
-        "datacentre" => DeviceClass::Datacentre,
-        "btc_miner" => DeviceClass::BtcMiner,
-        other => bail!("unknown class {other:?} (home, regional, datacentre, btc_miner)"),
-    })
+    crate::pool::parse_enum("class", name, "home, regional, datacentre, btc_miner")
 }
 
 fn example(name: &str) -> Result<Example> {
@@ -381,13 +374,10 @@ async fn work_once(
     let now = client.status().await?.latest_block_time;
     let mut done = Vec::new();
     for due in worker.due(client, me, now).await? {
-        let tx = wallet.sign(client, vec![AppAction::Jobs(due.action)], "").await?;
-        match client.broadcast(&tx, BroadcastMode::Commit).await {
-            Ok(_) => done.push(format!("job {} device {}: {}", due.job, due.device, due.what)),
-            Err(e) => {
-                wallet.forget_nonce();
-                done.push(format!("job {} device {}: {} refused: {e}", due.job, due.device, due.what));
-            }
+        let line = format!("job {} device {}: {}", due.job, due.device, due.what);
+        match wallet.commit(client, vec![AppAction::Jobs(due.action)]).await? {
+            greenhour_client::Committed::Included(_) => done.push(line),
+            greenhour_client::Committed::Refused(why) => done.push(format!("{line} refused: {why}")),
         }
     }
     Ok(done)

@@ -158,7 +158,7 @@ pub enum PoolCommand {
     },
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str, allowed: &str) -> Result<T> {
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str, allowed: &str) -> Result<T> {
     serde_json::from_value(json!(value)).map_err(|_| anyhow!("{what} {value:?} is not one of {allowed}"))
 }
 

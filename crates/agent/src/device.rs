@@ -8,9 +8,8 @@
 //! loop, the keys, the state file and the checks are what a real device runs.
 
 use crate::worker::Worker;
-use greenhour_app::rpc::BroadcastMode;
-use greenhour_app::{AppAction, TxRecord};
-use greenhour_client::{ClientError, RpcClient, Wallet};
+use greenhour_app::AppAction;
+use greenhour_client::{ClientError, Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
 use greenhour_energy::dispatch::{plan, Window};
@@ -107,11 +106,6 @@ pub struct Agent {
     pub state: AgentState,
 }
 
-enum Outcome {
-    Committed(TxRecord),
-    Refused(String),
-}
-
 impl Agent {
     /// Loads the state file (or starts fresh) and connects.
     pub async fn start(client: RpcClient, config: AgentConfig) -> Result<Agent, AgentError> {
@@ -144,25 +138,8 @@ impl Agent {
         std::fs::rename(&tmp, path).map_err(err)
     }
 
-    async fn submit(&mut self, actions: Vec<AppAction>) -> Result<Outcome, AgentError> {
-        let tx = self.wallet.sign(&self.client, actions, "").await?;
-        match self.client.broadcast(&tx, BroadcastMode::Commit).await {
-            Ok(r) => match r.committed {
-                Some(record) => Ok(Outcome::Committed(record)),
-                None => {
-                    self.wallet.forget_nonce();
-                    Ok(Outcome::Refused("not committed".into()))
-                }
-            },
-            Err(ClientError::Rejected(e)) => {
-                self.wallet.forget_nonce();
-                Ok(Outcome::Refused(e.to_string()))
-            }
-            Err(e) => {
-                self.wallet.forget_nonce();
-                Err(e.into())
-            }
-        }
+    async fn submit(&mut self, actions: Vec<AppAction>) -> Result<Committed, AgentError> {
+        Ok(self.wallet.commit(&self.client, actions).await?)
     }
 
     fn nameplate(&self) -> Nameplate {
@@ -200,7 +177,7 @@ impl Agent {
             nameplate: self.nameplate(),
         };
         match self.submit(vec![AppAction::Devices(register)]).await? {
-            Outcome::Committed(record) => {
+            Committed::Included(record) => {
                 let id = record
                     .events
                     .iter()
@@ -213,7 +190,7 @@ impl Agent {
                 self.save()?;
                 Ok(DeviceId(id))
             }
-            Outcome::Refused(why) => Err(AgentError::Setup(format!("registration refused: {why}"))),
+            Committed::Refused(why) => Err(AgentError::Setup(format!("registration refused: {why}"))),
         }
     }
 
@@ -246,7 +223,7 @@ impl Agent {
         }
         if !self.state.joined && self.state.reports_accepted > 0 {
             let join = PoolsAction::Join { pool: PoolId(self.config.pool), device: id };
-            if let Outcome::Committed(_) = self.submit(vec![AppAction::Pools(join)]).await? {
+            if let Committed::Included(_) = self.submit(vec![AppAction::Pools(join)]).await? {
                 self.state.joined = true;
                 self.save()?;
             }
@@ -257,11 +234,11 @@ impl Agent {
         for due in self.worker.due(&self.client, &self.wallet.address(), now).await? {
             let line = format!("job {} device {}: {}", due.job, due.device, due.what);
             match self.submit(vec![AppAction::Jobs(due.action)]).await? {
-                Outcome::Committed(_) => {
+                Committed::Included(_) => {
                     self.state.results_submitted += 1;
                     out.results.push(line);
                 }
-                Outcome::Refused(why) => out.results.push(format!("{line} refused: {why}")),
+                Committed::Refused(why) => out.results.push(format!("{line} refused: {why}")),
             }
         }
         self.save()?;
@@ -293,14 +270,14 @@ impl Agent {
         };
         let signature = report.sign(&self.config.device_key, &self.chain);
         match self.submit(vec![AppAction::Devices(DevicesAction::Report { report, signature })]).await? {
-            Outcome::Committed(_) => {
+            Committed::Included(_) => {
                 self.state.soc_wh = e.soc_wh;
                 self.state.reports_accepted += 1;
                 out.reported.push(hour);
             }
-            Outcome::Refused(why) => {
+            Committed::Refused(why) => {
                 self.state.reports_refused += 1;
-                out.refused.push((hour, why));
+                out.refused.push((hour, why.to_string()));
             }
         }
         // Either way the hour is done: a refused report is not retried forever.
@@ -360,7 +337,7 @@ impl Agent {
                 hours: n,
                 quantity: spec.gpu.gpu_count,
             };
-            if let Outcome::Committed(_) = self.submit(vec![AppAction::Pools(pledge)]).await? {
+            if let Committed::Included(_) = self.submit(vec![AppAction::Pools(pledge)]).await? {
                 self.state.pledged.push((start, n));
                 out.pledged.push((start, n));
             }

@@ -265,6 +265,15 @@ impl RpcClient {
     }
 }
 
+/// What became of a transaction sent with [`Wallet::commit`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Committed {
+    /// Included in a block, with its events.
+    Included(greenhour_app::TxRecord),
+    /// Refused by the chain with its stable `(module, code)`; the nonce was not used.
+    Refused(ErrorInfo),
+}
+
 /// A key bound to a chain, which builds and signs transactions and keeps its
 /// next nonce locally so several can be sent before the first is committed.
 pub struct Wallet {
@@ -314,6 +323,23 @@ impl Wallet {
             memo: memo.to_string(),
         }
         .sign(&self.key)
+    }
+
+    /// Signs `actions`, broadcasts them and waits for the commit. A refusal is an
+    /// answer, not an error; after one (or any failure) the local nonce is
+    /// forgotten so the next signature asks the node, since a refused
+    /// transaction never uses its nonce.
+    pub async fn commit(&mut self, client: &RpcClient, actions: Vec<AppAction>) -> Result<Committed, ClientError> {
+        let tx = self.sign(client, actions, "").await?;
+        let result = client.broadcast(&tx, BroadcastMode::Commit).await;
+        let outcome = match result {
+            Ok(BroadcastResult { committed: Some(record), .. }) => return Ok(Committed::Included(record)),
+            Ok(_) => Err(ClientError::Decode("commit mode returned no record".into())),
+            Err(ClientError::Rejected(info)) => Ok(Committed::Refused(info)),
+            Err(e) => Err(e),
+        };
+        self.next_nonce = None;
+        outcome
     }
 
     /// Sends coins and waits per `mode`. On failure the local nonce is re-fetched next time.

@@ -6,10 +6,9 @@
 
 use crate::physics::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
 use crate::SimError;
-use greenhour_app::rpc::BroadcastMode;
 use greenhour_app::AppAction;
 use greenhour_bank::{BankAction, Output};
-use greenhour_client::{RpcClient, Wallet};
+use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
 use greenhour_energy::battery::Battery;
@@ -134,31 +133,6 @@ struct SimDevice {
     worker: greenhour_agent::Worker,
 }
 
-/// The result of one transaction: committed, or refused with the chain's reason.
-enum Outcome {
-    Committed(greenhour_app::TxRecord),
-    Refused(String),
-}
-
-async fn submit(client: &RpcClient, wallet: &mut Wallet, actions: Vec<AppAction>) -> Result<Outcome, SimError> {
-    let tx = wallet.sign(client, actions, "").await?;
-    match client.broadcast(&tx, BroadcastMode::Commit).await {
-        Ok(r) => match r.committed {
-            Some(record) => Ok(Outcome::Committed(record)),
-            None => Err(SimError::Rpc("commit mode returned no record".into())),
-        },
-        Err(e) => match e.rejection() {
-            Some(info) => {
-                // A refused transaction does not use its nonce: take it again next time.
-                let account = client.account(&wallet.address()).await?;
-                wallet.set_nonce(account.pending_nonce);
-                Ok(Outcome::Refused(info.to_string()))
-            }
-            None => Err(e.into()),
-        },
-    }
-}
-
 fn spec_for(i: usize) -> DeviceSpec {
     const PV: [f64; 5] = [3_000.0, 4_000.0, 5_000.0, 6_000.0, 8_000.0];
     let big = i.is_multiple_of(3);
@@ -241,20 +215,18 @@ impl SimDevice {
             outage_before: self.last_report_end.is_some_and(|end| end < start),
         };
         let signature = report.sign(&self.device_key, chain);
-        let accepted = match submit(
-            client,
-            &mut self.owner,
-            vec![AppAction::Devices(DevicesAction::Report { report, signature })],
-        )
-        .await?
+        let accepted = match self
+            .owner
+            .commit(client, vec![AppAction::Devices(DevicesAction::Report { report, signature })])
+            .await?
         {
-            Outcome::Committed(_) => {
+            Committed::Included(_) => {
                 totals.reports_accepted += 1;
                 self.last_report_end = Some(start + HOUR);
                 self.soc_wh = energy.soc_wh;
                 true
             }
-            Outcome::Refused(why) => {
+            Committed::Refused(why) => {
                 tracing::debug!(device = self.index, %why, "report refused");
                 totals.reports_refused += 1;
                 false
@@ -262,7 +234,7 @@ impl SimDevice {
         };
         if !self.joined && self.last_report_end.is_some() {
             let join = PoolsAction::Join { pool: PoolId(pool), device: id };
-            if let Outcome::Committed(_) = submit(client, &mut self.owner, vec![AppAction::Pools(join)]).await? {
+            if let Committed::Included(_) = self.owner.commit(client, vec![AppAction::Pools(join)]).await? {
                 self.joined = true;
                 totals.members += 1;
             }
@@ -278,11 +250,11 @@ impl SimDevice {
                 Some(position) if !fresh => PoolsAction::Extend { position, hours: 24 },
                 _ => PoolsAction::Pledge { pool: PoolId(pool), device: id, first_hour: next, hours: 24, quantity },
             };
-            let outcome = submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await?;
-            if let Outcome::Refused(why) = &outcome {
+            let outcome = self.owner.commit(client, vec![AppAction::Pools(action)]).await?;
+            if let Committed::Refused(why) = &outcome {
                 tracing::debug!(device = self.index, %why, "pledge refused");
             }
-            if let Outcome::Committed(record) = outcome {
+            if let Committed::Included(record) = outcome {
                 if fresh {
                     self.position = record
                         .events
@@ -307,9 +279,9 @@ impl SimDevice {
             return Ok(false);
         }
         let action = PoolsAction::Provide { position, hour, quantity: 1, max_quote: price, min_shares: 0, deadline };
-        match submit(client, &mut self.owner, vec![AppAction::Pools(action)]).await? {
-            Outcome::Committed(_) => Ok(true),
-            Outcome::Refused(why) => {
+        match self.owner.commit(client, vec![AppAction::Pools(action)]).await? {
+            Committed::Included(_) => Ok(true),
+            Committed::Refused(why) => {
                 tracing::debug!(device = self.index, %why, "provide refused");
                 Ok(false)
             }
@@ -377,8 +349,8 @@ impl Fleet {
                 .iter()
                 .map(|d| Output { to: d.owner.address(), coins: vec![Coin::ghr(ghr), Coin::new(Denom::gusd(), gusd)] })
                 .collect();
-            if let Outcome::Refused(why) =
-                submit(&client, &mut treasury, vec![AppAction::Bank(BankAction::MultiSend { outputs })]).await?
+            if let Committed::Refused(why) =
+                treasury.commit(&client, vec![AppAction::Bank(BankAction::MultiSend { outputs })]).await?
             {
                 return Err(SimError::Setup(format!("funding the fleet: {why}")));
             }
@@ -393,8 +365,8 @@ impl Fleet {
                     cell: LocationCell::new(cell).map_err(|e| SimError::Setup(e.to_string()))?,
                     nameplate: d.nameplate(),
                 };
-                match submit(client, &mut d.owner, vec![AppAction::Devices(register)]).await? {
-                    Outcome::Committed(record) => {
+                match d.owner.commit(client, vec![AppAction::Devices(register)]).await? {
+                    Committed::Included(record) => {
                         d.id = record
                             .events
                             .iter()
@@ -404,7 +376,7 @@ impl Fleet {
                             .map(DeviceId);
                         Ok::<_, SimError>(())
                     }
-                    Outcome::Refused(why) => Err(SimError::Setup(format!("registering device {}: {why}", d.index))),
+                    Committed::Refused(why) => Err(SimError::Setup(format!("registering device {}: {why}", d.index))),
                 }
             }
         }))
@@ -514,7 +486,7 @@ impl Fleet {
                     half_life: 1_800,
                     decay_window: 4 * HOUR,
                 };
-                submit(&self.client, &mut self.maker, vec![AppAction::Market(create)]).await?;
+                self.maker.commit(&self.client, vec![AppAction::Market(create)]).await?;
             }
         }
         let target = now_hour + 2;
@@ -551,7 +523,7 @@ impl Fleet {
                 max_total: total + total / 20,
                 deadline: (now_hour + 1) * HOUR,
             };
-            if let Outcome::Committed(_) = submit(&self.client, &mut self.buyer, vec![AppAction::Market(buy)]).await? {
+            if let Committed::Included(_) = self.buyer.commit(&self.client, vec![AppAction::Market(buy)]).await? {
                 self.totals.bought_slots += 2 * per_hour as u64;
                 self.totals.bought_quote += total;
             }
@@ -573,9 +545,9 @@ impl Fleet {
             }
             let me = d.owner.address();
             for due in d.worker.due(client, &me, now).await? {
-                match submit(client, &mut d.owner, vec![AppAction::Jobs(due.action)]).await? {
-                    Outcome::Committed(_) => n += 1,
-                    Outcome::Refused(why) => tracing::debug!(device = d.index, %why, "job result refused"),
+                match d.owner.commit(client, vec![AppAction::Jobs(due.action)]).await? {
+                    Committed::Included(_) => n += 1,
+                    Committed::Refused(why) => tracing::debug!(device = d.index, %why, "job result refused"),
                 }
             }
             Ok(n)
@@ -629,12 +601,12 @@ impl Fleet {
             };
             actions.push(AppAction::Jobs(JobsAction::Post { spec }));
         }
-        match submit(&self.client, &mut self.buyer, actions).await? {
-            Outcome::Committed(_) => {
+        match self.buyer.commit(&self.client, actions).await? {
+            Committed::Included(_) => {
                 self.jobs_posted += self.config.jobs_per_hour as u64;
                 self.totals.jobs_posted += self.config.jobs_per_hour as u64;
             }
-            Outcome::Refused(why) => tracing::debug!(%why, "jobs refused"),
+            Committed::Refused(why) => tracing::debug!(%why, "jobs refused"),
         }
         let mine = self.client.jobs(Some(&self.buyer.address()), None).await?;
         self.totals.jobs_settled = mine.iter().filter(|j| j.status == JobStatus::Settled).count() as u64;

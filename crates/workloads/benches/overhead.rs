@@ -17,5 +17,28 @@ fn overhead(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, overhead);
+/// The worst on-chain re-execution a job can ask for: a Mandelbrot tile that runs
+/// until the chain's largest fuel allowance (200,000,000) is spent.
+fn max_fuel(c: &mut Criterion) {
+    let e = greenhour_workloads::examples::Example::by_name("mandelbrot").unwrap();
+    let wasm = e.wasm();
+    let tile = greenhour_workloads::examples::Tile {
+        x0: -2 << 24,
+        y0: -(3 << 23),
+        step: 3 << 17,
+        width: 128,
+        height: 128,
+        max_iter: 10_000,
+    };
+    let input = tile.encode();
+    let limits = Limits { fuel: 200_000_000, ..Limits::default() };
+    let mut group = c.benchmark_group("reexecution");
+    group.sample_size(10);
+    group.bench_function("mandelbrot_to_200M_fuel", |b| {
+        b.iter(|| assert!(run(black_box(&wasm), black_box(&input), &limits).is_err(), "runs out of fuel"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, overhead, max_fuel);
 criterion_main!(benches);

@@ -78,7 +78,7 @@ fn check_spec(spec: &JobSpec) -> Result<(), JobsError> {
         return impossible("minimum green share above 10,000 bps");
     }
     if spec.incentive == 0 {
-        return Err(JobsError::Unfunded { denom: Denom::ghr(), need: 1, have: 0 });
+        return impossible("a job pays its providers a positive incentive");
     }
     if let Pricing::Market { max_price_per_gpu_hour: 0, .. } = spec.pricing {
         return impossible("a market-priced job needs a positive price limit");
@@ -615,11 +615,10 @@ fn sci_report(
     let (mut energy_wh, mut green_wh, mut source) = (0u64, 0u64, EnergySource::Telemetry);
     for r in &ran {
         let device = devices::device(state, r.device)?;
+        // One read per replica; reports are per interval within one UTC hour.
+        let run_reports = devices::reports(state, r.device, start * HOUR)?;
         for hour in start..start + job.spec.hours as u64 {
-            let reports: Vec<_> = devices::reports(state, r.device, hour * HOUR)?
-                .into_iter()
-                .filter(|s| s.report.start < (hour + 1) * HOUR)
-                .collect();
+            let reports: Vec<_> = run_reports.iter().filter(|s| s.report.start / HOUR == hour).collect();
             if reports.is_empty() {
                 energy_wh += device.nameplate.gpu_tdp_w as u64 * gpus as u64;
                 source = EnergySource::Nameplate;

@@ -243,6 +243,9 @@ fn rejects_jobs_that_cannot_be_met_or_funded() {
     let mut zero = spec(module, "mlp", Verification::Attested);
     zero.gpus = 0;
     assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: zero }))), ("jobs", 2));
+    let mut free = spec(module, "mlp", Verification::Attested);
+    free.incentive = 0;
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: free }))), ("jobs", 2));
     let mut past = spec(module, "mlp", Verification::Attested);
     past.earliest_hour = 1;
     past.deadline_hour = 2;

@@ -534,13 +534,10 @@ pub fn workload(node: &Node, hash: &str) -> Result<serde_json::Value, RpcError> 
 /// its owner, GPUs backed in pools less those busy with jobs, and the green share
 /// it is ranked by (what an off-chain solver needs to build a proposal).
 pub fn capacity(node: &Node, class: &str, hour: u64) -> Result<Vec<serde_json::Value>, RpcError> {
-    let class = match class {
-        "home" => greenhour_devices::DeviceClass::Home,
-        "regional" => greenhour_devices::DeviceClass::Regional,
-        "datacentre" => greenhour_devices::DeviceClass::Datacentre,
-        "btc_miner" => greenhour_devices::DeviceClass::BtcMiner,
-        other => return Err(RpcError::InvalidParams(format!("unknown class {other:?}"))),
-    };
+    let class: greenhour_devices::DeviceClass = serde_json::from_value(serde_json::Value::String(class.into()))
+        .map_err(|_| {
+            RpcError::InvalidParams(format!("class {class:?} is not home, regional, datacentre or btc_miner"))
+        })?;
     let snap = node.app.snapshot()?;
     let now = node.app.latest_header()?.time;
     let params = greenhour_jobs::state::params(&snap).map_err(jobs_error)?;
