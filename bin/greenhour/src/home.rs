@@ -10,7 +10,7 @@ use greenhour_node::NodeConfig;
 use greenhour_primitives::{Amount, ChainId, Coin, Denom};
 use std::path::Path;
 
-/// GHR, gUSD and gCO2 each demo account starts with (in micro-units: 1,000,000 whole units).
+/// GHR and gUSD each demo account starts with (in micro-units: 1,000,000 whole units).
 pub const DEMO_FUNDS: Amount = 1_000_000_000_000;
 
 /// Names of the devnet's demo accounts; their keys derive from these names, so
@@ -18,7 +18,8 @@ pub const DEMO_FUNDS: Amount = 1_000_000_000_000;
 pub const DEMO_NAMES: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
 pub fn demo_coins() -> Vec<Coin> {
-    vec![Coin::ghr(DEMO_FUNDS), Coin::new(Denom::gusd(), DEMO_FUNDS), Coin::new(Denom::gco2(), DEMO_FUNDS)]
+    // No gCO2: the carbon coin exists only against pooled credits.
+    vec![Coin::ghr(DEMO_FUNDS), Coin::new(Denom::gusd(), DEMO_FUNDS)]
 }
 
 /// Writes config.json and genesis.json; `accounts` are keyring names to create (if missing) and fund.
@@ -55,6 +56,13 @@ pub fn init(
     if demo_keys {
         genesis.oracle = demo_feeds(&genesis);
         genesis.pools.pools = demo_pools(&genesis);
+        // The devnet treasury (dave, or the last account) is the certificate and credit issuer.
+        let issuer = if accounts.iter().any(|a| a == "dave") {
+            Some(SecretKey::from_name("dave").address())
+        } else {
+            genesis.bank.balances.last().map(|b| b.address)
+        };
+        genesis.carbon.params.issuers = issuer.into_iter().collect();
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     std::fs::write(home.config(), serde_json::to_string_pretty(config)?).with_context(|| "writing config.json")?;

@@ -8,6 +8,7 @@ use greenhour_bank::Bank;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, ErrorInfo, Module, TxCtx};
 use greenhour_index::Index;
+use greenhour_carbon::Carbon;
 use greenhour_jobs::Jobs;
 use greenhour_market::Market;
 use greenhour_nft::Nft;
@@ -174,6 +175,7 @@ impl App {
         Market::init_genesis(&mut overlay, &genesis.market).map_err(|e| AppError::Genesis(e.to_string()))?;
         Index::init_genesis(&mut overlay, &genesis.index).map_err(|e| AppError::Genesis(e.to_string()))?;
         Jobs::init_genesis(&mut overlay, &genesis.jobs).map_err(|e| AppError::Genesis(e.to_string()))?;
+        Carbon::init_genesis(&mut overlay, &genesis.carbon).map_err(|e| AppError::Genesis(e.to_string()))?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;

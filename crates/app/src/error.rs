@@ -105,6 +105,12 @@ impl From<greenhour_nft::NftError> for AppError {
     }
 }
 
+impl From<greenhour_carbon::CarbonError> for AppError {
+    fn from(e: greenhour_carbon::CarbonError) -> Self {
+        AppError::Module { module: "carbon", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<greenhour_jobs::JobsError> for AppError {
     fn from(e: greenhour_jobs::JobsError) -> Self {
         AppError::Module { module: "jobs", error: ErrorInfo::from_coded(&e) }

@@ -27,6 +27,8 @@ pub struct Genesis {
     pub index: greenhour_index::IndexGenesis,
     #[serde(default)]
     pub jobs: greenhour_jobs::JobsGenesis,
+    #[serde(default)]
+    pub carbon: greenhour_carbon::CarbonGenesis,
 }
 
 impl Genesis {
@@ -40,8 +42,12 @@ impl Genesis {
             bank: BankGenesis {
                 balances: Vec::new(),
                 module_accounts: vec![
-                    ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] },
                     // In name order, as an export lists them.
+                    ModuleAccountGenesis {
+                        name: greenhour_carbon::NAME.into(),
+                        permissions: vec![Permission::Mint, Permission::Burn],
+                    },
+                    ModuleAccountGenesis { name: FEE_COLLECTOR.into(), permissions: vec![] },
                     ModuleAccountGenesis { name: greenhour_jobs::INSURANCE.into(), permissions: vec![] },
                     ModuleAccountGenesis { name: greenhour_jobs::NAME.into(), permissions: vec![] },
                     ModuleAccountGenesis {
@@ -57,10 +63,16 @@ impl Genesis {
             },
             devices: Default::default(),
             nft: greenhour_nft::NftGenesis {
-                classes: vec![greenhour_nft::genesis::ClassGenesis {
-                    name: greenhour_pools::POSITION_CLASS.into(),
-                    minter: greenhour_pools::NAME.into(),
-                }],
+                classes: vec![
+                    greenhour_nft::genesis::ClassGenesis {
+                        name: greenhour_carbon::RECEIPT_CLASS.into(),
+                        minter: greenhour_carbon::NAME.into(),
+                    },
+                    greenhour_nft::genesis::ClassGenesis {
+                        name: greenhour_pools::POSITION_CLASS.into(),
+                        minter: greenhour_pools::NAME.into(),
+                    },
+                ],
                 tokens: Vec::new(),
             },
             oracle: Default::default(),
@@ -68,6 +80,7 @@ impl Genesis {
             market: Default::default(),
             index: Default::default(),
             jobs: Default::default(),
+            carbon: Default::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use greenhour_bank::Bank;
+use greenhour_carbon::Carbon;
 use greenhour_devices::Devices;
 use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
 use greenhour_index::Index;
@@ -21,6 +22,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
     Market::begin_block(state, ctx)?;
     Index::begin_block(state, ctx)?;
     Jobs::begin_block(state, ctx)?;
+    Carbon::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -34,6 +36,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Market::end_block(state, ctx)?;
     Index::end_block(state, ctx)?;
     Jobs::end_block(state, ctx)?;
+    Carbon::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -47,5 +50,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Market::check_invariants(state).map_err(|e| (Market::NAME, e))?;
     Index::check_invariants(state).map_err(|e| (Index::NAME, e))?;
     Jobs::check_invariants(state).map_err(|e| (Jobs::NAME, e))?;
+    Carbon::check_invariants(state).map_err(|e| (Carbon::NAME, e))?;
     Ok(())
 }

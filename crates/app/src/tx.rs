@@ -18,6 +18,7 @@ pub enum AppAction {
     Pools(greenhour_pools::PoolsAction),
     Market(greenhour_market::MarketAction),
     Jobs(greenhour_jobs::JobsAction),
+    Carbon(greenhour_carbon::CarbonAction),
 }
 
 /// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
@@ -32,6 +33,7 @@ macro_rules! with_action {
             AppAction::Pools($a) => $body,
             AppAction::Market($a) => $body,
             AppAction::Jobs($a) => $body,
+            AppAction::Carbon($a) => $body,
         }
     };
 }

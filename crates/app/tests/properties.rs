@@ -70,7 +70,7 @@ proptest! {
                 included[i] += 1;
             }
         }
-        for denom in [Denom::ghr(), Denom::gusd(), Denom::gco2()] {
+        for denom in [Denom::ghr(), Denom::gusd(), greenhour_testkit::test_denom()] {
             prop_assert_eq!(total_of(&node, &denom), 4 * DEMO_BALANCE);
             prop_assert_eq!(node.supply(&denom), 4 * DEMO_BALANCE);
         }
@@ -93,7 +93,7 @@ fn simulate(seed: u64, dir: &std::path::Path) -> Vec<greenhour_primitives::Hash>
                 let from = rng.gen_range(0..DEMO_ACCOUNTS.len());
                 let to = rng.gen_range(0..DEMO_ACCOUNTS.len());
                 let amount = rng.gen_range(1..DEMO_BALANCE / 3);
-                let denom = [Denom::ghr(), Denom::gusd(), Denom::gco2()][rng.gen_range(0..3)].clone();
+                let denom = [Denom::ghr(), Denom::gusd(), greenhour_testkit::test_denom()][rng.gen_range(0..3)].clone();
                 to_tx(&node, &Op::Send { from, to, coin: Coin::new(denom, amount) }, &mut offsets)
             })
             .collect();

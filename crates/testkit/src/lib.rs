@@ -25,7 +25,9 @@ pub const DEMO_ACCOUNTS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 /// What each demo account holds of each base denom at genesis.
 pub const DEMO_BALANCE: Amount = 1_000_000_000_000;
 
-/// A genesis with the demo accounts funded in ughr, ugusd and ugco2.
+/// A genesis with the demo accounts funded in ughr, ugusd and the test denom
+/// (no ugco2: the carbon coin exists only against pooled credits), and dave as
+/// the carbon issuer.
 pub fn demo_genesis(chain_id: &str) -> Genesis {
     let mut g = Genesis::new(ChainId::new(chain_id).expect("valid chain id"), TEST_GENESIS_TIME);
     for name in DEMO_ACCOUNTS {
@@ -34,11 +36,17 @@ pub fn demo_genesis(chain_id: &str) -> Genesis {
             coins: vec![
                 Coin::ghr(DEMO_BALANCE),
                 Coin::new(Denom::gusd(), DEMO_BALANCE),
-                Coin::new(Denom::gco2(), DEMO_BALANCE),
+                Coin::new(test_denom(), DEMO_BALANCE),
             ],
         });
     }
+    g.carbon.params.issuers = vec![SecretKey::from_name("dave").address()];
     g
+}
+
+/// A third base denom for tests that move several.
+pub fn test_denom() -> Denom {
+    Denom::new("utest").expect("valid denom")
 }
 
 /// True for keys that change in every block whatever the transactions do:

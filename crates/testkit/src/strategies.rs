@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 /// One of the three base denoms.
 pub fn base_denom() -> impl Strategy<Value = Denom> {
-    prop_oneof![Just(Denom::ghr()), Just(Denom::gusd()), Just(Denom::gco2())]
+    prop_oneof![Just(Denom::ghr()), Just(Denom::gusd()), Just(crate::test_denom())]
 }
 
 /// A positive coin of a base denom, at most `max`.

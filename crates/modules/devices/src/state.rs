@@ -305,6 +305,11 @@ pub fn report_by_hash(state: &impl StateRead, hash: &Hash) -> Result<Option<Stor
     }
 }
 
+/// What a report backs, if anything.
+pub fn report_use(state: &impl StateRead, hash: &Hash) -> Result<Option<String>, DevicesError> {
+    Ok(state.get(&keys::report_use(hash))?)
+}
+
 /// Records that a report backs `purpose` (a certificate, a job's SCI figure).
 /// Post-condition: the report hash backs exactly one thing.
 pub fn use_report(state: &mut impl StateWrite, hash: &Hash, purpose: &str) -> Result<StoredReport, DevicesError> {

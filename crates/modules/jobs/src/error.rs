@@ -98,6 +98,9 @@ pub enum JobsError {
     /// The market refused a purchase.
     #[error(transparent)]
     Market(#[from] greenhour_market::MarketError),
+    /// Consuming certificates behind the meter failed.
+    #[error(transparent)]
+    Carbon(#[from] greenhour_carbon::CarbonError),
     /// An NFT lookup failed.
     #[error(transparent)]
     Nft(#[from] greenhour_nft::NftError),
@@ -140,6 +143,7 @@ impl CodedError for JobsError {
             JobsError::Pools(_) => 93,
             JobsError::Market(_) => 94,
             JobsError::Nft(_) => 95,
+            JobsError::Carbon(_) => 96,
             JobsError::State(_) => 100,
         }
     }

@@ -9,6 +9,7 @@ use crate::state::{
 };
 use crate::{event, keys, JobsAction, JobsError, NAME};
 use greenhour_bank::state as bank;
+use greenhour_carbon::handler as carbon;
 use greenhour_devices::{state as devices, DeviceClass, DeviceId, DeviceStatus, DAY};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_pools::{state as pools, SlotUnit};
@@ -613,6 +614,8 @@ fn sci_report(
     }
     let gpus = job.spec.gpus;
     let (mut energy_wh, mut green_wh, mut source) = (0u64, 0u64, EnergySource::Telemetry);
+    let mut energy_by_hour: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut certificates = Vec::new();
     for r in &ran {
         let device = devices::device(state, r.device)?;
         // One read per replica; reports are per interval within one UTC hour.
@@ -620,7 +623,9 @@ fn sci_report(
         for hour in start..start + job.spec.hours as u64 {
             let reports: Vec<_> = run_reports.iter().filter(|s| s.report.start / HOUR == hour).collect();
             if reports.is_empty() {
-                energy_wh += device.nameplate.gpu_tdp_w as u64 * gpus as u64;
+                let e = device.nameplate.gpu_tdp_w as u64 * gpus as u64;
+                energy_wh += e;
+                *energy_by_hour.entry(hour).or_default() += e;
                 source = EnergySource::Nameplate;
                 continue;
             }
@@ -628,17 +633,36 @@ fn sci_report(
             let green: u64 = reports.iter().map(|s| s.green_compute_wh).sum();
             let e = math::energy_share(compute, gpus, device.nameplate.gpu_count);
             energy_wh += e;
+            *energy_by_hour.entry(hour).or_default() += e;
             if r.outcome == ReplicaOutcome::Correct {
-                let used = state::green_used(state, r.device, hour)?;
-                let g =
-                    math::energy_share(green, gpus, device.nameplate.gpu_count).min(e).min(green.saturating_sub(used));
+                // Green behind the meter only as far as the owner still holds
+                // the hour's certificates: each Wh is counted once.
+                let g = math::energy_share(green, gpus, device.nameplate.gpu_count).min(e);
                 if g > 0 {
-                    state.put(&keys::green_used(r.device, hour), &(used + g));
+                    let taken = carbon::take_device_hour(state, r.device, hour, g, now)?;
+                    green_wh += taken.iter().map(|b| b.wh()).sum::<u64>();
+                    certificates.extend(taken);
                 }
-                green_wh += g;
             }
         }
     }
+    for (hour, e) in &energy_by_hour {
+        carbon::record_job_consumption(state, &job.buyer, *hour, *e)?;
+    }
+    let claimed: Vec<(u64, u64)> = certificates.iter().map(|b| (b.first, b.last)).collect();
+    let receipt = if certificates.is_empty() {
+        None
+    } else {
+        let terms = greenhour_carbon::ClaimTerms {
+            beneficiary: job.buyer.to_string(),
+            purpose: format!("job {} ({})", job.id, job.spec.verification.name()),
+            location: "behind the meter".into(),
+            period_start: start * HOUR,
+            period_end: (start + job.spec.hours as u64) * HOUR,
+        };
+        let carbon_params = greenhour_carbon::state::params(state)?;
+        Some(carbon::retire_bundles(state, certificates, &job.buyer, &terms, now, &carbon_params)?.receipt)
+    };
     let gpu_hours_ran = gpus as u64 * job.spec.hours as u64 * ran.len() as u64;
     let delivered = gpus as u64
         * job.spec.hours as u64
@@ -653,6 +677,8 @@ fn sci_report(
         gpu_hours: delivered,
         energy_wh,
         green_wh,
+        certificates: claimed,
+        receipt,
         energy_source: source,
         grid_g_per_kwh: grid,
         embodied_mg,

@@ -103,18 +103,13 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     if indexed_due != due {
         return Err("due index disagrees with jobs' due times".into());
     }
-    for (key, used) in state.prefix::<u64>("jobs/green-used/").map_err(|e| e.to_string())? {
-        let bad = || format!("{key}: not a green-used key");
-        let (device, hour) = key["jobs/green-used/".len()..].split_once('/').ok_or_else(bad)?;
-        let (device, hour): (u64, u64) = (device.parse().map_err(|_| bad())?, hour.parse().map_err(|_| bad())?);
-        let green: u64 = greenhour_devices::state::reports(state, DeviceId(device), hour * 3_600)
-            .map_err(|e| e.to_string())?
-            .iter()
-            .filter(|r| r.report.start < (hour + 1) * 3_600)
-            .map(|r| r.green_compute_wh)
-            .sum();
-        if used > green {
-            return Err(format!("device {device} hour {hour}: {used} green Wh consumed of {green} metered"));
+    // A job's green Wh are exactly the certificates it claimed (which the carbon
+    // module counts once).
+    for report in state.prefix::<crate::SciReport>("jobs/sci/").map_err(|e| e.to_string())? {
+        let r = report.1;
+        let claimed: u64 = r.certificates.iter().map(|(f, l)| l - f + 1).sum();
+        if claimed != r.green_wh || r.green_wh > r.energy_wh {
+            return Err(format!("job {}: green {} Wh, certificates {claimed} Wh", r.job, r.green_wh));
         }
     }
     Ok(())

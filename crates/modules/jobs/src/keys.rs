@@ -50,10 +50,6 @@ pub fn busy(hour: u64, device: DeviceId) -> Key<u32> {
 pub fn busy_of(hour: u64) -> String {
     format!("{BUSY_PREFIX}{hour:012}/")
 }
-/// Green compute Wh of a device's hour consumed by jobs (each Wh backs one job).
-pub fn green_used(device: DeviceId, hour: u64) -> Key<u64> {
-    Key::new(format!("jobs/green-used/{:020}/{hour:012}", device.0))
-}
 /// An unfinished job an operator's device serves (value: unit).
 pub fn assigned(operator: &Address, id: JobId) -> Key<()> {
     Key::new(format!("jobs/assigned/{}/{:020}", operator.to_key_hex(), id.0))

@@ -340,8 +340,13 @@ pub struct SciReport {
     pub gpu_hours: u64,
     /// Energy E of all replicas that ran (redundancy is real overhead), Wh.
     pub energy_wh: u64,
-    /// Of that, own green energy consumed behind the meter, Wh.
+    /// Of that, own green energy consumed behind the meter, Wh: the devices'
+    /// certificates of the run hours, claimed for the buyer.
     pub green_wh: u64,
+    /// The certificate id ranges claimed for this job, and the receipt NFT
+    /// (`carbon_receipt` serial) the buyer holds for them.
+    pub certificates: Vec<(u64, u64)>,
+    pub receipt: Option<u64>,
     pub energy_source: EnergySource,
     /// Grid intensity I from the oracle at settlement (None: the feed was stale).
     pub grid_g_per_kwh: Option<u64>,
@@ -398,11 +403,6 @@ pub fn report(state: &impl StateRead, id: JobId) -> Result<Option<SciReport>, Jo
 /// GPUs of a device already assigned to jobs in `hour`.
 pub fn busy(state: &impl StateRead, hour: u64, device: DeviceId) -> Result<u32, JobsError> {
     Ok(state.get(&keys::busy(hour, device))?.unwrap_or(0))
-}
-
-/// Green compute Wh of a device's hour already consumed by settled jobs.
-pub fn green_used(state: &impl StateRead, device: DeviceId, hour: u64) -> Result<u64, JobsError> {
-    Ok(state.get(&keys::green_used(device, hour))?.unwrap_or(0))
 }
 
 pub(crate) fn put_job(state: &mut impl StateWrite, job: &Job) {

@@ -132,7 +132,7 @@ fn rejects_bad_market_actions() {
         (
             MarketAction::Create {
                 slot: Denom::new(format!("slot/regional/{}", HOUR_SLOT)).unwrap(),
-                quote: Denom::gco2(),
+                quote: greenhour_testkit::test_denom(),
                 floor_wad: 0,
                 half_life: 3_600,
                 decay_window: 0,
