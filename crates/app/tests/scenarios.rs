@@ -47,7 +47,10 @@ fn app_can_multi_send_several_denoms() {
         &TestNode::key("alice"),
         vec![AppAction::Bank(BankAction::MultiSend {
             outputs: vec![
-                Output { to: bob, coins: vec![Coin::new(Denom::gusd(), 10), Coin::new(greenhour_testkit::test_denom(), 3)] },
+                Output {
+                    to: bob,
+                    coins: vec![Coin::new(Denom::gusd(), 10), Coin::new(greenhour_testkit::test_denom(), 3)],
+                },
                 Output { to: carol, coins: vec![Coin::ghr(7)] },
             ],
         })],

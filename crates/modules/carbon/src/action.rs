@@ -35,24 +35,48 @@ pub enum CarbonAction {
     /// the device owner): the report's solar generation, minus what charged the
     /// battery (locked as `stored`), plus a storage-discharge bundle backed by
     /// earlier stored bundles.
-    Issue { reports: Vec<Hash> },
+    Issue {
+        reports: Vec<Hash>,
+    },
     /// Splits a bundle: the first `wh` Wh keep its id, the rest start a new bundle.
-    Split { bundle: u64, wh: u64 },
+    Split {
+        bundle: u64,
+        wh: u64,
+    },
     /// Moves a bundle (or its first `wh` Wh, split off first) to another account.
-    Transfer { bundle: u64, to: Address, wh: Option<u64> },
+    Transfer {
+        bundle: u64,
+        to: Address,
+        wh: Option<u64>,
+    },
     /// The owner locks (reserves) a bundle: nothing moves it until unlocked.
-    Lock { bundle: u64 },
-    Unlock { bundle: u64 },
+    Lock {
+        bundle: u64,
+    },
+    Unlock {
+        bundle: u64,
+    },
     /// The owner withdraws a bundle for good (e.g. exported to another registry).
-    Cancel { bundle: u64 },
+    Cancel {
+        bundle: u64,
+    },
     /// Retires bundles irreversibly for a beneficiary and mints the signer a
     /// receipt NFT; with `wh`, only the first `wh` Wh of a single bundle.
-    Claim { bundles: Vec<u64>, wh: Option<u64>, terms: ClaimTerms },
+    Claim {
+        bundles: Vec<u64>,
+        wh: Option<u64>,
+        terms: ClaimTerms,
+    },
     /// An issuer freezes a bundle that is not yet claimed.
-    Revoke { bundle: u64, reason: String },
+    Revoke {
+        bundle: u64,
+        reason: String,
+    },
     /// The signer declares its own metered consumption for past hours
     /// (`(hour, Wh)`, replacing earlier declarations), for the matching report.
-    Declare { hours: Vec<(u64, u64)> },
+    Declare {
+        hours: Vec<(u64, u64)>,
+    },
     /// Bridges an external credit batch by its registry serial number; tokens
     /// are minted to the signer once an issuer approves it.
     RegisterCredit {
@@ -66,15 +90,35 @@ pub enum CarbonAction {
     },
     /// An issuer confirms a pending batch against its registry: mints
     /// `tonnes × 10⁶` grams of `credit/{batch}` to the registrant.
-    ApproveCredit { batch: u64 },
+    ApproveCredit {
+        batch: u64,
+    },
     /// An issuer refuses a pending batch; its serial stays reserved.
-    RejectCredit { batch: u64, reason: String },
+    RejectCredit {
+        batch: u64,
+        reason: String,
+    },
     /// An issuer opens a credit pool with an attribute filter.
-    CreatePool { filter: CreditFilter },
+    CreatePool {
+        filter: CreditFilter,
+    },
     /// Deposits credit tokens into a pool for the same grams of its coin.
-    Deposit { pool: u64, batch: u64, grams: u128 },
+    Deposit {
+        pool: u64,
+        batch: u64,
+        grams: u128,
+    },
     /// Burns a pool's coin for the same grams of one specific batch it holds.
-    Redeem { pool: u64, batch: u64, grams: u128 },
+    Redeem {
+        pool: u64,
+        batch: u64,
+        grams: u128,
+    },
     /// Burns credits or coin for a beneficiary and mints a receipt NFT.
-    Retire { asset: RetireAsset, grams: u128, beneficiary: String, message: String },
+    Retire {
+        asset: RetireAsset,
+        grams: u128,
+        beneficiary: String,
+        message: String,
+    },
 }

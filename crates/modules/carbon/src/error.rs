@@ -91,7 +91,9 @@ pub enum CarbonError {
 impl From<greenhour_devices::DevicesError> for CarbonError {
     fn from(e: greenhour_devices::DevicesError) -> Self {
         match e {
-            greenhour_devices::DevicesError::ReportAlreadyUsed { hash, by } => CarbonError::AlreadyCertified { hash, by },
+            greenhour_devices::DevicesError::ReportAlreadyUsed { hash, by } => {
+                CarbonError::AlreadyCertified { hash, by }
+            }
             greenhour_devices::DevicesError::UnknownReport(hash) => CarbonError::UnknownReport(hash),
             other => CarbonError::Devices(other),
         }

@@ -32,8 +32,7 @@ pub fn init(state: &mut impl StateWrite, g: &CarbonGenesis) -> Result<(), Carbon
     if p.storage_efficiency_bps == 0 || p.storage_efficiency_bps > 10_000 {
         return bad("storage efficiency must be 1 to 10,000 bps");
     }
-    if p.lifetime_secs == 0 || p.max_reports_per_issue == 0 || p.max_bundles_per_claim == 0 || p.expire_per_block == 0
-    {
+    if p.lifetime_secs == 0 || p.max_reports_per_issue == 0 || p.max_bundles_per_claim == 0 || p.expire_per_block == 0 {
         return bad("lifetime and per-action limits must be positive");
     }
     let mut issuers = p.issuers.clone();

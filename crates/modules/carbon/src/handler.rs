@@ -3,7 +3,9 @@
 //! compute → write → post-condition → event.
 
 use crate::action::{ClaimTerms, RetireAsset};
-use crate::params::{CarbonParams, GRAMS_PER_TONNE, HOUR, MAX_CLAIM_PERIOD, MAX_CREDIT_ATTRIBUTES, MAX_SERIAL, MAX_TEXT};
+use crate::params::{
+    CarbonParams, GRAMS_PER_TONNE, HOUR, MAX_CLAIM_PERIOD, MAX_CREDIT_ATTRIBUTES, MAX_SERIAL, MAX_TEXT,
+};
 use crate::state::{
     self, chain_hash, Bundle, BundleStatus, Claim, CreditBatch, CreditFilter, CreditPool, CreditStatus, EnergySource,
     Retirement,
@@ -71,7 +73,9 @@ impl Action for CarbonAction {
                 }
                 Ok(())
             }
-            CarbonAction::Split { wh: 0, bundle } => Err(CarbonError::OutsideRange { bundle: *bundle, wh: 0, asked: 0 }),
+            CarbonAction::Split { wh: 0, bundle } => {
+                Err(CarbonError::OutsideRange { bundle: *bundle, wh: 0, asked: 0 })
+            }
             CarbonAction::Transfer { wh: Some(0), bundle, .. } => {
                 Err(CarbonError::OutsideRange { bundle: *bundle, wh: 0, asked: 0 })
             }
@@ -127,7 +131,9 @@ impl Action for CarbonAction {
                     return Err(invalid("tonnes must be 1 to 10⁹"));
                 }
                 if attributes.len() > MAX_CREDIT_ATTRIBUTES
-                    || attributes.iter().any(|(k, v)| !is_slug(k, 32) || v.len() > 64 || v.chars().any(char::is_control))
+                    || attributes
+                        .iter()
+                        .any(|(k, v)| !is_slug(k, 32) || v.len() > 64 || v.chars().any(char::is_control))
                 {
                     return Err(invalid("at most 16 attributes, keys [a-z0-9-], values ≤ 64 bytes"));
                 }
@@ -307,7 +313,12 @@ pub fn issue_report(
 
 // ---- bundle operations ----
 
-fn owned_active(state: &impl StateRead, owner: &Address, first: u64, action: &'static str) -> Result<Bundle, CarbonError> {
+fn owned_active(
+    state: &impl StateRead,
+    owner: &Address,
+    first: u64,
+    action: &'static str,
+) -> Result<Bundle, CarbonError> {
     let b = state::bundle(state, first)?;
     if b.owner != *owner {
         return Err(CarbonError::NotOwner { bundle: first, signer: *owner });
@@ -352,7 +363,13 @@ fn split(state: &mut impl StateWrite, owner: &Address, first: u64, wh: u64) -> R
 }
 
 /// The bundle itself, or its first `wh` Wh split off (the rest stays with the owner).
-fn take(state: &mut impl StateWrite, owner: &Address, first: u64, wh: Option<u64>, action: &'static str) -> Result<Bundle, CarbonError> {
+fn take(
+    state: &mut impl StateWrite,
+    owner: &Address,
+    first: u64,
+    wh: Option<u64>,
+    action: &'static str,
+) -> Result<Bundle, CarbonError> {
     let mut b = owned_active(state, owner, first, action)?;
     if let Some(wh) = wh {
         if wh == 0 || wh > b.wh() {
@@ -579,7 +596,12 @@ pub fn record_job_consumption(
     state::add_usage(state, account, hour, |u| u.job_wh = u.job_wh.saturating_add(wh))
 }
 
-fn declare(state: &mut impl StateWrite, who: &Address, hours: &[(u64, u64)], now: UnixSeconds) -> Result<(), CarbonError> {
+fn declare(
+    state: &mut impl StateWrite,
+    who: &Address,
+    hours: &[(u64, u64)],
+    now: UnixSeconds,
+) -> Result<(), CarbonError> {
     let params = state::params(state)?;
     if hours.len() > params.max_declared_hours as usize {
         return Err(invalid(format!("at most {} hours per declaration", params.max_declared_hours)));
@@ -587,7 +609,10 @@ fn declare(state: &mut impl StateWrite, who: &Address, hours: &[(u64, u64)], now
     let current = now / HOUR;
     let oldest = current.saturating_sub(params.declare_lookback_hours);
     if let Some((h, _)) = hours.iter().find(|(h, _)| *h >= current || *h < oldest) {
-        return Err(invalid(format!("hour {h} is not a past hour within the last {} hours", params.declare_lookback_hours)));
+        return Err(invalid(format!(
+            "hour {h} is not a past hour within the last {} hours",
+            params.declare_lookback_hours
+        )));
     }
     for (hour, wh) in hours {
         state::add_usage(state, who, *hour, |u| u.declared_wh = *wh)?;
@@ -701,7 +726,13 @@ fn set_holding(state: &mut impl StateWrite, pool: u64, batch: u64, grams: u128) 
 }
 
 /// Post-condition: the pool's coin supply and its holdings both grow by `grams`.
-fn deposit(state: &mut impl StateWrite, who: &Address, pool_id: u64, batch_id: u64, grams: u128) -> Result<(), CarbonError> {
+fn deposit(
+    state: &mut impl StateWrite,
+    who: &Address,
+    pool_id: u64,
+    batch_id: u64,
+    grams: u128,
+) -> Result<(), CarbonError> {
     let mut pool = state::pool(state, pool_id)?;
     let batch = state::credit(state, batch_id)?;
     if batch.status != CreditStatus::Approved {
@@ -729,7 +760,13 @@ fn deposit(state: &mut impl StateWrite, who: &Address, pool_id: u64, batch_id: u
 }
 
 /// Post-condition: the pool's coin supply and its holding of `batch` both shrink by `grams`.
-fn redeem(state: &mut impl StateWrite, who: &Address, pool_id: u64, batch_id: u64, grams: u128) -> Result<(), CarbonError> {
+fn redeem(
+    state: &mut impl StateWrite,
+    who: &Address,
+    pool_id: u64,
+    batch_id: u64,
+    grams: u128,
+) -> Result<(), CarbonError> {
     let mut pool = state::pool(state, pool_id)?;
     let held = holding(state, pool_id, batch_id)?;
     if held < grams {

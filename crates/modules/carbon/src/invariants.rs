@@ -84,7 +84,8 @@ fn certificates(state: &impl StateRead) -> Result<Result<(), String>, CarbonErro
             return Ok(Err(format!("report {hash} backs certificates without its use mark")));
         }
     }
-    let rows: BTreeSet<Vec<u8>> = state.prefix_raw(keys::EXPIRY_PREFIX.as_bytes())?.into_iter().map(|(k, _)| k).collect();
+    let rows: BTreeSet<Vec<u8>> =
+        state.prefix_raw(keys::EXPIRY_PREFIX.as_bytes())?.into_iter().map(|(k, _)| k).collect();
     if rows != expiries {
         return Ok(Err("expiry rows differ from the live bundles".into()));
     }
@@ -132,10 +133,7 @@ fn credits(state: &impl StateRead) -> Result<Result<(), String>, CarbonError> {
         let sum: u128 = holdings.iter().map(|h| h.1).sum();
         let supply = bank::supply(state, &pool.denom)?;
         if sum != pool.held_g || supply != pool.held_g {
-            return Ok(Err(format!(
-                "pool {}: coin supply {supply}, held {}, holdings {sum}",
-                pool.id, pool.held_g
-            )));
+            return Ok(Err(format!("pool {}: coin supply {supply}, held {}, holdings {sum}", pool.id, pool.held_g)));
         }
         for (batch, g) in holdings {
             *pooled.entry(batch).or_default() += g;

@@ -32,15 +32,21 @@ pub enum BundleStatus {
     /// storage-discharge certificate consumes it.
     Stored,
     /// Consumed by the storage-discharge bundle starting at this id.
-    StorageConsumed { discharge: u64 },
+    StorageConsumed {
+        discharge: u64,
+    },
     /// Retired for a beneficiary: the claim (receipt NFT serial) that burned it.
-    Claimed { receipt: u64 },
+    Claimed {
+        receipt: u64,
+    },
     /// Withdrawn by its owner (e.g. exported to another registry).
     Cancelled,
     /// Outlived the certificate lifetime unused.
     Expired,
     /// Frozen by an issuer (e.g. a meter found faulty); never moves again.
-    Revoked { reason: String },
+    Revoked {
+        reason: String,
+    },
 }
 
 impl BundleStatus {
