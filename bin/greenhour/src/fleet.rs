@@ -15,7 +15,7 @@ fn line(s: &HourSummary) -> String {
     let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
     format!(
         "hour {} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, import {:>6.1}, export {:>6.1} | \
-         reports {} ok / {} refused | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
+         reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed",
         s.hour,
         s.height,
@@ -26,6 +26,8 @@ fn line(s: &HourSummary) -> String {
         s.exported_wh as f64 / 1e3,
         t.reports_accepted,
         t.reports_refused,
+        t.certified_reports,
+        t.certified_wh as f64 / 1e3,
         t.members,
         t.pledged_gpu_hours,
         t.provided_slots,
@@ -79,6 +81,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "hour": s.hour, "height": s.height, "reporting": s.reporting, "generated_wh": s.generated_wh,
                         "compute_wh": s.compute_wh, "imported_wh": s.imported_wh, "exported_wh": s.exported_wh,
                         "reports_accepted": s.totals.reports_accepted, "reports_refused": s.totals.reports_refused,
+                        "certified_reports": s.totals.certified_reports, "certified_wh": s.totals.certified_wh,
                         "members": s.totals.members, "pledged_gpu_hours": s.totals.pledged_gpu_hours,
                         "provided_slots": s.totals.provided_slots, "sold_slots": s.totals.bought_slots,
                         "index_price_wad": s.index_price_wad.map(|p| p.to_string()),
@@ -100,12 +103,14 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
         if let Some(s) = last {
             println!(
                 "Simulated {done} hours of {} devices in {:.0} s: {} reports accepted, {} refused, {} outages declared; \
-                 {} GPU-hours pledged, {} slots provided to the market, {} bought for {:.2} gUSD.",
+                 {} reports certified ({:.1} kWh of hourly certificates); {} GPU-hours pledged, {} slots provided to the market, {} bought for {:.2} gUSD.",
                 fleet.devices(),
                 started.elapsed().as_secs_f64(),
                 s.totals.reports_accepted,
                 s.totals.reports_refused,
                 fleet.totals.outages,
+                s.totals.certified_reports,
+                s.totals.certified_wh as f64 / 1e3,
                 s.totals.pledged_gpu_hours,
                 s.totals.provided_slots,
                 s.totals.bought_slots,

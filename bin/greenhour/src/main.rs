@@ -2,6 +2,7 @@
 
 mod agent;
 mod bench;
+mod carbon;
 mod commands;
 mod fleet;
 mod home;
@@ -61,6 +62,12 @@ pub enum Command {
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),
+    /// Hourly energy certificates: issue, list, split, transfer, claim, match report, export.
+    #[command(subcommand)]
+    Cert(carbon::CertCommand),
+    /// Carbon credits: bridge by serial, pool into the carbon coin, redeem, retire.
+    #[command(subcommand)]
+    Credit(carbon::CreditCommand),
     /// The off-chain carbon-aware scheduler: plan open jobs and bid in the solver auction.
     #[command(subcommand)]
     Scheduler(jobs::SchedulerCommand),

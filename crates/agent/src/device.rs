@@ -269,7 +269,15 @@ impl Agent {
             outage_before: self.state.last_reported_hour.is_some_and(|last| last + 1 < hour),
         };
         let signature = report.sign(&self.config.device_key, &self.chain);
-        match self.submit(vec![AppAction::Devices(DevicesAction::Report { report, signature })]).await? {
+        let hash = report.signed_hash(&signature);
+        let sunny = report.generated_wh > 0;
+        let mut actions = vec![AppAction::Devices(DevicesAction::Report { report, signature })];
+        // A sunny hour becomes hourly energy certificates in the same transaction
+        // (night discharge is certified when a job claims it, or by the owner).
+        if sunny {
+            actions.push(AppAction::Carbon(greenhour_carbon::CarbonAction::Issue { reports: vec![hash] }));
+        }
+        match self.submit(actions).await? {
             Committed::Included(_) => {
                 self.state.soc_wh = e.soc_wh;
                 self.state.reports_accepted += 1;

@@ -99,6 +99,25 @@ pub fn document() -> Value {
                 path_param("id", "job id", json!({"type": "integer", "minimum": 1}))]), "Job")},
             "/workloads/{hash}": {"get": get_op("An uploaded WASM workload module (hex)", json!([
                 path_param("hash", "sha256 of the module", json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}))]), "Workload")},
+            "/certificates": {"get": get_op("Hourly energy certificate bundles of an owner or a device, in id order (at most 5,000), narrowed by status, source, production hours or location cell", json!([
+                {"name": "owner", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "device", "in": "query", "required": false, "schema": {"type": "integer"}},
+                {"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["active", "locked", "stored", "storage_consumed", "claimed", "cancelled", "expired", "revoked"]}},
+                {"name": "source", "in": "query", "required": false, "schema": {"type": "string", "enum": ["solar", "storage"]}},
+                {"name": "from_hour", "in": "query", "required": false, "schema": {"type": "integer"}},
+                {"name": "to_hour", "in": "query", "required": false, "schema": {"type": "integer"}},
+                {"name": "cell", "in": "query", "required": false, "schema": {"type": "string"}}]), "Certificates")},
+            "/certificates/{id}": {"get": get_op("One certificate bundle by its first id: range, owner, device, source, production interval, report hash, status, hash chain", json!([
+                path_param("id", "first id of the bundle", json!({"type": "integer", "minimum": 1}))]), "Certificate")},
+            "/claims": {"get": get_op("An account's certificate claims (retirements for a beneficiary), by receipt NFT serial", json!([
+                {"name": "claimant", "in": "query", "required": true, "schema": {"type": "string"}}]), "Claims")},
+            "/match-report": {"get": get_op("An account's 24/7 report: per hour, consumption (jobs and declared) against certificates of the same hour claimed; hourly and annual-volume scores", json!([
+                {"name": "account", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "from_hour", "in": "query", "required": true, "schema": {"type": "integer"}},
+                {"name": "to_hour", "in": "query", "required": true, "schema": {"type": "integer"}}]), "MatchReport")},
+            "/credits": {"get": get_op("Bridged carbon-credit batches (serial, project, vintage, type, tonnes, status, retired grams)", json!([
+                {"name": "registrant", "in": "query", "required": false, "schema": {"type": "string"}}]), "Credits")},
+            "/credit-pools": {"get": get_op("Credit pools: the coin each issues, its filter, and grams held per batch", json!([]), "CreditPools")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
                 path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
@@ -124,6 +143,12 @@ pub fn document() -> Value {
                     "spec": {"type": "object"}, "replicas": {"type": "array", "items": {"type": "object"}}, "ledger": {"type": "object"},
                     "outputs": {"type": "array", "items": {"type": ["string", "null"]}}, "report": {"type": ["object", "null"]}}},
                 "Jobs": {"type": "array", "items": {"type": "object"}},
+                "Certificate": {"type": "object", "properties": {"first": {"type": "integer"}, "last": {"type": "integer"}, "owner": {"type": "string"}, "device": {"type": "integer"}, "source": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}, "report": {"type": "string"}, "status": {}, "hash": {"type": "string"}}},
+                "Certificates": {"type": "array", "items": {"$ref": "#/components/schemas/Certificate"}},
+                "Claims": {"type": "array", "items": {"type": "object"}},
+                "MatchReport": {"type": "object", "properties": {"hours": {"type": "array", "items": {"type": "object"}}, "consumed_wh": {"type": "integer"}, "claimed_wh": {"type": "integer"}, "matched_wh": {"type": "integer"}, "hourly_score_bps": {"type": "integer"}, "volume_score_bps": {"type": "integer"}}},
+                "Credits": {"type": "array", "items": {"type": "object"}},
+                "CreditPools": {"type": "array", "items": {"type": "object"}},
                 "Workload": {"type": "object", "properties": {"hash": {"type": "string"}, "uploader": {"type": "string"}, "bytes": {"type": "integer"}, "wasm": {"type": "string"}}},
                 "Index": {"type": "array", "items": {"type": "object", "properties": {"class": {"type": "string"}, "quote": {"type": "string"}, "hour": {"type": "integer"},
                     "hour_price_wad": {"type": ["string", "null"]}, "price_wad": {"type": ["string", "null"]}, "green_price_wad": {"type": ["string", "null"]},

@@ -8,6 +8,7 @@ use crate::physics::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
 use crate::SimError;
 use greenhour_app::AppAction;
 use greenhour_bank::{BankAction, Output};
+use greenhour_carbon::CarbonAction;
 use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
@@ -71,6 +72,9 @@ pub struct FleetConfig {
 pub struct Totals {
     pub reports_accepted: u64,
     pub reports_refused: u64,
+    /// Reports turned into hourly energy certificates, and the solar Wh certified.
+    pub certified_reports: u64,
+    pub certified_wh: u64,
     pub outages: u64,
     pub members: u64,
     pub pledged_gpu_hours: u64,
@@ -215,13 +219,26 @@ impl SimDevice {
             outage_before: self.last_report_end.is_some_and(|end| end < start),
         };
         let signature = report.sign(&self.device_key, chain);
-        let accepted = match self
-            .owner
-            .commit(client, vec![AppAction::Devices(DevicesAction::Report { report, signature })])
-            .await?
-        {
+        let hash = report.signed_hash(&signature);
+        let (generated, discharged) = (report.generated_wh, report.discharged_wh);
+        let mut actions = vec![AppAction::Devices(DevicesAction::Report { report, signature })];
+        // Sunny hours are certified in the same transaction; a discharge alone may
+        // lack stored backing, so it is certified separately (a refusal is harmless).
+        if generated > 0 {
+            actions.push(AppAction::Carbon(CarbonAction::Issue { reports: vec![hash] }));
+        }
+        let accepted = match self.owner.commit(client, actions).await? {
             Committed::Included(_) => {
                 totals.reports_accepted += 1;
+                if generated > 0 {
+                    totals.certified_reports += 1;
+                    totals.certified_wh += generated;
+                } else if discharged > 0 {
+                    let issue = AppAction::Carbon(CarbonAction::Issue { reports: vec![hash] });
+                    if let Committed::Included(_) = self.owner.commit(client, vec![issue]).await? {
+                        totals.certified_reports += 1;
+                    }
+                }
                 self.last_report_end = Some(start + HOUR);
                 self.soc_wh = energy.soc_wh;
                 true
@@ -619,6 +636,8 @@ impl Totals {
     fn add(&mut self, o: &Totals) {
         self.reports_accepted += o.reports_accepted;
         self.reports_refused += o.reports_refused;
+        self.certified_reports += o.certified_reports;
+        self.certified_wh += o.certified_wh;
         self.outages += o.outages;
         self.members += o.members;
         self.pledged_gpu_hours += o.pledged_gpu_hours;

@@ -178,6 +178,7 @@ pub struct CreditBatch {
     pub attributes: Vec<(String, String)>,
     pub status: CreditStatus,
     /// Grams retired so far (directly or through a pool's coin).
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub retired_g: u128,
 }
 
@@ -216,6 +217,7 @@ pub struct CreditPool {
     pub denom: Denom,
     pub filter: CreditFilter,
     /// Grams of credits held (= the coin's supply).
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub held_g: u128,
 }
 

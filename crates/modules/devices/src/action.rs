@@ -35,6 +35,12 @@ impl TelemetryReport {
     pub fn sign(&self, key: &greenhour_crypto::SecretKey, chain_id: &greenhour_primitives::ChainId) -> Signature {
         key.sign(greenhour_crypto::Domain::Telemetry, chain_id, &greenhour_codec::encode(self))
     }
+
+    /// The hash an accepted report is stored and certified under: SHA-256 of
+    /// the report with its signature.
+    pub fn signed_hash(&self, signature: &Signature) -> greenhour_primitives::Hash {
+        greenhour_primitives::Hash::digest(greenhour_codec::encode(&(self, signature)))
+    }
 }
 
 /// What users and devices may ask of the devices module.

@@ -6,7 +6,6 @@ use crate::state::{self, Device, DeviceId, DeviceStatus, LocationCell, Nameplate
 use crate::{event, keys, math, DevicesAction, DevicesError, DevicesParams, TelemetryReport};
 use greenhour_crypto::{Domain, PublicKey, Signature};
 use greenhour_framework::{Action, StateWrite, TxCtx};
-use greenhour_primitives::Hash;
 
 fn check_cell(cell: &LocationCell) -> Result<(), DevicesError> {
     if cell.is_valid() {
@@ -260,7 +259,7 @@ fn accept_report(
         return Err(DevicesError::EnergyImbalance);
     }
 
-    let hash = Hash::digest(greenhour_codec::encode(&(report, signature)));
+    let hash = report.signed_hash(signature);
     let split = math::green_split(report, device.charged_wh, device.charged_from_pv_wh);
     let stored = StoredReport {
         hash,

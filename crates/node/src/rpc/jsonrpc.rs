@@ -212,6 +212,38 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         }
         "workload" => query::workload(node, str_param(p, "hash")?)?,
         "capacity" => to_json(query::capacity(node, str_param(p, "class")?, required_u64(p, "hour")?)?)?,
+        "certificates" => {
+            let owner = p.get("owner").and_then(Value::as_str).map(query::parse_address).transpose()?;
+            let filter = query::CertificateFilter {
+                owner,
+                device: opt_u64(p, "device")?,
+                status: p.get("status").and_then(Value::as_str).map(String::from),
+                source: p.get("source").and_then(Value::as_str).map(String::from),
+                from_hour: opt_u64(p, "from_hour")?,
+                to_hour: opt_u64(p, "to_hour")?,
+                cell: p.get("cell").and_then(Value::as_str).map(String::from),
+            };
+            to_json(query::certificates(node, &filter)?)?
+        }
+        "certificate" => to_json(query::certificate(node, required_u64(p, "id")?)?)?,
+        "claims" => to_json(query::claims(node, &query::parse_address(str_param(p, "claimant")?)?)?)?,
+        "claim" => to_json(query::claim(node, required_u64(p, "receipt")?)?)?,
+        "match_report" => to_json(query::match_report(
+            node,
+            &query::parse_address(str_param(p, "account")?)?,
+            required_u64(p, "from_hour")?,
+            required_u64(p, "to_hour")?,
+        )?)?,
+        "credits" => {
+            let registrant = p.get("registrant").and_then(Value::as_str).map(query::parse_address).transpose()?;
+            to_json(query::credits(node, registrant)?)?
+        }
+        "credit" => to_json(query::credit(node, required_u64(p, "id")?)?)?,
+        "credit_pools" => to_json(query::credit_pools(node)?)?,
+        "retirements" => {
+            let retiree = p.get("retiree").and_then(Value::as_str).map(query::parse_address).transpose()?;
+            to_json(query::retirements(node, retiree)?)?
+        }
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

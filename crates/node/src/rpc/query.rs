@@ -557,3 +557,110 @@ pub fn capacity(node: &Node, class: &str, hour: u64) -> Result<Vec<serde_json::V
     }
     Ok(out)
 }
+
+fn carbon_error(e: greenhour_carbon::CarbonError) -> RpcError {
+    use greenhour_carbon::CarbonError as E;
+    match e {
+        E::UnknownBundle(id) => RpcError::NotFound(format!("certificate bundle {id}")),
+        E::UnknownReceipt(id) => RpcError::NotFound(format!("receipt {id}")),
+        E::UnknownCredit(id) => RpcError::NotFound(format!("credit batch {id}")),
+        E::UnknownPool(id) => RpcError::NotFound(format!("credit pool {id}")),
+        E::State(s) => RpcError::Internal(s.to_string()),
+        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
+    }
+}
+
+/// Which certificate bundles to list, and how to narrow them.
+#[derive(Clone, Debug, Default)]
+pub struct CertificateFilter {
+    pub owner: Option<Address>,
+    pub device: Option<u64>,
+    /// A status name (`active`, `claimed`, …).
+    pub status: Option<String>,
+    /// `solar` or `storage`.
+    pub source: Option<String>,
+    /// Production hours `from_hour..to_hour`.
+    pub from_hour: Option<u64>,
+    pub to_hour: Option<u64>,
+    pub cell: Option<String>,
+}
+
+/// At most this many bundles per listing (narrow by hours for more).
+pub const CERTIFICATE_PAGE: usize = 5_000;
+
+/// Certificate bundles of an owner or a device, in id order, filtered.
+pub fn certificates(node: &Node, f: &CertificateFilter) -> Result<Vec<greenhour_carbon::Bundle>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let all = match (f.owner, f.device) {
+        (Some(owner), _) => greenhour_carbon::state::bundles_of(&snap, &owner).map_err(carbon_error)?,
+        (None, Some(device)) => greenhour_carbon::state::bundles_of_device(&snap, greenhour_devices::DeviceId(device))
+            .map_err(carbon_error)?,
+        (None, None) => return Err(RpcError::InvalidParams("give owner or device".into())),
+    };
+    let keep = |b: &greenhour_carbon::Bundle| {
+        f.device.is_none_or(|d| b.device.0 == d)
+            && f.status.as_deref().is_none_or(|s| b.status.name() == s)
+            && f.source.as_deref().is_none_or(|s| format!("{:?}", b.source).eq_ignore_ascii_case(s))
+            && f.from_hour.is_none_or(|h| b.hour() >= h)
+            && f.to_hour.is_none_or(|h| b.hour() < h)
+            && f.cell.as_deref().is_none_or(|c| b.cell.as_str() == c)
+    };
+    Ok(all.into_iter().filter(keep).take(CERTIFICATE_PAGE).collect())
+}
+
+pub fn certificate(node: &Node, first: u64) -> Result<greenhour_carbon::Bundle, RpcError> {
+    greenhour_carbon::state::bundle(&node.app.snapshot()?, first).map_err(carbon_error)
+}
+
+/// Certificate claims: one by receipt serial, or all of a claimant's.
+pub fn claims(node: &Node, claimant: &Address) -> Result<Vec<greenhour_carbon::Claim>, RpcError> {
+    greenhour_carbon::state::claims_of(&node.app.snapshot()?, claimant).map_err(carbon_error)
+}
+
+pub fn claim(node: &Node, receipt: u64) -> Result<greenhour_carbon::Claim, RpcError> {
+    greenhour_carbon::state::claim(&node.app.snapshot()?, receipt).map_err(carbon_error)
+}
+
+/// An account's 24/7 matching over production hours `from..to` (at most a leap year).
+pub fn match_report(node: &Node, account: &Address, from: u64, to: u64) -> Result<greenhour_carbon::MatchReport, RpcError> {
+    if to <= from || to - from > greenhour_carbon::params::MAX_REPORT_HOURS {
+        return Err(RpcError::InvalidParams(format!(
+            "the window must hold 1 to {} hours",
+            greenhour_carbon::params::MAX_REPORT_HOURS
+        )));
+    }
+    let snap = node.app.snapshot()?;
+    let rows = greenhour_carbon::state::usage_rows(&snap, account, from, to).map_err(carbon_error)?;
+    Ok(greenhour_carbon::math::match_report(from, to, &rows))
+}
+
+/// Credit batches, optionally of one registrant.
+pub fn credits(node: &Node, registrant: Option<Address>) -> Result<Vec<greenhour_carbon::CreditBatch>, RpcError> {
+    let all = greenhour_carbon::state::all_credits(&node.app.snapshot()?).map_err(carbon_error)?;
+    Ok(all.into_iter().filter(|b| registrant.is_none_or(|r| b.registrant == r)).collect())
+}
+
+pub fn credit(node: &Node, id: u64) -> Result<greenhour_carbon::CreditBatch, RpcError> {
+    greenhour_carbon::state::credit(&node.app.snapshot()?, id).map_err(carbon_error)
+}
+
+/// Credit pools with what they hold of each batch.
+pub fn credit_pools(node: &Node) -> Result<Vec<serde_json::Value>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let pools = greenhour_carbon::state::all_pools(&snap).map_err(carbon_error)?;
+    pools
+        .into_iter()
+        .map(|p| {
+            let holdings = greenhour_carbon::state::pool_holdings(&snap, p.id).map_err(carbon_error)?;
+            let holdings: Vec<_> =
+                holdings.into_iter().map(|(b, g)| serde_json::json!({"batch": b, "grams": g.to_string()})).collect();
+            Ok(serde_json::json!({"id": p.id, "denom": p.denom, "filter": p.filter, "held_g": p.held_g.to_string(), "holdings": holdings}))
+        })
+        .collect()
+}
+
+/// Credit retirements, optionally of one retiree.
+pub fn retirements(node: &Node, retiree: Option<Address>) -> Result<Vec<greenhour_carbon::Retirement>, RpcError> {
+    let all = greenhour_carbon::state::all_retirements(&node.app.snapshot()?).map_err(carbon_error)?;
+    Ok(all.into_iter().filter(|r| retiree.is_none_or(|a| r.retiree == a)).collect())
+}

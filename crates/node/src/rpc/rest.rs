@@ -249,6 +249,52 @@ pub async fn jobs(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String
     ok(&node, query::jobs(&node, filter)?)
 }
 
+/// `GET /certificates?owner=gh1…|device=N[&status=&source=&from_hour=&to_hour=&cell=]`.
+pub async fn certificates(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let hour = |name: &str| q.get(name).map(|v| query::parse_u64(name, v)).transpose();
+    let filter = query::CertificateFilter {
+        owner: q.get("owner").map(|a| query::parse_address(a)).transpose()?,
+        device: hour("device")?,
+        status: q.get("status").cloned(),
+        source: q.get("source").cloned(),
+        from_hour: hour("from_hour")?,
+        to_hour: hour("to_hour")?,
+        cell: q.get("cell").cloned(),
+    };
+    ok(&node, query::certificates(&node, &filter)?)
+}
+
+/// `GET /certificates/{first id}`.
+pub async fn certificate(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
+    ok(&node, query::certificate(&node, query::parse_u64("id", &id)?)?)
+}
+
+/// `GET /claims?claimant=gh1…`.
+pub async fn claims(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let claimant = q.get("claimant").ok_or_else(|| RpcError::InvalidParams("give claimant".into()))?;
+    ok(&node, query::claims(&node, &query::parse_address(claimant)?)?)
+}
+
+/// `GET /match-report?account=gh1…&from_hour=H&to_hour=H`.
+pub async fn match_report(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let get = |name: &str| q.get(name).ok_or_else(|| RpcError::InvalidParams(format!("give {name}")));
+    let account = query::parse_address(get("account")?)?;
+    let from = query::parse_u64("from_hour", get("from_hour")?)?;
+    let to = query::parse_u64("to_hour", get("to_hour")?)?;
+    ok(&node, query::match_report(&node, &account, from, to)?)
+}
+
+/// `GET /credits[?registrant=gh1…]`.
+pub async fn credits(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
+    let registrant = q.get("registrant").map(|a| query::parse_address(a)).transpose()?;
+    ok(&node, query::credits(&node, registrant)?)
+}
+
+/// `GET /credit-pools`.
+pub async fn credit_pools(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::credit_pools(&node)?)
+}
+
 /// `GET /workloads/{hash}`: an uploaded WASM module (hex).
 pub async fn workload(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
     ok(&node, query::workload(&node, &hash)?)

@@ -64,7 +64,7 @@ pub fn report_night(node: &mut TestNode, device: DeviceId, start: u64, discharge
         outage_before: false,
     };
     let signature = report.sign(&SecretKey::from_name(DEVICE_KEY), node.app.chain_id());
-    let hash = Hash::digest(greenhour_codec::encode(&(&report, &signature)));
+    let hash = report.signed_hash(&signature);
     let tx = node.tx(&TestNode::key("carol"), vec![AppAction::Devices(DevicesAction::Report { report, signature })]);
     node.deliver(tx).expect("report accepted");
     hash
