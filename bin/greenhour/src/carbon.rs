@@ -397,7 +397,9 @@ pub async fn cert(cli: &Cli, c: &CertCommand) -> Result<()> {
                 hashes.chunks(200).map(|c| AppAction::Carbon(CarbonAction::Issue { reports: c.to_vec() })).collect();
             let n = hashes.len();
             let lines = submit_actions(cli, from, actions).await?;
-            print(cli.json, &json!({ "reports": n, "txs": lines }), || format!("certified {n} reports\n{}", lines.join("\n")));
+            print(cli.json, &json!({ "reports": n, "txs": lines }), || {
+                format!("certified {n} reports\n{}", lines.join("\n"))
+            });
         }
         CertCommand::List { owner, device, status, source, from_hour, to_hour, cell, format } => {
             let owner = owner.as_deref().map(|o| resolve(cli, o)).transpose()?;
@@ -447,7 +449,9 @@ pub async fn cert(cli: &Cli, c: &CertCommand) -> Result<()> {
             let to = resolve(cli, to)?;
             done(submit_actions(cli, from, act(CarbonAction::Transfer { bundle: *id, to, wh: *wh })).await?)
         }
-        CertCommand::Lock { from, id } => done(submit_actions(cli, from, act(CarbonAction::Lock { bundle: *id })).await?),
+        CertCommand::Lock { from, id } => {
+            done(submit_actions(cli, from, act(CarbonAction::Lock { bundle: *id })).await?)
+        }
         CertCommand::Unlock { from, id } => {
             done(submit_actions(cli, from, act(CarbonAction::Unlock { bundle: *id })).await?)
         }
@@ -531,9 +535,8 @@ pub async fn cert(cli: &Cli, c: &CertCommand) -> Result<()> {
             let now_hour = client.status().await?.latest_block_time / 3_600 + 1;
             let to = to_hour.unwrap_or(now_hour);
             let from = from_hour.unwrap_or(to.saturating_sub(8_760));
-            let r: MatchReport = client
-                .call("match_report", json!({ "account": account, "from_hour": from, "to_hour": to }))
-                .await?;
+            let r: MatchReport =
+                client.call("match_report", json!({ "account": account, "from_hour": from, "to_hour": to })).await?;
             let format = if cli.json { Format::Json } else { *format };
             emit(format, &r, || match_text(&r), || match_csv(&r));
         }
@@ -564,13 +567,16 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
             let me = resolve(cli, from)?;
             let mine: Vec<CreditBatch> = client.call("credits", json!({ "registrant": me })).await?;
             let batch = mine.last().context("the batch is not visible yet")?;
-            print(cli.json, batch, || format!("{}\nregistered batch {} (pending approval)", lines.join("\n"), batch.id));
+            print(cli.json, batch, || {
+                format!("{}\nregistered batch {} (pending approval)", lines.join("\n"), batch.id)
+            });
         }
         CreditCommand::Approve { from, batch } => {
             done(submit_actions(cli, from, act(CarbonAction::ApproveCredit { batch: *batch })).await?)
         }
         CreditCommand::Reject { from, batch, reason } => done(
-            submit_actions(cli, from, act(CarbonAction::RejectCredit { batch: *batch, reason: reason.clone() })).await?,
+            submit_actions(cli, from, act(CarbonAction::RejectCredit { batch: *batch, reason: reason.clone() }))
+                .await?,
         ),
         CreditCommand::CreatePool { from, min_vintage, max_vintage, kinds } => {
             let filter = CreditFilter { min_vintage: *min_vintage, max_vintage: *max_vintage, kinds: kinds.clone() };
@@ -601,9 +607,7 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
         }
         CreditCommand::Pools => {
             let pools: Vec<Value> = client.call("credit_pools", json!({})).await?;
-            print(cli.json, &pools, || {
-                pools.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
-            });
+            print(cli.json, &pools, || pools.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
         }
         CreditCommand::Deposit { from, pool, batch, grams } => done(
             submit_actions(cli, from, act(CarbonAction::Deposit { pool: *pool, batch: *batch, grams: *grams })).await?,

@@ -45,7 +45,19 @@ async fn app_can_certify_claim_and_retire_from_the_cli() {
     let claim = cli(
         &home,
         node,
-        &["cert", "claim", "--from", "bob", &first, "--wh", "500", "--beneficiary", "Bob's Bakery", "--purpose", "ovens"],
+        &[
+            "cert",
+            "claim",
+            "--from",
+            "bob",
+            &first,
+            "--wh",
+            "500",
+            "--beneficiary",
+            "Bob's Bakery",
+            "--purpose",
+            "ovens",
+        ],
     );
     assert_eq!(claim["wh"], 500);
     let receipt = claim["receipt"].as_u64().unwrap();
@@ -76,8 +88,23 @@ async fn app_can_certify_claim_and_retire_from_the_cli() {
         &home,
         node,
         &[
-            "credit", "register", "--from", "carol", "--registry", "verra", "--serial", "VCS-981-2022-01",
-            "--project", "Wind park", "--vintage", "2022", "--kind", "renewable", "--tonnes", "3", "--attr",
+            "credit",
+            "register",
+            "--from",
+            "carol",
+            "--registry",
+            "verra",
+            "--serial",
+            "VCS-981-2022-01",
+            "--project",
+            "Wind park",
+            "--vintage",
+            "2022",
+            "--kind",
+            "renewable",
+            "--tonnes",
+            "3",
+            "--attr",
             "methodology=ACM0002",
         ],
     );
@@ -89,8 +116,20 @@ async fn app_can_certify_claim_and_retire_from_the_cli() {
     let retired = cli(
         &home,
         node,
-        &["credit", "retire", "--from", "carol", "--pool", "1", "--grams", "1500000", "--beneficiary", "Carol",
-          "--message", "2026 flights"],
+        &[
+            "credit",
+            "retire",
+            "--from",
+            "carol",
+            "--pool",
+            "1",
+            "--grams",
+            "1500000",
+            "--beneficiary",
+            "Carol",
+            "--message",
+            "2026 flights",
+        ],
     );
     assert_eq!(retired["credits"][0][1], 1_500_000);
     let pools = cli(&home, node, &["credit", "pools"]);
@@ -99,12 +138,34 @@ async fn app_can_certify_claim_and_retire_from_the_cli() {
     let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
         .args(["--home"])
         .arg(&home)
-        .args(["--node", node, "credit", "register", "--from", "bob", "--registry", "verra", "--serial", "vcs-981-2022-01",
-               "--project", "Copy", "--vintage", "2022", "--kind", "renewable", "--tonnes", "3"])
+        .args([
+            "--node",
+            node,
+            "credit",
+            "register",
+            "--from",
+            "bob",
+            "--registry",
+            "verra",
+            "--serial",
+            "vcs-981-2022-01",
+            "--project",
+            "Copy",
+            "--vintage",
+            "2022",
+            "--kind",
+            "renewable",
+            "--tonnes",
+            "3",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already bridged"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already bridged"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     child.kill().ok();
     child.wait().ok();

@@ -180,6 +180,47 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 }],
             })),
         ),
+        (
+            "carbon_issue_action",
+            greenhour_codec::encode(&AppAction::Carbon(greenhour_carbon::CarbonAction::Issue {
+                reports: vec![Hash::digest(b"report")],
+            })),
+        ),
+        (
+            "carbon_claim_action",
+            greenhour_codec::encode(&AppAction::Carbon(greenhour_carbon::CarbonAction::Claim {
+                bundles: vec![1, 2_001],
+                wh: Some(500),
+                terms: greenhour_carbon::ClaimTerms {
+                    beneficiary: "Bob's Bakery".into(),
+                    purpose: "ovens".into(),
+                    location: "DE".into(),
+                    period_start: 1_767_225_600,
+                    period_end: 1_767_229_200,
+                },
+            })),
+        ),
+        (
+            "carbon_register_credit_action",
+            greenhour_codec::encode(&AppAction::Carbon(greenhour_carbon::CarbonAction::RegisterCredit {
+                registry: "verra".into(),
+                serial: "VCS-981-2022-01".into(),
+                project: "Wind park".into(),
+                vintage: 2022,
+                kind: "renewable".into(),
+                tonnes: 3,
+                attributes: vec![("methodology".into(), "ACM0002".into())],
+            })),
+        ),
+        (
+            "carbon_retire_action",
+            greenhour_codec::encode(&AppAction::Carbon(greenhour_carbon::CarbonAction::Retire {
+                asset: greenhour_carbon::RetireAsset::Coin { pool: 1 },
+                grams: 1_500_000,
+                beneficiary: "Carol".into(),
+                message: "2026 flights".into(),
+            })),
+        ),
     ]
 }
 

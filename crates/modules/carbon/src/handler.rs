@@ -283,7 +283,11 @@ pub fn issue_report(
     if bundles.is_empty() && discharge_wh == 0 {
         return Err(CarbonError::NothingToCertify(*hash));
     }
-    devices::use_report(state, hash, &format!("carbon certificate {}", bundles.first().map_or(next, |b| b.first)))?;
+    devices::mark_report_used(
+        state,
+        hash,
+        &format!("carbon certificate {}", bundles.first().map_or(next, |b| b.first)),
+    )?;
     if discharge_wh > 0 {
         let discharge_first = next;
         let mut discharge = mint(discharge_wh, EnergySource::Storage, BundleStatus::Active, &mut next);
@@ -700,17 +704,19 @@ fn reject_credit(state: &mut impl StateWrite, issuer: &Address, id: u64, reason:
 /// Opens a pool; pool 1 issues `ugco2`, later ones `ugco2/{id}`.
 pub fn create_pool(state: &mut impl StateWrite, issuer: &Address, filter: &CreditFilter) -> Result<u64, CarbonError> {
     require_issuer(&state::params(state)?, issuer)?;
-    open_pool(state, filter)
+    let pool = open_pool(state, filter)?;
+    state.emit(event::pool_created(&pool));
+    Ok(pool.id)
 }
 
-pub(crate) fn open_pool(state: &mut impl StateWrite, filter: &CreditFilter) -> Result<u64, CarbonError> {
+/// Writes the next pool (genesis and `create_pool`; no event, as genesis emits none).
+pub(crate) fn open_pool(state: &mut impl StateWrite, filter: &CreditFilter) -> Result<CreditPool, CarbonError> {
     check_filter(filter)?;
     let id = state.get(&keys::next_pool())?.unwrap_or(1);
     let pool = CreditPool { id, denom: state::pool_denom(id), filter: filter.clone(), held_g: 0 };
     state.put(&keys::pool(id), &pool);
     state.put(&keys::next_pool(), &(id + 1));
-    state.emit(event::pool_created(&pool));
-    Ok(id)
+    Ok(pool)
 }
 
 fn holding(state: &impl StateRead, pool: u64, batch: u64) -> Result<u128, CarbonError> {

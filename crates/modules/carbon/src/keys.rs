@@ -1,5 +1,6 @@
 //! The only place carbon keys are spelled. Numbers are zero-padded so that
-//! prefix scans return them in numeric order.
+//! prefix scans return them in numeric order; addresses are lower-case hex
+//! (`Address::to_key_hex`), cheaper to spell than bech32.
 
 use crate::params::CarbonParams;
 use crate::state::{Bundle, Claim, CreditBatch, CreditPool, HourUsage, Retirement};
@@ -29,10 +30,10 @@ pub fn bundle(first: u64) -> Key<Bundle> {
 }
 /// Bundles an account holds or last held (value: unit).
 pub fn by_owner(owner: &Address, first: u64) -> Key<()> {
-    Key::new(format!("carbon/by-owner/{owner}/{first:020}"))
+    Key::new(format!("carbon/by-owner/{}/{first:020}", owner.to_key_hex()))
 }
 pub fn by_owner_prefix(owner: &Address) -> String {
-    format!("carbon/by-owner/{owner}/")
+    format!("carbon/by-owner/{}/", owner.to_key_hex())
 }
 /// Bundles produced by a device in a UTC hour (value: unit).
 pub fn by_device_hour(device: DeviceId, hour: u64, first: u64) -> Key<()> {
@@ -59,20 +60,20 @@ pub fn claim(receipt: u64) -> Key<Claim> {
     Key::new(format!("{CLAIM_PREFIX}{receipt:020}"))
 }
 pub fn claims_by(claimant: &Address, receipt: u64) -> Key<()> {
-    Key::new(format!("carbon/claims-by/{claimant}/{receipt:020}"))
+    Key::new(format!("carbon/claims-by/{}/{receipt:020}", claimant.to_key_hex()))
 }
 pub fn claims_by_prefix(claimant: &Address) -> String {
-    format!("carbon/claims-by/{claimant}/")
+    format!("carbon/claims-by/{}/", claimant.to_key_hex())
 }
 /// An account's consumption and claims in one UTC hour.
 pub fn usage(account: &Address, hour: u64) -> Key<HourUsage> {
     Key::new(usage_key_text(account, hour))
 }
 pub fn usage_key_text(account: &Address, hour: u64) -> String {
-    format!("carbon/usage/{account}/{hour:012}")
+    format!("carbon/usage/{}/{hour:012}", account.to_key_hex())
 }
 pub fn usage_prefix(account: &Address) -> String {
-    format!("carbon/usage/{account}/")
+    format!("carbon/usage/{}/", account.to_key_hex())
 }
 pub fn next_credit() -> Key<u64> {
     Key::new("carbon/next-credit")

@@ -314,11 +314,17 @@ pub fn report_use(state: &impl StateRead, hash: &Hash) -> Result<Option<String>,
 /// Post-condition: the report hash backs exactly one thing.
 pub fn use_report(state: &mut impl StateWrite, hash: &Hash, purpose: &str) -> Result<StoredReport, DevicesError> {
     let report = report_by_hash(state, hash)?.ok_or(DevicesError::UnknownReport(*hash))?;
+    mark_report_used(state, hash, purpose)?;
+    Ok(report)
+}
+
+/// [`use_report`] for a caller that already read the accepted report.
+pub fn mark_report_used(state: &mut impl StateWrite, hash: &Hash, purpose: &str) -> Result<(), DevicesError> {
     if let Some(previous) = state.get(&keys::report_use(hash))? {
         return Err(DevicesError::ReportAlreadyUsed { hash: *hash, by: previous });
     }
     state.put(&keys::report_use(hash), &purpose.to_string());
-    Ok(report)
+    Ok(())
 }
 
 pub(crate) fn put_device(state: &mut impl StateWrite, device: &Device) {

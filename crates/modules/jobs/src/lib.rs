@@ -12,8 +12,8 @@
 //!   assigned to unfinished jobs equal the recorded busy count, which never
 //!   exceeds the GPUs the device backs in pools at matching time.
 //! - Replicas of a job with more than one run on devices of distinct owners.
-//! - A green Wh of a device's hour backs at most one job: consumed green never
-//!   exceeds the hour's metered green compute energy.
+//! - A green Wh backs at most one job: a job's green Wh are exactly the
+//!   certificates it claimed for its buyer (the carbon module counts each once).
 //! - Open jobs are exactly the indexed ones; every unfinished matched job has
 //!   one due entry, at its `due` time.
 //! - Settlement is deterministic: re-execution is fuel-bounded WASM without

@@ -175,6 +175,54 @@ fn app_can_settle_attested_opaque_work_on_meter_readings() {
     assert_eq!(report.energy_wh, 450, "one of two GPUs: half the hour's 900 Wh");
     assert!(report.green_wh > 0 && report.green_wh <= report.energy_wh);
     assert_eq!(report.embodied_mg, 8_560);
+    // The green Wh are the device's certificates of the run hour, claimed for the buyer.
+    let snap = node.app.snapshot().unwrap();
+    let claimed: u64 = report.certificates.iter().map(|(f, l)| l - f + 1).sum();
+    assert_eq!(claimed, report.green_wh);
+    let receipt = report.receipt.expect("a receipt for the claimed certificates");
+    let claim = greenhour_carbon::state::claim(&snap, receipt).unwrap();
+    assert_eq!((claim.claimant, claim.wh), (TestNode::addr("dave"), report.green_wh));
+    for (first, _) in &report.certificates {
+        let b = greenhour_carbon::state::bundle(&snap, *first).unwrap();
+        assert_eq!((b.device, b.hour()), (device, RUN_HOUR));
+        assert_eq!(b.status, greenhour_carbon::BundleStatus::Claimed { receipt });
+    }
+    let usage = greenhour_carbon::state::usage(&snap, &TestNode::addr("dave"), RUN_HOUR).unwrap();
+    assert_eq!((usage.job_wh, usage.claimed_wh), (report.energy_wh, report.green_wh));
+}
+
+#[test]
+fn app_can_count_green_energy_once_when_the_owner_sold_the_certificates() {
+    let Fleet { mut node, devices, .. } = fleet();
+    let mut s = spec(Hash::ZERO, "mlp", Verification::Attested);
+    s.workload = Workload::Opaque { digest: Hash::digest(b"container image sha") };
+    let id = post(&mut node, s).unwrap();
+    node.produce_block(vec![]);
+    at_hour(&mut node, RUN_HOUR, 60);
+    let j = job(&node, id);
+    let owner = operator_of(&j, 0);
+    let device = devices[OPERATORS.iter().position(|o| *o == owner).unwrap()];
+    reveal(&mut node, id, 0, b"").unwrap();
+    at_hour(&mut node, RUN_HOUR + 1, 10);
+    report_hour(&mut node, owner, device, RUN_HOUR, 3_600);
+    // The owner certifies the hour and sells every active Wh of it to bob first.
+    let snap = node.app.snapshot().unwrap();
+    let hash = greenhour_devices::state::reports(&snap, device, RUN_HOUR * 3_600).unwrap()[0].hash;
+    let issue = greenhour_carbon::CarbonAction::Issue { reports: vec![hash] };
+    node.deliver(node.tx(&TestNode::key(owner), vec![greenhour_app::AppAction::Carbon(issue)])).unwrap();
+    let snap = node.app.snapshot().unwrap();
+    for b in greenhour_carbon::state::bundles_of_device_hour(&snap, device, RUN_HOUR).unwrap() {
+        if b.status == greenhour_carbon::BundleStatus::Active {
+            let sell =
+                greenhour_carbon::CarbonAction::Transfer { bundle: b.first, to: TestNode::addr("bob"), wh: None };
+            node.deliver(node.tx(&TestNode::key(owner), vec![greenhour_app::AppAction::Carbon(sell)])).unwrap();
+        }
+    }
+    at_hour(&mut node, RUN_HOUR + 2, 10);
+    assert_eq!(job(&node, id).status, JobStatus::Settled);
+    let report = state_report(&node, id);
+    assert_eq!((report.green_wh, report.receipt), (0, None), "bob's certificates cannot green the job too");
+    assert_eq!(report.market_based_mg, report.location_based_mg);
 }
 
 #[test]

@@ -622,7 +622,12 @@ pub fn claim(node: &Node, receipt: u64) -> Result<greenhour_carbon::Claim, RpcEr
 }
 
 /// An account's 24/7 matching over production hours `from..to` (at most a leap year).
-pub fn match_report(node: &Node, account: &Address, from: u64, to: u64) -> Result<greenhour_carbon::MatchReport, RpcError> {
+pub fn match_report(
+    node: &Node,
+    account: &Address,
+    from: u64,
+    to: u64,
+) -> Result<greenhour_carbon::MatchReport, RpcError> {
     if to <= from || to - from > greenhour_carbon::params::MAX_REPORT_HOURS {
         return Err(RpcError::InvalidParams(format!(
             "the window must hold 1 to {} hours",
