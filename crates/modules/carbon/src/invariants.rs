@@ -58,7 +58,7 @@ fn certificates(state: &impl StateRead) -> Result<Result<(), String>, CarbonErro
                 }
             }
             BundleStatus::StorageConsumed { discharge } => {
-                let d = by_first.get(discharge).ok_or_else(|| CarbonError::UnknownBundle(*discharge))?;
+                let d = by_first.get(discharge).ok_or(CarbonError::UnknownBundle(*discharge))?;
                 if !d.consumed.contains(&(b.first, b.last)) {
                     return Ok(Err(format!("bundle {} is consumed by {discharge}, which does not list it", b.first)));
                 }
@@ -99,7 +99,7 @@ fn certificates(state: &impl StateRead) -> Result<Result<(), String>, CarbonErro
             return Ok(Err(format!("claim {} lists {wh} Wh, records {}", claim.receipt, claim.wh)));
         }
         for (first, last) in &claim.ranges {
-            let b = by_first.get(first).ok_or_else(|| CarbonError::UnknownBundle(*first))?;
+            let b = by_first.get(first).ok_or(CarbonError::UnknownBundle(*first))?;
             if b.last != *last || b.status != (BundleStatus::Claimed { receipt: claim.receipt }) {
                 return Ok(Err(format!("claim {} range {first}..={last} is not a bundle it claimed", claim.receipt)));
             }

@@ -205,7 +205,7 @@ pub struct CreditFilter {
 impl CreditFilter {
     pub fn accepts(&self, b: &CreditBatch) -> bool {
         (self.min_vintage..=self.max_vintage).contains(&b.vintage)
-            && (self.kinds.is_empty() || self.kinds.iter().any(|k| *k == b.kind))
+            && (self.kinds.is_empty() || self.kinds.contains(&b.kind))
     }
 }
 
