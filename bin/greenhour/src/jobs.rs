@@ -301,7 +301,7 @@ fn grams(mg: Option<u64>) -> String {
 
 fn sci_text(r: &greenhour_jobs::SciReport) -> String {
     format!(
-        "SCI report for job {} ({}{})\n  GPU-hours delivered      {}\n  energy E                 {} Wh ({:?})\n  own green energy         {} Wh\n  grid intensity I         {}\n  embodied M               {:.3} gCO2e\n  location-based (E·I+M)   {}\n  market-based             {}\n  per GPU-hour (location)  {}",
+        "SCI report for job {} ({}{})\n  GPU-hours delivered      {}\n  energy E                 {} Wh ({:?})\n  own green energy         {} Wh{}\n  grid intensity I         {}\n  embodied M               {:.3} gCO2e\n  location-based (E·I+M)   {}\n  market-based             {}\n  per GPU-hour (location)  {}",
         r.job,
         r.verification,
         if r.attested_only { ", attested only: the work itself was not re-checked" } else { "" },
@@ -309,6 +309,14 @@ fn sci_text(r: &greenhour_jobs::SciReport) -> String {
         r.energy_wh,
         r.energy_source,
         r.green_wh,
+        match r.receipt {
+            Some(receipt) => format!(
+                " (certificates {} claimed for the buyer, receipt {}/{receipt})",
+                r.certificates.iter().map(|(f, l)| format!("{f}..={l}")).collect::<Vec<_>>().join(", "),
+                greenhour_carbon::RECEIPT_CLASS
+            ),
+            None => String::new(),
+        },
         r.grid_g_per_kwh.map_or("unavailable".into(), |i| format!("{i} gCO2e/kWh")),
         r.embodied_mg as f64 / 1_000.0,
         grams(r.location_based_mg),

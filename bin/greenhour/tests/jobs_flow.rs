@@ -215,6 +215,22 @@ async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_che
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("location-based") && text.contains("attested only"), "{text}");
+    // The attested job ran on a sunny reported hour: its green Wh are that
+    // device's certificates, claimed for dave, who holds the receipt.
+    let attested_report = cli(&home, node, &["job", "report", &jobs[2]]);
+    let green = attested_report["green_wh"].as_u64().unwrap();
+    let claimed: u64 = attested_report["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[1].as_u64().unwrap() - r[0].as_u64().unwrap() + 1)
+        .sum();
+    assert!(green > 0 && claimed == green, "{attested_report}");
+    assert!(text.contains("claimed for the buyer, receipt carbon_receipt/"), "{text}");
+    let receipt = attested_report["receipt"].as_u64().unwrap().to_string();
+    let nft = cli(&home, node, &["nft", "show", "carbon_receipt", &receipt]);
+    let dave = cli(&home, node, &["keys", "show", "dave"])["address"].as_str().unwrap().to_string();
+    assert_eq!(nft["owner"].as_str(), Some(dave.as_str()), "{nft}");
 
     for w in &mut workers {
         let _ = w.kill();
