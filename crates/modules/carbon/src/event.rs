@@ -4,15 +4,18 @@ use crate::state::{Bundle, Claim, CreditBatch, CreditPool, Retirement};
 use greenhour_primitives::Address;
 use greenhour_state::Event;
 
-pub fn issued(b: &Bundle) -> Event {
-    Event::new("carbon.issued")
-        .attr("first", b.first)
-        .attr("last", b.last)
-        .attr("owner", b.owner)
-        .attr("device", b.device)
-        .attr("source", format!("{:?}", b.source).to_lowercase())
-        .attr("status", b.status.name())
-        .attr("report", b.report)
+/// One report's bundles (same owner, device and report), each as
+/// `first-last:source:status`.
+pub fn issued(bundles: &[Bundle]) -> Event {
+    let ranges: Vec<String> = bundles
+        .iter()
+        .map(|b| format!("{}-{}:{}:{}", b.first, b.last, format!("{:?}", b.source).to_lowercase(), b.status.name()))
+        .collect();
+    let mut e = Event::new("carbon.issued").attr("bundles", ranges.join(","));
+    if let Some(b) = bundles.first() {
+        e = e.attr("owner", b.owner).attr("device", b.device).attr("report", b.report);
+    }
+    e
 }
 pub fn split(parent: &Bundle, child: &Bundle) -> Event {
     Event::new("carbon.split").attr("bundle", parent.first).attr("child", child.first).attr("wh", parent.wh())

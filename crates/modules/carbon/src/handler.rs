@@ -308,9 +308,9 @@ pub fn issue_report(
     }
     for b in &bundles {
         state::insert_bundle(state, b, params);
-        state.emit(event::issued(b));
         created.push(b.first);
     }
+    state.emit(event::issued(&bundles));
     state.put(&keys::next_id(), &next);
     Ok(created)
 }
