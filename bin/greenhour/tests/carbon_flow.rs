@@ -7,21 +7,7 @@
 use std::process::Command;
 
 mod common;
-use common::cli;
-
-/// Runs `greenhour …` without `--json` (for CSV output).
-fn cli_text(home: &std::path::Path, node: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .arg("--home")
-        .arg(home)
-        .args(["--node", node])
-        .args(args)
-        .env("GREENHOUR_LOG", "error")
-        .output()
-        .expect("run greenhour");
-    assert!(out.status.success(), "greenhour {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{cli, cli_text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_certify_claim_and_retire_from_the_cli() {

@@ -80,8 +80,14 @@ pub async fn sim_devnet(seconds_per_block: u64) -> SimDevnet {
 
 /// Runs `greenhour --json …` against the node and returns its JSON output.
 pub fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
+    let out = cli_text(home, node, &[&["--json"], args].concat());
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
+}
+
+/// Runs `greenhour …` against the node and returns what it printed (text, CSV).
+pub fn cli_text(home: &Path, node: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .args(["--json", "--home"])
+        .arg("--home")
         .arg(home)
         .args(["--node", node])
         .args(args)
@@ -89,7 +95,7 @@ pub fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
         .output()
         .expect("run greenhour");
     assert!(out.status.success(), "greenhour {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
+    String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 /// 24 hourly reports ending at `end`: sunny midday hours, grid at night.

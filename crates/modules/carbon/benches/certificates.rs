@@ -8,8 +8,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use greenhour_carbon::{state, CarbonParams, HourUsage};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{
-    Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport, TelemetryReport,
-    TelemetryTotals,
+    Device, DeviceClass, DeviceId, DeviceStatus, LocationCell, StoredReport, TelemetryReport, TelemetryTotals,
 };
 use greenhour_primitives::{Address, Hash};
 use greenhour_state::{BlockOverlay, StateWrite};
@@ -58,15 +57,7 @@ fn base() -> (BTreeMap<Vec<u8>, Vec<u8>>, Vec<Hash>) {
             key,
             class: DeviceClass::Home,
             cell: LocationCell::new("u33dc0").unwrap(),
-            nameplate: Nameplate {
-                pv_w: 5_000,
-                battery_wh: 10_000,
-                battery_max_w: 5_000,
-                charger_w: 0,
-                gpu_model: "RTX 4090".into(),
-                gpu_count: 2,
-                gpu_tdp_w: 450,
-            },
+            nameplate: greenhour_testkit::supply::nameplate(2),
             status: DeviceStatus::Active,
             registered_at: 1,
             last_report_end: Some(EVENING + 3_600),

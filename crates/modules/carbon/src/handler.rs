@@ -719,6 +719,13 @@ pub(crate) fn open_pool(state: &mut impl StateWrite, filter: &CreditFilter) -> R
     Ok(pool)
 }
 
+/// Takes `coin` from `who` and destroys it (bank burns only from a module's own account).
+fn burn_from(state: &mut impl StateWrite, who: &Address, coin: &Coin) -> Result<(), CarbonError> {
+    bank::transfer(state, who, &custody(), coin)?;
+    bank::burn(state, NAME, coin)?;
+    Ok(())
+}
+
 fn holding(state: &impl StateRead, pool: u64, batch: u64) -> Result<u128, CarbonError> {
     Ok(state.get(&keys::holding(pool, batch))?.unwrap_or(0))
 }
@@ -778,9 +785,7 @@ fn redeem(
     if held < grams {
         return Err(CarbonError::PoolShort { pool: pool_id, batch: batch_id, held, asked: grams });
     }
-    let coin = Coin::new(pool.denom.clone(), grams);
-    bank::transfer(state, who, &custody(), &coin)?;
-    bank::burn(state, NAME, &coin)?;
+    burn_from(state, who, &Coin::new(pool.denom.clone(), grams))?;
     bank::transfer(state, &custody(), who, &Coin::new(state::credit_denom(batch_id), grams))?;
     pool.held_g -= grams; // held ≤ pool.held_g (invariant)
     set_holding(state, pool_id, batch_id, held - grams);
@@ -805,16 +810,12 @@ fn retire(
     let (credits, pool_id) = match asset {
         RetireAsset::Credit { batch } => {
             let b = state::credit(state, *batch)?;
-            let coin = Coin::new(b.denom(), grams);
-            bank::transfer(state, who, &custody(), &coin)?;
-            bank::burn(state, NAME, &coin)?;
+            burn_from(state, who, &Coin::new(b.denom(), grams))?;
             (vec![(*batch, grams)], None)
         }
         RetireAsset::Coin { pool } => {
             let mut p = state::pool(state, *pool)?;
-            let coin = Coin::new(p.denom.clone(), grams);
-            bank::transfer(state, who, &custody(), &coin)?;
-            bank::burn(state, NAME, &coin)?;
+            burn_from(state, who, &Coin::new(p.denom.clone(), grams))?;
             let mut left = grams;
             let mut credits = Vec::new();
             for (batch, held) in state::pool_holdings(state, *pool)? {

@@ -152,8 +152,9 @@ fn app_can_audit_reveals_by_the_block_beacon() {
     assert_eq!(j.status, JobStatus::Failed, "an audited wrong result fails at once");
 }
 
-#[test]
-fn app_can_settle_attested_opaque_work_on_meter_readings() {
+/// An attested opaque job whose device revealed and reported its sunny run
+/// hour: `(node, job, operator, device)`, before settlement.
+fn attested_job_reported() -> (TestNode, greenhour_jobs::JobId, &'static str, greenhour_devices::DeviceId) {
     let Fleet { mut node, devices, .. } = fleet();
     let mut s = spec(Hash::ZERO, "mlp", Verification::Attested);
     s.workload = Workload::Opaque { digest: Hash::digest(b"container image sha") };
@@ -166,6 +167,12 @@ fn app_can_settle_attested_opaque_work_on_meter_readings() {
     reveal(&mut node, id, 0, b"").unwrap();
     at_hour(&mut node, RUN_HOUR + 1, 10);
     report_hour(&mut node, owner, device, RUN_HOUR, 3_600);
+    (node, id, owner, device)
+}
+
+#[test]
+fn app_can_settle_attested_opaque_work_on_meter_readings() {
+    let (mut node, id, _, device) = attested_job_reported();
     at_hour(&mut node, RUN_HOUR + 2, 10);
     let j = job(&node, id);
     assert_eq!(j.status, JobStatus::Settled, "{:?}", j.replicas[0].outcome);
@@ -193,18 +200,7 @@ fn app_can_settle_attested_opaque_work_on_meter_readings() {
 
 #[test]
 fn app_can_count_green_energy_once_when_the_owner_sold_the_certificates() {
-    let Fleet { mut node, devices, .. } = fleet();
-    let mut s = spec(Hash::ZERO, "mlp", Verification::Attested);
-    s.workload = Workload::Opaque { digest: Hash::digest(b"container image sha") };
-    let id = post(&mut node, s).unwrap();
-    node.produce_block(vec![]);
-    at_hour(&mut node, RUN_HOUR, 60);
-    let j = job(&node, id);
-    let owner = operator_of(&j, 0);
-    let device = devices[OPERATORS.iter().position(|o| *o == owner).unwrap()];
-    reveal(&mut node, id, 0, b"").unwrap();
-    at_hour(&mut node, RUN_HOUR + 1, 10);
-    report_hour(&mut node, owner, device, RUN_HOUR, 3_600);
+    let (mut node, id, owner, device) = attested_job_reported();
     // The owner certifies the hour and sells every active Wh of it to bob first.
     let snap = node.app.snapshot().unwrap();
     let hash = greenhour_devices::state::reports(&snap, device, RUN_HOUR * 3_600).unwrap()[0].hash;
