@@ -15,6 +15,7 @@ use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
 use greenhour_pools::Pools;
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
+use greenhour_staking::Staking;
 use greenhour_state::{
     AuxWrite, BlockOverlay, Event, HeadSnapshot, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay, WriteTicket,
 };
@@ -119,6 +120,15 @@ struct Executed {
     included: Vec<(Tx, TxRecord)>,
     outcomes: Vec<TxOutcome>,
     block_events: Vec<Event>,
+    /// `(validators_hash, next_validators_hash)` after the block.
+    validator_hashes: (Hash, Hash),
+}
+
+/// The staking sets' hashes as the header carries them.
+fn validator_hashes(state: &impl StateRead) -> Result<(Hash, Hash), AppError> {
+    let current = greenhour_staking::state::current_set(state)?.hash();
+    let next = greenhour_staking::state::next_set(state)?.hash();
+    Ok((current, next))
 }
 
 impl App {
@@ -176,7 +186,9 @@ impl App {
         Index::init_genesis(&mut overlay, &genesis.index).map_err(|e| AppError::Genesis(e.to_string()))?;
         Jobs::init_genesis(&mut overlay, &genesis.jobs).map_err(|e| AppError::Genesis(e.to_string()))?;
         Carbon::init_genesis(&mut overlay, &genesis.carbon).map_err(|e| AppError::Genesis(e.to_string()))?;
+        Staking::init_genesis(&mut overlay, &genesis.staking).map_err(|e| AppError::Genesis(e.to_string()))?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
+        let (validators_hash, next_validators_hash) = validator_hashes(&overlay)?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;
         let header = Header {
@@ -186,6 +198,8 @@ impl App {
             prev_hash: Hash::ZERO,
             tx_root: tx_root(&[]),
             app_hash: prepared.root,
+            validators_hash,
+            next_validators_hash,
         };
         let block = Block { header, txs: Vec::new() };
         store.write(prepared, &changes, &[block_row(&block)])?;
@@ -341,6 +355,9 @@ impl App {
         if prepared.root != expected_app_hash {
             return bad(format!("app_hash {} differs from the computed {}", expected_app_hash, prepared.root));
         }
+        if (h.validators_hash, h.next_validators_hash) != executed.validator_hashes {
+            return bad("validators_hash or next_validators_hash differs from the staking sets".into());
+        }
         let outcome = self.write(parent, ctx, executed, prepared, tree_us)?.wait()?;
         debug_assert_eq!(outcome.block.hash(), expected_hash);
         Ok(outcome)
@@ -408,8 +425,16 @@ impl App {
             modules::check_invariants(&overlay)
                 .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
         }
+        let validator_hashes = validator_hashes(&overlay)?;
         let execute_us = started.elapsed().as_micros() as u64;
-        Ok(Executed { execute_us, changes: overlay.into_effective_changes()?, included, outcomes, block_events })
+        Ok(Executed {
+            execute_us,
+            changes: overlay.into_effective_changes()?,
+            included,
+            outcomes,
+            block_events,
+            validator_hashes,
+        })
     }
 
     fn batch_verify_claims(&self, state: &impl StateRead, txs: &[Tx]) -> greenhour_framework::SignatureCache {
@@ -460,7 +485,7 @@ impl App {
         tree_us: u64,
     ) -> Result<PendingBlock, AppError> {
         let write_started = std::time::Instant::now();
-        let Executed { execute_us, changes, included, outcomes, block_events } = executed;
+        let Executed { execute_us, changes, included, outcomes, block_events, validator_hashes } = executed;
         let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
         let header = Header {
             chain_id: self.chain_id.clone(),
@@ -469,6 +494,8 @@ impl App {
             prev_hash: parent.hash(),
             tx_root: tx_root(&hashes),
             app_hash: prepared.root,
+            validators_hash: validator_hashes.0,
+            next_validators_hash: validator_hashes.1,
         };
         let mut aux = Vec::with_capacity(included.len() + 2);
         let mut txs = Vec::with_capacity(included.len());

@@ -17,6 +17,11 @@ pub struct Header {
     pub tx_root: Hash,
     /// JMT root of the state after this block's transactions and hooks.
     pub app_hash: Hash,
+    /// Hash of the validator set that signs this block (staking's current set).
+    pub validators_hash: Hash,
+    /// Hash of the set that signs the next block: the same within an epoch, the
+    /// newly fixed set in an epoch's last block (what light clients follow).
+    pub next_validators_hash: Hash,
 }
 
 impl Header {

@@ -111,6 +111,12 @@ impl From<greenhour_carbon::CarbonError> for AppError {
     }
 }
 
+impl From<greenhour_staking::StakingError> for AppError {
+    fn from(e: greenhour_staking::StakingError) -> Self {
+        AppError::Module { module: "staking", error: ErrorInfo::from_coded(&e) }
+    }
+}
+
 impl From<greenhour_jobs::JobsError> for AppError {
     fn from(e: greenhour_jobs::JobsError) -> Self {
         AppError::Module { module: "jobs", error: ErrorInfo::from_coded(&e) }

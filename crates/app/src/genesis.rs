@@ -29,6 +29,8 @@ pub struct Genesis {
     pub jobs: greenhour_jobs::JobsGenesis,
     #[serde(default)]
     pub carbon: greenhour_carbon::CarbonGenesis,
+    #[serde(default)]
+    pub staking: greenhour_staking::StakingGenesis,
 }
 
 impl Genesis {
@@ -58,6 +60,10 @@ impl Genesis {
                         name: greenhour_pools::NAME.into(),
                         permissions: vec![Permission::Mint, Permission::Burn],
                     },
+                    ModuleAccountGenesis {
+                        name: greenhour_staking::NAME.into(),
+                        permissions: vec![Permission::Mint, Permission::Burn],
+                    },
                 ],
                 perishable: Vec::new(),
             },
@@ -81,6 +87,7 @@ impl Genesis {
             index: Default::default(),
             jobs: Default::default(),
             carbon: Default::default(),
+            staking: Default::default(),
         }
     }
 

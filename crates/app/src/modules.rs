@@ -11,6 +11,7 @@ use greenhour_market::Market;
 use greenhour_nft::Nft;
 use greenhour_oracle::Oracle;
 use greenhour_pools::Pools;
+use greenhour_staking::Staking;
 
 /// Runs every module's `begin_block`, in this fixed order.
 pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppError> {
@@ -23,6 +24,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Ap
     Index::begin_block(state, ctx)?;
     Jobs::begin_block(state, ctx)?;
     Carbon::begin_block(state, ctx)?;
+    Staking::begin_block(state, ctx)?;
     Ok(())
 }
 
@@ -37,6 +39,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), AppE
     Index::end_block(state, ctx)?;
     Jobs::end_block(state, ctx)?;
     Carbon::end_block(state, ctx)?;
+    Staking::end_block(state, ctx)?;
     Ok(())
 }
 
@@ -51,5 +54,6 @@ pub fn check_invariants(state: &impl StateRead) -> Result<(), (&'static str, Str
     Index::check_invariants(state).map_err(|e| (Index::NAME, e))?;
     Jobs::check_invariants(state).map_err(|e| (Jobs::NAME, e))?;
     Carbon::check_invariants(state).map_err(|e| (Carbon::NAME, e))?;
+    Staking::check_invariants(state).map_err(|e| (Staking::NAME, e))?;
     Ok(())
 }

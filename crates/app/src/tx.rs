@@ -19,6 +19,7 @@ pub enum AppAction {
     Market(greenhour_market::MarketAction),
     Jobs(greenhour_jobs::JobsAction),
     Carbon(greenhour_carbon::CarbonAction),
+    Staking(greenhour_staking::StakingAction),
 }
 
 /// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
@@ -34,6 +35,7 @@ macro_rules! with_action {
             AppAction::Market($a) => $body,
             AppAction::Jobs($a) => $body,
             AppAction::Carbon($a) => $body,
+            AppAction::Staking($a) => $body,
         }
     };
 }

@@ -36,6 +36,8 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
         prev_hash: Hash([1; 32]),
         tx_root: Hash([2; 32]),
         app_hash: Hash([3; 32]),
+        validators_hash: Hash([4; 32]),
+        next_validators_hash: Hash([5; 32]),
     };
     let e = |v: &dyn Fn() -> Vec<u8>| v();
     vec![

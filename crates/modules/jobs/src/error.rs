@@ -101,6 +101,9 @@ pub enum JobsError {
     /// Consuming certificates behind the meter failed.
     #[error(transparent)]
     Carbon(#[from] greenhour_carbon::CarbonError),
+    /// Crediting green work to a validator failed.
+    #[error(transparent)]
+    Staking(#[from] greenhour_staking::StakingError),
     /// An NFT lookup failed.
     #[error(transparent)]
     Nft(#[from] greenhour_nft::NftError),
@@ -144,6 +147,7 @@ impl CodedError for JobsError {
             JobsError::Market(_) => 94,
             JobsError::Nft(_) => 95,
             JobsError::Carbon(_) => 96,
+            JobsError::Staking(_) => 97,
             JobsError::State(_) => 100,
         }
     }

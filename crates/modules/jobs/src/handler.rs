@@ -640,8 +640,13 @@ fn sci_report(
                 let g = math::energy_share(green, gpus, device.nameplate.gpu_count).min(e);
                 if g > 0 {
                     let taken = carbon::take_device_hour(state, r.device, hour, g, now)?;
-                    green_wh += taken.iter().map(|b| b.wh()).sum::<u64>();
+                    let taken_wh: u64 = taken.iter().map(|b| b.wh()).sum();
+                    green_wh += taken_wh;
                     certificates.extend(taken);
+                    // PoGCS: the hour's GPU-hours, weighted by the certified green
+                    // share, count for the validator the device is linked to.
+                    let milli = (gpus as u128 * 1_000 * taken_wh as u128 / e.max(1) as u128) as u64;
+                    greenhour_staking::state::record_green_work(state, r.device, milli)?;
                 }
             }
         }

@@ -1,0 +1,55 @@
+//! The only place staking keys are spelled; addresses are lower-case hex.
+
+use crate::state::{Unbonding, Validator, ValidatorSet};
+use crate::StakingParams;
+use greenhour_crypto::PublicKey;
+use greenhour_devices::DeviceId;
+use greenhour_primitives::{Address, UnixSeconds};
+use greenhour_state::Key;
+
+pub const VALIDATOR_PREFIX: &str = "staking/validator/";
+pub const UNBONDING_PREFIX: &str = "staking/unbonding/";
+
+pub fn params() -> Key<StakingParams> {
+    Key::new("staking/params")
+}
+pub fn validator(operator: &Address) -> Key<Validator> {
+    Key::new(format!("{VALIDATOR_PREFIX}{}", operator.to_key_hex()))
+}
+/// Consensus key → operator: a key serves one validator, ever.
+pub fn by_key(key: &PublicKey) -> Key<Address> {
+    Key::new(format!("staking/by-key/{key}"))
+}
+/// A delegator's shares of a validator.
+pub fn delegation(validator: &Address, delegator: &Address) -> Key<u128> {
+    Key::new(format!("staking/delegation/{}/{}", validator.to_key_hex(), delegator.to_key_hex()))
+}
+pub fn delegations_prefix(validator: &Address) -> String {
+    format!("staking/delegation/{}/", validator.to_key_hex())
+}
+/// An unbonding entry, by completion time then sequence (the release reads the front).
+pub fn unbonding(at: UnixSeconds, seq: u64) -> Key<Unbonding> {
+    Key::new(format!("{UNBONDING_PREFIX}{at:020}/{seq:020}"))
+}
+pub fn next_unbonding() -> Key<u64> {
+    Key::new("staking/next-unbonding")
+}
+/// The validator a device's green work counts for.
+pub fn link(device: DeviceId) -> Key<Address> {
+    Key::new(format!("staking/link/{:020}", device.0))
+}
+/// A validator's green work this epoch, thousandths of GPU-hours.
+pub fn work(validator: &Address) -> Key<u64> {
+    Key::new(format!("staking/work/{}", validator.to_key_hex()))
+}
+pub const WORK_PREFIX: &str = "staking/work/";
+pub fn current_set() -> Key<ValidatorSet> {
+    Key::new("staking/set/current")
+}
+pub fn next_set() -> Key<ValidatorSet> {
+    Key::new("staking/set/next")
+}
+/// A double sign already punished: consensus key and height (value: unit).
+pub fn slashed(key: &PublicKey, height: u64) -> Key<()> {
+    Key::new(format!("staking/slashed/{key}/{height:020}"))
+}

@@ -1,0 +1,52 @@
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+/// Rules for staking, set at genesis (later by governance).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StakingParams {
+    /// Blocks per epoch; the set changes only at epoch boundaries.
+    pub epoch_blocks: u64,
+    /// How long undelegated tokens stay bonded (and slashable), seconds.
+    pub unbonding_secs: u64,
+    /// Smallest self-bond that creates a validator, `ughr`.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub min_self_bond: u128,
+    /// Verified green GPU-hours in an epoch (in thousandths) that double a
+    /// validator's power: power = stake × (1 + green / normaliser).
+    pub green_normaliser_milli: u64,
+    /// Largest validator set.
+    pub max_validators: u32,
+    /// `ughr` minted into each epoch's rewards (besides the fees collected).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub inflation_per_epoch: u128,
+    /// Share of a double-signer's bonded tokens burned, basis points.
+    pub double_sign_slash_bps: u32,
+    /// How long a slashed validator stays jailed, seconds.
+    pub jail_secs: u64,
+    /// Evidence older than this many blocks is refused.
+    pub max_evidence_age_blocks: u64,
+    /// Unbonding entries released per block.
+    pub release_per_block: u32,
+}
+
+impl Default for StakingParams {
+    fn default() -> Self {
+        StakingParams {
+            epoch_blocks: 600,
+            unbonding_secs: 21 * 86_400,
+            min_self_bond: 1_000_000_000,
+            // 100 green GPU-hours an epoch double the power.
+            green_normaliser_milli: 100_000,
+            max_validators: 100,
+            inflation_per_epoch: 0,
+            double_sign_slash_bps: 500,
+            jail_secs: 7 * 86_400,
+            max_evidence_age_blocks: 100_000,
+            release_per_block: 256,
+        }
+    }
+}
+
+/// `ughr` per unit of voting power (one milli-GHR), so a u64 holds 18 × 10¹⁵ GHR.
+pub const POWER_UNIT: u128 = 1_000;
