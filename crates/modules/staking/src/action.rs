@@ -72,5 +72,5 @@ pub enum StakingAction {
     Unjail,
     /// Anyone proves a validator signed two different votes for the same
     /// height, round and step: it is slashed and jailed.
-    ReportDoubleSign { first: SignedVote, second: SignedVote },
+    ReportDoubleSign { first: Box<SignedVote>, second: Box<SignedVote> },
 }

@@ -57,11 +57,7 @@ pub fn to_shares_up(amount: u128, tokens: u128, shares: u128) -> Option<u128> {
 
 /// Tokens that `shares` are worth, rounded down.
 pub fn to_tokens_down(shares: u128, tokens: u128, total_shares: u128) -> u128 {
-    if total_shares == 0 {
-        0
-    } else {
-        shares.saturating_mul(tokens) / total_shares
-    }
+    shares.saturating_mul(tokens).checked_div(total_shares).unwrap_or(0)
 }
 
 #[cfg(test)]
