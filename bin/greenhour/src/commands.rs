@@ -268,6 +268,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Index(i) => crate::market::run_index(&cli, i).await,
         crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
         crate::Command::Cert(c) => crate::carbon::cert(&cli, c).await,
+        crate::Command::Staking(s) => crate::staking::run(&cli, s).await,
         crate::Command::Credit(c) => crate::carbon::credit(&cli, c).await,
         crate::Command::Worker(w) => crate::jobs::run_worker(&cli, w).await,
         crate::Command::Agent(a) => crate::agent::run(&cli, a).await,

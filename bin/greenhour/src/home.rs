@@ -63,6 +63,7 @@ pub fn init(
             genesis.bank.balances.last().map(|b| b.address)
         };
         genesis.carbon.params.issuers = issuer.into_iter().collect();
+        genesis.staking = demo_staking(&genesis);
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     std::fs::write(home.config(), serde_json::to_string_pretty(config)?).with_context(|| "writing config.json")?;
@@ -138,4 +139,32 @@ pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {
     let genesis = Genesis::from_json(&genesis_text)
         .map_err(|e| anyhow::anyhow!("{} is not a valid genesis: {e}", home.genesis().display()))?;
     Ok((config, genesis))
+}
+
+/// The devnet's PoGCS validators: each demo account bonds 10,000 GHR with a
+/// consensus key derived from its name (`{name}-consensus`), in 60-block epochs
+/// and a one-hour unbonding period so changes show within a session.
+fn demo_staking(genesis: &Genesis) -> greenhour_staking::StakingGenesis {
+    let names: Vec<&str> = DEMO_NAMES
+        .iter()
+        .copied()
+        .filter(|n| genesis.bank.balances.iter().any(|b| b.address == SecretKey::from_name(n).address()))
+        .collect();
+    greenhour_staking::StakingGenesis {
+        params: greenhour_staking::StakingParams {
+            epoch_blocks: 60,
+            unbonding_secs: 3_600,
+            ..greenhour_staking::StakingParams::default()
+        },
+        validators: names
+            .iter()
+            .map(|n| greenhour_staking::GenesisValidator {
+                operator: SecretKey::from_name(n).address(),
+                consensus_key: SecretKey::from_name(&format!("{n}-consensus")).public_key(),
+                moniker: n.to_string(),
+                commission_bps: 1_000,
+                self_bond: 10_000_000_000,
+            })
+            .collect(),
+    }
 }

@@ -11,6 +11,7 @@ mod keyring;
 mod market;
 mod output;
 mod pool;
+mod staking;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -68,6 +69,9 @@ pub enum Command {
     /// Carbon credits: bridge by serial, pool into the carbon coin, redeem, retire.
     #[command(subcommand)]
     Credit(carbon::CreditCommand),
+    /// PoGCS staking: validators, delegations, device links, validator sets.
+    #[command(subcommand)]
+    Staking(staking::StakingCommand),
     /// The off-chain carbon-aware scheduler: plan open jobs and bid in the solver auction.
     #[command(subcommand)]
     Scheduler(jobs::SchedulerCommand),

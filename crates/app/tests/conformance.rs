@@ -223,6 +223,26 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 message: "2026 flights".into(),
             })),
         ),
+        (
+            "staking_create_validator_action",
+            greenhour_codec::encode(&AppAction::Staking(greenhour_staking::StakingAction::CreateValidator {
+                consensus_key: SecretKey::from_name("alice-consensus").public_key(),
+                moniker: "alice".into(),
+                commission_bps: 1_000,
+                bond: 10_000_000_000,
+            })),
+        ),
+        (
+            "staking_vote",
+            greenhour_codec::encode(&greenhour_staking::Vote {
+                chain_id: ChainId::new("greenhour-fixture").unwrap(),
+                height: 9,
+                round: 1,
+                kind: greenhour_staking::VoteKind::Precommit,
+                block: Some(Hash([6; 32])),
+                validator_key: SecretKey::from_name("alice-consensus").public_key(),
+            }),
+        ),
     ]
 }
 

@@ -118,6 +118,8 @@ pub fn document() -> Value {
             "/credits": {"get": get_op("Bridged carbon-credit batches (serial, project, vintage, type, tonnes, status, retired grams)", json!([
                 {"name": "registrant", "in": "query", "required": false, "schema": {"type": "string"}}]), "Credits")},
             "/credit-pools": {"get": get_op("Credit pools: the coin each issues, its filter, and grams held per batch", json!([]), "CreditPools")},
+            "/validators": {"get": get_op("Validators: operator, consensus key, bonded tokens, shares, commission, status, delegators and verified green work this epoch", json!([]), "Validators")},
+            "/validator-sets": {"get": get_op("The PoGCS validator set signing the latest block and the one signing the next, with the hashes headers carry", json!([]), "ValidatorSets")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
                 path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
             "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
@@ -148,6 +150,8 @@ pub fn document() -> Value {
                 "Claims": {"type": "array", "items": {"type": "object"}},
                 "MatchReport": {"type": "object", "properties": {"hours": {"type": "array", "items": {"type": "object"}}, "consumed_wh": {"type": "integer"}, "claimed_wh": {"type": "integer"}, "matched_wh": {"type": "integer"}, "hourly_score_bps": {"type": "integer"}, "volume_score_bps": {"type": "integer"}}},
                 "Credits": {"type": "array", "items": {"type": "object"}},
+                "Validators": {"type": "array", "items": {"type": "object"}},
+                "ValidatorSets": {"type": "object", "properties": {"current": {"type": "object"}, "next": {"type": "object"}}},
                 "CreditPools": {"type": "array", "items": {"type": "object"}},
                 "Workload": {"type": "object", "properties": {"hash": {"type": "string"}, "uploader": {"type": "string"}, "bytes": {"type": "integer"}, "wasm": {"type": "string"}}},
                 "Index": {"type": "array", "items": {"type": "object", "properties": {"class": {"type": "string"}, "quote": {"type": "string"}, "hour": {"type": "integer"},

@@ -244,6 +244,8 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             let retiree = p.get("retiree").and_then(Value::as_str).map(query::parse_address).transpose()?;
             to_json(query::retirements(node, retiree)?)?
         }
+        "validators" => to_json(query::validators(node)?)?,
+        "validator_sets" => query::validator_sets(node)?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

@@ -51,6 +51,8 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/match-report", get(rest::match_report))
         .route("/credits", get(rest::credits))
         .route("/credit-pools", get(rest::credit_pools))
+        .route("/validators", get(rest::validators))
+        .route("/validator-sets", get(rest::validator_sets))
         .route("/devices", get(rest::devices))
         .route("/devices/{id}", get(rest::device))
         .route("/devices/{id}/reports", get(rest::device_reports))

@@ -669,3 +669,34 @@ pub fn retirements(node: &Node, retiree: Option<Address>) -> Result<Vec<greenhou
     let all = greenhour_carbon::state::all_retirements(&node.app.snapshot()?).map_err(carbon_error)?;
     Ok(all.into_iter().filter(|r| retiree.is_none_or(|a| r.retiree == a)).collect())
 }
+
+fn staking_error(e: greenhour_staking::StakingError) -> RpcError {
+    match e {
+        greenhour_staking::StakingError::UnknownValidator(a) => RpcError::NotFound(format!("validator {a}")),
+        other => RpcError::Internal(other.to_string()),
+    }
+}
+
+/// Every validator with its bonded tokens, status and green work this epoch.
+pub fn validators(node: &Node) -> Result<Vec<serde_json::Value>, RpcError> {
+    let snap = node.app.snapshot()?;
+    let all = greenhour_staking::state::all_validators(&snap).map_err(staking_error)?;
+    all.into_iter()
+        .map(|v| {
+            let green = greenhour_staking::state::green_work(&snap, &v.operator).map_err(staking_error)?;
+            let delegators = greenhour_staking::state::delegations_of(&snap, &v.operator).map_err(staking_error)?.len();
+            Ok(serde_json::json!({"validator": v, "green_milli_gpu_hours": green, "delegators": delegators}))
+        })
+        .collect()
+}
+
+/// The set signing the latest block, the set signing the next one, and their hashes.
+pub fn validator_sets(node: &Node) -> Result<serde_json::Value, RpcError> {
+    let snap = node.app.snapshot()?;
+    let current = greenhour_staking::state::current_set(&snap).map_err(staking_error)?;
+    let next = greenhour_staking::state::next_set(&snap).map_err(staking_error)?;
+    Ok(serde_json::json!({
+        "current": {"hash": current.hash(), "total_power": current.total_power().to_string(), "set": current},
+        "next": {"hash": next.hash(), "total_power": next.total_power().to_string(), "set": next},
+    }))
+}

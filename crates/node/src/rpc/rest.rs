@@ -295,6 +295,16 @@ pub async fn credit_pools(State(node): State<Arc<Node>>) -> Reply {
     ok(&node, query::credit_pools(&node)?)
 }
 
+/// `GET /validators`.
+pub async fn validators(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::validators(&node)?)
+}
+
+/// `GET /validator-sets`: current and next set with their hashes.
+pub async fn validator_sets(State(node): State<Arc<Node>>) -> Reply {
+    ok(&node, query::validator_sets(&node)?)
+}
+
 /// `GET /workloads/{hash}`: an uploaded WASM module (hex).
 pub async fn workload(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
     ok(&node, query::workload(&node, &hash)?)
