@@ -1,7 +1,7 @@
 use crate::{Changes, KeyValues, StateError, StateRead};
 use greenhour_primitives::Hash;
 use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader};
-use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, Version};
+use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, Version};
 use redb::{Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -107,10 +107,7 @@ pub struct StateProof {
 impl StateProof {
     /// Checks the proof against `root`: inclusion of `value` when it is `Some`, exclusion otherwise.
     pub fn verify(&self, root: &Hash) -> Result<(), StateError> {
-        let proof: jmt::proof::SparseMerkleProof<Sha256> =
-            greenhour_codec::decode(&self.proof).map_err(|e| StateError::Tree(e.to_string()))?;
-        proof
-            .verify(RootHash(root.0), KeyHash::with::<Sha256>(&self.key), self.value.as_deref())
+        greenhour_light::verify_proof(root, &self.key, self.value.as_deref(), &self.proof)
             .map_err(|e| StateError::Tree(e.to_string()))
     }
 }

@@ -1,43 +1,10 @@
 use borsh::{BorshDeserialize, BorshSerialize};
-use greenhour_crypto::{PublicKey, Signature};
+use greenhour_crypto::PublicKey;
 use greenhour_devices::DeviceId;
-use greenhour_primitives::{Address, ChainId, Hash, Height};
+use greenhour_primitives::Address;
 use serde::{Deserialize, Serialize};
 
-/// The two vote steps of the consensus round.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VoteKind {
-    Prevote,
-    Precommit,
-}
-
-/// A consensus vote as validators sign it (`Domain::Consensus`, the chain id,
-/// then this struct's encoding): the consensus driver signs exactly these bytes,
-/// so two of them are evidence the staking module can check.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct Vote {
-    pub chain_id: ChainId,
-    pub height: Height,
-    pub round: u32,
-    pub kind: VoteKind,
-    /// The block voted for; `None` votes for no block.
-    pub block: Option<Hash>,
-    pub validator_key: PublicKey,
-}
-
-impl Vote {
-    pub fn sign(&self, key: &greenhour_crypto::SecretKey) -> Signature {
-        key.sign(greenhour_crypto::Domain::Consensus, &self.chain_id, &greenhour_codec::encode(self))
-    }
-}
-
-/// A vote with its signature.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct SignedVote {
-    pub vote: Vote,
-    pub signature: Signature,
-}
+pub use greenhour_light::{SignedVote, Vote, VoteKind};
 
 /// What validators, delegators and device owners may ask of the staking module.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use crate::{keys, StakingError, StakingParams};
 use borsh::{BorshDeserialize, BorshSerialize};
 use greenhour_crypto::PublicKey;
 use greenhour_devices::DeviceId;
-use greenhour_primitives::{Address, Hash, Height, UnixSeconds};
+use greenhour_primitives::{Address, Height, UnixSeconds};
 use greenhour_state::{StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -50,33 +50,7 @@ pub struct Unbonding {
     pub complete_at: UnixSeconds,
 }
 
-/// One member of a validator set.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct SetMember {
-    pub operator: Address,
-    pub consensus_key: PublicKey,
-    pub power: u64,
-}
-
-/// The validators that sign an epoch's blocks, by power (largest first, then
-/// operator address).
-#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct ValidatorSet {
-    /// The epoch the set signs.
-    pub epoch: u64,
-    pub members: Vec<SetMember>,
-}
-
-impl ValidatorSet {
-    /// The hash headers carry: SHA-256 of the encoded members (the epoch number
-    /// is left out, so an unchanged set keeps its hash).
-    pub fn hash(&self) -> Hash {
-        Hash::digest(greenhour_codec::encode(&self.members))
-    }
-    pub fn total_power(&self) -> u128 {
-        self.members.iter().map(|m| m.power as u128).sum()
-    }
-}
+pub use greenhour_light::{SetMember, ValidatorSet};
 
 pub fn params(state: &impl StateRead) -> Result<StakingParams, StakingError> {
     Ok(state.get(&keys::params())?.unwrap_or_default())
