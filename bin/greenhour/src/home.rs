@@ -66,7 +66,23 @@ pub fn init(
         genesis.staking = demo_staking(&genesis);
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
-    std::fs::write(home.config(), serde_json::to_string_pretty(config)?).with_context(|| "writing config.json")?;
+    let mut config = config.clone();
+    if demo_keys {
+        // This one machine holds the devnet validators' consensus keys and signs
+        // each block's commit certificate with them, so light clients can check it.
+        for v in &genesis.staking.validators {
+            let name = DEMO_NAMES
+                .iter()
+                .find(|n| SecretKey::from_name(n).address() == v.operator)
+                .map(|n| format!("{n}-consensus"))
+                .context("a devnet validator is not a demo account")?;
+            if keyring.get(&name).is_err() {
+                keyring.add(&name, &SecretKey::from_name(&name))?;
+            }
+            config.commit_keys.push(name);
+        }
+    }
+    std::fs::write(home.config(), serde_json::to_string_pretty(&config)?).with_context(|| "writing config.json")?;
     Ok(genesis)
 }
 

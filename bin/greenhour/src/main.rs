@@ -7,7 +7,7 @@ mod commands;
 mod fleet;
 mod home;
 mod jobs;
-mod keyring;
+use greenhour_node::keyring;
 mod market;
 mod output;
 mod pool;

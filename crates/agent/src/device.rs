@@ -14,6 +14,7 @@ use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
 use greenhour_energy::dispatch::{plan, Window};
 use greenhour_energy::household::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
+use greenhour_light::{LightClient, ValidatorSet};
 use greenhour_pools::{PoolId, PoolsAction};
 use greenhour_primitives::{ChainId, Hash};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,12 @@ pub struct AgentState {
     pub reports_refused: u64,
     pub headers_verified: u64,
     pub results_submitted: u64,
+    /// The set that signs the header after the checkpoint (the light client's trust).
+    #[serde(default)]
+    pub trusted_set: Option<ValidatorSet>,
+    /// Headers accepted on a commit certificate (not just a hash link).
+    #[serde(default)]
+    pub certificates_verified: u64,
 }
 
 /// What one step did.
@@ -356,37 +363,71 @@ impl Agent {
         self.save()
     }
 
-    /// Walks the header chain from the last checkpoint (or the genesis header on
-    /// first run): every header's `prev_hash` must be its parent's hash. Full
-    /// commit-certificate checks arrive with the multi-validator network.
+    /// The validator set the state held under `staking/set/next` after block
+    /// `height` (its hash is checked against the header that announces it).
+    async fn announced_set(&self, height: u64) -> Result<ValidatorSet, AgentError> {
+        let proof = self.client.state("staking/set/next", Some(height)).await?;
+        match proof.value {
+            None => Ok(ValidatorSet::default()),
+            Some(bytes) => greenhour_codec::decode(&bytes)
+                .map_err(|e| AgentError::Verification(format!("validator set at height {height}: {e}"))),
+        }
+    }
+
+    /// Follows the header chain from the last checkpoint (or the genesis header
+    /// on first run) with the light client: every header must extend the
+    /// trusted one, carry a commit certificate with more than two thirds of the
+    /// power of the set the trusted header announced, and change sets only to the
+    /// set it announces. A chain without validators (empty set) is followed by
+    /// hash links alone.
     async fn verify_headers(&mut self) -> Result<u64, AgentError> {
-        let latest = self.client.block(None).await?;
-        let (mut height, mut hash) = match self.state.checkpoint {
-            Some(c) => c,
-            None => {
-                let genesis = self.client.block(Some(0)).await?;
-                (0, genesis.block.header.hash())
+        let latest = self.client.block(None).await?.block.header.height;
+        let (start, set) = match (self.state.checkpoint, self.state.trusted_set.clone()) {
+            (Some((height, hash)), Some(set)) => {
+                let header = self.client.block(Some(height)).await?.block.header;
+                if header.hash() != hash {
+                    return Err(AgentError::Verification(format!("the node changed header {height}")));
+                }
+                (header, set)
             }
+            _ => (self.client.block(Some(0)).await?.block.header, self.announced_set(0).await?),
         };
-        let target = latest.block.header.height.min(height + MAX_HEADERS_PER_STEP);
+        let mut light =
+            LightClient::new(self.chain.clone(), &start, set).map_err(|e| AgentError::Verification(e.to_string()))?;
+        let target = latest.min(start.height + MAX_HEADERS_PER_STEP);
         let mut checked = 0;
-        while height < target {
-            let next = self.client.block(Some(height + 1)).await?;
-            if next.block.header.prev_hash != hash {
-                return Err(AgentError::Verification(format!("header {} does not extend header {height}", height + 1)));
+        while light.trusted().height < target {
+            let height = light.trusted().height + 1;
+            let next = self.client.block(Some(height)).await?;
+            let header = next.block.header;
+            if header.hash() != next.hash {
+                return Err(AgentError::Verification(format!("header {height} does not hash to what the node says")));
             }
-            hash = next.block.header.hash();
-            if hash != next.hash {
-                return Err(AgentError::Verification(format!(
-                    "header {} hashes to {hash}, the node says {}",
-                    height + 1,
-                    next.hash
-                )));
+            if light.trusted().next_set.members.is_empty() {
+                // No validators to check: the hash link is all there is.
+                if header.prev_hash != light.trusted().hash {
+                    return Err(AgentError::Verification(format!("header {height} does not extend its parent")));
+                }
+                let set = self.announced_set(height).await?;
+                light = LightClient::new(self.chain.clone(), &header, set)
+                    .map_err(|e| AgentError::Verification(e.to_string()))?;
+            } else {
+                let certificate = self.client.commit(height).await?;
+                let new_set = if header.next_validators_hash != header.validators_hash {
+                    Some(self.announced_set(height).await?)
+                } else {
+                    None
+                };
+                light
+                    .verify_next(&header, &certificate, new_set.as_ref())
+                    .map_err(|e| AgentError::Verification(format!("header {height}: {e}")))?;
+                self.state.certificates_verified += 1;
             }
-            height += 1;
             checked += 1;
         }
-        self.state.checkpoint = Some((height, hash));
+        let trusted = light.trusted();
+        self.state.checkpoint = Some((trusted.height, trusted.hash));
+        self.state.trusted_set = Some(trusted.next_set.clone());
         self.state.headers_verified += checked;
         Ok(checked)
     }

@@ -25,6 +25,7 @@ use std::sync::Mutex;
 const BLOCKS: &str = "blocks";
 const TX_INDEX: &str = "tx_index";
 const BLOCK_EVENTS: &str = "block_events";
+const COMMITS: &str = "commits";
 
 fn chain_key() -> Key<ChainInfo> {
     Key::new("app/chain")
@@ -103,6 +104,9 @@ pub struct App {
     fee_collector: Address,
     /// Header of the newest block built or applied (it may still be being written).
     head: Mutex<Header>,
+    /// Consensus keys this node signs commit certificates with (the `solo`
+    /// driver holds the validators' keys of a one-machine chain).
+    commit_signers: Mutex<Vec<greenhour_crypto::SecretKey>>,
 }
 
 /// How a block's transactions are treated.
@@ -122,6 +126,8 @@ struct Executed {
     block_events: Vec<Event>,
     /// `(validators_hash, next_validators_hash)` after the block.
     validator_hashes: (Hash, Hash),
+    /// The set that signs this block.
+    signing_set: greenhour_light::ValidatorSet,
 }
 
 /// The staking sets' hashes as the header carries them.
@@ -153,6 +159,7 @@ impl App {
             params,
             fee_collector: Address::for_module(FEE_COLLECTOR),
             head: Mutex::new(head),
+            commit_signers: Mutex::new(Vec::new()),
         })
     }
 
@@ -258,6 +265,31 @@ impl App {
 
     pub fn tx_record(&self, hash: &Hash) -> Result<Option<TxRecord>, AppError> {
         self.aux(TX_INDEX, &hash.0)
+    }
+
+    /// Signs the commit certificates of the blocks this node writes from now on
+    /// with those of `keys` that are in each block's signing set.
+    pub fn sign_commits_with(&self, keys: Vec<greenhour_crypto::SecretKey>) {
+        *self.commit_signers.lock().unwrap_or_else(|p| p.into_inner()) = keys;
+    }
+
+    fn sign_commit(
+        &self,
+        header: &Header,
+        set: &greenhour_light::ValidatorSet,
+    ) -> Option<greenhour_light::CommitCertificate> {
+        let signers = self.commit_signers.lock().unwrap_or_else(|p| p.into_inner());
+        let keys: Vec<&greenhour_crypto::SecretKey> =
+            signers.iter().filter(|k| set.power_of(&k.public_key()).is_some()).collect();
+        if keys.is_empty() {
+            return None;
+        }
+        Some(greenhour_light::CommitCertificate::sign(&self.chain_id, header.height, 0, header.hash(), &keys))
+    }
+
+    /// The commit certificate stored with a block, if this node signed one.
+    pub fn commit_certificate(&self, height: Height) -> Result<Option<greenhour_light::CommitCertificate>, AppError> {
+        self.aux(COMMITS, &height.to_be_bytes())
     }
 
     pub fn block_events(&self, height: Height) -> Result<Vec<Event>, AppError> {
@@ -426,6 +458,7 @@ impl App {
                 .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
         }
         let validator_hashes = validator_hashes(&overlay)?;
+        let signing_set = greenhour_staking::state::current_set(&overlay)?;
         let execute_us = started.elapsed().as_micros() as u64;
         Ok(Executed {
             execute_us,
@@ -434,6 +467,7 @@ impl App {
             outcomes,
             block_events,
             validator_hashes,
+            signing_set,
         })
     }
 
@@ -485,7 +519,8 @@ impl App {
         tree_us: u64,
     ) -> Result<PendingBlock, AppError> {
         let write_started = std::time::Instant::now();
-        let Executed { execute_us, changes, included, outcomes, block_events, validator_hashes } = executed;
+        let Executed { execute_us, changes, included, outcomes, block_events, validator_hashes, signing_set } =
+            executed;
         let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
         let header = Header {
             chain_id: self.chain_id.clone(),
@@ -509,6 +544,13 @@ impl App {
         }
         let block = Block { header, txs };
         aux.push(block_row(&block));
+        if let Some(certificate) = self.sign_commit(&block.header, &signing_set) {
+            aux.push(AuxWrite {
+                table: COMMITS,
+                key: ctx.height.to_be_bytes().to_vec(),
+                value: greenhour_codec::encode(&certificate),
+            });
+        }
         if !block_events.is_empty() {
             aux.push(AuxWrite {
                 table: BLOCK_EVENTS,

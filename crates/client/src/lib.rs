@@ -103,6 +103,10 @@ impl RpcClient {
     pub async fn block(&self, height: Option<Height>) -> Result<BlockInfo, ClientError> {
         self.call("block", json!({ "height": height })).await
     }
+    /// A block's commit certificate.
+    pub async fn commit(&self, height: Height) -> Result<greenhour_light::CommitCertificate, ClientError> {
+        self.call("commit", json!({ "height": height })).await
+    }
     pub async fn tx(&self, hash: &Hash) -> Result<TxInfo, ClientError> {
         self.call("tx", json!({ "hash": hash.to_hex() })).await
     }

@@ -1,6 +1,6 @@
 use crate::LightError;
 use borsh::{BorshDeserialize, BorshSerialize};
-use greenhour_crypto::{Domain, PublicKey, SecretKey, Signature};
+use greenhour_crypto::{Domain, PublicKey, SecretKey, Signature, SignedMessage};
 use greenhour_primitives::{Address, ChainId, Hash, Height};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -114,12 +114,13 @@ impl CommitCertificate {
     }
 
     /// Checks that members of `set` holding more than two thirds of its power
-    /// precommitted this block: each signer is in the set, counts once, and its
-    /// signature verifies. Returns the signed power.
+    /// precommitted this block: every signer is in the set and listed once, and
+    /// the signatures of a quorum (largest signers first) verify. Returns the
+    /// power whose signatures were checked.
     pub fn verify(&self, chain_id: &ChainId, set: &ValidatorSet) -> Result<u128, LightError> {
         let total = set.total_power();
         let mut seen = BTreeSet::new();
-        let mut signed = 0u128;
+        let mut signers = Vec::with_capacity(self.signatures.len());
         for s in &self.signatures {
             if !seen.insert(s.validator_key) {
                 return Err(LightError::BadSignature(format!("{} signs twice", s.validator_key)));
@@ -127,19 +128,46 @@ impl CommitCertificate {
             let Some(power) = set.power_of(&s.validator_key) else {
                 return Err(LightError::BadSignature(format!("{} is not in the set", s.validator_key)));
             };
-            let vote = Vote {
-                chain_id: chain_id.clone(),
-                height: self.height,
-                round: self.round,
-                kind: VoteKind::Precommit,
-                block: Some(self.block),
-                validator_key: s.validator_key,
-            };
-            vote.verify(&s.signature)?;
+            signers.push((power, s));
+        }
+        // Only a quorum needs checking (as CometBFT's light verification does):
+        // the largest signers first, until they hold more than two thirds.
+        signers.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.validator_key.cmp(&b.1.validator_key)));
+        let mut signed = 0u128;
+        let mut quorum = Vec::new();
+        for (power, s) in signers {
+            if 3 * signed > 2 * total {
+                break;
+            }
             signed += power as u128;
+            quorum.push(s);
         }
         if 3 * signed <= 2 * total || total == 0 {
             return Err(LightError::NoQuorum { signed, total });
+        }
+        let messages: Vec<Vec<u8>> = quorum
+            .iter()
+            .map(|s| {
+                greenhour_codec::encode(&Vote {
+                    chain_id: chain_id.clone(),
+                    height: self.height,
+                    round: self.round,
+                    kind: VoteKind::Precommit,
+                    block: Some(self.block),
+                    validator_key: s.validator_key,
+                })
+            })
+            .collect();
+        let items: Vec<SignedMessage<'_>> = quorum
+            .iter()
+            .zip(&messages)
+            .map(|(s, m)| SignedMessage { public_key: &s.validator_key, message: m, signature: &s.signature })
+            .collect();
+        // ed25519 batches (about twice as fast as one by one), on two threads for
+        // large sets; a failing batch is re-checked item by item to name the signer.
+        let results = greenhour_crypto::verify_batch(Domain::Consensus, chain_id, &items, 2);
+        if let Some((s, Err(e))) = quorum.iter().zip(results).find(|(_, r)| r.is_err()) {
+            return Err(LightError::BadSignature(format!("{}: {e}", s.validator_key)));
         }
         Ok(signed)
     }

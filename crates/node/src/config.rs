@@ -23,6 +23,10 @@ pub struct NodeConfig {
     /// older tree nodes are pruned. `null` keeps everything (an archive node).
     #[serde(default = "default_state_history")]
     pub state_history_versions: Option<u64>,
+    /// Keyring names of the consensus keys this node signs commit certificates
+    /// with (a one-machine chain's validators; light clients check them).
+    #[serde(default)]
+    pub commit_keys: Vec<String>,
 }
 
 /// About a day of 1-second blocks: enough for light clients and audits of recent
@@ -45,6 +49,7 @@ impl Default for NodeConfig {
             rpc_max_body_bytes: default_body_limit(),
             solo: SoloConfig::default(),
             mempool: MempoolConfig::default(),
+            commit_keys: Vec::new(),
             store_cache_mib: default_cache_mib(),
             state_history_versions: default_state_history(),
         }

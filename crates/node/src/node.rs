@@ -96,6 +96,13 @@ impl Node {
             },
         )?;
         let app = Arc::new(App::init_chain(store, genesis)?);
+        let keyring = crate::keyring::Keyring::new(&home.keys());
+        let signers = config
+            .commit_keys
+            .iter()
+            .map(|name| keyring.get(name).map_err(|e| NodeError::Home(format!("commit key {name}: {e:#}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        app.sign_commits_with(signers);
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
         let (intake_tx, intake_rx) = mpsc::channel(65_536);
         let (blocks, _) = broadcast::channel(256);

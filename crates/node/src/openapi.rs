@@ -118,6 +118,8 @@ pub fn document() -> Value {
             "/credits": {"get": get_op("Bridged carbon-credit batches (serial, project, vintage, type, tonnes, status, retired grams)", json!([
                 {"name": "registrant", "in": "query", "required": false, "schema": {"type": "string"}}]), "Credits")},
             "/credit-pools": {"get": get_op("Credit pools: the coin each issues, its filter, and grams held per batch", json!([]), "CreditPools")},
+            "/commits/{height}": {"get": get_op("A block's commit certificate: precommit signatures of the validator set that signed it (what light clients verify)", json!([
+                path_param("height", "block height", json!({"type": "integer", "minimum": 1}))]), "CommitCertificate")},
             "/validators": {"get": get_op("Validators: operator, consensus key, bonded tokens, shares, commission, status, delegators and verified green work this epoch", json!([]), "Validators")},
             "/validator-sets": {"get": get_op("The PoGCS validator set signing the latest block and the one signing the next, with the hashes headers carry", json!([]), "ValidatorSets")},
             "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
@@ -151,6 +153,7 @@ pub fn document() -> Value {
                 "MatchReport": {"type": "object", "properties": {"hours": {"type": "array", "items": {"type": "object"}}, "consumed_wh": {"type": "integer"}, "claimed_wh": {"type": "integer"}, "matched_wh": {"type": "integer"}, "hourly_score_bps": {"type": "integer"}, "volume_score_bps": {"type": "integer"}}},
                 "Credits": {"type": "array", "items": {"type": "object"}},
                 "Validators": {"type": "array", "items": {"type": "object"}},
+                "CommitCertificate": {"type": "object", "properties": {"height": {"type": "integer"}, "round": {"type": "integer"}, "block": {"type": "string"}, "signatures": {"type": "array", "items": {"type": "object"}}}},
                 "ValidatorSets": {"type": "object", "properties": {"current": {"type": "object"}, "next": {"type": "object"}}},
                 "CreditPools": {"type": "array", "items": {"type": "object"}},
                 "Workload": {"type": "object", "properties": {"hash": {"type": "string"}, "uploader": {"type": "string"}, "bytes": {"type": "integer"}, "wasm": {"type": "string"}}},

@@ -132,6 +132,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
     Ok(match method {
         "status" => to_json(query::status(node)?)?,
         "block" => to_json(query::block(node, opt_u64(p, "height")?)?)?,
+        "commit" => to_json(query::commit(node, required_u64(p, "height")?)?)?,
         "tx" => to_json(query::tx(node, query::parse_hash(str_param(p, "hash")?)?)?)?,
         "account" => to_json(query::account(node, query::parse_address(str_param(p, "address")?)?)?)?,
         "balances" => to_json(query::account(node, query::parse_address(str_param(p, "address")?)?)?.balances)?,

@@ -52,6 +52,7 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/credits", get(rest::credits))
         .route("/credit-pools", get(rest::credit_pools))
         .route("/validators", get(rest::validators))
+        .route("/commits/{height}", get(rest::commit))
         .route("/validator-sets", get(rest::validator_sets))
         .route("/devices", get(rest::devices))
         .route("/devices/{id}", get(rest::device))

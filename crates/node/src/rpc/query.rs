@@ -100,6 +100,13 @@ pub fn block(node: &Node, height: Option<Height>) -> Result<BlockInfo, RpcError>
     Ok(BlockInfo { hash: block.hash(), block_events: node.app.block_events(height)?, block })
 }
 
+/// The commit certificate stored with a block (precommits of the set that signed it).
+pub fn commit(node: &Node, height: Height) -> Result<greenhour_light::CommitCertificate, RpcError> {
+    node.app
+        .commit_certificate(height)?
+        .ok_or_else(|| RpcError::NotFound(format!("commit certificate of block {height}")))
+}
+
 pub fn tx(node: &Node, hash: Hash) -> Result<TxInfo, RpcError> {
     if let Some(record) = node.app.tx_record(&hash)? {
         let block = node

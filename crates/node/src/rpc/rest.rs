@@ -295,6 +295,11 @@ pub async fn credit_pools(State(node): State<Arc<Node>>) -> Reply {
     ok(&node, query::credit_pools(&node)?)
 }
 
+/// `GET /commits/{height}`: the block's commit certificate.
+pub async fn commit(State(node): State<Arc<Node>>, Path(height): Path<String>) -> Reply {
+    ok(&node, query::commit(&node, query::parse_u64("height", &height)?)?)
+}
+
 /// `GET /validators`.
 pub async fn validators(State(node): State<Arc<Node>>) -> Reply {
     ok(&node, query::validators(&node)?)
