@@ -10,8 +10,9 @@
 //!   unpaid; a wrong answer is slashed).
 //! - The agent never reports an hour twice: the chain's `last_report_end` wins
 //!   over its state file, which is written atomically after every change.
-//! - It acts only on what it verified: the header chain links from its
-//!   checkpoint, and its device record is proven under a verified app hash.
+//! - It acts only on what it verified: headers accepted by the light client
+//!   (linked, signed by more than 2/3 of the announced validator set) from its
+//!   checkpoint, and its device record proven under a verified app hash.
 
 pub mod device;
 pub mod worker;
