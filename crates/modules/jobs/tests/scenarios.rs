@@ -481,3 +481,25 @@ fn rejects_infeasible_and_worse_proposals_and_keeps_the_matcher_when_it_is_as_go
     let j = job(node, id);
     assert_eq!((j.status, j.start_hour), (JobStatus::Matched, Some(RUN_HOUR + 1)));
 }
+
+#[test]
+fn app_can_credit_verified_green_work_to_the_linked_validator() {
+    let (mut node, id, owner, device) = attested_job_reported();
+    let dave = TestNode::addr("dave");
+    let create = greenhour_staking::StakingAction::CreateValidator {
+        consensus_key: greenhour_crypto::SecretKey::from_name("dave-consensus").public_key(),
+        moniker: "dave".into(),
+        commission_bps: 500,
+        bond: 1_000_000_000,
+    };
+    node.deliver(node.tx(&TestNode::key("dave"), vec![greenhour_app::AppAction::Staking(create)])).unwrap();
+    let link = greenhour_staking::StakingAction::LinkDevice { device, validator: Some(dave) };
+    node.deliver(node.tx(&TestNode::key(owner), vec![greenhour_app::AppAction::Staking(link)])).unwrap();
+    at_hour(&mut node, RUN_HOUR + 2, 10);
+    let report = state_report(&node, id);
+    assert!(report.green_wh > 0);
+    let snap = node.app.snapshot().unwrap();
+    // One GPU for one hour, weighted by the certified green share of its energy.
+    let expected = 1_000 * report.green_wh / report.energy_wh;
+    assert_eq!(greenhour_staking::state::green_work(&snap, &dave).unwrap(), expected);
+}
