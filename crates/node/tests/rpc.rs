@@ -348,7 +348,17 @@ async fn dropped_transaction_is_reported_to_sync_callers_via_tx_query() {
     }
     let e = verdict.expect("dropped tx is reported");
     assert_eq!((e.module.as_str(), e.code), ("bank", 1));
-    assert!(h.client.tx(&a.hash()).await.is_ok());
+    // The verdict on b is known when the block executes; a's record lands with
+    // the block's write, which may still be in flight (pipelined writes).
+    let mut included = false;
+    for _ in 0..200 {
+        if h.client.tx(&a.hash()).await.is_ok() {
+            included = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(included, "the first transaction is committed");
     h.stop().await;
 }
 
