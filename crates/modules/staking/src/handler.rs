@@ -171,7 +171,8 @@ fn undelegate(
     let mut v = state::validator(state, validator)?;
     let held = state::delegation(state, validator, delegator)?;
     let have = math::to_tokens_down(held, v.tokens, v.shares);
-    let burn = math::to_shares_up(amount, v.tokens, v.shares).ok_or(StakingError::Overflow)?;
+    // No tokens (or an overflowing request) means nothing can be taken out.
+    let burn = math::to_shares_up(amount, v.tokens, v.shares).unwrap_or(u128::MAX);
     if amount > have || burn > held {
         return Err(StakingError::InsufficientDelegation {
             delegator: *delegator,
