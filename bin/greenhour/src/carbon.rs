@@ -7,7 +7,7 @@ use crate::commands::{resolve, submit_actions};
 use crate::output::print;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use greenhour_app::AppAction;
 use greenhour_carbon::{
     Bundle, CarbonAction, Claim, ClaimTerms, CreditBatch, CreditFilter, MatchReport, RetireAsset, Retirement,
@@ -150,6 +150,19 @@ pub enum CertCommand {
     },
 }
 
+/// Grams of one batch moving into or out of a pool.
+#[derive(Args)]
+pub struct PoolGrams {
+    #[arg(long)]
+    from: String,
+    #[arg(long, default_value_t = 1)]
+    pool: u64,
+    #[arg(long)]
+    batch: u64,
+    #[arg(long)]
+    grams: u128,
+}
+
 #[derive(Subcommand)]
 pub enum CreditCommand {
     /// Bridge a credit batch by its registry serial (tokens minted on approval).
@@ -206,27 +219,9 @@ pub enum CreditCommand {
     /// Pools: coin, filter, grams held per batch.
     Pools,
     /// Deposit credit tokens (grams) for the pool's coin.
-    Deposit {
-        #[arg(long)]
-        from: String,
-        #[arg(long, default_value_t = 1)]
-        pool: u64,
-        #[arg(long)]
-        batch: u64,
-        #[arg(long)]
-        grams: u128,
-    },
+    Deposit(PoolGrams),
     /// Burn the pool's coin for the same grams of one batch it holds.
-    Redeem {
-        #[arg(long)]
-        from: String,
-        #[arg(long, default_value_t = 1)]
-        pool: u64,
-        #[arg(long)]
-        batch: u64,
-        #[arg(long)]
-        grams: u128,
-    },
+    Redeem(PoolGrams),
     /// Retire credits (--batch) or a pool's coin (--pool) for a beneficiary.
     Retire {
         #[arg(long)]
@@ -609,10 +604,10 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
             let pools: Vec<Value> = client.call("credit_pools", json!({})).await?;
             print(cli.json, &pools, || pools.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
         }
-        CreditCommand::Deposit { from, pool, batch, grams } => done(
+        CreditCommand::Deposit(PoolGrams { from, pool, batch, grams }) => done(
             submit_actions(cli, from, act(CarbonAction::Deposit { pool: *pool, batch: *batch, grams: *grams })).await?,
         ),
-        CreditCommand::Redeem { from, pool, batch, grams } => done(
+        CreditCommand::Redeem(PoolGrams { from, pool, batch, grams }) => done(
             submit_actions(cli, from, act(CarbonAction::Redeem { pool: *pool, batch: *batch, grams: *grams })).await?,
         ),
         CreditCommand::Retire { from, batch, pool, grams, beneficiary, message } => {

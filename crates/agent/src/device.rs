@@ -408,7 +408,12 @@ impl Agent {
                 if header.prev_hash != light.trusted().hash {
                     return Err(AgentError::Verification(format!("header {height} does not extend its parent")));
                 }
-                let set = self.announced_set(height).await?;
+                // The set is read only when the header announces a different one.
+                let set = if header.next_validators_hash == light.trusted().next_set.hash() {
+                    light.trusted().next_set.clone()
+                } else {
+                    self.announced_set(height).await?
+                };
                 light = LightClient::new(self.chain.clone(), &header, set)
                     .map_err(|e| AgentError::Verification(e.to_string()))?;
             } else {

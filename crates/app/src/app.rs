@@ -130,11 +130,12 @@ struct Executed {
     signing_set: greenhour_light::ValidatorSet,
 }
 
-/// The staking sets' hashes as the header carries them.
-fn validator_hashes(state: &impl StateRead) -> Result<(Hash, Hash), AppError> {
-    let current = greenhour_staking::state::current_set(state)?.hash();
+/// The set signing the block and the header's `(validators_hash, next_validators_hash)`.
+fn validator_sets(state: &impl StateRead) -> Result<(greenhour_light::ValidatorSet, (Hash, Hash)), AppError> {
+    let current = greenhour_staking::state::current_set(state)?;
     let next = greenhour_staking::state::next_set(state)?.hash();
-    Ok((current, next))
+    let hashes = (current.hash(), next);
+    Ok((current, hashes))
 }
 
 impl App {
@@ -195,7 +196,7 @@ impl App {
         Carbon::init_genesis(&mut overlay, &genesis.carbon).map_err(|e| AppError::Genesis(e.to_string()))?;
         Staking::init_genesis(&mut overlay, &genesis.staking).map_err(|e| AppError::Genesis(e.to_string()))?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
-        let (validators_hash, next_validators_hash) = validator_hashes(&overlay)?;
+        let (_, (validators_hash, next_validators_hash)) = validator_sets(&overlay)?;
         let changes = overlay.into_changes();
         let prepared = store.prepare(0, &changes)?;
         let header = Header {
@@ -457,8 +458,7 @@ impl App {
             modules::check_invariants(&overlay)
                 .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
         }
-        let validator_hashes = validator_hashes(&overlay)?;
-        let signing_set = greenhour_staking::state::current_set(&overlay)?;
+        let (signing_set, validator_hashes) = validator_sets(&overlay)?;
         let execute_us = started.elapsed().as_micros() as u64;
         Ok(Executed {
             execute_us,

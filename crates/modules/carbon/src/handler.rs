@@ -192,11 +192,6 @@ fn issue(state: &mut impl StateWrite, reports: &[Hash], now: UnixSeconds) -> Res
     Ok(())
 }
 
-/// True when the report is accepted telemetry that backs nothing yet.
-pub fn certifiable(state: &impl StateRead, hash: &Hash) -> Result<bool, CarbonError> {
-    Ok(devices::report_by_hash(state, hash)?.is_some() && devices::report_use(state, hash)?.is_none())
-}
-
 /// Certifies one accepted report for its device's owner; returns the first ids
 /// of the bundles created.
 ///
@@ -230,6 +225,10 @@ pub fn issue_report(
         return Err(CarbonError::AboveNameplate { hash: *hash, generated_wh: r.generated_wh, bound_wh });
     }
     let mut next = state::next_id(state)?;
+    // Ids are never reused: refuse rather than wrap (18 EWh of certificates).
+    if next.checked_add(r.generated_wh.saturating_add(r.discharged_wh)).is_none() {
+        return Err(CarbonError::Overflow);
+    }
     let base = Bundle {
         first: 0,
         last: 0,
@@ -340,12 +339,10 @@ fn split_at(state: &mut impl StateWrite, b: &mut Bundle, wh: u64, params: &Carbo
     let old = b.hash;
     let mut rest = b.clone();
     rest.first = b.first + wh;
+    // A storage bundle's backing stays listed on the first part (whose id the
+    // consumed bundles name); the rest points at it through `parent`.
     rest.consumed = Vec::new();
     b.last = b.first + wh - 1;
-    if b.source == EnergySource::Storage {
-        // Backing stays with the first part; the rest points at it through `parent`.
-        rest.consumed = Vec::new();
-    }
     b.hash = chain_hash(&old, b.first, b.last, b.source);
     rest.hash = chain_hash(&old, rest.first, rest.last, rest.source);
     b.parent = Some(old);
@@ -555,8 +552,8 @@ pub fn take_device_hour(
     now: UnixSeconds,
 ) -> Result<Vec<Bundle>, CarbonError> {
     let params = state::params(state)?;
-    let owner = devices::device(state, device)?.owner;
-    if devices::device(state, device)?.status == DeviceStatus::Active {
+    let d = devices::device(state, device)?;
+    if d.status == DeviceStatus::Active {
         for r in devices::reports(state, device, hour * HOUR)? {
             if r.report.start / HOUR != hour {
                 break;
@@ -575,7 +572,7 @@ pub fn take_device_hour(
         if left == 0 {
             break;
         }
-        if b.owner != owner || b.status != BundleStatus::Active {
+        if b.owner != d.owner || b.status != BundleStatus::Active {
             continue;
         }
         if b.wh() > left {

@@ -270,7 +270,7 @@ pub fn bundles_of_device_hour(state: &impl StateRead, device: DeviceId, hour: u6
     ids.into_iter().map(|(k, _)| bundle(state, keys::trailing_id(&k)?)).collect()
 }
 
-/// A device's bundles produced in hours `from..to`, in hour then id order.
+/// All of a device's bundles, in production hour then id order.
 pub fn bundles_of_device(state: &impl StateRead, device: DeviceId) -> Result<Vec<Bundle>, CarbonError> {
     let ids = state.prefix::<()>(&keys::by_device_prefix(device))?;
     ids.into_iter().map(|(k, _)| bundle(state, keys::trailing_id(&k)?)).collect()

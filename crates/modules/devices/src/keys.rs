@@ -40,7 +40,10 @@ pub fn by_cell_prefix(cell: &str) -> String {
 }
 /// An accepted report, by device and interval start.
 pub fn report(id: DeviceId, start: UnixSeconds) -> Key<StoredReport> {
-    Key::new(format!("{REPORT_PREFIX}{:020}/{start:020}", id.0))
+    Key::new(report_key_text(id, start))
+}
+pub fn report_key_text(id: DeviceId, start: UnixSeconds) -> String {
+    format!("{REPORT_PREFIX}{:020}/{start:020}", id.0)
 }
 pub fn reports_of(id: DeviceId) -> String {
     format!("{REPORT_PREFIX}{:020}/", id.0)

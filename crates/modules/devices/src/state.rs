@@ -289,12 +289,13 @@ pub fn devices_in_cell(state: &impl StateRead, cell: &LocationCell) -> Result<Ve
 }
 
 /// A device's accepted reports with interval start ≥ `from`, in time order.
+/// A device's reports starting at or after `from`, oldest first: one range read
+/// from `from` on (settlement asks for recent hours of devices with long histories).
 pub fn reports(state: &impl StateRead, id: DeviceId, from: UnixSeconds) -> Result<Vec<StoredReport>, DevicesError> {
     Ok(state
-        .prefix::<StoredReport>(&keys::reports_of(id))?
+        .scan::<StoredReport>(&keys::reports_of(id), &keys::report_key_text(id, from), usize::MAX)?
         .into_iter()
         .map(|(_, r)| r)
-        .filter(|r| r.report.start >= from)
         .collect())
 }
 

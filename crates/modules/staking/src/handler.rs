@@ -6,7 +6,7 @@ use crate::action::SignedVote;
 use crate::state::{self, SetMember, Unbonding, Validator, ValidatorSet, ValidatorStatus};
 use crate::{event, keys, math, StakingAction, StakingError, StakingParams, NAME};
 use greenhour_bank::state as bank;
-use greenhour_crypto::{Domain, PublicKey};
+use greenhour_crypto::PublicKey;
 use greenhour_devices::{state as devices, DeviceId};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Height, UnixSeconds};
@@ -252,11 +252,8 @@ fn report_double_sign(
     if va.height >= block.height || block.height - va.height > params.max_evidence_age_blocks {
         return bad("the votes are from the future or older than the evidence window");
     }
-    for sv in [a, b] {
-        let bytes = greenhour_codec::encode(&sv.vote);
-        if sv.vote.validator_key.verify(Domain::Consensus, &block.chain_id, &bytes, &sv.signature).is_err() {
-            return bad("a signature does not verify");
-        }
+    if a.vote.verify(&a.signature).is_err() || b.vote.verify(&b.signature).is_err() {
+        return bad("a signature does not verify");
     }
     let Some(operator) = state::validator_by_key(state, &va.validator_key)? else {
         return bad("no validator has this consensus key");
