@@ -12,6 +12,7 @@ mod market;
 mod output;
 mod pool;
 mod staking;
+mod testnet;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Run a node.
     #[command(subcommand)]
     Node(commands::NodeCommand),
+    /// A multi-validator network on this machine (Malachite BFT on loopback).
+    #[command(subcommand)]
+    Testnet(testnet::TestnetCommand),
     /// Manage local keys.
     #[command(subcommand)]
     Keys(commands::KeysCommand),

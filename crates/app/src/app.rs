@@ -342,6 +342,25 @@ impl App {
     /// hashed; its write continues in the background while the caller may build
     /// the next block on top of it (pipelining). One write is in flight at most.
     pub fn propose_block(&self, time: UnixSeconds, candidates: Vec<Tx>) -> Result<PendingBlock, AppError> {
+        let sealed = self.prepare_proposal(time, candidates)?;
+        self.commit_sealed(sealed, None)
+    }
+
+    /// Validates and commits a block proposed elsewhere (or replayed). Refuses it
+    /// whole when any field or transaction is wrong; nothing is written then.
+    pub fn apply_block(&self, block: Block) -> Result<BlockOutcome, AppError> {
+        let expected_hash = block.hash();
+        let sealed = self.process_proposal(block)?;
+        let outcome = self.commit_sealed(sealed, None)?.wait()?;
+        debug_assert_eq!(outcome.block.hash(), expected_hash);
+        Ok(outcome)
+    }
+
+    /// Builds the next block from candidate transactions (signatures already
+    /// verified) on top of the head, executes and hashes it, and writes nothing:
+    /// a proposal that consensus may or may not decide. Failing candidates are
+    /// left out and reported in the outcome.
+    pub fn prepare_proposal(&self, time: UnixSeconds, candidates: Vec<Tx>) -> Result<SealedBlock, AppError> {
         let parent = self.head();
         // Chain time never goes backwards; several blocks may share a second.
         let time = time.max(parent.time);
@@ -350,12 +369,13 @@ impl App {
         let tree_started = std::time::Instant::now();
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
         let tree_us = tree_started.elapsed().as_micros() as u64;
-        self.write(parent, ctx, executed, prepared, tree_us)
+        Ok(self.seal(parent, ctx, executed, prepared, tree_us))
     }
 
-    /// Validates and commits a block proposed elsewhere (or replayed). Refuses it
-    /// whole when any field or transaction is wrong; nothing is written then.
-    pub fn apply_block(&self, block: Block) -> Result<BlockOutcome, AppError> {
+    /// Checks a block proposed by someone else against the head: every header
+    /// field, every transaction (any failure refuses the block whole) and the
+    /// resulting app hash and validator hashes. Writes nothing.
+    pub fn process_proposal(&self, block: Block) -> Result<SealedBlock, AppError> {
         let parent = self.head();
         let h = &block.header;
         let bad = |m: String| Err(AppError::InvalidBlock(m));
@@ -391,9 +411,11 @@ impl App {
         if (h.validators_hash, h.next_validators_hash) != executed.validator_hashes {
             return bad("validators_hash or next_validators_hash differs from the staking sets".into());
         }
-        let outcome = self.write(parent, ctx, executed, prepared, tree_us)?.wait()?;
-        debug_assert_eq!(outcome.block.hash(), expected_hash);
-        Ok(outcome)
+        let sealed = self.seal(parent, ctx, executed, prepared, tree_us);
+        if sealed.block.hash() != expected_hash {
+            return bad("the block's header differs from the one its execution gives".into());
+        }
+        Ok(sealed)
     }
 
     fn block_ctx(&self, parent: &Header, time: UnixSeconds) -> BlockCtx {
@@ -510,15 +532,15 @@ impl App {
         Ok(state.commit())
     }
 
-    fn write(
+    /// Puts the header on an executed block and lays out its rows; writes nothing.
+    fn seal(
         &self,
         parent: Header,
         ctx: BlockCtx,
         executed: Executed,
         prepared: greenhour_state::PreparedCommit,
         tree_us: u64,
-    ) -> Result<PendingBlock, AppError> {
-        let write_started = std::time::Instant::now();
+    ) -> SealedBlock {
         let Executed { execute_us, changes, included, outcomes, block_events, validator_hashes, signing_set } =
             executed;
         let hashes: Vec<Hash> = included.iter().map(|(_, r)| r.hash).collect();
@@ -532,7 +554,7 @@ impl App {
             validators_hash: validator_hashes.0,
             next_validators_hash: validator_hashes.1,
         };
-        let mut aux = Vec::with_capacity(included.len() + 2);
+        let mut aux = Vec::with_capacity(included.len() + 3);
         let mut txs = Vec::with_capacity(included.len());
         for (tx, record) in included {
             aux.push(AuxWrite {
@@ -544,13 +566,6 @@ impl App {
         }
         let block = Block { header, txs };
         aux.push(block_row(&block));
-        if let Some(certificate) = self.sign_commit(&block.header, &signing_set) {
-            aux.push(AuxWrite {
-                table: COMMITS,
-                key: ctx.height.to_be_bytes().to_vec(),
-                value: greenhour_codec::encode(&certificate),
-            });
-        }
         if !block_events.is_empty() {
             aux.push(AuxWrite {
                 table: BLOCK_EVENTS,
@@ -558,10 +573,73 @@ impl App {
                 value: greenhour_codec::encode(&block_events),
             });
         }
+        SealedBlock {
+            parent: parent.hash(),
+            block,
+            outcomes,
+            block_events,
+            signing_set,
+            changes,
+            aux,
+            prepared,
+            timings: BlockTimings { execute_us, tree_us, write_us: 0 },
+        }
+    }
+
+    /// Starts writing a sealed block, with `certificate` stored beside it (or,
+    /// without one, a certificate signed by this node's commit keys, if any).
+    /// Refuses a block whose parent is no longer the head; nothing is written then.
+    pub fn commit_sealed(
+        &self,
+        sealed: SealedBlock,
+        certificate: Option<greenhour_light::CommitCertificate>,
+    ) -> Result<PendingBlock, AppError> {
+        let write_started = std::time::Instant::now();
+        let SealedBlock { parent, block, outcomes, block_events, signing_set, changes, mut aux, prepared, timings } =
+            sealed;
+        if parent != self.head().hash() {
+            return Err(AppError::InvalidBlock(format!(
+                "block {} was sealed on a parent that is no longer the head",
+                block.header.height
+            )));
+        }
+        if let Some(certificate) = certificate.or_else(|| self.sign_commit(&block.header, &signing_set)) {
+            aux.push(AuxWrite {
+                table: COMMITS,
+                key: block.header.height.to_be_bytes().to_vec(),
+                value: greenhour_codec::encode(&certificate),
+            });
+        }
         let ticket = self.store.write_async(prepared, changes, aux)?;
         *self.head.lock().unwrap_or_else(|p| p.into_inner()) = block.header.clone();
-        let timings = BlockTimings { execute_us, tree_us, write_us: 0 };
         Ok(PendingBlock { outcome: BlockOutcome { block, outcomes, block_events, timings }, ticket, write_started })
+    }
+}
+
+/// A block executed and hashed on top of the head but not written: a proposal
+/// this node built or one it checked. [`App::commit_sealed`] writes it once
+/// consensus decides it; dropping it leaves no trace.
+pub struct SealedBlock {
+    /// Hash of the header it was executed on.
+    parent: Hash,
+    block: Block,
+    outcomes: Vec<TxOutcome>,
+    block_events: Vec<Event>,
+    /// The set that signs this block.
+    signing_set: greenhour_light::ValidatorSet,
+    changes: greenhour_state::Changes,
+    aux: Vec<AuxWrite>,
+    prepared: greenhour_state::PreparedCommit,
+    timings: BlockTimings,
+}
+
+impl SealedBlock {
+    pub fn block(&self) -> &Block {
+        &self.block
+    }
+    /// Every transaction offered, in order, with its record or why it was left out.
+    pub fn outcomes(&self) -> &[TxOutcome] {
+        &self.outcomes
     }
 }
 

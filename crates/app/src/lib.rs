@@ -25,7 +25,7 @@ pub mod params;
 pub mod rpc;
 pub mod tx;
 
-pub use app::{App, BlockOutcome, BlockTimings, PendingBlock, TxOutcome};
+pub use app::{App, BlockOutcome, BlockTimings, PendingBlock, SealedBlock, TxOutcome};
 pub use block::{Block, Header, TxRecord};
 pub use error::{AppError, TxError};
 pub use genesis::Genesis;

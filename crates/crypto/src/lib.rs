@@ -23,8 +23,12 @@ pub enum Domain {
     Tx,
     /// A device telemetry report.
     Telemetry,
-    /// A consensus vote or proposal.
+    /// A consensus vote (the bytes commit certificates and evidence carry).
     Consensus,
+    /// A block proposal and the stream of parts that carries it.
+    Proposal,
+    /// A validator's binding of its consensus key to its network identity.
+    Peer,
 }
 
 impl Domain {
@@ -33,6 +37,8 @@ impl Domain {
             Domain::Tx => b"greenhour/tx/v1",
             Domain::Telemetry => b"greenhour/telemetry/v1",
             Domain::Consensus => b"greenhour/consensus/v1",
+            Domain::Proposal => b"greenhour/proposal/v1",
+            Domain::Peer => b"greenhour/peer/v1",
         }
     }
 }
@@ -69,7 +75,7 @@ pub enum CryptoError {
 pub struct PublicKey(pub [u8; 32]);
 
 /// An ed25519 signature.
-#[derive(Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
 pub struct Signature(pub [u8; 64]);
 
 impl PublicKey {

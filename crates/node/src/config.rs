@@ -1,5 +1,5 @@
 use crate::MempoolConfig;
-use greenhour_consensus::SoloConfig;
+use greenhour_consensus::{MalachiteConfig, SoloConfig};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,17 @@ pub struct NodeConfig {
     /// with (a one-machine chain's validators; light clients check them).
     #[serde(default)]
     pub commit_keys: Vec<String>,
+    /// Run as one validator of a multi-validator network on Malachite instead of
+    /// producing blocks alone (`solo` is then unused).
+    #[serde(default)]
+    pub malachite: Option<MalachiteConfig>,
+    /// Keyring name of this node's consensus key (required with `malachite`).
+    #[serde(default)]
+    pub validator_key: Option<String>,
+    /// RPC URLs of peer nodes that transactions admitted here are relayed to, so
+    /// whichever validator proposes next has them.
+    #[serde(default)]
+    pub relay_peers: Vec<String>,
 }
 
 /// About a day of 1-second blocks: enough for light clients and audits of recent
@@ -50,6 +61,9 @@ impl Default for NodeConfig {
             solo: SoloConfig::default(),
             mempool: MempoolConfig::default(),
             commit_keys: Vec::new(),
+            malachite: None,
+            validator_key: None,
+            relay_peers: Vec::new(),
             store_cache_mib: default_cache_mib(),
             state_history_versions: default_state_history(),
         }
@@ -79,5 +93,9 @@ impl HomeLayout {
     }
     pub fn keys(&self) -> PathBuf {
         self.root.join("keys")
+    }
+    /// The consensus engine's write-ahead log.
+    pub fn wal(&self) -> PathBuf {
+        self.data().join("wal")
     }
 }

@@ -5,7 +5,7 @@ use crate::mempool::Mempool;
 use crate::metrics::Metrics;
 use greenhour_app::rpc::{BlockNotice, BroadcastMode, BroadcastResult, NoticeEvent};
 use greenhour_app::{App, AppError, BlockOutcome, Genesis, Tx, TxRecord};
-use greenhour_consensus::{spawn_solo, TxSource};
+use greenhour_consensus::{spawn_malachite, spawn_solo, TxSource};
 use greenhour_framework::ErrorInfo;
 use greenhour_primitives::Hash;
 use greenhour_state::{StateError, Store, StoreConfig};
@@ -22,6 +22,8 @@ pub const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
 const RECENT_REJECTIONS: usize = 10_000;
 /// Most submissions verified in one signature batch.
 const INTAKE_BATCH: usize = 4_096;
+/// Most transactions relayed to a peer in one request.
+const RELAY_BATCH: usize = 2_048;
 
 /// Why a node could not start.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,8 @@ type Waiter = (u64, oneshot::Sender<Result<TxRecord, ErrorInfo>>);
 
 struct Intake {
     bytes: Vec<u8>,
+    /// Relay to peers once admitted (false for transactions a peer relayed to us).
+    relay: bool,
     reply: oneshot::Sender<Result<Hash, ErrorInfo>>,
 }
 
@@ -76,6 +80,7 @@ pub struct RunningNode {
     producer: JoinHandle<Result<(), AppError>>,
     server: JoinHandle<()>,
     intake: JoinHandle<()>,
+    relay: Option<JoinHandle<()>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -125,7 +130,14 @@ impl Node {
         let rpc_addr =
             listener.local_addr().map_err(|source| NodeError::Bind { addr: config.rpc_listen.clone(), source })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let intake = tokio::spawn(run_intake(mempool.clone(), intake_rx, node.metrics.clone(), shutdown_rx.clone()));
+        let (relay_tx, relay) = if config.relay_peers.is_empty() {
+            (None, None)
+        } else {
+            let (tx, rx) = mpsc::channel(65_536);
+            (Some(tx), Some(tokio::spawn(run_relay(config.relay_peers.clone(), rx, shutdown_rx.clone()))))
+        };
+        let intake =
+            tokio::spawn(run_intake(mempool.clone(), intake_rx, node.metrics.clone(), relay_tx, shutdown_rx.clone()));
         let router = crate::rpc::router(node.clone(), config.rpc_max_body_bytes);
         let mut server_shutdown = shutdown_rx.clone();
         let server = tokio::spawn(async move {
@@ -136,15 +148,43 @@ impl Node {
                 tracing::error!(error = %e, "RPC server stopped");
             }
         });
-        let producer = spawn_solo(app, Arc::new(Source(node.clone())), config.solo.clone(), shutdown_rx);
-        Ok(RunningNode { node, rpc_addr, shutdown, producer, server, intake })
+        let source: Arc<dyn TxSource> = Arc::new(Source(node.clone()));
+        let producer = match &config.malachite {
+            None => spawn_solo(app, source, config.solo.clone(), shutdown_rx),
+            Some(malachite) => {
+                let name = config
+                    .validator_key
+                    .as_deref()
+                    .ok_or_else(|| NodeError::Home("malachite needs validator_key (a keyring name)".into()))?;
+                let key = keyring.get(name).map_err(|e| NodeError::Home(format!("validator key {name}: {e:#}")))?;
+                let started = spawn_malachite(app, source, key, malachite.clone(), home.wal(), shutdown_rx).await;
+                match started {
+                    Ok(handle) => handle,
+                    Err(e) => {
+                        let _ = shutdown.send(true);
+                        return Err(NodeError::App(e));
+                    }
+                }
+            }
+        };
+        Ok(RunningNode { node, rpc_addr, shutdown, producer, server, intake, relay })
     }
 
     /// Admits one encoded transaction (batched with concurrent ones for signature checks).
     pub async fn submit(&self, bytes: Vec<u8>) -> Result<Hash, ErrorInfo> {
+        self.admit(bytes, true).await
+    }
+
+    /// Admits transactions a peer relayed (they are not relayed again).
+    pub async fn accept_relayed(&self, txs: Vec<Vec<u8>>) -> usize {
+        let admitted = futures_util::future::join_all(txs.into_iter().map(|bytes| self.admit(bytes, false))).await;
+        admitted.iter().filter(|r| r.is_ok()).count()
+    }
+
+    async fn admit(&self, bytes: Vec<u8>, relay: bool) -> Result<Hash, ErrorInfo> {
         let (reply, rx) = oneshot::channel();
         self.intake
-            .send(Intake { bytes, reply })
+            .send(Intake { bytes, relay, reply })
             .await
             .map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?;
         rx.await.map_err(|_| ErrorInfo::new("node", 1, "node is shutting down"))?
@@ -310,6 +350,7 @@ async fn run_intake(
     mempool: Arc<Mempool>,
     mut rx: mpsc::Receiver<Intake>,
     metrics: Arc<Metrics>,
+    relay: Option<mpsc::Sender<Vec<u8>>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -329,18 +370,58 @@ async fn run_intake(
         }
         let raw: Vec<Vec<u8>> = batch.iter_mut().map(|i| std::mem::take(&mut i.bytes)).collect();
         let pool = mempool.clone();
-        let results = match tokio::task::spawn_blocking(move || pool.submit_raw(&raw)).await {
+        let (results, raw) = match tokio::task::spawn_blocking(move || (pool.submit_raw(&raw), raw)).await {
             Ok(r) => r,
-            Err(e) => {
-                vec![Err(ErrorInfo::new("node", 3, format!("admission failed: {e}"))); batch.len()]
-            }
+            Err(e) => (vec![Err(ErrorInfo::new("node", 3, format!("admission failed: {e}"))); batch.len()], Vec::new()),
         };
+        if let Some(relay) = &relay {
+            for ((item, result), bytes) in batch.iter().zip(&results).zip(raw) {
+                // Relaying is best effort: a full queue only delays the transaction
+                // until this node proposes it itself.
+                if item.relay && result.is_ok() && relay.try_send(bytes).is_err() {
+                    tracing::debug!("relay queue full; a transaction is not relayed");
+                }
+            }
+        }
         metrics.txs_received.inc_by(results.len() as u64);
         metrics.txs_refused.inc_by(results.iter().filter(|r| r.is_err()).count() as u64);
         metrics.mempool_size.set(mempool.len() as i64);
         for (item, result) in batch.into_iter().zip(results) {
             let _ = item.reply.send(result);
         }
+    }
+}
+
+/// Sends admitted transactions to peer nodes in batches (`relay_txs`).
+async fn run_relay(peers: Vec<String>, mut rx: mpsc::Receiver<Vec<u8>>, mut shutdown: watch::Receiver<bool>) {
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    loop {
+        let first = tokio::select! {
+            item = rx.recv() => match item {
+                Some(item) => item,
+                None => return,
+            },
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        };
+        let mut batch = vec![hex::encode(first)];
+        while batch.len() < RELAY_BATCH {
+            match rx.try_recv() {
+                Ok(item) => batch.push(hex::encode(item)),
+                Err(_) => break,
+            }
+        }
+        let body = serde_json::json!({
+            "jsonrpc": "2.0", "id": 0, "method": "relay_txs", "params": { "txs": batch },
+        });
+        let sends = peers.iter().map(|peer| {
+            let request = http.post(peer).json(&body).send();
+            async move {
+                if let Err(e) = request.await {
+                    tracing::debug!(%peer, error = %e, "relaying transactions failed");
+                }
+            }
+        });
+        futures_util::future::join_all(sends).await;
     }
 }
 
@@ -352,12 +433,15 @@ impl RunningNode {
         let r = self.producer.await.unwrap_or(Ok(()));
         let _ = self.server.await;
         let _ = self.intake.await;
+        if let Some(relay) = self.relay {
+            let _ = relay.await;
+        }
         r
     }
 
     /// Runs until Ctrl-C (or SIGTERM), or until block production fails.
     pub async fn run_until_signal(self) -> Result<(), AppError> {
-        let RunningNode { node, rpc_addr: _, shutdown, mut producer, server, intake } = self;
+        let RunningNode { node, rpc_addr: _, shutdown, mut producer, server, intake, relay } = self;
         let stopped_by_error = tokio::select! {
             _ = shutdown_signal() => None,
             r = &mut producer => Some(r.unwrap_or(Ok(()))),
@@ -369,6 +453,9 @@ impl RunningNode {
         };
         let _ = server.await;
         let _ = intake.await;
+        if let Some(relay) = relay {
+            let _ = relay.await;
+        }
         drop(node);
         result
     }

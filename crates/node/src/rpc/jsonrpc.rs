@@ -255,6 +255,23 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             };
             to_json(query::broadcast(node, str_param(p, "tx")?, mode).await?)?
         }
+        "relay_txs" => {
+            let Some(Value::Array(txs)) = p.get("txs") else {
+                return Err(RpcError::InvalidParams("txs must be an array of hex strings".into()).into());
+            };
+            let max_hex = 2 * node.app.params().max_tx_bytes as usize;
+            let mut raw = Vec::with_capacity(txs.len());
+            for tx in txs {
+                let hex_tx = tx.as_str().filter(|t| t.len() <= max_hex).ok_or_else(|| {
+                    RpcError::InvalidParams("each tx must be a hex string within the size limit".into())
+                })?;
+                raw.push(
+                    hex::decode(hex_tx)
+                        .map_err(|e| RpcError::InvalidParams(format!("tx must be hex-encoded bytes: {e}")))?,
+                );
+            }
+            serde_json::json!({ "admitted": node.accept_relayed(raw).await })
+        }
         _ => return Err(Dispatch::UnknownMethod),
     })
 }

@@ -1,0 +1,164 @@
+//! The multi-validator network on Malachite, as a user runs it: `testnet init`,
+//! four `node start` processes on loopback, transfers sent to one node and
+//! committed by all, one validator killed (the chain goes on with three of
+//! four), restarted (it catches up by sync), and every node's blocks identical.
+
+use greenhour_app::rpc::BroadcastMode;
+use greenhour_app::AppAction;
+use greenhour_bank::BankAction;
+use greenhour_client::{RpcClient, Wallet};
+use greenhour_crypto::SecretKey;
+use greenhour_primitives::Coin;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::free_port;
+
+const VALIDATORS: usize = 4;
+
+fn start(home: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["node", "start", "--home"])
+        .arg(home)
+        .env("GREENHOUR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn greenhour node")
+}
+
+async fn height(client: &RpcClient) -> Option<u64> {
+    client.status().await.ok().map(|s| s.height)
+}
+
+/// Waits until `client` reports at least `target`, or panics after `limit`.
+async fn wait_for_height(client: &RpcClient, target: u64, limit: Duration) -> u64 {
+    let started = Instant::now();
+    loop {
+        if let Some(h) = height(client).await {
+            if h >= target {
+                return h;
+            }
+        }
+        assert!(started.elapsed() < limit, "{} did not reach height {target} within {limit:?}", client.url());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+struct Net {
+    children: Vec<Option<Child>>,
+    clients: Vec<RpcClient>,
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().flatten() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("net");
+    let rpc_port = free_port().to_string();
+    let p2p_port = free_port().to_string();
+    let init = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["testnet", "init", "--validators", "4", "--block-ms", "200", "--timeout-propose-ms", "1500"])
+        .args(["--rpc-port", &rpc_port, "--p2p-port", &p2p_port, "--out"])
+        .arg(&out)
+        .output()
+        .expect("testnet init");
+    assert!(init.status.success(), "testnet init: {}", String::from_utf8_lossy(&init.stderr));
+    let homes: Vec<_> = (0..VALIDATORS).map(|i| out.join(format!("node{i}"))).collect();
+    let base: u16 = rpc_port.parse().unwrap();
+    let mut net = Net {
+        children: homes.iter().map(|h| Some(start(h))).collect(),
+        clients: (0..VALIDATORS).map(|i| RpcClient::new(format!("http://127.0.0.1:{}", base + i as u16))).collect(),
+    };
+
+    // All four decide blocks together.
+    for client in &net.clients {
+        wait_for_height(client, 3, Duration::from_secs(90)).await;
+    }
+
+    // A transfer sent to node 0 is committed, whichever validator proposes it.
+    let chain = net.clients[0].status().await.unwrap().chain_id;
+    let alice = SecretKey::from_name("alice");
+    let erin = SecretKey::from_name("erin").address();
+    let mut wallet = Wallet::new(alice.clone(), chain.parse().unwrap(), 1_000);
+    let mut sent = 0u128;
+    for amount in [5u128, 7, 11] {
+        let tx = wallet
+            .sign(
+                &net.clients[0],
+                vec![AppAction::Bank(BankAction::Send { to: erin, coins: vec![Coin::ghr(amount)] })],
+                "",
+            )
+            .await
+            .unwrap();
+        let result = net.clients[0].broadcast(&tx, BroadcastMode::Commit).await.expect("committed");
+        assert!(result.committed.is_some());
+        sent += amount;
+    }
+    let at = net.clients[0].status().await.unwrap().height;
+    for client in &net.clients {
+        wait_for_height(client, at, Duration::from_secs(30)).await;
+        let balance = client
+            .account(&erin)
+            .await
+            .unwrap()
+            .balances
+            .iter()
+            .find(|c| c.denom == greenhour_primitives::Denom::ghr())
+            .map(|c| c.amount)
+            .unwrap_or(0);
+        assert_eq!(balance, sent, "{} sees erin's balance", client.url());
+    }
+
+    // Every block carries a commit certificate signed by more than 2/3 of the set.
+    let certificate = net.clients[1].commit(at).await.expect("certificate stored with the block");
+    assert!(certificate.signatures.len() * 3 > VALIDATORS * 2, "{} signatures", certificate.signatures.len());
+
+    // Kill validator 3 (a crash: no clean shutdown); three of four keep deciding.
+    let mut victim = net.children[3].take().unwrap();
+    victim.kill().unwrap();
+    victim.wait().unwrap();
+    let stopped_at = height(&net.clients[0]).await.unwrap();
+    let tx = wallet
+        .sign(&net.clients[1], vec![AppAction::Bank(BankAction::Send { to: erin, coins: vec![Coin::ghr(13)] })], "")
+        .await
+        .unwrap();
+    net.clients[1].broadcast(&tx, BroadcastMode::Commit).await.expect("committed without node 3");
+    sent += 13;
+    wait_for_height(&net.clients[0], stopped_at + 5, Duration::from_secs(90)).await;
+
+    // Restarted, it syncs the blocks it missed and joins again.
+    net.children[3] = Some(start(&homes[3]));
+    let target = height(&net.clients[0]).await.unwrap();
+    wait_for_height(&net.clients[3], target, Duration::from_secs(120)).await;
+    let balance = net.clients[3]
+        .account(&erin)
+        .await
+        .unwrap()
+        .balances
+        .iter()
+        .find(|c| c.denom == greenhour_primitives::Denom::ghr())
+        .map(|c| c.amount)
+        .unwrap_or(0);
+    assert_eq!(balance, sent);
+
+    // Same blocks everywhere: hash and app hash of every height agree.
+    for h in 1..=target {
+        let reference = net.clients[0].block(Some(h)).await.unwrap();
+        for client in &net.clients[1..] {
+            let other = client.block(Some(h)).await.unwrap();
+            assert_eq!(other.hash, reference.hash, "block {h} differs on {}", client.url());
+            assert_eq!(other.block.header.app_hash, reference.block.header.app_hash);
+        }
+    }
+}
