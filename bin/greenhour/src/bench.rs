@@ -61,6 +61,21 @@ pub enum BenchCommand {
         #[arg(long)]
         new_position_per_day: bool,
     },
+    /// A multi-validator network in this process (Malachite on loopback, every
+    /// validator its own store, WAL and mempool): committed transfers per second
+    /// with every mempool holding every transfer (as after gossip), then the time
+    /// from submission to commit (finality) at half that rate.
+    Testnet {
+        #[arg(long, default_value_t = 4)]
+        validators: usize,
+        #[arg(long, default_value_t = 10_000)]
+        accounts: usize,
+        #[arg(long, default_value_t = 100_000)]
+        txs: usize,
+        /// Seconds of load in the finality phase.
+        #[arg(long, default_value_t = 10)]
+        latency_secs: u64,
+    },
     /// Committed signed swap transactions per second end to end on one node: traders
     /// alternately buy and sell one slot against one market pool.
     Swaps {
@@ -101,14 +116,20 @@ pub enum BenchCommand {
     },
 }
 
-const CHAIN: &str = "greenhour-bench";
+pub(crate) const CHAIN: &str = "greenhour-bench";
 
-fn bench_key(i: usize) -> SecretKey {
+pub(crate) fn bench_key(i: usize) -> SecretKey {
     SecretKey::from_name(&format!("bench-{i}"))
 }
 
 /// Signs transfers on all cores: `rounds` rounds, one transfer per account per round.
-fn sign_transfers(keys: &[SecretKey], first_nonce: u64, rounds: usize, chain: &ChainId, fee: u128) -> Vec<Tx> {
+pub(crate) fn sign_transfers(
+    keys: &[SecretKey],
+    first_nonce: u64,
+    rounds: usize,
+    chain: &ChainId,
+    fee: u128,
+) -> Vec<Tx> {
     sign_rounds(keys, first_nonce, rounds, chain, fee, |i, _| {
         AppAction::Bank(BankAction::Send { to: keys[(i + 1) % keys.len()].address(), coins: vec![Coin::ghr(1)] })
     })
@@ -150,7 +171,7 @@ where
     })
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
@@ -174,6 +195,9 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
             bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
+        BenchCommand::Testnet { validators, accounts, txs, latency_secs } => {
+            crate::bench_testnet::run(cli, *validators, *accounts, *txs, *latency_secs).await
+        }
         BenchCommand::Energy { hours, horizon } => bench_energy(cli, *hours, *horizon),
         BenchCommand::Scheduler { devices, jobs, seed } => bench_scheduler(cli, *devices, *jobs, *seed),
         BenchCommand::Swaps { traders, swaps, block_ms } => bench_swaps(cli, *traders, *swaps, *block_ms).await,

@@ -2,6 +2,7 @@
 
 mod agent;
 mod bench;
+mod bench_testnet;
 mod carbon;
 mod commands;
 mod fleet;

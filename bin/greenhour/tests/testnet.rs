@@ -152,6 +152,41 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
         .unwrap_or(0);
     assert_eq!(balance, sent);
 
+    // Without a quorum (two of four down) nothing is decided; with it back, blocks resume.
+    for i in [2, 3] {
+        let mut child = net.children[i].take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let halted = height(&net.clients[0]).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(height(&net.clients[0]).await.unwrap() <= halted + 1, "two of four validators must not decide");
+    // Node 2 comes back with its data wiped: it syncs the whole chain from genesis.
+    std::fs::remove_dir_all(homes[2].join("data")).unwrap();
+    net.children[2] = Some(start(&homes[2]));
+    net.children[3] = Some(start(&homes[3]));
+    wait_for_height(&net.clients[0], halted + 3, Duration::from_secs(120)).await;
+    let target = height(&net.clients[0]).await.unwrap();
+    wait_for_height(&net.clients[2], target, Duration::from_secs(120)).await;
+
+    // A light client follows the chain on the engine's commit certificates.
+    let sets: serde_json::Value = net.clients[1].call("validator_sets", serde_json::json!({})).await.unwrap();
+    let set: greenhour_light::ValidatorSet = serde_json::from_value(sets["next"]["set"].clone()).unwrap();
+    let genesis = net.clients[1].block(Some(0)).await.unwrap().block.header;
+    let mut light = greenhour_light::LightClient::new(chain.parse().unwrap(), &genesis, set).unwrap();
+    let mut verified = 0;
+    for h in 1..=target {
+        let header = net.clients[1].block(Some(h)).await.unwrap().block.header;
+        if header.next_validators_hash != header.validators_hash {
+            break;
+        }
+        let certificate = net.clients[1].commit(h).await.unwrap();
+        light.verify_next(&header, &certificate, None).unwrap_or_else(|e| panic!("header {h}: {e}"));
+        verified += 1;
+    }
+    assert!(verified >= 10, "only {verified} headers verified");
+
     // Same blocks everywhere: hash and app hash of every height agree.
     for h in 1..=target {
         let reference = net.clients[0].block(Some(h)).await.unwrap();
