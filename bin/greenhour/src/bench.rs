@@ -70,11 +70,14 @@ pub enum BenchCommand {
         validators: usize,
         #[arg(long, default_value_t = 10_000)]
         accounts: usize,
-        #[arg(long, default_value_t = 100_000)]
+        #[arg(long, default_value_t = 200_000)]
         txs: usize,
         /// Seconds of load in the finality phase.
         #[arg(long, default_value_t = 10)]
         latency_secs: u64,
+        /// Most transactions per proposal (`malachite.max_proposal_txs`).
+        #[arg(long, default_value_t = 10_000)]
+        proposal_txs: u32,
     },
     /// Committed signed swap transactions per second end to end on one node: traders
     /// alternately buy and sell one slot against one market pool.
@@ -195,8 +198,8 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
             bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
-        BenchCommand::Testnet { validators, accounts, txs, latency_secs } => {
-            crate::bench_testnet::run(cli, *validators, *accounts, *txs, *latency_secs).await
+        BenchCommand::Testnet { validators, accounts, txs, latency_secs, proposal_txs } => {
+            crate::bench_testnet::run(cli, *validators, *accounts, *txs, *latency_secs, *proposal_txs).await
         }
         BenchCommand::Energy { hours, horizon } => bench_energy(cli, *hours, *horizon),
         BenchCommand::Scheduler { devices, jobs, seed } => bench_scheduler(cli, *devices, *jobs, *seed),

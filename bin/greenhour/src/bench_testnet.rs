@@ -24,7 +24,12 @@ fn validator_key(i: usize) -> SecretKey {
     SecretKey::from_name(&format!("bench-validator-{i}"))
 }
 
-async fn start_network(root: &std::path::Path, genesis: &Genesis, n: usize) -> Result<Vec<RunningNode>> {
+async fn start_network(
+    root: &std::path::Path,
+    genesis: &Genesis,
+    n: usize,
+    max_proposal_txs: u32,
+) -> Result<Vec<RunningNode>> {
     let ports: Vec<u16> = (0..n).map(|_| free_port()).collect::<Result<_>>()?;
     let mut nodes = Vec::with_capacity(n);
     for i in 0..n {
@@ -43,6 +48,8 @@ async fn start_network(root: &std::path::Path, genesis: &Genesis, n: usize) -> R
                 timeout_propose_ms: 3_000,
                 timeout_delta_ms: 500,
                 block_interval_ms: 0,
+                max_proposal_txs,
+                equivocate: false,
             }),
             validator_key: Some("validator".into()),
             ..Default::default()
@@ -72,7 +79,14 @@ fn submit_everywhere(nodes: &[Arc<Node>], txs: &[Tx]) -> Result<()> {
     })
 }
 
-pub async fn run(cli: &Cli, validators: usize, accounts: usize, total: usize, latency_secs: u64) -> Result<()> {
+pub async fn run(
+    cli: &Cli,
+    validators: usize,
+    accounts: usize,
+    total: usize,
+    latency_secs: u64,
+    proposal_txs: u32,
+) -> Result<()> {
     if validators == 0 || accounts < 2 || total < accounts {
         bail!("need a validator, at least 2 accounts and at least one transfer per account");
     }
@@ -106,7 +120,7 @@ pub async fn run(cli: &Cli, validators: usize, accounts: usize, total: usize, la
     let n_txs = txs.len();
 
     eprintln!("starting {validators} validators…");
-    let running = start_network(dir.path(), &genesis, validators).await?;
+    let running = start_network(dir.path(), &genesis, validators, proposal_txs).await?;
     let nodes: Vec<Arc<Node>> = running.iter().map(|r| r.node.clone()).collect();
     // Wait for the first decided height, so start-up is not counted.
     let mut blocks = nodes[0].subscribe();
@@ -181,6 +195,7 @@ pub async fn run(cli: &Cli, validators: usize, accounts: usize, total: usize, la
     }
     let report = serde_json::json!({
         "validators": validators,
+        "max_proposal_txs": proposal_txs,
         "transfers": n_txs,
         "committed_tps": tps.round(),
         "blocks": nblocks,
@@ -194,7 +209,7 @@ pub async fn run(cli: &Cli, validators: usize, accounts: usize, total: usize, la
     });
     crate::output::print(cli.json, &report, || {
         format!(
-            "validators                 {validators} (Malachite on loopback, one process)\n\
+            "validators                 {validators} (Malachite on loopback, one process; proposals of at most {proposal_txs} txs)\n\
              committed transfers/s      {tps:.0}  ({n_txs} transfers from {accounts} accounts in {nblocks} blocks, {elapsed:.2} s)\n\
              block interval             p50 {:.0} ms\n\
              finality at {rate:.0} tx/s     p50 {:.0} ms, p99 {:.0} ms over {} transfers\n\

@@ -258,7 +258,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             running.run_until_signal().await?;
             Ok(())
         }
-        crate::Command::Testnet(t) => crate::testnet::run(t, now()),
+        crate::Command::Testnet(t) => crate::testnet::run(t, cli.home.as_deref(), now()),
         crate::Command::Keys(k) => keys(&cli, k),
         crate::Command::Tx(t) => tx(&cli, t).await,
         crate::Command::Query(q) => query(&cli, q).await,

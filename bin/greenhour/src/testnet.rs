@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
 pub enum TestnetCommand {
-    /// Write `node0`, `node1`, … under `--out`: one validator each, with the
+    /// Write `node0`, `node1`, … under `--out` (or `--home`): one validator each, with the
     /// devnet's demo accounts, peers dialled on loopback and transactions relayed
     /// between the nodes. Start each with `greenhour node start --home OUT/nodeI`.
     Init(TestnetInitArgs),
@@ -19,9 +19,9 @@ pub enum TestnetCommand {
 
 #[derive(Args)]
 pub struct TestnetInitArgs {
-    /// Folder that receives one home folder per validator.
-    #[arg(long, default_value = "testnet")]
-    pub out: PathBuf,
+    /// Folder that receives one home folder per validator (default: `--home`, or `./testnet`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Validators (the demo accounts alice, bob, carol and dave, in that order).
     #[arg(long, default_value_t = 4)]
     pub validators: usize,
@@ -41,10 +41,11 @@ pub struct TestnetInitArgs {
     pub timeout_propose_ms: u64,
 }
 
-pub fn run(command: &TestnetCommand, genesis_time: u64) -> Result<()> {
+pub fn run(command: &TestnetCommand, home: Option<&Path>, genesis_time: u64) -> Result<()> {
     match command {
         TestnetCommand::Init(args) => {
-            let homes = init(args, genesis_time)?;
+            let out = args.out.clone().or_else(|| home.map(Path::to_path_buf)).unwrap_or_else(|| "testnet".into());
+            let homes = init(args, &out, genesis_time)?;
             for (i, home) in homes.iter().enumerate() {
                 println!(
                     "node{i}: validator {}, rpc http://127.0.0.1:{}, home {}",
@@ -73,20 +74,24 @@ fn node_config(args: &TestnetInitArgs, i: usize, n: usize) -> NodeConfig {
             timeout_propose_ms: args.timeout_propose_ms,
             timeout_delta_ms: 500,
             block_interval_ms: args.block_ms,
+            max_proposal_txs: 10_000,
+            equivocate: false,
         }),
         validator_key: Some(format!("{}-consensus", DEMO_NAMES[i])),
         relay_peers: others.map(rpc).collect(),
+        // The validator's own operator account reports double signs it sees.
+        evidence_reporter: Some(DEMO_NAMES[i].to_string()),
         ..NodeConfig::default()
     }
 }
 
 /// Writes the homes and returns their paths.
-pub fn init(args: &TestnetInitArgs, genesis_time: u64) -> Result<Vec<PathBuf>> {
+pub fn init(args: &TestnetInitArgs, out: &Path, genesis_time: u64) -> Result<Vec<PathBuf>> {
     let n = args.validators;
     if n == 0 || n > DEMO_NAMES.len() {
         bail!("--validators must be between 1 and {}", DEMO_NAMES.len());
     }
-    let homes: Vec<PathBuf> = (0..n).map(|i| args.out.join(format!("node{i}"))).collect();
+    let homes: Vec<PathBuf> = (0..n).map(|i| out.join(format!("node{i}"))).collect();
     let accounts: Vec<String> = DEMO_NAMES.iter().take(n).map(|s| s.to_string()).collect();
     let first = &homes[0];
     home::init(first, &args.chain_id, &accounts, true, &node_config(args, 0, n), genesis_time)?;

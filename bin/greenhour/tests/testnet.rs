@@ -69,7 +69,7 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
     let p2p_port = free_port().to_string();
     let init = Command::new(env!("CARGO_BIN_EXE_greenhour"))
         .args(["testnet", "init", "--validators", "4", "--block-ms", "200", "--timeout-propose-ms", "1500"])
-        .args(["--rpc-port", &rpc_port, "--p2p-port", &p2p_port, "--out"])
+        .args(["--rpc-port", &rpc_port, "--p2p-port", &p2p_port, "--home"])
         .arg(&out)
         .output()
         .expect("testnet init");
@@ -187,7 +187,14 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
     }
     assert!(verified >= 10, "only {verified} headers verified");
 
-    // Same blocks everywhere: hash and app hash of every height agree.
+    // Same blocks everywhere: hash and app hash of every height agree; and the
+    // blocks the engine decided, applied one by one on a fresh store (what the solo
+    // path's apply_block does with a replayed chain), give the same app hashes.
+    let genesis_json = std::fs::read_to_string(homes[0].join("genesis.json")).unwrap();
+    let genesis = greenhour_app::Genesis::from_json(&genesis_json).unwrap();
+    let replay_dir = tempfile::tempdir().unwrap();
+    let store = greenhour_state::Store::open(&replay_dir.path().join("replay.redb"), &Default::default()).unwrap();
+    let replay = greenhour_app::App::init_chain(store, &genesis).unwrap();
     for h in 1..=target {
         let reference = net.clients[0].block(Some(h)).await.unwrap();
         for client in &net.clients[1..] {
@@ -195,5 +202,63 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
             assert_eq!(other.hash, reference.hash, "block {h} differs on {}", client.url());
             assert_eq!(other.block.header.app_hash, reference.block.header.app_hash);
         }
+        let app_hash = reference.block.header.app_hash;
+        let replayed = replay.apply_block(reference.block).unwrap_or_else(|e| panic!("replaying block {h}: {e}"));
+        assert_eq!(replayed.block.header.app_hash, app_hash, "replayed block {h}");
     }
+}
+
+/// A validator that signs two conflicting votes for everything it votes on (the
+/// engine's byzantine proxy): the others keep deciding, see the evidence, report
+/// it through their operators' accounts, and the staking module burns 5 % of the
+/// double signer's stake and jails it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_slash_and_jail_a_validator_that_double_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("net");
+    let rpc_port = free_port().to_string();
+    let p2p_port = free_port().to_string();
+    let init = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["testnet", "init", "--validators", "4", "--block-ms", "200", "--timeout-propose-ms", "1500"])
+        .args(["--rpc-port", &rpc_port, "--p2p-port", &p2p_port, "--home"])
+        .arg(&out)
+        .output()
+        .expect("testnet init");
+    assert!(init.status.success(), "testnet init: {}", String::from_utf8_lossy(&init.stderr));
+    let homes: Vec<_> = (0..VALIDATORS).map(|i| out.join(format!("node{i}"))).collect();
+    let config_path = homes[3].join("config.json");
+    let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    config["malachite"]["equivocate"] = serde_json::Value::Bool(true);
+    std::fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    let base: u16 = rpc_port.parse().unwrap();
+    let net = Net {
+        children: homes.iter().map(|h| Some(start(h))).collect(),
+        clients: (0..VALIDATORS).map(|i| RpcClient::new(format!("http://127.0.0.1:{}", base + i as u16))).collect(),
+    };
+    let dave = SecretKey::from_name("dave").address();
+    let started = Instant::now();
+    let slashed = loop {
+        assert!(started.elapsed() < Duration::from_secs(120), "the double signer was not slashed within 120 s");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let Ok(validators) = net.clients[0].call::<serde_json::Value>("validators", serde_json::json!({})).await else {
+            continue;
+        };
+        let Some(v) = validators.as_array().and_then(|list| {
+            list.iter()
+                .map(|v| &v["validator"])
+                .find(|v| v["operator"].as_str() == Some(dave.to_string().as_str()))
+                .cloned()
+        }) else {
+            continue;
+        };
+        if v["status"].get("jailed").is_some() {
+            break v;
+        }
+    };
+    // 10,000 GHR were bonded; the slash burned 5 % of them (rewards only ever add).
+    let tokens: u128 = slashed["tokens"].as_str().expect("tokens as a decimal string").parse().unwrap();
+    assert!((9_500_000_000..10_000_000_000).contains(&tokens), "{slashed}");
+    // The honest three keep deciding blocks.
+    let at = height(&net.clients[0]).await.unwrap();
+    wait_for_height(&net.clients[1], at + 3, Duration::from_secs(60)).await;
 }

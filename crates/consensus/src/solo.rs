@@ -18,6 +18,9 @@ pub trait TxSource: Send + Sync + 'static {
     fn proposed(&self, outcome: &BlockOutcome);
     /// Called, in height order, once a block is durably committed.
     fn committed(&self, outcome: BlockOutcome);
+    /// Called with two conflicting votes of one validator that the driver saw
+    /// (double-sign evidence, checked by the staking module when reported).
+    fn misbehaviour(&self, _first: greenhour_light::SignedVote, _second: greenhour_light::SignedVote) {}
 }
 
 /// What time a new block carries.

@@ -38,6 +38,10 @@ pub struct NodeConfig {
     /// whichever validator proposes next has them.
     #[serde(default)]
     pub relay_peers: Vec<String>,
+    /// Keyring name of an account that reports double-sign evidence the driver
+    /// observes (a `report_double_sign` transaction, paying its fee).
+    #[serde(default)]
+    pub evidence_reporter: Option<String>,
 }
 
 /// About a day of 1-second blocks: enough for light clients and audits of recent
@@ -64,6 +68,7 @@ impl Default for NodeConfig {
             malachite: None,
             validator_key: None,
             relay_peers: Vec::new(),
+            evidence_reporter: None,
             store_cache_mib: default_cache_mib(),
             state_history_versions: default_state_history(),
         }

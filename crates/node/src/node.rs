@@ -70,6 +70,8 @@ pub struct Node {
     next_waiter: std::sync::atomic::AtomicU64,
     rejections: Mutex<Rejections>,
     intake: mpsc::Sender<Intake>,
+    /// Signs double-sign reports, if the node was given an account for it.
+    evidence_reporter: Option<greenhour_crypto::SecretKey>,
 }
 
 /// A started node: its shared state, address and tasks.
@@ -108,6 +110,11 @@ impl Node {
             .map(|name| keyring.get(name).map_err(|e| NodeError::Home(format!("commit key {name}: {e:#}"))))
             .collect::<Result<Vec<_>, _>>()?;
         app.sign_commits_with(signers);
+        let evidence_reporter = config
+            .evidence_reporter
+            .as_deref()
+            .map(|name| keyring.get(name).map_err(|e| NodeError::Home(format!("evidence reporter {name}: {e:#}"))))
+            .transpose()?;
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
         let (intake_tx, intake_rx) = mpsc::channel(65_536);
         let (blocks, _) = broadcast::channel(256);
@@ -122,6 +129,7 @@ impl Node {
             next_waiter: std::sync::atomic::AtomicU64::new(0),
             rejections: Mutex::new(Rejections::default()),
             intake: intake_tx,
+            evidence_reporter,
         });
 
         let listener = tokio::net::TcpListener::bind(&config.rpc_listen)
@@ -250,6 +258,36 @@ impl Node {
         results
     }
 
+    /// Puts a `report_double_sign` transaction from the evidence reporter into
+    /// the mempool (the staking module checks the votes and slashes once).
+    fn report_double_sign(&self, first: greenhour_light::SignedVote, second: greenhour_light::SignedVote) {
+        let Some(key) = &self.evidence_reporter else {
+            tracing::warn!(validator = %first.vote.validator_key, "double sign observed; no evidence_reporter to report it");
+            return;
+        };
+        let signer = key.address();
+        let committed = match self.app.head_snapshot().map(|s| greenhour_app::auth::nonce(&s, &signer)) {
+            Ok(Ok(nonce)) => nonce,
+            _ => return,
+        };
+        let body = greenhour_app::TxBody {
+            chain_id: self.app.chain_id().clone(),
+            signer: key.public_key(),
+            nonce: self.mempool.next_free_nonce(&signer, committed),
+            fee: self.app.params().min_fee,
+            actions: vec![greenhour_app::AppAction::Staking(greenhour_staking::StakingAction::ReportDoubleSign {
+                first: Box::new(first),
+                second: Box::new(second),
+            })],
+            memo: "double-sign evidence".into(),
+        };
+        match self.submit_batch(vec![body.sign(key)]).pop() {
+            Some(Ok(hash)) => tracing::info!(%hash, "reported double-sign evidence"),
+            Some(Err(e)) => tracing::warn!(error = %e, "double-sign report refused"),
+            None => {}
+        }
+    }
+
     /// Subscribes to committed blocks.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<BlockNotice>> {
         self.blocks.subscribe()
@@ -342,6 +380,9 @@ impl TxSource for Source {
     }
     fn committed(&self, outcome: BlockOutcome) {
         self.0.on_committed(outcome)
+    }
+    fn misbehaviour(&self, first: greenhour_light::SignedVote, second: greenhour_light::SignedVote) {
+        self.0.report_double_sign(first, second)
     }
 }
 

@@ -44,6 +44,8 @@ pub struct HostSettings {
     /// Least time from a height's start to its finalisation (spaces blocks out
     /// on an idle chain); `None` finalises as soon as a height is decided.
     pub target_time: Option<Duration>,
+    /// Most transactions in a proposal of ours.
+    pub max_proposal_txs: u32,
 }
 
 /// A block seen for some height and round: ours, streamed by a peer, or synced.
@@ -161,6 +163,13 @@ impl Host {
         }
     }
 
+    fn light_vote(
+        &self,
+        vote: &malachitebft_app_channel::app::types::core::SignedVote<Ctx>,
+    ) -> greenhour_light::SignedVote {
+        greenhour_light::SignedVote { vote: vote.message.light(&self.chain_id), signature: vote.signature }
+    }
+
     fn next_height(&self) -> Result<u64, AppError> {
         Ok(self.app.height()? + 1)
     }
@@ -230,8 +239,14 @@ impl Host {
                 let _ = reply.send(());
             }
             AppMsg::Finalized { certificate, evidence, reply, .. } => {
-                if !evidence.votes.is_empty() || !evidence.proposals.is_empty() {
-                    tracing::warn!(height = %certificate.height, "equivocation observed in this height");
+                for (validator, pairs) in evidence.votes.iter() {
+                    tracing::warn!(height = %certificate.height, %validator, "double-signed votes observed");
+                    for (first, second) in pairs {
+                        self.source.misbehaviour(self.light_vote(first), self.light_vote(second));
+                    }
+                }
+                if !evidence.proposals.is_empty() {
+                    tracing::warn!(height = %certificate.height, "conflicting proposals observed");
                 }
                 let next = self.next_height()?;
                 let params = self.height_params()?;
@@ -308,9 +323,10 @@ impl Host {
         }
         let app = self.app.clone();
         let source = self.source.clone();
+        let max_txs = self.settings.max_proposal_txs;
         let sealed = blocking(move || {
             let params = app.params();
-            let txs = source.reap(params.max_block_txs as usize, params.max_block_bytes);
+            let txs = source.reap(params.max_block_txs.min(max_txs) as usize, params.max_block_bytes);
             app.prepare_proposal(now_unix(), txs)
         })
         .await??;

@@ -51,6 +51,20 @@ pub struct MalachiteConfig {
     /// Least time between the starts of two heights; `0` goes as fast as votes travel.
     #[serde(default)]
     pub block_interval_ms: u64,
+    /// Most transactions this validator puts in a proposal (at most the chain's
+    /// limit): every validator executes a proposal before voting, so a block must
+    /// build and check well inside the propose timeout.
+    #[serde(default = "default_proposal_txs")]
+    pub max_proposal_txs: u32,
+    /// Tests only: this validator signs a second, conflicting vote for every
+    /// vote it casts (Malachite's byzantine proxy; needs a build with the
+    /// `byzantine` feature, which release builds do not have).
+    #[serde(default)]
+    pub equivocate: bool,
+}
+
+fn default_proposal_txs() -> u32 {
+    10_000
 }
 
 fn default_propose_ms() -> u64 {
@@ -142,24 +156,30 @@ pub async fn spawn_malachite(
     let keypair = Keypair::ed25519_from_bytes(key.seed()).map_err(|e| engine_failed(e.to_string()))?;
     let identity = NetworkIdentity::new(config.moniker.clone(), keypair, Some(me.to_string()));
     std::fs::create_dir_all(&wal_dir).map_err(|e| engine_failed(format!("{}: {e}", wal_dir.display())))?;
-    let (mut channels, engine) = malachitebft_app_channel::start_engine(
-        GreenhourContext,
-        config.engine_config()?,
-        WalContext::new(wal_dir.join("consensus.wal"), BorshCodec),
-        NetworkContext::new(identity, BorshCodec),
-        ConsensusContext::new_validator(
-            me,
-            Box::new(ConsensusVerifier::new(chain_id.clone())),
-            Box::new(ConsensusSigner::new(chain_id.clone(), key.clone())),
-        ),
-        SyncContext::new(BorshCodec),
-        RequestContext::new(100),
-    )
-    .await
-    .map_err(|e| engine_failed(format!("{e:#}")))?;
+    let wal = WalContext::new(wal_dir.join("consensus.wal"), BorshCodec);
+    let verifier = Box::new(ConsensusVerifier::new(chain_id.clone()));
+    let signer = Box::new(ConsensusSigner::new(chain_id.clone(), key.clone()));
+    let (mut channels, engine) = if config.equivocate {
+        byzantine::start(config.engine_config()?, wal, identity, me, verifier, signer, &chain_id, &key)
+            .await
+            .map_err(engine_failed)?
+    } else {
+        malachitebft_app_channel::start_engine(
+            GreenhourContext,
+            config.engine_config()?,
+            wal,
+            NetworkContext::new(identity, BorshCodec),
+            ConsensusContext::new_validator(me, verifier, signer),
+            SyncContext::new(BorshCodec),
+            RequestContext::new(100),
+        )
+        .await
+        .map_err(|e| engine_failed(format!("{e:#}")))?
+    };
     let settings = HostSettings {
         timeouts: config.timeouts(),
         target_time: (config.block_interval_ms > 0).then(|| Duration::from_millis(config.block_interval_ms)),
+        max_proposal_txs: config.max_proposal_txs,
     };
     let mut host = Host::new(app, source, ConsensusSigner::new(chain_id, key), me, settings);
     Ok(tokio::spawn(async move {
@@ -188,4 +208,71 @@ pub async fn spawn_malachite(
         }
         result
     }))
+}
+
+/// The engine with Malachite's byzantine network proxy: every vote is followed
+/// by a conflicting one for a block hash that differs in its last bit.
+#[cfg(feature = "byzantine")]
+mod byzantine {
+    use super::*;
+    use malachitebft_app_channel::{ByzantineContext, Channels, EngineBuilder, EngineHandle};
+    use malachitebft_engine_byzantine::{ByzantineConfig, Trigger};
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start(
+        config: EngineConfig,
+        wal: WalContext<BorshCodec>,
+        identity: NetworkIdentity,
+        me: ValidatorAddress,
+        verifier: Box<ConsensusVerifier>,
+        signer: Box<ConsensusSigner>,
+        chain_id: &greenhour_primitives::ChainId,
+        key: &SecretKey,
+    ) -> Result<(Channels<GreenhourContext>, EngineHandle), String> {
+        let flip = |id: Option<&greenhour_primitives::Hash>| {
+            let mut hash = id.copied().unwrap_or_default();
+            hash.0[31] ^= 1;
+            hash
+        };
+        let byzantine = ByzantineContext {
+            identity,
+            codec: BorshCodec,
+            config: ByzantineConfig { equivocate_votes: Trigger::Always, ..ByzantineConfig::default() },
+            signer: Box::new(ConsensusSigner::new(chain_id.clone(), key.clone())),
+            address: me,
+            conflicting_value_fn: None,
+            conflicting_vote_value_fn: Some(Box::new(flip)),
+        };
+        EngineBuilder::new(GreenhourContext, config)
+            .with_default_wal(wal)
+            .with_byzantine_network(byzantine)
+            .await
+            .map_err(|e| format!("{e:#}"))?
+            .with_default_sync(SyncContext::new(BorshCodec))
+            .with_default_consensus(ConsensusContext::new_validator(me, verifier, signer))
+            .with_default_request(RequestContext::new(100))
+            .build()
+            .await
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+#[cfg(not(feature = "byzantine"))]
+mod byzantine {
+    use super::*;
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start(
+        _config: EngineConfig,
+        _wal: WalContext<BorshCodec>,
+        _identity: NetworkIdentity,
+        _me: ValidatorAddress,
+        _verifier: Box<ConsensusVerifier>,
+        _signer: Box<ConsensusSigner>,
+        _chain_id: &greenhour_primitives::ChainId,
+        _key: &SecretKey,
+    ) -> Result<(malachitebft_app_channel::Channels<GreenhourContext>, malachitebft_app_channel::EngineHandle), String>
+    {
+        Err("`equivocate` needs a build with the consensus crate's `byzantine` feature (tests only)".into())
+    }
 }
