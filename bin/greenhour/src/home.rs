@@ -170,6 +170,9 @@ fn demo_staking(genesis: &Genesis) -> greenhour_staking::StakingGenesis {
         params: greenhour_staking::StakingParams {
             epoch_blocks: 60,
             unbonding_secs: 3_600,
+            // A validator that signs fewer than half of 100 blocks is jailed for downtime.
+            liveness_window_blocks: 100,
+            min_signed_bps: 5_000,
             ..greenhour_staking::StakingParams::default()
         },
         validators: names

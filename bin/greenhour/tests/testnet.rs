@@ -52,17 +52,9 @@ struct Net {
     clients: Vec<RpcClient>,
 }
 
-impl Drop for Net {
-    fn drop(&mut self) {
-        for child in self.children.iter_mut().flatten() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
+/// `testnet init` in a temporary folder (with `adjust` run on the homes before
+/// start) and the four nodes started.
+fn start_net(adjust: impl FnOnce(&[std::path::PathBuf])) -> (tempfile::TempDir, Vec<std::path::PathBuf>, Net) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("net");
     let rpc_port = free_port().to_string();
@@ -75,12 +67,46 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
         .expect("testnet init");
     assert!(init.status.success(), "testnet init: {}", String::from_utf8_lossy(&init.stderr));
     let homes: Vec<_> = (0..VALIDATORS).map(|i| out.join(format!("node{i}"))).collect();
+    adjust(&homes);
     let base: u16 = rpc_port.parse().unwrap();
-    let mut net = Net {
+    let net = Net {
         children: homes.iter().map(|h| Some(start(h))).collect(),
         clients: (0..VALIDATORS).map(|i| RpcClient::new(format!("http://127.0.0.1:{}", base + i as u16))).collect(),
     };
+    (dir, homes, net)
+}
 
+/// Polls `validators` until the demo account `name`'s validator is jailed; returns its record.
+async fn wait_until_jailed(client: &RpcClient, name: &str, limit: Duration) -> serde_json::Value {
+    let operator = SecretKey::from_name(name).address().to_string();
+    let started = Instant::now();
+    loop {
+        assert!(started.elapsed() < limit, "{name}'s validator was not jailed within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let Ok(validators) = client.call::<serde_json::Value>("validators", serde_json::json!({})).await else {
+            continue;
+        };
+        let found = validators.as_array().and_then(|list| {
+            list.iter().map(|v| &v["validator"]).find(|v| v["operator"].as_str() == Some(operator.as_str())).cloned()
+        });
+        if let Some(v) = found.filter(|v| v["status"].get("jailed").is_some()) {
+            return v;
+        }
+    }
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().flatten() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
+    let (_dir, homes, mut net) = start_net(|_| {});
     // All four decide blocks together.
     for client in &net.clients {
         wait_for_height(client, 3, Duration::from_secs(90)).await;
@@ -214,51 +240,39 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
 /// double signer's stake and jails it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_slash_and_jail_a_validator_that_double_signs() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("net");
-    let rpc_port = free_port().to_string();
-    let p2p_port = free_port().to_string();
-    let init = Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .args(["testnet", "init", "--validators", "4", "--block-ms", "200", "--timeout-propose-ms", "1500"])
-        .args(["--rpc-port", &rpc_port, "--p2p-port", &p2p_port, "--home"])
-        .arg(&out)
-        .output()
-        .expect("testnet init");
-    assert!(init.status.success(), "testnet init: {}", String::from_utf8_lossy(&init.stderr));
-    let homes: Vec<_> = (0..VALIDATORS).map(|i| out.join(format!("node{i}"))).collect();
-    let config_path = homes[3].join("config.json");
-    let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
-    config["malachite"]["equivocate"] = serde_json::Value::Bool(true);
-    std::fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
-    let base: u16 = rpc_port.parse().unwrap();
-    let net = Net {
-        children: homes.iter().map(|h| Some(start(h))).collect(),
-        clients: (0..VALIDATORS).map(|i| RpcClient::new(format!("http://127.0.0.1:{}", base + i as u16))).collect(),
-    };
-    let dave = SecretKey::from_name("dave").address();
-    let started = Instant::now();
-    let slashed = loop {
-        assert!(started.elapsed() < Duration::from_secs(120), "the double signer was not slashed within 120 s");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let Ok(validators) = net.clients[0].call::<serde_json::Value>("validators", serde_json::json!({})).await else {
-            continue;
-        };
-        let Some(v) = validators.as_array().and_then(|list| {
-            list.iter()
-                .map(|v| &v["validator"])
-                .find(|v| v["operator"].as_str() == Some(dave.to_string().as_str()))
-                .cloned()
-        }) else {
-            continue;
-        };
-        if v["status"].get("jailed").is_some() {
-            break v;
-        }
-    };
+    let (_dir, _homes, net) = start_net(|homes| {
+        let config_path = homes[3].join("config.json");
+        let mut config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+        config["malachite"]["equivocate"] = serde_json::Value::Bool(true);
+        std::fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    });
+    let slashed = wait_until_jailed(&net.clients[0], "dave", Duration::from_secs(120)).await;
     // 10,000 GHR were bonded; the slash burned 5 % of them (rewards only ever add).
     let tokens: u128 = slashed["tokens"].as_str().expect("tokens as a decimal string").parse().unwrap();
     assert!((9_500_000_000..10_000_000_000).contains(&tokens), "{slashed}");
     // The honest three keep deciding blocks.
     let at = height(&net.clients[0]).await.unwrap();
     wait_for_height(&net.clients[1], at + 3, Duration::from_secs(60)).await;
+}
+
+/// A validator that stops signing (its process killed) misses more than half of
+/// a 100-block liveness window: the others' blocks carry their precommits
+/// (`last_commit`), so staking sees it, burns 0.01 % and jails it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_jail_a_validator_that_stops_signing() {
+    let (_dir, _homes, mut net) = start_net(|_| {});
+    wait_for_height(&net.clients[0], 2, Duration::from_secs(90)).await;
+    let mut down = net.children[3].take().unwrap();
+    down.kill().unwrap();
+    down.wait().unwrap();
+    let jailed = wait_until_jailed(&net.clients[0], "dave", Duration::from_secs(150)).await;
+    let tokens: u128 = jailed["tokens"].as_str().expect("tokens as a decimal string").parse().unwrap();
+    assert!(tokens < 10_000_000_000, "{jailed}");
+    // Every block the three decided carries a certificate of its parent.
+    let at = height(&net.clients[0]).await.unwrap();
+    let block = net.clients[1].block(Some(at)).await.unwrap().block;
+    let last = block.last_commit.expect("a last commit");
+    assert_eq!(last.height, at - 1);
+    assert!(last.signatures.len() >= 3);
 }

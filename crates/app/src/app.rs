@@ -1,4 +1,4 @@
-use crate::block::{tx_root, Block, Header, TxRecord};
+use crate::block::{last_commit_hash, tx_root, Block, Header, TxRecord};
 use crate::error::{AppError, TxError};
 use crate::genesis::Genesis;
 use crate::params::{AppParams, FEE_COLLECTOR};
@@ -107,6 +107,9 @@ pub struct App {
     /// Consensus keys this node signs commit certificates with (the `solo`
     /// driver holds the validators' keys of a one-machine chain).
     commit_signers: Mutex<Vec<greenhour_crypto::SecretKey>>,
+    /// The certificate of the newest block built or applied (the next block
+    /// carries it as `last_commit`); read from the store on open.
+    last_certificate: Mutex<Option<greenhour_light::CommitCertificate>>,
 }
 
 /// How a block's transactions are treated.
@@ -154,6 +157,13 @@ impl App {
             })?
             .ok_or_else(|| AppError::InvalidBlock(format!("block {height} missing from store")))?
             .header;
+        let last_certificate = store
+            .aux_get(COMMITS, &height.to_be_bytes())?
+            .map(|b| greenhour_codec::decode::<greenhour_light::CommitCertificate>(&b))
+            .transpose()
+            .map_err(|e| {
+                AppError::State(greenhour_state::StateError::Storage(format!("stored certificate undecodable: {e}")))
+            })?;
         Ok(App {
             store,
             chain_id: info.chain_id,
@@ -161,6 +171,7 @@ impl App {
             fee_collector: Address::for_module(FEE_COLLECTOR),
             head: Mutex::new(head),
             commit_signers: Mutex::new(Vec::new()),
+            last_certificate: Mutex::new(last_certificate),
         })
     }
 
@@ -208,8 +219,9 @@ impl App {
             app_hash: prepared.root,
             validators_hash,
             next_validators_hash,
+            last_commit_hash: last_commit_hash(&None),
         };
-        let block = Block { header, txs: Vec::new() };
+        let block = Block { header, txs: Vec::new(), last_commit: None };
         store.write(prepared, &changes, &[block_row(&block)])?;
         App::open(store)
     }
@@ -364,12 +376,18 @@ impl App {
         let parent = self.head();
         // Chain time never goes backwards; several blocks may share a second.
         let time = time.max(parent.time);
-        let ctx = self.block_ctx(&parent, time);
+        let last_commit = self
+            .last_certificate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|c| c.height == parent.height && c.block == parent.hash());
+        let ctx = self.block_ctx(&parent, time, &last_commit);
         let executed = self.execute(&ctx, candidates, Mode::Build)?;
         let tree_started = std::time::Instant::now();
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
         let tree_us = tree_started.elapsed().as_micros() as u64;
-        Ok(self.seal(parent, ctx, executed, prepared, tree_us))
+        Ok(self.seal(parent, ctx, executed, prepared, tree_us, last_commit))
     }
 
     /// Checks a block proposed by someone else against the head: every header
@@ -398,10 +416,24 @@ impl App {
         if h.tx_root != tx_root(&hashes) {
             return bad("tx_root does not match the transactions".into());
         }
-        let ctx = self.block_ctx(&parent, h.time);
+        if h.last_commit_hash != last_commit_hash(&block.last_commit) {
+            return bad("last_commit_hash does not match the block's last commit".into());
+        }
+        if let Some(c) = &block.last_commit {
+            if c.height != parent.height || c.block != parent.hash() {
+                return bad("last_commit is not a certificate of the parent".into());
+            }
+            // The parent was signed by the current set of the state it produced.
+            let set = greenhour_staking::state::current_set(&self.store.head_snapshot()?)?;
+            if let Err(e) = c.verify(&self.chain_id, &set) {
+                return bad(format!("last_commit does not verify: {e}"));
+            }
+        }
+        let ctx = self.block_ctx(&parent, h.time, &block.last_commit);
         let expected_app_hash = h.app_hash;
         let expected_hash = block.hash();
-        let executed = self.execute(&ctx, block.txs, Mode::Verify)?;
+        let Block { txs, last_commit, .. } = block;
+        let executed = self.execute(&ctx, txs, Mode::Verify)?;
         let tree_started = std::time::Instant::now();
         let prepared = self.store.prepare(ctx.height, &executed.changes)?;
         let tree_us = tree_started.elapsed().as_micros() as u64;
@@ -411,17 +443,23 @@ impl App {
         if (h.validators_hash, h.next_validators_hash) != executed.validator_hashes {
             return bad("validators_hash or next_validators_hash differs from the staking sets".into());
         }
-        let sealed = self.seal(parent, ctx, executed, prepared, tree_us);
+        let sealed = self.seal(parent, ctx, executed, prepared, tree_us, last_commit);
         if sealed.block.hash() != expected_hash {
             return bad("the block's header differs from the one its execution gives".into());
         }
         Ok(sealed)
     }
 
-    fn block_ctx(&self, parent: &Header, time: UnixSeconds) -> BlockCtx {
+    fn block_ctx(
+        &self,
+        parent: &Header,
+        time: UnixSeconds,
+        last_commit: &Option<greenhour_light::CommitCertificate>,
+    ) -> BlockCtx {
         let height = parent.height + 1;
         let beacon = Hash::digest_parts(&[b"greenhour/beacon", &parent.hash().0, &height.to_be_bytes()]);
-        BlockCtx { chain_id: self.chain_id.clone(), height, time, beacon }
+        let last_commit_signers = last_commit.as_ref().map(|c| c.signatures.iter().map(|s| s.validator_key).collect());
+        BlockCtx { chain_id: self.chain_id.clone(), height, time, beacon, last_commit_signers }
     }
 
     fn execute(&self, ctx: &BlockCtx, txs: Vec<Tx>, mode: Mode) -> Result<Executed, AppError> {
@@ -540,6 +578,7 @@ impl App {
         executed: Executed,
         prepared: greenhour_state::PreparedCommit,
         tree_us: u64,
+        last_commit: Option<greenhour_light::CommitCertificate>,
     ) -> SealedBlock {
         let Executed { execute_us, changes, included, outcomes, block_events, validator_hashes, signing_set } =
             executed;
@@ -553,6 +592,7 @@ impl App {
             app_hash: prepared.root,
             validators_hash: validator_hashes.0,
             next_validators_hash: validator_hashes.1,
+            last_commit_hash: last_commit_hash(&last_commit),
         };
         let mut aux = Vec::with_capacity(included.len() + 3);
         let mut txs = Vec::with_capacity(included.len());
@@ -564,7 +604,7 @@ impl App {
             });
             txs.push(tx);
         }
-        let block = Block { header, txs };
+        let block = Block { header, txs, last_commit };
         aux.push(block_row(&block));
         if !block_events.is_empty() {
             aux.push(AuxWrite {
@@ -603,15 +643,17 @@ impl App {
                 block.header.height
             )));
         }
-        if let Some(certificate) = certificate.or_else(|| self.sign_commit(&block.header, &signing_set)) {
+        let certificate = certificate.or_else(|| self.sign_commit(&block.header, &signing_set));
+        if let Some(certificate) = &certificate {
             aux.push(AuxWrite {
                 table: COMMITS,
                 key: block.header.height.to_be_bytes().to_vec(),
-                value: greenhour_codec::encode(&certificate),
+                value: greenhour_codec::encode(certificate),
             });
         }
         let ticket = self.store.write_async(prepared, changes, aux)?;
         *self.head.lock().unwrap_or_else(|p| p.into_inner()) = block.header.clone();
+        *self.last_certificate.lock().unwrap_or_else(|p| p.into_inner()) = certificate;
         Ok(PendingBlock { outcome: BlockOutcome { block, outcomes, block_events, timings }, ticket, write_started })
     }
 }

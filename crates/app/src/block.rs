@@ -7,17 +7,26 @@ use serde::{Deserialize, Serialize};
 /// What every node agrees on about a block (defined with light verification).
 pub use greenhour_light::Header;
 
-/// A header and its transactions.
+/// A header, its transactions and the certificate of its parent.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Block {
     pub header: Header,
     pub txs: Vec<Tx>,
+    /// The precommits that decided the parent (as the proposer had them), which
+    /// the staking module counts for liveness; the header commits to it in
+    /// `last_commit_hash`. `None` for height 1 and on chains that sign none.
+    pub last_commit: Option<greenhour_light::CommitCertificate>,
 }
 
 impl Block {
     pub fn hash(&self) -> Hash {
         self.header.hash()
     }
+}
+
+/// What `Header::last_commit_hash` is for a block carrying `last_commit`.
+pub fn last_commit_hash(last_commit: &Option<greenhour_light::CommitCertificate>) -> Hash {
+    Hash::digest(greenhour_codec::encode(last_commit))
 }
 
 /// Where a committed transaction is and what it emitted.

@@ -38,6 +38,7 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
         app_hash: Hash([3; 32]),
         validators_hash: Hash([4; 32]),
         next_validators_hash: Hash([5; 32]),
+        last_commit_hash: Hash([6; 32]),
     };
     let e = |v: &dyn Fn() -> Vec<u8>| v();
     vec![
@@ -50,7 +51,7 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
         ("tx_body", greenhour_codec::encode(&tx.body)),
         ("tx", tx.encode()),
         ("header", greenhour_codec::encode(&header)),
-        ("block", greenhour_codec::encode(&Block { header: header.clone(), txs: vec![tx.clone()] })),
+        ("block", greenhour_codec::encode(&Block { header: header.clone(), txs: vec![tx.clone()], last_commit: None })),
         (
             "tx_record",
             greenhour_codec::encode(&TxRecord {

@@ -25,6 +25,10 @@ pub struct BlockCtx {
     pub time: UnixSeconds,
     /// Per-block randomness derived from the previous block's hash and the height.
     pub beacon: Hash,
+    /// Consensus keys whose precommits for the parent block this block carries
+    /// (its `last_commit`); `None` when it carries no certificate of its parent,
+    /// and then nobody's liveness is counted for that height.
+    pub last_commit_signers: Option<Vec<greenhour_crypto::PublicKey>>,
 }
 
 /// What an action may know about the transaction carrying it.

@@ -20,6 +20,10 @@ pub struct Header {
     /// Hash of the set that signs the next block: the same within an epoch, the
     /// newly fixed set in an epoch's last block (what light clients follow).
     pub next_validators_hash: Hash,
+    /// SHA-256 of the encoded certificate of the parent block that this block
+    /// carries (`Option<CommitCertificate>`): who signed the parent, which the
+    /// staking module counts for liveness.
+    pub last_commit_hash: Hash,
 }
 
 impl Header {

@@ -34,6 +34,7 @@ pub fn genesis(next: &ValidatorSet) -> Header {
         app_hash: Hash::digest(b"genesis state"),
         validators_hash: next.hash(),
         next_validators_hash: next.hash(),
+        last_commit_hash: Hash::ZERO,
     }
 }
 
@@ -48,6 +49,7 @@ pub fn next(parent: &Header, signing: &ValidatorSet, next: &ValidatorSet, app: &
         app_hash: Hash::digest(app),
         validators_hash: signing.hash(),
         next_validators_hash: next.hash(),
+        last_commit_hash: Hash::ZERO,
     }
 }
 

@@ -55,6 +55,7 @@ where
         height: 1,
         time: crate::TEST_GENESIS_TIME + 5,
         beacon: Hash::digest(b"suite"),
+        last_commit_signers: None,
     };
     M::begin_block(&mut state, &ctx).expect("begin block");
     M::end_block(&mut state, &ctx).expect("end block");

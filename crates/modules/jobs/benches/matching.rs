@@ -117,7 +117,13 @@ fn base() -> BTreeMap<Vec<u8>, Vec<u8>> {
 
 fn matching(c: &mut Criterion) {
     let base = base();
-    let ctx = BlockCtx { chain_id: ChainId::new("bench").unwrap(), height: 2, time: NOW, beacon: Hash::ZERO };
+    let ctx = BlockCtx {
+        chain_id: ChainId::new("bench").unwrap(),
+        height: 2,
+        time: NOW,
+        beacon: Hash::ZERO,
+        last_commit_signers: None,
+    };
     let mut group = c.benchmark_group("matching");
     group.sample_size(10);
     group.bench_function("10k_jobs_x_10k_devices_x_24h", |b| {

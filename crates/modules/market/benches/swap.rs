@@ -16,7 +16,13 @@ const NOW: u64 = HOUR * 3_600 - 10 * 86_400; // far from the hour: no decay work
 
 fn ctx(signer: Address) -> TxCtx {
     TxCtx {
-        block: BlockCtx { chain_id: ChainId::new("bench").unwrap(), height: 1, time: NOW, beacon: Hash::ZERO },
+        block: BlockCtx {
+            chain_id: ChainId::new("bench").unwrap(),
+            height: 1,
+            time: NOW,
+            beacon: Hash::ZERO,
+            last_commit_signers: None,
+        },
         signer,
         tx_hash: Hash::ZERO,
         signatures: Arc::new(Default::default()),

@@ -29,3 +29,10 @@ pub fn rewarded(epoch: u64, total: u128) -> Event {
 pub fn slashed(v: &Validator, burned: u128, height: u64) -> Event {
     Event::new("staking.slashed").attr("validator", v.operator).attr("burned", burned).attr("height", height)
 }
+pub fn downtime(v: &Validator, burned: u128, missed: u64, window: u64) -> Event {
+    Event::new("staking.downtime")
+        .attr("validator", v.operator)
+        .attr("burned", burned)
+        .attr("missed", missed)
+        .attr("window", window)
+}

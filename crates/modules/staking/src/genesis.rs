@@ -29,7 +29,14 @@ pub struct StakingGenesis {
 pub fn init(state: &mut impl StateWrite, g: &StakingGenesis) -> Result<(), StakingError> {
     let p = &g.params;
     let bad = |why: &str| Err(StakingError::InvalidGenesis(why.into()));
-    if p.epoch_blocks == 0 || p.release_per_block == 0 || p.max_validators == 0 || p.green_normaliser_milli == 0 {
+    if p.epoch_blocks == 0
+        || p.release_per_block == 0
+        || p.max_validators == 0
+        || p.green_normaliser_milli == 0
+        || p.liveness_window_blocks == 0
+        || p.min_signed_bps > 10_000
+        || p.downtime_slash_bps > 10_000
+    {
         return bad("epochs, release pages, set size and the green normaliser must be positive");
     }
     if p.double_sign_slash_bps > 10_000 {

@@ -306,14 +306,64 @@ pub fn epoch_of(height: Height, params: &StakingParams) -> u64 {
     height.saturating_sub(1) / params.epoch_blocks.max(1)
 }
 
-/// First block of an epoch: the set fixed at the end of the last one signs now.
+/// Counts the parent's precommits for liveness, then, in the first block of an
+/// epoch, makes the set fixed at the end of the last one current.
 pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), StakingError> {
     let params = state::params(state)?;
+    if let Some(signers) = &ctx.last_commit_signers {
+        count_liveness(state, ctx, signers, &params)?;
+    }
     if ctx.height > 1 && (ctx.height - 1).is_multiple_of(params.epoch_blocks.max(1)) {
         let next = state::next_set(state)?;
         if next != state::current_set(state)? {
             state.put(&keys::current_set(), &next);
         }
+    }
+    Ok(())
+}
+
+/// Every member of the set that signed the parent (the current set, before any
+/// rotation in this block) whose precommit the block does not carry misses one
+/// in the parent's window; past `window × (1 − min_signed)` misses it loses
+/// `downtime_slash_bps` and is jailed for `downtime_jail_secs`, and its count
+/// restarts. Signing costs no write: only misses are stored, and a count from an
+/// older window starts over. Post-condition: no stored count exceeds the limit.
+fn count_liveness(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    signers: &[PublicKey],
+    params: &StakingParams,
+) -> Result<(), StakingError> {
+    let signed_height = ctx.height.saturating_sub(1);
+    let window = signed_height / params.liveness_window_blocks.max(1);
+    let allowed = params.liveness_window_blocks * (10_000 - params.min_signed_bps.min(10_000) as u64) / 10_000;
+    for member in state::current_set(state)?.members {
+        if signers.contains(&member.consensus_key) {
+            continue;
+        }
+        let key = keys::liveness(&member.consensus_key);
+        let mut record = match state.get(&key)? {
+            Some(r) if r.window == window => r,
+            _ => state::Liveness { window, missed: 0 },
+        };
+        record.missed += 1;
+        if record.missed <= allowed {
+            state.put(&key, &record);
+            continue;
+        }
+        state.delete(&key);
+        let mut v = state::validator(state, &member.operator)?;
+        if v.status != ValidatorStatus::Active {
+            continue;
+        }
+        let burned = v.tokens * params.downtime_slash_bps as u128 / 10_000;
+        if burned > 0 {
+            bank::burn(state, NAME, &Coin::ghr(burned))?;
+        }
+        v.tokens -= burned;
+        v.status = ValidatorStatus::Jailed { until: ctx.time.saturating_add(params.downtime_jail_secs) };
+        state::put_validator(state, &v);
+        state.emit(event::downtime(&v, burned, record.missed, window));
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The only place staking keys are spelled; addresses are lower-case hex.
 
-use crate::state::{Unbonding, Validator, ValidatorSet};
+use crate::state::{Liveness, Unbonding, Validator, ValidatorSet};
 use crate::StakingParams;
 use greenhour_crypto::PublicKey;
 use greenhour_devices::DeviceId;
@@ -49,6 +49,11 @@ pub fn current_set() -> Key<ValidatorSet> {
 pub fn next_set() -> Key<ValidatorSet> {
     Key::new("staking/set/next")
 }
+/// Missed precommits of a consensus key in the current liveness window.
+pub fn liveness(key: &PublicKey) -> Key<Liveness> {
+    Key::new(format!("staking/liveness/{key}"))
+}
+pub const LIVENESS_PREFIX: &str = "staking/liveness/";
 /// A double sign already punished: consensus key and height (value: unit).
 pub fn slashed(key: &PublicKey, height: u64) -> Key<()> {
     Key::new(format!("staking/slashed/{key}/{height:020}"))

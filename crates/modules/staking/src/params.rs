@@ -28,6 +28,16 @@ pub struct StakingParams {
     pub max_evidence_age_blocks: u64,
     /// Unbonding entries released per block.
     pub release_per_block: u32,
+    /// Blocks per liveness window: missed precommits are counted per window
+    /// (tumbling: the count restarts with each window).
+    pub liveness_window_blocks: u64,
+    /// Share of a window's blocks a validator must sign, basis points; missing
+    /// more jails it for downtime.
+    pub min_signed_bps: u32,
+    /// Share of a validator's bonded tokens burned for downtime, basis points.
+    pub downtime_slash_bps: u32,
+    /// How long a validator jailed for downtime stays jailed, seconds.
+    pub downtime_jail_secs: u64,
 }
 
 impl Default for StakingParams {
@@ -44,6 +54,11 @@ impl Default for StakingParams {
             jail_secs: 7 * 86_400,
             max_evidence_age_blocks: 100_000,
             release_per_block: 256,
+            // As a Cosmos hub: sign 5 % of 10,000 blocks or lose 0.01 % and ten minutes.
+            liveness_window_blocks: 10_000,
+            min_signed_bps: 500,
+            downtime_slash_bps: 1,
+            downtime_jail_secs: 600,
         }
     }
 }

@@ -9,6 +9,14 @@ use greenhour_primitives::{Address, Height, UnixSeconds};
 use greenhour_state::{StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
+/// Precommits a member of the signing set missed in one liveness window.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Liveness {
+    /// `height / liveness_window_blocks` of the window counted.
+    pub window: u64,
+    pub missed: u64,
+}
+
 /// Whether a validator may be in the next set.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -144,7 +144,13 @@ fn app_can_double_power_with_linked_green_work() {
     assert_eq!(set.members[0].operator, TestNode::addr("bob"));
     assert_eq!((set.members[0].power, set.members[1].power), (2_000_000, 1_000_000));
     // The epoch's end resets the work.
-    let ctx = BlockCtx { chain_id: node.app.chain_id().clone(), height: 5, time: node.now(), beacon: Hash::ZERO };
+    let ctx = BlockCtx {
+        chain_id: node.app.chain_id().clone(),
+        height: 5,
+        time: node.now(),
+        beacon: Hash::ZERO,
+        last_commit_signers: None,
+    };
     greenhour_staking::handler::end_block(&mut overlay, &ctx).unwrap();
     assert_eq!(state::green_work(&overlay, &TestNode::addr("bob")).unwrap(), 0);
 }
