@@ -87,7 +87,7 @@ impl Action for StakingAction {
                 Ok(())
             }
             StakingAction::Delegate { validator, amount } => delegate(state, me, validator, *amount),
-            StakingAction::Undelegate { validator, amount } => undelegate(state, me, validator, *amount, tx.block.time),
+            StakingAction::Undelegate { validator, amount } => undelegate(state, me, validator, *amount, &tx.block),
             StakingAction::LinkDevice { device, validator } => link_device(state, me, *device, validator.as_ref()),
             StakingAction::Unjail => unjail(state, me, tx.block.time),
             StakingAction::ReportDoubleSign { first, second } => report_double_sign(state, &tx.block, first, second),
@@ -165,7 +165,7 @@ fn undelegate(
     delegator: &Address,
     validator: &Address,
     amount: u128,
-    now: UnixSeconds,
+    block: &BlockCtx,
 ) -> Result<(), StakingError> {
     let params = state::params(state)?;
     let mut v = state::validator(state, validator)?;
@@ -186,9 +186,17 @@ fn undelegate(
     state::set_delegation(state, validator, delegator, held - burn);
     state::put_validator(state, &v);
     let seq = state.get(&keys::next_unbonding())?.unwrap_or(0);
-    let complete_at = now.saturating_add(params.unbonding_secs);
-    let entry = Unbonding { delegator: *delegator, validator: *validator, amount, complete_at };
+    let complete_at = block.time.saturating_add(params.unbonding_secs);
+    let entry = Unbonding {
+        delegator: *delegator,
+        validator: *validator,
+        amount,
+        complete_at,
+        created_height: block.height,
+        seq,
+    };
     state.put(&keys::unbonding(complete_at, seq), &entry);
+    state.put(&keys::unbonding_of(validator, complete_at, seq), &(complete_at, seq));
     state.put(&keys::next_unbonding(), &(seq + 1));
     state.emit(event::bonded(validator, delegator, amount, "undelegated"));
     Ok(())
@@ -262,16 +270,45 @@ fn report_double_sign(
         return bad("this double sign was already punished");
     }
     let mut v = state::validator(state, &operator)?;
-    let burned = v.tokens * params.double_sign_slash_bps as u128 / 10_000;
-    if burned > 0 {
-        bank::burn(state, NAME, &Coin::ghr(burned))?;
-    }
-    v.tokens -= burned;
+    let burned = slash(state, &mut v, va.height, params.double_sign_slash_bps)?;
     v.status = ValidatorStatus::Jailed { until: block.time.saturating_add(params.jail_secs) };
     state::put_validator(state, &v);
     state.put(&keys::slashed(&va.validator_key, va.height), &());
     state.emit(event::slashed(&v, burned, va.height));
     Ok(())
+}
+
+/// Burns `bps` of the validator's bonded tokens and of every unbonding entry
+/// it started at or after `infraction_height` (rounding down, per entry), so
+/// undelegating after misbehaving does not escape the penalty. Returns the total
+/// burned; the caller stores `v`. Post-condition: the module still holds exactly
+/// the bonded plus the unbonding tokens.
+fn slash(
+    state: &mut impl StateWrite,
+    v: &mut Validator,
+    infraction_height: Height,
+    bps: u32,
+) -> Result<u128, StakingError> {
+    let fraction = |amount: u128| amount / 10_000 * bps as u128 + amount % 10_000 * bps as u128 / 10_000;
+    let mut burned = fraction(v.tokens);
+    v.tokens -= burned;
+    for (_, (at, seq)) in state.prefix::<(UnixSeconds, u64)>(&keys::unbonding_of_prefix(&v.operator))? {
+        let key = keys::unbonding(at, seq);
+        let Some(mut entry) = state.get(&key)? else { continue };
+        if entry.created_height < infraction_height {
+            continue;
+        }
+        let cut = fraction(entry.amount);
+        if cut > 0 {
+            entry.amount -= cut;
+            burned += cut;
+            state.put(&key, &entry);
+        }
+    }
+    if burned > 0 {
+        bank::burn(state, NAME, &Coin::ghr(burned))?;
+    }
+    Ok(burned)
 }
 
 /// The set for the next epoch: active validators with tokens, by raw PoGCS
@@ -356,11 +393,10 @@ fn count_liveness(
         if v.status != ValidatorStatus::Active {
             continue;
         }
-        let burned = v.tokens * params.downtime_slash_bps as u128 / 10_000;
-        if burned > 0 {
-            bank::burn(state, NAME, &Coin::ghr(burned))?;
-        }
-        v.tokens -= burned;
+        // The misses span the window so far: tokens unbonded since it began
+        // were meant to be signing too.
+        let window_start = window * params.liveness_window_blocks.max(1);
+        let burned = slash(state, &mut v, window_start, params.downtime_slash_bps)?;
         v.status = ValidatorStatus::Jailed { until: ctx.time.saturating_add(params.downtime_jail_secs) };
         state::put_validator(state, &v);
         state.emit(event::downtime(&v, burned, record.missed, window));
@@ -394,8 +430,11 @@ fn release(state: &mut impl StateWrite, now: UnixSeconds, params: &StakingParams
         if u.complete_at > now {
             break;
         }
-        bank::transfer(state, &custody(), &u.delegator, &Coin::ghr(u.amount))?;
+        if u.amount > 0 {
+            bank::transfer(state, &custody(), &u.delegator, &Coin::ghr(u.amount))?;
+        }
         state.delete_raw(key.into_bytes());
+        state.delete(&keys::unbonding_of(&u.validator, u.complete_at, u.seq));
         state.emit(event::released(&u.delegator, u.amount));
     }
     Ok(())

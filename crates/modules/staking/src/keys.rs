@@ -31,6 +31,14 @@ pub fn delegations_prefix(validator: &Address) -> String {
 pub fn unbonding(at: UnixSeconds, seq: u64) -> Key<Unbonding> {
     Key::new(format!("{UNBONDING_PREFIX}{at:020}/{seq:020}"))
 }
+/// A validator's unbonding entries, pointing at their `(complete_at, seq)` key,
+/// so a slash reaches them without reading anyone else's.
+pub fn unbonding_of(validator: &Address, at: UnixSeconds, seq: u64) -> Key<(UnixSeconds, u64)> {
+    Key::new(format!("{}{at:020}/{seq:020}", unbonding_of_prefix(validator)))
+}
+pub fn unbonding_of_prefix(validator: &Address) -> String {
+    format!("staking/unbonding-of/{}/", validator.to_key_hex())
+}
 pub fn next_unbonding() -> Key<u64> {
     Key::new("staking/next-unbonding")
 }

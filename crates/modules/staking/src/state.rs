@@ -56,6 +56,12 @@ pub struct Unbonding {
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub amount: u128,
     pub complete_at: UnixSeconds,
+    /// The block that started it: infractions at or after this height were
+    /// committed while these tokens still backed the validator, so they share
+    /// the slash.
+    pub created_height: Height,
+    /// Its sequence number: with `complete_at`, its place in the release queue.
+    pub seq: u64,
 }
 
 pub use greenhour_light::{SetMember, ValidatorSet};

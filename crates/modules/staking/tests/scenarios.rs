@@ -8,7 +8,7 @@ use greenhour_primitives::{Coin, Denom, Hash};
 use greenhour_staking::{
     state, GenesisValidator, SignedVote, StakingAction, StakingParams, ValidatorStatus, Vote, VoteKind,
 };
-use greenhour_state::StateWrite;
+use greenhour_state::{StateRead, StateWrite};
 use greenhour_testkit::{TestNode, DEMO_BALANCE};
 
 const GHR: u128 = 1_000_000;
@@ -220,6 +220,54 @@ fn app_can_slash_and_jail_a_double_signer() {
     assert_eq!(code(&node.expect_rejected(&TestNode::key("carol"), staking(StakingAction::Unjail))), ("staking", 7));
     let delegate = staking(StakingAction::Delegate { validator: TestNode::addr("carol"), amount: GHR });
     assert_eq!(code(&node.expect_rejected(&TestNode::key("bob"), delegate)), ("staking", 7));
+}
+
+#[test]
+fn app_can_slash_unbonding_entries_started_after_the_infraction() {
+    let mut node = TestNode::with_genesis(&genesis(&[
+        ("alice", 1_000 * GHR),
+        ("bob", 1_000 * GHR),
+        ("carol", 1_000 * GHR),
+        ("dave", 1_000 * GHR),
+    ]));
+    let carol = TestNode::addr("carol");
+    act(&mut node, "bob", StakingAction::Delegate { validator: carol, amount: 400 * GHR }).unwrap();
+    let early = act(&mut node, "bob", StakingAction::Undelegate { validator: carol, amount: 100 * GHR }).unwrap();
+    let infraction = node.produce_block(vec![]).block.header.height;
+    assert!(early.height < infraction);
+    let late = act(&mut node, "bob", StakingAction::Undelegate { validator: carol, amount: 100 * GHR }).unwrap();
+    assert!(late.height > infraction);
+    // Past the epoch's end, whose inflation would move the supply.
+    to_epoch_end(&mut node);
+    let supply = node.supply(&Denom::ghr());
+    let evidence = StakingAction::ReportDoubleSign {
+        first: Box::new(vote("carol", infraction, b"a")),
+        second: Box::new(vote("carol", infraction, b"b")),
+    };
+    act(&mut node, "alice", evidence).unwrap();
+    let s = node.app.snapshot().unwrap();
+    assert_eq!(state::validator(&s, &carol).unwrap().tokens, 1_140 * GHR, "5 % of the 1,200 still bonded");
+    let mut entries: Vec<_> =
+        state::unbondings(&s).unwrap().into_iter().map(|u| (u.created_height, u.amount)).collect();
+    entries.sort();
+    assert_eq!(
+        entries,
+        vec![(early.height, 100 * GHR), (late.height, 95 * GHR)],
+        "tokens that left before the double sign keep their value; those that left after share the slash"
+    );
+    assert_eq!(supply - node.supply(&Denom::ghr()), 65 * GHR, "60 bonded + 5 unbonding burned (fees stay in supply)");
+    node.check_invariants();
+    // Both entries come back, the late one short by its slash, and leave no index behind.
+    let bob = TestNode::addr("bob");
+    let before = node.balance(&bob, &Denom::ghr());
+    node.advance(200);
+    node.produce_block(vec![]);
+    let back = node.balance(&bob, &Denom::ghr()) - before;
+    assert!((195 * GHR..196 * GHR).contains(&back), "released {back} (plus any delegator reward)");
+    let s = node.app.snapshot().unwrap();
+    assert!(state::unbondings(&s).unwrap().is_empty());
+    assert!(s.prefix::<(u64, u64)>("staking/unbonding-of/").unwrap().is_empty());
+    node.check_invariants();
 }
 
 #[test]
