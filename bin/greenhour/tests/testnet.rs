@@ -1,7 +1,8 @@
 //! The multi-validator network on Malachite, as a user runs it: `testnet init`,
 //! four `node start` processes on loopback, transfers sent to one node and
 //! committed by all, one validator killed (the chain goes on with three of
-//! four), restarted (it catches up by sync), and every node's blocks identical.
+//! four), restarted (it catches up by sync), and every node's blocks identical;
+//! a 2|2 partition, an equivocating validator and one that stops signing.
 
 use greenhour_app::rpc::BroadcastMode;
 use greenhour_app::AppAction;
@@ -9,8 +10,12 @@ use greenhour_bank::BankAction;
 use greenhour_client::{RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
 use greenhour_primitives::Coin;
+use std::io::ErrorKind;
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -275,4 +280,138 @@ async fn app_can_jail_a_validator_that_stops_signing() {
     let last = block.last_commit.expect("a last commit");
     assert_eq!(last.height, at - 1);
     assert!(last.signatures.len() >= 3);
+}
+
+/// One direction of the network between two validators: a loopback TCP relay
+/// the dialling node uses as its peer's address. Open, it forwards bytes both
+/// ways; cut, it shuts every connection it carries and refuses new ones, so the
+/// two processes stay up but cannot hear each other (a partition without network
+/// namespaces). Dropped, its thread stops.
+struct Link {
+    port: u16,
+    open: Arc<AtomicBool>,
+    live: Arc<Mutex<Vec<TcpStream>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Link {
+    fn to(target: u16) -> Link {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let link = Link {
+            port: listener.local_addr().unwrap().port(),
+            open: Arc::new(AtomicBool::new(true)),
+            live: Arc::default(),
+            stop: Arc::default(),
+        };
+        let (open, live, stop) = (link.open.clone(), link.live.clone(), link.stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let inbound = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(20));
+                        continue;
+                    }
+                    Err(_) => continue,
+                };
+                let Ok(outbound) = TcpStream::connect(("127.0.0.1", target)) else { continue };
+                if !open.load(Ordering::SeqCst) || inbound.set_nonblocking(false).is_err() {
+                    continue;
+                }
+                let mut registry = live.lock().unwrap();
+                for (from, to) in [(&inbound, &outbound), (&outbound, &inbound)] {
+                    let (Ok(mut from), Ok(mut to)) = (from.try_clone(), to.try_clone()) else { continue };
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Both);
+                        let _ = from.shutdown(Shutdown::Both);
+                    });
+                }
+                registry.extend([inbound, outbound]);
+            }
+        });
+        link
+    }
+
+    fn cut(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        for stream in self.live.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn heal(&self) {
+        self.open.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.cut();
+    }
+}
+
+/// Every validator reaches every other only through a [`Link`]; cutting the
+/// links between {0, 1} and {2, 3} leaves each half with half the power: both
+/// keep running rounds, neither decides, and no height gets two blocks. Healed,
+/// the links are redialled and blocks resume on one chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_halt_on_a_two_two_partition_without_forking_and_resume_when_healed() {
+    let mut links: Vec<((usize, usize), Link)> = Vec::new();
+    let (_dir, _homes, net) = start_net(|homes| {
+        let read = |i: usize| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(homes[i].join("config.json")).unwrap()).unwrap()
+        };
+        let p2p_port = |config: &serde_json::Value| -> u16 {
+            config["malachite"]["listen_addr"].as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap()
+        };
+        let ports: Vec<u16> = (0..VALIDATORS).map(|i| p2p_port(&read(i))).collect();
+        for (from, home) in homes.iter().enumerate() {
+            let mut config = read(from);
+            let mut peers = Vec::new();
+            for to in (0..VALIDATORS).filter(|&to| to != from) {
+                let link = Link::to(ports[to]);
+                peers.push(serde_json::Value::String(format!("/ip4/127.0.0.1/tcp/{}", link.port)));
+                links.push(((from, to), link));
+            }
+            config["malachite"]["persistent_peers"] = serde_json::Value::Array(peers);
+            std::fs::write(home.join("config.json"), serde_json::to_string_pretty(&config).unwrap()).unwrap();
+        }
+    });
+    for client in &net.clients {
+        wait_for_height(client, 3, Duration::from_secs(90)).await;
+    }
+    let across = |(from, to): (usize, usize)| (from < 2) != (to < 2);
+    for (pair, link) in &links {
+        if across(*pair) {
+            link.cut();
+        }
+    }
+    // A height in flight when the links went down may still finish; then nothing.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut halted = Vec::new();
+    for client in &net.clients {
+        halted.push(height(client).await.expect("a partitioned node still answers"));
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    for (i, client) in net.clients.iter().enumerate() {
+        assert_eq!(height(client).await.unwrap(), halted[i], "node {i} decided a block with half the power");
+    }
+    for (pair, link) in &links {
+        if across(*pair) {
+            link.heal();
+        }
+    }
+    let resume = halted.iter().max().unwrap() + 3;
+    for client in &net.clients {
+        wait_for_height(client, resume, Duration::from_secs(120)).await;
+    }
+    for h in 1..=resume {
+        let reference = net.clients[0].block(Some(h)).await.unwrap();
+        for client in &net.clients[1..] {
+            assert_eq!(client.block(Some(h)).await.unwrap().hash, reference.hash, "block {h} forked");
+        }
+    }
 }
