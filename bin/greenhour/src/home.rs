@@ -17,6 +17,12 @@ pub const DEMO_FUNDS: Amount = 1_000_000_000_000;
 /// they are public: never use them on a real network.
 pub const DEMO_NAMES: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
+/// Validators on a demo chain of `n`: the demo accounts first, then
+/// `validator4`, `validator5`, … (keys derived from the names, like the demo's).
+pub fn demo_validator_names(n: usize) -> Vec<String> {
+    (0..n).map(|i| DEMO_NAMES.get(i).map_or_else(|| format!("validator{i}"), |name| name.to_string())).collect()
+}
+
 pub fn demo_coins() -> Vec<Coin> {
     // No gCO2: the carbon coin exists only against pooled credits.
     vec![Coin::ghr(DEMO_FUNDS), Coin::new(Denom::gusd(), DEMO_FUNDS)]
@@ -63,19 +69,15 @@ pub fn init(
             genesis.bank.balances.last().map(|b| b.address)
         };
         genesis.carbon.params.issuers = issuer.into_iter().collect();
-        genesis.staking = demo_staking(&genesis);
+        genesis.staking = demo_staking(accounts);
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     let mut config = config.clone();
     if demo_keys {
         // This one machine holds the devnet validators' consensus keys and signs
         // each block's commit certificate with them, so light clients can check it.
-        for v in &genesis.staking.validators {
-            let name = DEMO_NAMES
-                .iter()
-                .find(|n| SecretKey::from_name(n).address() == v.operator)
-                .map(|n| format!("{n}-consensus"))
-                .context("a devnet validator is not a demo account")?;
+        for account in accounts {
+            let name = format!("{account}-consensus");
             if keyring.get(&name).is_err() {
                 keyring.add(&name, &SecretKey::from_name(&name))?;
             }
@@ -157,15 +159,10 @@ pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {
     Ok((config, genesis))
 }
 
-/// The devnet's PoGCS validators: each demo account bonds 10,000 GHR with a
-/// consensus key derived from its name (`{name}-consensus`), in 60-block epochs
+/// The demo chain's PoGCS validators: each of its accounts bonds 10,000 GHR with
+/// a consensus key derived from its name (`{name}-consensus`), in 60-block epochs
 /// and a one-hour unbonding period so changes show within a session.
-fn demo_staking(genesis: &Genesis) -> greenhour_staking::StakingGenesis {
-    let names: Vec<&str> = DEMO_NAMES
-        .iter()
-        .copied()
-        .filter(|n| genesis.bank.balances.iter().any(|b| b.address == SecretKey::from_name(n).address()))
-        .collect();
+fn demo_staking(names: &[String]) -> greenhour_staking::StakingGenesis {
     greenhour_staking::StakingGenesis {
         params: greenhour_staking::StakingParams {
             epoch_blocks: 60,

@@ -1,13 +1,16 @@
 //! `greenhour testnet init`: home folders for a multi-validator network on one
 //! machine (Malachite on loopback), sharing one genesis.
 
-use crate::home::{self, DEMO_NAMES};
+use crate::home::{self, demo_validator_names};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use greenhour_consensus::MalachiteConfig;
 use greenhour_node::config::HomeLayout;
 use greenhour_node::NodeConfig;
 use std::path::{Path, PathBuf};
+
+/// Every validator dials every other and all share this machine's cores.
+const MAX_VALIDATORS: usize = 32;
 
 #[derive(Subcommand)]
 pub enum TestnetCommand {
@@ -22,7 +25,8 @@ pub struct TestnetInitArgs {
     /// Folder that receives one home folder per validator (default: `--home`, or `./testnet`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Validators (the demo accounts alice, bob, carol and dave, in that order).
+    /// Validators: the demo accounts alice, bob, carol and dave, then
+    /// `validator4`, `validator5`, … (at most 32).
     #[arg(long, default_value_t = 4)]
     pub validators: usize,
     #[arg(long, default_value = "greenhour-testnet")]
@@ -46,10 +50,11 @@ pub fn run(command: &TestnetCommand, home: Option<&Path>, genesis_time: u64) -> 
         TestnetCommand::Init(args) => {
             let out = args.out.clone().or_else(|| home.map(Path::to_path_buf)).unwrap_or_else(|| "testnet".into());
             let homes = init(args, &out, genesis_time)?;
+            let names = demo_validator_names(homes.len());
             for (i, home) in homes.iter().enumerate() {
                 println!(
                     "node{i}: validator {}, rpc http://127.0.0.1:{}, home {}",
-                    DEMO_NAMES[i],
+                    names[i],
                     args.rpc_port as usize + i,
                     home.display()
                 );
@@ -62,6 +67,7 @@ pub fn run(command: &TestnetCommand, home: Option<&Path>, genesis_time: u64) -> 
 
 /// The node config of validator `i` of `n`.
 fn node_config(args: &TestnetInitArgs, i: usize, n: usize) -> NodeConfig {
+    let name = &demo_validator_names(n)[i];
     let p2p = |j: usize| format!("/ip4/127.0.0.1/tcp/{}", args.p2p_port as usize + j);
     let rpc = |j: usize| format!("http://127.0.0.1:{}", args.rpc_port as usize + j);
     let others = (0..n).filter(|j| *j != i);
@@ -77,10 +83,10 @@ fn node_config(args: &TestnetInitArgs, i: usize, n: usize) -> NodeConfig {
             max_proposal_txs: 10_000,
             equivocate: false,
         }),
-        validator_key: Some(format!("{}-consensus", DEMO_NAMES[i])),
+        validator_key: Some(format!("{name}-consensus")),
         relay_peers: others.map(rpc).collect(),
         // The validator's own operator account reports double signs it sees.
-        evidence_reporter: Some(DEMO_NAMES[i].to_string()),
+        evidence_reporter: Some(name.clone()),
         ..NodeConfig::default()
     }
 }
@@ -88,11 +94,14 @@ fn node_config(args: &TestnetInitArgs, i: usize, n: usize) -> NodeConfig {
 /// Writes the homes and returns their paths.
 pub fn init(args: &TestnetInitArgs, out: &Path, genesis_time: u64) -> Result<Vec<PathBuf>> {
     let n = args.validators;
-    if n == 0 || n > DEMO_NAMES.len() {
-        bail!("--validators must be between 1 and {}", DEMO_NAMES.len());
+    if n == 0 || n > MAX_VALIDATORS {
+        bail!("--validators must be between 1 and {MAX_VALIDATORS}");
+    }
+    if args.rpc_port as usize + n > u16::MAX as usize || args.p2p_port as usize + n > u16::MAX as usize {
+        bail!("--rpc-port and --p2p-port leave no room for {n} nodes");
     }
     let homes: Vec<PathBuf> = (0..n).map(|i| out.join(format!("node{i}"))).collect();
-    let accounts: Vec<String> = DEMO_NAMES.iter().take(n).map(|s| s.to_string()).collect();
+    let accounts = demo_validator_names(n);
     let first = &homes[0];
     home::init(first, &args.chain_id, &accounts, true, &node_config(args, 0, n), genesis_time)?;
     // `init` prepared a one-machine chain that signs its own certificates; here

@@ -60,23 +60,31 @@ struct Net {
 /// `testnet init` in a temporary folder (with `adjust` run on the homes before
 /// start) and the four nodes started.
 fn start_net(adjust: impl FnOnce(&[std::path::PathBuf])) -> (tempfile::TempDir, Vec<std::path::PathBuf>, Net) {
+    start_net_of(VALIDATORS, adjust)
+}
+
+fn start_net_of(
+    validators: usize,
+    adjust: impl FnOnce(&[std::path::PathBuf]),
+) -> (tempfile::TempDir, Vec<std::path::PathBuf>, Net) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("net");
     let rpc_port = free_port().to_string();
     let p2p_port = free_port().to_string();
     let init = Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .args(["testnet", "init", "--validators", "4", "--block-ms", "200", "--timeout-propose-ms", "1500"])
+        .args(["testnet", "init", "--validators", &validators.to_string()])
+        .args(["--block-ms", "200", "--timeout-propose-ms", "1500"])
         .args(["--rpc-port", &rpc_port, "--p2p-port", &p2p_port, "--home"])
         .arg(&out)
         .output()
         .expect("testnet init");
     assert!(init.status.success(), "testnet init: {}", String::from_utf8_lossy(&init.stderr));
-    let homes: Vec<_> = (0..VALIDATORS).map(|i| out.join(format!("node{i}"))).collect();
+    let homes: Vec<_> = (0..validators).map(|i| out.join(format!("node{i}"))).collect();
     adjust(&homes);
     let base: u16 = rpc_port.parse().unwrap();
     let net = Net {
         children: homes.iter().map(|h| Some(start(h))).collect(),
-        clients: (0..VALIDATORS).map(|i| RpcClient::new(format!("http://127.0.0.1:{}", base + i as u16))).collect(),
+        clients: (0..validators).map(|i| RpcClient::new(format!("http://127.0.0.1:{}", base + i as u16))).collect(),
     };
     (dir, homes, net)
 }
@@ -413,5 +421,43 @@ async fn app_can_halt_on_a_two_two_partition_without_forking_and_resume_when_hea
         for client in &net.clients[1..] {
             assert_eq!(client.block(Some(h)).await.unwrap().hash, reference.hash, "block {h} forked");
         }
+    }
+}
+
+/// Past the four demo accounts the validators are `validator4`, `validator5`, …:
+/// seven decide blocks together (five signatures make a quorum) and every
+/// certificate verifies against the set of seven.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_run_seven_validators() {
+    let (_dir, homes, net) = start_net_of(7, |_| {});
+    for client in &net.clients {
+        wait_for_height(client, 3, Duration::from_secs(120)).await;
+    }
+    let genesis_json = std::fs::read_to_string(homes[6].join("genesis.json")).unwrap();
+    let genesis = greenhour_app::Genesis::from_json(&genesis_json).unwrap();
+    let monikers: Vec<_> = genesis.staking.validators.iter().map(|v| v.moniker.as_str()).collect();
+    assert_eq!(monikers, ["alice", "bob", "carol", "dave", "validator4", "validator5", "validator6"]);
+    let sets: serde_json::Value = net.clients[6].call("validator_sets", serde_json::json!({})).await.unwrap();
+    let set: greenhour_light::ValidatorSet = serde_json::from_value(sets["current"]["set"].clone()).unwrap();
+    assert_eq!(set.members.len(), 7);
+    let block = net.clients[6].block(Some(2)).await.unwrap();
+    let certificate = net.clients[6].commit(2).await.unwrap();
+    assert_eq!(certificate.block, block.hash);
+    assert!(certificate.signatures.len() >= 5, "{} signatures", certificate.signatures.len());
+    certificate.verify(&genesis.chain_id, &set).expect("a certificate of the seven");
+}
+
+#[test]
+fn rejects_a_testnet_of_no_validators_or_too_many() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in ["0", "33"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+            .args(["testnet", "init", "--validators", n, "--home"])
+            .arg(dir.path().join(n))
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("between 1 and 32"), "{n}");
+        assert!(!dir.path().join(n).join("node0").exists(), "nothing written for {n}");
     }
 }
