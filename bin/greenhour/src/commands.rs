@@ -318,7 +318,7 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         println!("  RPC       {url}  (JSON-RPC 2.0: POST /; REST: {url}/status)");
         println!("  WebSocket {}/ws", url.replacen("http", "ws", 1));
         println!("  OpenAPI   {url}/openapi.json     Metrics {url}/metrics");
-        println!("  Demo accounts (keys derive from their names: devnet only), 1,000,000 GHR, gUSD and gCO2 each:");
+        println!("  Demo accounts (keys derive from their names: devnet only), 1,000,000 GHR and 1,000,000 gUSD each (gCO2 exists only against pooled carbon credits):");
         for k in keyring.list()? {
             println!("    {:<6} {}", k.name, k.address);
         }

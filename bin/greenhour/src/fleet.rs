@@ -10,14 +10,22 @@ use greenhour_sim::physics::SiteProfile;
 use greenhour_sim::{Fleet, FleetConfig, HourSummary};
 use std::time::{Duration, Instant};
 
+/// The simulated hour a line reports, as a user reads a clock.
+fn hour_label(unix_hour: u64) -> String {
+    i64::try_from(unix_hour.saturating_mul(3_600))
+        .ok()
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map_or_else(|| format!("hour {unix_hour}"), |t| t.format("%Y-%m-%d %H:00 UTC").to_string())
+}
+
 fn line(s: &HourSummary) -> String {
     let t = &s.totals;
     let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
     format!(
-        "hour {} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, import {:>6.1}, export {:>6.1} | \
+        "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, import {:>6.1}, export {:>6.1} | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed",
-        s.hour,
+        hour_label(s.hour),
         s.height,
         s.reporting,
         s.generated_wh as f64 / 1e3,
