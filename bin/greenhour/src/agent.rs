@@ -12,7 +12,7 @@ use greenhour_client::RpcClient;
 use greenhour_crypto::SecretKey;
 use greenhour_energy::battery::Battery;
 use greenhour_energy::data::{self, embedded};
-use greenhour_energy::device::GpuBox;
+use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_energy::household::{DeviceSpec, SiteProfile};
 use greenhour_node::config::HomeLayout;
 use std::path::PathBuf;
@@ -45,6 +45,9 @@ pub enum AgentCommand {
         gpu_tdp_w: u32,
         #[arg(long, default_value_t = 400)]
         base_load_w: u32,
+        /// kWh a car takes from the 7.4 kW charger each evening (plugged in 18:00–07:00 local; 0: no car).
+        #[arg(long, default_value_t = 0)]
+        ev_kwh: u32,
         /// The pool to join (the devnet's open compute pool is 2).
         #[arg(long, default_value_t = 2)]
         pool: u64,
@@ -73,6 +76,7 @@ pub async fn run(cli: &Cli, c: &AgentCommand) -> Result<()> {
         gpus,
         gpu_tdp_w,
         base_load_w,
+        ev_kwh,
         pool,
         compute_hours,
         state,
@@ -116,6 +120,12 @@ pub async fn run(cli: &Cli, c: &AgentCommand) -> Result<()> {
             },
             gpu: GpuBox { gpu_count: *gpus, tdp_w: *gpu_tdp_w as f64, idle_w: 60.0 },
             base_load_w: *base_load_w as f64,
+            ev: (*ev_kwh > 0).then_some(EvSession {
+                arrive: 18,
+                depart: 7,
+                energy_wh: *ev_kwh as f64 * 1_000.0,
+                max_w: 7_400.0,
+            }),
         },
         site: profile,
         pool: *pool,

@@ -22,7 +22,7 @@ fn line(s: &HourSummary) -> String {
     let t = &s.totals;
     let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
     format!(
-        "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, import {:>6.1}, export {:>6.1} | \
+        "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, import {:>6.1}, export {:>6.1} | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed",
         hour_label(s.hour),
@@ -30,6 +30,7 @@ fn line(s: &HourSummary) -> String {
         s.reporting,
         s.generated_wh as f64 / 1e3,
         s.compute_wh as f64 / 1e3,
+        s.ev_wh as f64 / 1e3,
         s.imported_wh as f64 / 1e3,
         s.exported_wh as f64 / 1e3,
         t.reports_accepted,
@@ -87,7 +88,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                     "{}",
                     serde_json::json!({
                         "hour": s.hour, "height": s.height, "reporting": s.reporting, "generated_wh": s.generated_wh,
-                        "compute_wh": s.compute_wh, "imported_wh": s.imported_wh, "exported_wh": s.exported_wh,
+                        "compute_wh": s.compute_wh, "ev_wh": s.ev_wh, "imported_wh": s.imported_wh, "exported_wh": s.exported_wh,
                         "reports_accepted": s.totals.reports_accepted, "reports_refused": s.totals.reports_refused,
                         "certified_reports": s.totals.certified_reports, "certified_wh": s.totals.certified_wh,
                         "members": s.totals.members, "pledged_gpu_hours": s.totals.pledged_gpu_hours,

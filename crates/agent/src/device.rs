@@ -155,7 +155,7 @@ impl Agent {
             pv_w: s.pv_w as u64,
             battery_wh: s.battery.capacity_wh as u64,
             battery_max_w: s.battery.max_charge_w as u64,
-            charger_w: 0,
+            charger_w: s.ev.map_or(0, |ev| ev.max_w as u64),
             gpu_model: if s.gpu.tdp_w >= 450.0 { "RTX 4090" } else { "RTX 4080" }.into(),
             gpu_count: s.gpu.gpu_count,
             gpu_tdp_w: s.gpu.tdp_w as u32,
@@ -258,7 +258,7 @@ impl Agent {
         let pv = site.pv_wh_per_kwp[site.hour_of_year(hour)] * self.config.spec.pv_w / 1_000.0;
         // Pledged hours run compute at full power; otherwise the box idles at a quarter.
         let utilisation = if self.pledged_at(hour) { 1.0 } else { 0.25 };
-        let e = simulate_hour(&self.config.spec, self.state.soc_wh, pv, utilisation, house_factor(local));
+        let e = simulate_hour(&self.config.spec, self.state.soc_wh, pv, utilisation, local);
         let start = hour * HOUR;
         let report = TelemetryReport {
             device: id,
@@ -323,7 +323,7 @@ impl Agent {
             load_wh: (0..hours as u64)
                 .map(|i| {
                     let local = ((first + i) as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
-                    spec.base_load_w * house_factor(local)
+                    spec.base_load_w * house_factor(local) + spec.ev.map_or(0.0, |ev| ev.draw_wh(local))
                 })
                 .collect(),
             compute_wh: gpu_wh * self.config.compute_hours_per_day as f64,

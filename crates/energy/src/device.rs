@@ -20,10 +20,12 @@ impl GpuBox {
     }
 }
 
-/// An EV charging session: plugged in for a window and wanting an amount of energy.
+/// A daily EV charging session: plugged in over a window of local hours and
+/// wanting an amount of energy each day.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EvSession {
-    /// Hour indices `[arrive, depart)`.
+    /// Local hours `[arrive, depart)`; a window past midnight (`arrive > depart`)
+    /// wraps into the next morning.
     pub arrive: usize,
     pub depart: usize,
     pub energy_wh: f64,
@@ -31,21 +33,23 @@ pub struct EvSession {
 }
 
 impl EvSession {
-    /// Charges as soon as plugged in, at full power: what a dumb charger does.
-    /// Returns the energy drawn in each hour of `0..hours`.
+    /// What a dumb charger draws in local hour `hour` (taken mod 24): full power
+    /// from arrival until the car has its energy or leaves.
+    pub fn draw_wh(&self, hour: usize) -> f64 {
+        let since_arrival = (hour % 24 + 24 - self.arrive % 24) % 24;
+        let window = match (self.depart % 24 + 24 - self.arrive % 24) % 24 {
+            0 => 24,
+            w => w,
+        };
+        if since_arrival >= window {
+            return 0.0;
+        }
+        (self.energy_wh - since_arrival as f64 * self.max_w).clamp(0.0, self.max_w)
+    }
+
+    /// [`Self::draw_wh`] for each hour of `0..hours`.
     pub fn immediate(&self, hours: usize) -> Vec<f64> {
-        let mut left = self.energy_wh;
-        (0..hours)
-            .map(|h| {
-                if h >= self.arrive && h < self.depart && left > 0.0 {
-                    let e = left.min(self.max_w);
-                    left -= e;
-                    e
-                } else {
-                    0.0
-                }
-            })
-            .collect()
+        (0..hours).map(|h| if h < 24 { self.draw_wh(h) } else { 0.0 }).collect()
     }
 }
 
@@ -69,5 +73,17 @@ mod tests {
         assert_eq!(drawn[17], 0.0);
         assert_eq!(&drawn[18..21], &[7_400.0, 7_400.0, 5_200.0]);
         assert_eq!(drawn.iter().sum::<f64>(), 20_000.0);
+    }
+
+    #[test]
+    fn an_overnight_session_wraps_past_midnight_and_stops_at_departure() {
+        let ev = EvSession { arrive: 22, depart: 6, energy_wh: 30_000.0, max_w: 7_400.0 };
+        let drawn: Vec<f64> = (0..24).map(|h| ev.draw_wh(h)).collect();
+        assert_eq!(&drawn[22..24], &[7_400.0, 7_400.0]);
+        assert_eq!(&drawn[0..3], &[7_400.0, 7_400.0, 400.0]);
+        assert!(drawn[3..22].iter().all(|e| *e == 0.0));
+        let short = EvSession { depart: 1, ..ev };
+        assert_eq!(short.draw_wh(0), 7_400.0);
+        assert_eq!(short.draw_wh(1), 0.0, "gone at departure, however much it still wanted");
     }
 }

@@ -4,7 +4,7 @@
 //! market maker that opens hour pools and a buyer that purchases GPU-hours and
 //! posts jobs.
 
-use crate::physics::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
+use crate::physics::{simulate_hour, DeviceSpec, SiteProfile};
 use crate::SimError;
 use greenhour_app::AppAction;
 use greenhour_bank::{BankAction, Output};
@@ -13,7 +13,7 @@ use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
 use greenhour_energy::battery::Battery;
-use greenhour_energy::device::GpuBox;
+use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_market::MarketAction;
 use greenhour_pools::{PoolId, PoolsAction};
@@ -99,6 +99,8 @@ pub struct HourSummary {
     /// Fleet-wide energy of the hour, Wh.
     pub generated_wh: u64,
     pub compute_wh: u64,
+    /// What the fleet's EV chargers drew.
+    pub ev_wh: u64,
     pub imported_wh: u64,
     pub exported_wh: u64,
     pub totals: Totals,
@@ -154,6 +156,14 @@ fn spec_for(i: usize) -> DeviceSpec {
             idle_w: 60.0,
         },
         base_load_w: 350.0 + (i % 4) as f64 * 50.0,
+        // One home in four charges a car each evening: 6–14 kWh, plugged in from
+        // 17:00–19:00 until 07:00, on a 7.4 or 11 kW charger.
+        ev: (i % 4 == 1).then(|| EvSession {
+            arrive: 17 + i % 3,
+            depart: 7,
+            energy_wh: 6_000.0 + (i % 5) as f64 * 2_000.0,
+            max_w: if i.is_multiple_of(3) { 11_000.0 } else { 7_400.0 },
+        }),
     }
 }
 
@@ -173,7 +183,7 @@ impl SimDevice {
             pv_w: self.spec.pv_w as u64,
             battery_wh: self.spec.battery.capacity_wh as u64,
             battery_max_w: self.spec.battery.max_charge_w as u64,
-            charger_w: 7_400,
+            charger_w: self.spec.ev.map_or(0, |ev| ev.max_w as u64),
             gpu_model: if self.spec.gpu.tdp_w >= 450.0 { "RTX 4090" } else { "RTX 4080" }.into(),
             gpu_count: self.spec.gpu.gpu_count,
             gpu_tdp_w: self.spec.gpu.tdp_w as u32,
@@ -197,7 +207,7 @@ impl SimDevice {
         }
         let pv = site.pv_wh_per_kwp[site.hour_of_year(hour)] * self.spec.pv_w / 1_000.0;
         let utilisation = if self.position.is_some() { 1.0 } else { 0.25 };
-        let energy = simulate_hour(&self.spec, self.soc_wh, pv, utilisation, house_factor(local_hour));
+        let energy = simulate_hour(&self.spec, self.soc_wh, pv, utilisation, local_hour);
         let claimed = if self.behaviour == Behaviour::Inflating && (11..=13).contains(&local_hour) {
             energy.generated_wh * 3 + 1_000
         } else {
@@ -459,6 +469,7 @@ impl Fleet {
             reporting: 0,
             generated_wh: 0,
             compute_wh: 0,
+            ev_wh: 0,
             imported_wh: 0,
             exported_wh: 0,
             totals: Totals::default(),
@@ -471,6 +482,7 @@ impl Fleet {
                 summary.reporting += 1;
                 summary.generated_wh += e.generated_wh;
                 summary.compute_wh += e.compute_wh;
+                summary.ev_wh += e.ev_wh;
                 summary.imported_wh += e.imported_wh;
                 summary.exported_wh += e.exported_wh;
             }
