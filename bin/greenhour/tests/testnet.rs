@@ -270,16 +270,25 @@ async fn app_can_slash_and_jail_a_validator_that_double_signs() {
 }
 
 /// A validator that stops signing (its process killed) misses more than half of
-/// a 100-block liveness window: the others' blocks carry their precommits
-/// (`last_commit`), so staking sees it, burns 0.01 % and jails it.
+/// a liveness window (20 blocks here, so a loaded machine still gets there
+/// quickly): the others' blocks carry their precommits (`last_commit`), so
+/// staking sees it, burns 0.01 % and jails it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_jail_a_validator_that_stops_signing() {
-    let (_dir, _homes, mut net) = start_net(|_| {});
+    let (_dir, _homes, mut net) = start_net(|homes| {
+        for home in homes {
+            let path = home.join("genesis.json");
+            let mut genesis: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            genesis["staking"]["params"]["liveness_window_blocks"] = serde_json::json!(20);
+            std::fs::write(&path, serde_json::to_string_pretty(&genesis).unwrap()).unwrap();
+        }
+    });
     wait_for_height(&net.clients[0], 2, Duration::from_secs(90)).await;
     let mut down = net.children[3].take().unwrap();
     down.kill().unwrap();
     down.wait().unwrap();
-    let jailed = wait_until_jailed(&net.clients[0], "dave", Duration::from_secs(150)).await;
+    let jailed = wait_until_jailed(&net.clients[0], "dave", Duration::from_secs(240)).await;
     let tokens: u128 = jailed["tokens"].as_str().expect("tokens as a decimal string").parse().unwrap();
     assert!(tokens < 10_000_000_000, "{jailed}");
     // Every block the three decided carries a certificate of its parent.
