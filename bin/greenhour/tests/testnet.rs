@@ -18,9 +18,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-mod common;
-use common::free_port;
-
 const VALIDATORS: usize = 4;
 
 fn start(home: &Path) -> Child {
@@ -52,6 +49,23 @@ async fn wait_for_height(client: &RpcClient, target: u64, limit: Duration) -> u6
     }
 }
 
+/// RPC and libp2p base ports for a network of `validators`: one block of 40
+/// ports below the kernel's ephemeral range (32768 and up), where every `port 0`
+/// bind lands — the relays', the RPC clients', other tests' — so parallel tests
+/// and relays cannot take a node's port. Blocks are spread by process id (nextest
+/// runs each test in its own process) and checked free before use.
+fn port_block(validators: usize) -> (u16, u16) {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    assert!(validators <= 20);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let base = 20_000 + 40 * (std::process::id().wrapping_mul(131).wrapping_add(n) % 300) as u16;
+        if (base..base + 2 * validators as u16).all(|port| TcpListener::bind(("127.0.0.1", port)).is_ok()) {
+            return (base, base + validators as u16);
+        }
+    }
+}
+
 struct Net {
     children: Vec<Option<Child>>,
     clients: Vec<RpcClient>,
@@ -69,8 +83,8 @@ fn start_net_of(
 ) -> (tempfile::TempDir, Vec<std::path::PathBuf>, Net) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("net");
-    let rpc_port = free_port().to_string();
-    let p2p_port = free_port().to_string();
+    let (rpc, p2p) = port_block(validators);
+    let (rpc_port, p2p_port) = (rpc.to_string(), p2p.to_string());
     let init = Command::new(env!("CARGO_BIN_EXE_greenhour"))
         .args(["testnet", "init", "--validators", &validators.to_string()])
         .args(["--block-ms", "200", "--timeout-propose-ms", "1500"])
