@@ -4,6 +4,7 @@
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
+use greenhour_app::rpc::BlockNotice;
 use greenhour_app::{AppAction, Genesis, Tx, TxBody};
 use greenhour_bank::{BankAction, GenesisBalance, Output};
 use greenhour_consensus::Clock;
@@ -275,6 +276,54 @@ async fn commit_all(node: &std::sync::Arc<Node>, txs: Vec<Tx>) -> Result<Committ
     Ok(Committed { elapsed, admit_busy, exec, tree, write, nblocks })
 }
 
+/// Submits `txs` at `rate` per second (in 20 ms ticks) through `submit` and
+/// returns each one's seconds from submission to the commit notice on `blocks`
+/// that carries it, sorted; `on_block` sees every notice on the way. Every
+/// transaction emits events tagged with its hash, so no block is reloaded.
+pub(crate) async fn paced_latencies<F, Fut>(
+    txs: Vec<Tx>,
+    rate: f64,
+    blocks: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<BlockNotice>>,
+    mut submit: F,
+    mut on_block: impl FnMut(&BlockNotice),
+) -> Result<Vec<f64>>
+where
+    F: FnMut(Vec<Tx>) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let n = txs.len();
+    let mut submitted_at: HashMap<Hash, Instant> = HashMap::with_capacity(n);
+    let tick = Duration::from_millis(20);
+    let per_tick = ((rate * tick.as_secs_f64()).ceil() as usize).max(1);
+    let mut pending = txs.into_iter().peekable();
+    let mut latencies = Vec::with_capacity(n);
+    let mut ticker = tokio::time::interval(tick);
+    while latencies.len() < n {
+        tokio::select! {
+            _ = ticker.tick(), if pending.peek().is_some() => {
+                let chunk: Vec<Tx> = pending.by_ref().take(per_tick).collect();
+                let now = Instant::now();
+                for t in &chunk {
+                    submitted_at.insert(t.hash(), now);
+                }
+                submit(chunk).await?;
+            }
+            notice = blocks.recv() => {
+                let notice = notice.context("block stream closed")?;
+                let now = Instant::now();
+                on_block(&notice);
+                for e in &notice.events {
+                    if let Some(t) = e.tx.and_then(|h| submitted_at.remove(&h)) {
+                        latencies.push(now.duration_since(t).as_secs_f64());
+                    }
+                }
+            }
+        }
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    Ok(latencies)
+}
+
 async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, latency_secs: u64) -> Result<()> {
     if accounts < 2 || total < accounts {
         bail!("need at least 2 accounts and at least one transfer per account");
@@ -316,52 +365,34 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
     let latency_rounds = ((rate * latency_secs as f64) / accounts as f64).ceil().max(1.0) as usize;
     eprintln!("throughput {tps:.0} tx/s; measuring latency at {rate:.0} tx/s…");
     let txs2 = sign_transfers(&keys, rounds as u64, latency_rounds, &chain, fee);
-    let n2 = txs2.len();
-    let mut submitted_at: HashMap<Hash, Instant> = HashMap::with_capacity(n2);
-    let tick = Duration::from_millis(20);
-    let per_tick = ((rate * tick.as_secs_f64()).ceil() as usize).max(1);
-    let mut pending = txs2.into_iter().peekable();
-    let mut latencies = Vec::with_capacity(n2);
-    let mut ticker = tokio::time::interval(tick);
     let mut blocks = node.subscribe();
     let (mut l_blocks, mut l_txs, mut l_busy_us) = (0u64, 0usize, 0u64);
     let mut l_parts = [0u64; 3];
-    while latencies.len() < n2 {
-        tokio::select! {
-            _ = ticker.tick(), if pending.peek().is_some() => {
-                let chunk: Vec<Tx> = pending.by_ref().take(per_tick).collect();
-                let now = Instant::now();
-                for t in &chunk {
-                    submitted_at.insert(t.hash(), now);
-                }
-                let node = node.clone();
-                let refused = tokio::task::spawn_blocking(move || node.submit_batch(chunk)).await?
-                    .iter().filter(|r| r.is_err()).count();
-                if refused > 0 {
-                    bail!("{refused} latency-phase transactions were refused");
-                }
+    let submit = |chunk: Vec<Tx>| {
+        let node = node.clone();
+        async move {
+            let refused = tokio::task::spawn_blocking(move || node.submit_batch(chunk))
+                .await?
+                .iter()
+                .filter(|r| r.is_err())
+                .count();
+            if refused > 0 {
+                bail!("{refused} latency-phase transactions were refused");
             }
-            notice = blocks.recv() => {
-                let notice = notice.context("block stream closed")?;
-                let now = Instant::now();
-                l_blocks += 1;
-                l_txs += notice.tx_count;
-                if let Some(t) = notice.timings {
-                    l_busy_us += t.execute_us + t.tree_us + t.write_us;
-                    l_parts[0] += t.execute_us;
-                    l_parts[1] += t.tree_us;
-                    l_parts[2] += t.write_us;
-                }
-                // Every transfer emits events tagged with its tx hash; no need to reload the block.
-                for e in &notice.events {
-                    if let Some(t) = e.tx.and_then(|h| submitted_at.remove(&h)) {
-                        latencies.push(now.duration_since(t).as_secs_f64());
-                    }
-                }
-            }
+            Ok(())
         }
-    }
-    latencies.sort_by(|a, b| a.total_cmp(b));
+    };
+    let latencies = paced_latencies(txs2, rate, &mut blocks, submit, |notice| {
+        l_blocks += 1;
+        l_txs += notice.tx_count;
+        if let Some(t) = notice.timings {
+            l_busy_us += t.execute_us + t.tree_us + t.write_us;
+            l_parts[0] += t.execute_us;
+            l_parts[1] += t.tree_us;
+            l_parts[2] += t.write_us;
+        }
+    })
+    .await?;
     running.stop().await?;
 
     let nb = nblocks.max(1) as f64;

@@ -1,7 +1,7 @@
 //! `greenhour bench testnet`: validators on Malachite in this process, over
 //! libp2p on loopback, each with its own store, WAL and mempool.
 
-use crate::bench::{bench_key, percentile, sign_transfers, CHAIN};
+use crate::bench::{bench_key, paced_latencies, percentile, sign_transfers, CHAIN};
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use greenhour_app::{Genesis, Tx};
@@ -11,8 +11,7 @@ use greenhour_crypto::SecretKey;
 use greenhour_node::config::HomeLayout;
 use greenhour_node::keyring::Keyring;
 use greenhour_node::{MempoolConfig, Node, NodeConfig, RunningNode};
-use greenhour_primitives::{ChainId, Coin, Hash};
-use std::collections::HashMap;
+use greenhour_primitives::{ChainId, Coin};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -158,36 +157,11 @@ pub async fn run(
     let latency_rounds = ((rate * latency_secs as f64) / accounts as f64).ceil().max(1.0) as usize;
     eprintln!("throughput {tps:.0} tx/s; measuring finality at {rate:.0} tx/s…");
     let txs2 = sign_transfers(&keys, rounds as u64, latency_rounds, &chain, fee);
-    let n2 = txs2.len();
-    let mut submitted_at: HashMap<Hash, Instant> = HashMap::with_capacity(n2);
-    let tick = Duration::from_millis(20);
-    let per_tick = ((rate * tick.as_secs_f64()).ceil() as usize).max(1);
-    let mut pending = txs2.into_iter().peekable();
-    let mut latencies = Vec::with_capacity(n2);
-    let mut ticker = tokio::time::interval(tick);
-    while latencies.len() < n2 {
-        tokio::select! {
-            _ = ticker.tick(), if pending.peek().is_some() => {
-                let chunk: Vec<Tx> = pending.by_ref().take(per_tick).collect();
-                let now = Instant::now();
-                for t in &chunk {
-                    submitted_at.insert(t.hash(), now);
-                }
-                let nodes = nodes.clone();
-                tokio::task::spawn_blocking(move || submit_everywhere(&nodes, &chunk)).await??;
-            }
-            notice = blocks.recv() => {
-                let notice = notice.context("block stream closed")?;
-                let now = Instant::now();
-                for e in &notice.events {
-                    if let Some(t) = e.tx.and_then(|h| submitted_at.remove(&h)) {
-                        latencies.push(now.duration_since(t).as_secs_f64());
-                    }
-                }
-            }
-        }
-    }
-    latencies.sort_by(|a, b| a.total_cmp(b));
+    let submit = |chunk: Vec<Tx>| {
+        let nodes = nodes.clone();
+        async move { tokio::task::spawn_blocking(move || submit_everywhere(&nodes, &chunk)).await? }
+    };
+    let latencies = paced_latencies(txs2, rate, &mut blocks, submit, |_| {}).await?;
     block_times.sort_by(|a, b| a.total_cmp(b));
     let heights: Vec<u64> = nodes.iter().map(|n| n.app.height().unwrap_or(0)).collect();
     for r in running {

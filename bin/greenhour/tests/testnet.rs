@@ -35,6 +35,11 @@ async fn height(client: &RpcClient) -> Option<u64> {
     client.status().await.ok().map(|s| s.height)
 }
 
+async fn ghr_balance(client: &RpcClient, account: &greenhour_primitives::Address) -> u128 {
+    let account = client.account(account).await.unwrap();
+    account.balances.iter().find(|c| c.denom == greenhour_primitives::Denom::ghr()).map_or(0, |c| c.amount)
+}
+
 /// Waits until `client` reports at least `target`, or panics after `limit`.
 async fn wait_for_height(client: &RpcClient, target: u64, limit: Duration) -> u64 {
     let started = Instant::now();
@@ -161,16 +166,7 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
     let at = net.clients[0].status().await.unwrap().height;
     for client in &net.clients {
         wait_for_height(client, at, Duration::from_secs(30)).await;
-        let balance = client
-            .account(&erin)
-            .await
-            .unwrap()
-            .balances
-            .iter()
-            .find(|c| c.denom == greenhour_primitives::Denom::ghr())
-            .map(|c| c.amount)
-            .unwrap_or(0);
-        assert_eq!(balance, sent, "{} sees erin's balance", client.url());
+        assert_eq!(ghr_balance(client, &erin).await, sent, "{} sees erin's balance", client.url());
     }
 
     // Every block carries a commit certificate signed by more than 2/3 of the set.
@@ -194,16 +190,7 @@ async fn app_can_run_four_validators_that_survive_a_crash_and_catch_up() {
     net.children[3] = Some(start(&homes[3]));
     let target = height(&net.clients[0]).await.unwrap();
     wait_for_height(&net.clients[3], target, Duration::from_secs(120)).await;
-    let balance = net.clients[3]
-        .account(&erin)
-        .await
-        .unwrap()
-        .balances
-        .iter()
-        .find(|c| c.denom == greenhour_primitives::Denom::ghr())
-        .map(|c| c.amount)
-        .unwrap_or(0);
-    assert_eq!(balance, sent);
+    assert_eq!(ghr_balance(&net.clients[3], &erin).await, sent);
 
     // Without a quorum (two of four down) nothing is decided; with it back, blocks resume.
     for i in [2, 3] {

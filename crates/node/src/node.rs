@@ -386,6 +386,23 @@ impl TxSource for Source {
     }
 }
 
+/// Waits for the next item (or shutdown: `None`), then takes whatever else is
+/// already queued, up to `max` in all.
+async fn next_batch<T>(rx: &mut mpsc::Receiver<T>, shutdown: &mut watch::Receiver<bool>, max: usize) -> Option<Vec<T>> {
+    let first = tokio::select! {
+        item = rx.recv() => item?,
+        _ = shutdown.wait_for(|stop| *stop) => return None,
+    };
+    let mut batch = vec![first];
+    while batch.len() < max {
+        match rx.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
 /// Gathers concurrent submissions into batches so signatures are batch-verified.
 async fn run_intake(
     mempool: Arc<Mempool>,
@@ -394,21 +411,7 @@ async fn run_intake(
     relay: Option<mpsc::Sender<Vec<u8>>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        let first = tokio::select! {
-            item = rx.recv() => match item {
-                Some(item) => item,
-                None => return,
-            },
-            _ = shutdown.wait_for(|stop| *stop) => return,
-        };
-        let mut batch = vec![first];
-        while batch.len() < INTAKE_BATCH {
-            match rx.try_recv() {
-                Ok(item) => batch.push(item),
-                Err(_) => break,
-            }
-        }
+    while let Some(mut batch) = next_batch(&mut rx, &mut shutdown, INTAKE_BATCH).await {
         let raw: Vec<Vec<u8>> = batch.iter_mut().map(|i| std::mem::take(&mut i.bytes)).collect();
         let pool = mempool.clone();
         let (results, raw) = match tokio::task::spawn_blocking(move || (pool.submit_raw(&raw), raw)).await {
@@ -436,21 +439,8 @@ async fn run_intake(
 /// Sends admitted transactions to peer nodes in batches (`relay_txs`).
 async fn run_relay(peers: Vec<String>, mut rx: mpsc::Receiver<Vec<u8>>, mut shutdown: watch::Receiver<bool>) {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
-    loop {
-        let first = tokio::select! {
-            item = rx.recv() => match item {
-                Some(item) => item,
-                None => return,
-            },
-            _ = shutdown.wait_for(|stop| *stop) => return,
-        };
-        let mut batch = vec![hex::encode(first)];
-        while batch.len() < RELAY_BATCH {
-            match rx.try_recv() {
-                Ok(item) => batch.push(hex::encode(item)),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = next_batch(&mut rx, &mut shutdown, RELAY_BATCH).await {
+        let batch: Vec<String> = batch.into_iter().map(hex::encode).collect();
         let body = serde_json::json!({
             "jsonrpc": "2.0", "id": 0, "method": "relay_txs", "params": { "txs": batch },
         });
