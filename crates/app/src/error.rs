@@ -91,6 +91,11 @@ pub enum AppError {
     /// Returned when storage fails.
     #[error(transparent)]
     State(#[from] StateError),
+    /// Returned when the block driver fails (the consensus engine, its
+    /// configuration, a task running a block): this node's fault, not the block's,
+    /// so no validator votes against a block for it.
+    #[error("block driver: {0}")]
+    Driver(String),
 }
 
 impl From<greenhour_devices::DevicesError> for AppError {

@@ -100,17 +100,16 @@ pub fn spawn_solo(
             match built {
                 Ok(Ok(pending)) => {
                     if pending_tx.send(pending).is_err() {
-                        break Err(AppError::InvalidBlock("the commit notifier stopped".into()));
+                        break Err(AppError::Driver("the commit notifier stopped".into()));
                     }
                 }
                 Ok(Err(e)) => break Err(e),
-                Err(join) => break Err(AppError::InvalidBlock(format!("block production panicked: {join}"))),
+                Err(join) => break Err(AppError::Driver(format!("block production panicked: {join}"))),
             }
         };
         // Let the last block become durable and be reported before returning.
         drop(pending_tx);
-        let notified =
-            notifier.await.unwrap_or_else(|e| Err(AppError::InvalidBlock(format!("notifier panicked: {e}"))));
+        let notified = notifier.await.unwrap_or_else(|e| Err(AppError::Driver(format!("notifier panicked: {e}"))));
         let result = result.and(notified);
         if let Err(e) = &result {
             tracing::error!(error = %e, "block production failed; stopping the solo driver");

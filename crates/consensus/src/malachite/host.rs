@@ -136,7 +136,7 @@ pub fn engine_certificate(certificate: &greenhour_light::CommitCertificate) -> E
 
 /// Runs `f` on the blocking pool (block execution and fsync must not stall the runtime).
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::InvalidBlock(format!("block task panicked: {e}")))
+    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Driver(format!("block task panicked: {e}")))
 }
 
 impl Host {
@@ -181,7 +181,7 @@ impl Host {
         let set = greenhour_staking::state::next_set(&snapshot)?;
         let validators = ValidatorSet::from_staking(&set);
         if validators.validators.is_empty() {
-            return Err(AppError::InvalidBlock("the staking module names no validator for the next height".into()));
+            return Err(AppError::Driver("the staking module names no validator for the next height".into()));
         }
         Ok(HeightParams::new(validators, self.settings.timeouts, self.settings.target_time))
     }

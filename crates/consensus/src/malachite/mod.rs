@@ -93,7 +93,8 @@ impl MalachiteConfig {
 
     fn engine_config(&self) -> Result<EngineConfig, AppError> {
         let parse = |a: &str| {
-            a.parse::<Multiaddr>().map_err(|e| AppError::InvalidBlock(format!("bad libp2p address {a:?}: {e}")))
+            a.parse::<Multiaddr>()
+                .map_err(|e| AppError::Driver(format!("bad libp2p address {a:?} in malachite config: {e}")))
         };
         let p2p = P2pConfig {
             listen_addr: parse(&self.listen_addr)?,
@@ -149,7 +150,7 @@ pub async fn spawn_malachite(
     wal_dir: PathBuf,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<JoinHandle<Result<(), AppError>>, AppError> {
-    let engine_failed = |e: String| AppError::InvalidBlock(format!("consensus engine: {e}"));
+    let engine_failed = |e: String| AppError::Driver(format!("consensus engine: {e}"));
     let chain_id = app.chain_id().clone();
     let me = ValidatorAddress(key.public_key());
     // The libp2p identity is the consensus key, so peers know who they talk to.
