@@ -7,7 +7,7 @@ use crate::commands::home_of;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use greenhour_agent::{Agent, AgentConfig};
+use greenhour_agent::{Agent, AgentConfig, ManagerConfig};
 use greenhour_client::RpcClient;
 use greenhour_crypto::SecretKey;
 use greenhour_energy::battery::Battery;
@@ -16,6 +16,7 @@ use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_energy::household::{DeviceSpec, SiteProfile};
 use greenhour_node::config::HomeLayout;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::keyring::Keyring;
@@ -110,29 +111,33 @@ pub async fn run(cli: &Cli, c: &AgentCommand) -> Result<()> {
         owner,
         device_key: device,
         cell: cell.clone(),
-        spec: DeviceSpec {
-            pv_w: *pv_w as f64,
-            battery: Battery {
-                capacity_wh: *battery_wh as f64,
-                max_charge_w: (*battery_wh as f64 / 2.0).min(5_000.0),
-                max_discharge_w: (*battery_wh as f64 / 2.0).min(5_000.0),
-                ..Battery::home()
+        energy: ManagerConfig {
+            spec: DeviceSpec {
+                pv_w: *pv_w as f64,
+                battery: Battery {
+                    capacity_wh: *battery_wh as f64,
+                    max_charge_w: (*battery_wh as f64 / 2.0).min(5_000.0),
+                    max_discharge_w: (*battery_wh as f64 / 2.0).min(5_000.0),
+                    ..Battery::home()
+                },
+                gpu: GpuBox { gpu_count: *gpus, tdp_w: *gpu_tdp_w as f64, idle_w: 60.0 },
+                base_load_w: *base_load_w as f64,
+                ev: (*ev_kwh > 0).then_some(EvSession {
+                    arrive: 18,
+                    depart: 7,
+                    energy_wh: *ev_kwh as f64 * 1_000.0,
+                    max_w: 7_400.0,
+                }),
             },
-            gpu: GpuBox { gpu_count: *gpus, tdp_w: *gpu_tdp_w as f64, idle_w: 60.0 },
-            base_load_w: *base_load_w as f64,
-            ev: (*ev_kwh > 0).then_some(EvSession {
-                arrive: 18,
-                depart: 7,
-                energy_wh: *ev_kwh as f64 * 1_000.0,
-                max_w: 7_400.0,
-            }),
+            site: Arc::new(profile),
+            prices: prices.into(),
+            grid_g_per_kwh: grid,
+            compute_hours_per_day: *compute_hours,
+            horizon_hours: 48,
+            plan_lead_hours: 24,
         },
-        site: profile,
         pool: *pool,
         state_path: state.clone().unwrap_or_else(|| home.join(format!("agent-{device_key}.json"))),
-        prices,
-        grid_g_per_kwh: grid,
-        compute_hours_per_day: *compute_hours,
     };
     let client = RpcClient::new(&cli.node);
     let mut agent = Agent::start(client, config).await?;

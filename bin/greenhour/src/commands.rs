@@ -40,6 +40,10 @@ pub struct DevnetArgs {
     /// Stop after this many simulated hours and print a summary.
     #[arg(long)]
     pub hours: Option<u64>,
+    /// Start the simulated clock here instead of now (RFC 3339, e.g.
+    /// 2026-06-21T06:00:00Z for a summer morning); a new home only.
+    #[arg(long, conflicts_with = "real_clock")]
+    pub start: Option<String>,
 }
 
 #[derive(Args)]
@@ -300,8 +304,21 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         let mut config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
         config.solo.block_interval_ms = a.block_ms;
         config.solo.clock = clock;
+        let genesis_time = match &a.start {
+            None => now(),
+            Some(text) => {
+                if !matches!(clock, Clock::Simulated { .. }) {
+                    bail!("--start needs a simulated clock (a fleet, or --sim-seconds-per-block)");
+                }
+                let t = chrono::DateTime::parse_from_rfc3339(text)
+                    .with_context(|| format!("--start {text:?}: expected RFC 3339, e.g. 2026-06-21T06:00:00Z"))?;
+                u64::try_from(t.timestamp()).map_err(|_| anyhow::anyhow!("--start {text:?} is before 1970"))?
+            }
+        };
         let names: Vec<String> = DEMO_NAMES.iter().map(|s| s.to_string()).collect();
-        home::init(&root, &a.chain_id, &names, true, &config, now())?;
+        home::init(&root, &a.chain_id, &names, true, &config, genesis_time)?;
+    } else if a.start.is_some() {
+        bail!("--start only applies to a new home; {} already has a genesis", root.display());
     }
     let (mut config, genesis) = home::load(&root)?;
     // The flags of this run win over a reused home's config (the port may be taken now).

@@ -1,5 +1,6 @@
 //! The devnet's fleet: simulated devices on real weather driving the chain, with a
-//! live line per simulated hour and a summary at the end.
+//! live view — a line per simulated hour above a status bar that follows the
+//! chain's clock — and a summary at the end.
 
 use crate::Cli;
 use anyhow::{Context, Result};
@@ -8,6 +9,7 @@ use greenhour_crypto::SecretKey;
 use greenhour_energy::data::{self, embedded};
 use greenhour_sim::physics::SiteProfile;
 use greenhour_sim::{Fleet, FleetConfig, HourSummary};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::time::{Duration, Instant};
 
 /// The simulated hour a line reports, as a user reads a clock.
@@ -22,7 +24,7 @@ fn line(s: &HourSummary) -> String {
     let t = &s.totals;
     let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
     format!(
-        "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, import {:>6.1}, export {:>6.1} | \
+        "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, battery +{:.1}/−{:.1}, import {:>6.1}, export {:>6.1}, {} plans | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed",
         hour_label(s.hour),
@@ -31,8 +33,11 @@ fn line(s: &HourSummary) -> String {
         s.generated_wh as f64 / 1e3,
         s.compute_wh as f64 / 1e3,
         s.ev_wh as f64 / 1e3,
+        s.charged_wh as f64 / 1e3,
+        s.discharged_wh as f64 / 1e3,
         s.imported_wh as f64 / 1e3,
         s.exported_wh as f64 / 1e3,
+        s.plans_made,
         t.reports_accepted,
         t.reports_refused,
         t.certified_reports,
@@ -47,6 +52,50 @@ fn line(s: &HourSummary) -> String {
         t.jobs_settled,
         t.jobs_failed,
     )
+}
+
+/// The status bar's message: where the fleet stands after its latest hour.
+fn status(s: &HourSummary, devices: usize) -> String {
+    let t = &s.totals;
+    let index = s.index_price_wad.map_or("—".to_string(), |p| format!("{:.3} gUSD/GPU-h", p as f64 / 1e24));
+    format!(
+        "{}/{devices} online · {} GPU-h sold · green {:.0} % · index {index} · {} certified ({:.1} kWh) · jobs {} done / {} failed",
+        s.reporting,
+        t.bought_slots,
+        s.index_green_share_bps as f64 / 100.0,
+        t.certified_reports,
+        t.certified_wh as f64 / 1e3,
+        t.jobs_settled,
+        t.jobs_failed,
+    )
+}
+
+/// Keeps the bar's prefix on the chain's clock and height until aborted.
+async fn follow_chain(client: RpcClient, bar: ProgressBar) {
+    loop {
+        if let Ok(st) = client.status().await {
+            let clock = i64::try_from(st.latest_block_time)
+                .ok()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+            bar.set_prefix(format!("{clock} · block {}", st.height));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The live status bar (hidden when stdout is not a terminal or output is JSON).
+fn live_bar(json: bool) -> ProgressBar {
+    use std::io::IsTerminal;
+    if json || !std::io::stdout().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner:.green} {prefix:.bold} │ {wide_msg}").expect("a valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }
 
 /// Starts `devices` simulated devices against the node at `url` and reports each
@@ -69,19 +118,33 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
         buyer: SecretKey::from_name("bob"),
         slot_price: 2_000_000,
         jobs_per_hour: 3,
+        prices: data::prices(embedded::SMARD_2018.0, embedded::SMARD_2018.1)
+            .context("price data")?
+            .iter()
+            .map(|p| p.eur_per_mwh)
+            .collect(),
+        grid_g_per_kwh: data::countries(embedded::COUNTRIES.0, embedded::COUNTRIES.1)
+            .context("carbon data")?
+            .into_iter()
+            .find(|c| c.iso_code == "USA")
+            .map_or(400.0, |c| c.g_co2e_per_kwh),
     };
     if !cli.json {
         println!("Starting {devices} simulated home devices (Greensboro NC and Sand Point AK weather, TMY3)…");
     }
     let started = Instant::now();
+    let bar = live_bar(cli.json);
+    let follower = tokio::spawn(follow_chain(RpcClient::new(url), bar.clone()));
+    bar.set_message(format!("registering {devices} devices…"));
     let mut fleet = Fleet::start(client, config, sites).await?;
     let mut done = 0u64;
-    let mut last = None;
+    let mut last: Option<HourSummary> = None;
     while hours.is_none_or(|h| done < h) {
         let Some(s) = fleet.step().await? else {
             tokio::time::sleep(Duration::from_millis(250)).await;
             continue;
         };
+        bar.set_message(status(&s, fleet.devices()));
         {
             if cli.json {
                 println!(
@@ -89,6 +152,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                     serde_json::json!({
                         "hour": s.hour, "height": s.height, "reporting": s.reporting, "generated_wh": s.generated_wh,
                         "compute_wh": s.compute_wh, "ev_wh": s.ev_wh, "imported_wh": s.imported_wh, "exported_wh": s.exported_wh,
+                        "charged_wh": s.charged_wh, "discharged_wh": s.discharged_wh, "plans_made": s.totals.plans_made,
                         "reports_accepted": s.totals.reports_accepted, "reports_refused": s.totals.reports_refused,
                         "certified_reports": s.totals.certified_reports, "certified_wh": s.totals.certified_wh,
                         "members": s.totals.members, "pledged_gpu_hours": s.totals.pledged_gpu_hours,
@@ -102,12 +166,14 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
             } else {
                 let behind = fleet.behind().await?;
                 let lag = if behind > 0 { format!(" | {behind} h behind the clock") } else { String::new() };
-                println!("{}{lag}", line(&s));
+                bar.suspend(|| println!("{}{lag}", line(&s)));
             }
             done += 1;
             last = Some(s);
         }
     }
+    follower.abort();
+    bar.finish_and_clear();
     if !cli.json {
         if let Some(s) = last {
             println!(

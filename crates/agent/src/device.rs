@@ -3,17 +3,17 @@
 //! run assigned jobs, and check what the node tells it — all through the RPC
 //! client, with its state in a small local file.
 //!
-//! The device here is simulated (PVWatts on real TMY3 weather, the sim's battery
-//! rule, GPU draw from TDP) because this machine has no inverter to read; the
-//! loop, the keys, the state file and the checks are what a real device runs.
+//! The device here is simulated (PVWatts on real TMY3 weather, the battery run by
+//! the energy manager's plan, GPU draw from TDP) because this machine has no
+//! inverter to read; the loop, the planning, the keys, the state file and the
+//! checks are what a real device runs.
 
+use crate::manager::{EnergyManager, ManagerConfig};
 use crate::worker::Worker;
 use greenhour_app::AppAction;
 use greenhour_client::{ClientError, Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
-use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
-use greenhour_energy::dispatch::{plan, Window};
-use greenhour_energy::household::{house_factor, simulate_hour, DeviceSpec, SiteProfile};
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell};
 use greenhour_light::{LightClient, ValidatorSet};
 use greenhour_pools::{PoolId, PoolsAction};
 use greenhour_primitives::{ChainId, Hash};
@@ -32,17 +32,11 @@ pub struct AgentConfig {
     pub owner: SecretKey,
     pub device_key: SecretKey,
     pub cell: String,
-    pub spec: DeviceSpec,
-    pub site: SiteProfile,
+    /// The device, its site and what its energy manager plans against.
+    pub energy: ManagerConfig,
     pub pool: u64,
     /// Where [`AgentState`] lives (written atomically after every change).
     pub state_path: PathBuf,
-    /// Day-ahead prices by hour of the year, €/MWh (the energy manager's price forecast).
-    pub prices: Vec<f64>,
-    /// Grid carbon intensity used in planning, gCO₂e/kWh.
-    pub grid_g_per_kwh: f64,
-    /// GPU-hours of flexible compute the manager places in each planned day.
-    pub compute_hours_per_day: u32,
 }
 
 /// What survives a restart.
@@ -110,6 +104,7 @@ pub struct Agent {
     wallet: Wallet,
     worker: Worker,
     chain: ChainId,
+    manager: EnergyManager,
     pub state: AgentState,
 }
 
@@ -132,7 +127,8 @@ impl Agent {
         let status = client.status().await?;
         let chain: ChainId = status.chain_id.parse().map_err(|e| AgentError::Setup(format!("chain id: {e}")))?;
         let wallet = Wallet::new(config.owner.clone(), chain.clone(), status.min_fee);
-        Ok(Agent { client, config, wallet, worker: Worker::new(false), chain, state })
+        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh);
+        Ok(Agent { client, config, wallet, worker: Worker::new(false), chain, manager, state })
     }
 
     /// Writes the state file atomically (temporary file, then rename).
@@ -147,19 +143,6 @@ impl Agent {
 
     async fn submit(&mut self, actions: Vec<AppAction>) -> Result<Committed, AgentError> {
         Ok(self.wallet.commit(&self.client, actions).await?)
-    }
-
-    fn nameplate(&self) -> Nameplate {
-        let s = &self.config.spec;
-        Nameplate {
-            pv_w: s.pv_w as u64,
-            battery_wh: s.battery.capacity_wh as u64,
-            battery_max_w: s.battery.max_charge_w as u64,
-            charger_w: s.ev.map_or(0, |ev| ev.max_w as u64),
-            gpu_model: if s.gpu.tdp_w >= 450.0 { "RTX 4090" } else { "RTX 4080" }.into(),
-            gpu_count: s.gpu.gpu_count,
-            gpu_tdp_w: s.gpu.tdp_w as u32,
-        }
     }
 
     /// Registers the device if the state file has none (a key already on chain is
@@ -181,7 +164,7 @@ impl Agent {
             key,
             class: DeviceClass::Home,
             cell: LocationCell::new(self.config.cell.clone()).map_err(|e| AgentError::Setup(e.to_string()))?,
-            nameplate: self.nameplate(),
+            nameplate: self.manager.nameplate(),
         };
         match self.submit(vec![AppAction::Devices(register)]).await? {
             Committed::Included(record) => {
@@ -253,28 +236,15 @@ impl Agent {
     }
 
     async fn report(&mut self, id: DeviceId, hour: u64, out: &mut StepReport) -> Result<(), AgentError> {
-        let site = &self.config.site;
-        let local = (hour as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
-        let pv = site.pv_wh_per_kwp[site.hour_of_year(hour)] * self.config.spec.pv_w / 1_000.0;
-        // Pledged hours run compute at full power; otherwise the box idles at a quarter.
-        let utilisation = if self.pledged_at(hour) { 1.0 } else { 0.25 };
-        let e = simulate_hour(&self.config.spec, self.state.soc_wh, pv, utilisation, local);
-        let start = hour * HOUR;
-        let report = TelemetryReport {
-            device: id,
-            start,
-            end: start + HOUR,
-            generated_wh: e.generated_wh,
-            charged_wh: e.charged_wh,
-            discharged_wh: e.discharged_wh,
-            imported_wh: e.imported_wh,
-            exported_wh: e.exported_wh,
-            compute_wh: e.compute_wh,
-            gpu_seconds: e.gpu_seconds,
-            soc_permille: (e.soc_wh / self.config.spec.battery.capacity_wh * 1_000.0).round().clamp(0.0, 1_000.0)
-                as u16,
-            outage_before: self.state.last_reported_hour.is_some_and(|last| last + 1 < hour),
-        };
+        let pledged = self.pledged_at(hour);
+        if self.manager.needs_plan(hour) {
+            self.manager.soc_wh = self.state.soc_wh;
+            self.manager.replan(hour, &self.state.pledged, None)?;
+        }
+        self.manager.soc_wh = self.state.soc_wh;
+        let e = self.manager.run_hour(hour, pledged);
+        let outage = self.state.last_reported_hour.is_some_and(|last| last + 1 < hour);
+        let report = self.manager.telemetry(id, hour, &e, outage);
         let signature = report.sign(&self.config.device_key, &self.chain);
         let hash = report.signed_hash(&signature);
         let sunny = report.generated_wh > 0;
@@ -284,9 +254,10 @@ impl Agent {
         if sunny {
             actions.push(AppAction::Carbon(greenhour_carbon::CarbonAction::Issue { reports: vec![hash] }));
         }
+        // The battery did what it did whether or not the chain takes the report.
+        self.state.soc_wh = e.soc_wh;
         match self.submit(actions).await? {
             Committed::Included(_) => {
-                self.state.soc_wh = e.soc_wh;
                 self.state.reports_accepted += 1;
                 out.reported.push(hour);
             }
@@ -300,57 +271,23 @@ impl Agent {
         self.save()
     }
 
-    /// The energy manager: over the next day it plans battery, grid and
-    /// `compute_hours_per_day` GPU-hours of flexible compute against the
-    /// day-ahead price forecast, the PV forecast (the site's typical-year profile:
-    /// a clear-sky-shaped persistence model) and grid carbon, then pledges the
-    /// hours it chose to run compute in, one position per contiguous run.
+    /// Plans the next 48 hours with `compute_hours_per_day` GPU-hours free to go
+    /// anywhere in the day being pledged (see [`crate::manager`]), then pledges the
+    /// hours the plan runs compute in, one position per contiguous run.
     async fn pledge_next_day(&mut self, id: DeviceId, now_hour: u64, out: &mut StepReport) -> Result<(), AgentError> {
         let first = self.state.pledged_until.max(now_hour + 2);
-        let hours = 24usize;
-        let spec = self.config.spec.clone();
-        let site = &self.config.site;
-        let gpu_wh = spec.gpu.gpu_count as f64 * spec.gpu.tdp_w;
-        let price = |h: u64| self.config.prices[(h % self.config.prices.len() as u64) as usize];
-        let window = Window {
-            import_price: (0..hours as u64).map(|i| price(first + i)).collect(),
-            export_price: (0..hours as u64).map(|i| price(first + i) * 0.5).collect(),
-            carbon: vec![self.config.grid_g_per_kwh; hours],
-            carbon_weight: 0.1,
-            pv_wh: (0..hours as u64)
-                .map(|i| site.pv_wh_per_kwp[site.hour_of_year(first + i)] * spec.pv_w / 1_000.0)
-                .collect(),
-            load_wh: (0..hours as u64)
-                .map(|i| {
-                    let local = ((first + i) as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
-                    spec.base_load_w * house_factor(local) + spec.ev.map_or(0.0, |ev| ev.draw_wh(local))
-                })
-                .collect(),
-            compute_wh: gpu_wh * self.config.compute_hours_per_day as f64,
-            compute_max_wh: gpu_wh,
-            import_max_wh: 20_000.0,
-            export_max_wh: 20_000.0,
-        };
-        let soc = self.state.soc_wh.max(spec.battery.capacity_wh * spec.battery.soc_min);
-        let planned = plan(&spec.battery, soc, &window)?;
-        // Contiguous runs of hours where the plan runs compute at least half power.
-        let mut runs: Vec<(u64, u32)> = Vec::new();
-        for (i, c) in planned.compute_wh.iter().enumerate() {
-            if *c >= gpu_wh * 0.5 {
-                let hour = first + i as u64;
-                match runs.last_mut() {
-                    Some((start, n)) if *start + *n as u64 == hour => *n += 1,
-                    _ => runs.push((hour, 1)),
-                }
-            }
-        }
+        let hours = 24u32;
+        self.manager.soc_wh = self.state.soc_wh;
+        let full = self.manager.full_compute_wh();
+        let runs =
+            self.manager.replan(now_hour, &self.state.pledged, Some((first, hours)))?.compute_runs(first, hours, full);
         for (start, n) in runs {
             let pledge = PoolsAction::Pledge {
                 pool: PoolId(self.config.pool),
                 device: id,
                 first_hour: start,
                 hours: n,
-                quantity: spec.gpu.gpu_count,
+                quantity: self.manager.spec().gpu.gpu_count,
             };
             if let Committed::Included(_) = self.submit(vec![AppAction::Pools(pledge)]).await? {
                 self.state.pledged.push((start, n));

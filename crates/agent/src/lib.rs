@@ -15,7 +15,9 @@
 //!   checkpoint, and its device record proven under a verified app hash.
 
 pub mod device;
+pub mod manager;
 pub mod worker;
 
 pub use device::{Agent, AgentConfig, AgentError, AgentState, StepReport};
+pub use manager::{EnergyManager, ManagerConfig, PlanRequest, Planned};
 pub use worker::{Due, Worker};

@@ -27,9 +27,12 @@ pub struct Window {
     pub carbon_weight: f64,
     pub pv_wh: Vec<f64>,
     pub load_wh: Vec<f64>,
-    /// Flexible compute energy to schedule somewhere in the window, and the most per hour.
+    /// Compute energy to schedule over the window in all, and the least and most in
+    /// each hour (an hour already sold has both at full power; an hour the device
+    /// will not offer has both at zero).
     pub compute_wh: f64,
-    pub compute_max_wh: f64,
+    pub compute_min_wh: Vec<f64>,
+    pub compute_max_wh: Vec<f64>,
     /// Grid connection limits per hour.
     pub import_max_wh: f64,
     pub export_max_wh: f64,
@@ -47,7 +50,8 @@ impl Window {
             pv_wh: vec![0.0; n],
             load_wh: vec![0.0; n],
             compute_wh: 0.0,
-            compute_max_wh: 0.0,
+            compute_min_wh: vec![0.0; n],
+            compute_max_wh: vec![0.0; n],
             import_max_wh: grid_wh,
             export_max_wh: grid_wh,
         }
@@ -79,14 +83,25 @@ pub struct Plan {
 pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyError> {
     battery.validate()?;
     let n = w.hours();
-    let same = [w.export_price.len(), w.carbon.len(), w.pv_wh.len(), w.load_wh.len()];
+    let same = [
+        w.export_price.len(),
+        w.carbon.len(),
+        w.pv_wh.len(),
+        w.load_wh.len(),
+        w.compute_min_wh.len(),
+        w.compute_max_wh.len(),
+    ];
     if n == 0 || same.iter().any(|l| *l != n) {
         return Err(EnergyError::InvalidParameter(format!("window series must all have {n} > 0 hours: {same:?}")));
     }
-    if w.compute_wh > w.compute_max_wh * n as f64 + 1e-9 {
+    if w.compute_min_wh.iter().zip(&w.compute_max_wh).any(|(lo, hi)| !(*lo >= 0.0 && lo <= hi)) {
+        return Err(EnergyError::InvalidParameter("each hour's compute needs 0 ≤ least ≤ most".into()));
+    }
+    let (least, most): (f64, f64) = (w.compute_min_wh.iter().sum(), w.compute_max_wh.iter().sum());
+    if !(w.compute_wh >= least - 1e-9 && w.compute_wh <= most + 1e-9) {
         return Err(EnergyError::InvalidParameter(format!(
-            "{} Wh of compute do not fit {n} hours of {} Wh",
-            w.compute_wh, w.compute_max_wh
+            "{} Wh of compute do not fit the window's {least}–{most} Wh",
+            w.compute_wh
         )));
     }
     let mut vars = ProblemVariables::new();
@@ -95,7 +110,8 @@ pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyE
     let discharge = series(battery.max_discharge_w);
     let import = series(w.import_max_wh);
     let export = series(w.export_max_wh);
-    let compute = series(w.compute_max_wh);
+    let compute: Vec<Variable> =
+        (0..n).map(|t| vars.add(variable().min(w.compute_min_wh[t]).max(w.compute_max_wh[t]))).collect();
     let soc: Vec<Variable> = (0..n).map(|_| vars.add(variable().min(battery.min_wh()).max(battery.max_wh()))).collect();
     // € per Wh = €/MWh / 10⁶.
     let mut cost = Expression::default();

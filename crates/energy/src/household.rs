@@ -1,7 +1,8 @@
 //! One simulated device-hour in integer Wh: PV from the site's PVWatts profile, the
-//! house's, the EV charger's and the GPUs' draw, and a self-consumption battery
-//! rule (charge from surplus, discharge into deficit, the grid takes or gives the
-//! rest).
+//! house's, the EV charger's and the GPUs' draw, and the battery run either by the
+//! energy manager's plan (toward a planned state of charge) or, with no plan, by a
+//! self-consumption rule (charge from surplus, discharge into deficit). The grid
+//! takes or gives the rest.
 
 use crate::battery::Battery;
 use crate::data::WeatherSite;
@@ -70,9 +71,29 @@ pub struct HourEnergy {
     pub soc_wh: f64,
 }
 
+/// How the battery is run for an hour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BatteryMode {
+    /// Charge from PV surplus, discharge into the house's deficit (no plan).
+    SelfConsumption,
+    /// Charge or discharge toward this stored energy (Wh) at the end of the hour,
+    /// whatever the house does: the energy manager's plan. The grid covers the
+    /// difference, so a forecast error shows up as import or export, not as a
+    /// battery that drifts off its schedule.
+    Toward(f64),
+}
+
 /// Simulates local hour `local_hour` (0–23: the house's daily shape and the
-/// EV's session) from `soc_wh` with `pv_wh` of PV and GPUs at `utilisation`.
-pub fn simulate_hour(spec: &DeviceSpec, soc_wh: f64, pv_wh: f64, utilisation: f64, local_hour: usize) -> HourEnergy {
+/// EV's session) from `soc_wh` with `pv_wh` of PV, GPUs at `utilisation` and the
+/// battery run by `mode`.
+pub fn simulate_hour(
+    spec: &DeviceSpec,
+    soc_wh: f64,
+    pv_wh: f64,
+    utilisation: f64,
+    local_hour: usize,
+    mode: BatteryMode,
+) -> HourEnergy {
     let generated = pv_wh.max(0.0).floor() as u64;
     let compute = (spec.gpu.gpu_count as f64 * spec.gpu.tdp_w * utilisation.clamp(0.0, 1.0)).floor() as u64;
     let house = (spec.base_load_w * house_factor(local_hour)).floor() as u64;
@@ -81,15 +102,27 @@ pub fn simulate_hour(spec: &DeviceSpec, soc_wh: f64, pv_wh: f64, utilisation: f6
     let b = &spec.battery;
     // Integer AC flows: ask the battery, then replay the whole-Wh amount so the state
     // of charge matches what is reported.
-    let (charged, discharged, step) = if generated >= demand {
-        let want = b.step(soc_wh, (generated - demand) as f64, 1.0).drawn_wh.floor();
+    // AC request: positive charges (Wh drawn), negative discharges (Wh delivered).
+    let request = match mode {
+        BatteryMode::SelfConsumption => generated as f64 - demand as f64,
+        BatteryMode::Toward(target) => {
+            let stored = target - soc_wh.clamp(b.min_wh(), b.max_wh());
+            if stored >= 0.0 {
+                stored / b.eta_charge
+            } else {
+                stored * b.eta_discharge
+            }
+        }
+    };
+    let (charged, discharged, step) = if request >= 0.0 {
+        let want = b.step(soc_wh, request, 1.0).drawn_wh.floor();
         (want as u64, 0, b.step(soc_wh, want, 1.0))
     } else {
-        let want = b.step(soc_wh, -((demand - generated) as f64), 1.0).delivered_wh.floor();
+        let want = b.step(soc_wh, request, 1.0).delivered_wh.floor();
         (0, want as u64, b.step(soc_wh, -want, 1.0))
     };
-    let (imported, exported) =
-        if generated >= demand { (0, generated - demand - charged) } else { (demand - generated - discharged, 0) };
+    let (sources, sinks) = (generated + discharged, demand + charged);
+    let (imported, exported) = if sources >= sinks { (0, sources - sinks) } else { (sinks - sources, 0) };
     HourEnergy {
         generated_wh: generated,
         charged_wh: charged,
@@ -136,9 +169,17 @@ mod tests {
         /// Every simulated hour balances to the Wh (the EV included) and the
         /// battery's books close.
         #[test]
-        fn every_hour_conserves_energy(soc in 0.0f64..10_000.0, pv in 0.0f64..4_500.0, util in 0.0f64..1.0, hour in 0usize..24, car in any::<bool>()) {
+        fn every_hour_conserves_energy(
+            soc in 0.0f64..10_000.0,
+            pv in 0.0f64..4_500.0,
+            util in 0.0f64..1.0,
+            hour in 0usize..24,
+            car in any::<bool>(),
+            target in proptest::option::of(0.0f64..12_000.0),
+        ) {
             let s = spec(car.then_some(CAR));
-            let h = simulate_hour(&s, soc, pv, util, hour);
+            let mode = target.map_or(BatteryMode::SelfConsumption, BatteryMode::Toward);
+            let h = simulate_hour(&s, soc, pv, util, hour, mode);
             prop_assert_eq!(
                 h.generated_wh + h.discharged_wh + h.imported_wh,
                 h.house_wh + h.ev_wh + h.compute_wh + h.charged_wh + h.exported_wh
@@ -149,7 +190,32 @@ mod tests {
             prop_assert!(ledger.abs() < 1e-6, "battery ledger off by {}", ledger);
             prop_assert!(h.soc_wh >= s.battery.min_wh() - 1e-9 && h.soc_wh <= s.battery.max_wh() + 1e-9);
             prop_assert!(h.charged_wh == 0 || h.discharged_wh == 0);
+            prop_assert!(h.imported_wh == 0 || h.exported_wh == 0);
         }
+
+        /// Following a plan, the battery ends the hour at the planned state of charge
+        /// whenever its power and bounds allow it (to the whole AC Wh the flows round
+        /// down to, which is 1/η of stored energy).
+        #[test]
+        fn a_planned_hour_reaches_a_reachable_target(soc in 1_000.0f64..9_000.0, step in -4_000.0f64..4_000.0, pv in 0.0f64..4_500.0) {
+            let s = spec(None);
+            let target = (soc + step).clamp(s.battery.min_wh(), s.battery.max_wh());
+            let h = simulate_hour(&s, soc, pv, 0.5, 12, BatteryMode::Toward(target));
+            prop_assert!((h.soc_wh - target).abs() <= 1.0 / s.battery.eta_discharge, "ended at {} for {}", h.soc_wh, target);
+        }
+    }
+
+    /// At night a plan that charges for tomorrow's peak draws from the grid, where
+    /// the self-consumption rule would have discharged into the house.
+    #[test]
+    fn a_plan_can_charge_from_the_grid_at_night() {
+        let s = spec(None);
+        let planned = simulate_hour(&s, 2_000.0, 0.0, 0.25, 3, BatteryMode::Toward(6_000.0));
+        assert_eq!(planned.discharged_wh, 0);
+        assert_eq!(planned.charged_wh, 4_210, "4,000 Wh stored at 95 % take 4,210 Wh");
+        assert_eq!(planned.imported_wh, planned.house_wh + planned.compute_wh + planned.charged_wh);
+        let rule = simulate_hour(&s, 2_000.0, 0.0, 0.25, 3, BatteryMode::SelfConsumption);
+        assert!(rule.discharged_wh > 0 && rule.charged_wh == 0);
     }
 
     /// The car's evening draw is served by the battery first, then the grid:
@@ -157,8 +223,8 @@ mod tests {
     #[test]
     fn the_evening_car_draws_on_battery_and_grid() {
         let (with, without) = (spec(Some(CAR)), spec(None));
-        let a = simulate_hour(&with, 8_000.0, 0.0, 1.0, 19);
-        let b = simulate_hour(&without, 8_000.0, 0.0, 1.0, 19);
+        let a = simulate_hour(&with, 8_000.0, 0.0, 1.0, 19, BatteryMode::SelfConsumption);
+        let b = simulate_hour(&without, 8_000.0, 0.0, 1.0, 19, BatteryMode::SelfConsumption);
         assert_eq!(a.ev_wh, 4_600);
         assert_eq!((a.discharged_wh + a.imported_wh) - (b.discharged_wh + b.imported_wh), a.ev_wh);
         assert!(a.imported_wh > b.imported_wh, "5 kW of battery cannot carry car, house and GPUs");

@@ -153,7 +153,7 @@ fn household_plan_balances_every_hour_and_runs_all_compute() {
     w.carbon = (0..48).map(|h| if (9..16).contains(&(h % 24)) { 150.0 } else { 450.0 }).collect();
     w.carbon_weight = 0.1;
     w.compute_wh = 10_000.0;
-    w.compute_max_wh = 980.0;
+    w.compute_max_wh = vec![980.0; 48];
     let b = Battery::home();
     let p = plan(&b, 5_000.0, &w).unwrap();
     let mut soc = 5_000.0;
@@ -167,7 +167,36 @@ fn household_plan_balances_every_hour_and_runs_all_compute() {
     assert!((p.compute_wh.iter().sum::<f64>() - 10_000.0).abs() < 0.5);
     // Choosing when to compute never costs more than computing evenly over the window.
     let mut even = w.clone();
-    even.compute_max_wh = 10_000.0 / 48.0;
+    even.compute_max_wh = vec![10_000.0 / 48.0; 48];
     let flat = plan(&b, 5_000.0, &even).unwrap();
     assert!(p.cost_eur <= flat.cost_eur + 1e-6, "scheduled {} € vs even {} €", p.cost_eur, flat.cost_eur);
+    // Hours already sold run at full power whatever they cost: the plan keeps them.
+    let mut sold = w.clone();
+    for t in 0..4 {
+        sold.compute_min_wh[t] = 980.0;
+    }
+    let kept = plan(&b, 5_000.0, &sold).unwrap();
+    assert!(kept.compute_wh[..4].iter().all(|c| (c - 980.0).abs() < 0.5), "{:?}", &kept.compute_wh[..4]);
+    assert!(kept.cost_eur >= p.cost_eur - 1e-6, "a constraint cannot make the plan cheaper");
+}
+
+#[test]
+fn rejects_a_window_whose_compute_cannot_fit() {
+    let b = Battery::home();
+    let mut w = Window::arbitrage(&january_prices(4), 5_000.0);
+    w.compute_max_wh = vec![500.0; 4];
+    w.compute_wh = 2_001.0;
+    assert!(matches!(plan(&b, 5_000.0, &w), Err(greenhour_energy::EnergyError::InvalidParameter(_))));
+    w.compute_wh = 100.0;
+    w.compute_min_wh = vec![100.0; 4];
+    assert!(
+        matches!(plan(&b, 5_000.0, &w), Err(greenhour_energy::EnergyError::InvalidParameter(_))),
+        "below the sold hours' least"
+    );
+    w.compute_min_wh = vec![600.0, 0.0, 0.0, 0.0];
+    w.compute_wh = 600.0;
+    assert!(
+        matches!(plan(&b, 5_000.0, &w), Err(greenhour_energy::EnergyError::InvalidParameter(_))),
+        "least above most"
+    );
 }

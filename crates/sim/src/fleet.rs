@@ -4,26 +4,31 @@
 //! market maker that opens hour pools and a buyer that purchases GPU-hours and
 //! posts jobs.
 
-use crate::physics::{simulate_hour, DeviceSpec, SiteProfile};
+use crate::physics::{DeviceSpec, SiteProfile};
 use crate::SimError;
+use greenhour_agent::{EnergyManager, ManagerConfig};
 use greenhour_app::AppAction;
 use greenhour_bank::{BankAction, Output};
 use greenhour_carbon::CarbonAction;
 use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
-use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell};
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_market::MarketAction;
 use greenhour_pools::{PoolId, PoolsAction};
 use greenhour_primitives::{ChainId, Coin, Denom};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 const HOUR: u64 = 3_600;
 
 /// Devices talking to the node at once. Each waits for its commit, so more in
 /// flight means fuller blocks; each costs two file descriptors when the node runs in
-/// the same process, so the bound follows the process's open-file limit.
+/// the same process, so the bound follows the process's open-file limit — and stays
+/// at 4,096, because the client's pool keeps idle connections open besides (6,500
+/// in flight ran out of descriptors under a limit of 20,000).
 fn concurrency() -> usize {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit only writes the struct we pass, which lives for the call.
@@ -65,6 +70,10 @@ pub struct FleetConfig {
     /// Jobs the buyer posts each hour, cycling through the example workloads and
     /// the verification methods (0: none).
     pub jobs_per_hour: usize,
+    /// Day-ahead prices by hour of the year, €/MWh, and the grid's carbon
+    /// intensity, gCO₂e/kWh: what every device's energy manager plans against.
+    pub prices: Arc<[f64]>,
+    pub grid_g_per_kwh: f64,
 }
 
 /// Running counts since the fleet started.
@@ -76,6 +85,8 @@ pub struct Totals {
     pub certified_reports: u64,
     pub certified_wh: u64,
     pub outages: u64,
+    /// Plans the devices' energy managers made (LP solves).
+    pub plans_made: u64,
     pub members: u64,
     pub pledged_gpu_hours: u64,
     pub provided_slots: u64,
@@ -103,6 +114,11 @@ pub struct HourSummary {
     pub ev_wh: u64,
     pub imported_wh: u64,
     pub exported_wh: u64,
+    /// Energy through the fleet's batteries in the hour (charged and discharged, AC).
+    pub charged_wh: u64,
+    pub discharged_wh: u64,
+    /// Plans the devices' energy managers made in the hour.
+    pub plans_made: u64,
     pub totals: Totals,
     /// The Green Compute Index (home, gUSD) after the hour, if it has fills.
     pub index_price_wad: Option<u128>,
@@ -114,7 +130,8 @@ pub struct HourSummary {
 struct HourCtx<'a> {
     client: &'a RpcClient,
     chain: &'a ChainId,
-    sites: &'a [SiteProfile],
+    /// Bounds the plans solved at once to the machine's cores (the node shares them).
+    solvers: &'a Semaphore,
     pool: u64,
     /// The hour to report, and the chain's current hour.
     hour: u64,
@@ -125,15 +142,15 @@ struct SimDevice {
     index: usize,
     owner: Wallet,
     device_key: SecretKey,
-    spec: DeviceSpec,
-    site: usize,
+    /// The agent's energy manager: forecasts, the LP plan, and the battery run on it.
+    manager: EnergyManager,
     behaviour: Behaviour,
     id: Option<DeviceId>,
-    soc_wh: f64,
     last_report_end: Option<u64>,
     joined: bool,
     position: Option<u64>,
-    /// First hour not yet pledged.
+    /// The hours the position covers: `[pledged_from, pledged_until)`.
+    pledged_from: u64,
     pledged_until: u64,
     /// Runs the jobs assigned to the device (inflating devices also cheat at jobs).
     worker: greenhour_agent::Worker,
@@ -178,16 +195,28 @@ fn behaviour_for(i: usize) -> Behaviour {
 }
 
 impl SimDevice {
-    fn nameplate(&self) -> Nameplate {
-        Nameplate {
-            pv_w: self.spec.pv_w as u64,
-            battery_wh: self.spec.battery.capacity_wh as u64,
-            battery_max_w: self.spec.battery.max_charge_w as u64,
-            charger_w: self.spec.ev.map_or(0, |ev| ev.max_w as u64),
-            gpu_model: if self.spec.gpu.tdp_w >= 450.0 { "RTX 4090" } else { "RTX 4080" }.into(),
-            gpu_count: self.spec.gpu.gpu_count,
-            gpu_tdp_w: self.spec.gpu.tdp_w as u32,
+    fn pledged(&self) -> Vec<(u64, u32)> {
+        match self.position {
+            Some(_) if self.pledged_until > self.pledged_from => {
+                vec![(self.pledged_from, (self.pledged_until - self.pledged_from) as u32)]
+            }
+            _ => Vec::new(),
         }
+    }
+
+    /// Has the energy manager plan from `hour` if it must, solving the LP on the
+    /// blocking pool with one of `solvers`' permits. Returns whether it planned.
+    async fn plan_if_due(&mut self, hour: u64, solvers: &Semaphore) -> Result<bool, SimError> {
+        if !self.manager.needs_plan(hour) {
+            return Ok(false);
+        }
+        let request = self.manager.request(hour, &self.pledged(), None);
+        let _permit = solvers.acquire().await.map_err(|e| SimError::Setup(e.to_string()))?;
+        let planned = tokio::task::spawn_blocking(move || request.solve())
+            .await
+            .map_err(|e| SimError::Setup(format!("planner task: {e}")))??;
+        self.manager.adopt(planned);
+        Ok(true)
     }
 
     /// Reports hour `hour`, then joins and pledges when due. Returns the hour's
@@ -197,37 +226,25 @@ impl SimDevice {
         ctx: &HourCtx<'_>,
         totals: &mut Totals,
     ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
-        let HourCtx { client, chain, sites, pool, hour, now_hour } = *ctx;
+        let HourCtx { client, chain, solvers, pool, hour, now_hour } = *ctx;
         let Some(id) = self.id else { return Ok(None) };
-        let site = &sites[self.site];
-        let local_hour = (hour as i64 + site.utc_offset_hours.round() as i64).rem_euclid(24) as usize;
         if self.behaviour == Behaviour::Flaky && (hour + self.index as u64).is_multiple_of(7) {
             totals.outages += 1;
             return Ok(None);
         }
-        let pv = site.pv_wh_per_kwp[site.hour_of_year(hour)] * self.spec.pv_w / 1_000.0;
-        let utilisation = if self.position.is_some() { 1.0 } else { 0.25 };
-        let energy = simulate_hour(&self.spec, self.soc_wh, pv, utilisation, local_hour);
-        let claimed = if self.behaviour == Behaviour::Inflating && (11..=13).contains(&local_hour) {
-            energy.generated_wh * 3 + 1_000
-        } else {
-            energy.generated_wh
-        };
+        if self.plan_if_due(hour, solvers).await? {
+            totals.plans_made += 1;
+        }
+        let pledged = self.pledged();
+        let in_pledge = pledged.iter().any(|(s, n)| hour >= *s && hour < s + *n as u64);
+        let energy = self.manager.run_hour(hour, in_pledge);
+        let outage = self.last_report_end.is_some_and(|end| end < hour * HOUR);
+        let mut report = self.manager.telemetry(id, hour, &energy, outage);
+        let local_hour = self.manager.local_hour(hour);
+        if self.behaviour == Behaviour::Inflating && (11..=13).contains(&local_hour) {
+            report.generated_wh = energy.generated_wh * 3 + 1_000;
+        }
         let start = hour * HOUR;
-        let report = TelemetryReport {
-            device: id,
-            start,
-            end: start + HOUR,
-            generated_wh: claimed,
-            charged_wh: energy.charged_wh,
-            discharged_wh: energy.discharged_wh,
-            imported_wh: energy.imported_wh,
-            exported_wh: energy.exported_wh,
-            compute_wh: energy.compute_wh,
-            gpu_seconds: energy.gpu_seconds,
-            soc_permille: (energy.soc_wh / self.spec.battery.capacity_wh * 1_000.0).round().clamp(0.0, 1_000.0) as u16,
-            outage_before: self.last_report_end.is_some_and(|end| end < start),
-        };
         let signature = report.sign(&self.device_key, chain);
         let hash = report.signed_hash(&signature);
         let (generated, discharged) = (report.generated_wh, report.discharged_wh);
@@ -250,7 +267,6 @@ impl SimDevice {
                     }
                 }
                 self.last_report_end = Some(start + HOUR);
-                self.soc_wh = energy.soc_wh;
                 true
             }
             Committed::Refused(why) => {
@@ -270,7 +286,7 @@ impl SimDevice {
         // clock, and a large fleet's last transactions land a few blocks later.
         let next = (hour + 2).max(now_hour + 2);
         if self.joined && self.pledged_until < next + 12 {
-            let quantity = self.spec.gpu.gpu_count;
+            let quantity = self.manager.spec().gpu.gpu_count;
             // A position that has run out (a fleet far behind the clock) is replaced.
             let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
             let action = match self.position {
@@ -283,6 +299,7 @@ impl SimDevice {
             }
             if let Committed::Included(record) = outcome {
                 if fresh {
+                    self.pledged_from = next;
                     self.position = record
                         .events
                         .iter()
@@ -297,6 +314,23 @@ impl SimDevice {
             }
         }
         Ok(accepted.then_some(energy))
+    }
+
+    /// Submits what the device's assigned jobs owe at chain time `now` (the worker
+    /// runs the workloads); returns how many submissions landed.
+    async fn submit_due(&mut self, client: &RpcClient, now: u64) -> Result<u64, SimError> {
+        if self.id.is_none() {
+            return Ok(0);
+        }
+        let mut landed = 0;
+        let me = self.owner.address();
+        for due in self.worker.due(client, &me, now).await? {
+            match self.owner.commit(client, vec![AppAction::Jobs(due.action)]).await? {
+                Committed::Included(_) => landed += 1,
+                Committed::Refused(why) => tracing::debug!(device = self.index, %why, "job result refused"),
+            }
+        }
+        Ok(landed)
     }
 
     /// Provides one slot of `hour` to its market pool with `price` µgUSD.
@@ -321,8 +355,8 @@ pub struct Fleet {
     client: RpcClient,
     chain: ChainId,
     config: FleetConfig,
-    sites: Vec<SiteProfile>,
     devices: Vec<SimDevice>,
+    solvers: Semaphore,
     maker: Wallet,
     buyer: Wallet,
     /// The next UTC hour to report once it has ended.
@@ -342,20 +376,34 @@ impl Fleet {
         let chain: ChainId = status.chain_id.parse().map_err(|e| SimError::Setup(format!("chain id: {e}")))?;
         let wallet = |key: &SecretKey| Wallet::new(key.clone(), chain.clone(), status.min_fee);
         let mut treasury = wallet(&config.treasury);
+        let sites: Vec<Arc<SiteProfile>> = sites.into_iter().map(Arc::new).collect();
         let mut devices: Vec<SimDevice> = (0..config.devices)
             .map(|i| SimDevice {
                 index: i,
                 owner: wallet(&SecretKey::from_name(&format!("sim-owner-{i}"))),
                 device_key: SecretKey::from_name(&format!("sim-device-{i}")),
-                spec: spec_for(i),
-                // Three in four devices in sunny Greensboro, the rest in Sand Point, Alaska.
-                site: if i % 4 == 3 { 1 % sites.len() } else { 0 },
+                manager: EnergyManager::new(
+                    ManagerConfig {
+                        spec: spec_for(i),
+                        // Three in four devices in sunny Greensboro, the rest in Sand Point, Alaska.
+                        site: sites[if i % 4 == 3 { 1 % sites.len() } else { 0 }].clone(),
+                        prices: config.prices.clone(),
+                        grid_g_per_kwh: config.grid_g_per_kwh,
+                        // The fleet offers every hour; its managers plan battery and grid.
+                        compute_hours_per_day: 24,
+                        // A day ahead, renewed 6–17 hours before it runs out: the
+                        // fleet's renewals spread over 12 hours, not all in one.
+                        horizon_hours: 24,
+                        plan_lead_hours: 6 + (i % 12) as u32,
+                    },
+                    0.0,
+                ),
                 behaviour: behaviour_for(i),
                 id: None,
-                soc_wh: 0.0,
                 last_report_end: None,
                 joined: false,
                 position: None,
+                pledged_from: 0,
                 pledged_until: 0,
                 worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
             })
@@ -390,7 +438,7 @@ impl Fleet {
                     key: d.device_key.public_key(),
                     class: DeviceClass::Home,
                     cell: LocationCell::new(cell).map_err(|e| SimError::Setup(e.to_string()))?,
-                    nameplate: d.nameplate(),
+                    nameplate: d.manager.nameplate(),
                 };
                 match d.owner.commit(client, vec![AppAction::Devices(register)]).await? {
                     Committed::Included(record) => {
@@ -410,17 +458,24 @@ impl Fleet {
         .await;
         registered.into_iter().collect::<Result<Vec<()>, SimError>>()?;
         let now = client.status().await?.latest_block_time;
+        // Every device makes its first plan before the first hour, so the fleet's
+        // first hour does not pay for thousands of them at once.
+        let solvers = Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let first_hour = now / HOUR;
+        let planned = bounded(devices.iter_mut().map(|d| d.plan_if_due(first_hour, &solvers))).await;
+        let plans_made =
+            planned.into_iter().collect::<Result<Vec<bool>, SimError>>()?.into_iter().filter(|p| *p).count();
         Ok(Fleet {
             maker: wallet(&config.maker),
             buyer: wallet(&config.buyer),
             client,
             chain,
             config,
-            sites,
             devices,
-            next_hour: now / HOUR,
+            solvers,
+            next_hour: first_hour,
             jobs_posted: 0,
-            totals: Totals::default(),
+            totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
 
@@ -448,19 +503,30 @@ impl Fleet {
         Ok((now / HOUR).saturating_sub(self.next_hour))
     }
 
+    /// One hour in three phases, so a large fleet waits on few block boundaries:
+    /// the maker opens the coming hours' pools; every device (concurrently) plans,
+    /// reports, joins and pledges when due, provides a slot of the hour two ahead
+    /// and submits what its jobs owe; then the buyer buys and posts jobs.
     async fn hour(&mut self, hour: u64, now_hour: u64) -> Result<HourSummary, SimError> {
+        self.open_pools(now_hour).await?;
         let ctx = HourCtx {
             client: &self.client,
             chain: &self.chain,
-            sites: &self.sites,
+            solvers: &self.solvers,
             pool: self.config.pool,
             hour,
             now_hour,
         };
+        let (target, price) = (now_hour + 2, self.config.slot_price);
         let results = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
-            let e = d.hour_work(&ctx, &mut t).await;
-            (e, t)
+            let energy = d.hour_work(&ctx, &mut t).await?;
+            // Valid until the target hour opens: a large fleet takes several blocks.
+            if d.provide(ctx.client, target, price, target * HOUR).await? {
+                t.provided_slots += 1;
+            }
+            t.results_submitted += d.submit_due(ctx.client, now_hour * HOUR).await?;
+            Ok::<_, SimError>((energy, t))
         }))
         .await;
         let mut summary = HourSummary {
@@ -472,23 +538,30 @@ impl Fleet {
             ev_wh: 0,
             imported_wh: 0,
             exported_wh: 0,
+            charged_wh: 0,
+            discharged_wh: 0,
+            plans_made: 0,
             totals: Totals::default(),
             index_price_wad: None,
             index_green_share_bps: 0,
         };
-        for (energy, t) in results {
+        for result in results {
+            let (energy, t) = result?;
+            summary.plans_made += t.plans_made;
             self.totals.add(&t);
-            if let Some(e) = energy? {
+            if let Some(e) = energy {
                 summary.reporting += 1;
                 summary.generated_wh += e.generated_wh;
                 summary.compute_wh += e.compute_wh;
                 summary.ev_wh += e.ev_wh;
                 summary.imported_wh += e.imported_wh;
                 summary.exported_wh += e.exported_wh;
+                summary.charged_wh += e.charged_wh;
+                summary.discharged_wh += e.discharged_wh;
             }
         }
-        self.market().await?;
-        self.jobs().await?;
+        self.buy(now_hour).await?;
+        self.post_jobs(now_hour).await?;
         let status = self.client.status().await?;
         summary.height = status.height;
         if let Some(v) = self.client.index(Some("home"), Some("ugusd")).await?.into_iter().next() {
@@ -499,11 +572,8 @@ impl Fleet {
         Ok(summary)
     }
 
-    /// Opens the pools of the next hours, lets devices provide a slot to the one two
-    /// hours ahead, and has the buyer purchase the coming two hours.
-    async fn market(&mut self) -> Result<(), SimError> {
-        let now = self.client.status().await?.latest_block_time;
-        let now_hour = now / HOUR;
+    /// Opens the market pools of the next three hours that are not open yet.
+    async fn open_pools(&mut self, now_hour: u64) -> Result<(), SimError> {
         let open: Vec<String> = self.client.market_pools().await?.iter().map(|p| p.pool.slot.to_string()).collect();
         for h in now_hour + 1..=now_hour + 3 {
             let slot = format!("slot/home/{h}");
@@ -518,17 +588,12 @@ impl Fleet {
                 self.maker.commit(&self.client, vec![AppAction::Market(create)]).await?;
             }
         }
-        let target = now_hour + 2;
-        let (client, price) = (&self.client, self.config.slot_price);
-        // Valid until the target hour opens: a large fleet takes several blocks to provide.
-        let provided = bounded(self.devices.iter_mut().map(|d| d.provide(client, target, price, target * HOUR))).await;
-        for p in provided {
-            if p? {
-                self.totals.provided_slots += 1;
-            }
-        }
-        // The buyer takes a slot per ten devices in each of the next two hours, at most
-        // a quarter of what either pool holds.
+        Ok(())
+    }
+
+    /// The buyer takes a slot per ten devices in each of the next two hours, at most
+    /// a quarter of what either pool holds, in one `BuyHours`.
+    async fn buy(&mut self, now_hour: u64) -> Result<(), SimError> {
         let first = format!("slot/home/{}", now_hour + 1);
         let mut held = u128::MAX;
         for h in [now_hour + 1, now_hour + 2] {
@@ -559,36 +624,13 @@ impl Fleet {
         }
         Ok(())
     }
-}
 
-impl Fleet {
-    /// Devices submit what their jobs owe, then the buyer posts the hour's jobs
-    /// for the hours two to four ahead (market-priced, one GPU for one hour).
-    async fn jobs(&mut self) -> Result<(), SimError> {
-        let now = self.client.status().await?.latest_block_time;
-        let client = &self.client;
-        let submitted = bounded(self.devices.iter_mut().map(|d| async move {
-            let mut n = 0u64;
-            if d.id.is_none() {
-                return Ok::<u64, SimError>(0);
-            }
-            let me = d.owner.address();
-            for due in d.worker.due(client, &me, now).await? {
-                match d.owner.commit(client, vec![AppAction::Jobs(due.action)]).await? {
-                    Committed::Included(_) => n += 1,
-                    Committed::Refused(why) => tracing::debug!(device = d.index, %why, "job result refused"),
-                }
-            }
-            Ok(n)
-        }))
-        .await;
-        for n in submitted {
-            self.totals.results_submitted += n?;
-        }
+    /// The buyer posts the hour's jobs for the hours two to four ahead
+    /// (market-priced, one GPU for one hour) and reads how its latest ones stand.
+    async fn post_jobs(&mut self, now_hour: u64) -> Result<(), SimError> {
         if self.config.jobs_per_hour == 0 {
             return Ok(());
         }
-        let now_hour = now / HOUR;
         let mut actions = Vec::new();
         if self.jobs_posted == 0 {
             for e in greenhour_workloads::examples::ALL {
@@ -651,9 +693,11 @@ impl Totals {
         self.certified_reports += o.certified_reports;
         self.certified_wh += o.certified_wh;
         self.outages += o.outages;
+        self.plans_made += o.plans_made;
         self.members += o.members;
         self.pledged_gpu_hours += o.pledged_gpu_hours;
         self.provided_slots += o.provided_slots;
+        self.results_submitted += o.results_submitted;
         self.bought_slots += o.bought_slots;
         self.bought_quote += o.bought_quote;
     }
