@@ -136,6 +136,9 @@ struct HourCtx<'a> {
     /// The hour to report, and the chain's current hour.
     hour: u64,
     now_hour: u64,
+    /// The hour whose slot each device provides to the market, and with how much quote.
+    provide_hour: u64,
+    provide_price: u128,
 }
 
 struct SimDevice {
@@ -226,7 +229,7 @@ impl SimDevice {
         ctx: &HourCtx<'_>,
         totals: &mut Totals,
     ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
-        let HourCtx { client, chain, solvers, pool, hour, now_hour } = *ctx;
+        let HourCtx { client, chain, solvers, pool, hour, now_hour, provide_hour, provide_price } = *ctx;
         let Some(id) = self.id else { return Ok(None) };
         if self.behaviour == Behaviour::Flaky && (hour + self.index as u64).is_multiple_of(7) {
             totals.outages += 1;
@@ -254,7 +257,27 @@ impl SimDevice {
         if generated > 0 {
             actions.push(AppAction::Carbon(CarbonAction::Issue { reports: vec![hash] }));
         }
-        let accepted = match self.owner.commit(client, actions).await? {
+        // The hour's slot for the market rides along: one commit an hour instead of
+        // two, which is what lets 10,000 devices keep the clock's pace. If the
+        // transaction is refused with it, the report goes again alone.
+        let provide = self.provide_action(provide_hour, provide_price);
+        let mut outcome = match provide.clone() {
+            Some(p) => {
+                let mut with = actions.clone();
+                with.push(p);
+                self.owner.commit(client, with).await?
+            }
+            None => self.owner.commit(client, actions.clone()).await?,
+        };
+        let mut provided = provide.is_some() && matches!(outcome, Committed::Included(_));
+        if provide.is_some() && matches!(outcome, Committed::Refused(_)) {
+            outcome = self.owner.commit(client, actions).await?;
+            provided = false;
+        }
+        if provided {
+            totals.provided_slots += 1;
+        }
+        let accepted = match outcome {
             Committed::Included(_) => {
                 totals.reports_accepted += 1;
                 if generated > 0 {
@@ -333,20 +356,19 @@ impl SimDevice {
         Ok(landed)
     }
 
-    /// Provides one slot of `hour` to its market pool with `price` µgUSD.
-    async fn provide(&mut self, client: &RpcClient, hour: u64, price: u128, deadline: u64) -> Result<bool, SimError> {
-        let Some(position) = self.position else { return Ok(false) };
-        if hour >= self.pledged_until {
-            return Ok(false);
-        }
-        let action = PoolsAction::Provide { position, hour, quantity: 1, max_quote: price, min_shares: 0, deadline };
-        match self.owner.commit(client, vec![AppAction::Pools(action)]).await? {
-            Committed::Included(_) => Ok(true),
-            Committed::Refused(why) => {
-                tracing::debug!(device = self.index, %why, "provide refused");
-                Ok(false)
-            }
-        }
+    /// Providing one slot of `hour` to its market pool with `price` µgUSD, if the
+    /// device's position covers that hour (valid until the hour opens: a large
+    /// fleet takes several blocks).
+    fn provide_action(&self, hour: u64, price: u128) -> Option<AppAction> {
+        let position = self.position?;
+        (hour < self.pledged_until && hour >= self.pledged_from).then_some(AppAction::Pools(PoolsAction::Provide {
+            position,
+            hour,
+            quantity: 1,
+            max_quote: price,
+            min_shares: 0,
+            deadline: hour * HOUR,
+        }))
     }
 }
 
@@ -509,6 +531,7 @@ impl Fleet {
     /// and submits what its jobs owe; then the buyer buys and posts jobs.
     async fn hour(&mut self, hour: u64, now_hour: u64) -> Result<HourSummary, SimError> {
         self.open_pools(now_hour).await?;
+        let provide_hour = now_hour + 2;
         let ctx = HourCtx {
             client: &self.client,
             chain: &self.chain,
@@ -516,15 +539,12 @@ impl Fleet {
             pool: self.config.pool,
             hour,
             now_hour,
+            provide_hour: provide_hour,
+            provide_price: self.config.slot_price,
         };
-        let (target, price) = (now_hour + 2, self.config.slot_price);
         let results = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
             let energy = d.hour_work(&ctx, &mut t).await?;
-            // Valid until the target hour opens: a large fleet takes several blocks.
-            if d.provide(ctx.client, target, price, target * HOUR).await? {
-                t.provided_slots += 1;
-            }
             t.results_submitted += d.submit_due(ctx.client, now_hour * HOUR).await?;
             Ok::<_, SimError>((energy, t))
         }))
@@ -560,7 +580,9 @@ impl Fleet {
                 summary.discharged_wh += e.discharged_wh;
             }
         }
-        self.buy(now_hour).await?;
+        // The devices' phase takes blocks: the buyer acts on the chain's hour now.
+        let now_hour = self.client.status().await?.latest_block_time / HOUR;
+        self.buy(now_hour, provide_hour).await?;
         self.post_jobs(now_hour).await?;
         let status = self.client.status().await?;
         summary.height = status.height;
@@ -591,19 +613,26 @@ impl Fleet {
         Ok(())
     }
 
-    /// The buyer takes a slot per ten devices in each of the next two hours, at most
-    /// a quarter of what either pool holds, in one `BuyHours`.
-    async fn buy(&mut self, now_hour: u64) -> Result<(), SimError> {
-        let first = format!("slot/home/{}", now_hour + 1);
+    /// The buyer takes a slot per ten devices in each hour from the next one still
+    /// trading through `last_hour` (the hour the devices just provided; two hours
+    /// at most), no more than a quarter of what any of those pools holds, in one
+    /// `BuyHours`.
+    async fn buy(&mut self, now_hour: u64, last_hour: u64) -> Result<(), SimError> {
+        let first_hour = (now_hour + 1).max(last_hour.saturating_sub(1));
+        if first_hour > last_hour {
+            return Ok(());
+        }
+        let hours = (last_hour - first_hour + 1) as u32;
+        let first = format!("slot/home/{first_hour}");
         let mut held = u128::MAX;
-        for h in [now_hour + 1, now_hour + 2] {
+        for h in first_hour..=last_hour {
             held = held.min(self.client.market_pool(&format!("slot/home/{h}")).await.map_or(0, |p| p.pool.x));
         }
         let per_hour = (self.devices.len() as u128 / 10).max(1).min(held / 4);
         if per_hour == 0 {
             return Ok(());
         }
-        let route = self.client.market_route(&first, 2, per_hour, Some("ugusd")).await;
+        let route = self.client.market_route(&first, hours, per_hour, Some("ugusd")).await;
         if let Err(e) = &route {
             tracing::debug!(%e, "no route for the buyer");
         }
@@ -611,15 +640,18 @@ impl Fleet {
             let total: u128 = route["total"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
             let buy = MarketAction::BuyHours {
                 first_slot: first.parse().map_err(|e| SimError::Setup(format!("{e}")))?,
-                hours: 2,
+                hours,
                 slots_per_hour: per_hour,
                 quote: Denom::gusd(),
                 max_total: total + total / 20,
-                deadline: (now_hour + 1) * HOUR,
+                deadline: first_hour * HOUR,
             };
-            if let Committed::Included(_) = self.buyer.commit(&self.client, vec![AppAction::Market(buy)]).await? {
-                self.totals.bought_slots += 2 * per_hour as u64;
-                self.totals.bought_quote += total;
+            match self.buyer.commit(&self.client, vec![AppAction::Market(buy)]).await? {
+                Committed::Included(_) => {
+                    self.totals.bought_slots += hours as u64 * per_hour as u64;
+                    self.totals.bought_quote += total;
+                }
+                Committed::Refused(why) => tracing::debug!(%why, "purchase refused"),
             }
         }
         Ok(())
