@@ -539,7 +539,7 @@ impl Fleet {
             pool: self.config.pool,
             hour,
             now_hour,
-            provide_hour: provide_hour,
+            provide_hour,
             provide_price: self.config.slot_price,
         };
         let results = bounded(self.devices.iter_mut().map(|d| async move {
