@@ -98,6 +98,24 @@ fn issuance(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // The least any issuance does per device-hour whatever it stores: find the
+    // report by its hash, read it and its device, and mark it used (certified
+    // once). The target's natural bound.
+    group.bench_function("issue_floor_100k_reads_and_use_marks", |b| {
+        b.iter_batched(
+            || BlockOverlay::new(base.clone()),
+            |mut block| {
+                for hash in &evening {
+                    let stored = greenhour_devices::state::report_by_hash(&block, hash).unwrap().unwrap();
+                    let device = greenhour_devices::state::device(&block, stored.report.device).unwrap();
+                    assert_eq!(device.status, DeviceStatus::Active);
+                    greenhour_devices::state::mark_report_used(&mut block, hash, "floor").unwrap();
+                }
+                block
+            },
+            BatchSize::LargeInput,
+        )
+    });
     group.finish();
 }
 
