@@ -10,6 +10,9 @@
 //!   unpaid; a wrong answer is slashed).
 //! - The agent never reports an hour twice: the chain's `last_report_end` wins
 //!   over its state file, which is written atomically after every change.
+//! - The energy manager's hours balance to the Wh: the battery goes toward the
+//!   plan's state of charge within its power and bounds and the grid covers the
+//!   rest; sold hours run at full power in every plan.
 //! - It acts only on what it verified: headers accepted by the light client
 //!   (linked, signed by more than 2/3 of the announced validator set) from its
 //!   checkpoint, and its device record proven under a verified app hash.

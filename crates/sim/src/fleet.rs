@@ -222,8 +222,9 @@ impl SimDevice {
         Ok(true)
     }
 
-    /// Reports hour `hour`, then joins and pledges when due. Returns the hour's
-    /// energy if a report was accepted.
+    /// Plans if due, runs and reports hour `hour` (with the slot of `provide_hour`
+    /// for the market in the same transaction), then joins and pledges when due.
+    /// Returns the hour's energy if a report was accepted.
     async fn hour_work(
         &mut self,
         ctx: &HourCtx<'_>,

@@ -1,6 +1,8 @@
 //! `sim`: the fleet simulator behind `greenhour devnet` (docs/spec/sim.md).
 //! Simulated home devices on real weather (the `energy` crate's PVWatts over TMY3
-//! sites) talk to the node only through the RPC client, as device agents do.
+//! sites) talk to the node only through the RPC client, as device agents do, and
+//! each runs the agent's own logic in-process: its energy manager
+//! (`greenhour_agent::EnergyManager`) and its job worker.
 //!
 //! Invariants:
 //! - Every simulated device-hour balances to the Wh:
@@ -10,7 +12,9 @@
 //!   a device that was offline declares the outage; refused transactions give their
 //!   nonce back, so the next one still lands.
 //! - The same configuration gives the same devices (keys and specs derive from the
-//!   device index).
+//!   device index), and the same hours give the same plans.
+//! - A report is never lost to the market deposit that shares its transaction: if
+//!   that transaction is refused, the report is sent again alone.
 
 pub mod fleet;
 /// Device-hour physics, kept in `energy` so the device agent shares it.
