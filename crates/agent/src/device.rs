@@ -65,6 +65,10 @@ pub struct AgentState {
     /// Headers accepted on a commit certificate (not just a hash link).
     #[serde(default)]
     pub certificates_verified: u64,
+    /// What the energy manager's PV forecast has learnt: the clear-sky index each
+    /// local hour of day last reached.
+    #[serde(default)]
+    pub clear_sky_index: Vec<Option<f64>>,
 }
 
 /// What one step did.
@@ -127,7 +131,7 @@ impl Agent {
         let status = client.status().await?;
         let chain: ChainId = status.chain_id.parse().map_err(|e| AgentError::Setup(format!("chain id: {e}")))?;
         let wallet = Wallet::new(config.owner.clone(), chain.clone(), status.min_fee);
-        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh);
+        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh).learnt(&state.clear_sky_index);
         Ok(Agent { client, config, wallet, worker: Worker::new(false), chain, manager, state })
     }
 
@@ -256,6 +260,7 @@ impl Agent {
         }
         // The battery did what it did whether or not the chain takes the report.
         self.state.soc_wh = e.soc_wh;
+        self.state.clear_sky_index = self.manager.clear_sky_index().to_vec();
         match self.submit(actions).await? {
             Committed::Included(_) => {
                 self.state.reports_accepted += 1;

@@ -259,6 +259,21 @@ impl EnergyManager {
         }
     }
 
+    /// The clear-sky index each local hour of day last reached (what the PV
+    /// forecast has learnt), for a state file to keep across restarts.
+    pub fn clear_sky_index(&self) -> [Option<f64>; 24] {
+        self.clear_sky_index
+    }
+
+    /// Resumes with what an earlier run had learnt; indices outside 0–1.5 (a
+    /// tampered or corrupt state file) are dropped rather than trusted.
+    pub fn learnt(mut self, index: &[Option<f64>]) -> Self {
+        for (slot, value) in self.clear_sky_index.iter_mut().zip(index) {
+            *slot = value.filter(|v| v.is_finite() && (0.0..=1.5).contains(v));
+        }
+        self
+    }
+
     /// Follows `planned` from now on.
     pub fn adopt(&mut self, planned: Planned) {
         self.plan = Some(planned);
@@ -463,6 +478,24 @@ mod tests {
         let placed: f64 = planned.compute_wh[24..48].iter().sum();
         assert!((placed - 8.0 * 450.0).abs() < 0.5, "{placed}");
         assert!((0..24).all(|i| planned.compute_wh[i] == 0.0), "nothing outside the flexible day");
+    }
+
+    /// What the forecast learnt survives a restart through the state file, and a
+    /// nonsensical index from a damaged file is dropped.
+    #[test]
+    fn app_can_resume_its_forecast_after_a_restart() {
+        let mut m = EnergyManager::new(config(24), 5_000.0);
+        m.run_hour(12, false);
+        let learnt = m.clear_sky_index();
+        assert!(learnt[12].is_some());
+        let resumed = EnergyManager::new(config(24), 5_000.0).learnt(&learnt);
+        assert_eq!(resumed.forecast_pv_wh(36), m.forecast_pv_wh(36));
+        let mut damaged = learnt.to_vec();
+        damaged[12] = Some(f64::NAN);
+        damaged[13] = Some(40.0);
+        let cleaned = EnergyManager::new(config(24), 5_000.0).learnt(&damaged);
+        assert_eq!(cleaned.clear_sky_index()[12], None);
+        assert_eq!(cleaned.clear_sky_index()[13], None);
     }
 
     /// With nothing planned the battery falls back to self-consumption, and the
