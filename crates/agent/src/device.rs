@@ -69,6 +69,11 @@ pub struct AgentState {
     /// local hour of day last reached.
     #[serde(default)]
     pub clear_sky_index: Vec<Option<f64>>,
+    /// The car's session in progress (the UTC hour it arrived) and the Wh it took.
+    #[serde(default)]
+    pub ev_session: Option<u64>,
+    #[serde(default)]
+    pub ev_delivered_wh: f64,
 }
 
 /// What one step did.
@@ -131,7 +136,9 @@ impl Agent {
         let status = client.status().await?;
         let chain: ChainId = status.chain_id.parse().map_err(|e| AgentError::Setup(format!("chain id: {e}")))?;
         let wallet = Wallet::new(config.owner.clone(), chain.clone(), status.min_fee);
-        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh).learnt(&state.clear_sky_index);
+        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh)
+            .learnt(&state.clear_sky_index)
+            .with_ev_progress(state.ev_session, state.ev_delivered_wh);
         Ok(Agent { client, config, wallet, worker: Worker::new(false), chain, manager, state })
     }
 
@@ -261,6 +268,7 @@ impl Agent {
         // The battery did what it did whether or not the chain takes the report.
         self.state.soc_wh = e.soc_wh;
         self.state.clear_sky_index = self.manager.clear_sky_index().to_vec();
+        (self.state.ev_session, self.state.ev_delivered_wh) = self.manager.ev_progress();
         match self.submit(actions).await? {
             Committed::Included(_) => {
                 self.state.reports_accepted += 1;

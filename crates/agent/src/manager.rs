@@ -27,7 +27,7 @@
 
 use greenhour_devices::{DeviceId, Nameplate, TelemetryReport};
 use greenhour_energy::battery::Battery;
-use greenhour_energy::dispatch::{plan, Window};
+use greenhour_energy::dispatch::{plan, EvNeed, Window};
 use greenhour_energy::household::{house_factor, simulate_hour, BatteryMode, DeviceSpec, HourEnergy, SiteProfile};
 use greenhour_energy::EnergyError;
 use std::sync::Arc;
@@ -86,6 +86,8 @@ pub struct Planned {
     pub pv_wh: Vec<f64>,
     pub soc_wh: Vec<f64>,
     pub compute_wh: Vec<f64>,
+    /// What the car takes each hour.
+    pub ev_wh: Vec<f64>,
     /// What the plan expects to pay over the horizon, € (negative: earn).
     pub cost_eur: f64,
 }
@@ -120,6 +122,9 @@ pub struct PlanRequest {
     pub battery: Battery,
     pub soc_wh: f64,
     pub window: Window,
+    /// The car's draw in hours of a session the window cannot hold whole (it
+    /// leaves after the horizon): the dumb charger's, already in the window's load.
+    pub ev_fixed_wh: Vec<f64>,
 }
 
 impl PlanRequest {
@@ -130,6 +135,7 @@ impl PlanRequest {
             pv_wh: self.window.pv_wh,
             soc_wh: p.soc_wh,
             compute_wh: p.compute_wh,
+            ev_wh: p.ev_wh.iter().zip(&self.ev_fixed_wh).map(|(a, b)| a + b).collect(),
             cost_eur: p.cost_eur,
         })
     }
@@ -145,13 +151,25 @@ pub struct EnergyManager {
     clear_sky_index: [Option<f64>; 24],
     plan: Option<Planned>,
     stale: bool,
+    /// The car's current session (the UTC hour it arrived) and what it took so far.
+    ev_session: Option<u64>,
+    ev_delivered_wh: f64,
     /// Plans adopted so far.
     pub plans_made: u64,
 }
 
 impl EnergyManager {
     pub fn new(config: ManagerConfig, soc_wh: f64) -> Self {
-        EnergyManager { config, soc_wh, clear_sky_index: [None; 24], plan: None, stale: false, plans_made: 0 }
+        EnergyManager {
+            config,
+            soc_wh,
+            clear_sky_index: [None; 24],
+            plan: None,
+            stale: false,
+            ev_session: None,
+            ev_delivered_wh: 0.0,
+            plans_made: 0,
+        }
     }
 
     pub fn spec(&self) -> &DeviceSpec {
@@ -201,12 +219,48 @@ impl EnergyManager {
         }
     }
 
-    /// The house's and the car's draw, and the GPUs' background when not offered.
+    /// The house's draw, and the GPUs' background when not offered (the car is
+    /// planned on its own).
     fn load_wh(&self, hour: u64, offered: bool) -> f64 {
-        let spec = &self.config.spec;
-        let local = self.local_hour(hour);
         let background = if offered { 0.0 } else { self.full_compute_wh() * IDLE_UTILISATION };
-        spec.base_load_w * house_factor(local) + spec.ev.map_or(0.0, |ev| ev.draw_wh(local)) + background
+        self.config.spec.base_load_w * house_factor(self.local_hour(hour)) + background
+    }
+
+    /// If the car is plugged in during `hour`: the UTC hour its session began, how
+    /// many hours it has left (this one included) and the energy it still wants.
+    fn ev_at(&self, hour: u64) -> Option<(u64, usize, f64)> {
+        let ev = self.config.spec.ev?;
+        let since = ev.since_arrival(self.local_hour(hour))?;
+        let session = hour - since as u64;
+        let taken = if self.ev_session == Some(session) { self.ev_delivered_wh } else { 0.0 };
+        Some((session, ev.window_hours() - since, (ev.energy_wh - taken).max(0.0)))
+    }
+
+    /// The car's sessions over the horizon from `first_hour`: those the horizon
+    /// holds whole are the LP's to schedule; one that leaves after it charges as a
+    /// dumb charger would (returned as a fixed draw per hour).
+    fn ev_sessions(&self, first_hour: u64, horizon: usize) -> (Vec<EvNeed>, Vec<f64>) {
+        let (mut needs, mut fixed) = (Vec::new(), vec![0.0; horizon]);
+        let Some(ev) = self.config.spec.ev else { return (needs, fixed) };
+        let mut t = 0;
+        while t < horizon {
+            let Some((_, left, wanted)) = self.ev_at(first_hour + t as u64) else {
+                t += 1;
+                continue;
+            };
+            let end = t + left;
+            if end <= horizon {
+                needs.push(EvNeed { first: t, end, energy_wh: wanted.min(ev.max_w * left as f64), max_wh: ev.max_w });
+            } else {
+                let mut still = wanted;
+                for slot in &mut fixed[t..] {
+                    *slot = still.min(ev.max_w);
+                    still -= *slot;
+                }
+            }
+            t = end;
+        }
+        (needs, fixed)
     }
 
     /// Whether the hour about to run needs a new plan first.
@@ -228,6 +282,7 @@ impl EnergyManager {
         let price = |h: u64| self.config.prices[(h % self.config.prices.len() as u64) as usize];
         let import_price: Vec<f64> = hours.iter().map(|h| price(*h)).collect();
         let sold = is_pledged.iter().filter(|p| **p).count() as f64 * full;
+        let (ev, ev_fixed_wh) = self.ev_sessions(first_hour, horizon);
         let flexible_hours = is_flexible.iter().filter(|f| **f).count() as f64;
         let window = Window {
             export_price: import_price.iter().map(|p| p * EXPORT_PRICE_SHARE).collect(),
@@ -250,12 +305,14 @@ impl EnergyManager {
                 .collect(),
             import_max_wh: 20_000.0,
             export_max_wh: 20_000.0,
+            ev,
         };
         PlanRequest {
             first_hour,
             battery: self.config.spec.battery.clone(),
             soc_wh: self.soc_wh.clamp(self.config.spec.battery.min_wh(), self.config.spec.battery.max_wh()),
             window,
+            ev_fixed_wh,
         }
     }
 
@@ -271,6 +328,19 @@ impl EnergyManager {
         for (slot, value) in self.clear_sky_index.iter_mut().zip(index) {
             *slot = value.filter(|v| v.is_finite() && (0.0..=1.5).contains(v));
         }
+        self
+    }
+
+    /// The car's session in progress (the UTC hour it arrived) and what it took.
+    pub fn ev_progress(&self) -> (Option<u64>, f64) {
+        (self.ev_session, self.ev_delivered_wh)
+    }
+
+    /// Resumes a car session an earlier run started (a negative or non-finite
+    /// amount from a damaged state file counts as nothing taken).
+    pub fn with_ev_progress(mut self, session: Option<u64>, delivered_wh: f64) -> Self {
+        self.ev_session = session;
+        self.ev_delivered_wh = if delivered_wh.is_finite() { delivered_wh.max(0.0) } else { 0.0 };
         self
     }
 
@@ -302,9 +372,24 @@ impl EnergyManager {
         let pv = self.actual_pv_wh(hour);
         let utilisation = if pledged { 1.0 } else { IDLE_UTILISATION };
         let planned = self.plan.as_ref().and_then(|p| p.at(hour).map(|i| (p.soc_wh[i], p.pv_wh[i], i as u64)));
+        let planned_ev = self.plan.as_ref().and_then(|p| p.at(hour).map(|i| p.ev_wh[i]));
         let mode = planned.map_or(BatteryMode::SelfConsumption, |(soc, _, _)| BatteryMode::Toward(soc));
-        let energy = simulate_hour(&self.config.spec, self.soc_wh, pv, utilisation, self.local_hour(hour), mode);
+        // The car takes what the plan gave this hour (full power with no plan), and
+        // whatever it still lacks in its last plugged-in hour.
+        let car = self.ev_at(hour).map(|(session, left, wanted)| {
+            let draw = if left == 1 { wanted } else { planned_ev.unwrap_or(wanted).min(wanted) };
+            (session, draw)
+        });
+        let ev_draw = self.config.spec.ev.map(|_| car.map_or(0.0, |(_, draw)| draw));
+        let energy =
+            simulate_hour(&self.config.spec, self.soc_wh, pv, utilisation, self.local_hour(hour), mode, ev_draw);
         self.soc_wh = energy.soc_wh;
+        if let Some((session, _)) = car {
+            if self.ev_session != Some(session) {
+                (self.ev_session, self.ev_delivered_wh) = (Some(session), 0.0);
+            }
+            self.ev_delivered_wh += energy.ev_wh as f64;
+        }
         let envelope = self.envelope_per_kwp(hour);
         if envelope >= NIGHT_WH_PER_KWP && self.kwp() > 0.0 {
             self.clear_sky_index[self.local_hour(hour)] = Some((pv / self.kwp() / envelope).clamp(0.0, 1.5));
@@ -359,7 +444,7 @@ impl EnergyManager {
 mod tests {
     use super::*;
     use greenhour_energy::battery::Battery;
-    use greenhour_energy::device::GpuBox;
+    use greenhour_energy::device::{EvSession, GpuBox};
 
     /// A site whose every day is the same clear day, and one price series with a
     /// cheap night and a dear evening.
@@ -496,6 +581,44 @@ mod tests {
         let cleaned = EnergyManager::new(config(24), 5_000.0).learnt(&damaged);
         assert_eq!(cleaned.clear_sky_index()[12], None);
         assert_eq!(cleaned.clear_sky_index()[13], None);
+    }
+
+    /// A car plugged in from 18:00 to 07:00 for 10 kWh is charged when the plan finds
+    /// it cheapest and leaves full; without a plan the dumb charger draws at once,
+    /// into the dear evening.
+    #[test]
+    fn app_can_charge_the_car_when_it_is_cheap_and_let_it_leave_full() {
+        let car = EvSession { arrive: 18, depart: 7, energy_wh: 10_000.0, max_w: 7_400.0 };
+        let mut c = config(24);
+        c.spec.ev = Some(car);
+        let evening_import = |m: &mut EnergyManager, plan: bool| {
+            if plan {
+                m.replan(12, &[], None).unwrap();
+            }
+            let (mut evening, mut car_wh) = (0, 0);
+            for hour in 12..12 + 19 {
+                let e = m.run_hour(hour, false);
+                assert_eq!(
+                    e.generated_wh + e.discharged_wh + e.imported_wh,
+                    e.house_wh + e.ev_wh + e.compute_wh + e.charged_wh + e.exported_wh
+                );
+                if (17..=21).contains(&hour) {
+                    evening += e.imported_wh;
+                }
+                car_wh += e.ev_wh;
+            }
+            (evening, car_wh)
+        };
+        let (smart, smart_car) = evening_import(&mut EnergyManager::new(c.clone(), 5_000.0), true);
+        let (dumb, dumb_car) = evening_import(&mut EnergyManager::new(c.clone(), 5_000.0), false);
+        assert!((9_999..=10_000).contains(&smart_car), "the car leaves full: {smart_car} Wh");
+        assert_eq!(dumb_car, 10_000);
+        assert!(smart + 5_000 < dumb, "evening imports: planned {smart} Wh, dumb charger {dumb} Wh");
+        // A restart in the middle of a session resumes it rather than filling the
+        // car again: 6 kWh taken leaves 4 kWh to give.
+        let mut resumed = EnergyManager::new(c, 5_000.0).with_ev_progress(Some(18), 6_000.0);
+        let given: u64 = (24..31).map(|h| resumed.run_hour(h, false).ev_wh).sum();
+        assert_eq!(given, 4_000);
     }
 
     /// With nothing planned the battery falls back to self-consumption, and the

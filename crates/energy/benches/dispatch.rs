@@ -24,6 +24,7 @@ fn window(hours: usize) -> Window {
         compute_max_wh: vec![980.0; hours],
         import_max_wh: 11_000.0,
         export_max_wh: 11_000.0,
+        ev: Vec::new(),
     }
 }
 
@@ -31,6 +32,19 @@ fn dispatch(c: &mut Criterion) {
     let b = Battery::home();
     let w = window(48);
     c.bench_function("energy_manager_lp_48h", |bench| bench.iter(|| plan(&b, 5_000.0, &w).unwrap()));
+    // The same with a car plugged in 18:00–07:00 for 10 kWh, twice.
+    let mut car = window(48);
+    car.ev = [18, 42]
+        .iter()
+        .filter(|first| *first + 13 <= 48)
+        .map(|first| greenhour_energy::dispatch::EvNeed {
+            first: *first,
+            end: first + 13,
+            energy_wh: 10_000.0,
+            max_wh: 7_400.0,
+        })
+        .collect();
+    c.bench_function("energy_manager_lp_48h_with_car", |bench| bench.iter(|| plan(&b, 5_000.0, &car).unwrap()));
     // What a fleet device plans: every hour offered, so compute is fixed and the
     // LP schedules battery and grid alone.
     for hours in [24, 48] {

@@ -33,18 +33,27 @@ pub struct EvSession {
 }
 
 impl EvSession {
+    /// Hours the car stays plugged in each day (24 when it never leaves).
+    pub fn window_hours(&self) -> usize {
+        match (self.depart % 24 + 24 - self.arrive % 24) % 24 {
+            0 => 24,
+            w => w,
+        }
+    }
+
+    /// Hours since the car arrived, if it is plugged in during local hour `hour`.
+    pub fn since_arrival(&self, hour: usize) -> Option<usize> {
+        let since = (hour % 24 + 24 - self.arrive % 24) % 24;
+        (since < self.window_hours()).then_some(since)
+    }
+
     /// What a dumb charger draws in local hour `hour` (taken mod 24): full power
     /// from arrival until the car has its energy or leaves.
     pub fn draw_wh(&self, hour: usize) -> f64 {
-        let since_arrival = (hour % 24 + 24 - self.arrive % 24) % 24;
-        let window = match (self.depart % 24 + 24 - self.arrive % 24) % 24 {
-            0 => 24,
-            w => w,
-        };
-        if since_arrival >= window {
-            return 0.0;
+        match self.since_arrival(hour) {
+            Some(since) => (self.energy_wh - since as f64 * self.max_w).clamp(0.0, self.max_w),
+            None => 0.0,
         }
-        (self.energy_wh - since_arrival as f64 * self.max_w).clamp(0.0, self.max_w)
     }
 
     /// [`Self::draw_wh`] for each hour of `0..hours`.

@@ -4,10 +4,11 @@
 //! `good_lp` on the microlp simplex (Clarabel's interior point stopped short of
 //! the optimum on year-long windows).
 //!
-//! Per hour t (all Wh): `pv + import + discharge = load + compute + charge + export`,
+//! Per hour t (all Wh): `pv + import + discharge = load + compute + ev + charge + export`,
 //! `soc_t = soc_{t−1} + η_c·charge − discharge/η_d` within the battery's bounds,
-//! power limits on charge, discharge, import, export and compute, and the flexible
-//! compute energy scheduled in full. Objective: minimise
+//! power limits on charge, discharge, import, export and compute, the flexible
+//! compute energy scheduled in full, and each car session's energy delivered
+//! while it is plugged in. Objective: minimise
 //! `Σ price·import − export_price·export + carbon_price·carbon·import`.
 //! Pure arbitrage is the special case with no PV, load or compute.
 
@@ -36,6 +37,18 @@ pub struct Window {
     /// Grid connection limits per hour.
     pub import_max_wh: f64,
     pub export_max_wh: f64,
+    /// Car charging sessions to schedule (each wholly inside the window).
+    pub ev: Vec<EvNeed>,
+}
+
+/// A car plugged in over hours `[first, end)` of the window that must take
+/// `energy_wh`, at most `max_wh` an hour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EvNeed {
+    pub first: usize,
+    pub end: usize,
+    pub energy_wh: f64,
+    pub max_wh: f64,
 }
 
 impl Window {
@@ -54,6 +67,7 @@ impl Window {
             compute_max_wh: vec![0.0; n],
             import_max_wh: grid_wh,
             export_max_wh: grid_wh,
+            ev: Vec::new(),
         }
     }
     pub fn hours(&self) -> usize {
@@ -69,6 +83,8 @@ pub struct Plan {
     pub import_wh: Vec<f64>,
     pub export_wh: Vec<f64>,
     pub compute_wh: Vec<f64>,
+    /// What the car sessions take each hour (all sessions together).
+    pub ev_wh: Vec<f64>,
     /// Stored energy at the end of each hour.
     pub soc_wh: Vec<f64>,
     pub cost_eur: f64,
@@ -104,6 +120,20 @@ pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyE
             w.compute_wh
         )));
     }
+    for need in &w.ev {
+        let hours = need.end.saturating_sub(need.first);
+        if need.end > n || hours == 0 || !(need.energy_wh >= 0.0 && need.max_wh >= 0.0) {
+            return Err(EnergyError::InvalidParameter(format!(
+                "car session {need:?} is not inside the {n}-hour window"
+            )));
+        }
+        if need.energy_wh > need.max_wh * hours as f64 + 1e-9 {
+            return Err(EnergyError::InvalidParameter(format!(
+                "car session {need:?}: {} Wh do not fit {hours} hours of {} Wh",
+                need.energy_wh, need.max_wh
+            )));
+        }
+    }
     let mut vars = ProblemVariables::new();
     let mut series = |max: f64| -> Vec<Variable> { (0..n).map(|_| vars.add(variable().min(0.0).max(max))).collect() };
     let charge = series(battery.max_charge_w);
@@ -113,6 +143,17 @@ pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyE
     let compute: Vec<Variable> =
         (0..n).map(|t| vars.add(variable().min(w.compute_min_wh[t]).max(w.compute_max_wh[t]))).collect();
     let soc: Vec<Variable> = (0..n).map(|_| vars.add(variable().min(battery.min_wh()).max(battery.max_wh()))).collect();
+    // One variable per session-hour; each hour's car draw is their sum.
+    let sessions: Vec<Vec<(usize, Variable)>> =
+        w.ev.iter()
+            .map(|need| (need.first..need.end).map(|t| (t, vars.add(variable().min(0.0).max(need.max_wh)))).collect())
+            .collect();
+    let mut ev_at: Vec<Expression> = vec![Expression::default(); n];
+    for session in &sessions {
+        for (t, v) in session {
+            ev_at[*t] += *v;
+        }
+    }
     // € per Wh = €/MWh / 10⁶.
     let mut cost = Expression::default();
     for t in 0..n {
@@ -123,7 +164,8 @@ pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyE
     let mut total_compute = Expression::default();
     for t in 0..n {
         constraints.push(constraint!(
-            w.pv_wh[t] + import[t] + discharge[t] == w.load_wh[t] + compute[t] + charge[t] + export[t]
+            w.pv_wh[t] + import[t] + discharge[t]
+                == w.load_wh[t] + compute[t] + ev_at[t].clone() + charge[t] + export[t]
         ));
         let before: Expression = if t == 0 { Expression::from(soc0_wh) } else { soc[t - 1].into() };
         constraints.push(constraint!(
@@ -139,10 +181,20 @@ pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyE
         total_compute += compute[t];
     }
     constraints.push(constraint!(total_compute == w.compute_wh));
+    for (need, session) in w.ev.iter().zip(&sessions) {
+        let taken: Expression = session.iter().map(|(_, v)| Expression::from(*v)).sum();
+        constraints.push(constraint!(taken == need.energy_wh));
+    }
     let problem = vars.minimise(cost);
     let solved = |solution: &dyn Solution| {
         let values = |v: &[Variable]| v.iter().map(|x| solution.value(*x).max(0.0)).collect::<Vec<f64>>();
         let (import_wh, export_wh) = (values(&import), values(&export));
+        let mut ev_wh = vec![0.0; n];
+        for session in &sessions {
+            for (t, v) in session {
+                ev_wh[*t] += solution.value(*v).max(0.0);
+            }
+        }
         let cost_eur = (0..n)
             .map(|t| {
                 (w.import_price[t] + w.carbon_weight * w.carbon[t]) / 1e6 * import_wh[t]
@@ -155,6 +207,7 @@ pub fn plan(battery: &Battery, soc0_wh: f64, w: &Window) -> Result<Plan, EnergyE
             import_wh,
             export_wh,
             compute_wh: values(&compute),
+            ev_wh,
             soc_wh: values(&soc),
             cost_eur,
         }

@@ -180,6 +180,47 @@ fn household_plan_balances_every_hour_and_runs_all_compute() {
     assert!(kept.cost_eur >= p.cost_eur - 1e-6, "a constraint cannot make the plan cheaper");
 }
 
+/// A car plugged in for eight hours takes its energy in the cheapest of them,
+/// and every hour still balances.
+#[test]
+fn household_plan_charges_the_car_in_its_cheapest_plugged_in_hours() {
+    let prices = vec![90.0, 80.0, 20.0, 10.0, 15.0, 25.0, 70.0, 95.0, 100.0, 100.0];
+    let mut w = Window::arbitrage(&prices, 20_000.0);
+    w.load_wh = vec![300.0; prices.len()];
+    w.ev = vec![greenhour_energy::dispatch::EvNeed { first: 0, end: 8, energy_wh: 14_000.0, max_wh: 7_400.0 }];
+    let b = Battery { capacity_wh: 0.0, ..Battery::home() };
+    let p = plan(&b, 0.0, &w).unwrap();
+    let taken: f64 = p.ev_wh.iter().sum();
+    assert!((taken - 14_000.0).abs() < 0.5, "{taken}");
+    assert!(
+        (p.ev_wh[3] - 7_400.0).abs() < 0.5 && (p.ev_wh[4] - 6_600.0).abs() < 0.5,
+        "the two cheapest hours: {:?}",
+        p.ev_wh
+    );
+    assert!(p.ev_wh[8..].iter().all(|e| *e == 0.0), "nothing after the car left");
+    for t in 0..prices.len() {
+        let inflow = w.pv_wh[t] + p.import_wh[t] + p.discharge_wh[t];
+        let outflow = w.load_wh[t] + p.compute_wh[t] + p.ev_wh[t] + p.charge_wh[t] + p.export_wh[t];
+        assert!((inflow - outflow).abs() < 0.5, "hour {t}");
+    }
+}
+
+#[test]
+fn rejects_a_car_session_outside_the_window_or_too_big_for_its_charger() {
+    let b = Battery::home();
+    let mut w = Window::arbitrage(&january_prices(4), 5_000.0);
+    w.ev = vec![greenhour_energy::dispatch::EvNeed { first: 2, end: 6, energy_wh: 1_000.0, max_wh: 7_400.0 }];
+    assert!(
+        matches!(plan(&b, 5_000.0, &w), Err(greenhour_energy::EnergyError::InvalidParameter(_))),
+        "past the window"
+    );
+    w.ev = vec![greenhour_energy::dispatch::EvNeed { first: 0, end: 2, energy_wh: 15_000.0, max_wh: 7_400.0 }];
+    assert!(
+        matches!(plan(&b, 5_000.0, &w), Err(greenhour_energy::EnergyError::InvalidParameter(_))),
+        "14.8 kWh at most"
+    );
+}
+
 #[test]
 fn rejects_a_window_whose_compute_cannot_fit() {
     let b = Battery::home();
