@@ -258,25 +258,37 @@ impl SimDevice {
         if generated > 0 {
             actions.push(AppAction::Carbon(CarbonAction::Issue { reports: vec![hash] }));
         }
-        // The hour's slot for the market rides along: one commit an hour instead of
-        // two, which is what lets 10,000 devices keep the clock's pace. If the
-        // transaction is refused with it, the report goes again alone.
+        // What else is due rides along — the hour's slot for the market and, once a
+        // day, the position's extension: one commit an hour instead of two or three,
+        // which is what lets 10,000 devices keep the clock's pace. If the
+        // transaction is refused with them, the report goes again alone (and the
+        // extension separately below).
+        let next = (hour + 2).max(now_hour + 2);
+        let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
         let provide = self.provide_action(provide_hour, provide_price);
-        let mut outcome = match provide.clone() {
-            Some(p) => {
-                let mut with = actions.clone();
-                with.push(p);
-                self.owner.commit(client, with).await?
+        let extend = match self.position {
+            Some(position) if self.joined && !fresh && self.pledged_until < next + 12 => {
+                Some(AppAction::Pools(PoolsAction::Extend { position, hours: 24 }))
             }
-            None => self.owner.commit(client, actions.clone()).await?,
+            _ => None,
         };
-        let mut provided = provide.is_some() && matches!(outcome, Committed::Included(_));
-        if provide.is_some() && matches!(outcome, Committed::Refused(_)) {
+        let riders: Vec<AppAction> = provide.iter().chain(&extend).cloned().collect();
+        let mut outcome = if riders.is_empty() {
+            self.owner.commit(client, actions.clone()).await?
+        } else {
+            self.owner.commit(client, actions.iter().chain(&riders).cloned().collect()).await?
+        };
+        let mut riders_landed = !riders.is_empty() && matches!(outcome, Committed::Included(_));
+        if !riders.is_empty() && matches!(outcome, Committed::Refused(_)) {
             outcome = self.owner.commit(client, actions).await?;
-            provided = false;
+            riders_landed = false;
         }
-        if provided {
+        if riders_landed && provide.is_some() {
             totals.provided_slots += 1;
+        }
+        if riders_landed && extend.is_some() {
+            self.pledged_until += 24;
+            totals.pledged_gpu_hours += 24 * self.manager.spec().gpu.gpu_count as u64;
         }
         let accepted = match outcome {
             Committed::Included(_) => {
@@ -307,12 +319,10 @@ impl SimDevice {
             }
         }
         // Pledges start two hours after the chain's current one: the fleet may lag the
-        // clock, and a large fleet's last transactions land a few blocks later.
-        let next = (hour + 2).max(now_hour + 2);
+        // clock, and a large fleet's last transactions land a few blocks later. A
+        // position that has run out (a fleet far behind the clock) is replaced.
         if self.joined && self.pledged_until < next + 12 {
             let quantity = self.manager.spec().gpu.gpu_count;
-            // A position that has run out (a fleet far behind the clock) is replaced.
-            let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
             let action = match self.position {
                 Some(position) if !fresh => PoolsAction::Extend { position, hours: 24 },
                 _ => PoolsAction::Pledge { pool: PoolId(pool), device: id, first_hour: next, hours: 24, quantity },
@@ -371,6 +381,37 @@ impl SimDevice {
             deadline: hour * HOUR,
         }))
     }
+}
+
+/// Opens, in one transaction by `maker`, the market pools of `hours` that are not
+/// among `open` yet (floor a quarter of the slot price, half-life 30 min, decay over
+/// the 4 hours before the hour).
+async fn open_pools(
+    client: &RpcClient,
+    maker: &mut Wallet,
+    slot_price: u128,
+    open: &[String],
+    hours: std::ops::RangeInclusive<u64>,
+) -> Result<(), SimError> {
+    let mut creates = Vec::new();
+    for h in hours {
+        let slot = format!("slot/home/{h}");
+        if !open.contains(&slot) {
+            creates.push(AppAction::Market(MarketAction::Create {
+                slot: slot.parse().map_err(|e| SimError::Setup(format!("{e}")))?,
+                quote: Denom::gusd(),
+                floor_wad: slot_price / 4 * 1_000_000_000_000_000_000,
+                half_life: 1_800,
+                decay_window: 4 * HOUR,
+            }));
+        }
+    }
+    if !creates.is_empty() {
+        if let Committed::Refused(why) = maker.commit(client, creates).await? {
+            tracing::debug!(%why, "opening market pools refused");
+        }
+    }
+    Ok(())
 }
 
 /// The running fleet.
@@ -526,13 +567,29 @@ impl Fleet {
         Ok((now / HOUR).saturating_sub(self.next_hour))
     }
 
-    /// One hour in three phases, so a large fleet waits on few block boundaries:
-    /// the maker opens the coming hours' pools; every device (concurrently) plans,
-    /// reports, joins and pledges when due, provides a slot of the hour two ahead
-    /// and submits what its jobs owe; then the buyer buys and posts jobs.
+    /// One hour in few block waits: every device (concurrently) plans, reports,
+    /// provides a slot of the hour two ahead, joins and pledges when due and
+    /// submits what its jobs owe, while the maker opens the coming hours' pools;
+    /// then the buyer buys and posts jobs.
     async fn hour(&mut self, hour: u64, now_hour: u64) -> Result<HourSummary, SimError> {
-        self.open_pools(now_hour).await?;
         let provide_hour = now_hour + 2;
+        let open: Vec<String> = self.client.market_pools().await?.iter().map(|p| p.pool.slot.to_string()).collect();
+        // The pool the devices provide to was opened an hour ago (as the third
+        // ahead), so the maker opens the next ones while the devices work; only a
+        // fleet's first hour waits for it.
+        let provide_pool_open = open.contains(&format!("slot/home/{provide_hour}"));
+        let (client, price) = (&self.client, self.config.slot_price);
+        if !provide_pool_open {
+            open_pools(client, &mut self.maker, price, &open, now_hour + 1..=now_hour + 3).await?;
+        }
+        let maker = &mut self.maker;
+        let opening = async move {
+            if provide_pool_open {
+                open_pools(client, maker, price, &open, now_hour + 1..=now_hour + 3).await
+            } else {
+                Ok(())
+            }
+        };
         let ctx = HourCtx {
             client: &self.client,
             chain: &self.chain,
@@ -543,13 +600,14 @@ impl Fleet {
             provide_hour,
             provide_price: self.config.slot_price,
         };
-        let results = bounded(self.devices.iter_mut().map(|d| async move {
+        let working = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
             let energy = d.hour_work(&ctx, &mut t).await?;
             t.results_submitted += d.submit_due(ctx.client, now_hour * HOUR).await?;
             Ok::<_, SimError>((energy, t))
-        }))
-        .await;
+        }));
+        let (opened, results) = tokio::join!(opening, working);
+        opened?;
         let mut summary = HourSummary {
             hour,
             height: 0,
@@ -593,25 +651,6 @@ impl Fleet {
         }
         summary.totals = self.totals.clone();
         Ok(summary)
-    }
-
-    /// Opens the market pools of the next three hours that are not open yet.
-    async fn open_pools(&mut self, now_hour: u64) -> Result<(), SimError> {
-        let open: Vec<String> = self.client.market_pools().await?.iter().map(|p| p.pool.slot.to_string()).collect();
-        for h in now_hour + 1..=now_hour + 3 {
-            let slot = format!("slot/home/{h}");
-            if !open.contains(&slot) {
-                let create = MarketAction::Create {
-                    slot: slot.parse().map_err(|e| SimError::Setup(format!("{e}")))?,
-                    quote: Denom::gusd(),
-                    floor_wad: self.config.slot_price / 4 * 1_000_000_000_000_000_000,
-                    half_life: 1_800,
-                    decay_window: 4 * HOUR,
-                };
-                self.maker.commit(&self.client, vec![AppAction::Market(create)]).await?;
-            }
-        }
-        Ok(())
     }
 
     /// The buyer takes a slot per ten devices in each hour from the next one still
