@@ -136,7 +136,7 @@ impl Agent {
         let status = client.status().await?;
         let chain: ChainId = status.chain_id.parse().map_err(|e| AgentError::Setup(format!("chain id: {e}")))?;
         let wallet = Wallet::new(config.owner.clone(), chain.clone(), status.min_fee);
-        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh)
+        let manager = EnergyManager::new(config.energy.clone(), state.soc_wh)?
             .learnt(&state.clear_sky_index)
             .with_ev_progress(state.ev_session, state.ev_delivered_wh);
         Ok(Agent { client, config, wallet, worker: Worker::new(false), chain, manager, state })
@@ -249,10 +249,8 @@ impl Agent {
     async fn report(&mut self, id: DeviceId, hour: u64, out: &mut StepReport) -> Result<(), AgentError> {
         let pledged = self.pledged_at(hour);
         if self.manager.needs_plan(hour) {
-            self.manager.soc_wh = self.state.soc_wh;
             self.manager.replan(hour, &self.state.pledged, None)?;
         }
-        self.manager.soc_wh = self.state.soc_wh;
         let e = self.manager.run_hour(hour, pledged);
         let outage = self.state.last_reported_hour.is_some_and(|last| last + 1 < hour);
         let report = self.manager.telemetry(id, hour, &e, outage);
@@ -265,8 +263,9 @@ impl Agent {
         if sunny {
             actions.push(AppAction::Carbon(greenhour_carbon::CarbonAction::Issue { reports: vec![hash] }));
         }
-        // The battery did what it did whether or not the chain takes the report.
-        self.state.soc_wh = e.soc_wh;
+        // The battery did what it did whether or not the chain takes the report;
+        // the manager holds its state, the file keeps a copy for the next start.
+        self.state.soc_wh = self.manager.soc_wh;
         self.state.clear_sky_index = self.manager.clear_sky_index().to_vec();
         (self.state.ev_session, self.state.ev_delivered_wh) = self.manager.ev_progress();
         match self.submit(actions).await? {
@@ -290,7 +289,6 @@ impl Agent {
     async fn pledge_next_day(&mut self, id: DeviceId, now_hour: u64, out: &mut StepReport) -> Result<(), AgentError> {
         let first = self.state.pledged_until.max(now_hour + 2);
         let hours = 24u32;
-        self.manager.soc_wh = self.state.soc_wh;
         let full = self.manager.full_compute_wh();
         let runs =
             self.manager.replan(now_hour, &self.state.pledged, Some((first, hours)))?.compute_runs(first, hours, full);

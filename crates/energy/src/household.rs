@@ -86,8 +86,8 @@ pub enum BatteryMode {
 /// Simulates local hour `local_hour` (0–23: the house's daily shape and the
 /// EV's session) from `soc_wh` with `pv_wh` of PV, GPUs at `utilisation`, the
 /// battery run by `mode` and the car charging `ev_wh` (the energy manager's
-/// schedule; `None`: the dumb charger, full power from arrival). A car that is not
-/// plugged in draws nothing, and no charger draws above its power.
+/// schedule, or a dumb charger's [`EvSession::draw_wh`]). A car that is not plugged
+/// in draws nothing, and no charger draws above its power.
 pub fn simulate_hour(
     spec: &DeviceSpec,
     soc_wh: f64,
@@ -95,19 +95,13 @@ pub fn simulate_hour(
     utilisation: f64,
     local_hour: usize,
     mode: BatteryMode,
-    ev_wh: Option<f64>,
+    ev_wh: f64,
 ) -> HourEnergy {
     let generated = pv_wh.max(0.0).floor() as u64;
     let compute = (spec.gpu.gpu_count as f64 * spec.gpu.tdp_w * utilisation.clamp(0.0, 1.0)).floor() as u64;
     let house = (spec.base_load_w * house_factor(local_hour)).floor() as u64;
-    let ev = spec.ev.map_or(0, |session| {
-        let wanted = match (ev_wh, session.since_arrival(local_hour)) {
-            (_, None) => 0.0,
-            (Some(scheduled), Some(_)) => scheduled.clamp(0.0, session.max_w),
-            (None, Some(_)) => session.draw_wh(local_hour),
-        };
-        wanted.floor() as u64
-    });
+    let plugged = |session: &EvSession| session.since_arrival(local_hour).is_some();
+    let ev = spec.ev.filter(plugged).map_or(0, |session| ev_wh.clamp(0.0, session.max_w).floor() as u64);
     let demand = house + ev + compute;
     let b = &spec.battery;
     // Integer AC flows: ask the battery, then replay the whole-Wh amount so the state
@@ -189,7 +183,7 @@ mod tests {
         ) {
             let s = spec(car.then_some(CAR));
             let mode = target.map_or(BatteryMode::SelfConsumption, BatteryMode::Toward);
-            let h = simulate_hour(&s, soc, pv, util, hour, mode, None);
+            let h = simulate_hour(&s, soc, pv, util, hour, mode, if car { CAR.draw_wh(hour) } else { 0.0 });
             prop_assert_eq!(
                 h.generated_wh + h.discharged_wh + h.imported_wh,
                 h.house_wh + h.ev_wh + h.compute_wh + h.charged_wh + h.exported_wh
@@ -210,7 +204,7 @@ mod tests {
         fn a_planned_hour_reaches_a_reachable_target(soc in 1_000.0f64..9_000.0, step in -4_000.0f64..4_000.0, pv in 0.0f64..4_500.0) {
             let s = spec(None);
             let target = (soc + step).clamp(s.battery.min_wh(), s.battery.max_wh());
-            let h = simulate_hour(&s, soc, pv, 0.5, 12, BatteryMode::Toward(target), None);
+            let h = simulate_hour(&s, soc, pv, 0.5, 12, BatteryMode::Toward(target), 0.0);
             prop_assert!((h.soc_wh - target).abs() <= 1.0 / s.battery.eta_discharge, "ended at {} for {}", h.soc_wh, target);
         }
     }
@@ -220,11 +214,11 @@ mod tests {
     #[test]
     fn a_plan_can_charge_from_the_grid_at_night() {
         let s = spec(None);
-        let planned = simulate_hour(&s, 2_000.0, 0.0, 0.25, 3, BatteryMode::Toward(6_000.0), None);
+        let planned = simulate_hour(&s, 2_000.0, 0.0, 0.25, 3, BatteryMode::Toward(6_000.0), 0.0);
         assert_eq!(planned.discharged_wh, 0);
         assert_eq!(planned.charged_wh, 4_210, "4,000 Wh stored at 95 % take 4,210 Wh");
         assert_eq!(planned.imported_wh, planned.house_wh + planned.compute_wh + planned.charged_wh);
-        let rule = simulate_hour(&s, 2_000.0, 0.0, 0.25, 3, BatteryMode::SelfConsumption, None);
+        let rule = simulate_hour(&s, 2_000.0, 0.0, 0.25, 3, BatteryMode::SelfConsumption, 0.0);
         assert!(rule.discharged_wh > 0 && rule.charged_wh == 0);
     }
 
@@ -233,11 +227,11 @@ mod tests {
     #[test]
     fn a_scheduled_car_draws_its_schedule_only_while_plugged_in() {
         let s = spec(Some(CAR));
-        let night = simulate_hour(&s, 5_000.0, 0.0, 0.25, 2, BatteryMode::SelfConsumption, Some(3_000.0));
+        let night = simulate_hour(&s, 5_000.0, 0.0, 0.25, 2, BatteryMode::SelfConsumption, 3_000.0);
         assert_eq!(night.ev_wh, 3_000);
-        let capped = simulate_hour(&s, 5_000.0, 0.0, 0.25, 2, BatteryMode::SelfConsumption, Some(50_000.0));
+        let capped = simulate_hour(&s, 5_000.0, 0.0, 0.25, 2, BatteryMode::SelfConsumption, 50_000.0);
         assert_eq!(capped.ev_wh, 7_400);
-        let away = simulate_hour(&s, 5_000.0, 3_000.0, 0.25, 12, BatteryMode::SelfConsumption, Some(3_000.0));
+        let away = simulate_hour(&s, 5_000.0, 3_000.0, 0.25, 12, BatteryMode::SelfConsumption, 3_000.0);
         assert_eq!(away.ev_wh, 0);
     }
 
@@ -246,8 +240,8 @@ mod tests {
     #[test]
     fn the_evening_car_draws_on_battery_and_grid() {
         let (with, without) = (spec(Some(CAR)), spec(None));
-        let a = simulate_hour(&with, 8_000.0, 0.0, 1.0, 19, BatteryMode::SelfConsumption, None);
-        let b = simulate_hour(&without, 8_000.0, 0.0, 1.0, 19, BatteryMode::SelfConsumption, None);
+        let a = simulate_hour(&with, 8_000.0, 0.0, 1.0, 19, BatteryMode::SelfConsumption, CAR.draw_wh(19));
+        let b = simulate_hour(&without, 8_000.0, 0.0, 1.0, 19, BatteryMode::SelfConsumption, CAR.draw_wh(19));
         assert_eq!(a.ev_wh, 4_600);
         assert_eq!((a.discharged_wh + a.imported_wh) - (b.discharged_wh + b.imported_wh), a.ev_wh);
         assert!(a.imported_wh > b.imported_wh, "5 kW of battery cannot carry car, house and GPUs");

@@ -273,15 +273,10 @@ impl SimDevice {
             _ => None,
         };
         let riders: Vec<AppAction> = provide.iter().chain(&extend).cloned().collect();
-        let mut outcome = if riders.is_empty() {
-            self.owner.commit(client, actions.clone()).await?
-        } else {
-            self.owner.commit(client, actions.iter().chain(&riders).cloned().collect()).await?
-        };
-        let mut riders_landed = !riders.is_empty() && matches!(outcome, Committed::Included(_));
-        if !riders.is_empty() && matches!(outcome, Committed::Refused(_)) {
+        let mut outcome = self.owner.commit(client, actions.iter().chain(&riders).cloned().collect()).await?;
+        let riders_landed = matches!(outcome, Committed::Included(_));
+        if !riders_landed && !riders.is_empty() {
             outcome = self.owner.commit(client, actions).await?;
-            riders_landed = false;
         }
         if riders_landed && provide.is_some() {
             totals.provided_slots += 1;
@@ -442,36 +437,38 @@ impl Fleet {
         let mut treasury = wallet(&config.treasury);
         let sites: Vec<Arc<SiteProfile>> = sites.into_iter().map(Arc::new).collect();
         let mut devices: Vec<SimDevice> = (0..config.devices)
-            .map(|i| SimDevice {
-                index: i,
-                owner: wallet(&SecretKey::from_name(&format!("sim-owner-{i}"))),
-                device_key: SecretKey::from_name(&format!("sim-device-{i}")),
-                manager: EnergyManager::new(
-                    ManagerConfig {
-                        spec: spec_for(i),
-                        // Three in four devices in sunny Greensboro, the rest in Sand Point, Alaska.
-                        site: sites[if i % 4 == 3 { 1 % sites.len() } else { 0 }].clone(),
-                        prices: config.prices.clone(),
-                        grid_g_per_kwh: config.grid_g_per_kwh,
-                        // The fleet offers every hour; its managers plan battery and grid.
-                        compute_hours_per_day: 24,
-                        // A day ahead, renewed 6–17 hours before it runs out: the
-                        // fleet's renewals spread over 12 hours, not all in one.
-                        horizon_hours: 24,
-                        plan_lead_hours: 6 + (i % 12) as u32,
-                    },
-                    0.0,
-                ),
-                behaviour: behaviour_for(i),
-                id: None,
-                last_report_end: None,
-                joined: false,
-                position: None,
-                pledged_from: 0,
-                pledged_until: 0,
-                worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
+            .map(|i| {
+                Ok(SimDevice {
+                    index: i,
+                    owner: wallet(&SecretKey::from_name(&format!("sim-owner-{i}"))),
+                    device_key: SecretKey::from_name(&format!("sim-device-{i}")),
+                    manager: EnergyManager::new(
+                        ManagerConfig {
+                            spec: spec_for(i),
+                            // Three in four devices in sunny Greensboro, the rest in Sand Point, Alaska.
+                            site: sites[if i % 4 == 3 { 1 % sites.len() } else { 0 }].clone(),
+                            prices: config.prices.clone(),
+                            grid_g_per_kwh: config.grid_g_per_kwh,
+                            // The fleet offers every hour; its managers plan battery and grid.
+                            compute_hours_per_day: 24,
+                            // A day ahead, renewed 6–17 hours before it runs out: the
+                            // fleet's renewals spread over 12 hours, not all in one.
+                            horizon_hours: 24,
+                            plan_lead_hours: 6 + (i % 12) as u32,
+                        },
+                        0.0,
+                    )?,
+                    behaviour: behaviour_for(i),
+                    id: None,
+                    last_report_end: None,
+                    joined: false,
+                    position: None,
+                    pledged_from: 0,
+                    pledged_until: 0,
+                    worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
+                })
             })
-            .collect();
+            .collect::<Result<_, SimError>>()?;
         // Each owner gets up to 1,000 GHR and 1,000 gUSD, less when the treasury cannot
         // fund the whole fleet at that rate (it keeps a share for itself).
         let held = client.account(&treasury.address()).await?.balances;

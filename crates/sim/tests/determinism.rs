@@ -29,7 +29,7 @@ fn two_days(site: &SiteProfile, first_hour: u64) -> (Vec<HourEnergy>, u64) {
         horizon_hours: 48,
         plan_lead_hours: 24,
     };
-    let mut manager = EnergyManager::new(config, 0.0);
+    let mut manager = EnergyManager::new(config, 0.0).unwrap();
     let pledged = [(first_hour, 48)];
     let hours = (first_hour..first_hour + 48)
         .map(|h| {
