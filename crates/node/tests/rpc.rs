@@ -491,3 +491,77 @@ async fn app_can_report_to_an_oracle_and_read_the_median() {
     assert_eq!(code, 404);
     h.stop().await;
 }
+
+/// Amounts above `u64::MAX` (a 0.5 gUSD market floor is 5·10²³ in wad; a swap
+/// limit defaults to `u128::MAX`) travel as decimal strings: the block holding
+/// them is served by JSON-RPC, REST and the WebSocket and decoded by the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_serve_blocks_holding_amounts_above_u64() {
+    use greenhour_market::MarketAction;
+    let h = start().await;
+    let mut notices = h.client.subscribe(&["market.created"]).await.unwrap();
+    let now_hour = h.client.status().await.unwrap().latest_block_time / 3_600;
+    let create = |hour: u64, floor_wad: u128| {
+        AppAction::Market(MarketAction::Create {
+            slot: format!("slot/home/{hour}").parse().unwrap(),
+            quote: Denom::gusd(),
+            floor_wad,
+            half_life: 1_800,
+            decay_window: 21_600,
+        })
+    };
+    let mut alice = h.wallet("alice");
+    let record = match alice
+        .commit(&h.client, vec![create(now_hour + 10, 500_000 * 10u128.pow(18)), create(now_hour + 11, u128::MAX)])
+        .await
+        .unwrap()
+    {
+        greenhour_client::Committed::Included(record) => record,
+        greenhour_client::Committed::Refused(why) => panic!("create refused: {why}"),
+    };
+
+    // JSON-RPC, through the typed client: the block and the transaction decode to the values sent.
+    let block = h.client.block(Some(record.height)).await.unwrap();
+    let floors: Vec<u128> = block
+        .block
+        .txs
+        .iter()
+        .flat_map(|t| &t.body.actions)
+        .filter_map(|a| match a {
+            AppAction::Market(MarketAction::Create { floor_wad, .. }) => Some(*floor_wad),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(floors, vec![500_000 * 10u128.pow(18), u128::MAX]);
+    let tx = h.client.tx(&record.hash).await.unwrap();
+    assert_eq!(tx.tx.hash(), record.hash);
+
+    // The raw JSON carries the amounts as strings, exactly.
+    let (status, raw) = h
+        .raw(&json!({"jsonrpc": "2.0", "id": 1, "method": "block", "params": {"height": record.height}}).to_string())
+        .await;
+    assert_eq!(status, 200, "{raw}");
+    let text = raw.to_string();
+    assert!(text.contains(&format!("\"{}\"", u128::MAX)), "u128::MAX as a string in {text}");
+
+    // REST: the block, the transaction and the market pool.
+    let (status, rest_block) = h.get(&format!("/blocks/{}", record.height)).await;
+    assert_eq!(status, 200, "{rest_block}");
+    let decoded: greenhour_app::rpc::BlockInfo = serde_json::from_value(rest_block).unwrap();
+    assert_eq!(decoded, block);
+    let (status, rest_tx) = h.get(&format!("/txs/{}", record.hash.to_hex())).await;
+    assert_eq!(status, 200, "{rest_tx}");
+    let pool = h.client.market_pool(&format!("slot/home/{}", now_hour + 11)).await.unwrap();
+    assert_eq!(pool.pool.floor_wad, u128::MAX);
+
+    // WebSocket: the notice of that block arrives and decodes.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let notice = tokio::time::timeout_at(deadline, notices.next()).await.expect("notice in time").unwrap().unwrap();
+        if notice.height == record.height {
+            assert_eq!(notice.events.iter().filter(|e| e.tx == Some(record.hash)).count(), 2);
+            break;
+        }
+    }
+    h.stop().await;
+}

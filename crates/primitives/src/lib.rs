@@ -149,4 +149,43 @@ pub mod amount_serde {
             Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(a)| a))
         }
     }
+
+    /// The same for `Vec<(u64, Amount)>` (an id with its amount): `[[id, "amount"], …]`.
+    pub mod keyed {
+        use super::Amount;
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        #[derive(Serialize, Deserialize)]
+        struct Pair(u64, #[serde(with = "super")] Amount);
+
+        pub fn serialize<S: Serializer>(v: &[(u64, Amount)], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|&(id, a)| Pair(id, a)))
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(u64, Amount)>, D::Error> {
+            Ok(Vec::<Pair>::deserialize(d)?.into_iter().map(|Pair(id, a)| (id, a)).collect())
+        }
+    }
+
+    /// `i128` as a decimal string (accepting a JSON number that fits `i64` on input).
+    pub mod signed {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&v.to_string())
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+            #[derive(Deserialize)]
+            #[serde(untagged)]
+            enum Either {
+                S(String),
+                N(i64),
+            }
+            match Either::deserialize(d)? {
+                Either::S(s) => s.parse().map_err(|_| {
+                    serde::de::Error::custom(format!("invalid integer {s:?}: expected a decimal integer"))
+                }),
+                Either::N(n) => Ok(n as i128),
+            }
+        }
+    }
 }

@@ -106,17 +106,20 @@ pub enum CarbonAction {
     Deposit {
         pool: u64,
         batch: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
         grams: u128,
     },
     /// Burns a pool's coin for the same grams of one specific batch it holds.
     Redeem {
         pool: u64,
         batch: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
         grams: u128,
     },
     /// Burns credits or coin for a beneficiary and mints a receipt NFT.
     Retire {
         asset: RetireAsset,
+        #[serde(with = "greenhour_primitives::amount_serde")]
         grams: u128,
         beneficiary: String,
         message: String,

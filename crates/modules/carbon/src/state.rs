@@ -237,6 +237,7 @@ pub struct Retirement {
     pub beneficiary: String,
     pub message: String,
     /// `(batch, grams)` retired.
+    #[serde(with = "greenhour_primitives::amount_serde::keyed")]
     pub credits: Vec<(u64, u128)>,
     /// The pool whose coin was burned, if retired through a pool.
     pub pool: Option<u64>,

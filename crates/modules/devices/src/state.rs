@@ -123,7 +123,9 @@ pub struct Device {
     pub reports: u64,
     /// Lifetime Wh charged into the battery, and the part of it that came from PV:
     /// the mix used to call battery discharge green.
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub charged_wh: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub charged_from_pv_wh: u128,
     /// Running totals of accepted telemetry (see [`TelemetryTotals`]).
     #[serde(default)]

@@ -7,5 +7,10 @@ use serde::{Deserialize, Serialize};
 pub enum OracleAction {
     /// Reports a value for the feed's open round. Naming the round makes a
     /// delayed report for an already closed round fail instead of leaking into the next.
-    Submit { feed: String, round: u64, value: i128 },
+    Submit {
+        feed: String,
+        round: u64,
+        #[serde(with = "greenhour_primitives::amount_serde::signed")]
+        value: i128,
+    },
 }

@@ -26,39 +26,17 @@ pub struct Feed {
 /// A published value.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Observation {
-    #[serde(with = "i128_text")]
+    #[serde(with = "greenhour_primitives::amount_serde::signed")]
     pub value: i128,
     pub round: u64,
     /// Block time and height at which the round closed.
     pub time: UnixSeconds,
     pub height: Height,
     /// Smallest and largest report of the round (the spread auditors look at).
-    #[serde(with = "i128_text")]
+    #[serde(with = "greenhour_primitives::amount_serde::signed")]
     pub min: i128,
-    #[serde(with = "i128_text")]
+    #[serde(with = "greenhour_primitives::amount_serde::signed")]
     pub max: i128,
-}
-
-/// `i128` travels as a decimal string in JSON: most JSON numbers cannot hold it,
-/// and a reporter's extreme value must not make the feed unreadable.
-mod i128_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&v.to_string())
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            S(String),
-            N(i64),
-        }
-        match Either::deserialize(d)? {
-            Either::S(s) => s.parse().map_err(|_| serde::de::Error::custom(format!("{s:?} is not an integer"))),
-            Either::N(n) => Ok(n as i128),
-        }
-    }
 }
 
 pub(crate) fn valid_feed_name(name: &str) -> bool {

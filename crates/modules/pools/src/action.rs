@@ -24,10 +24,29 @@ pub enum PoolsAction {
     /// most `max_quote` of the signer's quote, into that hour's market pool; the LP
     /// shares stay with the position (signer owns the position NFT), so that
     /// inventory is withdrawn from the market if the device leaves.
-    Provide { position: u64, hour: u64, quantity: u32, max_quote: u128, min_shares: u128, deadline: u64 },
+    Provide {
+        position: u64,
+        hour: u64,
+        quantity: u32,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        max_quote: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        min_shares: u128,
+        deadline: u64,
+    },
     /// Burns `shares` of the position's LP shares in the hour's market pool and pays
     /// the slots and quote (only quote once the hour ended) to the NFT owner.
-    Withdraw { position: u64, hour: u64, shares: u128, min_slots: u128, min_quote: u128, deadline: u64 },
+    Withdraw {
+        position: u64,
+        hour: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        shares: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        min_slots: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        min_quote: u128,
+        deadline: u64,
+    },
     /// Leaves a pool: withdraws unsold future slots at once; returns the stake when
     /// no pledged hour of the device in the pool is still to come (repeat it then).
     Leave { pool: PoolId, device: DeviceId },
