@@ -8,7 +8,7 @@ use greenhour_client::RpcClient;
 use greenhour_crypto::SecretKey;
 use greenhour_energy::data::{self, embedded};
 use greenhour_sim::physics::SiteProfile;
-use greenhour_sim::{Fleet, FleetConfig, HourSummary};
+use greenhour_sim::{FeedSeries, Fleet, FleetConfig, HourSummary};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::{Duration, Instant};
 
@@ -110,6 +110,21 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
         })
         .collect::<Result<Vec<_>, _>>()
         .context("weather data")?;
+    let prices = data::prices(embedded::SMARD_2018.0, embedded::SMARD_2018.1).context("price data")?;
+    let countries = data::countries(embedded::COUNTRIES.0, embedded::COUNTRIES.1).context("carbon data")?;
+    let intensity = |iso: &str| countries.iter().find(|c| c.iso_code == iso).map(|c| c.g_co2e_per_kwh);
+    // The devnet's oracles carry the data the fleet plans against: Germany's grid
+    // intensity (codecarbon) and the SMARD day-ahead price of the hour (milli-EUR/MWh).
+    let feeds = vec![
+        FeedSeries {
+            name: "carbon.de".into(),
+            values: intensity("DEU").map(|g| g.round() as i128).into_iter().collect(),
+        },
+        FeedSeries {
+            name: "price.de".into(),
+            values: prices.iter().map(|p| (p.eur_per_mwh * 1_000.0).round() as i128).collect(),
+        },
+    ];
     let config = FleetConfig {
         devices,
         pool: 2,
@@ -118,16 +133,10 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
         buyer: SecretKey::from_name("bob"),
         slot_price: 2_000_000,
         jobs_per_hour: 3,
-        prices: data::prices(embedded::SMARD_2018.0, embedded::SMARD_2018.1)
-            .context("price data")?
-            .iter()
-            .map(|p| p.eur_per_mwh)
-            .collect(),
-        grid_g_per_kwh: data::countries(embedded::COUNTRIES.0, embedded::COUNTRIES.1)
-            .context("carbon data")?
-            .into_iter()
-            .find(|c| c.iso_code == "USA")
-            .map_or(400.0, |c| c.g_co2e_per_kwh),
+        prices: prices.iter().map(|p| p.eur_per_mwh).collect(),
+        grid_g_per_kwh: intensity("USA").unwrap_or(400.0),
+        feeds,
+        reporter: SecretKey::from_name("dave"),
     };
     if !cli.json {
         println!("Starting {devices} simulated home devices (Greensboro NC and Sand Point AK weather, TMY3)…");

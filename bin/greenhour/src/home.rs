@@ -88,9 +88,10 @@ pub fn init(
     Ok(genesis)
 }
 
-/// Devnet feeds reported by the first three demo accounts (two of three close a round).
+/// Devnet feeds reported by the four demo accounts (two reports close a round); the
+/// fleet's `carol` and `dave` report them every simulated hour.
 fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
-    let reporters: Vec<_> = genesis.bank.balances.iter().take(3).map(|b| b.address).collect();
+    let reporters: Vec<_> = genesis.bank.balances.iter().take(4).map(|b| b.address).collect();
     let feed = |name: &str, unit: &str, max_age| greenhour_oracle::Feed {
         name: name.into(),
         unit: unit.into(),

@@ -93,6 +93,24 @@ async fn app_can_run_the_fleet_against_a_running_node() {
     assert_eq!(last["jobs_posted"], 15, "{last}");
     assert!(last["job_results"].as_u64().unwrap() > 0, "the devices ran jobs: {last}");
     assert!(last["jobs_settled"].as_u64().unwrap() > 0, "jobs settled: {last}");
+    // The fleet keeps the grid-intensity oracle fresh, so settled jobs' SCI reports
+    // have figures, location- and market-based.
+    let bob = greenhour_crypto::SecretKey::from_name("bob").address();
+    let settled: Vec<_> = client
+        .jobs(Some(&bob), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.status == greenhour_jobs::JobStatus::Settled)
+        .collect();
+    assert!(!settled.is_empty());
+    for job in &settled {
+        let view = client.job(job.id.0).await.unwrap();
+        let report = &view["report"];
+        assert!(report["grid_g_per_kwh"].as_u64().is_some_and(|g| g > 300), "job {}: {report}", job.id.0);
+        assert!(report["location_based_mg"].as_u64().is_some(), "job {}: {report}", job.id.0);
+        assert!(report["market_based_mg"].as_u64().is_some(), "job {}: {report}", job.id.0);
+    }
     node.kill().unwrap();
     node.wait().unwrap();
 }
@@ -118,4 +136,103 @@ fn rejects_a_devnet_start_that_is_not_a_time_or_not_simulated() {
         assert!(stderr.contains(why), "{args:?}: {stderr}");
         assert!(!home.join("genesis.json").exists(), "{args:?} wrote a genesis");
     }
+}
+
+/// Runs `greenhour --json devnet` on `home` with a fleet until it has printed
+/// `hours` hour lines, then SIGKILLs it (or lets it finish with `--hours`).
+fn devnet_hours(home: &std::path::Path, port: u16, hours: usize, kill: bool) -> Vec<serde_json::Value> {
+    let mut args = vec!["--devices", "4", "--block-ms", "100"];
+    let limit = hours.to_string();
+    if !kill {
+        args.extend(["--hours", &limit]);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["--json", "devnet", "--rpc", &format!("127.0.0.1:{port}"), "--home"])
+        .arg(home)
+        .args(&args)
+        .env("GREENHOUR_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn greenhour devnet");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut out = Vec::new();
+    while out.len() < hours {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                    if v.get("hour").is_some() {
+                        out.push(v);
+                    }
+                }
+            }
+            Err(_) => {
+                if let Some(status) = child.try_wait().unwrap() {
+                    let mut err = String::new();
+                    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+                    panic!("the devnet exited ({status}) after {} hour(s): {err}", out.len());
+                }
+                assert!(Instant::now() < deadline, "the devnet printed {} of {hours} hours in time", out.len());
+            }
+        }
+    }
+    if kill {
+        child.kill().unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert!(kill || status.success(), "devnet failed: {status}");
+    out
+}
+
+/// A devnet with a fleet, SIGKILLed and started again on its home, finds its
+/// devices on the chain and goes on reporting: every device's telemetry runs
+/// without a gap or an overlap across the restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_resume_a_devnet_fleet_after_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let port = common::free_port();
+    let before = tokio::task::spawn_blocking({
+        let home = home.clone();
+        move || devnet_hours(&home, port, 2, true)
+    })
+    .await
+    .unwrap();
+    let port = common::free_port();
+    let after = tokio::task::spawn_blocking({
+        let home = home.clone();
+        move || devnet_hours(&home, port, 3, false)
+    })
+    .await
+    .unwrap();
+    let last_before = before.last().unwrap()["hour"].as_u64().unwrap();
+    let first_after = after[0]["hour"].as_u64().unwrap();
+    assert!(first_after <= last_before + 1, "no hour skipped: {last_before} then {first_after}");
+    assert!(after.iter().any(|h| h["reporting"].as_u64().unwrap() > 0), "the resumed fleet reports: {after:?}");
+
+    // The chain's record: the fleet's four devices, no more, each reporting contiguously.
+    let (mut node, client) = common::start_node(&home).await;
+    let devices = client.devices(None).await.unwrap();
+    assert_eq!(devices.len(), 4, "the restart registered no device twice");
+    for d in &devices {
+        let reports = client.device_reports(d.id.0, 0).await.unwrap();
+        assert!(reports.len() >= 3, "device {} reported {} hours", d.id, reports.len());
+        for pair in reports.windows(2) {
+            assert_eq!(pair[0].report.end, pair[1].report.start, "device {}: no hour lost or repeated", d.id);
+        }
+        assert!(reports.iter().all(|r| !r.report.outage_before), "device {} declared no outage", d.id);
+        let last_hour = reports.last().unwrap().report.start / 3_600;
+        assert!(last_hour > last_before, "device {} reported after the restart", d.id);
+    }
+    let _ = node.kill();
+    let _ = node.wait();
 }

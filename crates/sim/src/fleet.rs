@@ -17,6 +17,7 @@ use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_market::MarketAction;
+use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction};
 use greenhour_primitives::{ChainId, Coin, Denom};
 use std::sync::Arc;
@@ -74,6 +75,53 @@ pub struct FleetConfig {
     /// intensity, gCO₂e/kWh: what every device's energy manager plans against.
     pub prices: Arc<[f64]>,
     pub grid_g_per_kwh: f64,
+    /// Oracle feeds the maker and `reporter` report each simulated hour (two
+    /// reports close a devnet round), so SCI reports and prices have fresh data.
+    pub feeds: Vec<FeedSeries>,
+    /// The second oracle reporter (the devnet's `dave`; the maker is the first).
+    pub reporter: SecretKey,
+}
+
+/// An oracle feed's values by hour: hour `h` reports `values[h % len]`, the way
+/// the energy managers read the price series.
+#[derive(Clone, Debug)]
+pub struct FeedSeries {
+    pub name: String,
+    pub values: Arc<[i128]>,
+}
+
+impl FeedSeries {
+    fn at(&self, hour: u64) -> Option<i128> {
+        let n = self.values.len() as u64;
+        (n > 0).then(|| self.values[(hour % n) as usize])
+    }
+}
+
+/// One reporter's submissions of every feed's value for `hour`, in one transaction.
+async fn report_feeds(
+    client: &RpcClient,
+    reporter: &mut Wallet,
+    feeds: &[FeedSeries],
+    hour: u64,
+) -> Result<(), SimError> {
+    let mut actions = Vec::new();
+    for feed in feeds {
+        let Some(value) = feed.at(hour) else { continue };
+        let round = client.oracle(&feed.name).await?["feed"]["round"].as_u64();
+        let Some(round) = round else {
+            tracing::debug!(feed = %feed.name, "oracle feed has no round");
+            continue;
+        };
+        actions.push(AppAction::Oracle(OracleAction::Submit { feed: feed.name.clone(), round, value }));
+    }
+    if actions.is_empty() {
+        return Ok(());
+    }
+    if let Committed::Refused(why) = reporter.commit(client, actions).await? {
+        // The other reporter may have closed the round first: its value stands.
+        tracing::debug!(%why, "oracle report refused");
+    }
+    Ok(())
 }
 
 /// Running counts since the fleet started.
@@ -197,7 +245,33 @@ fn behaviour_for(i: usize) -> Behaviour {
     }
 }
 
+/// `(pools, 5)`: the device is a member of the pool already.
+const ALREADY_MEMBER: u32 = 5;
+
 impl SimDevice {
+    /// Finds the device on the chain if a previous run registered it: its id, the
+    /// end of its last accepted report, and its live position in `pool` (which
+    /// also tells it joined). Returns whether it was found.
+    async fn resume(&mut self, client: &RpcClient, pool: u64) -> Result<bool, SimError> {
+        let key = self.device_key.public_key();
+        let owner = self.owner.address();
+        let Some(device) = client.devices(Some(&owner)).await?.into_iter().find(|d| d.key == key) else {
+            return Ok(false);
+        };
+        self.id = Some(device.id);
+        self.last_report_end = device.last_report_end;
+        let live = client.positions(serde_json::json!({ "device": device.id.0 })).await?;
+        if let Some(latest) =
+            live.iter().map(|v| &v.position).filter(|p| p.pool.0 == pool).max_by_key(|p| p.first_hour + p.hours as u64)
+        {
+            self.joined = true;
+            self.position = Some(latest.serial);
+            self.pledged_from = latest.first_hour;
+            self.pledged_until = latest.first_hour + latest.hours as u64;
+        }
+        Ok(true)
+    }
+
     fn pledged(&self) -> Vec<(u64, u32)> {
         match self.position {
             Some(_) if self.pledged_until > self.pledged_from => {
@@ -232,6 +306,10 @@ impl SimDevice {
     ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
         let HourCtx { client, chain, solvers, pool, hour, now_hour, provide_hour, provide_price } = *ctx;
         let Some(id) = self.id else { return Ok(None) };
+        if self.last_report_end.is_some_and(|end| end > hour * HOUR) {
+            // Reported before the fleet restarted.
+            return Ok(None);
+        }
         if self.behaviour == Behaviour::Flaky && (hour + self.index as u64).is_multiple_of(7) {
             totals.outages += 1;
             return Ok(None);
@@ -308,9 +386,14 @@ impl SimDevice {
         };
         if !self.joined && self.last_report_end.is_some() {
             let join = PoolsAction::Join { pool: PoolId(pool), device: id };
-            if let Committed::Included(_) = self.owner.commit(client, vec![AppAction::Pools(join)]).await? {
-                self.joined = true;
-                totals.members += 1;
+            match self.owner.commit(client, vec![AppAction::Pools(join)]).await? {
+                Committed::Included(_) => {
+                    self.joined = true;
+                    totals.members += 1;
+                }
+                // Joined before a restart.
+                Committed::Refused(why) if why.module == "pools" && why.code == ALREADY_MEMBER => self.joined = true,
+                Committed::Refused(_) => {}
             }
         }
         // Pledges start two hours after the chain's current one: the fleet may lag the
@@ -418,6 +501,7 @@ pub struct Fleet {
     solvers: Semaphore,
     maker: Wallet,
     buyer: Wallet,
+    reporter: Wallet,
     /// The next UTC hour to report once it has ended.
     next_hour: u64,
     /// Jobs posted so far (picks each next job's workload and method).
@@ -469,8 +553,12 @@ impl Fleet {
                 })
             })
             .collect::<Result<_, SimError>>()?;
-        // Each owner gets up to 1,000 GHR and 1,000 gUSD, less when the treasury cannot
-        // fund the whole fleet at that rate (it keeps a share for itself).
+        // A fleet restarted on its home finds its devices on the chain, as `agent run`
+        // does, and goes on from their last accepted report.
+        let resumed = bounded(devices.iter_mut().map(|d| d.resume(&client, config.pool))).await;
+        let resumed = resumed.into_iter().collect::<Result<Vec<bool>, SimError>>()?.into_iter().filter(|r| *r).count();
+        // Each new owner gets up to 1,000 GHR and 1,000 gUSD, less when the treasury
+        // cannot fund the whole fleet at that rate (it keeps a share for itself).
         let held = client.account(&treasury.address()).await?.balances;
         let share = |denom: &Denom| {
             let balance = held.iter().find(|c| &c.denom == denom).map_or(0, |c| c.amount);
@@ -480,7 +568,8 @@ impl Fleet {
         if ghr == 0 || gusd == 0 {
             return Err(SimError::Setup("the treasury cannot fund the fleet".into()));
         }
-        for chunk in devices.chunks(256) {
+        let new_devices: Vec<&SimDevice> = devices.iter().filter(|d| d.id.is_none()).collect();
+        for chunk in new_devices.chunks(256) {
             let outputs = chunk
                 .iter()
                 .map(|d| Output { to: d.owner.address(), coins: vec![Coin::ghr(ghr), Coin::new(Denom::gusd(), gusd)] })
@@ -491,7 +580,7 @@ impl Fleet {
                 return Err(SimError::Setup(format!("funding the fleet: {why}")));
             }
         }
-        let registered = bounded(devices.iter_mut().map(|d| {
+        let registered = bounded(devices.iter_mut().filter(|d| d.id.is_none()).map(|d| {
             let client = &client;
             async move {
                 let cell = format!("dn{:05}", d.index % 100_000);
@@ -522,13 +611,24 @@ impl Fleet {
         // Every device makes its first plan before the first hour, so the fleet's
         // first hour does not pay for thousands of them at once.
         let solvers = Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()));
-        let first_hour = now / HOUR;
+        // A resumed fleet starts at the earliest hour one of its devices has not
+        // reported (each device skips the hours it already reported), so no hour is
+        // lost or reported twice.
+        let first_hour = devices
+            .iter()
+            .filter_map(|d| d.last_report_end)
+            .min()
+            .map_or(now / HOUR, |end| (end / HOUR).min(now / HOUR));
+        if resumed > 0 {
+            tracing::info!(resumed, first_hour, "fleet resumed its devices from the chain");
+        }
         let planned = bounded(devices.iter_mut().map(|d| d.plan_if_due(first_hour, &solvers))).await;
         let plans_made =
             planned.into_iter().collect::<Result<Vec<bool>, SimError>>()?.into_iter().filter(|p| *p).count();
         Ok(Fleet {
             maker: wallet(&config.maker),
             buyer: wallet(&config.buyer),
+            reporter: wallet(&config.reporter),
             client,
             chain,
             config,
@@ -579,14 +679,14 @@ impl Fleet {
         if !provide_pool_open {
             open_pools(client, &mut self.maker, price, &open, now_hour + 1..=now_hour + 3).await?;
         }
-        let maker = &mut self.maker;
+        let (maker, feeds) = (&mut self.maker, &self.config.feeds);
         let opening = async move {
             if provide_pool_open {
-                open_pools(client, maker, price, &open, now_hour + 1..=now_hour + 3).await
-            } else {
-                Ok(())
+                open_pools(client, maker, price, &open, now_hour + 1..=now_hour + 3).await?;
             }
+            report_feeds(client, maker, feeds, now_hour).await
         };
+        let reporting = report_feeds(client, &mut self.reporter, feeds, now_hour);
         let ctx = HourCtx {
             client: &self.client,
             chain: &self.chain,
@@ -603,8 +703,9 @@ impl Fleet {
             t.results_submitted += d.submit_due(ctx.client, now_hour * HOUR).await?;
             Ok::<_, SimError>((energy, t))
         }));
-        let (opened, results) = tokio::join!(opening, working);
+        let (opened, reported, results) = tokio::join!(opening, reporting, working);
         opened?;
+        reported?;
         let mut summary = HourSummary {
             hour,
             height: 0,
