@@ -143,6 +143,17 @@ pub enum DeviceCommand {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Print a day of plausible hourly telemetry for a registered device, as JSON for
+    /// `device report --file`: PV from its nameplate on the Greensboro TMY3 weather
+    /// of the chain's date, GPUs busy while the sun is up, the battery taking the
+    /// surplus and covering the evening, the grid the rest. It starts where the
+    /// device's last report ended (or --hours before the chain's last whole hour).
+    SampleDay {
+        #[arg(long)]
+        device: u64,
+        #[arg(long, default_value_t = 24)]
+        hours: u64,
+    },
     /// A device and, with --reports, its telemetry.
     Show {
         id: u64,
@@ -523,6 +534,27 @@ async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {
             let done = submit_actions(cli, from, actions).await?;
             print(cli.json, &done, || done.join("\n"));
         }
+        DeviceCommand::SampleDay { device, hours } => {
+            if *hours == 0 || *hours > 24 * 7 {
+                bail!("--hours must be 1 to 168");
+            }
+            let d = client.device(*device).await?;
+            let now_hour = client.status().await?.latest_block_time / 3_600;
+            let first = d.last_report_end.map_or(now_hour.saturating_sub(*hours), |end| end / 3_600);
+            if first + hours > now_hour {
+                bail!(
+                    "device {device} has reported up to hour {first}; the chain's last whole hour is {now_hour}:                      wait for {} more hour(s) of chain time",
+                    first + hours - now_hour
+                );
+            }
+            let site = greenhour_energy::data::weather(
+                greenhour_energy::data::embedded::GREENSBORO.0,
+                greenhour_energy::data::embedded::GREENSBORO.1,
+            )?;
+            let profile = greenhour_sim::physics::SiteProfile::compute(&site)?;
+            let reports = sample_day(&d, &profile, first, *hours);
+            println!("{}", serde_json::to_string_pretty(&reports)?);
+        }
         DeviceCommand::Show { id, reports } => {
             let device = client.device(*id).await?;
             let list = if *reports { client.device_reports(*id, 0).await? } else { Vec::new() };
@@ -746,4 +778,51 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `hours` hourly reports of device `d` from UTC hour `first`: what
+/// `device sample-day` prints. Integer Wh; every report balances and stays within
+/// the nameplate, and the first declares an outage if the device was silent before.
+fn sample_day(
+    d: &greenhour_devices::Device,
+    site: &greenhour_sim::physics::SiteProfile,
+    first: u64,
+    hours: u64,
+) -> Vec<greenhour_devices::TelemetryReport> {
+    let n = &d.nameplate;
+    let capacity = n.battery_wh;
+    let mut soc = capacity / 2;
+    (first..first + hours)
+        .map(|hour| {
+            // PV a little under the nameplate's bound, from the typical year's weather.
+            let pv = (site.pv_wh_per_kwp[site.hour_of_year(hour)] * n.pv_w as f64 / 1_000.0).max(0.0) as u64;
+            let pv = pv.min(n.pv_w);
+            let busy = pv > 0;
+            let gpus = if busy { n.gpu_count as u64 } else { 0 };
+            let compute = gpus * n.gpu_tdp_w as u64;
+            let (mut charged, mut discharged, mut imported, mut exported) = (0, 0, 0, 0);
+            if pv >= compute {
+                charged = (pv - compute).min(n.battery_max_w).min(capacity - soc);
+                exported = pv - compute - charged;
+            } else {
+                discharged = (compute - pv).min(n.battery_max_w).min(soc);
+                imported = compute - pv - discharged;
+            }
+            soc = soc + charged - discharged;
+            greenhour_devices::TelemetryReport {
+                device: d.id,
+                start: hour * 3_600,
+                end: (hour + 1) * 3_600,
+                generated_wh: pv,
+                charged_wh: charged,
+                discharged_wh: discharged,
+                imported_wh: imported,
+                exported_wh: exported,
+                compute_wh: compute,
+                gpu_seconds: gpus * 3_600,
+                soc_permille: (soc * 1_000).checked_div(capacity).unwrap_or(0) as u16,
+                outage_before: hour == first && d.last_report_end.is_some_and(|end| end < hour * 3_600),
+            }
+        })
+        .collect()
 }

@@ -2,7 +2,7 @@
 //! their SCI reports) and `greenhour worker run` (a device operator's process that
 //! runs the jobs assigned to its devices and submits the results).
 
-use crate::commands::{home_of, submit_actions};
+use crate::commands::{home_of, resolve, submit_actions};
 use crate::keyring::Keyring;
 use crate::output::print;
 use crate::Cli;
@@ -37,8 +37,10 @@ pub enum JobCommand {
     Show { id: u64 },
     /// Jobs you posted (--buyer), jobs your devices serve (--operator), or the latest.
     List {
+        /// Address or key name.
         #[arg(long)]
         buyer: Option<String>,
+        /// Address or key name.
         #[arg(long)]
         operator: Option<String>,
     },
@@ -259,9 +261,8 @@ pub async fn run(cli: &Cli, c: &JobCommand) -> Result<()> {
             });
         }
         JobCommand::List { buyer, operator } => {
-            let buyer = buyer.as_deref().map(str::parse).transpose().map_err(|e| anyhow::anyhow!("--buyer: {e:?}"))?;
-            let operator =
-                operator.as_deref().map(str::parse).transpose().map_err(|e| anyhow::anyhow!("--operator: {e:?}"))?;
+            let buyer = buyer.as_deref().map(|who| resolve(cli, who)).transpose().context("--buyer")?;
+            let operator = operator.as_deref().map(|who| resolve(cli, who)).transpose().context("--operator")?;
             let jobs = client.jobs(buyer.as_ref(), operator.as_ref()).await?;
             print(cli.json, &jobs, || {
                 if jobs.is_empty() {
