@@ -111,6 +111,31 @@ async fn app_can_run_the_fleet_against_a_running_node() {
         assert!(report["location_based_mg"].as_u64().is_some(), "job {}: {report}", job.id.0);
         assert!(report["market_based_mg"].as_u64().is_some(), "job {}: {report}", job.id.0);
     }
+    // Every block of the run can be served, markets and all.
+    let height = client.status().await.unwrap().height;
+    let mut market_blocks = 0;
+    for h in 1..=height {
+        let block = client.block(Some(h)).await.unwrap_or_else(|e| panic!("block {h}: {e}"));
+        let has_market = block
+            .block
+            .txs
+            .iter()
+            .flat_map(|t| &t.body.actions)
+            .any(|a| matches!(a, greenhour_app::AppAction::Market(greenhour_market::MarketAction::Create { .. })));
+        market_blocks += has_market as u32;
+    }
+    assert!(market_blocks > 0, "the run opened market pools");
+    // A device agent follows those headers on their commit certificates.
+    let agent = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .args(["--json", "--home"])
+        .arg(&home)
+        .args(["--node", client.url(), "agent", "run", "--from", "alice", "--device-key", "roof-follow", "--once"])
+        .env("GREENHOUR_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(agent.status.success(), "{}", String::from_utf8_lossy(&agent.stderr));
+    let step: serde_json::Value = serde_json::from_slice(&agent.stdout).unwrap();
+    assert!(step["step"]["headers_verified"].as_u64().unwrap() >= height, "the agent verified every header: {step}");
     node.kill().unwrap();
     node.wait().unwrap();
 }

@@ -111,7 +111,7 @@ async fn app_can_run_every_readme_command_on_a_devnet() {
     let _ = child.kill();
     let _ = child.wait();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let last_block = stderr.lines().filter(|l| l.starts_with("::: README block")).next_back().unwrap_or("?");
+    let last_block = stderr.lines().rfind(|l| l.starts_with("::: README block")).unwrap_or("?");
     assert!(
         out.status.success(),
         "{last_block} failed ({}):\n--- stdout\n{}\n--- stderr\n{stderr}",
