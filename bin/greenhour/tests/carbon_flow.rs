@@ -117,7 +117,7 @@ async fn app_can_certify_claim_and_retire_from_the_cli() {
             "2026 flights",
         ],
     );
-    assert_eq!(retired["credits"][0][1], 1_500_000);
+    assert_eq!(retired["credits"][0][1], "1500000");
     let pools = cli(&home, node, &["credit", "pools"]);
     assert_eq!(pools[0]["held_g"], "500000");
     // The same serial can never be bridged again.

@@ -47,7 +47,9 @@ fn app_can_run_a_fleet_of_devices_on_the_devnet() {
         last["reports_accepted"].as_u64().unwrap() + last["reports_refused"].as_u64().unwrap() + outages >= 75,
         "{last}"
     );
-    assert_eq!(last["members"], 25, "every device joined the open pool: {last}");
+    // Device 24 inflates its midday PV: when the three hours are its local 11–13
+    // (a run started near 16:00 UTC) every report is refused and it never joins.
+    assert!(last["members"].as_u64().unwrap() >= 24, "every honest device joined the open pool: {last}");
     assert!(last["pledged_gpu_hours"].as_u64().unwrap() >= 25 * 24, "{last}");
     assert!(last["provided_slots"].as_u64().unwrap() >= 25, "{last}");
     assert!(last["sold_slots"].as_u64().unwrap() > 0, "the buyer bought GPU-hours: {last}");

@@ -29,7 +29,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Greenhour node API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "REST routes of a Greenhour node. The same methods are served as JSON-RPC 2.0 at POST / (status, block, tx, broadcast_tx, account, balances, supply, state); a WebSocket at /ws streams committed blocks."},
+                 "description": "REST routes of a Greenhour node. The same methods are served as JSON-RPC 2.0 at POST / (status, block, tx, broadcast_tx, account, balances, supply, state); a WebSocket at /ws streams committed blocks. Every 128-bit integer (amounts, prices in wad, shares, limits, oracle values) is a decimal string in requests and responses, e.g. \"floor_wad\": \"500000000000000000000000\"; 64-bit integers (heights, ids, hours, seconds) are JSON numbers."},
         "paths": {
             "/status": {"get": get_op("Chain id, latest height, block hash, app hash and mempool size", json!([]), "Status")},
             "/blocks/latest": {"get": get_op("The latest committed block", json!([]), "BlockInfo")},
