@@ -540,10 +540,12 @@ async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {
             }
             let d = client.device(*device).await?;
             let now_hour = client.status().await?.latest_block_time / 3_600;
-            let first = d.last_report_end.map_or(now_hour.saturating_sub(*hours), |end| end / 3_600);
+            // A report must not start before the last one ended: round a partial hour up.
+            let first = d.last_report_end.map_or(now_hour.saturating_sub(*hours), |end| end.div_ceil(3_600));
             if first + hours > now_hour {
                 bail!(
-                    "device {device} has reported up to hour {first}; the chain's last whole hour is {now_hour}:                      wait for {} more hour(s) of chain time",
+                    "device {device} has reported up to hour {first}; the chain's last whole hour is {now_hour}: \
+                     wait for {} more hour(s) of chain time",
                     first + hours - now_hour
                 );
             }
@@ -794,7 +796,7 @@ fn sample_day(
     let mut soc = capacity / 2;
     (first..first + hours)
         .map(|hour| {
-            // PV a little under the nameplate's bound, from the typical year's weather.
+            // PV from the typical year's weather, never above the nameplate.
             let pv = (site.pv_wh_per_kwp[site.hour_of_year(hour)] * n.pv_w as f64 / 1_000.0).max(0.0) as u64;
             let pv = pv.min(n.pv_w);
             let busy = pv > 0;
@@ -825,4 +827,67 @@ fn sample_day(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample_day;
+    use greenhour_devices::{
+        math, Device, DeviceClass, DeviceId, DeviceStatus, DevicesParams, LocationCell, Nameplate,
+    };
+    use greenhour_energy::data::{self, embedded};
+
+    /// Every sample report passes the chain's nameplate and balance checks, the
+    /// hours are contiguous, and only a silent device's first report declares an outage.
+    #[test]
+    fn a_sample_day_passes_the_chains_checks() {
+        let site = data::weather(embedded::GREENSBORO.0, embedded::GREENSBORO.1).unwrap();
+        let profile = greenhour_sim::physics::SiteProfile::compute(&site).unwrap();
+        let params = DevicesParams::default();
+        for (pv_w, battery_wh, battery_max_w) in [(5_000, 10_000, 5_000), (8_000, 0, 0), (0, 13_500, 3_000)] {
+            let device = Device {
+                id: DeviceId(7),
+                owner: greenhour_primitives::Address([1; 20]),
+                key: greenhour_crypto::SecretKey::from_name("sample").public_key(),
+                class: DeviceClass::Home,
+                cell: LocationCell::new("u33dc0".to_string()).unwrap(),
+                nameplate: Nameplate {
+                    pv_w,
+                    battery_wh,
+                    battery_max_w,
+                    charger_w: 0,
+                    gpu_model: "RTX 4090".into(),
+                    gpu_count: 2,
+                    gpu_tdp_w: 450,
+                },
+                status: DeviceStatus::Active,
+                registered_at: 1,
+                last_report_end: Some(490_000 * 3_600),
+                reports: 1,
+                charged_wh: 0,
+                charged_from_pv_wh: 0,
+                totals: Default::default(),
+            };
+            // A summer day and a winter day, a gap before the first.
+            for first in [490_010u64, 494_000] {
+                let reports = sample_day(&device, &profile, first, 24);
+                assert_eq!(reports.len(), 24);
+                let n = &device.nameplate;
+                let tol = params.nameplate_tolerance_permille;
+                for (i, r) in reports.iter().enumerate() {
+                    assert_eq!(r.start, (first + i as u64) * 3_600);
+                    assert_eq!(r.end - r.start, 3_600);
+                    assert!(math::within_rating(r.generated_wh, n.pv_w, 3_600, tol), "{r:?}");
+                    assert!(math::within_rating(r.charged_wh, n.battery_max_w, 3_600, tol), "{r:?}");
+                    assert!(math::within_rating(r.discharged_wh, n.battery_max_w, 3_600, tol), "{r:?}");
+                    assert!(math::within_rating(r.compute_wh, 900, 3_600, tol), "{r:?}");
+                    assert!(math::balanced(r, params.balance_tolerance_permille), "{r:?}");
+                    assert_eq!(r.outage_before, i == 0, "{r:?}");
+                }
+                if pv_w > 0 {
+                    assert!(reports.iter().any(|r| r.generated_wh > 0), "the sun rises in {first}");
+                }
+            }
+        }
+    }
 }
