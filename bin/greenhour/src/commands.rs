@@ -442,6 +442,15 @@ async fn tx(cli: &Cli, t: &TxCommand) -> Result<()> {
 }
 
 /// Signs `actions` with --from's key and waits until they are committed (one tx per 24 actions).
+/// Whether a command failed because the chain refused its transaction with the same
+/// `(module, code)` as `kind`.
+pub(crate) fn is_rejection(error: &anyhow::Error, kind: &impl greenhour_framework::CodedError) -> bool {
+    error
+        .downcast_ref::<greenhour_client::ClientError>()
+        .and_then(|e| e.rejection())
+        .is_some_and(|info| info.module == kind.module() && info.code == kind.code())
+}
+
 pub(crate) async fn submit_actions(
     cli: &Cli,
     from: &str,
@@ -669,13 +678,24 @@ async fn oracle(cli: &Cli, o: &OracleCommand) -> Result<()> {
             });
         }
         OracleCommand::Submit { from, feed, value } => {
-            let round = client.oracle(feed).await?["feed"]["round"].as_u64().context("feed without a round")?;
-            let action = greenhour_app::AppAction::Oracle(greenhour_oracle::OracleAction::Submit {
-                feed: feed.clone(),
-                round,
-                value: *value,
-            });
-            let done = submit_actions(cli, from, vec![action]).await?;
+            // A report names its round so that it cannot count toward a later one; when the
+            // other reporters close the round between our read and our commit, the report
+            // is refused (oracle/3) and nothing changed, so it is made again for the new round.
+            let round_closed = greenhour_oracle::OracleError::WrongRound { feed: feed.clone(), open: 0, got: 0 };
+            let mut attempts = 0;
+            let done = loop {
+                let round = client.oracle(feed).await?["feed"]["round"].as_u64().context("feed without a round")?;
+                let action = greenhour_app::AppAction::Oracle(greenhour_oracle::OracleAction::Submit {
+                    feed: feed.clone(),
+                    round,
+                    value: *value,
+                });
+                attempts += 1;
+                match submit_actions(cli, from, vec![action]).await {
+                    Err(e) if attempts < 5 && is_rejection(&e, &round_closed) => continue,
+                    other => break other?,
+                }
+            };
             print(cli.json, &done, || done.join("\n"));
         }
     }

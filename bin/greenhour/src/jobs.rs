@@ -11,7 +11,9 @@ use clap::{Args, Subcommand};
 use greenhour_app::AppAction;
 use greenhour_client::{RpcClient, Wallet};
 use greenhour_devices::DeviceClass;
-use greenhour_jobs::{Job, JobId, JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
+use greenhour_jobs::{
+    Job, JobId, JobSpec, JobStatus, JobsAction, JobsError, Pricing, TaskKind, Verification, Workload,
+};
 use greenhour_node::config::HomeLayout;
 use greenhour_primitives::{Denom, Hash};
 use greenhour_workloads::examples::Example;
@@ -58,6 +60,17 @@ pub enum JobCommand {
     },
     /// The job's Software Carbon Intensity report (GSF SCI), location- and market-based.
     Report { id: u64 },
+    /// Follow a job until it reaches a status, printing each change; fails if the job
+    /// ends in another status or the timeout passes.
+    Wait {
+        id: u64,
+        /// open | matched | running | verifying | settled | failed | cancelled | expired
+        #[arg(long, default_value = "settled")]
+        until: String,
+        /// Give up after this many seconds of wall time.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
 }
 
 #[derive(Args)]
@@ -141,7 +154,50 @@ fn task_kind(e: Option<&Example>) -> TaskKind {
 
 async fn post(cli: &Cli, a: &PostArgs) -> Result<()> {
     let client = RpcClient::new(&cli.node);
-    let now_hour = client.status().await?.latest_block_time / 3_600;
+    // The hours are relative to the chain's clock, which may pass an hour boundary
+    // between our read and the block that includes the job; the chain then refuses it
+    // as starting in the past, nothing changes, and it is posted again from the new hour.
+    // The rejection comes from the block that was being built, so whether the hour
+    // moved is read from the first block after the one we counted from.
+    let mut attempts = 0;
+    let lines = loop {
+        let read = client.status().await?;
+        let now_hour = read.latest_block_time / 3_600;
+        attempts += 1;
+        match submit_actions(cli, &a.from, post_actions(a, now_hour)?).await {
+            Err(e) if attempts < 3 && crate::commands::is_rejection(&e, &JobsError::Impossible(String::new())) => {
+                if block_after(&client, read.height).await?.latest_block_time / 3_600 == now_hour {
+                    return Err(e);
+                }
+                tracing::debug!("posting again from the next hour: {e:#}");
+            }
+            other => break other?,
+        }
+    };
+    // The id is the newest job of this buyer.
+    let buyer = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(&a.from)?.address();
+    let id = client.jobs(Some(&buyer), None).await?.first().map(|j| j.id.0);
+    print(cli.json, &serde_json::json!({ "job": id, "txs": lines }), || {
+        format!("{}\njob {} posted", lines.join("\n"), id.map_or("?".into(), |i| i.to_string()))
+    });
+    Ok(())
+}
+
+/// The chain's status once a block above `height` is committed.
+async fn block_after(client: &RpcClient, height: u64) -> Result<greenhour_app::rpc::Status> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client.status().await?;
+        if status.height > height || std::time::Instant::now() >= deadline {
+            return Ok(status);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The actions that post the job of `a` with hours counted from `now_hour`
+/// (with the example's module upload first, when an example is named).
+fn post_actions(a: &PostArgs, now_hour: u64) -> Result<Vec<AppAction>> {
     let verification = match a.verification.as_str() {
         "redundant" => Verification::Redundant { k: a.k },
         "optimistic" => Verification::Optimistic { window_secs: a.window, sample_bps: a.sample_bps },
@@ -188,14 +244,54 @@ async fn post(cli: &Cli, a: &PostArgs) -> Result<()> {
         slash_split_bps: a.slash_split_bps,
     };
     actions.push(AppAction::Jobs(JobsAction::Post { spec }));
-    let lines = submit_actions(cli, &a.from, actions).await?;
-    // The id is the newest job of this buyer.
-    let buyer = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(&a.from)?.address();
-    let id = client.jobs(Some(&buyer), None).await?.first().map(|j| j.id.0);
-    print(cli.json, &serde_json::json!({ "job": id, "txs": lines }), || {
-        format!("{}\njob {} posted", lines.join("\n"), id.map_or("?".into(), |i| i.to_string()))
-    });
-    Ok(())
+    Ok(actions)
+}
+
+/// Whether a job in `now` can still reach `target`: statuses only move forward
+/// (open → matched → running → verifying → one final status).
+fn can_still_reach(now: JobStatus, target: JobStatus) -> bool {
+    fn step(s: JobStatus) -> u8 {
+        match s {
+            JobStatus::Open => 0,
+            JobStatus::Matched => 1,
+            JobStatus::Running => 2,
+            JobStatus::Verifying => 3,
+            JobStatus::Settled | JobStatus::Failed | JobStatus::Cancelled | JobStatus::Expired => 4,
+        }
+    }
+    now == target || (!now.is_final() && step(now) < step(target))
+}
+
+async fn wait(cli: &Cli, client: &RpcClient, id: u64, until: &str, timeout: Duration) -> Result<()> {
+    let target: JobStatus = crate::pool::parse_enum(
+        "--until",
+        until,
+        "open, matched, running, verifying, settled, failed, cancelled, expired",
+    )?;
+    let deadline = std::time::Instant::now() + timeout;
+    let mut seen = None;
+    loop {
+        let job: Job = serde_json::from_value(client.job(id).await?)?;
+        if seen != Some(job.status) {
+            seen = Some(job.status);
+            if !cli.json {
+                println!("{}", summary(&job));
+            }
+        }
+        if job.status == target {
+            if cli.json {
+                print(true, &job, String::new);
+            }
+            return Ok(());
+        }
+        if !can_still_reach(job.status, target) {
+            bail!("job {id} is {}; it can no longer become {}", status_name(job.status), status_name(target));
+        }
+        if std::time::Instant::now() >= deadline {
+            bail!("job {id} is still {} after {} s", status_name(job.status), timeout.as_secs());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 fn status_name(s: JobStatus) -> String {
@@ -238,6 +334,9 @@ pub async fn run(cli: &Cli, c: &JobCommand) -> Result<()> {
             });
         }
         JobCommand::Post(a) => post(cli, a).await?,
+        JobCommand::Wait { id, until, timeout } => {
+            wait(cli, &client, *id, until, Duration::from_secs(*timeout)).await?
+        }
         JobCommand::Show { id } => {
             let view = client.job(*id).await?;
             let job: Job = serde_json::from_value(view.clone())?;
@@ -502,4 +601,21 @@ pub async fn run_scheduler(cli: &Cli, c: &SchedulerCommand) -> Result<()> {
         )
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_gives_up_only_once_its_status_is_out_of_reach() {
+        use JobStatus::*;
+        assert!(can_still_reach(Open, Settled));
+        assert!(can_still_reach(Running, Verifying));
+        assert!(can_still_reach(Verifying, Verifying));
+        assert!(!can_still_reach(Settled, Verifying), "an attested job can pass verifying between two reads");
+        assert!(!can_still_reach(Failed, Settled));
+        assert!(!can_still_reach(Verifying, Running));
+        assert!(can_still_reach(Expired, Expired));
+    }
 }
