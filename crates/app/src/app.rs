@@ -4,18 +4,8 @@ use crate::genesis::Genesis;
 use crate::params::{AppParams, FEE_COLLECTOR};
 use crate::tx::Tx;
 use crate::{auth, modules};
-use greenhour_bank::Bank;
-use greenhour_carbon::Carbon;
-use greenhour_devices::Devices;
-use greenhour_framework::{BlockCtx, ErrorInfo, Module, TxCtx};
-use greenhour_index::Index;
-use greenhour_jobs::Jobs;
-use greenhour_market::Market;
-use greenhour_nft::Nft;
-use greenhour_oracle::Oracle;
-use greenhour_pools::Pools;
+use greenhour_framework::{BlockCtx, ErrorInfo, TxCtx};
 use greenhour_primitives::{Address, ChainId, Coin, Hash, Height, Nonce, UnixSeconds};
-use greenhour_staking::Staking;
 use greenhour_state::{
     AuxWrite, BlockOverlay, Event, HeadSnapshot, Key, Snapshot, StateRead, StateWrite, Store, TxOverlay, WriteTicket,
 };
@@ -135,8 +125,8 @@ struct Executed {
 
 /// The set signing the block and the header's `(validators_hash, next_validators_hash)`.
 fn validator_sets(state: &impl StateRead) -> Result<(greenhour_light::ValidatorSet, (Hash, Hash)), AppError> {
-    let current = greenhour_staking::state::current_set(state)?;
-    let next = greenhour_staking::state::next_set(state)?.hash();
+    let current = greenhour_staking::state::current_set(state).map_err(|e| AppError::of_module(&e))?;
+    let next = greenhour_staking::state::next_set(state).map_err(|e| AppError::of_module(&e))?.hash();
     let hashes = (current.hash(), next);
     Ok((current, hashes))
 }
@@ -196,16 +186,7 @@ impl App {
             .put(&chain_key(), &ChainInfo { chain_id: genesis.chain_id.clone(), genesis_time: genesis.genesis_time });
         overlay.put(&params_key(), &genesis.params);
         overlay.put(&last_block_key(), &(0, genesis.genesis_time));
-        Bank::init_genesis(&mut overlay, &genesis.bank).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Devices::init_genesis(&mut overlay, &genesis.devices).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Nft::init_genesis(&mut overlay, &genesis.nft).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Oracle::init_genesis(&mut overlay, &genesis.oracle).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Pools::init_genesis(&mut overlay, &genesis.pools).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Market::init_genesis(&mut overlay, &genesis.market).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Index::init_genesis(&mut overlay, &genesis.index).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Jobs::init_genesis(&mut overlay, &genesis.jobs).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Carbon::init_genesis(&mut overlay, &genesis.carbon).map_err(|e| AppError::Genesis(e.to_string()))?;
-        Staking::init_genesis(&mut overlay, &genesis.staking).map_err(|e| AppError::Genesis(e.to_string()))?;
+        modules::init_genesis(&mut overlay, genesis)?;
         modules::check_invariants(&overlay).map_err(|(m, e)| AppError::Genesis(format!("{m}: {e}")))?;
         let (_, (validators_hash, next_validators_hash)) = validator_sets(&overlay)?;
         let changes = overlay.into_changes();
@@ -238,6 +219,15 @@ impl App {
     /// Durably committed state (what clients should read).
     pub fn snapshot(&self) -> Result<Snapshot, AppError> {
         Ok(self.store.snapshot()?)
+    }
+
+    /// The latest committed state as a genesis file (as `simd export` does in a
+    /// Cosmos chain): this chain's identity and parameters and every module's
+    /// export. On a chain with no blocks it gives back the genesis it started from.
+    pub fn export_genesis(&self) -> Result<Genesis, AppError> {
+        let snap = self.snapshot()?;
+        let info = snap.get(&chain_key())?.ok_or(AppError::NotInitialised)?;
+        modules::export_genesis(&snap, info.chain_id, info.genesis_time, self.params.clone())
     }
 
     /// State after the newest block built, even if still being written (what the
@@ -424,7 +414,8 @@ impl App {
                 return bad("last_commit is not a certificate of the parent".into());
             }
             // The parent was signed by the current set of the state it produced.
-            let set = greenhour_staking::state::current_set(&self.store.head_snapshot()?)?;
+            let set = greenhour_staking::state::current_set(&self.store.head_snapshot()?)
+                .map_err(|e| AppError::of_module(&e))?;
             if let Err(e) = c.verify(&self.chain_id, &set) {
                 return bad(format!("last_commit does not verify: {e}"));
             }

@@ -1,4 +1,3 @@
-use greenhour_bank::BankError;
 use greenhour_codec::CodecError;
 use greenhour_framework::{CodedError, ErrorInfo};
 use greenhour_primitives::Amount;
@@ -98,62 +97,9 @@ pub enum AppError {
     Driver(String),
 }
 
-impl From<greenhour_devices::DevicesError> for AppError {
-    fn from(e: greenhour_devices::DevicesError) -> Self {
-        AppError::Module { module: "devices", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_nft::NftError> for AppError {
-    fn from(e: greenhour_nft::NftError) -> Self {
-        AppError::Module { module: "nft", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_carbon::CarbonError> for AppError {
-    fn from(e: greenhour_carbon::CarbonError) -> Self {
-        AppError::Module { module: "carbon", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_staking::StakingError> for AppError {
-    fn from(e: greenhour_staking::StakingError) -> Self {
-        AppError::Module { module: "staking", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_jobs::JobsError> for AppError {
-    fn from(e: greenhour_jobs::JobsError) -> Self {
-        AppError::Module { module: "jobs", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_index::IndexError> for AppError {
-    fn from(e: greenhour_index::IndexError) -> Self {
-        AppError::Module { module: "index", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_market::MarketError> for AppError {
-    fn from(e: greenhour_market::MarketError) -> Self {
-        AppError::Module { module: "market", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_pools::PoolsError> for AppError {
-    fn from(e: greenhour_pools::PoolsError) -> Self {
-        AppError::Module { module: "pools", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<greenhour_oracle::OracleError> for AppError {
-    fn from(e: greenhour_oracle::OracleError) -> Self {
-        AppError::Module { module: "oracle", error: ErrorInfo::from_coded(&e) }
-    }
-}
-
-impl From<BankError> for AppError {
-    fn from(e: BankError) -> Self {
-        AppError::Module { module: "bank", error: ErrorInfo::from_coded(&e) }
+impl AppError {
+    /// A module's error from a hook, genesis export or invariant, with its `(module, code)`.
+    pub fn of_module(e: &impl CodedError) -> Self {
+        AppError::Module { module: e.module(), error: ErrorInfo::from_coded(e) }
     }
 }

@@ -1,61 +1,12 @@
 use crate::error::TxError;
 use crate::params::AppParams;
 use borsh::{BorshDeserialize, BorshSerialize};
-use greenhour_bank::BankAction;
 use greenhour_crypto::{Domain, PublicKey, SecretKey, Signature};
-use greenhour_framework::{Action, ErrorInfo, SignatureClaim, StateRead, StateWrite, TxCtx};
+use greenhour_framework::ErrorInfo;
 use greenhour_primitives::{Address, Amount, ChainId, Hash, Nonce};
 use serde::{Deserialize, Serialize};
 
-/// Every action any module accepts, tagged by module.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AppAction {
-    Bank(BankAction),
-    Devices(greenhour_devices::DevicesAction),
-    Nft(greenhour_nft::NftAction),
-    Oracle(greenhour_oracle::OracleAction),
-    Pools(greenhour_pools::PoolsAction),
-    Market(greenhour_market::MarketAction),
-    Jobs(greenhour_jobs::JobsAction),
-    Carbon(greenhour_carbon::CarbonAction),
-    Staking(greenhour_staking::StakingAction),
-}
-
-/// Runs `$body` with `$a` bound to the inner action of whichever module `$action`
-/// belongs to: the one place that lists the modules for dispatch.
-macro_rules! with_action {
-    ($action:expr, $a:ident => $body:expr) => {
-        match $action {
-            AppAction::Bank($a) => $body,
-            AppAction::Devices($a) => $body,
-            AppAction::Nft($a) => $body,
-            AppAction::Oracle($a) => $body,
-            AppAction::Pools($a) => $body,
-            AppAction::Market($a) => $body,
-            AppAction::Jobs($a) => $body,
-            AppAction::Carbon($a) => $body,
-            AppAction::Staking($a) => $body,
-        }
-    };
-}
-
-impl AppAction {
-    /// The action's stateless check, with its error in `(module, code)` form.
-    pub fn check(&self) -> Result<(), ErrorInfo> {
-        with_action!(self, a => a.check().map_err(|e| ErrorInfo::from_coded(&e)))
-    }
-
-    /// Executes the action inside the transaction's overlay.
-    pub fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), ErrorInfo> {
-        with_action!(self, a => a.execute(state, tx).map_err(|e| ErrorInfo::from_coded(&e)))
-    }
-
-    /// Signatures the action carries besides the transaction's own (see `Action::signature_claims`).
-    pub fn signature_claims(&self, state: &impl StateRead) -> Vec<SignatureClaim> {
-        with_action!(self, a => a.signature_claims(state))
-    }
-}
+pub use crate::modules::AppAction;
 
 /// What the signer signs.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]

@@ -152,6 +152,14 @@ fn supply_day() -> greenhour_primitives::Hash {
 #[test]
 fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
-    assert_eq!(sends.last().unwrap().to_string(), "a0d376eab63bef5176f33abf1861776e1155d4a5f5b36bfbc14eb5035307a499", "bank sends on the demo genesis");
-    assert_eq!(supply_day().to_string(), "0642776bc761a27717e0d9509d1c8421556fae65b243053fccacb787b0b86206", "a day of the supply side");
+    assert_eq!(
+        sends.last().unwrap().to_string(),
+        "a0d376eab63bef5176f33abf1861776e1155d4a5f5b36bfbc14eb5035307a499",
+        "bank sends on the demo genesis"
+    );
+    assert_eq!(
+        supply_day().to_string(),
+        "0642776bc761a27717e0d9509d1c8421556fae65b243053fccacb787b0b86206",
+        "a day of the supply side"
+    );
 }

@@ -69,10 +69,23 @@ impl ErrorInfo {
     }
 }
 
+/// An account a module owns (its address is `Address::for_module(name)`), and
+/// whether the bank lets it create and destroy units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModuleAccount {
+    pub name: &'static str,
+    pub mint_and_burn: bool,
+}
+
 /// A state machine component: genesis, block hooks and an invariant check.
 pub trait Module {
     /// Stable name: key prefix, event prefix and error module.
     const NAME: &'static str;
+    /// Accounts the module owns; the app's standard genesis creates them in the bank.
+    const ACCOUNTS: &'static [ModuleAccount] = &[];
+    /// NFT classes the module mints; the app's standard genesis creates them with
+    /// the module as minter.
+    const NFT_CLASSES: &'static [&'static str] = &[];
     type Genesis;
     type Error: CodedError;
 

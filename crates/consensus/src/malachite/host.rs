@@ -178,7 +178,7 @@ impl Host {
     /// as of the last committed block.
     fn height_params(&self) -> Result<HeightParams<Ctx>, AppError> {
         let snapshot = self.app.snapshot()?;
-        let set = greenhour_staking::state::next_set(&snapshot)?;
+        let set = greenhour_staking::state::next_set(&snapshot).map_err(|e| AppError::of_module(&e))?;
         let validators = ValidatorSet::from_staking(&set);
         if validators.validators.is_empty() {
             return Err(AppError::Driver("the staking module names no validator for the next height".into()));

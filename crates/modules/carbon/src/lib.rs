@@ -40,7 +40,7 @@ pub use state::{
     Retirement,
 };
 
-use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 
 /// Module name: key prefix, module account.
 pub const NAME: &str = "carbon";
@@ -50,6 +50,9 @@ pub struct Carbon;
 
 impl Module for Carbon {
     const NAME: &'static str = NAME;
+    /// Holds pooled credits; mints and burns the carbon coin.
+    const ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount { name: NAME, mint_and_burn: true }];
+    const NFT_CLASSES: &'static [&'static str] = &[RECEIPT_CLASS];
     type Genesis = CarbonGenesis;
     type Error = CarbonError;
 

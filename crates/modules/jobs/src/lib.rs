@@ -39,7 +39,7 @@ pub use state::{
     Verification, Workload,
 };
 
-use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 
 /// Module name: key prefix, module account.
 pub const NAME: &str = "jobs";
@@ -49,6 +49,9 @@ pub struct Jobs;
 
 impl Module for Jobs {
     const NAME: &'static str = NAME;
+    /// Escrow, and the insurance fund that takes the rest of a slashed bond.
+    const ACCOUNTS: &'static [ModuleAccount] =
+        &[ModuleAccount { name: NAME, mint_and_burn: false }, ModuleAccount { name: INSURANCE, mint_and_burn: false }];
     type Genesis = JobsGenesis;
     type Error = JobsError;
 

@@ -32,7 +32,7 @@ pub use genesis::MarketGenesis;
 pub use params::MarketParams;
 pub use state::MarketPool;
 
-use greenhour_framework::{Module, StateRead, StateWrite};
+use greenhour_framework::{Module, ModuleAccount, StateRead, StateWrite};
 
 /// Module name: key prefix and module account.
 pub const NAME: &str = "market";
@@ -42,6 +42,8 @@ pub struct Market;
 
 impl Module for Market {
     const NAME: &'static str = NAME;
+    /// Holds pool reserves; mints and burns LP shares.
+    const ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount { name: NAME, mint_and_burn: true }];
     type Genesis = MarketGenesis;
     type Error = MarketError;
 

@@ -40,7 +40,7 @@ pub use state::{
     SlotUnit, Ticket,
 };
 
-use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 
 /// Module name: key prefix, module account, NFT minter.
 pub const NAME: &str = "pools";
@@ -50,6 +50,9 @@ pub struct Pools;
 
 impl Module for Pools {
     const NAME: &'static str = NAME;
+    /// Mints and burns slot tokens; mints position NFTs.
+    const ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount { name: NAME, mint_and_burn: true }];
+    const NFT_CLASSES: &'static [&'static str] = &[POSITION_CLASS];
     type Genesis = PoolsGenesis;
     type Error = PoolsError;
 

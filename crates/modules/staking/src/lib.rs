@@ -30,7 +30,7 @@ pub use genesis::{GenesisValidator, StakingGenesis};
 pub use params::StakingParams;
 pub use state::{SetMember, Unbonding, Validator, ValidatorSet, ValidatorStatus};
 
-use greenhour_framework::{BlockCtx, Module, StateRead, StateWrite};
+use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 
 /// Module name: key prefix, module account.
 pub const NAME: &str = "staking";
@@ -40,6 +40,8 @@ pub struct Staking;
 
 impl Module for Staking {
     const NAME: &'static str = NAME;
+    /// Holds bonded stake; mints each epoch's inflation and burns slashed stake.
+    const ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount { name: NAME, mint_and_burn: true }];
     type Genesis = StakingGenesis;
     type Error = StakingError;
 
