@@ -6,7 +6,7 @@
 use crate::{Device, Job, Problem};
 use greenhour_energy::data::{embedded, weather};
 use greenhour_energy::EnergyError;
-use greenhour_sim::physics::{house_factor, SiteProfile};
+use greenhour_energy::household::{house_factor, SiteProfile};
 use rand::{Rng, SeedableRng};
 
 /// 2026-06-21T00:00Z, the day the problem covers (long days in both sites).
