@@ -3,10 +3,15 @@
 //! Invariants kept here:
 //! - Every signature covers `domain tag ‖ chain id ‖ message`, so a signature made
 //!   for one chain or one purpose never verifies for another.
-//! - Verification uses ed25519-dalek's strict rules (`verify_strict` semantics in
-//!   single mode; the batch verifier rejects anything the single verifier would,
-//!   and when a batch fails every item is re-checked alone so exactly the bad ones
-//!   are reported).
+//! - **One signature rule, alone or in any batch:** ZIP-215 (the rule Zcash's
+//!   Zebra and Penumbra run, via `ed25519-zebra`): `S` must be canonical (< ℓ),
+//!   `A` and `R` may be any encoding that decompresses, and the check is the
+//!   cofactored equation `[8][S]B = [8]R + [8][k]A`, which is also what the batch
+//!   equation checks. So a signature gets the same verdict alone and in every
+//!   batch, and a block's proposer and its checkers cannot disagree about it
+//!   however they group signatures. On top of ZIP-215, small-order (weak) public
+//!   keys are refused as invalid keys, in both modes. When a batch fails, every
+//!   item is re-checked alone so exactly the bad ones are reported.
 //! - Secret keys never appear in `Debug` output.
 
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -92,7 +97,7 @@ impl PublicKey {
         ed25519_dalek::VerifyingKey::from_bytes(&self.0).map_err(|_| CryptoError::InvalidPublicKey)
     }
 
-    /// Verifies one signature with strict rules (no small-order keys, canonical encodings).
+    /// Verifies one signature under the crate's rule (ZIP-215, no small-order keys).
     pub fn verify(
         &self,
         domain: Domain,
@@ -100,10 +105,23 @@ impl PublicKey {
         message: &[u8],
         sig: &Signature,
     ) -> Result<(), CryptoError> {
-        let key = self.dalek()?;
-        let sig = ed25519_dalek::Signature::from_bytes(&sig.0);
-        key.verify_strict(&signing_bytes(domain, chain_id, message), &sig).map_err(|_| CryptoError::BadSignature)
+        verify_one(&self.0, &signing_bytes(domain, chain_id, message), &sig.0)
     }
+}
+
+/// The single-signature rule over the exact signed bytes: the key must be a
+/// point that is not of small order, then ZIP-215.
+fn verify_one(key: &[u8; 32], signed: &[u8], sig: &[u8; 64]) -> Result<(), CryptoError> {
+    let key = zip215_key(key)?;
+    key.verify(&ed25519_zebra::Signature::from_bytes(sig), signed).map_err(|_| CryptoError::BadSignature)
+}
+
+/// The key rule shared by single and batch checks.
+fn zip215_key(key: &[u8; 32]) -> Result<ed25519_zebra::VerificationKey, CryptoError> {
+    if !PublicKey(*key).is_valid() {
+        return Err(CryptoError::InvalidPublicKey);
+    }
+    ed25519_zebra::VerificationKey::try_from(*key).map_err(|_| CryptoError::InvalidPublicKey)
 }
 
 /// A signing key. Not `Clone` by accident of `Debug`: its secret never prints.
@@ -188,29 +206,40 @@ pub fn verify_batch(
 }
 
 fn verify_chunk(domain: Domain, chain_id: &ChainId, items: &[SignedMessage<'_>]) -> Vec<Result<(), CryptoError>> {
-    let mut keys = Vec::with_capacity(items.len());
-    let mut msgs = Vec::with_capacity(items.len());
-    let mut sigs = Vec::with_capacity(items.len());
-    let mut results: Vec<Result<(), CryptoError>> = Vec::with_capacity(items.len());
-    for it in items {
-        match it.public_key.dalek() {
-            Ok(k) if !k.is_weak() => {
-                keys.push(k);
-                msgs.push(signing_bytes(domain, chain_id, it.message));
-                sigs.push(ed25519_dalek::Signature::from_bytes(&it.signature.0));
-                results.push(Ok(()));
-            }
-            _ => results.push(Err(CryptoError::InvalidPublicKey)),
+    let signed: Vec<Vec<u8>> = items.iter().map(|it| signing_bytes(domain, chain_id, it.message)).collect();
+    let raw: Vec<(&[u8; 32], &[u8], &[u8; 64])> =
+        items.iter().zip(&signed).map(|(it, bytes)| (&it.public_key.0, bytes.as_slice(), &it.signature.0)).collect();
+    verify_raw_batch(&raw)
+}
+
+/// Batch-verifies `(key, signed bytes, signature)` triples under the same rule as
+/// [`verify_one`]: keys are checked first (their verdict is final), the rest go
+/// into one ZIP-215 batch, and if it fails each is re-checked alone.
+fn verify_raw_batch(items: &[(&[u8; 32], &[u8], &[u8; 64])]) -> Vec<Result<(), CryptoError>> {
+    // The batch decompresses each key itself, so here only the small-order rule is
+    // checked (a key that does not decompress fails the batch and then its own check).
+    let mut results: Vec<Result<(), CryptoError>> = items
+        .iter()
+        .map(|(key, _, _)| if PublicKey(**key).is_valid() { Ok(()) } else { Err(CryptoError::InvalidPublicKey) })
+        .collect();
+    let mut batch = ed25519_zebra::batch::Verifier::new();
+    let mut queued = 0;
+    for ((key, signed, sig), r) in items.iter().zip(&results) {
+        if r.is_ok() {
+            let key_bytes = ed25519_zebra::VerificationKeyBytes::from(**key);
+            batch.queue((key_bytes, ed25519_zebra::Signature::from_bytes(sig), signed));
+            queued += 1;
         }
     }
-    let msg_refs: Vec<&[u8]> = msgs.iter().map(|m| m.as_slice()).collect();
-    if !keys.is_empty() && ed25519_dalek::verify_batch(&msg_refs, &sigs, &keys).is_ok() {
+    // The batch's random coefficients only decide how fast a bad batch is found;
+    // a valid batch passes whatever they are, and a failed one is settled below
+    // item by item, so every verdict is deterministic.
+    if queued == 0 || batch.verify(rand::rngs::OsRng).is_ok() {
         return results;
     }
-    // Fall back to single verification so that exactly the bad items fail.
-    for (it, r) in items.iter().zip(results.iter_mut()) {
+    for ((key, signed, sig), r) in items.iter().zip(results.iter_mut()) {
         if r.is_ok() {
-            *r = it.public_key.verify(domain, chain_id, it.message, it.signature);
+            *r = verify_one(key, signed, sig);
         }
     }
     results
@@ -399,5 +428,80 @@ mod tests {
         let k = SecretKey::from_name("bob");
         assert!(!format!("{k:?}").contains(&k.to_hex()));
         assert_eq!(SecretKey::from_hex(&k.to_hex()).unwrap().public_key(), k.public_key());
+    }
+
+    /// The twelve edge cases of "Taming the many EdDSAs" (Chalkias, Garillot,
+    /// Nikolaenko, SSR 2020), as published in novifinancial/ed25519-speccheck
+    /// (Apache-2.0): raw messages, keys and signatures.
+    fn speccheck_cases() -> Vec<([u8; 32], Vec<u8>, [u8; 64])> {
+        let cases: serde_json::Value =
+            serde_json::from_str(include_str!("../testdata/speccheck-cases.json")).expect("vectors parse");
+        let bytes = |v: &serde_json::Value| hex::decode(v.as_str().unwrap()).unwrap();
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    bytes(&c["pub_key"]).try_into().unwrap(),
+                    bytes(&c["message"]),
+                    bytes(&c["signature"]).try_into().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// ZIP-215 accepts cases 0–5 and 9–11 (Zebra's row of the paper's table) and
+    /// refuses 6 and 7 (S ≥ ℓ) and 8 (non-canonical R that only verifies if the hash
+    /// uses the reduced encoding). Our key rule then refuses the small-order keys of
+    /// cases 0, 1, 10 and 11 as invalid keys.
+    const ACCEPTED: [bool; 12] = [false, false, true, true, true, true, false, false, false, true, false, false];
+    const WEAK_KEY: [bool; 12] = [true, true, false, false, false, false, false, false, false, false, true, true];
+
+    #[test]
+    fn the_eddsa_edge_cases_get_the_zip215_verdicts() {
+        let cases = speccheck_cases();
+        assert_eq!(cases.len(), 12);
+        for (i, (key, msg, sig)) in cases.iter().enumerate() {
+            let verdict = verify_one(key, msg, sig);
+            assert_eq!(verdict.is_ok(), ACCEPTED[i], "case {i}: {verdict:?}");
+            if WEAK_KEY[i] {
+                assert_eq!(verdict, Err(CryptoError::InvalidPublicKey), "case {i}");
+            }
+        }
+        // Case 2 (small-order R) is exactly what dalek's strict single check refused
+        // while its batch equation let it through; under one rule both accept it.
+        let (key, msg, sig) = &cases[2];
+        assert!(verify_raw_batch(&[(key, msg.as_slice(), sig)])[0].is_ok());
+    }
+
+    /// Honest signatures over raw bytes, to mix with the edge cases.
+    fn honest(n: usize) -> Vec<([u8; 32], Vec<u8>, [u8; 64])> {
+        (0..n)
+            .map(|i| {
+                let k = ed25519_dalek::SigningKey::from_bytes(&[i as u8 + 1; 32]);
+                let msg = format!("message {i}").into_bytes();
+                (k.verifying_key().to_bytes(), msg.clone(), k.sign(&msg).to_bytes())
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any batch, of any composition and order, gives every signature the verdict
+        /// it gets alone: edge cases and honest signatures shuffled together.
+        #[test]
+        fn a_signature_gets_the_same_verdict_in_every_batch(
+            picks in proptest::collection::vec(0usize..24, 1..24),
+        ) {
+            let pool: Vec<_> = speccheck_cases().into_iter().chain(honest(12)).collect();
+            let batch: Vec<(&[u8; 32], &[u8], &[u8; 64])> =
+                picks.iter().map(|&i| (&pool[i].0, pool[i].1.as_slice(), &pool[i].2)).collect();
+            let verdicts = verify_raw_batch(&batch);
+            for (item, verdict) in batch.iter().zip(&verdicts) {
+                proptest::prop_assert_eq!(verdict, &verify_one(item.0, item.1, item.2));
+            }
+        }
     }
 }

@@ -5,8 +5,8 @@
 
 use crate::{Device, Job, Problem};
 use greenhour_energy::data::{embedded, weather};
-use greenhour_energy::EnergyError;
 use greenhour_energy::household::{house_factor, SiteProfile};
+use greenhour_energy::EnergyError;
 use rand::{Rng, SeedableRng};
 
 /// 2026-06-21T00:00Z, the day the problem covers (long days in both sites).
