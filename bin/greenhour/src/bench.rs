@@ -953,7 +953,10 @@ fn bench_pledges(
     // Sweep cost: the first pledged hour ends; then, after many hours, a late one does.
     let sweep_block = |app: &greenhour_app::App, at: u64| -> Result<(u64, usize)> {
         let outcome = app.build_block(at, Vec::new())?;
-        let burned = outcome.block_events.iter().filter(|e| e.kind == "pools.hour_expired").count();
+        let burned = greenhour_pools::PoolsEvent::all_in(&outcome.block_events)
+            .iter()
+            .filter(|e| matches!(e, greenhour_pools::PoolsEvent::HourExpired { .. }))
+            .count();
         Ok((outcome.timings.execute_us, burned))
     };
     // Quiet blocks inside an hour, for the baseline of an empty block's hooks.

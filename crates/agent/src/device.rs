@@ -13,7 +13,7 @@ use crate::worker::Worker;
 use greenhour_app::AppAction;
 use greenhour_client::{ClientError, Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
-use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell};
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell};
 use greenhour_light::{LightClient, ValidatorSet};
 use greenhour_pools::{PoolId, PoolsAction};
 use greenhour_primitives::{ChainId, Hash};
@@ -179,17 +179,17 @@ impl Agent {
         };
         match self.submit(vec![AppAction::Devices(register)]).await? {
             Committed::Included(record) => {
-                let id = record
-                    .events
-                    .iter()
-                    .find(|e| e.kind == "devices.registered")
-                    .and_then(|e| e.attributes.first())
-                    .and_then(|(_, v)| v.parse().ok())
+                let id = DevicesEvent::all_in(&record.events)
+                    .into_iter()
+                    .find_map(|e| match e {
+                        DevicesEvent::Registered { device, .. } => Some(device),
+                        _ => None,
+                    })
                     .ok_or_else(|| AgentError::Setup("no registration event".into()))?;
-                self.state.device = Some(id);
+                self.state.device = Some(id.0);
                 self.state.registered_at = Some(record.height);
                 self.save()?;
-                Ok(DeviceId(id))
+                Ok(id)
             }
             Committed::Refused(why) => Err(AgentError::Setup(format!("registration refused: {why}"))),
         }

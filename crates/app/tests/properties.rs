@@ -130,6 +130,10 @@ fn replaying_blocks_on_a_fresh_node_reproduces_every_app_hash() {
 /// pool, pledges hours, and the chain runs past them (pools' and markets' hooks
 /// open, start and close hours); a few sends ride along.
 fn supply_day() -> greenhour_primitives::Hash {
+    supply_day_node().app_hash()
+}
+
+fn supply_day_node() -> TestNode {
     use greenhour_pools::PoolKind;
     use greenhour_testkit::supply;
     let mut node = TestNode::with_genesis(&greenhour_testkit::demo_genesis("gh-pin"));
@@ -143,7 +147,7 @@ fn supply_day() -> greenhour_primitives::Hash {
         let send = node.send("bob", &TestNode::addr("carol"), Coin::new(Denom::ghr(), 1_000));
         node.produce_block(vec![send]);
     }
-    node.app_hash()
+    node
 }
 
 /// The state layout is pinned: the same seeded runs end on these app hashes. A
@@ -162,4 +166,112 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
         "0642776bc761a27717e0d9509d1c8421556fae65b243053fccacb787b0b86206",
         "a day of the supply side"
     );
+}
+
+/// Every event a run stores decodes to its module's event type, and that value
+/// writes back exactly the stored event: readers can rely on the types alone.
+#[test]
+fn every_stored_event_decodes_to_its_module_type_and_back() {
+    use greenhour_state::Event;
+    fn round_trip<E: PartialEq + std::fmt::Debug>(
+        e: &Event,
+        decode: fn(&Event) -> Option<E>,
+        encode: fn(&E) -> Event,
+    ) -> bool {
+        let typed = decode(e).unwrap_or_else(|| panic!("{e:?} does not decode"));
+        assert_eq!(&encode(&typed), e, "re-encoding {typed:?}");
+        true
+    }
+    let mut events = stored_events(&supply_day_node());
+    let mut market = TestNode::with_genesis(&greenhour_testkit::demo_genesis("gh-events"));
+    market_hour(&mut market);
+    events.extend(stored_events(&market));
+    let mut kinds = std::collections::BTreeSet::new();
+    for e in &events {
+        let module = e.kind.split('.').next().unwrap();
+        let ok = match module {
+            "bank" => round_trip(e, greenhour_bank::BankEvent::decode, greenhour_bank::BankEvent::to_event),
+            "devices" => {
+                round_trip(e, greenhour_devices::DevicesEvent::decode, greenhour_devices::DevicesEvent::to_event)
+            }
+            "nft" => round_trip(e, greenhour_nft::NftEvent::decode, greenhour_nft::NftEvent::to_event),
+            "pools" => round_trip(e, greenhour_pools::PoolsEvent::decode, greenhour_pools::PoolsEvent::to_event),
+            "carbon" => round_trip(e, greenhour_carbon::CarbonEvent::decode, greenhour_carbon::CarbonEvent::to_event),
+            "staking" => {
+                round_trip(e, greenhour_staking::StakingEvent::decode, greenhour_staking::StakingEvent::to_event)
+            }
+            "oracle" => round_trip(e, greenhour_oracle::OracleEvent::decode, greenhour_oracle::OracleEvent::to_event),
+            "market" => round_trip(e, greenhour_market::MarketEvent::decode, greenhour_market::MarketEvent::to_event),
+            "jobs" => round_trip(e, greenhour_jobs::JobsEvent::decode, greenhour_jobs::JobsEvent::to_event),
+            other => panic!("unexpected module {other} in {e:?}"),
+        };
+        assert!(ok);
+        kinds.insert(e.kind.clone());
+    }
+    for kind in [
+        "bank.transfer",
+        "bank.mint",
+        "devices.registered",
+        "devices.report",
+        "pools.created",
+        "pools.pledged",
+        "pools.released",
+        "nft.minted",
+        "market.created",
+        "market.added",
+        "market.swap",
+    ] {
+        assert!(kinds.contains(kind), "{kind} among {kinds:?}");
+    }
+}
+
+/// bob's device pledges an hour a day ahead, he takes its slots out of custody,
+/// opens the hour's market pool, adds liquidity and carol buys one slot.
+fn market_hour(node: &mut TestNode) {
+    use greenhour_market::{Exact, MarketAction};
+    use greenhour_pools::{PoolKind, PoolsAction};
+    use greenhour_testkit::supply;
+    let device = supply::device_with_history(node, "bob", "bob-roof", "u33dc1");
+    let pool = supply::create_pool(node, PoolKind::Compute, greenhour_pools::EntryConditions::default());
+    supply::join(node, "bob", pool, device);
+    let hour = node.now() / 3_600 + 24;
+    let position = supply::pledge(node, "bob", pool, device, hour, 1, 2);
+    let bob = TestNode::key("bob");
+    let release = PoolsAction::Release { position, hour, quantity: 2 };
+    node.deliver(node.tx(&bob, vec![AppAction::Pools(release)])).unwrap();
+    let slot = greenhour_pools::state::slot_denom(
+        greenhour_pools::SlotUnit::GpuHour,
+        greenhour_devices::DeviceClass::Home,
+        hour,
+    );
+    let create = MarketAction::Create {
+        slot: slot.clone(),
+        quote: Denom::gusd(),
+        floor_wad: 500_000 * greenhour_market::math::WAD,
+        half_life: 3_600,
+        decay_window: 4 * 3_600,
+    };
+    let add = MarketAction::AddLiquidity {
+        slot: slot.clone(),
+        max_slots: 2,
+        max_quote: 4_000_000,
+        min_shares: 0,
+        deadline: u64::MAX,
+    };
+    node.deliver(node.tx(&bob, vec![AppAction::Market(create), AppAction::Market(add)])).unwrap();
+    let swap = MarketAction::Swap { slot, buy_slots: true, exact: Exact::Out(1), limit: u128::MAX, deadline: u64::MAX };
+    node.deliver(node.tx(&TestNode::key("carol"), vec![AppAction::Market(swap)])).unwrap();
+}
+
+/// Every event a node stored: each transaction's, then the block's, height by height.
+fn stored_events(node: &TestNode) -> Vec<greenhour_state::Event> {
+    let mut events = Vec::new();
+    for h in 1..=node.app.height().unwrap() {
+        let block = node.app.block(h).unwrap().unwrap();
+        for tx in &block.txs {
+            events.extend(node.app.tx_record(&tx.hash()).unwrap().expect("indexed").events);
+        }
+        events.extend(node.app.block_events(h).unwrap());
+    }
+    events
 }

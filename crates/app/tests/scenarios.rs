@@ -27,7 +27,9 @@ fn app_can_transfer_and_charge_the_fee() {
     let fee = node.app.params().min_fee;
     let record = node.deliver(node.send("alice", &bob, Coin::ghr(250))).unwrap();
     assert_eq!(record.height, 1);
-    assert!(record.events.iter().any(|e| e.kind == "bank.transfer"));
+    assert!(greenhour_bank::BankEvent::all_in(&record.events)
+        .iter()
+        .any(|e| matches!(e, greenhour_bank::BankEvent::Transfer { .. })));
     assert_eq!(node.balance(&bob, &Denom::ghr()), DEMO_BALANCE + 250);
     assert_eq!(node.balance(&alice, &Denom::ghr()), DEMO_BALANCE - 250 - fee);
     assert_eq!(node.balance(&Address::for_module("fee_collector"), &Denom::ghr()), fee);

@@ -11,6 +11,8 @@
 //! - Contexts carry the only time and randomness state code may use: the block
 //!   header's time and the block's beacon.
 
+pub mod events;
+
 pub use greenhour_crypto::{SignatureCache, SignatureClaim};
 use greenhour_primitives::{Address, ChainId, Hash, Height, UnixSeconds};
 pub use greenhour_state::{Event, StateError, StateRead, StateWrite};

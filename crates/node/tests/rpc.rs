@@ -4,6 +4,7 @@ use futures_util::StreamExt;
 use greenhour_app::rpc::BroadcastMode;
 use greenhour_app::{AppAction, Tx};
 use greenhour_bank::BankAction;
+use greenhour_bank::BankEvent;
 use greenhour_client::{ClientError, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
 use greenhour_node::config::HomeLayout;
@@ -289,12 +290,12 @@ async fn app_can_stream_blocks_and_events_over_websocket() {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let notice = tokio::time::timeout_at(deadline, stream.next()).await.expect("notice in time").unwrap().unwrap();
-        assert!(notice.events.iter().all(|e| e.event.kind == "bank.transfer"));
-        if notice
-            .events
-            .iter()
-            .any(|e| e.tx == Some(sent.hash) && e.event.attributes.iter().any(|(k, v)| k == "amount" && v == "9ugusd"))
-        {
+        let transfers: Vec<_> = notice.events.iter().map(|e| (e.tx, BankEvent::decode(&e.event))).collect();
+        assert!(transfers.iter().all(|(_, e)| matches!(e, Some(BankEvent::Transfer { .. }))), "{transfers:?}");
+        let nine_gusd = Coin::new(Denom::gusd(), 9);
+        if transfers.iter().any(|(tx, e)| {
+            *tx == Some(sent.hash) && matches!(e, Some(BankEvent::Transfer { amount, .. }) if *amount == nine_gusd)
+        }) {
             break;
         }
     }

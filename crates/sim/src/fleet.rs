@@ -12,13 +12,13 @@ use greenhour_bank::{BankAction, Output};
 use greenhour_carbon::CarbonAction;
 use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_crypto::SecretKey;
-use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell};
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell};
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
-use greenhour_pools::{PoolId, PoolsAction};
+use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
 use greenhour_primitives::{ChainId, Coin, Denom};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -412,12 +412,10 @@ impl SimDevice {
             if let Committed::Included(record) = outcome {
                 if fresh {
                     self.pledged_from = next;
-                    self.position = record
-                        .events
-                        .iter()
-                        .find(|e| e.kind == "pools.pledged")
-                        .and_then(|e| e.attributes.first())
-                        .and_then(|(_, v)| v.parse().ok());
+                    self.position = PoolsEvent::all_in(&record.events).into_iter().find_map(|e| match e {
+                        PoolsEvent::Pledged { position, .. } => Some(position),
+                        _ => None,
+                    });
                     self.pledged_until = next + 24;
                 } else {
                     self.pledged_until += 24;
@@ -592,13 +590,10 @@ impl Fleet {
                 };
                 match d.owner.commit(client, vec![AppAction::Devices(register)]).await? {
                     Committed::Included(record) => {
-                        d.id = record
-                            .events
-                            .iter()
-                            .find(|e| e.kind == "devices.registered")
-                            .and_then(|e| e.attributes.first())
-                            .and_then(|(_, v)| v.parse().ok())
-                            .map(DeviceId);
+                        d.id = DevicesEvent::all_in(&record.events).into_iter().find_map(|e| match e {
+                            DevicesEvent::Registered { device, .. } => Some(device),
+                            _ => None,
+                        });
                         Ok::<_, SimError>(())
                     }
                     Committed::Refused(why) => Err(SimError::Setup(format!("registering device {}: {why}", d.index))),

@@ -4,8 +4,8 @@
 use crate::{TestNode, TEST_GENESIS_TIME};
 use greenhour_app::{AppAction, Tx};
 use greenhour_crypto::SecretKey;
-use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, LocationCell, Nameplate, TelemetryReport};
-use greenhour_pools::{EntryConditions, PoolId, PoolKind, PoolsAction};
+use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell, Nameplate, TelemetryReport};
+use greenhour_pools::{EntryConditions, PoolId, PoolKind, PoolsAction, PoolsEvent};
 
 pub const GENESIS_HOUR: u64 = TEST_GENESIS_TIME / 3_600;
 pub const NEXT_HOUR: u64 = GENESIS_HOUR + 1;
@@ -39,9 +39,13 @@ pub fn device_with_history(node: &mut TestNode, owner: &str, device_key: &str, c
         })],
     );
     let record = node.deliver(tx).unwrap();
-    let id = DeviceId(
-        record.events.iter().find(|e| e.kind == "devices.registered").unwrap().attributes[0].1.parse().unwrap(),
-    );
+    let id = DevicesEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            DevicesEvent::Registered { device, .. } => Some(device),
+            _ => None,
+        })
+        .expect("a registration event");
     let day_start = TEST_GENESIS_TIME - 86_400;
     let txs: Vec<Tx> = (0..24u64)
         .map(|h| {
@@ -87,7 +91,13 @@ pub fn conditions() -> EntryConditions {
 pub fn create_pool(node: &mut TestNode, kind: PoolKind, conditions: EntryConditions) -> PoolId {
     let tx = node.tx(&TestNode::key("carol"), act(PoolsAction::Create { class: DeviceClass::Home, kind, conditions }));
     let record = node.deliver(tx).unwrap();
-    PoolId(record.events.iter().find(|e| e.kind == "pools.created").unwrap().attributes[0].1.parse().unwrap())
+    PoolsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            PoolsEvent::Created { pool, .. } => Some(pool),
+            _ => None,
+        })
+        .expect("a pool creation event")
 }
 
 pub fn join(node: &mut TestNode, owner: &str, pool: PoolId, device: DeviceId) {
@@ -105,5 +115,11 @@ pub fn pledge(
 ) -> u64 {
     let tx = node.tx(&TestNode::key(owner), act(PoolsAction::Pledge { pool, device, first_hour, hours, quantity }));
     let record = node.deliver(tx).unwrap();
-    record.events.iter().find(|e| e.kind == "pools.pledged").unwrap().attributes[0].1.parse().unwrap()
+    PoolsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            PoolsEvent::Pledged { position, .. } => Some(position),
+            _ => None,
+        })
+        .expect("a pledge event")
 }

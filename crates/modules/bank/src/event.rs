@@ -1,18 +1,31 @@
+//! Events: every movement, creation and destruction of coins is one.
+
 use greenhour_primitives::{Address, Coin};
 use greenhour_state::Event;
 
-pub fn transfer(from: &Address, to: &Address, coin: &Coin) -> Event {
-    Event::new("bank.transfer").attr("from", from).attr("to", to).attr("amount", coin)
+greenhour_framework::module_events! {
+    /// Everything the bank announces.
+    pub enum BankEvent in "bank" {
+        /// Coins moved between two accounts.
+        Transfer = "transfer" { from: Address, to: Address, amount: Coin },
+        /// A module created coins (listed comma-separated, as Cosmos does).
+        Mint = "mint" { module: String, to: Address, amount: Vec<Coin> },
+        /// A module destroyed coins it held.
+        Burn = "burn" { module: String, from: Address, amount: Coin },
+        /// Every unit of a perishable denom was burned from all holders.
+        Perished = "perished" { module: String, amount: Coin },
+    }
 }
-/// Coins are listed comma-separated (`2slot/home/5,2slot/home/6`), as Cosmos does.
+
+pub fn transfer(from: &Address, to: &Address, coin: &Coin) -> Event {
+    BankEvent::Transfer { from: *from, to: *to, amount: coin.clone() }.into()
+}
 pub fn mint(module: &str, to: &Address, coins: &[Coin]) -> Event {
-    let amount = coins.iter().map(Coin::to_string).collect::<Vec<_>>().join(",");
-    Event::new("bank.mint").attr("module", module).attr("to", to).attr("amount", amount)
+    BankEvent::Mint { module: module.into(), to: *to, amount: coins.to_vec() }.into()
 }
 pub fn burn(module: &str, from: &Address, coin: &Coin) -> Event {
-    Event::new("bank.burn").attr("module", module).attr("from", from).attr("amount", coin)
+    BankEvent::Burn { module: module.into(), from: *from, amount: coin.clone() }.into()
 }
-/// Every unit of a perishable denom was burned from all holders.
 pub fn perished(module: &str, coin: &Coin) -> Event {
-    Event::new("bank.perished").attr("module", module).attr("amount", coin)
+    BankEvent::Perished { module: module.into(), amount: coin.clone() }.into()
 }

@@ -24,6 +24,7 @@ pub mod state;
 
 pub use action::{BankAction, Output};
 pub use error::BankError;
+pub use event::BankEvent;
 pub use genesis::{BankGenesis, GenesisBalance, ModuleAccountGenesis};
 pub use params::{ModuleAccount, Permission};
 pub use state::PerishableDenom;

@@ -309,7 +309,7 @@ pub fn issue_report(
         state::insert_bundle(state, b, params);
         created.push(b.first);
     }
-    state.emit(event::issued(&bundles));
+    state.emit(event::issued(&bundles, &device.owner, device.id, hash));
     state.put(&keys::next_id(), &next);
     Ok(created)
 }
@@ -417,7 +417,7 @@ fn set_lock(state: &mut impl StateWrite, owner: &Address, first: u64, lock: bool
     }
     b.status = to;
     state::put_bundle(state, &b);
-    state.emit(event::status(&b, action));
+    state.emit(event::lock_changed(&b, lock, action));
     Ok(())
 }
 
@@ -437,7 +437,7 @@ fn cancel(state: &mut impl StateWrite, owner: &Address, first: u64) -> Result<()
     let mut b = owned_active(state, owner, first, "cancel")?;
     let params = state::params(state)?;
     set_final_status(state, &mut b, BundleStatus::Cancelled, &params);
-    state.emit(event::status(&b, "cancelled by its owner"));
+    state.emit(event::cancelled(&b, "cancelled by its owner"));
     Ok(())
 }
 
@@ -458,7 +458,7 @@ fn revoke(state: &mut impl StateWrite, issuer: &Address, first: u64, reason: &st
         return Err(CarbonError::WrongStatus { bundle: first, status: b.status.name(), action: "revoke" });
     }
     set_final_status(state, &mut b, BundleStatus::Revoked { reason: reason.to_string() }, &params);
-    state.emit(event::status(&b, reason));
+    state.emit(event::revoked(&b, reason));
     Ok(())
 }
 
@@ -657,7 +657,7 @@ fn register_credit(
     state.put(&keys::credit(id), &batch);
     state.put(&keys::serial(registry, &canonical), &id);
     state.put(&keys::next_credit(), &(id + 1));
-    state.emit(event::credit(&batch, "registered"));
+    state.emit(event::credit(&batch, event::CreditStep::Registered));
     Ok(())
 }
 
@@ -685,7 +685,7 @@ fn approve_credit(state: &mut impl StateWrite, issuer: &Address, id: u64) -> Res
     let grams = b.tonnes as u128 * GRAMS_PER_TONNE;
     bank::mint(state, NAME, &b.registrant, &Coin::new(b.denom(), grams))?;
     state.put(&keys::credit(id), &b);
-    state.emit(event::credit(&b, "approved"));
+    state.emit(event::credit(&b, event::CreditStep::Approved));
     Ok(())
 }
 
@@ -694,7 +694,7 @@ fn reject_credit(state: &mut impl StateWrite, issuer: &Address, id: u64, reason:
     let mut b = pending_credit(state, id, "reject")?;
     b.status = CreditStatus::Rejected { reason: reason.into() };
     state.put(&keys::credit(id), &b);
-    state.emit(event::credit(&b, "rejected"));
+    state.emit(event::credit(&b, event::CreditStep::Rejected));
     Ok(())
 }
 
@@ -765,7 +765,7 @@ fn deposit(
     bank::mint(state, NAME, who, &Coin::new(pool.denom.clone(), grams))?;
     set_holding(state, pool_id, batch_id, held);
     state.put(&keys::pool(pool_id), &pool);
-    state.emit(event::pooled(pool_id, batch_id, grams, who, "deposited"));
+    state.emit(event::pooled(pool_id, batch_id, grams, who, true));
     Ok(())
 }
 
@@ -787,7 +787,7 @@ fn redeem(
     pool.held_g -= grams; // held ≤ pool.held_g (invariant)
     set_holding(state, pool_id, batch_id, held - grams);
     state.put(&keys::pool(pool_id), &pool);
-    state.emit(event::pooled(pool_id, batch_id, grams, who, "redeemed"));
+    state.emit(event::pooled(pool_id, batch_id, grams, who, false));
     Ok(())
 }
 

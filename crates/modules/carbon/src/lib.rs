@@ -32,6 +32,7 @@ pub mod state;
 
 pub use action::{CarbonAction, ClaimTerms, RetireAsset};
 pub use error::CarbonError;
+pub use event::CarbonEvent;
 pub use genesis::CarbonGenesis;
 pub use math::{HourMatch, MatchReport};
 pub use params::{CarbonParams, RECEIPT_CLASS};

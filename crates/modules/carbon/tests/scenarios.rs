@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use greenhour_carbon::{state, BundleStatus, CarbonAction, CreditFilter, EnergySource, RetireAsset};
+use greenhour_carbon::{state, BundleStatus, CarbonAction, CarbonEvent, CreditFilter, EnergySource, RetireAsset};
 use greenhour_primitives::{Coin, Denom, Hash};
 use greenhour_testkit::{TestNode, TEST_GENESIS_TIME};
 
@@ -102,7 +102,13 @@ fn app_can_split_transfer_and_claim_for_a_beneficiary() {
     let first = bundles_of(&node, "carol").into_iter().find(|b| b.status == BundleStatus::Active).unwrap();
     // Split 2,000 Wh into 1,200 + 800; the hashes chain to the parent's.
     let record = act(&mut node, "carol", CarbonAction::Split { bundle: first.first, wh: 1_200 }).unwrap();
-    let child: u64 = event_attr(&record, "carbon.split", "child").parse().unwrap();
+    let child = carbon_events(&record)
+        .into_iter()
+        .find_map(|e| match e {
+            CarbonEvent::Split { child, .. } => Some(child),
+            _ => None,
+        })
+        .expect("a split event");
     let (head, tail) = (bundle(&node, first.first), bundle(&node, child));
     assert_eq!((head.wh(), tail.wh(), child), (1_200, 800, first.first + 1_200));
     assert_eq!(head.parent, Some(first.hash));
@@ -120,7 +126,13 @@ fn app_can_split_transfer_and_claim_for_a_beneficiary() {
         CarbonAction::Claim { bundles: vec![head.first], wh: None, terms: terms("Bob's Bakery") },
     )
     .unwrap();
-    let receipt: u64 = event_attr(&record, "carbon.claimed", "receipt").parse().unwrap();
+    let receipt = carbon_events(&record)
+        .into_iter()
+        .find_map(|e| match e {
+            CarbonEvent::Claimed { receipt, .. } => Some(receipt),
+            _ => None,
+        })
+        .expect("a claim event");
     let s = node.app.snapshot().unwrap();
     let token = greenhour_nft::state::token(
         &s,
@@ -291,7 +303,13 @@ fn app_can_bridge_pool_redeem_and_retire_credits() {
         },
     )
     .unwrap();
-    let receipt: u64 = event_attr(&record, "carbon.retired", "receipt").parse().unwrap();
+    let receipt = carbon_events(&record)
+        .into_iter()
+        .find_map(|e| match e {
+            CarbonEvent::Retired { receipt, .. } => Some(receipt),
+            _ => None,
+        })
+        .expect("a retirement event");
     let s = node.app.snapshot().unwrap();
     let r = state::retirement(&s, receipt).unwrap();
     assert_eq!((r.credits.clone(), r.pool), (vec![(1, 2_000_000)], Some(1)));

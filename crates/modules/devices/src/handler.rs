@@ -1,6 +1,7 @@
 //! Check and execute for devices actions. Every handler: checks → compute →
 //! write → post-condition → event.
 
+use crate::event::DevicesEvent;
 use crate::params::{MAX_GPU_MODEL_BYTES, MAX_REPORT_SECONDS};
 use crate::state::{self, Device, DeviceId, DeviceStatus, LocationCell, Nameplate, StoredReport};
 use crate::{event, keys, math, DevicesAction, DevicesError, DevicesParams, TelemetryReport};
@@ -127,21 +128,21 @@ impl Action for DevicesAction {
                     d.cell = c.clone();
                 }
                 state::put_device(state, &d);
-                state.emit(event::status(&d, "updated"));
+                state.emit(DevicesEvent::Updated { device: d.id }.into());
                 Ok(())
             }
             DevicesAction::Suspend { device } => {
                 let mut d = owned(state, *device, tx)?;
                 transition(&mut d, DeviceStatus::Active, DeviceStatus::Suspended)?;
                 state::put_device(state, &d);
-                state.emit(event::status(&d, "suspended"));
+                state.emit(DevicesEvent::Suspended { device: d.id }.into());
                 Ok(())
             }
             DevicesAction::Resume { device } => {
                 let mut d = owned(state, *device, tx)?;
                 transition(&mut d, DeviceStatus::Suspended, DeviceStatus::Active)?;
                 state::put_device(state, &d);
-                state.emit(event::status(&d, "resumed"));
+                state.emit(DevicesEvent::Resumed { device: d.id }.into());
                 Ok(())
             }
             DevicesAction::Retire { device } => {
@@ -156,7 +157,7 @@ impl Action for DevicesAction {
                 // Leaves its cell (no longer counts against a cell's cap); the key stays reserved.
                 state.delete(&keys::by_cell(d.cell.as_str(), d.id));
                 state::put_device(state, &d);
-                state.emit(event::status(&d, "retired"));
+                state.emit(DevicesEvent::Retired { device: d.id }.into());
                 Ok(())
             }
             DevicesAction::Report { report, signature } => accept_report(state, tx, report, signature),

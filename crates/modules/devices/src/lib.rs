@@ -28,6 +28,7 @@ pub mod state;
 
 pub use action::{DevicesAction, TelemetryReport};
 pub use error::DevicesError;
+pub use event::DevicesEvent;
 pub use genesis::DevicesGenesis;
 pub use params::DevicesParams;
 pub use state::{

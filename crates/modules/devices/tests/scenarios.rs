@@ -37,8 +37,11 @@ fn register(node: &mut TestNode, owner: &str, device_key: &str) -> Result<Device
         }),
     );
     let record = node.deliver(tx)?;
-    let id = record.events.iter().find(|e| e.kind == "devices.registered").unwrap().attributes[0].1.parse().unwrap();
-    Ok(DeviceId(id))
+    let id = greenhour_devices::DevicesEvent::all_in(&record.events).into_iter().find_map(|e| match e {
+        greenhour_devices::DevicesEvent::Registered { device, .. } => Some(device),
+        _ => None,
+    });
+    Ok(id.expect("a registration event"))
 }
 
 /// An hour of a sunny afternoon: 4 kWh PV, 1 kWh into the battery, 0.9 kWh compute, 1.5 kWh exported.

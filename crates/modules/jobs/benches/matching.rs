@@ -131,7 +131,10 @@ fn matching(c: &mut Criterion) {
             || BlockOverlay::new(base.clone()),
             |mut block| {
                 greenhour_jobs::handler::end_block(&mut block, &ctx).unwrap();
-                let matched = block.take_events().iter().filter(|e| e.kind == "jobs.matched").count();
+                let matched = greenhour_jobs::JobsEvent::all_in(&block.take_events())
+                    .iter()
+                    .filter(|e| matches!(e, greenhour_jobs::JobsEvent::Matched { .. }))
+                    .count();
                 assert_eq!(matched as u64, JOBS, "every job placed");
                 block
             },

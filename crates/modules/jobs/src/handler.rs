@@ -302,7 +302,7 @@ fn commit(
     job.replicas[i].bond = job.spec.bond;
     job.replicas[i].commitment = Some(commitment);
     state::put_job(state, &job);
-    state.emit(event::submitted(&job, &job.replicas[i], "committed"));
+    state.emit(event::submitted(&job, &job.replicas[i], false));
     Ok(())
 }
 
@@ -344,7 +344,7 @@ fn reveal(
             }
             job.replicas[i].output_hash = Some(hash);
             state.put(&keys::output(id, i), &output.to_vec());
-            state.emit(event::submitted(&job, &job.replicas[i], "revealed"));
+            state.emit(event::submitted(&job, &job.replicas[i], true));
             if job.replicas.iter().all(|r| r.output_hash.is_some()) {
                 return resolve_redundant(state, job, now);
             }
@@ -399,7 +399,7 @@ fn post_result_bond(
     job.revealed_at = Some(now);
     job.status = JobStatus::Verifying;
     state.put(&keys::output(job.id, i), &output.to_vec());
-    state.emit(event::submitted(job, &job.replicas[i], "revealed"));
+    state.emit(event::submitted(job, &job.replicas[i], true));
     state.emit(event::transition(job, "result revealed"));
     Ok(())
 }

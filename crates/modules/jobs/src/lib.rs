@@ -32,6 +32,7 @@ pub mod state;
 
 pub use action::JobsAction;
 pub use error::JobsError;
+pub use event::JobsEvent;
 pub use genesis::JobsGenesis;
 pub use params::{JobsParams, INSURANCE};
 pub use state::{

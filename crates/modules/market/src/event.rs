@@ -1,46 +1,61 @@
+//! Events: every pool, liquidity change, fill and multi-hour purchase is one.
+
 use crate::state::MarketPool;
-use greenhour_primitives::Address;
+use greenhour_primitives::{Address, Denom};
 use greenhour_state::Event;
 
+greenhour_framework::module_events! {
+    /// Everything the market module announces.
+    pub enum MarketEvent in "market" {
+        /// A pool for one hour's slot token was created.
+        Created = "created" { slot: Denom, quote: Denom, creator: Address },
+        /// Liquidity went in; `shares` LP shares were minted.
+        Added = "added" { slot: Denom, who: Address, slots: u128, quote: u128, shares: u128 },
+        /// Liquidity came out; `shares` LP shares were burned.
+        Removed = "removed" { slot: Denom, who: Address, slots: u128, quote: u128, shares: u128 },
+        /// A fill: what the index module reads (slots, quote, price after).
+        Swap = "swap" { slot: Denom, who: Address, side: String, slots: u128, quote: u128, price_wad: u128 },
+        /// Inventory taken out because the capacity behind it left its pool.
+        CapacityWithdrawn = "capacity_withdrawn" { slot: Denom, slots: u128, quote: u128 },
+        /// A multi-hour purchase (each hour's fill is its own `Swap`).
+        BoughtHours = "bought_hours" {
+            first_slot: Denom,
+            who: Address,
+            hours: u32,
+            slots_per_hour: u128,
+            quote: Denom,
+            total: u128,
+        },
+    }
+}
+
 pub fn created(p: &MarketPool) -> Event {
-    Event::new("market.created").attr("slot", &p.slot).attr("quote", &p.quote).attr("creator", p.creator)
+    MarketEvent::Created { slot: p.slot.clone(), quote: p.quote.clone(), creator: p.creator }.into()
 }
-pub fn liquidity(kind: &str, p: &MarketPool, who: &Address, slots: u128, quote: u128, shares: u128) -> Event {
-    Event::new(format!("market.{kind}"))
-        .attr("slot", &p.slot)
-        .attr("who", who)
-        .attr("slots", slots)
-        .attr("quote", quote)
-        .attr("shares", shares)
+/// `added`: minted shares for liquidity in; `removed`: burned shares for liquidity out.
+pub fn liquidity(added: bool, p: &MarketPool, who: &Address, slots: u128, quote: u128, shares: u128) -> Event {
+    let (slot, who) = (p.slot.clone(), *who);
+    if added {
+        MarketEvent::Added { slot, who, slots, quote, shares }.into()
+    } else {
+        MarketEvent::Removed { slot, who, slots, quote, shares }.into()
+    }
 }
-/// A fill: what the index module will read (slots, quote, price after).
 pub fn swapped(p: &MarketPool, who: &Address, buy_slots: bool, slots: u128, quote: u128) -> Event {
-    Event::new("market.swap")
-        .attr("slot", &p.slot)
-        .attr("who", who)
-        .attr("side", if buy_slots { "buy" } else { "sell" })
-        .attr("slots", slots)
-        .attr("quote", quote)
-        .attr("price_wad", p.price_wad())
+    let side = if buy_slots { "buy" } else { "sell" }.to_string();
+    MarketEvent::Swap { slot: p.slot.clone(), who: *who, side, slots, quote, price_wad: p.price_wad() }.into()
 }
-/// Inventory taken out because the capacity behind it left its pool.
 pub fn capacity_withdrawn(p: &MarketPool, slots: u128, quote: u128) -> Event {
-    Event::new("market.capacity_withdrawn").attr("slot", &p.slot).attr("slots", slots).attr("quote", quote)
+    MarketEvent::CapacityWithdrawn { slot: p.slot.clone(), slots, quote }.into()
 }
-/// A multi-hour purchase (each hour's fill is its own `market.swap`).
-pub fn bought_hours(
-    first: &greenhour_primitives::Denom,
-    who: &Address,
-    hours: u32,
-    per_hour: u128,
-    quote: &greenhour_primitives::Denom,
-    total: u128,
-) -> Event {
-    Event::new("market.bought_hours")
-        .attr("first_slot", first)
-        .attr("who", who)
-        .attr("hours", hours)
-        .attr("slots_per_hour", per_hour)
-        .attr("quote", quote)
-        .attr("total", total)
+pub fn bought_hours(first: &Denom, who: &Address, hours: u32, per_hour: u128, quote: &Denom, total: u128) -> Event {
+    MarketEvent::BoughtHours {
+        first_slot: first.clone(),
+        who: *who,
+        hours,
+        slots_per_hour: per_hour,
+        quote: quote.clone(),
+        total,
+    }
+    .into()
 }

@@ -227,7 +227,7 @@ pub fn add_liquidity(
     pay_in(state, &payer.quote_from, &pool.quote, quote)?;
     bank::mint(state, NAME, &payer.shares_to, &Coin::new(lp_denom(slot), minted))?;
     state::put_pool(state, &pool);
-    state.emit(event::liquidity("added", &pool, &payer.shares_to, slots, quote, minted));
+    state.emit(event::liquidity(true, &pool, &payer.shares_to, slots, quote, minted));
     Ok(Moved { slots, quote, shares: minted })
 }
 
@@ -276,7 +276,7 @@ pub fn remove_liquidity(
     pay_out(state, pay_to, slot, slots)?;
     pay_out(state, pay_to, &pool.quote, quote)?;
     state::put_pool(state, &pool);
-    state.emit(event::liquidity("removed", &pool, holder, slots, quote, shares));
+    state.emit(event::liquidity(false, &pool, holder, slots, quote, shares));
     Ok(Moved { slots, quote, shares })
 }
 

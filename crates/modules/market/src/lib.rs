@@ -28,6 +28,7 @@ pub mod state;
 
 pub use action::{Exact, MarketAction};
 pub use error::MarketError;
+pub use event::MarketEvent;
 pub use genesis::MarketGenesis;
 pub use params::MarketParams;
 pub use state::MarketPool;

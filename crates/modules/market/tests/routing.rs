@@ -4,7 +4,7 @@
 use greenhour_app::AppAction;
 use greenhour_index::state::{self as index, Weighting};
 use greenhour_market::math::WAD;
-use greenhour_market::{state, Exact, MarketAction};
+use greenhour_market::{state, Exact, MarketAction, MarketEvent};
 use greenhour_pools::{EntryConditions, PoolKind, PoolsAction, SlotUnit};
 use greenhour_primitives::Denom;
 use greenhour_testkit::supply::{create_pool, device_with_history, join, pledge, GENESIS_HOUR};
@@ -103,8 +103,9 @@ fn app_can_buy_four_contiguous_hours_in_one_transaction_and_the_index_shows_the_
     for i in 0..4 {
         assert_eq!(node.balance(&bob, &slot_at(FIRST + i)), 1, "one slot of hour {i}");
     }
-    assert_eq!(record.events.iter().filter(|e| e.kind == "market.swap").count(), 4);
-    assert!(record.events.iter().any(|e| e.kind == "market.bought_hours"));
+    let events = MarketEvent::all_in(&record.events);
+    assert_eq!(events.iter().filter(|e| matches!(e, MarketEvent::Swap { .. })).count(), 4);
+    assert!(events.iter().any(|e| matches!(e, MarketEvent::BoughtHours { hours: 4, .. })), "{events:?}");
 
     // The index: four fills of one slot for `total`; the green share is the
     // devices' measured one, the same for all, so both prices agree.
@@ -233,7 +234,7 @@ fn app_withdraws_a_leaving_devices_inventory_without_loss_to_other_lps() {
     // Device 1 leaves: its position's inventory leaves the market with it.
     let leave = PoolsAction::Leave { pool: pool_id, device: greenhour_devices::DeviceId(1) };
     let record = node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Pools(leave)])).unwrap();
-    assert!(record.events.iter().any(|e| e.kind == "market.capacity_withdrawn"));
+    assert!(MarketEvent::all_in(&record.events).iter().any(|e| matches!(e, MarketEvent::CapacityWithdrawn { .. })));
     let after = claim(&node, leave_time);
     // The withdrawal is pro rata by shares, rounded down for the leaver: the other
     // LP's claim on both sides can only grow.

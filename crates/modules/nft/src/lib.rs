@@ -23,6 +23,7 @@ pub mod state;
 
 pub use action::NftAction;
 pub use error::NftError;
+pub use event::NftEvent;
 pub use genesis::{ClassGenesis, NftGenesis};
 pub use state::{ClassInfo, Token, TokenId};
 

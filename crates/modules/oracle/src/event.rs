@@ -1,19 +1,22 @@
+//! Events: every report and every closed round is one.
+
 use crate::Observation;
 use greenhour_primitives::Address;
 use greenhour_state::Event;
 
+greenhour_framework::module_events! {
+    /// Everything the oracle module announces.
+    pub enum OracleEvent in "oracle" {
+        /// A reporter reported to the open round.
+        Reported = "reported" { feed: String, round: u64, reporter: Address, value: i128 },
+        /// A round reached its quorum and published its median.
+        Published = "published" { feed: String, round: u64, value: i128, min: i128, max: i128 },
+    }
+}
+
 pub fn reported(feed: &str, round: u64, reporter: &Address, value: i128) -> Event {
-    Event::new("oracle.reported")
-        .attr("feed", feed)
-        .attr("round", round)
-        .attr("reporter", reporter)
-        .attr("value", value)
+    OracleEvent::Reported { feed: feed.into(), round, reporter: *reporter, value }.into()
 }
 pub fn published(feed: &str, o: &Observation) -> Event {
-    Event::new("oracle.published")
-        .attr("feed", feed)
-        .attr("round", o.round)
-        .attr("value", o.value)
-        .attr("min", o.min)
-        .attr("max", o.max)
+    OracleEvent::Published { feed: feed.into(), round: o.round, value: o.value, min: o.min, max: o.max }.into()
 }

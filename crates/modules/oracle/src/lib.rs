@@ -22,6 +22,7 @@ pub mod state;
 
 pub use action::OracleAction;
 pub use error::OracleError;
+pub use event::OracleEvent;
 pub use genesis::OracleGenesis;
 pub use state::{Feed, Observation};
 

@@ -37,7 +37,9 @@ fn app_can_publish_the_median_when_a_round_reaches_quorum() {
     let snap = node.app.snapshot().unwrap();
     assert!(state::latest(&snap, "carbon.de").unwrap().is_none(), "one report is below quorum");
     let record = node.deliver(node.tx(&TestNode::key("bob"), submit(0, 380))).unwrap();
-    assert!(record.events.iter().any(|e| e.kind == "oracle.published"));
+    assert!(greenhour_oracle::OracleEvent::all_in(&record.events)
+        .iter()
+        .any(|e| matches!(e, greenhour_oracle::OracleEvent::Published { .. })));
     let snap = node.app.snapshot().unwrap();
     let obs = state::latest(&snap, "carbon.de").unwrap().unwrap();
     assert_eq!((obs.value, obs.round, obs.min, obs.max), (400, 0, 380, 400));

@@ -375,7 +375,7 @@ fn provide(
     lp.slots += moved.slots as u32;
     state.put(&key, &lp);
     state::put_position(state, &position);
-    state.emit(event::liquidity("provided", serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
+    state.emit(event::liquidity(true, serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
     Ok(())
 }
 
@@ -415,7 +415,7 @@ fn withdraw(
         lp.shares = left;
         state.put(&key, &lp);
     }
-    state.emit(event::liquidity("withdrew", serial, &tx.signer, &slot, moved.slots, moved.quote, shares));
+    state.emit(event::liquidity(false, serial, &tx.signer, &slot, moved.slots, moved.quote, shares));
     Ok(())
 }
 

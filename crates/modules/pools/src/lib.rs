@@ -33,6 +33,7 @@ pub mod state;
 
 pub use action::PoolsAction;
 pub use error::PoolsError;
+pub use event::PoolsEvent;
 pub use genesis::PoolsGenesis;
 pub use params::{PoolsParams, POSITION_CLASS};
 pub use state::{

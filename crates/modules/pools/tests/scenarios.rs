@@ -6,8 +6,8 @@ use greenhour_bank::BankAction;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction};
 use greenhour_nft::{NftAction, TokenId};
 use greenhour_pools::{
-    handler::custody, state, CapacityState, EntryConditions, MemberStatus, PoolId, PoolKind, PoolsAction, SlotUnit,
-    POSITION_CLASS,
+    handler::custody, state, CapacityState, EntryConditions, MemberStatus, PoolId, PoolKind, PoolsAction, PoolsEvent,
+    SlotUnit, POSITION_CLASS,
 };
 use greenhour_primitives::{Coin, Denom};
 use greenhour_testkit::TestNode;
@@ -110,8 +110,14 @@ fn app_can_watch_unsold_slots_expire_when_their_hour_ends() {
     // Jump past the end of the first pledged hour.
     node.advance((NEXT_HOUR + 1) * 3_600 - node.now());
     let outcome = node.produce_block(vec![]);
-    let expired: Vec<_> = outcome.block_events.iter().filter(|e| e.kind == "pools.hour_expired").collect();
-    assert_eq!(expired.len(), 1);
+    let expired: Vec<_> = PoolsEvent::all_in(&outcome.block_events)
+        .into_iter()
+        .filter_map(|e| match e {
+            PoolsEvent::HourExpired { hour, burned } => Some((hour, burned.denom)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(expired, vec![(NEXT_HOUR, slot(NEXT_HOUR))], "one sweep, of the hour that ended");
     assert_eq!(node.supply(&slot(NEXT_HOUR)), 0, "sold and unsold slots of the past hour are burned");
     assert_eq!(node.balance(&TestNode::addr("alice"), &slot(NEXT_HOUR)), 0);
     assert_eq!(node.supply(&slot(NEXT_HOUR + 1)), 2, "later hours untouched");
@@ -171,8 +177,14 @@ fn app_marks_a_silent_member_leaving_and_withdraws_its_unsold_slots() {
     // No telemetry for more than the allowed silence (6 h): the next re-check catches it.
     node.advance(7 * 3_600);
     let outcome = node.produce_block(vec![]);
-    let leaving = outcome.block_events.iter().find(|e| e.kind == "pools.leaving").expect("leaving event");
-    assert!(leaving.attributes.iter().any(|(k, v)| k == "why" && v.contains("no telemetry")));
+    let why = PoolsEvent::all_in(&outcome.block_events)
+        .into_iter()
+        .find_map(|e| match e {
+            PoolsEvent::Leaving { why, .. } => Some(why),
+            _ => None,
+        })
+        .expect("leaving event");
+    assert!(why.contains("no telemetry"), "{why}");
     let snap = node.app.snapshot().unwrap();
     assert_eq!(state::member(&snap, pool, device).unwrap().unwrap().status, MemberStatus::Leaving);
     let now_hour = node.now() / 3_600;
@@ -319,8 +331,13 @@ fn rejects_wrong_class_and_changes_to_a_member_device() {
         }),
     );
     let record = node.deliver(regional).unwrap();
-    let created = record.events.iter().find(|e| e.kind == "pools.created").unwrap();
-    let regional = PoolId(created.attributes[0].1.parse().unwrap());
+    let regional = PoolsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            PoolsEvent::Created { pool, .. } => Some(pool),
+            _ => None,
+        })
+        .expect("a creation event");
     assert_ne!(regional, pool);
     let err = node.expect_rejected(&alice, act(PoolsAction::Join { pool: regional, device }));
     assert_eq!(code(&err), ("pools", 4));

@@ -83,7 +83,7 @@ impl Action for StakingAction {
                     v.commission_bps = *c;
                 }
                 state::put_validator(state, &v);
-                state.emit(event::validator(&v, "edited"));
+                state.emit(event::edited(&v));
                 Ok(())
             }
             StakingAction::Delegate { validator, amount } => delegate(state, me, validator, *amount),
@@ -128,7 +128,7 @@ pub fn create_validator(
     };
     state::put_validator(state, &v);
     state.put(&keys::by_key(consensus_key), operator);
-    state.emit(event::validator(&v, "created"));
+    state.emit(event::created(&v));
     delegate(state, operator, operator, bond)
 }
 
@@ -154,7 +154,7 @@ fn delegate(
     let held = state::delegation(state, validator, delegator)?;
     state::set_delegation(state, validator, delegator, held + shares);
     state::put_validator(state, &v);
-    state.emit(event::bonded(validator, delegator, amount, "delegated"));
+    state.emit(event::bonded(validator, delegator, amount, true));
     Ok(())
 }
 
@@ -198,7 +198,7 @@ fn undelegate(
     state.put(&keys::unbonding(complete_at, seq), &entry);
     state.put(&keys::unbonding_of(validator, complete_at, seq), &(complete_at, seq));
     state.put(&keys::next_unbonding(), &(seq + 1));
-    state.emit(event::bonded(validator, delegator, amount, "undelegated"));
+    state.emit(event::bonded(validator, delegator, amount, false));
     Ok(())
 }
 
@@ -230,7 +230,7 @@ fn unjail(state: &mut impl StateWrite, operator: &Address, now: UnixSeconds) -> 
         ValidatorStatus::Jailed { .. } => {
             v.status = ValidatorStatus::Active;
             state::put_validator(state, &v);
-            state.emit(event::validator(&v, "unjailed"));
+            state.emit(event::unjailed(&v));
             Ok(())
         }
     }

@@ -26,6 +26,7 @@ pub mod state;
 
 pub use action::{SignedVote, StakingAction, Vote, VoteKind};
 pub use error::StakingError;
+pub use event::StakingEvent;
 pub use genesis::{GenesisValidator, StakingGenesis};
 pub use params::StakingParams;
 pub use state::{SetMember, Unbonding, Validator, ValidatorSet, ValidatorStatus};

@@ -76,8 +76,10 @@ proptest! {
                 .block_events
                 .iter()
                 .chain(outcome.outcomes.iter().filter_map(|o| o.result.as_ref().ok()).flat_map(|r| r.events.iter()))
-                .filter(|e| e.kind == "staking.slashed")
-                .map(|e| e.attributes.iter().find(|a| a.0 == "burned").unwrap().1.parse::<u128>().unwrap())
+                .filter_map(|e| match greenhour_staking::StakingEvent::decode(e) {
+                    Some(greenhour_staking::StakingEvent::Slashed { burned, .. }) => Some(burned),
+                    _ => None,
+                })
                 .sum();
             let now = node.supply(&Denom::ghr());
             prop_assert_eq!(now + burned, supply, "only slashes burn ughr (no inflation configured)");

@@ -98,8 +98,7 @@ pub fn terms(beneficiary: &str) -> ClaimTerms {
     }
 }
 
-/// The first event attribute `name` of kind `kind`.
-pub fn event_attr(record: &greenhour_app::TxRecord, kind: &str, name: &str) -> String {
-    let e = record.events.iter().find(|e| e.kind == kind).unwrap_or_else(|| panic!("no {kind} event"));
-    e.attributes.iter().find(|a| a.0 == name).unwrap().1.clone()
+/// The carbon events of a transaction, decoded.
+pub fn carbon_events(record: &greenhour_app::TxRecord) -> Vec<greenhour_carbon::CarbonEvent> {
+    greenhour_carbon::CarbonEvent::all_in(&record.events)
 }

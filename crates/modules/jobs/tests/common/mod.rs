@@ -91,8 +91,11 @@ pub fn spec(module: Hash, example: &str, verification: Verification) -> JobSpec 
 /// Posts as dave; returns the job id.
 pub fn post(node: &mut TestNode, spec: JobSpec) -> Result<JobId, ErrorInfo> {
     let record = node.deliver(node.tx(&TestNode::key("dave"), jobs(JobsAction::Post { spec })))?;
-    let posted = record.events.iter().find(|e| e.kind == "jobs.open").expect("posted event");
-    Ok(JobId(posted.attributes[0].1.parse().unwrap()))
+    let posted = greenhour_jobs::JobsEvent::all_in(&record.events).into_iter().find_map(|e| match e {
+        greenhour_jobs::JobsEvent::Open { job, .. } => Some(job),
+        _ => None,
+    });
+    Ok(posted.expect("posted event"))
 }
 
 pub fn job(node: &TestNode, id: JobId) -> Job {
