@@ -592,7 +592,7 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
                             b.vintage,
                             b.kind,
                             b.tonnes,
-                            greenhour_carbon::handler::credit_status_name(&b.status),
+                            greenhour_carbon::api::credit_status_name(&b.status),
                             b.retired_g
                         )
                     })

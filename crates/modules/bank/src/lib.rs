@@ -12,10 +12,11 @@
 //!   exactly its non-zero holders, so its issuer can burn it out in one pass.
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

@@ -73,7 +73,7 @@ fn base() -> (BTreeMap<Vec<u8>, Vec<u8>>, Vec<Hash>) {
             if r.report.start == EVENING {
                 evening.push(r.hash);
             } else {
-                greenhour_carbon::handler::issue_report(&mut block, &params, &r.hash, NOON + 3_700).unwrap();
+                greenhour_carbon::api::issue_report(&mut block, &params, &r.hash, NOON + 3_700).unwrap();
             }
         }
     }
@@ -90,7 +90,7 @@ fn issuance(c: &mut Criterion) {
             || BlockOverlay::new(base.clone()),
             |mut block| {
                 for hash in &evening {
-                    let made = greenhour_carbon::handler::issue_report(&mut block, &params, hash, NOW).unwrap();
+                    let made = greenhour_carbon::api::issue_report(&mut block, &params, hash, NOW).unwrap();
                     assert_eq!(made.len(), 2, "a solar and a storage bundle");
                 }
                 block

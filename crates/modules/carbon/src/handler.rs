@@ -11,8 +11,8 @@ use crate::state::{
     Retirement,
 };
 use crate::{event, keys, math, CarbonAction, CarbonError, NAME, RECEIPT_CLASS};
-use greenhour_bank::state as bank;
-use greenhour_devices::{state as devices, DeviceId, DeviceStatus};
+use greenhour_bank::api as bank;
+use greenhour_devices::{api as devices, DeviceId, DeviceStatus};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Hash, UnixSeconds};
 use std::sync::OnceLock;
@@ -220,7 +220,7 @@ pub fn issue_report(
     }
     let r = &stored_report.report;
     let secs = r.end - r.start;
-    if !greenhour_devices::math::within_rating(r.generated_wh, device.nameplate.pv_w, secs, 1_100) {
+    if !greenhour_devices::api::within_rating(r.generated_wh, device.nameplate.pv_w, secs, 1_100) {
         let bound_wh = (device.nameplate.pv_w as u128 * secs as u128 * 11 / 36_000) as u64;
         return Err(CarbonError::AboveNameplate { hash: *hash, generated_wh: r.generated_wh, bound_wh });
     }
@@ -497,7 +497,7 @@ pub fn retire_bundles(
     let wh: u64 = bundles.iter().map(Bundle::wh).sum();
     let ranges: Vec<(u64, u64)> = bundles.iter().map(|b| (b.first, b.last)).collect();
     let first_range = ranges.first().map_or(String::new(), |(a, b)| format!("{a}-{b}"));
-    let receipt = greenhour_nft::state::mint(
+    let receipt = greenhour_nft::api::mint(
         state,
         NAME,
         RECEIPT_CLASS,
@@ -839,7 +839,7 @@ fn retire(
         state.put(&keys::credit(*batch), &b);
     }
     let batches: Vec<String> = credits.iter().map(|(b, g)| format!("{b}:{g}")).collect();
-    let receipt = greenhour_nft::state::mint(
+    let receipt = greenhour_nft::api::mint(
         state,
         NAME,
         RECEIPT_CLASS,

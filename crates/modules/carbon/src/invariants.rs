@@ -4,7 +4,7 @@ use crate::handler::custody;
 use crate::params::GRAMS_PER_TONNE;
 use crate::state::{self, BundleStatus, CreditStatus, EnergySource};
 use crate::{keys, CarbonError};
-use greenhour_bank::state as bank;
+use greenhour_bank::api as bank;
 use greenhour_primitives::Hash;
 use greenhour_state::StateRead;
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,13 +74,13 @@ fn certificates(state: &impl StateRead) -> Result<Result<(), String>, CarbonErro
         }
     }
     for (hash, (solar, storage)) in &per_report {
-        let Some(r) = greenhour_devices::state::report_by_hash(state, hash)? else {
+        let Some(r) = greenhour_devices::api::report_by_hash(state, hash)? else {
             return Ok(Err(format!("bundles name unknown report {hash}")));
         };
         if *solar > r.report.generated_wh || *storage > r.report.discharged_wh {
             return Ok(Err(format!("report {hash} certified beyond what it metered")));
         }
-        if greenhour_devices::state::report_use(state, hash)?.is_none() {
+        if greenhour_devices::api::report_use(state, hash)?.is_none() {
             return Ok(Err(format!("report {hash} backs certificates without its use mark")));
         }
     }

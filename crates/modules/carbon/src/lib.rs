@@ -20,10 +20,11 @@
 //!   serial maps to one batch and every batch to its serial.
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

@@ -178,7 +178,7 @@ fn rejects_bundle_actions_by_others_outside_the_range_or_on_locked_bundles() {
     assert_eq!(code(&node.expect_rejected(&carol, over)), ("carbon", 9));
     let mid = carbon(CarbonAction::Split { bundle: b.first + 1, wh: 1 });
     assert_eq!(code(&node.expect_rejected(&carol, mid)), ("carbon", 6));
-    let module = carbon(CarbonAction::Transfer { bundle: b.first, to: greenhour_carbon::handler::custody(), wh: None });
+    let module = carbon(CarbonAction::Transfer { bundle: b.first, to: greenhour_carbon::api::custody(), wh: None });
     assert_eq!(code(&node.expect_rejected(&carol, module)), ("carbon", 11));
     let mut bad_terms = terms("");
     assert_eq!(

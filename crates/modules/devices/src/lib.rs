@@ -16,10 +16,11 @@
 //! - No floats: energies are integer Wh, power integer W, shares basis points.
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

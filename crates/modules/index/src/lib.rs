@@ -13,6 +13,7 @@
 //! - Green-weighted sums never exceed 10,000 × the plain sums (shares are in bps).
 //! - A supply record's green units never exceed 10,000 × its units.
 
+pub mod api;
 pub mod error;
 pub mod genesis;
 pub mod invariants;

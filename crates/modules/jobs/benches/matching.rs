@@ -130,7 +130,7 @@ fn matching(c: &mut Criterion) {
         b.iter_batched(
             || BlockOverlay::new(base.clone()),
             |mut block| {
-                greenhour_jobs::handler::end_block(&mut block, &ctx).unwrap();
+                <greenhour_jobs::Jobs as greenhour_framework::Module>::end_block(&mut block, &ctx).unwrap();
                 let matched = greenhour_jobs::JobsEvent::all_in(&block.take_events())
                     .iter()
                     .filter(|e| matches!(e, greenhour_jobs::JobsEvent::Matched { .. }))

@@ -8,11 +8,11 @@ use crate::state::{
     SciReport, StoredProposal, StoredWorkload, Verification, Workload,
 };
 use crate::{event, keys, JobsAction, JobsError, NAME};
-use greenhour_bank::state as bank;
-use greenhour_carbon::handler as carbon;
-use greenhour_devices::{state as devices, DeviceClass, DeviceId, DeviceStatus, DAY};
+use greenhour_bank::api as bank;
+use greenhour_carbon::api as carbon;
+use greenhour_devices::{api as devices, DeviceClass, DeviceId, DeviceStatus, DAY};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
-use greenhour_pools::{state as pools, SlotUnit};
+use greenhour_pools::{api as pools, SlotUnit};
 use greenhour_primitives::{Address, Amount, Coin, Denom, Hash, UnixSeconds};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -646,7 +646,7 @@ fn sci_report(
                     // PoGCS: the hour's GPU-hours, weighted by the certified green
                     // share, count for the validator the device is linked to.
                     let milli = (gpus as u128 * 1_000 * taken_wh as u128 / e.max(1) as u128) as u64;
-                    greenhour_staking::state::record_green_work(state, r.device, milli)?;
+                    greenhour_staking::api::record_green_work(state, r.device, milli)?;
                 }
             }
         }
@@ -665,7 +665,7 @@ fn sci_report(
             period_start: start * HOUR,
             period_end: (start + job.spec.hours as u64) * HOUR,
         };
-        let carbon_params = greenhour_carbon::state::params(state)?;
+        let carbon_params = greenhour_carbon::api::params(state)?;
         Some(carbon::retire_bundles(state, certificates, &job.buyer, &terms, now, &carbon_params)?.receipt)
     };
     let gpu_hours_ran = gpus as u64 * job.spec.hours as u64 * ran.len() as u64;
@@ -674,7 +674,7 @@ fn sci_report(
         * ran.iter().filter(|r| r.outcome == ReplicaOutcome::Correct).count() as u64;
     let embodied_mg = params.embodied_mg_per_gpu_hour.saturating_mul(gpu_hours_ran);
     let grid =
-        greenhour_oracle::state::read(state, &params.carbon_feed, now).ok().and_then(|o| u64::try_from(o.value).ok());
+        greenhour_oracle::api::read(state, &params.carbon_feed, now).ok().and_then(|o| u64::try_from(o.value).ok());
     let sums = grid.and_then(|i| math::sci_mg(energy_wh, green_wh, i, embodied_mg));
     Ok(Some(SciReport {
         job: job.id,
@@ -973,7 +973,7 @@ fn affordable(state: &impl StateRead, job: &Job, start: u64, now: UnixSeconds) -
         }
         Pricing::Market { quote, .. } => {
             let first_slot = pools::slot_denom(SlotUnit::GpuHour, spec.class, start);
-            Ok(match greenhour_market::handler::route(state, &first_slot, spec.hours, per_hour, quote, now) {
+            Ok(match greenhour_market::api::route(state, &first_slot, spec.hours, per_hour, quote, now) {
                 Ok((_, total)) if total <= job.ledger.quote_held() => Some(total),
                 _ => None,
             })
@@ -1058,7 +1058,7 @@ fn execute_plan(
     match job.spec.pricing.clone() {
         Pricing::Market { quote, .. } => {
             let budget = job.ledger.quote_held();
-            cost = greenhour_market::handler::buy_hours(
+            cost = greenhour_market::api::buy_hours(
                 state,
                 &custody(),
                 now,

@@ -65,13 +65,13 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         }
     }
     for (denom, owed) in &held {
-        let have = greenhour_bank::state::balance(state, &custody(), denom).map_err(|e| e.to_string())?;
+        let have = greenhour_bank::api::balance(state, &custody(), denom).map_err(|e| e.to_string())?;
         if have != *owed {
             return Err(format!("jobs custody holds {have} {denom}, unfinished jobs hold {owed}"));
         }
     }
     if !held.contains_key(&Denom::ghr()) {
-        let have = greenhour_bank::state::balance(state, &custody(), &Denom::ghr()).map_err(|e| e.to_string())?;
+        let have = greenhour_bank::api::balance(state, &custody(), &Denom::ghr()).map_err(|e| e.to_string())?;
         if have != 0 {
             return Err(format!("jobs custody holds {have} ughr with no unfinished job"));
         }

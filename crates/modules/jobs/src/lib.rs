@@ -20,10 +20,11 @@
 //!   floats; randomness (audits) comes only from the block beacon.
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

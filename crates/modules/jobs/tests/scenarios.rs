@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use greenhour_jobs::handler::insurance;
+use greenhour_jobs::api::insurance;
 use greenhour_jobs::{JobStatus, JobsAction, Pricing, ReplicaOutcome, Verification, Workload};
 use greenhour_primitives::{Denom, Hash};
 use greenhour_testkit::TestNode;
@@ -253,7 +253,7 @@ fn app_can_buy_capacity_through_the_market_for_a_job() {
     node.produce_block(vec![]);
     let j = job(&node, id);
     let snap = node.app.snapshot().unwrap();
-    let route = greenhour_market::handler::route(&snap, &slot(hour), 1, 1, &Denom::gusd(), node.now());
+    let route = greenhour_market::api::route(&snap, &slot(hour), 1, 1, &Denom::gusd(), node.now());
     assert_eq!(j.status, JobStatus::Matched, "{:?}", route.map(|r| r.1));
     assert!(j.ledger.quote_spent > 0 && j.ledger.quote_spent <= 5_000_000);
     assert_eq!(

@@ -5,7 +5,7 @@ use crate::math::{self, MIN_LIQUIDITY, PPM};
 use crate::params::HOUR;
 use crate::state::{self, lp_denom, MarketPool};
 use crate::{event, Exact, MarketAction, MarketError, NAME};
-use greenhour_bank::state as bank;
+use greenhour_bank::api as bank;
 use greenhour_framework::{Action, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
 
@@ -359,7 +359,7 @@ fn execute_swap(state: &mut impl StateWrite, signer: &Address, now: UnixSeconds,
     let (slots, quote) = if buy_slots { (amount_out, amount_in) } else { (amount_in, amount_out) };
     let name = state::parse_slot(&slot)?;
     if name.is_gpu_hours() {
-        greenhour_index::state::record_fill(state, name.class, &slot, &pool.quote, slots, quote, now)?;
+        greenhour_index::api::record_fill(state, name.class, &slot, &pool.quote, slots, quote, now)?;
     }
     state.emit(event::swapped(&pool, signer, buy_slots, slots, quote));
     Ok(())

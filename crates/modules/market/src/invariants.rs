@@ -17,13 +17,13 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         }
         *quote_owed.entry(p.quote.clone()).or_default() += p.y;
         // While the slots exist, custody holds exactly the pool's x of them.
-        if greenhour_bank::state::perishable(state, &p.slot).map_err(bank)?.is_some() {
-            let held = greenhour_bank::state::balance(state, &custody(), &p.slot).map_err(bank)?;
+        if greenhour_bank::api::perishable(state, &p.slot).map_err(bank)?.is_some() {
+            let held = greenhour_bank::api::balance(state, &custody(), &p.slot).map_err(bank)?;
             if held != p.x {
                 return Err(format!("{}: custody holds {held} slots, pool counts {}", p.slot, p.x));
             }
         }
-        let lp = greenhour_bank::state::supply(state, &lp_denom(&p.slot)).map_err(bank)?;
+        let lp = greenhour_bank::api::supply(state, &lp_denom(&p.slot)).map_err(bank)?;
         let expected = p.shares.saturating_sub(MIN_LIQUIDITY);
         if lp != expected {
             return Err(format!(
@@ -33,7 +33,7 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         }
     }
     for (denom, owed) in quote_owed {
-        let held = greenhour_bank::state::balance(state, &custody(), &denom).map_err(bank)?;
+        let held = greenhour_bank::api::balance(state, &custody(), &denom).map_err(bank)?;
         if held != owed {
             return Err(format!("custody holds {held}{denom}, pools owe {owed}"));
         }

@@ -16,10 +16,11 @@
 //! Not yet: an oracle-fed floor (the floor is fixed at creation).
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

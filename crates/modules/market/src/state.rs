@@ -233,7 +233,7 @@ pub fn parse_slot(slot: &Denom) -> Result<SlotName<'_>, MarketError> {
     if parts.next().is_some() || !matches!(family, Some("slot" | "kwh")) {
         return Err(bad());
     }
-    let class = class.filter(|c| greenhour_index::state::CLASSES.contains(c)).ok_or_else(bad)?;
+    let class = class.filter(|c| greenhour_index::api::CLASSES.contains(c)).ok_or_else(bad)?;
     let hour = hour.and_then(|h| h.parse().ok().filter(|n: &u64| n.to_string() == h)).ok_or_else(bad)?;
     Ok(SlotName { family: family.unwrap_or_default(), class, hour })
 }

@@ -330,7 +330,7 @@ fn app_can_provide_a_positions_slots_and_its_new_owner_collects_after_the_hour()
     node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Nft(transfer)])).unwrap();
     let held = {
         let snap = node.app.snapshot().unwrap();
-        greenhour_bank::state::balance(&snap, &greenhour_pools::handler::custody(), &state::lp_denom(&slot_at(FIRST)))
+        greenhour_bank::state::balance(&snap, &greenhour_pools::api::custody(), &state::lp_denom(&slot_at(FIRST)))
             .unwrap()
     };
     let withdraw = |shares: u128| PoolsAction::Withdraw {

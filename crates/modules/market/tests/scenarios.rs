@@ -3,7 +3,7 @@
 //! withdrawal — and everything refused.
 
 use greenhour_market::math;
-use greenhour_market::{handler::custody, state, Exact, MarketAction};
+use greenhour_market::{api::custody, state, Exact, MarketAction};
 use greenhour_pools::SlotUnit;
 use greenhour_primitives::Denom;
 use greenhour_testkit::supply::GENESIS_HOUR;

@@ -13,10 +13,11 @@
 //!   modules move tokens into custody through [`state::transfer_by_module`].
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod state;

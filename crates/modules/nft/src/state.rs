@@ -160,7 +160,7 @@ pub fn transfer(state: &mut impl StateWrite, actor: &Address, id: &TokenId, to: 
     if t.owner != *actor && t.approved != Some(*actor) {
         return Err(NftError::NotAllowed { id: id.clone() });
     }
-    if greenhour_bank::state::is_module_address(state, to).map_err(|e| NftError::Bank(e.to_string()))? {
+    if greenhour_bank::api::is_module_address(state, to).map_err(|e| NftError::Bank(e.to_string()))? {
         return Err(NftError::ModuleRecipient(*to));
     }
     move_token(state, t, to);

@@ -11,10 +11,11 @@
 //! - Reads never return a value older than the feed's `max_age` ([`state::read`]).
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

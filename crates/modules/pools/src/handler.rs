@@ -8,7 +8,7 @@ use crate::state::{
     Ticket,
 };
 use crate::{event, keys, math, PoolsAction, PoolsError, NAME};
-use greenhour_devices::{state as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
+use greenhour_devices::{api as devices, Device, DeviceClass, DeviceId, DeviceStatus, DAY};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_nft::TokenId;
 use greenhour_primitives::{Address, Coin, Hash, UnixSeconds};
@@ -183,7 +183,7 @@ fn join(state: &mut impl StateWrite, tx: &TxCtx, pool_id: PoolId, device_id: Dev
     }
     let stake = pool.conditions.min_stake;
     if stake > 0 {
-        greenhour_bank::state::transfer(state, &tx.signer, &custody(), &Coin::ghr(stake))?;
+        greenhour_bank::api::transfer(state, &tx.signer, &custody(), &Coin::ghr(stake))?;
     }
     if pool.conditions.lottery_seats > 0 {
         let draw_epoch = now / params.epoch_seconds + 1;
@@ -289,15 +289,15 @@ fn commit_capacity(
     let mut slots = Vec::with_capacity(hours as usize);
     for hour in first_hour..=last_hour {
         let denom = state::slot_denom(unit, pool.class, hour);
-        greenhour_bank::state::register_perishable(state, NAME, &denom, hour * HOUR)?;
+        greenhour_bank::api::register_perishable(state, NAME, &denom, hour * HOUR)?;
         state.put(&keys::expiry_denom(hour, &denom), &());
-        greenhour_index::state::record_supply(state, &denom, quantity as u128, green_bps)?;
+        greenhour_index::api::record_supply(state, &denom, quantity as u128, green_bps)?;
         if unit == SlotUnit::GpuHour {
             state::add_capacity(state, pool.class, hour, device_id, quantity as i64)?;
         }
         slots.push(Coin::new(denom, quantity as u128));
     }
-    greenhour_bank::state::mint_coins(state, NAME, &custody(), &slots)?;
+    greenhour_bank::api::mint_coins(state, NAME, &custody(), &slots)?;
     Ok(Committed { pool, live })
 }
 
@@ -357,8 +357,8 @@ fn provide(
         return Err(PoolsError::NotEnoughUnsold { position: serial, hour, unsold, asked: quantity });
     }
     let slot = state::slot_denom(position.unit, position.class, hour);
-    let payer = greenhour_market::handler::Payer { slots_from: custody(), quote_from: tx.signer, shares_to: custody() };
-    let moved = greenhour_market::handler::add_liquidity(
+    let payer = greenhour_market::api::Payer { slots_from: custody(), quote_from: tx.signer, shares_to: custody() };
+    let moved = greenhour_market::api::add_liquidity(
         state,
         tx.block.time,
         &slot,
@@ -396,15 +396,8 @@ fn withdraw(
         return Err(PoolsError::NotEnoughShares { position: serial, hour, held: lp.shares, asked: shares });
     }
     let slot = state::slot_denom(position.unit, position.class, hour);
-    let moved = greenhour_market::handler::remove_liquidity(
-        state,
-        tx.block.time,
-        &slot,
-        &custody(),
-        &tx.signer,
-        shares,
-        limits,
-    )?;
+    let moved =
+        greenhour_market::api::remove_liquidity(state, tx.block.time, &slot, &custody(), &tx.signer, shares, limits)?;
     if lp.shares == shares {
         state.delete(&key);
     } else {
@@ -439,16 +432,16 @@ fn withdraw_from_market(
             continue;
         }
         let slot = state::slot_denom(position.unit, position.class, hour);
-        let moved = greenhour_market::handler::withdraw_capacity(state, now, &slot, &custody(), lp.shares)?;
+        let moved = greenhour_market::api::withdraw_capacity(state, now, &slot, &custody(), lp.shares)?;
         let back = (moved.slots.min(lp.slots as u128) as u32).min(position.sold(hour));
         position.unrelease(hour, back);
         let extra = moved.slots - back as u128;
         if extra > 0 {
-            greenhour_bank::state::transfer(state, &custody(), &owner, &Coin::new(slot.clone(), extra))?;
+            greenhour_bank::api::transfer(state, &custody(), &owner, &Coin::new(slot.clone(), extra))?;
         }
         if moved.quote > 0 {
-            let quote = greenhour_market::state::pool(state, &slot)?.quote;
-            greenhour_bank::state::transfer(state, &custody(), &owner, &Coin::new(quote, moved.quote))?;
+            let quote = greenhour_market::api::pool(state, &slot)?.quote;
+            greenhour_bank::api::transfer(state, &custody(), &owner, &Coin::new(quote, moved.quote))?;
         }
         state.delete(&keys::position_lp(position.serial, hour));
     }
@@ -479,7 +472,7 @@ fn pledge(
     quantity: u32,
 ) -> Result<(), PoolsError> {
     let Committed { pool, live } = commit_capacity(state, tx, pool_id, device_id, first_hour, hours, quantity, true)?;
-    let serial = greenhour_nft::state::class(state, POSITION_CLASS)?.next_serial;
+    let serial = greenhour_nft::api::class(state, POSITION_CLASS)?.next_serial;
     let position = Position {
         serial,
         pool: pool_id,
@@ -493,7 +486,7 @@ fn pledge(
         withdrawn_from: None,
         created_at: tx.block.height,
     };
-    let token = greenhour_nft::state::mint(state, NAME, POSITION_CLASS, &tx.signer, position_attributes(&position))?;
+    let token = greenhour_nft::api::mint(state, NAME, POSITION_CLASS, &tx.signer, position_attributes(&position))?;
     debug_assert_eq!(token.serial, serial);
     state::put_position(state, &position);
     let serials: Vec<u64> = live.iter().map(|p| p.serial).chain([position.serial]).collect();
@@ -524,7 +517,7 @@ fn extend(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hours: u32) -> R
     if !position.released.is_empty() {
         position.released.resize(position.hours as usize, 0);
     }
-    greenhour_nft::state::set_attributes(
+    greenhour_nft::api::set_attributes(
         state,
         NAME,
         &TokenId { class: POSITION_CLASS.into(), serial },
@@ -556,7 +549,7 @@ fn release(state: &mut impl StateWrite, tx: &TxCtx, serial: u64, hour: u64, quan
     }
     position.release(hour, quantity);
     let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), quantity as u128);
-    greenhour_bank::state::transfer(state, &custody(), &tx.signer, &coin)?;
+    greenhour_bank::api::transfer(state, &custody(), &tx.signer, &coin)?;
     state::put_position(state, &position);
     state.emit(event::released(serial, &tx.signer, &coin));
     Ok(())
@@ -585,7 +578,7 @@ fn start_leaving(
             let unsold = position.unsold(hour);
             if unsold > 0 {
                 let coin = Coin::new(state::slot_denom(position.unit, position.class, hour), unsold as u128);
-                greenhour_bank::state::burn(state, NAME, &coin)?;
+                greenhour_bank::api::burn(state, NAME, &coin)?;
                 withdrawn += unsold as u64;
             }
         }
@@ -616,7 +609,7 @@ fn finish_leaving(state: &mut impl StateWrite, member: &Member) -> Result<(), Po
     let mut pool = state::pool(state, member.pool)?;
     let device = devices::device(state, member.device)?;
     if member.stake > 0 {
-        greenhour_bank::state::transfer(state, &custody(), &member.owner, &Coin::ghr(member.stake))?;
+        greenhour_bank::api::transfer(state, &custody(), &member.owner, &Coin::ghr(member.stake))?;
     }
     pool.members -= 1; // the member record exists, so members ≥ 1
     state::put_pool(state, &pool);
@@ -705,7 +698,7 @@ fn draw(
                 }
                 Some(why) => {
                     if ticket.stake > 0 {
-                        greenhour_bank::state::transfer(state, &custody(), &ticket.owner, &Coin::ghr(ticket.stake))?;
+                        greenhour_bank::api::transfer(state, &custody(), &ticket.owner, &Coin::ghr(ticket.stake))?;
                     }
                     state.emit(event::lottery_lost(&ticket, &why));
                 }
@@ -736,7 +729,7 @@ fn sweep(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) ->
         }
         for (key, _) in state.prefix_raw(keys::expiry_hour(hour).as_bytes())? {
             if let (_, keys::ExpiryEntry::Denom(denom)) = keys::parse_expiry(&key)? {
-                let burned = greenhour_bank::state::burn_perished(state, NAME, &denom)?;
+                let burned = greenhour_bank::api::burn_perished(state, NAME, &denom)?;
                 state.emit(event::hour_closed(hour, &Coin::new(denom, burned)));
             }
             // Position entries only serve queries by hour while the position is live.

@@ -4,7 +4,7 @@ use crate::handler::custody;
 use crate::keys;
 use crate::params::POSITION_CLASS;
 use crate::state::{self, MemberStatus, SlotUnit};
-use greenhour_devices::{state as devices, DeviceClass, DeviceId};
+use greenhour_devices::{api as devices, DeviceClass, DeviceId};
 use greenhour_primitives::{Amount, Denom};
 use greenhour_state::StateRead;
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,7 +41,7 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
             return Err(format!("position {} is empty", p.serial));
         }
         let token = greenhour_nft::TokenId { class: POSITION_CLASS.into(), serial: p.serial };
-        greenhour_nft::state::token(state, &token).map_err(|e| format!("position {}: {e}", p.serial))?;
+        greenhour_nft::api::token(state, &token).map_err(|e| format!("position {}: {e}", p.serial))?;
         let live = listed.contains(&p.serial);
         if p.released.iter().any(|r| *r > p.quantity) {
             return Err(format!("position {} released more than it pledged", p.serial));
@@ -63,11 +63,11 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     }
     for denom in &due {
         let (units, unsold) = backed.get(denom).copied().unwrap_or_default();
-        let supply = greenhour_bank::state::supply(state, denom).map_err(bank)?;
+        let supply = greenhour_bank::api::supply(state, denom).map_err(bank)?;
         if supply != units as Amount {
             return Err(format!("{denom}: supply {supply} but positions back {units}"));
         }
-        let held = greenhour_bank::state::balance(state, &custody(), denom).map_err(bank)?;
+        let held = greenhour_bank::api::balance(state, &custody(), denom).map_err(bank)?;
         if held != unsold as Amount {
             return Err(format!("{denom}: custody holds {held} but positions count {unsold} unsold"));
         }
@@ -133,7 +133,7 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
             return Err(format!("ticket of device {} in pool {} is not indexed", t.device, t.pool));
         }
     }
-    let held = greenhour_bank::state::balance(state, &custody(), &Denom::ghr()).map_err(bank)?;
+    let held = greenhour_bank::api::balance(state, &custody(), &Denom::ghr()).map_err(bank)?;
     if held != stakes {
         return Err(format!("custody holds {held} ughr but stakes total {stakes}"));
     }
@@ -148,11 +148,11 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         if lp.shares == 0 || lp.slots > p.sold(hour) {
             return Err(format!("{key}: {} shares for {} slots, {} out of custody", lp.shares, lp.slots, p.sold(hour)));
         }
-        *lp_owed.entry(greenhour_market::state::lp_denom(&state::slot_denom(p.unit, p.class, hour))).or_default() +=
+        *lp_owed.entry(greenhour_market::api::lp_denom(&state::slot_denom(p.unit, p.class, hour))).or_default() +=
             lp.shares;
     }
     for (denom, owed) in lp_owed {
-        let held = greenhour_bank::state::balance(state, &custody(), &denom).map_err(bank)?;
+        let held = greenhour_bank::api::balance(state, &custody(), &denom).map_err(bank)?;
         if held != owed {
             return Err(format!("custody holds {held} {denom}, positions count {owed}"));
         }

@@ -21,10 +21,11 @@
 //!   lottery draw handles one epoch's tickets in the epoch's first block.)
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

@@ -468,7 +468,7 @@ pub(crate) fn add_capacity(
 /// A position NFT's current owner.
 pub fn position_owner(state: &impl StateRead, serial: u64) -> Result<Address, PoolsError> {
     let id = greenhour_nft::TokenId { class: crate::POSITION_CLASS.to_string(), serial };
-    Ok(greenhour_nft::state::token(state, &id)?.owner)
+    Ok(greenhour_nft::api::token(state, &id)?.owner)
 }
 
 /// Positions covering `hour` whose last hour is at most `max_hours` later, in

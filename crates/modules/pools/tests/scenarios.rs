@@ -6,7 +6,7 @@ use greenhour_bank::BankAction;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction};
 use greenhour_nft::{NftAction, TokenId};
 use greenhour_pools::{
-    handler::custody, state, CapacityState, EntryConditions, MemberStatus, PoolId, PoolKind, PoolsAction, PoolsEvent,
+    api::custody, state, CapacityState, EntryConditions, MemberStatus, PoolId, PoolKind, PoolsAction, PoolsEvent,
     SlotUnit, POSITION_CLASS,
 };
 use greenhour_primitives::{Coin, Denom};

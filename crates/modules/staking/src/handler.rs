@@ -5,9 +5,9 @@
 use crate::action::SignedVote;
 use crate::state::{self, SetMember, Unbonding, Validator, ValidatorSet, ValidatorStatus};
 use crate::{event, keys, math, StakingAction, StakingError, StakingParams, NAME};
-use greenhour_bank::state as bank;
+use greenhour_bank::api as bank;
 use greenhour_crypto::PublicKey;
-use greenhour_devices::{state as devices, DeviceId};
+use greenhour_devices::{api as devices, DeviceId};
 use greenhour_framework::{Action, BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Height, UnixSeconds};
 use std::sync::OnceLock;

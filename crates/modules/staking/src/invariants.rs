@@ -3,7 +3,7 @@
 use crate::handler::custody;
 use crate::state::{self, ValidatorSet};
 use crate::StakingError;
-use greenhour_bank::state as bank;
+use greenhour_bank::api as bank;
 use greenhour_primitives::Denom;
 use greenhour_state::StateRead;
 

@@ -14,10 +14,11 @@
 //!   was collected or minted.
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
-pub mod handler;
+mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;

@@ -140,7 +140,7 @@ fn app_can_double_power_with_linked_green_work() {
     overlay.put(&greenhour_staking::keys::link(greenhour_devices::DeviceId(7)), &TestNode::addr("bob"));
     state::record_green_work(&mut overlay, greenhour_devices::DeviceId(7), 100_000).unwrap();
     state::record_green_work(&mut overlay, greenhour_devices::DeviceId(8), 100_000).unwrap(); // unlinked: ignored
-    let set = greenhour_staking::handler::compute_set(&overlay, &params, 1).unwrap();
+    let set = greenhour_staking::api::compute_set(&overlay, &params, 1).unwrap();
     assert_eq!(set.members[0].operator, TestNode::addr("bob"));
     assert_eq!((set.members[0].power, set.members[1].power), (2_000_000, 1_000_000));
     // The epoch's end resets the work.
@@ -151,7 +151,7 @@ fn app_can_double_power_with_linked_green_work() {
         beacon: Hash::ZERO,
         last_commit_signers: None,
     };
-    greenhour_staking::handler::end_block(&mut overlay, &ctx).unwrap();
+    <greenhour_staking::Staking as greenhour_framework::Module>::end_block(&mut overlay, &ctx).unwrap();
     assert_eq!(state::green_work(&overlay, &TestNode::addr("bob")).unwrap(), 0);
 }
 

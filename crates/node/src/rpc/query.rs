@@ -330,7 +330,7 @@ pub fn slot(node: &Node, unit: &str, class: &str, hour: u64) -> Result<serde_jso
     let denom = greenhour_pools::state::slot_denom(unit, class, hour);
     let bank = |e: greenhour_bank::BankError| RpcError::Internal(e.to_string());
     let supply = greenhour_bank::state::supply(&snap, &denom).map_err(bank)?;
-    let custody = greenhour_pools::handler::custody();
+    let custody = greenhour_pools::api::custody();
     let unsold = greenhour_bank::state::balance(&snap, &custody, &denom).map_err(bank)?;
     Ok(serde_json::json!({
         "denom": denom,
@@ -395,8 +395,8 @@ pub fn market_route(
         Some(q) => parse_denom(q)?,
         None => greenhour_market::state::pool(&snap, &first_slot).map_err(market_error)?.quote,
     };
-    let (legs, total) = greenhour_market::handler::route(&snap, &first_slot, hours, slots_per_hour, &quote, now)
-        .map_err(market_error)?;
+    let (legs, total) =
+        greenhour_market::api::route(&snap, &first_slot, hours, slots_per_hour, &quote, now).map_err(market_error)?;
     let legs: Vec<serde_json::Value> = legs
         .iter()
         .map(|l| serde_json::json!({"slot": l.pool.slot, "in": l.amount_in.to_string(), "out": l.amount_out.to_string()}))

@@ -1,0 +1,3 @@
+//! What other crates may call: the insurance fund's address.
+
+pub use crate::handler::insurance;
