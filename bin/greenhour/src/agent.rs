@@ -3,7 +3,7 @@
 //! telemetry, pool entry, pledges of the hours its energy manager plans compute
 //! in, assigned jobs, and light verification of what the node serves.
 
-use crate::commands::home_of;
+use crate::context::home_of;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;

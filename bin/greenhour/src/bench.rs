@@ -1,6 +1,8 @@
 //! `greenhour bench …`: end-to-end measurements on this machine. Figures go
 //! to the README's performance table; nothing here is a pass/fail test.
 
+mod testnet;
+
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
@@ -200,7 +202,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
         }
         BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
         BenchCommand::Testnet { validators, accounts, txs, latency_secs, proposal_txs } => {
-            crate::bench_testnet::run(cli, *validators, *accounts, *txs, *latency_secs, *proposal_txs).await
+            testnet::run(cli, *validators, *accounts, *txs, *latency_secs, *proposal_txs).await
         }
         BenchCommand::Energy { hours, horizon } => bench_energy(cli, *hours, *horizon),
         BenchCommand::Scheduler { devices, jobs, seed } => bench_scheduler(cli, *devices, *jobs, *seed),

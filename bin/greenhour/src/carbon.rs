@@ -3,7 +3,7 @@
 //! match report, CSV/JSON export for auditors) and `greenhour credit …` (bridge
 //! carbon-credit batches, pool them into the carbon coin, redeem, retire).
 
-use crate::commands::{resolve, submit_actions};
+use crate::context::{resolve, submit_actions};
 use crate::output::print;
 use crate::Cli;
 use anyhow::{bail, Context, Result};

@@ -1,5 +1,6 @@
 //! Subcommands other than benchmarks.
 
+use crate::context::{home_of, is_rejection, resolve, submit_actions};
 use crate::home::{self, DEMO_NAMES};
 use crate::keyring::Keyring;
 use crate::output::print;
@@ -12,7 +13,7 @@ use greenhour_consensus::Clock;
 use greenhour_crypto::SecretKey;
 use greenhour_node::config::HomeLayout;
 use greenhour_node::{Node, NodeConfig};
-use greenhour_primitives::{Address, Coin, Hash};
+use greenhour_primitives::{Coin, Hash};
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -220,27 +221,8 @@ pub enum QueryCommand {
     },
 }
 
-fn default_home() -> PathBuf {
-    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".greenhour")
-}
-
-pub(crate) fn home_of(cli: &Cli) -> PathBuf {
-    cli.home.clone().unwrap_or_else(default_home)
-}
-
 fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
-/// An address, or the address of a key in the keyring.
-pub(crate) fn resolve(cli: &Cli, who: &str) -> Result<Address> {
-    if let Ok(a) = who.parse::<Address>() {
-        return Ok(a);
-    }
-    Keyring::new(&HomeLayout::new(home_of(cli)).keys())
-        .info(who)
-        .map(|k| k.address)
-        .with_context(|| format!("{who:?} is neither a gh1… address nor a key name"))
 }
 
 fn parse_coins(s: &str) -> Result<Vec<Coin>> {
@@ -439,36 +421,6 @@ async fn tx(cli: &Cli, t: &TxCommand) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Signs `actions` with --from's key and waits until they are committed (one tx per 24 actions).
-/// Whether a command failed because the chain refused its transaction with the same
-/// `(module, code)` as `kind`.
-pub(crate) fn is_rejection(error: &anyhow::Error, kind: &impl greenhour_framework::CodedError) -> bool {
-    error
-        .downcast_ref::<greenhour_client::ClientError>()
-        .and_then(|e| e.rejection())
-        .is_some_and(|info| info.module == kind.module() && info.code == kind.code())
-}
-
-pub(crate) async fn submit_actions(
-    cli: &Cli,
-    from: &str,
-    actions: Vec<greenhour_app::AppAction>,
-) -> Result<Vec<String>> {
-    let client = RpcClient::new(&cli.node);
-    let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
-    let status = client.status().await?;
-    let chain_id = status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut wallet = Wallet::new(key, chain_id, status.min_fee);
-    let mut out = Vec::new();
-    for chunk in actions.chunks(24) {
-        let tx = wallet.sign(&client, chunk.to_vec(), "").await?;
-        let r = client.broadcast(&tx, BroadcastMode::Commit).await?;
-        let height = r.committed.as_ref().map(|c| c.height).unwrap_or(0);
-        out.push(format!("committed {} at height {height}", r.hash));
-    }
-    Ok(out)
 }
 
 async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {

@@ -2,7 +2,7 @@
 //! their SCI reports) and `greenhour worker run` (a device operator's process that
 //! runs the jobs assigned to its devices and submits the results).
 
-use crate::commands::{home_of, resolve, submit_actions};
+use crate::context::{home_of, is_rejection, parse_enum, resolve, submit_actions};
 use crate::keyring::Keyring;
 use crate::output::print;
 use crate::Cli;
@@ -136,7 +136,7 @@ pub struct PostArgs {
 }
 
 fn class_of(name: &str) -> Result<DeviceClass> {
-    crate::pool::parse_enum("class", name, "home, regional, datacentre, btc_miner")
+    parse_enum("class", name, "home, regional, datacentre, btc_miner")
 }
 
 fn example(name: &str) -> Result<Example> {
@@ -165,7 +165,7 @@ async fn post(cli: &Cli, a: &PostArgs) -> Result<()> {
         let now_hour = read.latest_block_time / 3_600;
         attempts += 1;
         match submit_actions(cli, &a.from, post_actions(a, now_hour)?).await {
-            Err(e) if attempts < 3 && crate::commands::is_rejection(&e, &JobsError::Impossible(String::new())) => {
+            Err(e) if attempts < 3 && is_rejection(&e, &JobsError::Impossible(String::new())) => {
                 if block_after(&client, read.height).await?.latest_block_time / 3_600 == now_hour {
                     return Err(e);
                 }
@@ -263,11 +263,8 @@ fn can_still_reach(now: JobStatus, target: JobStatus) -> bool {
 }
 
 async fn wait(cli: &Cli, client: &RpcClient, id: u64, until: &str, timeout: Duration) -> Result<()> {
-    let target: JobStatus = crate::pool::parse_enum(
-        "--until",
-        until,
-        "open, matched, running, verifying, settled, failed, cancelled, expired",
-    )?;
+    let target: JobStatus =
+        parse_enum("--until", until, "open, matched, running, verifying, settled, failed, cancelled, expired")?;
     let deadline = std::time::Instant::now() + timeout;
     let mut seen = None;
     loop {

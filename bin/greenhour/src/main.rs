@@ -2,9 +2,9 @@
 
 mod agent;
 mod bench;
-mod bench_testnet;
 mod carbon;
 mod commands;
+mod context;
 mod fleet;
 mod home;
 mod jobs;

@@ -1,7 +1,7 @@
 //! `greenhour market …`: open pools for hour slots, add and remove liquidity,
 //! quote and swap.
 
-use crate::commands::submit_actions;
+use crate::context::{submit_actions, DEFAULT_DEADLINE_SECS};
 use crate::output::print;
 use crate::Cli;
 use anyhow::{bail, Result};
@@ -10,9 +10,6 @@ use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_market::{Exact, MarketAction};
 use greenhour_primitives::Denom;
-
-/// Transactions are valid for this long after the latest block unless --deadline says otherwise.
-pub(crate) const DEFAULT_DEADLINE_SECS: u64 = 1_800;
 
 #[derive(Subcommand)]
 pub enum IndexCommand {

@@ -1,10 +1,10 @@
 //! `greenhour pool …`: create and join pools, pledge hours, release slots, leave,
 //! and read pools, positions and slot tokens.
 
-use crate::commands::{resolve, submit_actions};
+use crate::context::{parse_enum, resolve, submit_actions, DEFAULT_DEADLINE_SECS};
 use crate::output::print;
 use crate::Cli;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use clap::Subcommand;
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
@@ -158,10 +158,6 @@ pub enum PoolCommand {
     },
 }
 
-pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str, allowed: &str) -> Result<T> {
-    serde_json::from_value(json!(value)).map_err(|_| anyhow!("{what} {value:?} is not one of {allowed}"))
-}
-
 fn describe(v: &PositionView) -> String {
     let p = &v.position;
     let mut s = format!(
@@ -258,7 +254,7 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
             print(cli.json, &done, || done.join("\n"));
         }
         PoolCommand::Provide { from, position, hour, quantity, max_quote, min_shares } => {
-            let deadline = client.status().await?.latest_block_time + crate::market::DEFAULT_DEADLINE_SECS;
+            let deadline = client.status().await?.latest_block_time + DEFAULT_DEADLINE_SECS;
             let action = PoolsAction::Provide {
                 position: *position,
                 hour: *hour,
@@ -271,7 +267,7 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
             print(cli.json, &done, || done.join("\n"));
         }
         PoolCommand::Withdraw { from, position, hour, shares, min_slots, min_quote } => {
-            let deadline = client.status().await?.latest_block_time + crate::market::DEFAULT_DEADLINE_SECS;
+            let deadline = client.status().await?.latest_block_time + DEFAULT_DEADLINE_SECS;
             let action = PoolsAction::Withdraw {
                 position: *position,
                 hour: *hour,

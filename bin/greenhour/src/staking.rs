@@ -1,7 +1,7 @@
 //! `greenhour staking …`: PoGCS validators, delegations, device links, and the
 //! validator sets the headers commit to.
 
-use crate::commands::{resolve, submit_actions};
+use crate::context::{home_of, resolve, submit_actions};
 use crate::keyring::Keyring;
 use crate::output::print;
 use crate::Cli;
@@ -76,7 +76,7 @@ pub async fn run(cli: &Cli, c: &StakingCommand) -> Result<()> {
     let done = |lines: Vec<String>| print(cli.json, &lines, || lines.join("\n"));
     match c {
         StakingCommand::CreateValidator { from, consensus_key, moniker, commission_bps, bond } => {
-            let keyring = Keyring::new(&HomeLayout::new(crate::commands::home_of(cli)).keys());
+            let keyring = Keyring::new(&HomeLayout::new(home_of(cli)).keys());
             let key = match keyring.get(consensus_key) {
                 Ok(k) => k,
                 Err(_) => {

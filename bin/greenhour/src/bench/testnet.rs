@@ -1,7 +1,7 @@
 //! `greenhour bench testnet`: validators on Malachite in this process, over
 //! libp2p on loopback, each with its own store, WAL and mempool.
 
-use crate::bench::{bench_key, paced_latencies, percentile, sign_transfers, CHAIN};
+use super::{bench_key, paced_latencies, percentile, sign_transfers, CHAIN};
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use greenhour_app::{Genesis, Tx};
