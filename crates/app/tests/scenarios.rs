@@ -138,6 +138,18 @@ fn rejects_underfunded_send() {
     let tx = node.send("alice", &TestNode::addr("bob"), Coin::ghr(DEMO_BALANCE));
     // The fee is payable, the amount is not (fee + amount > balance): nothing changes, not even the fee.
     assert_rejected(&mut node, tx, "bank", 1);
+    // The message tells the balance at that point of the transaction apart from the
+    // account's balance: the fee has been taken first.
+    let fee = node.app.params().min_fee;
+    let err = node.expect_rejected(
+        &TestNode::key("alice"),
+        vec![AppAction::Bank(greenhour_bank::BankAction::Send {
+            to: TestNode::addr("bob"),
+            coins: vec![Coin::ghr(DEMO_BALANCE)],
+        })],
+    );
+    assert!(err.message.contains(&format!("has {}ughr at this point", DEMO_BALANCE - fee)), "{}", err.message);
+    assert!(err.message.contains("after this transaction's fee"), "{}", err.message);
 }
 
 #[test]

@@ -220,6 +220,27 @@ async fn rejects_malformed_http_requests_without_panicking() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(reply["error"]["code"], code, "{body} -> {reply}");
     }
+    // Numbers past u64 are named as too large, not as non-numbers; the bech32m
+    // spelling of an address is refused with its own reason, uppercase accepted.
+    for body in [
+        r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":"1180591620717411303424"}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"block","params":{"height":1180591620717411303424}}"#,
+    ] {
+        let (_, reply) = h.raw(body).await;
+        assert_eq!(reply["error"]["code"], -32602, "{body} -> {reply}");
+        assert!(reply["error"]["message"].as_str().unwrap().contains("larger than the largest allowed"), "{reply}");
+    }
+    let alice = addr("alice");
+    let bech32m = bech32::encode::<bech32::Bech32m>(bech32::Hrp::parse("gh").unwrap(), &alice.0).unwrap();
+    let (_, reply) =
+        h.raw(&format!(r#"{{"jsonrpc":"2.0","id":1,"method":"account","params":{{"address":"{bech32m}"}}}}"#)).await;
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    assert!(reply["error"]["message"].as_str().unwrap().contains("bech32m"), "{reply}");
+    let upper = alice.to_string().to_uppercase();
+    let (_, reply) =
+        h.raw(&format!(r#"{{"jsonrpc":"2.0","id":1,"method":"account","params":{{"address":"{upper}"}}}}"#)).await;
+    assert_eq!(reply["result"]["address"], alice.to_string(), "{reply}");
+
     // Batch: one good, one bad, one notification (no reply).
     let (_, reply) = h
         .raw(r#"[{"jsonrpc":"2.0","id":1,"method":"status"},{"jsonrpc":"2.0","id":2,"method":"nope"},{"jsonrpc":"2.0","method":"status"}]"#)

@@ -1,7 +1,8 @@
 //! Account addresses: the first 20 bytes of SHA-256 of an ed25519 public key,
 //! rendered as bech32 with the human-readable prefix `gh`.
 
-use bech32::{Bech32, Hrp};
+use bech32::primitives::decode::CheckedHrpstring;
+use bech32::{Bech32, Bech32m, Hrp};
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -18,9 +19,13 @@ pub struct Address(pub [u8; 20]);
 /// Why an address string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
-    /// Returned when the string is not valid bech32 (bad characters or checksum).
+    /// Returned when the string is not valid bech32 (bad characters, mixed case or checksum).
     #[error("invalid address {0:?}: not valid bech32")]
     Bech32(String),
+    /// Returned when the string carries a bech32m checksum: the same 20 bytes have
+    /// exactly one accepted spelling, the bech32 one (BIP-173), as in Cosmos.
+    #[error("invalid address {0:?}: it has a bech32m checksum; Greenhour addresses use bech32 (BIP-173)")]
+    Bech32m(String),
     /// Returned when the prefix is not `gh`.
     #[error("invalid address {0:?}: prefix must be \"gh\"")]
     WrongPrefix(String),
@@ -89,10 +94,17 @@ impl Address {
 impl FromStr for Address {
     type Err = AddressError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (hrp, data) = bech32::decode(s).map_err(|_| AddressError::Bech32(s.to_string()))?;
-        if hrp.as_str() != ADDRESS_HRP {
+        // Only the bech32 checksum: `bech32::decode` would take bech32m as well, giving
+        // one address two spellings. All-uppercase is valid bech32 and accepted.
+        let checked = match CheckedHrpstring::new::<Bech32>(s) {
+            Ok(c) => c,
+            Err(_) if CheckedHrpstring::new::<Bech32m>(s).is_ok() => return Err(AddressError::Bech32m(s.to_string())),
+            Err(_) => return Err(AddressError::Bech32(s.to_string())),
+        };
+        if checked.hrp().to_lowercase() != ADDRESS_HRP {
             return Err(AddressError::WrongPrefix(s.to_string()));
         }
+        let data: Vec<u8> = checked.byte_iter().collect();
         let arr: [u8; 20] = data.try_into().map_err(|_| AddressError::WrongLength(s.to_string()))?;
         Ok(Address(arr))
     }
@@ -142,6 +154,28 @@ mod tests {
         let last = s.pop().unwrap();
         s.push(if last == 'q' { 'p' } else { 'q' });
         assert!(matches!(s.parse::<Address>(), Err(AddressError::Bech32(_))));
+    }
+
+    /// One spelling per address: the bech32m string of the same bytes is refused
+    /// with its own reason (it was accepted as a second spelling).
+    #[test]
+    fn rejects_the_bech32m_spelling_of_an_address() {
+        let a = Address::from_public_key(&[9u8; 32]);
+        let m = bech32::encode::<Bech32m>(Hrp::parse("gh").unwrap(), &a.0).unwrap();
+        assert_ne!(m, a.to_bech32());
+        assert_eq!(m.parse::<Address>(), Err(AddressError::Bech32m(m.clone())));
+        assert!(m.parse::<Address>().unwrap_err().to_string().contains("bech32m"));
+    }
+
+    /// BIP-173 allows an all-uppercase string; it is the same address. Mixed case is not bech32.
+    #[test]
+    fn accepts_an_all_uppercase_address_and_refuses_mixed_case() {
+        let a = Address::from_public_key(&[5u8; 32]);
+        let upper = a.to_bech32().to_uppercase();
+        assert_eq!(upper.parse::<Address>(), Ok(a));
+        let mut mixed = a.to_bech32();
+        mixed.replace_range(0..1, "G");
+        assert_eq!(mixed.parse::<Address>(), Err(AddressError::Bech32(mixed.clone())));
     }
 
     #[test]

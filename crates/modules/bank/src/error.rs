@@ -6,7 +6,12 @@ use greenhour_state::StateError;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BankError {
     /// Returned when an account holds less of a denom than it tries to move.
-    #[error("insufficient funds: {address} has {available}{denom}, needs {needed}{denom}")]
+    /// `available` is what it holds at that point of the transaction: after the
+    /// transaction's fee and its earlier actions, which the message says.
+    #[error(
+        "insufficient funds: {address} needs {needed}{denom} but has {available}{denom} at this point \
+         (after this transaction's fee and earlier actions)"
+    )]
     InsufficientFunds { address: Address, denom: Denom, needed: Amount, available: Amount },
     /// Returned when a send carries no coins or a multi-send no outputs.
     #[error("nothing to send")]

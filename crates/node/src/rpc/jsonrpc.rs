@@ -119,10 +119,14 @@ fn str_param<'a>(p: &'a Map<String, Value>, name: &str) -> Result<&'a str, RpcEr
 fn opt_u64(p: &Map<String, Value>, name: &str) -> Result<Option<u64>, RpcError> {
     match p.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
+        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
+            // serde_json keeps an integer beyond u64 as a float: say it is too large.
+            if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f > u64::MAX as f64) {
+                RpcError::InvalidParams(format!("{name} {n} is larger than the largest allowed, {}", u64::MAX))
+            } else {
+                RpcError::InvalidParams(format!("{name} must be a non-negative integer"))
+            }
+        }),
         Some(Value::String(s)) => query::parse_u64(name, s).map(Some),
         Some(_) => Err(RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
     }

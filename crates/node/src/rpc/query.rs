@@ -68,7 +68,14 @@ pub fn parse_height(s: &str) -> Result<Height, RpcError> {
     s.parse().map_err(|_| RpcError::InvalidParams(format!("height {s:?} is not a non-negative integer")))
 }
 pub fn parse_u64(what: &str, s: &str) -> Result<u64, RpcError> {
-    s.parse().map_err(|_| RpcError::InvalidParams(format!("{what} {s:?} is not a non-negative integer")))
+    s.parse().map_err(|_| {
+        // A run of digits that does not fit is a number out of range, not a non-number.
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            RpcError::InvalidParams(format!("{what} {s} is larger than the largest allowed, {}", u64::MAX))
+        } else {
+            RpcError::InvalidParams(format!("{what} {s:?} is not a non-negative integer"))
+        }
+    })
 }
 pub fn parse_address(s: &str) -> Result<Address, RpcError> {
     s.parse().map_err(|e: greenhour_primitives::AddressError| RpcError::InvalidParams(e.to_string()))
