@@ -2,4 +2,4 @@
 //! position, a slot denom, and the custody account.
 
 pub use crate::handler::custody;
-pub use crate::state::{capacity_at, live_positions, position_owner, slot_denom};
+pub use crate::state::{capacity_at, live_positions, position_holder, position_owner, slot_denom};

@@ -471,6 +471,17 @@ pub fn position_owner(state: &impl StateRead, serial: u64) -> Result<Address, Po
     Ok(greenhour_nft::api::token(state, &id)?.owner)
 }
 
+/// The holder of a position NFT, or `None` when the NFT no longer exists (burned
+/// with its position). Any other failure (storage) is an error, never "nobody".
+pub fn position_holder(state: &impl StateRead, serial: u64) -> Result<Option<Address>, PoolsError> {
+    let id = greenhour_nft::TokenId { class: crate::POSITION_CLASS.to_string(), serial };
+    match greenhour_nft::api::token(state, &id) {
+        Ok(token) => Ok(Some(token.owner)),
+        Err(greenhour_nft::NftError::UnknownToken(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Positions covering `hour` whose last hour is at most `max_hours` later, in
 /// (end hour, serial) order, at most `limit` (the expiry index is the only scan).
 pub fn positions_covering(

@@ -140,3 +140,12 @@ fn the_random_pools_run_gets_past_the_refusals() {
     // 10 of 29 with this seed.
     assert!(accepted * 5 >= total, "only {accepted} of {total} random pools actions were accepted");
 }
+
+/// Who is paid for a position: its NFT's holder; `None` only when no such NFT exists.
+#[test]
+fn a_position_holder_is_its_nft_owner_and_none_once_gone() {
+    let (node, _, _, position) = member_with_position();
+    let snap = node.app.snapshot().unwrap();
+    assert_eq!(greenhour_pools::api::position_holder(&snap, position).unwrap(), Some(TestNode::addr("alice")));
+    assert_eq!(greenhour_pools::api::position_holder(&snap, position + 1_000).unwrap(), None);
+}

@@ -58,7 +58,9 @@ pub(super) fn settle(state: &mut impl StateWrite, mut job: Job, now: UnixSeconds
 /// matcher recorded, or the operator if that position is gone.
 pub(super) fn payee(state: &impl StateRead, r: &Replica) -> Result<Address, JobsError> {
     match r.position {
-        Some(serial) => Ok(pools::position_owner(state, serial).unwrap_or(r.operator)),
+        // A burned position pays its operator; a failed read fails the block rather
+        // than paying the wrong account.
+        Some(serial) => Ok(pools::position_holder(state, serial)?.unwrap_or(r.operator)),
         None => Ok(r.operator),
     }
 }
