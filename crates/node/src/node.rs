@@ -22,8 +22,9 @@ pub const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
 const RECENT_REJECTIONS: usize = 10_000;
 /// Most submissions verified in one signature batch.
 const INTAKE_BATCH: usize = 4_096;
-/// Most transactions relayed to a peer in one request.
-const RELAY_BATCH: usize = 2_048;
+/// Most transactions relayed to a peer in one request, and the most a `relay_txs`
+/// call may carry.
+pub const RELAY_BATCH: usize = 2_048;
 
 /// Why a node could not start.
 #[derive(Debug, thiserror::Error)]
@@ -184,9 +185,10 @@ impl Node {
     }
 
     /// Admits transactions a peer relayed (they are not relayed again).
-    pub async fn accept_relayed(&self, txs: Vec<Vec<u8>>) -> usize {
-        let admitted = futures_util::future::join_all(txs.into_iter().map(|bytes| self.admit(bytes, false))).await;
-        admitted.iter().filter(|r| r.is_ok()).count()
+    /// Admits transactions relayed by a peer through the same admission as
+    /// `broadcast_tx` (not relayed onward); one result per transaction.
+    pub async fn accept_relayed(&self, txs: Vec<Vec<u8>>) -> Vec<Result<Hash, ErrorInfo>> {
+        futures_util::future::join_all(txs.into_iter().map(|bytes| self.admit(bytes, false))).await
     }
 
     async fn admit(&self, bytes: Vec<u8>, relay: bool) -> Result<Hash, ErrorInfo> {

@@ -184,6 +184,20 @@ async fn rejects_bad_transactions_over_rpc_with_stable_codes() {
     let (_, body) =
         h.raw(&json!({"jsonrpc":"2.0","id":1,"method":"broadcast_tx","params":{"tx":huge}}).to_string()).await;
     assert_eq!(body["error"]["data"]["code"], 2, "oversized tx: {body}");
+
+    // relay_txs: the same admission, a reason per refused transaction, and a cap.
+    let relayed = alice.sign_offline(6, send(addr("carol"), 1), "");
+    let batch = json!([hex::encode(relayed.encode()), "00ff"]);
+    let (_, body) =
+        h.raw(&json!({"jsonrpc":"2.0","id":1,"method":"relay_txs","params":{"txs": batch}}).to_string()).await;
+    assert_eq!(body["result"]["admitted"], 1, "{body}");
+    assert_eq!(body["result"]["refused"][0]["index"], 1, "{body}");
+    assert_eq!(body["result"]["refused"][0]["error"]["module"], "tx", "{body}");
+    let too_many = vec!["00"; greenhour_node::node::RELAY_BATCH + 1];
+    let (_, body) =
+        h.raw(&json!({"jsonrpc":"2.0","id":1,"method":"relay_txs","params":{"txs": too_many}}).to_string()).await;
+    assert_eq!(body["error"]["code"], -32602, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("at most 2048"), "{body}");
     h.stop().await;
 }
 

@@ -263,6 +263,14 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             let Some(Value::Array(txs)) = p.get("txs") else {
                 return Err(RpcError::InvalidParams("txs must be an array of hex strings".into()).into());
             };
+            if txs.len() > crate::node::RELAY_BATCH {
+                return Err(RpcError::InvalidParams(format!(
+                    "txs holds {} transactions; a relay carries at most {}",
+                    txs.len(),
+                    crate::node::RELAY_BATCH
+                ))
+                .into());
+            }
             let max_hex = 2 * node.app.params().max_tx_bytes as usize;
             let mut raw = Vec::with_capacity(txs.len());
             for tx in txs {
@@ -274,7 +282,14 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
                         .map_err(|e| RpcError::InvalidParams(format!("tx must be hex-encoded bytes: {e}")))?,
                 );
             }
-            serde_json::json!({ "admitted": node.accept_relayed(raw).await })
+            // Each refusal with its index and stable (module, code), as broadcast_tx gives it.
+            let results = node.accept_relayed(raw).await;
+            let refused: Vec<Value> = results
+                .iter()
+                .enumerate()
+                .filter_map(|(index, r)| r.as_ref().err().map(|e| serde_json::json!({ "index": index, "error": e })))
+                .collect();
+            serde_json::json!({ "admitted": results.len() - refused.len(), "refused": refused })
         }
         _ => return Err(Dispatch::UnknownMethod),
     })
