@@ -273,7 +273,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Sim { devices, hours } => crate::fleet::run(&cli, &cli.node, *devices, *hours).await,
         crate::Command::Scheduler(s) => crate::jobs::run_scheduler(&cli, s).await,
         crate::Command::Oracle(o) => oracle(&cli, o).await,
-        crate::Command::Bench(b) => crate::bench::run(&cli, b).await,
+        crate::Command::Bench(b) => {
+            let report = greenhour_bench::run(b).await?;
+            print(cli.json, &report.json, || report.text.clone());
+            Ok(())
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! `greenhour`: one binary for the devnet, nodes, keys, transactions, queries and benchmarks.
 
 mod agent;
-mod bench;
 mod carbon;
 mod commands;
 mod context;
@@ -106,7 +105,7 @@ pub enum Command {
     },
     /// Measure performance on this machine.
     #[command(subcommand)]
-    Bench(bench::BenchCommand),
+    Bench(greenhour_bench::BenchCommand),
 }
 
 fn main() {

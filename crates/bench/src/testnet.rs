@@ -1,8 +1,7 @@
 //! `greenhour bench testnet`: validators on Malachite in this process, over
 //! libp2p on loopback, each with its own store, WAL and mempool.
 
-use super::{bench_key, paced_latencies, percentile, sign_transfers, CHAIN};
-use crate::Cli;
+use super::{bench_key, paced_latencies, percentile, sign_transfers, Report, CHAIN};
 use anyhow::{bail, Context, Result};
 use greenhour_app::{Genesis, Tx};
 use greenhour_bank::GenesisBalance;
@@ -79,13 +78,12 @@ fn submit_everywhere(nodes: &[Arc<Node>], txs: &[Tx]) -> Result<()> {
 }
 
 pub async fn run(
-    cli: &Cli,
     validators: usize,
     accounts: usize,
     total: usize,
     latency_secs: u64,
     proposal_txs: u32,
-) -> Result<()> {
+) -> Result<Report> {
     if validators == 0 || accounts < 2 || total < accounts {
         bail!("need a validator, at least 2 accounts and at least one transfer per account");
     }
@@ -181,7 +179,7 @@ pub async fn run(
         "finality_p99_ms": (percentile(&latencies, 0.99) * 1000.0).round(),
         "heights": heights,
     });
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!(
             "validators                 {validators} (Malachite on loopback, one process; proposals of at most {proposal_txs} txs)\n\
              committed transfers/s      {tps:.0}  ({n_txs} transfers from {accounts} accounts in {nblocks} blocks, {elapsed:.2} s)\n\
@@ -193,6 +191,5 @@ pub async fn run(
             percentile(&latencies, 0.99) * 1000.0,
             latencies.len(),
         )
-    });
-    Ok(())
+    }))
 }

@@ -1,9 +1,10 @@
-//! `greenhour bench …`: end-to-end measurements on this machine. Figures go
-//! to the README's performance table; nothing here is a pass/fail test.
+//! `greenhour bench …`: end-to-end measurements on this machine, as a library the
+//! binary calls. Figures go to the README's performance table; nothing here is a
+//! pass/fail test. Each run returns a [`Report`] (JSON figures and the same as
+//! text) and the caller prints it.
 
 mod testnet;
 
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use greenhour_app::rpc::BlockNotice;
@@ -14,6 +15,7 @@ use greenhour_crypto::SecretKey;
 use greenhour_node::config::HomeLayout;
 use greenhour_node::{MempoolConfig, Node, NodeConfig};
 use greenhour_primitives::{ChainId, Coin, Hash};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -195,21 +197,34 @@ async fn start_node(root: &std::path::Path, genesis: &Genesis, block_ms: u64) ->
     Ok(Node::start(config, &HomeLayout::new(root), genesis).await?)
 }
 
-pub async fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
+/// A benchmark's figures as JSON, and the same for a terminal.
+pub struct Report {
+    pub json: serde_json::Value,
+    pub text: String,
+}
+
+impl Report {
+    fn new<T: Serialize>(figures: &T, text: impl FnOnce() -> String) -> Report {
+        let json = serde_json::to_value(figures).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+        Report { json, text: text() }
+    }
+}
+
+pub async fn run(cmd: &BenchCommand) -> Result<Report> {
     match cmd {
         BenchCommand::Tx { accounts, txs, block_ms, latency_secs } => {
-            bench_tx(cli, *accounts, *txs, *block_ms, *latency_secs).await
+            bench_tx(*accounts, *txs, *block_ms, *latency_secs).await
         }
-        BenchCommand::Accounts { accounts } => bench_accounts(cli, *accounts).await,
+        BenchCommand::Accounts { accounts } => bench_accounts(*accounts).await,
         BenchCommand::Testnet { validators, accounts, txs, latency_secs, proposal_txs } => {
-            testnet::run(cli, *validators, *accounts, *txs, *latency_secs, *proposal_txs).await
+            testnet::run(*validators, *accounts, *txs, *latency_secs, *proposal_txs).await
         }
-        BenchCommand::Energy { hours, horizon } => bench_energy(cli, *hours, *horizon),
-        BenchCommand::Scheduler { devices, jobs, seed } => bench_scheduler(cli, *devices, *jobs, *seed),
-        BenchCommand::Swaps { traders, swaps, block_ms } => bench_swaps(cli, *traders, *swaps, *block_ms).await,
-        BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(cli, *devices, *hours, *block_ms).await,
+        BenchCommand::Energy { hours, horizon } => bench_energy(*hours, *horizon),
+        BenchCommand::Scheduler { devices, jobs, seed } => bench_scheduler(*devices, *jobs, *seed),
+        BenchCommand::Swaps { traders, swaps, block_ms } => bench_swaps(*traders, *swaps, *block_ms).await,
+        BenchCommand::Telemetry { devices, hours, block_ms } => bench_telemetry(*devices, *hours, *block_ms).await,
         BenchCommand::Pledges { devices, days, block_txs, keep_versions, new_position_per_day } => {
-            bench_pledges(cli, *devices, *days, *block_txs, *keep_versions, *new_position_per_day)
+            bench_pledges(*devices, *days, *block_txs, *keep_versions, *new_position_per_day)
         }
     }
 }
@@ -326,7 +341,7 @@ where
     Ok(latencies)
 }
 
-async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, latency_secs: u64) -> Result<()> {
+async fn bench_tx(accounts: usize, total: usize, block_ms: u64, latency_secs: u64) -> Result<Report> {
     if accounts < 2 || total < accounts {
         bail!("need at least 2 accounts and at least one transfer per account");
     }
@@ -418,7 +433,7 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
         "latency_phase_avg_block_ms": l_busy_us / l_blocks.max(1) / 1000,
         "latency_phase_avg_ms": {"execute": l_parts[0] / l_blocks.max(1) / 1000, "tree": l_parts[1] / l_blocks.max(1) / 1000, "write": l_parts[2] / l_blocks.max(1) / 1000},
     });
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!(
             "committed transfers/s      {tps:.0}  ({n_txs} transfers from {accounts} accounts, {elapsed:.2} s)\n\
              ed25519 batch verify/s     {verify_rate:.0} on 2 threads ({verify_rate_1:.0} on 1)\n\
@@ -438,11 +453,10 @@ async fn bench_tx(cli: &Cli, accounts: usize, total: usize, block_ms: u64, laten
             l_txs as u64 / l_blocks.max(1),
             l_busy_us / l_blocks.max(1) / 1000
         )
-    });
-    Ok(())
+    }))
 }
 
-fn bench_scheduler(cli: &Cli, devices: usize, jobs: usize, seed: u64) -> Result<()> {
+fn bench_scheduler(devices: usize, jobs: usize, seed: u64) -> Result<Report> {
     use greenhour_scheduler::{fifo, fleet, greedy, lp_bound};
     let sites = fleet::sites().map_err(|e| anyhow::anyhow!("{e}"))?;
     let problem = fleet::fleet_day(&sites, devices, jobs, seed);
@@ -462,7 +476,7 @@ fn bench_scheduler(cli: &Cli, devices: usize, jobs: usize, seed: u64) -> Result<
         "fifo_over_bound": f.green_gpu_hours / bound,
         "lp_ms": lp_ms,
     });
-    crate::output::print(cli.json, &out, || {
+    Ok(Report::new(&out, || {
         format!(
             "scheduler on a fleet day ({devices} devices, {jobs} jobs, seed {seed}, 2026-06-21 on TMY3 weather)\n\
              LP relaxation bound   {bound:.2} green GPU-hours ({lp_ms:.0} ms)\n\
@@ -479,11 +493,10 @@ fn bench_scheduler(cli: &Cli, devices: usize, jobs: usize, seed: u64) -> Result<
             f.gpu_hours,
             f.jobs_placed
         )
-    });
-    Ok(())
+    }))
 }
 
-fn bench_energy(cli: &Cli, hours: usize, horizon: usize) -> Result<()> {
+fn bench_energy(hours: usize, horizon: usize) -> Result<Report> {
     use greenhour_energy::battery::Battery;
     use greenhour_energy::data::{self, embedded};
     use greenhour_energy::dispatch::{plan, receding_horizon_arbitrage, PriceForecast, Window};
@@ -540,7 +553,7 @@ fn bench_energy(cli: &Cli, hours: usize, horizon: usize) -> Result<()> {
         "horizon_hours": horizon,
         "manager_lp_ms_per_solve": (per_solve_ms * 100.0).round() / 100.0,
     });
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!(
             "PV 5 kWp Greensboro TMY3     {:.1} kWh/year ({:.0} kWh/kWp), {pv_ms:.0} ms for the year\n\
              arbitrage, {} h of SMARD DE 2018, 10 kWh / 5 kW battery\n\
@@ -553,11 +566,10 @@ fn bench_energy(cli: &Cli, hours: usize, horizon: usize) -> Result<()> {
             profit / bound,
             naive / bound,
         )
-    });
-    Ok(())
+    }))
 }
 
-async fn bench_swaps(cli: &Cli, traders: usize, total: usize, block_ms: u64) -> Result<()> {
+async fn bench_swaps(traders: usize, total: usize, block_ms: u64) -> Result<Report> {
     use greenhour_market::{Exact, MarketAction};
     if traders == 0 || total < traders {
         bail!("need at least one trader and one swap per trader");
@@ -651,7 +663,7 @@ async fn bench_swaps(cli: &Cli, traders: usize, total: usize, block_ms: u64) -> 
         "admission_busy_s": (admit_busy.as_secs_f64() * 100.0).round() / 100.0,
         "elapsed_s": (elapsed * 100.0).round() / 100.0,
     });
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!(
             "committed swaps/s          {tps:.0}  ({n_txs} signed swaps from {traders} traders, {elapsed:.2} s)\n\
              per block (avg of {nblocks})   execute {:.1} ms, JMT {:.1} ms, redb write {:.1} ms\n\
@@ -661,11 +673,10 @@ async fn bench_swaps(cli: &Cli, traders: usize, total: usize, block_ms: u64) -> 
             write as f64 / nb / 1000.0,
             admit_busy.as_secs_f64(),
         )
-    });
-    Ok(())
+    }))
 }
 
-async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64) -> Result<()> {
+async fn bench_telemetry(devices: usize, hours: usize, block_ms: u64) -> Result<Report> {
     use greenhour_devices::{DeviceId, DevicesAction, TelemetryReport};
     if devices == 0 || hours == 0 {
         bail!("need at least one device and one hour");
@@ -769,10 +780,9 @@ async fn bench_telemetry(cli: &Cli, devices: usize, hours: usize, block_ms: u64)
     let rate = total as f64 / elapsed;
     let report = serde_json::json!({"devices": devices, "reports": total, "elapsed_s": (elapsed * 100.0).round() / 100.0,
         "reports_per_s": rate.round()});
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!("telemetry: {rate:.0} signed reports/s committed ({total} reports from {devices} devices in {elapsed:.2} s; two signatures each)")
-    });
-    Ok(())
+    }))
 }
 
 /// One home device with one GPU per owner, registered at genesis; its device key
@@ -870,13 +880,12 @@ fn dir_bytes(path: &std::path::Path) -> u64 {
 }
 
 fn bench_pledges(
-    cli: &Cli,
     devices: usize,
     days: usize,
     block_txs: usize,
     keep_versions: u64,
     new_position_per_day: bool,
-) -> Result<()> {
+) -> Result<Report> {
     use greenhour_pools::{EntryConditions, Pool, PoolId, PoolKind, PoolsAction};
     if devices == 0 || days == 0 || days * 24 > 336 {
         bail!("need at least one device and 1..=14 days");
@@ -999,7 +1008,7 @@ fn bench_pledges(
         "sweep_us": {"quiet_block": quiet_us, "first_hour": early_us, "first_hour_expired": early_hours,
                      "last_hour": late_us, "last_hour_expired": late_hours},
     });
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!(
             "pledges: {devices} devices × {days} days × 24 h = {device_hours} device-hours in {positions} positions, {blocks} blocks, {build_s:.0} s, {}\n\
              state {:.1} MiB = {per_device_hour:.0} bytes per pledged device-hour → {projected_gib:.2} GiB projected for 100,000 devices × 14 days\n\
@@ -1012,8 +1021,7 @@ fn bench_pledges(
             grown_bytes as f64 / (1u64 << 20) as f64,
             days * 24 - 2
         )
-    });
-    Ok(())
+    }))
 }
 
 fn rss_kib(pid: u32) -> Result<(u64, u64)> {
@@ -1029,7 +1037,7 @@ fn rss_kib(pid: u32) -> Result<(u64, u64)> {
     Ok((field("VmRSS:"), field("VmHWM:")))
 }
 
-async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
+async fn bench_accounts(accounts: usize) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("greenhour-bench-accounts-").tempdir()?;
     let root = dir.path();
     let chain = ChainId::new(CHAIN).expect("valid");
@@ -1144,13 +1152,12 @@ async fn bench_accounts(cli: &Cli, accounts: usize) -> Result<()> {
     let _ = child.wait();
     let report = serde_json::json!({"accounts": accounts, "node_rss_mib": rss / 1024, "node_peak_rss_mib": hwm / 1024,
         "store_cache_mib": config.store_cache_mib});
-    crate::output::print(cli.json, &report, || {
+    Ok(Report::new(&report, || {
         format!(
             "node process over {accounts} funded accounts: RSS {} MiB, peak {} MiB (store cache {} MiB)",
             rss / 1024,
             hwm / 1024,
             config.store_cache_mib
         )
-    });
-    Ok(())
+    }))
 }
