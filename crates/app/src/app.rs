@@ -505,9 +505,11 @@ impl App {
 
         modules::end_block(&mut overlay, ctx)?;
         block_events.extend(overlay.take_events());
-        if cfg!(debug_assertions) {
-            modules::check_invariants(&overlay)
-                .map_err(|(module, e)| AppError::Module { module, error: ErrorInfo::new(module, 0, e) })?;
+        if invariants_due(ctx.height, self.params.invariant_check_interval, cfg!(debug_assertions)) {
+            modules::check_invariants(&overlay).map_err(|(module, e)| AppError::Module {
+                module,
+                error: ErrorInfo::new(module, 0, format!("invariant broken at height {}: {e}", ctx.height)),
+            })?;
         }
         let (signing_set, validator_hashes) = validator_sets(&overlay)?;
         let execute_us = started.elapsed().as_micros() as u64;
@@ -678,4 +680,24 @@ impl SealedBlock {
 
 fn block_row(block: &Block) -> AuxWrite {
     AuxWrite { table: BLOCKS, key: block.header.height.to_be_bytes().to_vec(), value: greenhour_codec::encode(block) }
+}
+
+/// Whether block `height` checks every invariant: always in debug builds, else on
+/// multiples of the genesis interval (never when it is 0).
+fn invariants_due(height: Height, interval: u64, debug: bool) -> bool {
+    debug || (interval > 0 && height.is_multiple_of(interval))
+}
+
+#[cfg(test)]
+mod invariant_schedule_tests {
+    use super::invariants_due;
+
+    #[test]
+    fn release_builds_check_invariants_on_the_genesis_interval() {
+        assert!(invariants_due(7, 100, true), "debug builds check every block");
+        assert!(invariants_due(100, 100, false) && invariants_due(300, 100, false));
+        assert!(!invariants_due(101, 100, false));
+        assert!(!invariants_due(100, 0, false), "0 turns the release check off");
+        assert!(invariants_due(5, 1, false));
+    }
 }

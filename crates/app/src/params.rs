@@ -18,6 +18,17 @@ pub struct AppParams {
     pub max_block_txs: u32,
     /// Largest sum of encoded transaction sizes in one block, in bytes.
     pub max_block_bytes: u64,
+    /// Release builds check every module's invariants on every block whose height
+    /// is a multiple of this (debug builds check every block); a violation refuses
+    /// the block, so the chain halts with the broken invariant named instead of
+    /// committing it (the Cosmos crisis-module rule). A genesis parameter so every
+    /// validator checks, and halts, at the same heights. 0 turns it off.
+    #[serde(default = "default_invariant_check_interval")]
+    pub invariant_check_interval: u64,
+}
+
+fn default_invariant_check_interval() -> u64 {
+    100
 }
 
 impl Default for AppParams {
@@ -29,6 +40,7 @@ impl Default for AppParams {
             max_memo_bytes: 256,
             max_block_txs: 50_000,
             max_block_bytes: 16 * 1024 * 1024,
+            invariant_check_interval: default_invariant_check_interval(),
         }
     }
 }

@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "a0d376eab63bef5176f33abf1861776e1155d4a5f5b36bfbc14eb5035307a499",
+        "9381af9a5b2a97731b9d05bf4566a8413a03e4fd622b936a3af9cc6236b1920e",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "0642776bc761a27717e0d9509d1c8421556fae65b243053fccacb787b0b86206",
+        "a0a5706819acc5ddb6c865740cda2920e461f8308b024db3d55d49867cfb035c",
         "a day of the supply side"
     );
 }
