@@ -43,14 +43,39 @@ impl Metrics {
         registry.register("txs_received", "Transactions submitted", m.txs_received.clone());
         registry.register("txs_refused", "Transactions refused at admission", m.txs_refused.clone());
         registry.register("block_txs", "Transactions per block", m.block_txs.clone());
-        registry.register("rpc_requests", "HTTP requests served", m.rpc_requests.clone());
+        registry.register("rpc_requests", "HTTP requests received, every route and outcome", m.rpc_requests.clone());
         Metrics { registry, ..m }
     }
 
-    /// The Prometheus text exposition.
+    /// The OpenMetrics 1.0 exposition (what Prometheus asks for first).
     pub fn render(&self) -> String {
         let mut out = String::new();
         encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        out
+    }
+
+    /// The Prometheus text format 0.0.4, for clients that do not ask for
+    /// OpenMetrics (curl, `promtool check metrics`). The two differ in how a
+    /// counter is named: OpenMetrics names the family `x` and its sample `x_total`,
+    /// the text format names both `x_total`, so a counter's `HELP` and `TYPE` lines
+    /// are renamed; the `# EOF` terminator is OpenMetrics only.
+    pub fn render_text(&self) -> String {
+        let open = self.render();
+        let counters: std::collections::BTreeSet<&str> =
+            open.lines().filter_map(|l| l.strip_prefix("# TYPE ")?.strip_suffix(" counter")).collect();
+        let mut out = String::with_capacity(open.len());
+        for line in open.lines() {
+            if line == "# EOF" {
+                continue;
+            }
+            let renamed = ["# HELP ", "# TYPE "].iter().find_map(|tag| {
+                let rest = line.strip_prefix(tag)?;
+                let (name, tail) = rest.split_once(' ')?;
+                counters.contains(name).then(|| format!("{tag}{name}_total {tail}"))
+            });
+            out.push_str(renamed.as_deref().unwrap_or(line));
+            out.push('\n');
+        }
         out
     }
 }
@@ -58,5 +83,31 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In the text format every sample's family has HELP and TYPE under the
+    /// sample's own name (counters as `x_total`), and there is no `# EOF`.
+    #[test]
+    fn the_text_format_names_counters_as_their_samples() {
+        let m = Metrics::new();
+        m.blocks.inc();
+        m.block_txs.observe(3.0);
+        let text = m.render_text();
+        assert!(!text.contains("# EOF"));
+        assert!(text.contains("# HELP greenhour_blocks_total Blocks committed since start."), "{text}");
+        assert!(text.contains("# TYPE greenhour_blocks_total counter"), "{text}");
+        assert!(text.contains("greenhour_blocks_total 1"), "{text}");
+        for sample in text.lines().filter(|l| !l.starts_with('#')) {
+            let name = sample.split([' ', '{']).next().unwrap();
+            let family = ["_bucket", "_sum", "_count"].iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name);
+            let documented = text.contains(&format!("# HELP {name} ")) || text.contains(&format!("# HELP {family} "));
+            assert!(documented, "{name} has no HELP in\n{text}");
+        }
+        assert!(m.render().ends_with("# EOF\n"), "OpenMetrics keeps its terminator");
     }
 }

@@ -359,6 +359,58 @@ async fn serves_openapi_and_metrics() {
         .and_then(|v| v.parse().ok())
         .unwrap();
     assert!(committed >= 1);
+
+    // Negotiation: OpenMetrics for Prometheus, the text format for everyone else.
+    let fetch = |accept: &'static str| {
+        let url = format!("{}/metrics", h.url);
+        async move {
+            let r = reqwest::Client::new().get(url).header("accept", accept).send().await.unwrap();
+            let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+            (content_type, r.text().await.unwrap())
+        }
+    };
+    let (content_type, open) = fetch("application/openmetrics-text;version=1.0.0,text/plain;q=0.5").await;
+    assert!(content_type.starts_with("application/openmetrics-text"), "{content_type}");
+    assert!(open.ends_with("# EOF\n"));
+    let (content_type, text) = fetch("text/plain; version=0.0.4").await;
+    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
+    assert!(text.contains("# HELP greenhour_txs_committed_total "), "{text}");
+
+    // Every request counts: a REST 4xx and an unknown route included.
+    let requests = |text: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with("greenhour_rpc_requests_total "))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    let before = requests(&fetch("text/plain").await.1);
+    assert_eq!(h.get("/blocks/not-a-height").await.0, 400);
+    assert_eq!(h.get("/no/such/route").await.0, 404);
+    let after = requests(&fetch("text/plain").await.1);
+    assert_eq!(after, before + 3, "two requests and this scrape");
+
+    // promtool's own check, where Prometheus's tools are installed; .ci/run installs
+    // them and sets GREENHOUR_REQUIRE_PROMTOOL so that CI cannot skip it.
+    let promtool = std::process::Command::new("promtool").arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(promtool || std::env::var_os("GREENHOUR_REQUIRE_PROMTOOL").is_none(), "promtool is required here");
+    if let Ok(mut child) = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool check metrics:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     h.stop().await;
 }
 

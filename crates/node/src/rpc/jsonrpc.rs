@@ -22,7 +22,6 @@ fn error_obj(id: Value, code: i64, message: String, data: Value) -> Value {
 }
 
 pub async fn handle(State(node): State<Arc<Node>>, body: Bytes) -> Response {
-    node.metrics.rpc_requests.inc();
     let parsed: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {

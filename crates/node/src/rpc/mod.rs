@@ -62,5 +62,17 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/metrics", get(rest::metrics))
         .fallback(rest::not_found)
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(node.clone(), count_request))
         .with_state(node)
+}
+
+/// Every HTTP request counts, whatever its route and outcome (4xx, unknown routes,
+/// refused bodies included).
+async fn count_request(
+    axum::extract::State(node): axum::extract::State<Arc<Node>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    node.metrics.rpc_requests.inc();
+    next.run(request).await
 }

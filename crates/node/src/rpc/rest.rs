@@ -29,8 +29,7 @@ impl IntoResponse for RpcError {
 
 type Reply = Result<Response, RpcError>;
 
-fn ok<T: Serialize>(node: &Node, v: T) -> Reply {
-    node.metrics.rpc_requests.inc();
+fn ok<T: Serialize>(_node: &Node, v: T) -> Reply {
     Ok(Json(query::to_json(v)?).into_response())
 }
 
@@ -222,10 +221,22 @@ pub async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
 }
 
-pub async fn metrics(State(node): State<Arc<Node>>) -> Response {
+/// OpenMetrics when the scraper asks for it (Prometheus does), else the classic
+/// text format 0.0.4 (curl, promtool).
+pub async fn metrics(State(node): State<Arc<Node>>, headers: axum::http::HeaderMap) -> Response {
     node.metrics.mempool_size.set(node.mempool.len() as i64);
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], node.metrics.render())
-        .into_response()
+    let wants_openmetrics = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/openmetrics-text"));
+    if wants_openmetrics {
+        ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], node.metrics.render())
+            .into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], node.metrics.render_text())
+            .into_response()
+    }
 }
 
 pub async fn not_found() -> Response {
