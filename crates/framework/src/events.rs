@@ -93,6 +93,44 @@ macro_rules! event_value_for_id {
 /// `From<PoolsEvent> for Event`.
 #[macro_export]
 macro_rules! module_events {
+    // A module that announces nothing: an uninhabited enum with the same methods.
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident in $module:literal {}
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum $name {}
+
+        impl $name {
+            /// Every kind this module emits: none.
+            pub const KINDS: &'static [&'static str] = &[];
+
+            pub fn kind(&self) -> &'static str {
+                match *self {}
+            }
+
+            pub fn to_event(&self) -> $crate::events::Event {
+                match *self {}
+            }
+
+            /// Always `None`: no stored event is this module's.
+            pub fn decode(_event: &$crate::events::Event) -> Option<Self> {
+                None
+            }
+
+            /// Always empty.
+            pub fn all_in<'a>(_events: impl IntoIterator<Item = &'a $crate::events::Event>) -> Vec<Self> {
+                Vec::new()
+            }
+        }
+
+        impl From<$name> for $crate::events::Event {
+            fn from(e: $name) -> Self {
+                match e {}
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         pub enum $name:ident in $module:literal {

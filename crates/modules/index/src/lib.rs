@@ -15,14 +15,17 @@
 
 pub mod api;
 pub mod error;
+pub mod event;
 pub mod genesis;
 pub mod invariants;
 pub mod keys;
 pub mod math;
 pub mod params;
+pub mod query;
 pub mod state;
 
 pub use error::IndexError;
+pub use event::IndexEvent;
 pub use genesis::IndexGenesis;
 pub use params::IndexParams;
 pub use state::{HourBucket, IndexValue, Supply};

@@ -17,3 +17,12 @@ fn genesis_round_trips() {
 fn empty_block_is_a_no_op() {
     suite::empty_block_is_a_no_op::<Index>(&genesis());
 }
+
+/// The index emits no events of its own: its declaration lists no kinds, and a
+/// market fill (which the index reads) does not decode as one.
+#[test]
+fn the_index_announces_nothing_of_its_own() {
+    assert!(greenhour_index::IndexEvent::KINDS.is_empty());
+    let fill = greenhour_framework::events::Event::new("market.swap").attr("slot", "slot/home/1");
+    assert_eq!(greenhour_index::IndexEvent::decode(&fill), None);
+}

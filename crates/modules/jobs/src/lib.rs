@@ -29,6 +29,7 @@ pub mod invariants;
 pub mod keys;
 pub mod math;
 pub mod params;
+pub mod query;
 pub mod state;
 
 pub use action::JobsAction;

@@ -20,6 +20,7 @@ pub mod genesis;
 mod handler;
 pub mod invariants;
 pub mod keys;
+pub mod query;
 pub mod state;
 
 pub use action::NftAction;

@@ -19,6 +19,7 @@ mod handler;
 pub mod invariants;
 pub mod keys;
 pub mod math;
+pub mod query;
 pub mod state;
 
 pub use action::OracleAction;

@@ -157,19 +157,19 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         }
         "nft" => to_json(query::nft(node, str_param(p, "class")?, required_u64(p, "serial")?)?)?,
         "nfts" => to_json(query::nfts(node, query::parse_address(str_param(p, "owner")?)?)?)?,
-        "oracle" => query::oracle(node, str_param(p, "feed")?)?,
+        "oracle" => to_json(query::oracle(node, str_param(p, "feed")?)?)?,
         "pools" => to_json(query::pools(node)?)?,
-        "pool" => query::pool(node, required_u64(p, "id")?)?,
+        "pool" => to_json(query::pool(node, required_u64(p, "id")?)?)?,
         "position" => to_json(query::position(node, required_u64(p, "serial")?)?)?,
         "positions" => {
             let filter = if let Some(owner) = p.get("owner").and_then(|v| v.as_str()) {
                 query::PositionFilter::Owner(query::parse_address(owner)?)
             } else if let Some(device) = opt_u64(p, "device")? {
-                query::PositionFilter::Device(device)
+                query::PositionFilter::Device(greenhour_devices::DeviceId(device))
             } else if let Some(hour) = opt_u64(p, "hour")? {
                 query::PositionFilter::Hour(hour)
             } else if let Some(pool) = opt_u64(p, "pool")? {
-                query::PositionFilter::Pool(pool)
+                query::PositionFilter::Pool(greenhour_pools::PoolId(pool))
             } else {
                 return Err(RpcError::InvalidParams("give one of owner, device, hour or pool".into()).into());
             };
@@ -182,7 +182,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
                 .map_err(|_| RpcError::InvalidParams("hours must fit u32".into()))?;
             let per_hour = opt_u128(p, "slots_per_hour")?.unwrap_or(1);
             let quote = p.get("quote").and_then(Value::as_str);
-            query::market_route(node, str_param(p, "first_slot")?, hours, per_hour, quote)?
+            to_json(query::market_route(node, str_param(p, "first_slot")?, hours, per_hour, quote)?)?
         }
         "index" => {
             let class = p.get("class").and_then(Value::as_str);
@@ -195,14 +195,14 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
                 (None, Some(a)) => greenhour_market::Exact::Out(a),
                 _ => return Err(RpcError::InvalidParams("give exactly one of exact_in or exact_out".into()).into()),
             };
-            query::market_quote(node, str_param(p, "slot")?, buy_slots, exact)?
+            to_json(query::market_quote(node, str_param(p, "slot")?, buy_slots, exact)?)?
         }
-        "slot" => query::slot(
+        "slot" => to_json(query::slot(
             node,
             p.get("unit").and_then(|v| v.as_str()).unwrap_or("gpu_hour"),
             str_param(p, "class")?,
             required_u64(p, "hour")?,
-        )?,
+        )?)?,
         "job" => to_json(query::job(node, required_u64(p, "id")?)?)?,
         "jobs" => {
             let filter = if let Some(buyer) = p.get("buyer").and_then(Value::as_str) {
@@ -214,7 +214,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             };
             to_json(query::jobs(node, filter)?)?
         }
-        "workload" => query::workload(node, str_param(p, "hash")?)?,
+        "workload" => to_json(query::workload(node, str_param(p, "hash")?)?)?,
         "capacity" => to_json(query::capacity(node, str_param(p, "class")?, required_u64(p, "hour")?)?)?,
         "certificates" => {
             let owner = p.get("owner").and_then(Value::as_str).map(query::parse_address).transpose()?;
@@ -249,7 +249,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             to_json(query::retirements(node, retiree)?)?
         }
         "validators" => to_json(query::validators(node)?)?,
-        "validator_sets" => query::validator_sets(node)?,
+        "validator_sets" => to_json(query::validator_sets(node)?)?,
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,

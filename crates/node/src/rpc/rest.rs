@@ -139,11 +139,11 @@ pub async fn positions(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<S
     let filter = if let Some(owner) = q.get("owner") {
         query::PositionFilter::Owner(query::parse_address(owner)?)
     } else if let Some(device) = q.get("device") {
-        query::PositionFilter::Device(query::parse_u64("device", device)?)
+        query::PositionFilter::Device(greenhour_devices::DeviceId(query::parse_u64("device", device)?))
     } else if let Some(hour) = q.get("hour") {
         query::PositionFilter::Hour(query::parse_u64("hour", hour)?)
     } else if let Some(pool) = q.get("pool") {
-        query::PositionFilter::Pool(query::parse_u64("pool", pool)?)
+        query::PositionFilter::Pool(greenhour_pools::PoolId(query::parse_u64("pool", pool)?))
     } else {
         return Err(RpcError::InvalidParams("give one of owner, device, hour or pool".into()));
     };

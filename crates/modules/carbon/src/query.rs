@@ -1,0 +1,118 @@
+//! The carbon module's reads: certificate bundles (by owner or device, narrowed
+//! by status, source, hours and cell), claims, the 24/7 match report, credit
+//! batches, credit pools with their holdings, and retirements.
+
+use crate::math::MatchReport;
+use crate::state::{self, Bundle, Claim, CreditBatch, CreditFilter, Retirement};
+use crate::CarbonError;
+use greenhour_devices::DeviceId;
+use greenhour_framework::StateRead;
+use greenhour_primitives::{Address, Denom};
+use serde::{Deserialize, Serialize};
+
+/// Which bundles to list (an owner's or a device's), and how to narrow them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CertificateFilter {
+    pub owner: Option<Address>,
+    pub device: Option<u64>,
+    /// A status name (`active`, `claimed`, …).
+    pub status: Option<String>,
+    /// `solar` or `storage`.
+    pub source: Option<String>,
+    /// Production hours `from_hour..to_hour`.
+    pub from_hour: Option<u64>,
+    pub to_hour: Option<u64>,
+    pub cell: Option<String>,
+}
+
+/// Bundles of the filter's owner (or else device) in id order, narrowed, at most
+/// `limit`; `None` when the filter names neither.
+pub fn certificates(
+    state: &impl StateRead,
+    f: &CertificateFilter,
+    limit: usize,
+) -> Result<Option<Vec<Bundle>>, CarbonError> {
+    let all = match (f.owner, f.device) {
+        (Some(owner), _) => state::bundles_of(state, &owner)?,
+        (None, Some(device)) => state::bundles_of_device(state, DeviceId(device))?,
+        (None, None) => return Ok(None),
+    };
+    let keep = |b: &Bundle| {
+        f.device.is_none_or(|d| b.device.0 == d)
+            && f.status.as_deref().is_none_or(|s| b.status.name() == s)
+            && f.source.as_deref().is_none_or(|s| format!("{:?}", b.source).eq_ignore_ascii_case(s))
+            && f.from_hour.is_none_or(|h| b.hour() >= h)
+            && f.to_hour.is_none_or(|h| b.hour() < h)
+            && f.cell.as_deref().is_none_or(|c| b.cell.as_str() == c)
+    };
+    Ok(Some(all.into_iter().filter(keep).take(limit).collect()))
+}
+
+pub fn certificate(state: &impl StateRead, first: u64) -> Result<Bundle, CarbonError> {
+    state::bundle(state, first)
+}
+
+pub fn claims(state: &impl StateRead, claimant: &Address) -> Result<Vec<Claim>, CarbonError> {
+    state::claims_of(state, claimant)
+}
+
+pub fn claim(state: &impl StateRead, receipt: u64) -> Result<Claim, CarbonError> {
+    state::claim(state, receipt)
+}
+
+/// An account's 24/7 matching over production hours `from..to`; `None` when the
+/// window is empty or longer than `MAX_REPORT_HOURS`.
+pub fn match_report(
+    state: &impl StateRead,
+    account: &Address,
+    from: u64,
+    to: u64,
+) -> Result<Option<MatchReport>, CarbonError> {
+    if to <= from || to - from > crate::params::MAX_REPORT_HOURS {
+        return Ok(None);
+    }
+    let rows = state::usage_rows(state, account, from, to)?;
+    Ok(Some(crate::math::match_report(from, to, &rows)))
+}
+
+pub fn credits(state: &impl StateRead, registrant: Option<Address>) -> Result<Vec<CreditBatch>, CarbonError> {
+    Ok(state::all_credits(state)?.into_iter().filter(|b| registrant.is_none_or(|r| b.registrant == r)).collect())
+}
+
+pub fn credit(state: &impl StateRead, id: u64) -> Result<CreditBatch, CarbonError> {
+    state::credit(state, id)
+}
+
+/// A credit pool with what it holds of each batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditPoolView {
+    pub id: u64,
+    pub denom: Denom,
+    pub filter: CreditFilter,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub held_g: u128,
+    pub holdings: Vec<Holding>,
+}
+
+/// Grams of one batch in a pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
+    pub batch: u64,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub grams: u128,
+}
+
+pub fn credit_pools(state: &impl StateRead) -> Result<Vec<CreditPoolView>, CarbonError> {
+    state::all_pools(state)?
+        .into_iter()
+        .map(|p| {
+            let holdings =
+                state::pool_holdings(state, p.id)?.into_iter().map(|(batch, grams)| Holding { batch, grams }).collect();
+            Ok(CreditPoolView { id: p.id, denom: p.denom, filter: p.filter, held_g: p.held_g, holdings })
+        })
+        .collect()
+}
+
+pub fn retirements(state: &impl StateRead, retiree: Option<Address>) -> Result<Vec<Retirement>, CarbonError> {
+    Ok(state::all_retirements(state)?.into_iter().filter(|r| retiree.is_none_or(|a| r.retiree == a)).collect())
+}

@@ -1,0 +1,108 @@
+//! The jobs module's reads: a job with its outputs and SCI report, job lists
+//! (by buyer, by operator, latest), an uploaded workload, and the free capacity
+//! the matcher sees in one hour.
+
+use crate::state::{self, Job, JobId, SciReport};
+use crate::JobsError;
+use greenhour_devices::{DeviceClass, DeviceStatus};
+use greenhour_framework::StateRead;
+use greenhour_primitives::{Address, Hash, UnixSeconds};
+use serde::{Deserialize, Serialize};
+
+/// A job with its revealed outputs (hex, by replica) and its SCI report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct JobView {
+    #[serde(flatten)]
+    pub job: Job,
+    pub outputs: Vec<Option<String>>,
+    pub report: Option<SciReport>,
+}
+
+pub fn job(state: &impl StateRead, id: JobId) -> Result<JobView, JobsError> {
+    let job = state::job(state, id)?;
+    let outputs = (0..job.replicas.len())
+        .map(|i| Ok::<_, JobsError>(state::output(state, id, i)?.map(hex::encode)))
+        .collect::<Result<_, _>>()?;
+    let report = state::report(state, id)?;
+    Ok(JobView { job, outputs, report })
+}
+
+/// Which jobs to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobFilter {
+    /// Posted by this account.
+    Buyer(Address),
+    /// Unfinished jobs this account's devices serve (what a worker polls).
+    Operator(Address),
+    /// The most recent ones.
+    Latest,
+}
+
+/// Jobs newest first, at most `limit`.
+pub fn jobs(state: &impl StateRead, filter: JobFilter, limit: usize) -> Result<Vec<Job>, JobsError> {
+    let mut list = match filter {
+        JobFilter::Operator(a) => state::assigned_to(state, &a)?,
+        JobFilter::Buyer(a) => state::all_jobs(state)?.into_iter().filter(|j| j.buyer == a).collect(),
+        JobFilter::Latest => state::all_jobs(state)?,
+    };
+    list.reverse();
+    list.truncate(limit);
+    Ok(list)
+}
+
+/// An uploaded workload module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadView {
+    pub hash: Hash,
+    pub uploader: Address,
+    pub bytes: usize,
+    /// The module, hex.
+    pub wasm: String,
+}
+
+/// `None` when no module has this hash.
+pub fn workload(state: &impl StateRead, hash: &Hash) -> Result<Option<WorkloadView>, JobsError> {
+    Ok(state::workload(state, hash)?.map(|w| WorkloadView {
+        hash: w.hash,
+        uploader: w.uploader,
+        bytes: w.wasm.len(),
+        wasm: hex::encode(&w.wasm),
+    }))
+}
+
+/// One device's free GPUs in an hour, as the matcher ranks them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeCapacity {
+    pub device: u64,
+    pub owner: Address,
+    pub active: bool,
+    pub free: u32,
+    pub green_bps: u32,
+}
+
+/// Free GPU capacity of a class in one hour: per device, its owner, GPUs backed
+/// in pools less those busy with jobs, and the green share it is ranked by
+/// (what an off-chain solver needs to build a proposal).
+pub fn capacity(
+    state: &impl StateRead,
+    class: DeviceClass,
+    hour: u64,
+    now: UnixSeconds,
+) -> Result<Vec<FreeCapacity>, JobsError> {
+    let params = state::params(state)?;
+    let first_day = (now / 86_400).saturating_sub(params.green_window_days as u64);
+    let mut out = Vec::new();
+    for (device, units) in greenhour_pools::api::capacity_at(state, class, hour)? {
+        let busy = state::busy(state, hour, device)?;
+        let d = greenhour_devices::api::device(state, device)?;
+        let green = greenhour_devices::api::window_totals(state, &d, first_day)?.green_share_bps();
+        out.push(FreeCapacity {
+            device: device.0,
+            owner: d.owner,
+            active: d.status == DeviceStatus::Active,
+            free: units.saturating_sub(busy),
+            green_bps: green,
+        });
+    }
+    Ok(out)
+}

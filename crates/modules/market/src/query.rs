@@ -1,0 +1,109 @@
+//! The market's reads as of a time: pools (decay, TWAP and phase brought up to
+//! it), what a multi-hour purchase costs, and a swap quote.
+
+use crate::state::{self, MarketPoolView};
+use crate::{Exact, MarketError};
+use greenhour_framework::StateRead;
+use greenhour_primitives::{Denom, UnixSeconds};
+use serde::{Deserialize, Serialize};
+
+pub fn pools(state: &impl StateRead, now: UnixSeconds, limit: usize) -> Result<Vec<MarketPoolView>, MarketError> {
+    let mut pools = state::all_pools(state)?;
+    pools.truncate(limit);
+    pools.into_iter().map(|p| MarketPoolView::at(p, now)).collect()
+}
+
+pub fn pool(state: &impl StateRead, slot: &Denom, now: UnixSeconds) -> Result<MarketPoolView, MarketError> {
+    MarketPoolView::at(state::pool(state, slot)?, now)
+}
+
+/// One hour's part of a route: what goes in and what comes out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteLeg {
+    pub slot: Denom,
+    #[serde(rename = "in", with = "greenhour_primitives::amount_serde")]
+    pub amount_in: u128,
+    #[serde(rename = "out", with = "greenhour_primitives::amount_serde")]
+    pub amount_out: u128,
+}
+
+/// What buying `slots_per_hour` slots in each of `hours` hours costs now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteView {
+    pub first_slot: Denom,
+    pub hours: u32,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub slots_per_hour: u128,
+    pub quote: Denom,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub total: u128,
+    pub legs: Vec<RouteLeg>,
+    pub as_of: UnixSeconds,
+}
+
+/// The cost of a multi-hour purchase, in `quote` (the first pool's quote if `None`).
+pub fn route(
+    state: &impl StateRead,
+    first_slot: &Denom,
+    hours: u32,
+    slots_per_hour: u128,
+    quote: Option<Denom>,
+    now: UnixSeconds,
+) -> Result<RouteView, MarketError> {
+    if hours == 0 || slots_per_hour == 0 {
+        return Err(MarketError::ZeroAmount);
+    }
+    let max = state::params(state)?.max_route_hours;
+    if hours > max {
+        return Err(MarketError::RouteTooLong { hours, max });
+    }
+    let quote = match quote {
+        Some(q) => q,
+        None => state::pool(state, first_slot)?.quote,
+    };
+    let (legs, total) = crate::api::route(state, first_slot, hours, slots_per_hour, &quote, now)?;
+    let legs = legs
+        .iter()
+        .map(|l| RouteLeg { slot: l.pool.slot.clone(), amount_in: l.amount_in, amount_out: l.amount_out })
+        .collect();
+    Ok(RouteView { first_slot: first_slot.clone(), hours, slots_per_hour, quote, total, legs, as_of: now })
+}
+
+/// A swap quote against one pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteView {
+    pub slot: Denom,
+    pub buy_slots: bool,
+    #[serde(rename = "in", with = "greenhour_primitives::amount_serde")]
+    pub amount_in: u128,
+    #[serde(rename = "out", with = "greenhour_primitives::amount_serde")]
+    pub amount_out: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_wad: u128,
+    pub closes_at: UnixSeconds,
+    pub as_of: UnixSeconds,
+}
+
+pub fn quote(
+    state: &impl StateRead,
+    slot: &Denom,
+    buy_slots: bool,
+    exact: Exact,
+    now: UnixSeconds,
+) -> Result<QuoteView, MarketError> {
+    let mut pool = state::pool(state, slot)?;
+    if now >= pool.closes_at() {
+        return Err(MarketError::HourClosed(slot.clone()));
+    }
+    pool.accrue(now)?;
+    let (amount_in, amount_out) = pool.quote(buy_slots, exact)?;
+    Ok(QuoteView {
+        slot: slot.clone(),
+        buy_slots,
+        amount_in,
+        amount_out,
+        price_wad: pool.price_wad(),
+        closes_at: pool.closes_at(),
+        as_of: now,
+    })
+}
