@@ -29,12 +29,12 @@ impl IntoResponse for RpcError {
 
 type Reply = Result<Response, RpcError>;
 
-fn ok<T: Serialize>(_node: &Node, v: T) -> Reply {
+fn ok<T: Serialize>(v: T) -> Reply {
     Ok(Json(query::to_json(v)?).into_response())
 }
 
 pub async fn status(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::status(&node)?)
+    ok(query::status(&node)?)
 }
 
 pub async fn health() -> &'static str {
@@ -42,27 +42,27 @@ pub async fn health() -> &'static str {
 }
 
 pub async fn latest_block(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::block(&node, None)?)
+    ok(query::block(&node, None)?)
 }
 
 pub async fn block(State(node): State<Arc<Node>>, Path(height): Path<String>) -> Reply {
-    ok(&node, query::block(&node, Some(query::parse_height(&height)?))?)
+    ok(query::block(&node, Some(query::parse_height(&height)?))?)
 }
 
 pub async fn tx(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
-    ok(&node, query::tx(&node, query::parse_hash(&hash)?)?)
+    ok(query::tx(&node, query::parse_hash(&hash)?)?)
 }
 
 pub async fn account(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
-    ok(&node, query::account(&node, query::parse_address(&address)?)?)
+    ok(query::account(&node, query::parse_address(&address)?)?)
 }
 
 pub async fn balances(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
-    ok(&node, query::account(&node, query::parse_address(&address)?)?.balances)
+    ok(query::account(&node, query::parse_address(&address)?)?.balances)
 }
 
 pub async fn supply(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::supply(&node)?)
+    ok(query::supply(&node)?)
 }
 
 /// `GET /state?key=bank/supply/ughr&height=5` (add `encoding=hex` for binary keys).
@@ -74,7 +74,7 @@ pub async fn state(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<Strin
         Some(other) => return Err(RpcError::InvalidParams(format!("encoding {other:?} is not utf8 or hex"))),
     };
     let height = q.get("height").map(|h| query::parse_height(h)).transpose()?;
-    ok(&node, query::state(&node, &key, height)?)
+    ok(query::state(&node, &key, height)?)
 }
 
 #[derive(Deserialize)]
@@ -89,17 +89,17 @@ struct BroadcastBody {
 pub async fn broadcast(State(node): State<Arc<Node>>, body: Bytes) -> Reply {
     let body: BroadcastBody =
         serde_json::from_slice(&body).map_err(|e| RpcError::InvalidParams(format!("invalid JSON body: {e}")))?;
-    ok(&node, query::broadcast(&node, &body.tx, body.mode).await?)
+    ok(query::broadcast(&node, &body.tx, body.mode).await?)
 }
 
 pub async fn device(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
-    ok(&node, query::device(&node, query::parse_u64("device id", &id)?)?)
+    ok(query::device(&node, query::parse_u64("device id", &id)?)?)
 }
 
 /// `GET /devices[?owner=gh1…]`.
 pub async fn devices(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let owner = q.get("owner").map(|o| query::parse_address(o)).transpose()?;
-    ok(&node, query::devices(&node, owner)?)
+    ok(query::devices(&node, owner)?)
 }
 
 /// `GET /devices/{id}/reports[?from=unix_seconds]`.
@@ -109,29 +109,29 @@ pub async fn device_reports(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Reply {
     let from = q.get("from").map(|f| query::parse_u64("from", f)).transpose()?.unwrap_or(0);
-    ok(&node, query::device_reports(&node, query::parse_u64("device id", &id)?, from)?)
+    ok(query::device_reports(&node, query::parse_u64("device id", &id)?, from)?)
 }
 
 pub async fn nft(State(node): State<Arc<Node>>, Path((class, serial)): Path<(String, String)>) -> Reply {
-    ok(&node, query::nft(&node, &class, query::parse_u64("serial", &serial)?)?)
+    ok(query::nft(&node, &class, query::parse_u64("serial", &serial)?)?)
 }
 
 /// `GET /nfts?owner=gh1…`.
 pub async fn nfts(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let owner = q.get("owner").ok_or_else(|| RpcError::InvalidParams("missing query parameter owner".into()))?;
-    ok(&node, query::nfts(&node, query::parse_address(owner)?)?)
+    ok(query::nfts(&node, query::parse_address(owner)?)?)
 }
 
 pub async fn pools(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::pools(&node)?)
+    ok(query::pools(&node)?)
 }
 
 pub async fn pool(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
-    ok(&node, query::pool(&node, query::parse_u64("pool id", &id)?)?)
+    ok(query::pool(&node, query::parse_u64("pool id", &id)?)?)
 }
 
 pub async fn position(State(node): State<Arc<Node>>, Path(serial): Path<String>) -> Reply {
-    ok(&node, query::position(&node, query::parse_u64("position", &serial)?)?)
+    ok(query::position(&node, query::parse_u64("position", &serial)?)?)
 }
 
 /// `GET /positions?owner=gh1…|device=N|hour=H|pool=P`.
@@ -147,18 +147,18 @@ pub async fn positions(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<S
     } else {
         return Err(RpcError::InvalidParams("give one of owner, device, hour or pool".into()));
     };
-    ok(&node, query::positions(&node, filter)?)
+    ok(query::positions(&node, filter)?)
 }
 
 /// `GET /market/pools`.
 pub async fn market_pools(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::market_pools(&node)?)
+    ok(query::market_pools(&node)?)
 }
 
 /// `GET /market/pool?slot=slot/home/H`.
 pub async fn market_pool(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let slot = q.get("slot").ok_or_else(|| RpcError::InvalidParams("missing query parameter slot".into()))?;
-    ok(&node, query::market_pool(&node, slot)?)
+    ok(query::market_pool(&node, slot)?)
 }
 
 /// `GET /market/route?first_slot=slot/home/H&hours=N[&slots_per_hour=K][&quote=ugusd]`.
@@ -174,12 +174,12 @@ pub async fn market_route(State(node): State<Arc<Node>>, Query(q): Query<BTreeMa
         None => 1,
         Some(v) => v.parse().map_err(|_| RpcError::InvalidParams("slots_per_hour must be a decimal amount".into()))?,
     };
-    ok(&node, query::market_route(&node, first, hours, per_hour, q.get("quote").map(String::as_str))?)
+    ok(query::market_route(&node, first, hours, per_hour, q.get("quote").map(String::as_str))?)
 }
 
 /// `GET /index[?class=home][&quote=ugusd]`.
 pub async fn index(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
-    ok(&node, query::index_values(&node, q.get("class").map(String::as_str), q.get("quote").map(String::as_str))?)
+    ok(query::index_values(&node, q.get("class").map(String::as_str), q.get("quote").map(String::as_str))?)
 }
 
 /// `GET /market/quote?slot=slot/home/H&side=buy|sell&exact_in=N|exact_out=N`.
@@ -200,7 +200,7 @@ pub async fn market_quote(State(node): State<Arc<Node>>, Query(q): Query<BTreeMa
         (None, Some(a)) => greenhour_market::Exact::Out(a),
         _ => return Err(RpcError::InvalidParams("give exactly one of exact_in or exact_out".into())),
     };
-    ok(&node, query::market_quote(&node, slot, buy_slots, exact)?)
+    ok(query::market_quote(&node, slot, buy_slots, exact)?)
 }
 
 /// `GET /slots/{class}/{hour}[?unit=gpu_hour|kwh]`.
@@ -210,11 +210,11 @@ pub async fn slot(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Reply {
     let unit = q.get("unit").map(String::as_str).unwrap_or("gpu_hour");
-    ok(&node, query::slot(&node, unit, &class, query::parse_u64("hour", &hour)?)?)
+    ok(query::slot(&node, unit, &class, query::parse_u64("hour", &hour)?)?)
 }
 
 pub async fn oracle(State(node): State<Arc<Node>>, Path(feed): Path<String>) -> Reply {
-    ok(&node, query::oracle(&node, &feed)?)
+    ok(query::oracle(&node, &feed)?)
 }
 
 pub async fn openapi() -> Response {
@@ -245,7 +245,7 @@ pub async fn not_found() -> Response {
 
 /// `GET /jobs/{id}`: a job with its outputs and SCI report.
 pub async fn job(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
-    ok(&node, query::job(&node, query::parse_u64("job", &id)?)?)
+    ok(query::job(&node, query::parse_u64("job", &id)?)?)
 }
 
 /// `GET /jobs?buyer=gh1…|operator=gh1…` (newest first, at most 200).
@@ -257,7 +257,7 @@ pub async fn jobs(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String
     } else {
         query::JobFilter::Latest
     };
-    ok(&node, query::jobs(&node, filter)?)
+    ok(query::jobs(&node, filter)?)
 }
 
 /// `GET /certificates?owner=gh1…|device=N[&status=&source=&from_hour=&to_hour=&cell=]`.
@@ -272,18 +272,18 @@ pub async fn certificates(State(node): State<Arc<Node>>, Query(q): Query<BTreeMa
         to_hour: hour("to_hour")?,
         cell: q.get("cell").cloned(),
     };
-    ok(&node, query::certificates(&node, &filter)?)
+    ok(query::certificates(&node, &filter)?)
 }
 
 /// `GET /certificates/{first id}`.
 pub async fn certificate(State(node): State<Arc<Node>>, Path(id): Path<String>) -> Reply {
-    ok(&node, query::certificate(&node, query::parse_u64("id", &id)?)?)
+    ok(query::certificate(&node, query::parse_u64("id", &id)?)?)
 }
 
 /// `GET /claims?claimant=gh1…`.
 pub async fn claims(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let claimant = q.get("claimant").ok_or_else(|| RpcError::InvalidParams("give claimant".into()))?;
-    ok(&node, query::claims(&node, &query::parse_address(claimant)?)?)
+    ok(query::claims(&node, &query::parse_address(claimant)?)?)
 }
 
 /// `GET /match-report?account=gh1…&from_hour=H&to_hour=H`.
@@ -292,36 +292,36 @@ pub async fn match_report(State(node): State<Arc<Node>>, Query(q): Query<BTreeMa
     let account = query::parse_address(get("account")?)?;
     let from = query::parse_u64("from_hour", get("from_hour")?)?;
     let to = query::parse_u64("to_hour", get("to_hour")?)?;
-    ok(&node, query::match_report(&node, &account, from, to)?)
+    ok(query::match_report(&node, &account, from, to)?)
 }
 
 /// `GET /credits[?registrant=gh1…]`.
 pub async fn credits(State(node): State<Arc<Node>>, Query(q): Query<BTreeMap<String, String>>) -> Reply {
     let registrant = q.get("registrant").map(|a| query::parse_address(a)).transpose()?;
-    ok(&node, query::credits(&node, registrant)?)
+    ok(query::credits(&node, registrant)?)
 }
 
 /// `GET /credit-pools`.
 pub async fn credit_pools(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::credit_pools(&node)?)
+    ok(query::credit_pools(&node)?)
 }
 
 /// `GET /commits/{height}`: the block's commit certificate.
 pub async fn commit(State(node): State<Arc<Node>>, Path(height): Path<String>) -> Reply {
-    ok(&node, query::commit(&node, query::parse_u64("height", &height)?)?)
+    ok(query::commit(&node, query::parse_u64("height", &height)?)?)
 }
 
 /// `GET /validators`.
 pub async fn validators(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::validators(&node)?)
+    ok(query::validators(&node)?)
 }
 
 /// `GET /validator-sets`: current and next set with their hashes.
 pub async fn validator_sets(State(node): State<Arc<Node>>) -> Reply {
-    ok(&node, query::validator_sets(&node)?)
+    ok(query::validator_sets(&node)?)
 }
 
 /// `GET /workloads/{hash}`: an uploaded WASM module (hex).
 pub async fn workload(State(node): State<Arc<Node>>, Path(hash): Path<String>) -> Reply {
-    ok(&node, query::workload(&node, &hash)?)
+    ok(query::workload(&node, &hash)?)
 }
