@@ -89,7 +89,10 @@ pub fn init(
 }
 
 /// Devnet feeds reported by the four demo accounts (two reports close a round); the
-/// fleet's `carol` and `dave` report them every simulated hour.
+/// fleet's `carol` and `dave` report them every simulated hour. The hourly feeds
+/// stay fresh for two hours: grid data is published late (ENTSO-E, Electricity
+/// Maps), and on an accelerated devnet clock a busy fleet may finish an hour's
+/// work after the chain has passed the next hour's start.
 fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
     let reporters: Vec<_> = genesis.bank.balances.iter().take(4).map(|b| b.address).collect();
     let feed = |name: &str, unit: &str, max_age| greenhour_oracle::Feed {
@@ -102,8 +105,8 @@ fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
     };
     greenhour_oracle::OracleGenesis {
         feeds: vec![
-            feed("carbon.de", "gCO2e/kWh", 3_600),
-            feed("price.de", "milli-EUR/MWh", 3_600),
+            feed("carbon.de", "gCO2e/kWh", 7_200),
+            feed("price.de", "milli-EUR/MWh", 7_200),
             feed("gpu_hour.h100", "ugusd per GPU-hour", 86_400),
         ],
         values: vec![],

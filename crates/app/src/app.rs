@@ -261,6 +261,29 @@ impl App {
         self.aux(BLOCKS, &height.to_be_bytes())
     }
 
+    /// Answers a module's read (see [`modules::answer_query`]) from the latest
+    /// committed state at that block's time; `None` when no module serves `method`.
+    pub fn query(
+        &self,
+        method: &str,
+        params: &greenhour_framework::queries::Params,
+    ) -> Option<Result<serde_json::Value, greenhour_framework::queries::QueryError>> {
+        let internal = |e: AppError| greenhour_framework::queries::QueryError::Internal(e.to_string());
+        // One snapshot and the time of the block it is the state after, so an
+        // answer never mixes two heights.
+        let at = self.snapshot().and_then(|snap| {
+            let height = snap.version().unwrap_or(0);
+            let block = self.block(height)?;
+            let time = block.ok_or_else(|| AppError::InvalidBlock(format!("block {height} missing from store")))?;
+            let time = time.header.time;
+            Ok((snap, time))
+        });
+        match at {
+            Ok((snap, now)) => modules::answer_query(method, params, &snap, now),
+            Err(e) => modules::query_docs().iter().any(|d| d.method == method).then(|| Err(internal(e))),
+        }
+    }
+
     pub fn latest_header(&self) -> Result<Header, AppError> {
         let h = self.height()?;
         self.block(h)?.map(|b| b.header).ok_or_else(|| AppError::InvalidBlock(format!("block {h} missing from store")))

@@ -8,6 +8,8 @@
 //!   and the module accounts and NFT classes of the standard genesis
 //!   ([`module_accounts`], [`nft_classes`]);
 //! - the order of [`begin_block`], [`end_block`] and [`check_invariants`];
+//! - the reads every module serves ([`query_docs`], [`answer_query`]), which the
+//!   node serves over JSON-RPC and REST and documents in OpenAPI and OpenRPC;
 //!
 //! Invariants:
 //! - **One order.** Hooks, genesis and invariant checks run in the list's order.
@@ -21,6 +23,7 @@
 use crate::error::AppError;
 use crate::params::AppParams;
 use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_framework::queries::{ModuleQueries, Params, QueryDoc, QueryError};
 use greenhour_framework::{
     Action, BlockCtx, ErrorInfo, Module, ModuleAccount, SignatureClaim, StateRead, StateWrite, TxCtx,
 };
@@ -151,6 +154,28 @@ macro_rules! registry {
             Ok(())
         }
 
+        /// Every module's reads, in the registry's order (what the node serves and documents).
+        pub fn query_docs() -> Vec<QueryDoc> {
+            let mut docs = Vec::new();
+            $( docs.extend(<<$module as Module>::Query as ModuleQueries>::docs()); )*
+            docs
+        }
+
+        /// Answers the read `method` names from `state` at block time `now`; `None`
+        /// when no module serves that method.
+        pub fn answer_query(
+            method: &str,
+            params: &Params,
+            state: &impl StateRead,
+            now: UnixSeconds,
+        ) -> Option<Result<serde_json::Value, QueryError>> {
+            $(
+                if let Some(request) = <<$module as Module>::Query as ModuleQueries>::parse(method, params) {
+                    return Some(request.and_then(|request| request.answer(state, now)));
+                }
+            )*
+            None
+        }
     };
 }
 

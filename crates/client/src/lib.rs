@@ -14,7 +14,14 @@ use greenhour_app::rpc::{
 use greenhour_app::{AppAction, Tx, TxBody};
 use greenhour_bank::BankAction;
 use greenhour_crypto::SecretKey;
+use greenhour_devices::query::DevicesQuery;
+use greenhour_framework::queries::ModuleQueries;
 use greenhour_framework::ErrorInfo;
+use greenhour_jobs::query::JobsQuery;
+use greenhour_market::query::{MarketQuery, Side};
+use greenhour_nft::query::NftQuery;
+use greenhour_oracle::query::OracleQuery;
+use greenhour_pools::query::PoolsQuery;
 use greenhour_primitives::{Address, Amount, ChainId, Coin, Hash, Height, Nonce};
 use greenhour_state::StateProof;
 use serde::de::DeserializeOwned;
@@ -96,6 +103,13 @@ impl RpcClient {
         serde_json::from_value(result).map_err(|e| ClientError::Decode(e.to_string()))
     }
 
+    /// A module's read by its typed request (e.g. `PoolsQuery::Pool { id: 3 }`),
+    /// decoded as `T`: the method and its parameters come from the request, so a
+    /// client never spells them.
+    pub async fn query<Q: ModuleQueries, T: DeserializeOwned>(&self, request: &Q) -> Result<T, ClientError> {
+        self.call(request.method(), Value::Object(request.params())).await
+    }
+
     pub async fn status(&self) -> Result<Status, ClientError> {
         self.call("status", json!({})).await
     }
@@ -127,35 +141,35 @@ impl RpcClient {
     }
 
     pub async fn device(&self, id: u64) -> Result<greenhour_devices::Device, ClientError> {
-        self.call("device", json!({ "id": id })).await
+        self.query(&DevicesQuery::Device { id }).await
     }
     pub async fn devices(&self, owner: Option<&Address>) -> Result<Vec<greenhour_devices::Device>, ClientError> {
-        self.call("devices", json!({ "owner": owner.map(|o| o.to_string()) })).await
+        self.query(&DevicesQuery::Devices { owner: owner.copied() }).await
     }
     pub async fn device_reports(
         &self,
         id: u64,
         from: u64,
     ) -> Result<Vec<greenhour_devices::StoredReport>, ClientError> {
-        self.call("device_reports", json!({ "id": id, "from": from })).await
+        self.query(&DevicesQuery::Reports { id, from: Some(from) }).await
     }
 
     pub async fn nft(&self, class: &str, serial: u64) -> Result<greenhour_nft::Token, ClientError> {
-        self.call("nft", json!({ "class": class, "serial": serial })).await
+        self.query(&NftQuery::Token { class: class.to_string(), serial }).await
     }
     pub async fn nfts(&self, owner: &Address) -> Result<Vec<greenhour_nft::Token>, ClientError> {
-        self.call("nfts", json!({ "owner": owner.to_string() })).await
+        self.query(&NftQuery::TokensOf { owner: *owner }).await
     }
 
     pub async fn pools(&self) -> Result<Vec<greenhour_pools::Pool>, ClientError> {
-        self.call("pools", json!({})).await
+        self.query(&PoolsQuery::Pools {}).await
     }
     /// A pool and its members, as the node renders them.
     pub async fn pool(&self, id: u64) -> Result<Value, ClientError> {
-        self.call("pool", json!({ "id": id })).await
+        self.query(&PoolsQuery::Pool { id }).await
     }
     pub async fn position(&self, serial: u64) -> Result<greenhour_pools::PositionView, ClientError> {
-        self.call("position", json!({ "serial": serial })).await
+        self.query(&PoolsQuery::Position { serial }).await
     }
     /// Positions by `{"owner": …}`, `{"device": …}` or `{"hour": …}`.
     pub async fn positions(&self, filter: Value) -> Result<Vec<greenhour_pools::PositionView>, ClientError> {
@@ -168,7 +182,7 @@ impl RpcClient {
 
     /// Every market pool as of the latest block time.
     pub async fn market_pools(&self) -> Result<Vec<greenhour_market::state::MarketPoolView>, ClientError> {
-        self.call("market_pools", json!({})).await
+        self.query(&MarketQuery::Pools {}).await
     }
     /// One market pool: reserves, phase, spot price, TWAP, time to close.
     pub async fn market_pool(&self, slot: &str) -> Result<greenhour_market::state::MarketPoolView, ClientError> {
@@ -203,20 +217,22 @@ impl RpcClient {
         buy_slots: bool,
         exact: greenhour_market::Exact,
     ) -> Result<Value, ClientError> {
-        let (key, amount) = match exact {
-            greenhour_market::Exact::In(a) => ("exact_in", a),
-            greenhour_market::Exact::Out(a) => ("exact_out", a),
+        let slot = slot.parse().map_err(|e| ClientError::Decode(format!("slot {slot:?}: {e}")))?;
+        let side = Some(if buy_slots { Side::Buy } else { Side::Sell });
+        let (exact_in, exact_out) = match exact {
+            greenhour_market::Exact::In(a) => (Some(a), None),
+            greenhour_market::Exact::Out(a) => (None, Some(a)),
         };
-        self.call("market_quote", json!({ "slot": slot, "buy_slots": buy_slots, key: amount.to_string() })).await
+        self.query(&MarketQuery::Quote { slot, side, exact_in, exact_out }).await
     }
 
     /// A job with its revealed outputs (hex) and SCI report, as the node renders it.
     pub async fn job(&self, id: u64) -> Result<Value, ClientError> {
-        self.call("job", json!({ "id": id })).await
+        self.query(&JobsQuery::Job { id }).await
     }
     /// A job record alone (typed).
     pub async fn job_record(&self, id: u64) -> Result<greenhour_jobs::Job, ClientError> {
-        self.call("job", json!({ "id": id })).await
+        self.query(&JobsQuery::Job { id }).await
     }
     /// Jobs posted by `buyer`, or unfinished jobs served by `operator`'s devices,
     /// or the latest; newest first.
@@ -225,7 +241,7 @@ impl RpcClient {
         buyer: Option<&Address>,
         operator: Option<&Address>,
     ) -> Result<Vec<greenhour_jobs::Job>, ClientError> {
-        self.call("jobs", json!({ "buyer": buyer, "operator": operator })).await
+        self.query(&JobsQuery::Jobs { buyer: buyer.copied(), operator: operator.copied() }).await
     }
     /// Free GPU capacity of a class in one hour: `[{device, owner, active, free, green_bps}]`.
     pub async fn capacity(&self, class: &str, hour: u64) -> Result<Vec<Value>, ClientError> {
@@ -233,14 +249,14 @@ impl RpcClient {
     }
     /// The bytes of an uploaded workload module.
     pub async fn workload(&self, hash: &greenhour_primitives::Hash) -> Result<Vec<u8>, ClientError> {
-        let v: Value = self.call("workload", json!({ "hash": hash })).await?;
+        let v: Value = self.query(&JobsQuery::Workload { hash: *hash }).await?;
         let text = v.get("wasm").and_then(Value::as_str).unwrap_or_default();
         hex::decode(text).map_err(|e| ClientError::Decode(format!("workload hex: {e}")))
     }
 
     /// A feed, its latest value and its open reports, as the node renders them.
     pub async fn oracle(&self, feed: &str) -> Result<Value, ClientError> {
-        self.call("oracle", json!({ "feed": feed })).await
+        self.query(&OracleQuery::Feed { feed: feed.to_string() }).await
     }
 
     /// Streams committed blocks (optionally only events of the given kinds).

@@ -12,6 +12,7 @@
 //!   header's time and the block's beacon.
 
 pub mod events;
+pub mod queries;
 
 pub use greenhour_crypto::{SignatureCache, SignatureClaim};
 use greenhour_primitives::{Address, ChainId, Hash, Height, UnixSeconds};
@@ -90,6 +91,8 @@ pub trait Module {
     const NFT_CLASSES: &'static [&'static str] = &[];
     type Genesis;
     type Error: CodedError;
+    /// The module's reads ([`queries::NoQueries`] for a module that serves none).
+    type Query: queries::ModuleQueries;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &Self::Genesis) -> Result<(), Self::Error>;
     /// Reads back what [`Module::init_genesis`] wrote (plus everything since), so

@@ -1,21 +1,90 @@
-//! `/openapi.json`: the REST routes, described for clients and fuzzers.
+//! The node's API documents, generated: `/openapi.json` (OpenAPI 3.1, the REST
+//! routes) and `/openrpc.json` or the JSON-RPC method `rpc.discover` (OpenRPC
+//! 1.3, the JSON-RPC methods). Both come from one list of reads: the node's own
+//! ([`node_reads`]) and every module's, as declared with `module_queries!`
+//! (`greenhour_app::modules::query_docs`), so a new read appears in both with
+//! nothing written here.
+//!
+//! Invariant: every route and method the node serves is in the documents, and
+//! every one in the documents is served (the node's tests walk them all).
 
-use serde_json::{json, Value};
+use greenhour_framework::queries::{ParamDoc, QueryDoc, QueryParam};
+use greenhour_primitives::{Address, Hash};
+use serde_json::{json, Map, Value};
 
-fn get_op(summary: &str, params: Value, schema: &str) -> Value {
-    json!({
-        "summary": summary,
-        "parameters": params,
-        "responses": {
-            "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
-            "400": {"$ref": "#/components/responses/Error"},
-            "404": {"$ref": "#/components/responses/Error"}
-        }
-    })
+fn param<T: QueryParam>(name: &'static str) -> ParamDoc {
+    ParamDoc { name, required: T::REQUIRED, schema: T::schema() }
 }
 
-fn path_param(name: &str, description: &str, schema: Value) -> Value {
-    json!({"name": name, "in": "path", "required": true, "description": description, "schema": schema})
+fn node_read(
+    method: &'static str,
+    path: &'static str,
+    summary: &str,
+    params: Vec<ParamDoc>,
+    answer: &'static str,
+) -> QueryDoc {
+    QueryDoc { module: "node", method, path, summary: summary.to_string(), params, answer }
+}
+
+/// The node's own reads (not a module's): chain status, blocks, commits,
+/// transactions, accounts, supply and raw state with proofs.
+pub fn node_reads() -> Vec<QueryDoc> {
+    vec![
+        node_read("status", "/status", "Chain id, latest height, block hash, app hash, mempool size and minimum fee.", vec![], "Status"),
+        node_read("block", "/blocks/{height}", "A committed block by height (0 is the genesis header), with its events; over JSON-RPC, the latest when height is absent.", vec![param::<Option<u64>>("height")], "BlockInfo"),
+        node_read("commit", "/commits/{height}", "A block's commit certificate: the precommits of the validator set that signed it (what light clients verify).", vec![param::<u64>("height")], "CommitCertificate"),
+        node_read("tx", "/txs/{hash}", "A committed transaction and its record; an error with its (module, code) if it was dropped.", vec![param::<Hash>("hash")], "TxInfo"),
+        node_read("account", "/accounts/{address}", "Nonce, pending nonce and balances of an account.", vec![param::<Address>("address")], "AccountInfo"),
+        node_read("balances", "/accounts/{address}/balances", "Balances of an account.", vec![param::<Address>("address")], "Coins"),
+        node_read("supply", "/supply", "Total supply per denom.", vec![], "SupplyInfo"),
+        node_read("state", "/state", "A state value at a height (latest by default) with its JMT inclusion or exclusion proof; key is UTF-8 unless encoding is hex.", vec![
+            ParamDoc { name: "key", required: true, schema: json!({"type": "string", "minLength": 1, "maxLength": 2048}) },
+            param::<Option<u64>>("height"),
+            ParamDoc { name: "encoding", required: false, schema: json!({"type": "string", "enum": ["utf8", "hex"]}) },
+        ], "StateProof"),
+    ]
+}
+
+/// Every read: the node's own, then each module's in the registry's order.
+pub fn all_reads() -> Vec<QueryDoc> {
+    let mut reads = node_reads();
+    reads.extend(greenhour_app::modules::query_docs());
+    reads
+}
+
+const NUMBERS: &str = "Every 128-bit integer (amounts, prices in wad, shares, limits, oracle values) is a decimal string in requests and responses, e.g. \"floor_wad\": \"500000000000000000000000\"; 64-bit integers (heights, ids, hours, seconds) are JSON numbers, and requests may also give them as decimal strings. A parameter a method does not take is refused.";
+
+/// The schema of a read's answer: the node's own are described in components;
+/// a module's answer names its Rust type (see the module's `query.rs`).
+fn answer_schema(doc: &QueryDoc) -> Value {
+    if doc.module == "node" {
+        json!({"$ref": format!("#/components/schemas/{}", doc.answer)})
+    } else {
+        json!({"description": format!("{} (the {} module's answer; see its query.rs)", doc.answer.replace(' ', ""), doc.module)})
+    }
+}
+
+fn operation(doc: &QueryDoc) -> Value {
+    let parameters: Vec<Value> = doc
+        .params
+        .iter()
+        .map(|p| {
+            let location = if doc.in_path(p.name) { "path" } else { "query" };
+            json!({"name": p.name, "in": location, "required": p.required || location == "path", "schema": p.schema})
+        })
+        .collect();
+    json!({
+        "operationId": doc.method,
+        "summary": doc.summary,
+        "tags": [doc.module],
+        "parameters": parameters,
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": answer_schema(doc)}}},
+            "400": {"$ref": "#/components/responses/Error"},
+            "404": {"$ref": "#/components/responses/Error"},
+            "422": {"$ref": "#/components/responses/Error"}
+        }
+    })
 }
 
 /// The OpenAPI 3.1 document.
@@ -26,107 +95,33 @@ pub fn document() -> Value {
     let height = json!({"type": "integer", "minimum": 0});
     let hash = json!({"type": "string", "pattern": "^[0-9a-f]{64}$"});
     let address = json!({"type": "string", "pattern": "^gh1[02-9ac-hj-np-z]{38}$"});
+    let mut paths = Map::new();
+    for doc in all_reads() {
+        paths.insert(doc.path.to_string(), json!({"get": operation(&doc)}));
+    }
+    paths.insert("/blocks/latest".into(), json!({"get": {"operationId": "latest_block", "summary": "The latest committed block, with its events.", "tags": ["node"],
+        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BlockInfo"}}}}}}}));
+    paths.insert("/txs".into(), json!({"post": {
+        "operationId": "broadcast_tx",
+        "summary": "Broadcast a signed transaction (hex of its borsh encoding)",
+        "tags": ["node"],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["tx"], "additionalProperties": false, "properties": {
+            "tx": {"type": "string", "pattern": "^(0x)?[0-9a-fA-F]*$"},
+            "mode": {"type": "string", "enum": ["sync", "commit"], "default": "sync"}}}}}},
+        "responses": {
+            "200": {"description": "admitted (sync) or committed (commit)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BroadcastResult"}}}},
+            "400": {"$ref": "#/components/responses/Error"},
+            "413": {"description": "body too large"},
+            "422": {"$ref": "#/components/responses/Error"}}}}));
+    paths.insert("/health".into(), json!({"get": {"operationId": "health", "summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}}));
+    paths.insert("/metrics".into(), json!({"get": {"operationId": "metrics", "summary": "Prometheus metrics (text format 0.0.4, or OpenMetrics when asked)", "responses": {"200": {"description": "metrics", "content": {"text/plain": {}, "application/openmetrics-text": {}}}}}}));
+    paths.insert("/openapi.json".into(), json!({"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}}}}));
+    paths.insert("/openrpc.json".into(), json!({"get": {"operationId": "openrpc", "summary": "The JSON-RPC methods as an OpenRPC document (also the method rpc.discover)", "responses": {"200": {"description": "OpenRPC 1.3", "content": {"application/json": {}}}}}}));
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Greenhour node API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "REST routes of a Greenhour node. The same methods are served as JSON-RPC 2.0 at POST / (status, block, tx, broadcast_tx, account, balances, supply, state); a WebSocket at /ws streams committed blocks. Every 128-bit integer (amounts, prices in wad, shares, limits, oracle values) is a decimal string in requests and responses, e.g. \"floor_wad\": \"500000000000000000000000\"; 64-bit integers (heights, ids, hours, seconds) are JSON numbers."},
-        "paths": {
-            "/status": {"get": get_op("Chain id, latest height, block hash, app hash and mempool size", json!([]), "Status")},
-            "/blocks/latest": {"get": get_op("The latest committed block", json!([]), "BlockInfo")},
-            "/blocks/{height}": {"get": get_op("A committed block by height (0 is the genesis header)", json!([path_param("height", "block height", height.clone())]), "BlockInfo")},
-            "/txs/{hash}": {"get": get_op("A committed transaction and its events; 422 with the error if it was dropped", json!([path_param("hash", "transaction hash", hash.clone())]), "TxInfo")},
-            "/txs": {"post": {
-                "summary": "Broadcast a signed transaction (hex of its borsh encoding)",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["tx"], "additionalProperties": false, "properties": {
-                    "tx": {"type": "string", "pattern": "^(0x)?[0-9a-fA-F]*$"},
-                    "mode": {"type": "string", "enum": ["sync", "commit"], "default": "sync"}}}}}},
-                "responses": {
-                    "200": {"description": "admitted (sync) or committed (commit)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BroadcastResult"}}}},
-                    "400": {"$ref": "#/components/responses/Error"},
-                    "413": {"description": "body too large"},
-                    "422": {"$ref": "#/components/responses/Error"}}}},
-            "/accounts/{address}": {"get": get_op("Nonce and balances of an account", json!([path_param("address", "bech32 address", address.clone())]), "AccountInfo")},
-            "/accounts/{address}/balances": {"get": get_op("Balances of an account", json!([path_param("address", "bech32 address", address.clone())]), "Coins")},
-            "/supply": {"get": get_op("Total supply per denom", json!([]), "SupplyInfo")},
-            "/state": {"get": get_op("A state value at a height with its JMT inclusion or exclusion proof", json!([
-                {"name": "key", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 2048}},
-                {"name": "height", "in": "query", "required": false, "schema": height.clone()},
-                {"name": "encoding", "in": "query", "required": false, "schema": {"type": "string", "enum": ["utf8", "hex"]}}
-            ]), "StateProof")},
-            "/devices": {"get": get_op("Registered devices, optionally of one owner (at most 1,000)", json!([
-                {"name": "owner", "in": "query", "required": false, "schema": address.clone()}]), "Devices")},
-            "/devices/{id}": {"get": get_op("A device: owner, key, class, cell, nameplate, status, telemetry counters", json!([path_param("id", "device id", json!({"type": "integer", "minimum": 1}))]), "Device")},
-            "/devices/{id}/reports": {"get": get_op("A device's accepted telemetry from a start time on (at most 1,000), with green shares", json!([
-                path_param("id", "device id", json!({"type": "integer", "minimum": 1})),
-                {"name": "from", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}]), "Reports")},
-            "/nfts": {"get": get_op("Tokens an address holds (at most 1,000)", json!([
-                {"name": "owner", "in": "query", "required": true, "schema": address.clone()}]), "Tokens")},
-            "/nfts/{class}/{serial}": {"get": get_op("A token: owner, approved spender, attributes", json!([
-                path_param("class", "class name", json!({"type": "string", "pattern": "^[a-z0-9_]{1,32}$"})),
-                path_param("serial", "serial number", json!({"type": "integer", "minimum": 1}))]), "Token")},
-            "/pools": {"get": get_op("Every pool: class, kind, entry conditions, member count", json!([]), "Pools")},
-            "/pools/{id}": {"get": get_op("A pool and its members (active or leaving, with stakes)", json!([path_param("id", "pool id", json!({"type": "integer", "minimum": 1}))]), "PoolDetail")},
-            "/positions": {"get": get_op("Positions by NFT owner, by device or pool (live ones) or by the UTC hour they cover; each hour with its state", json!([
-                {"name": "owner", "in": "query", "required": false, "schema": address.clone()},
-                {"name": "device", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}},
-                {"name": "hour", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}},
-                {"name": "pool", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}}]), "Positions")},
-            "/positions/{serial}": {"get": get_op("A position (same serial as its NFT), its owner and each hour's state: online, in_progress, settled, expired or leaving", json!([path_param("serial", "position serial", json!({"type": "integer", "minimum": 1}))]), "Position")},
-            "/slots/{class}/{hour}": {"get": get_op("Slot tokens of one class and UTC hour: supply, unsold in pool custody, sold", json!([
-                path_param("class", "device class", json!({"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]})),
-                path_param("hour", "UTC hour index (Unix seconds / 3600)", json!({"type": "integer", "minimum": 0})),
-                {"name": "unit", "in": "query", "required": false, "schema": {"type": "string", "enum": ["gpu_hour", "kwh"]}}]), "Slot")},
-            "/market/pools": {"get": get_op("Market pools (one per hour slot) with reserves, virtual quote, shares and TWAP accumulator, as of the latest block time", json!([]), "MarketPools")},
-            "/market/quote": {"get": get_op("A swap quote as of the latest block time: in, out and the spot price (WAD)", json!([
-                {"name": "slot", "in": "query", "required": true, "schema": {"type": "string"}},
-                {"name": "side", "in": "query", "required": false, "schema": {"type": "string", "enum": ["buy", "sell"]}},
-                {"name": "exact_in", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
-                {"name": "exact_out", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}}]), "MarketQuote")},
-            "/market/pool": {"get": get_op("One market pool as of the latest block time: reserves, phase (open, closed, expired), spot price, TWAP over the kept observations, seconds to close", json!([
-                {"name": "slot", "in": "query", "required": true, "schema": {"type": "string"}}]), "MarketPool")},
-            "/market/route": {"get": get_op("The cost of buying slots in consecutive hours now: each hour's exact-out price and the total (what buy-hours pays at most)", json!([
-                {"name": "first_slot", "in": "query", "required": true, "schema": {"type": "string"}},
-                {"name": "hours", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}},
-                {"name": "slots_per_hour", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
-                {"name": "quote", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ugusd", "ughr"]}}]), "MarketRoute")},
-            "/index": {"get": get_op("The Green Compute Index: volume-weighted and green-weighted GPU-hour prices (WAD) per class and quote denom, for the current hour and the rolling window", json!([
-                {"name": "class", "in": "query", "required": false, "schema": {"type": "string", "enum": ["home", "regional", "datacentre", "btc_miner"]}},
-                {"name": "quote", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ugusd", "ughr"]}}]), "Index")},
-            "/jobs": {"get": get_op("Demand contracts, newest first (at most 200): by buyer, by operator (unfinished jobs its devices serve), or the latest", json!([
-                {"name": "buyer", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "operator", "in": "query", "required": false, "schema": {"type": "string"}}]), "Jobs")},
-            "/jobs/{id}": {"get": get_op("One job: spec, status, replicas and their outcomes, escrow ledger, revealed outputs (hex) and its SCI report", json!([
-                path_param("id", "job id", json!({"type": "integer", "minimum": 1}))]), "Job")},
-            "/workloads/{hash}": {"get": get_op("An uploaded WASM workload module (hex)", json!([
-                path_param("hash", "sha256 of the module", json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}))]), "Workload")},
-            "/certificates": {"get": get_op("Hourly energy certificate bundles of an owner or a device, in id order (at most 5,000), narrowed by status, source, production hours or location cell", json!([
-                {"name": "owner", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "device", "in": "query", "required": false, "schema": {"type": "integer"}},
-                {"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["active", "locked", "stored", "storage_consumed", "claimed", "cancelled", "expired", "revoked"]}},
-                {"name": "source", "in": "query", "required": false, "schema": {"type": "string", "enum": ["solar", "storage"]}},
-                {"name": "from_hour", "in": "query", "required": false, "schema": {"type": "integer"}},
-                {"name": "to_hour", "in": "query", "required": false, "schema": {"type": "integer"}},
-                {"name": "cell", "in": "query", "required": false, "schema": {"type": "string"}}]), "Certificates")},
-            "/certificates/{id}": {"get": get_op("One certificate bundle by its first id: range, owner, device, source, production interval, report hash, status, hash chain", json!([
-                path_param("id", "first id of the bundle", json!({"type": "integer", "minimum": 1}))]), "Certificate")},
-            "/claims": {"get": get_op("An account's certificate claims (retirements for a beneficiary), by receipt NFT serial", json!([
-                {"name": "claimant", "in": "query", "required": true, "schema": {"type": "string"}}]), "Claims")},
-            "/match-report": {"get": get_op("An account's 24/7 report: per hour, consumption (jobs and declared) against certificates of the same hour claimed; hourly and annual-volume scores", json!([
-                {"name": "account", "in": "query", "required": true, "schema": {"type": "string"}},
-                {"name": "from_hour", "in": "query", "required": true, "schema": {"type": "integer"}},
-                {"name": "to_hour", "in": "query", "required": true, "schema": {"type": "integer"}}]), "MatchReport")},
-            "/credits": {"get": get_op("Bridged carbon-credit batches (serial, project, vintage, type, tonnes, status, retired grams)", json!([
-                {"name": "registrant", "in": "query", "required": false, "schema": {"type": "string"}}]), "Credits")},
-            "/credit-pools": {"get": get_op("Credit pools: the coin each issues, its filter, and grams held per batch", json!([]), "CreditPools")},
-            "/commits/{height}": {"get": get_op("A block's commit certificate: precommit signatures of the validator set that signed it (what light clients verify)", json!([
-                path_param("height", "block height", json!({"type": "integer", "minimum": 1}))]), "CommitCertificate")},
-            "/validators": {"get": get_op("Validators: operator, consensus key, bonded tokens, shares, commission, status, delegators and verified green work this epoch", json!([]), "Validators")},
-            "/validator-sets": {"get": get_op("The PoGCS validator set signing the latest block and the one signing the next, with the hashes headers carry", json!([]), "ValidatorSets")},
-            "/oracle/{feed}": {"get": get_op("An oracle feed, its latest value and the open round's reports", json!([
-                path_param("feed", "feed name", json!({"type": "string", "pattern": "^[a-z0-9_.-]{1,48}$"}))]), "OracleFeed")},
-            "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}},
-            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {}}}}}}
-        },
+                 "description": format!("REST routes of a Greenhour node. The same reads are JSON-RPC 2.0 methods at POST / (see /openrpc.json); a WebSocket at /ws streams committed blocks. {NUMBERS}")},
+        "paths": paths,
         "components": {
             "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "schemas": {
@@ -134,43 +129,7 @@ pub fn document() -> Value {
                     "message": {"type": "string"}, "module": {"type": "string"}, "code": {"type": "integer"}}}}},
                 "Coin": coin,
                 "Coins": {"type": "array", "items": {"$ref": "#/components/schemas/Coin"}},
-                "Device": {"type": "object"},
-                "Pools": {"type": "array", "items": {"type": "object"}},
-                "MarketPools": {"type": "array", "items": {"$ref": "#/components/schemas/MarketPool"}},
-                "MarketQuote": {"type": "object", "properties": {"in": {"type": "string"}, "out": {"type": "string"}, "price_wad": {"type": "string"}}},
-                "MarketPool": {"type": "object", "properties": {"slot": {"type": "string"}, "x": {"type": "string"}, "y": {"type": "string"}, "v": {"type": "string"},
-                    "phase": {"type": "string", "enum": ["open", "closed", "expired"]}, "price_wad": {"type": "string"}, "closes_in": {"type": "integer"},
-                    "twap": {"type": ["object", "null"], "properties": {"price_wad": {"type": "string"}, "from": {"type": "integer"}, "to": {"type": "integer"}}}}},
-                "MarketRoute": {"type": "object", "properties": {"total": {"type": "string"}, "quote": {"type": "string"}, "legs": {"type": "array", "items": {"type": "object", "properties": {
-                    "slot": {"type": "string"}, "in": {"type": "string"}, "out": {"type": "string"}}}}}},
-                "Job": {"type": "object", "properties": {"id": {"type": "integer"}, "buyer": {"type": "string"}, "status": {"type": "string", "enum": ["open", "matched", "running", "verifying", "settled", "failed", "cancelled", "expired"]},
-                    "spec": {"type": "object"}, "replicas": {"type": "array", "items": {"type": "object"}}, "ledger": {"type": "object"},
-                    "outputs": {"type": "array", "items": {"type": ["string", "null"]}}, "report": {"type": ["object", "null"]}}},
-                "Jobs": {"type": "array", "items": {"type": "object"}},
-                "Certificate": {"type": "object", "properties": {"first": {"type": "integer"}, "last": {"type": "integer"}, "owner": {"type": "string"}, "device": {"type": "integer"}, "source": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}, "report": {"type": "string"}, "status": {}, "hash": {"type": "string"}}},
-                "Certificates": {"type": "array", "items": {"$ref": "#/components/schemas/Certificate"}},
-                "Claims": {"type": "array", "items": {"type": "object"}},
-                "MatchReport": {"type": "object", "properties": {"hours": {"type": "array", "items": {"type": "object"}}, "consumed_wh": {"type": "integer"}, "claimed_wh": {"type": "integer"}, "matched_wh": {"type": "integer"}, "hourly_score_bps": {"type": "integer"}, "volume_score_bps": {"type": "integer"}}},
-                "Credits": {"type": "array", "items": {"type": "object"}},
-                "Validators": {"type": "array", "items": {"type": "object"}},
                 "CommitCertificate": {"type": "object", "properties": {"height": {"type": "integer"}, "round": {"type": "integer"}, "block": {"type": "string"}, "signatures": {"type": "array", "items": {"type": "object"}}}},
-                "ValidatorSets": {"type": "object", "properties": {"current": {"type": "object"}, "next": {"type": "object"}}},
-                "CreditPools": {"type": "array", "items": {"type": "object"}},
-                "Workload": {"type": "object", "properties": {"hash": {"type": "string"}, "uploader": {"type": "string"}, "bytes": {"type": "integer"}, "wasm": {"type": "string"}}},
-                "Index": {"type": "array", "items": {"type": "object", "properties": {"class": {"type": "string"}, "quote": {"type": "string"}, "hour": {"type": "integer"},
-                    "hour_price_wad": {"type": ["string", "null"]}, "price_wad": {"type": ["string", "null"]}, "green_price_wad": {"type": ["string", "null"]},
-                    "green_share_bps": {"type": "integer"}, "window_hours": {"type": "integer"}, "slots": {"type": "string"}, "quote_volume": {"type": "string"},
-                    "fills": {"type": "integer"}, "last_fill": {"type": ["integer", "null"]}}}},
-                "PoolDetail": {"type": "object", "properties": {"pool": {"type": "object"}, "members": {"type": "array"}}},
-                "Position": {"type": "object", "properties": {"position": {"type": "object"}, "owner": address.clone(), "hours": {"type": "array"}}},
-                "Positions": {"type": "array", "items": {"$ref": "#/components/schemas/Position"}},
-                "Slot": {"type": "object", "properties": {"denom": {"type": "string"}, "hour": {"type": "integer"}, "supply": {"type": "string"},
-                    "unsold_in_custody": {"type": "string"}, "sold": {"type": "string"}}},
-                "Token": {"type": "object"},
-                "OracleFeed": {"type": "object", "properties": {"feed": {"type": "object"}, "latest": {}, "open_reports": {"type": "array"}}},
-                "Tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
-                "Devices": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
-                "Reports": {"type": "array", "items": {"type": "object"}},
                 "Status": {"type": "object", "properties": {"chain_id": {"type": "string"}, "node_version": {"type": "string"}, "height": height.clone(),
                     "latest_block_hash": hash.clone(), "latest_app_hash": hash.clone(), "latest_block_time": {"type": "integer"}, "mempool_size": {"type": "integer"}}},
                 "BlockInfo": {"type": "object", "properties": {"hash": hash.clone(), "block": {"type": "object"}, "block_events": {"type": "array"}}},
@@ -183,5 +142,61 @@ pub fn document() -> Value {
                     "value": {"type": ["string", "null"]}, "proof": {"type": "string", "description": "hex of the borsh-encoded JMT SparseMerkleProof"}}}
             }
         }
+    })
+}
+
+/// The OpenRPC 1.3 document: every JSON-RPC method with its parameters (by name)
+/// and its result.
+pub fn openrpc() -> Value {
+    let mut methods: Vec<Value> = all_reads()
+        .iter()
+        .map(|doc| {
+            let params: Vec<Value> = doc
+                .params
+                .iter()
+                .map(|p| json!({"name": p.name, "required": p.required, "schema": p.schema}))
+                .collect();
+            json!({
+                "name": doc.method,
+                "summary": doc.summary,
+                "tags": [{"name": doc.module}],
+                "paramStructure": "by-name",
+                "params": params,
+                "result": {"name": doc.answer.replace(' ', ""), "schema": answer_schema(doc)},
+            })
+        })
+        .collect();
+    methods.push(json!({
+        "name": "broadcast_tx",
+        "summary": "Broadcast a signed transaction (hex of its borsh encoding); mode sync (admitted) or commit (waits for its block).",
+        "tags": [{"name": "node"}],
+        "paramStructure": "by-name",
+        "params": [
+            {"name": "tx", "required": true, "schema": {"type": "string", "pattern": "^(0x)?[0-9a-fA-F]*$"}},
+            {"name": "mode", "required": false, "schema": {"type": "string", "enum": ["sync", "commit"]}}],
+        "result": {"name": "BroadcastResult", "schema": {"$ref": "#/components/schemas/BroadcastResult"}},
+    }));
+    methods.push(json!({
+        "name": "relay_txs",
+        "summary": "Transactions a peer relays (hex, at most 2,048): how many were admitted and each refusal with its index and (module, code).",
+        "tags": [{"name": "node"}],
+        "paramStructure": "by-name",
+        "params": [{"name": "txs", "required": true, "schema": {"type": "array", "maxItems": crate::node::RELAY_BATCH, "items": {"type": "string"}}}],
+        "result": {"name": "RelayResult", "schema": {"type": "object", "properties": {"admitted": {"type": "integer"}, "refused": {"type": "array"}}}},
+    }));
+    methods.push(json!({
+        "name": "rpc.discover",
+        "summary": "This document.",
+        "params": [],
+        "result": {"name": "OpenRPC", "schema": {"type": "object"}},
+    }));
+    let mut components = document()["components"]["schemas"].clone();
+    components.as_object_mut().map(|c| c.remove("Error"));
+    json!({
+        "openrpc": "1.3.2",
+        "info": {"title": "Greenhour node JSON-RPC", "version": env!("CARGO_PKG_VERSION"),
+                 "description": format!("JSON-RPC 2.0 at POST / (or /rpc), single or batch (at most 100). Errors: -32700 parse, -32600 invalid request, -32601 unknown method, -32602 invalid params, -32001 not found, -32002 refused (data: module, code, message), -32603 internal. {NUMBERS}")},
+        "methods": methods,
+        "components": {"schemas": components},
     })
 }

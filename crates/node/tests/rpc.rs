@@ -346,6 +346,10 @@ async fn serves_openapi_and_metrics() {
     for path in ["/status", "/blocks/{height}", "/txs", "/txs/{hash}", "/accounts/{address}", "/supply", "/state"] {
         assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
     }
+    let (code, rpc_doc) = h.get("/openrpc.json").await;
+    assert_eq!((code, rpc_doc["openrpc"].as_str()), (200, Some("1.3.2")));
+    let (_, discovered) = h.raw(r#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#).await;
+    assert_eq!(discovered["result"], rpc_doc, "rpc.discover is the OpenRPC document");
     let mut alice = h.wallet("alice");
     alice.send(&h.client, addr("bob"), vec![Coin::ghr(1)], BroadcastMode::Commit).await.unwrap();
     let (code, text) = h.get("/metrics").await;
@@ -653,5 +657,101 @@ async fn app_can_serve_blocks_holding_amounts_above_u64() {
             break;
         }
     }
+    h.stop().await;
+}
+
+/// A value a parameter with this schema accepts (what a well-formed request carries).
+fn sample(name: &str, schema: &Value) -> Value {
+    if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
+        return first.clone();
+    }
+    let pattern = schema["pattern"].as_str().unwrap_or_default();
+    match (schema["type"].as_str(), pattern) {
+        (Some("integer"), _) => json!(1),
+        (Some("boolean"), _) => json!(true),
+        (_, p) if p.starts_with("^gh1") => json!(addr("alice").to_string()),
+        (_, p) if p.contains("{64}") => json!("00".repeat(32)),
+        (_, p) if p.starts_with("^[0-9]") => json!("1"),
+        (_, p) if p.starts_with("^[a-z]") => json!("ugusd"),
+        _ if name == "key" => json!("bank/supply/ughr"),
+        _ => json!("home"),
+    }
+}
+
+/// JSON-RPC error code for each REST status a read may answer.
+fn rpc_code_of(status: u16) -> i64 {
+    match status {
+        400 => -32602,
+        404 => -32001,
+        422 => -32002,
+        other => panic!("a read answered HTTP {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_every_documented_read_over_json_rpc_and_rest_alike() {
+    let h = start().await;
+    let (_, openrpc) = h.get("/openrpc.json").await;
+    let (_, openapi) = h.get("/openapi.json").await;
+    let mut reads = 0;
+    for method in openrpc["methods"].as_array().unwrap() {
+        let name = method["name"].as_str().unwrap();
+        if ["broadcast_tx", "relay_txs", "rpc.discover"].contains(&name) {
+            continue;
+        }
+        // The REST route documenting the same operation.
+        let (path, op) = openapi["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find_map(|(path, item)| (item["get"]["operationId"] == name).then(|| (path.clone(), item["get"].clone())))
+            .unwrap_or_else(|| panic!("{name} has no REST route in the OpenAPI document"));
+        let mut params = serde_json::Map::new();
+        let mut url = path.clone();
+        let mut query = Vec::new();
+        for p in method["params"].as_array().unwrap() {
+            let pname = p["name"].as_str().unwrap();
+            if p["required"] != json!(true) && !path.contains(&format!("{{{pname}}}")) {
+                continue;
+            }
+            let value = sample(pname, &p["schema"]);
+            let text = value.as_str().map(String::from).unwrap_or_else(|| value.to_string());
+            let in_path = op["parameters"].as_array().unwrap().iter().any(|q| q["name"] == pname && q["in"] == "path");
+            if in_path {
+                url = url.replace(&format!("{{{pname}}}"), &text);
+            } else {
+                query.push(format!("{pname}={text}"));
+            }
+            params.insert(pname.to_string(), value);
+        }
+        if !query.is_empty() {
+            url = format!("{url}?{}", query.join("&"));
+        }
+        let request = json!({"jsonrpc": "2.0", "id": 1, "method": name, "params": params});
+        let (_, rpc) = h.raw(&request.to_string()).await;
+        let (status, rest) = h.get(&url).await;
+        assert_ne!(rpc["error"]["code"], json!(-32601), "{name} is documented but not served");
+        assert_ne!(rpc["error"]["code"], json!(-32603), "{name}: {rpc}");
+        if status == 200 {
+            if name != "status" && rpc["result"] != rest {
+                // A block may have landed between the two calls; ask both again.
+                let (_, rpc_again) = h.raw(&request.to_string()).await;
+                let (_, rest_again) = h.get(&url).await;
+                assert_eq!(rpc_again["result"], rest_again, "{name}: JSON-RPC and REST {url} disagree");
+            }
+        } else {
+            assert_eq!(rpc["error"]["code"], json!(rpc_code_of(status)), "{name} / {url}: {rpc} vs {status} {rest}");
+            assert_eq!(rpc["error"]["message"], rest["error"]["message"], "{name}: same refusal both ways");
+        }
+        reads += 1;
+    }
+    assert!(reads >= 39, "only {reads} reads documented");
+
+    // A parameter a method does not take is refused, not ignored.
+    let (_, reply) = h.raw(r#"{"jsonrpc":"2.0","id":1,"method":"pool","params":{"idd":1}}"#).await;
+    assert_eq!(reply["error"]["code"], -32602);
+    assert!(reply["error"]["message"].as_str().unwrap().contains("takes no parameter idd"), "{reply}");
+    let (status, _) = h.get("/pools/1?id=2").await;
+    assert_eq!(status, 400, "a path parameter given twice");
     h.stop().await;
 }

@@ -40,6 +40,7 @@ impl Module for Bank {
     const NAME: &'static str = "bank";
     type Genesis = BankGenesis;
     type Error = BankError;
+    type Query = greenhour_framework::queries::NoQueries;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &BankGenesis) -> Result<(), BankError> {
         genesis::init(state, genesis)

@@ -58,6 +58,7 @@ impl Module for Carbon {
     const NFT_CLASSES: &'static [&'static str] = &[RECEIPT_CLASS];
     type Genesis = CarbonGenesis;
     type Error = CarbonError;
+    type Query = query::CarbonQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &CarbonGenesis) -> Result<(), CarbonError> {
         genesis::init(state, genesis)

@@ -6,7 +6,8 @@ use crate::math::MatchReport;
 use crate::state::{self, Bundle, Claim, CreditBatch, CreditFilter, Retirement};
 use crate::CarbonError;
 use greenhour_devices::DeviceId;
-use greenhour_framework::StateRead;
+use greenhour_framework::queries::QueryError;
+use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Address, Denom};
 use serde::{Deserialize, Serialize};
 
@@ -115,4 +116,66 @@ pub fn credit_pools(state: &impl StateRead) -> Result<Vec<CreditPoolView>, Carbo
 
 pub fn retirements(state: &impl StateRead, retiree: Option<Address>) -> Result<Vec<Retirement>, CarbonError> {
     Ok(state::all_retirements(state)?.into_iter().filter(|r| retiree.is_none_or(|a| r.retiree == a)).collect())
+}
+
+impl From<CarbonError> for QueryError {
+    fn from(e: CarbonError) -> Self {
+        match e {
+            CarbonError::UnknownBundle(id) => QueryError::NotFound(format!("certificate bundle {id}")),
+            CarbonError::UnknownReceipt(id) => QueryError::NotFound(format!("receipt {id}")),
+            CarbonError::UnknownCredit(id) => QueryError::NotFound(format!("credit batch {id}")),
+            CarbonError::UnknownPool(id) => QueryError::NotFound(format!("credit pool {id}")),
+            CarbonError::State(s) => QueryError::Internal(s.to_string()),
+            other => QueryError::Refused(ErrorInfo::from_coded(&other)),
+        }
+    }
+}
+
+/// At most this many bundles per listing (narrow by hours for more).
+pub const CERTIFICATE_PAGE: usize = 5_000;
+
+greenhour_framework::module_queries! {
+    /// The carbon module's reads.
+    pub enum CarbonQuery in "carbon" {
+        /// Certificate bundles of `owner` (or else `device`) in id order (at most 5,000),
+        /// narrowed by status, source (`solar`, `storage`), production hours `from_hour..to_hour` and cell.
+        Certificates = "certificates" at "/certificates" {
+            owner: Option<Address>, device: Option<u64>, status: Option<String>, source: Option<String>,
+            from_hour: Option<u64>, to_hour: Option<u64>, cell: Option<String>,
+        } -> Vec<Bundle>
+            = |state, _now| {
+                let filter = CertificateFilter { owner, device, status, source, from_hour, to_hour, cell };
+                certificates(state, &filter, CERTIFICATE_PAGE)?
+                    .ok_or_else(|| QueryError::InvalidParams("give owner or device".into()))
+            };
+        /// A certificate bundle by its first certificate id.
+        Certificate = "certificate" at "/certificates/{id}" { id: u64 } -> Bundle
+            = |state, _now| certificate(state, id);
+        /// A claimant's certificate claims.
+        Claims = "claims" at "/claims" { claimant: Address } -> Vec<Claim>
+            = |state, _now| claims(state, &claimant);
+        /// A claim by its receipt.
+        Claim = "claim" at "/claims/{receipt}" { receipt: u64 } -> Claim
+            = |state, _now| claim(state, receipt);
+        /// An account's 24/7 matching over production hours `from_hour..to_hour` (at most a leap year).
+        MatchReport = "match_report" at "/match-report" { account: Address, from_hour: u64, to_hour: u64 } -> MatchReport
+            = |state, _now| match_report(state, &account, from_hour, to_hour)?.ok_or_else(|| {
+                QueryError::InvalidParams(format!(
+                    "the window must hold 1 to {} hours",
+                    crate::params::MAX_REPORT_HOURS
+                ))
+            });
+        /// Credit batches, of one registrant or all.
+        Credits = "credits" at "/credits" { registrant: Option<Address> } -> Vec<CreditBatch>
+            = |state, _now| credits(state, registrant);
+        /// A credit batch.
+        Credit = "credit" at "/credits/{id}" { id: u64 } -> CreditBatch
+            = |state, _now| credit(state, id);
+        /// Credit pools with what they hold of each batch.
+        CreditPools = "credit_pools" at "/credit-pools" {} -> Vec<CreditPoolView>
+            = |state, _now| credit_pools(state);
+        /// Credit retirements, of one retiree or all.
+        Retirements = "retirements" at "/retirements" { retiree: Option<Address> } -> Vec<Retirement>
+            = |state, _now| retirements(state, retiree);
+    }
 }

@@ -46,6 +46,7 @@ impl Module for Devices {
     const NAME: &'static str = "devices";
     type Genesis = DevicesGenesis;
     type Error = DevicesError;
+    type Query = query::DevicesQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &DevicesGenesis) -> Result<(), DevicesError> {
         genesis::init(state, genesis)

@@ -2,6 +2,7 @@
 //! and a device's reports. Lists stop at `limit`.
 
 use crate::{state, Device, DeviceId, DevicesError, StoredReport};
+use greenhour_framework::queries::{QueryError, MAX_LIST};
 use greenhour_framework::StateRead;
 use greenhour_primitives::{Address, UnixSeconds};
 
@@ -34,4 +35,30 @@ pub fn reports(
     let mut out = state::reports(state, id, from)?;
     out.truncate(limit);
     Ok(out)
+}
+
+impl From<DevicesError> for QueryError {
+    fn from(e: DevicesError) -> Self {
+        match e {
+            DevicesError::UnknownDevice(id) => QueryError::NotFound(format!("device {id}")),
+            other => QueryError::Internal(other.to_string()),
+        }
+    }
+}
+
+greenhour_framework::query_param_by_serde_name!(crate::DeviceClass, ["home", "regional", "datacentre", "btc_miner"]);
+
+greenhour_framework::module_queries! {
+    /// The devices module's reads.
+    pub enum DevicesQuery in "devices" {
+        /// A device: owner, key, class, cell, nameplate, status and telemetry counters.
+        Device = "device" at "/devices/{id}" { id: u64 } -> Device
+            = |state, _now| device(state, DeviceId(id));
+        /// Registered devices, of one owner or all (at most 1,000), in id order.
+        Devices = "devices" at "/devices" { owner: Option<Address> } -> Vec<Device>
+            = |state, _now| devices(state, owner.as_ref(), MAX_LIST);
+        /// A device's accepted telemetry from `from` (Unix seconds) on (at most 1,000), with green shares.
+        Reports = "device_reports" at "/devices/{id}/reports" { id: u64, from: Option<u64> } -> Vec<StoredReport>
+            = |state, _now| reports(state, DeviceId(id), from.unwrap_or(0), MAX_LIST);
+    }
 }

@@ -42,6 +42,7 @@ impl Module for Index {
     const NAME: &'static str = NAME;
     type Genesis = IndexGenesis;
     type Error = IndexError;
+    type Query = query::IndexQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &IndexGenesis) -> Result<(), IndexError> {
         genesis::init(state, genesis)

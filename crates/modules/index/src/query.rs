@@ -2,7 +2,8 @@
 //! with fills, as of a time.
 
 use crate::{state, IndexError, IndexValue};
-use greenhour_framework::StateRead;
+use greenhour_framework::queries::QueryError;
+use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Denom, UnixSeconds};
 
 /// One `(class, quote)` series, or every series with fills when `series` is `None`.
@@ -16,4 +17,23 @@ pub fn values(
         None => state::series(state)?,
     };
     series.iter().map(|(class, quote)| state::value(state, class, quote, now)).collect()
+}
+
+impl From<IndexError> for QueryError {
+    fn from(e: IndexError) -> Self {
+        match e {
+            IndexError::State(s) => QueryError::Internal(s.to_string()),
+            other => QueryError::Refused(ErrorInfo::from_coded(&other)),
+        }
+    }
+}
+
+greenhour_framework::module_queries! {
+    /// The index's reads.
+    pub enum IndexQuery in "index" {
+        /// The Green Compute Index of one class (quoted in `quote`, gUSD by default),
+        /// or of every series with fills, as of the latest block time.
+        Values = "index" at "/index" { class: Option<String>, quote: Option<Denom> } -> Vec<IndexValue>
+            = |state, now| values(state, class.map(|c| (c, quote.unwrap_or_else(Denom::gusd))), now);
+    }
 }

@@ -57,6 +57,7 @@ impl Module for Jobs {
         &[ModuleAccount { name: NAME, mint_and_burn: false }, ModuleAccount { name: INSURANCE, mint_and_burn: false }];
     type Genesis = JobsGenesis;
     type Error = JobsError;
+    type Query = query::JobsQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &JobsGenesis) -> Result<(), JobsError> {
         genesis::init(state, genesis)

@@ -5,7 +5,8 @@
 use crate::state::{self, Job, JobId, SciReport};
 use crate::JobsError;
 use greenhour_devices::{DeviceClass, DeviceStatus};
-use greenhour_framework::StateRead;
+use greenhour_framework::queries::QueryError;
+use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Address, Hash, UnixSeconds};
 use serde::{Deserialize, Serialize};
 
@@ -105,4 +106,46 @@ pub fn capacity(
         });
     }
     Ok(out)
+}
+
+impl From<JobsError> for QueryError {
+    fn from(e: JobsError) -> Self {
+        match e {
+            JobsError::UnknownJob(id) => QueryError::NotFound(format!("job {id}")),
+            JobsError::State(s) => QueryError::Internal(s.to_string()),
+            other => QueryError::Refused(ErrorInfo::from_coded(&other)),
+        }
+    }
+}
+
+/// At most this many jobs per listing, newest first.
+pub const JOB_PAGE: usize = 200;
+
+greenhour_framework::module_queries! {
+    /// The jobs module's reads.
+    pub enum JobsQuery in "jobs" {
+        /// A job with its revealed outputs (hex) and SCI report.
+        Job = "job" at "/jobs/{id}" { id: u64 } -> JobView
+            = |state, _now| job(state, JobId(id));
+        /// Jobs posted by `buyer`, or unfinished jobs `operator`'s devices serve, or the
+        /// latest; newest first, at most 200.
+        Jobs = "jobs" at "/jobs" { buyer: Option<Address>, operator: Option<Address> } -> Vec<Job>
+            = |state, _now| {
+                let filter = match (buyer, operator) {
+                    (Some(buyer), None) => JobFilter::Buyer(buyer),
+                    (None, Some(operator)) => JobFilter::Operator(operator),
+                    (None, None) => JobFilter::Latest,
+                    (Some(_), Some(_)) => {
+                        return Err(QueryError::InvalidParams("give buyer or operator, not both".into()))
+                    }
+                };
+                jobs(state, filter, JOB_PAGE)
+            };
+        /// An uploaded workload module: its hash, uploader, size and WASM bytes (hex).
+        Workload = "workload" at "/workloads/{hash}" { hash: Hash } -> WorkloadView
+            = |state, _now| workload(state, &hash)?.ok_or_else(|| QueryError::NotFound(format!("workload {hash}")));
+        /// Free GPU capacity of a class in one hour, as the matcher sees it.
+        Capacity = "capacity" at "/capacity/{class}/{hour}" { class: DeviceClass, hour: u64 } -> Vec<FreeCapacity>
+            = |state, now| capacity(state, class, hour, now);
+    }
 }

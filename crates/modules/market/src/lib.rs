@@ -49,6 +49,7 @@ impl Module for Market {
     const ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount { name: NAME, mint_and_burn: true }];
     type Genesis = MarketGenesis;
     type Error = MarketError;
+    type Query = query::MarketQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &MarketGenesis) -> Result<(), MarketError> {
         genesis::init(state, genesis)

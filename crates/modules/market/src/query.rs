@@ -3,7 +3,8 @@
 
 use crate::state::{self, MarketPoolView};
 use crate::{Exact, MarketError};
-use greenhour_framework::StateRead;
+use greenhour_framework::queries::{QueryError, MAX_LIST};
+use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Denom, UnixSeconds};
 use serde::{Deserialize, Serialize};
 
@@ -106,4 +107,55 @@ pub fn quote(
         closes_at: pool.closes_at(),
         as_of: now,
     })
+}
+
+impl From<MarketError> for QueryError {
+    fn from(e: MarketError) -> Self {
+        match e {
+            MarketError::UnknownPool(slot) => QueryError::NotFound(format!("market pool {slot}")),
+            MarketError::State(s) => QueryError::Internal(s.to_string()),
+            other => QueryError::Refused(ErrorInfo::from_coded(&other)),
+        }
+    }
+}
+
+/// Which way a quoted swap goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Slots bought with quote.
+    Buy,
+    /// Slots sold for quote.
+    Sell,
+}
+
+greenhour_framework::query_param_by_serde_name!(Side, ["buy", "sell"]);
+
+fn exact(exact_in: Option<u128>, exact_out: Option<u128>) -> Result<Exact, QueryError> {
+    match (exact_in, exact_out) {
+        (Some(amount), None) => Ok(Exact::In(amount)),
+        (None, Some(amount)) => Ok(Exact::Out(amount)),
+        _ => Err(QueryError::InvalidParams("give exactly one of exact_in or exact_out".into())),
+    }
+}
+
+greenhour_framework::module_queries! {
+    /// The market's reads, as of the latest block time (decay, TWAP and phase brought up to it).
+    pub enum MarketQuery in "market" {
+        /// Every market pool (at most 1,000): reserves, phase, spot price, TWAP, time to close.
+        Pools = "market_pools" at "/market/pools" {} -> Vec<MarketPoolView>
+            = |state, now| pools(state, now, MAX_LIST);
+        /// One market pool by its slot denom.
+        Pool = "market_pool" at "/market/pool" { slot: Denom } -> MarketPoolView
+            = |state, now| pool(state, &slot, now);
+        /// What buying `slots_per_hour` (default 1) slots in each of `hours` hours from
+        /// `first_slot` costs now, per hour and in total (in `quote`, the first pool's by default).
+        Route = "market_route" at "/market/route"
+            { first_slot: Denom, hours: u32, slots_per_hour: Option<u128>, quote: Option<Denom> } -> RouteView
+            = |state, now| route(state, &first_slot, hours, slots_per_hour.unwrap_or(1), quote, now);
+        /// A swap quote (`side` buy by default; exactly one of `exact_in`, `exact_out`).
+        Quote = "market_quote" at "/market/quote"
+            { slot: Denom, side: Option<Side>, exact_in: Option<u128>, exact_out: Option<u128> } -> QuoteView
+            = |state, now| quote(state, &slot, side != Some(Side::Sell), exact(exact_in, exact_out)?, now);
+    }
 }

@@ -38,6 +38,7 @@ impl Module for Nft {
     const NAME: &'static str = "nft";
     type Genesis = NftGenesis;
     type Error = NftError;
+    type Query = query::NftQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &NftGenesis) -> Result<(), NftError> {
         genesis::init(state, genesis)

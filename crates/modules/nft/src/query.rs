@@ -1,6 +1,7 @@
 //! The nft module's reads: one token, and the tokens an address holds.
 
 use crate::{state, NftError, Token, TokenId};
+use greenhour_framework::queries::{QueryError, MAX_LIST};
 use greenhour_framework::StateRead;
 use greenhour_primitives::Address;
 
@@ -13,4 +14,25 @@ pub fn tokens_of(state: &impl StateRead, owner: &Address, limit: usize) -> Resul
     let mut ids = state::tokens_of(state, owner)?;
     ids.truncate(limit);
     ids.iter().map(|id| state::token(state, id)).collect()
+}
+
+impl From<NftError> for QueryError {
+    fn from(e: NftError) -> Self {
+        match e {
+            NftError::UnknownToken(id) => QueryError::NotFound(format!("token {id}")),
+            other => QueryError::Internal(other.to_string()),
+        }
+    }
+}
+
+greenhour_framework::module_queries! {
+    /// The nft module's reads.
+    pub enum NftQuery in "nft" {
+        /// A token: its class, serial, owner and data.
+        Token = "nft" at "/nfts/{class}/{serial}" { class: String, serial: u64 } -> Token
+            = |state, _now| token(state, &TokenId { class, serial });
+        /// The tokens an address holds (at most 1,000), in (class, serial) order.
+        TokensOf = "nfts" at "/nfts" { owner: Address } -> Vec<Token>
+            = |state, _now| tokens_of(state, &owner, MAX_LIST);
+    }
 }

@@ -37,6 +37,7 @@ impl Module for Oracle {
     const NAME: &'static str = "oracle";
     type Genesis = OracleGenesis;
     type Error = OracleError;
+    type Query = query::OracleQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &OracleGenesis) -> Result<(), OracleError> {
         genesis::init(state, genesis)

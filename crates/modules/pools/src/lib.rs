@@ -58,6 +58,7 @@ impl Module for Pools {
     const NFT_CLASSES: &'static [&'static str] = &[POSITION_CLASS];
     type Genesis = PoolsGenesis;
     type Error = PoolsError;
+    type Query = query::PoolsQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &PoolsGenesis) -> Result<(), PoolsError> {
         genesis::init(state, genesis)

@@ -5,6 +5,7 @@
 use crate::state::{self, Member, Pool, PoolId, PositionView, SlotUnit};
 use crate::PoolsError;
 use greenhour_devices::{DeviceClass, DeviceId};
+use greenhour_framework::queries::{QueryError, MAX_LIST};
 use greenhour_framework::StateRead;
 use greenhour_primitives::{Address, Denom, UnixSeconds};
 use serde::{Deserialize, Serialize};
@@ -114,4 +115,54 @@ pub fn slot(state: &impl StateRead, unit: SlotUnit, class: DeviceClass, hour: u6
         unsold_in_custody: unsold,
         sold: supply.saturating_sub(unsold),
     })
+}
+
+impl From<PoolsError> for QueryError {
+    fn from(e: PoolsError) -> Self {
+        match e {
+            PoolsError::UnknownPool(id) => QueryError::NotFound(format!("pool {id}")),
+            PoolsError::UnknownPosition(serial) => QueryError::NotFound(format!("position {serial}")),
+            other => QueryError::Internal(other.to_string()),
+        }
+    }
+}
+
+greenhour_framework::query_param_by_serde_name!(SlotUnit, ["gpu_hour", "kwh"]);
+
+/// The one filter a `positions` request names.
+fn position_filter(
+    owner: Option<Address>,
+    device: Option<u64>,
+    hour: Option<u64>,
+    pool: Option<u64>,
+) -> Result<PositionFilter, QueryError> {
+    match (owner, device, hour, pool) {
+        (Some(owner), None, None, None) => Ok(PositionFilter::Owner(owner)),
+        (None, Some(device), None, None) => Ok(PositionFilter::Device(DeviceId(device))),
+        (None, None, Some(hour), None) => Ok(PositionFilter::Hour(hour)),
+        (None, None, None, Some(pool)) => Ok(PositionFilter::Pool(PoolId(pool))),
+        _ => Err(QueryError::InvalidParams("give exactly one of owner, device, hour or pool".into())),
+    }
+}
+
+greenhour_framework::module_queries! {
+    /// The pools module's reads.
+    pub enum PoolsQuery in "pools" {
+        /// Every pool (at most 1,000).
+        Pools = "pools" at "/pools" {} -> Vec<Pool>
+            = |state, _now| pools(state, MAX_LIST);
+        /// A pool and its members (at most 1,000).
+        Pool = "pool" at "/pools/{id}" { id: u64 } -> PoolView
+            = |state, _now| pool(state, PoolId(id), MAX_LIST);
+        /// A position with its owner and every hour's state at the latest block time.
+        Position = "position" at "/positions/{serial}" { serial: u64 } -> PositionView
+            = |state, now| position(state, serial, now);
+        /// Positions of one owner, device, hour or pool (give exactly one; at most 1,000).
+        Positions = "positions" at "/positions"
+            { owner: Option<Address>, device: Option<u64>, hour: Option<u64>, pool: Option<u64> } -> Vec<PositionView>
+            = |state, now| positions(state, position_filter(owner, device, hour, pool)?, now, MAX_LIST);
+        /// The slot tokens of one (unit, class, hour): supply, unsold in custody, sold, trading close.
+        Slot = "slot" at "/slots/{class}/{hour}" { class: DeviceClass, hour: u64, unit: Option<SlotUnit> } -> SlotView
+            = |state, _now| slot(state, unit.unwrap_or(SlotUnit::GpuHour), class, hour);
+    }
 }

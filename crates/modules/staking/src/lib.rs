@@ -47,6 +47,7 @@ impl Module for Staking {
     const ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount { name: NAME, mint_and_burn: true }];
     type Genesis = StakingGenesis;
     type Error = StakingError;
+    type Query = query::StakingQuery;
 
     fn init_genesis(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Result<(), StakingError> {
         genesis::init(state, genesis)

@@ -3,6 +3,7 @@
 
 use crate::state::{self, Validator, ValidatorSet};
 use crate::StakingError;
+use greenhour_framework::queries::QueryError;
 use greenhour_framework::StateRead;
 use greenhour_primitives::Hash;
 use serde::{Deserialize, Serialize};
@@ -45,4 +46,25 @@ pub struct SetsView {
 pub fn validator_sets(state: &impl StateRead) -> Result<SetsView, StakingError> {
     let view = |set: ValidatorSet| SetView { hash: set.hash(), total_power: set.total_power(), set };
     Ok(SetsView { current: view(state::current_set(state)?), next: view(state::next_set(state)?) })
+}
+
+impl From<StakingError> for QueryError {
+    fn from(e: StakingError) -> Self {
+        match e {
+            StakingError::UnknownValidator(a) => QueryError::NotFound(format!("validator {a}")),
+            other => QueryError::Internal(other.to_string()),
+        }
+    }
+}
+
+greenhour_framework::module_queries! {
+    /// The staking module's reads.
+    pub enum StakingQuery in "staking" {
+        /// Every validator with its bonded tokens, status, green work this epoch and delegator count.
+        Validators = "validators" at "/validators" {} -> Vec<ValidatorView>
+            = |state, _now| validators(state);
+        /// The set signing the latest block and the one announced for the next, with their hashes.
+        ValidatorSets = "validator_sets" at "/validator-sets" {} -> SetsView
+            = |state, _now| validator_sets(state);
+    }
 }

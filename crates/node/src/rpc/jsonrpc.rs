@@ -144,112 +144,7 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             let key = state_key(p)?;
             to_json(query::state(node, &key, opt_u64(p, "height")?)?)?
         }
-        "device" => to_json(query::device(node, required_u64(p, "id")?)?)?,
-        "devices" => {
-            let owner = match p.get("owner") {
-                None | Some(Value::Null) => None,
-                Some(_) => Some(query::parse_address(str_param(p, "owner")?)?),
-            };
-            to_json(query::devices(node, owner)?)?
-        }
-        "device_reports" => {
-            to_json(query::device_reports(node, required_u64(p, "id")?, opt_u64(p, "from")?.unwrap_or(0))?)?
-        }
-        "nft" => to_json(query::nft(node, str_param(p, "class")?, required_u64(p, "serial")?)?)?,
-        "nfts" => to_json(query::nfts(node, query::parse_address(str_param(p, "owner")?)?)?)?,
-        "oracle" => to_json(query::oracle(node, str_param(p, "feed")?)?)?,
-        "pools" => to_json(query::pools(node)?)?,
-        "pool" => to_json(query::pool(node, required_u64(p, "id")?)?)?,
-        "position" => to_json(query::position(node, required_u64(p, "serial")?)?)?,
-        "positions" => {
-            let filter = if let Some(owner) = p.get("owner").and_then(|v| v.as_str()) {
-                query::PositionFilter::Owner(query::parse_address(owner)?)
-            } else if let Some(device) = opt_u64(p, "device")? {
-                query::PositionFilter::Device(greenhour_devices::DeviceId(device))
-            } else if let Some(hour) = opt_u64(p, "hour")? {
-                query::PositionFilter::Hour(hour)
-            } else if let Some(pool) = opt_u64(p, "pool")? {
-                query::PositionFilter::Pool(greenhour_pools::PoolId(pool))
-            } else {
-                return Err(RpcError::InvalidParams("give one of owner, device, hour or pool".into()).into());
-            };
-            to_json(query::positions(node, filter)?)?
-        }
-        "market_pools" => to_json(query::market_pools(node)?)?,
-        "market_pool" => to_json(query::market_pool(node, str_param(p, "slot")?)?)?,
-        "market_route" => {
-            let hours = u32::try_from(required_u64(p, "hours")?)
-                .map_err(|_| RpcError::InvalidParams("hours must fit u32".into()))?;
-            let per_hour = opt_u128(p, "slots_per_hour")?.unwrap_or(1);
-            let quote = p.get("quote").and_then(Value::as_str);
-            to_json(query::market_route(node, str_param(p, "first_slot")?, hours, per_hour, quote)?)?
-        }
-        "index" => {
-            let class = p.get("class").and_then(Value::as_str);
-            to_json(query::index_values(node, class, p.get("quote").and_then(Value::as_str))?)?
-        }
-        "market_quote" => {
-            let buy_slots = p.get("buy_slots").and_then(Value::as_bool).unwrap_or(true);
-            let exact = match (opt_u128(p, "exact_in")?, opt_u128(p, "exact_out")?) {
-                (Some(a), None) => greenhour_market::Exact::In(a),
-                (None, Some(a)) => greenhour_market::Exact::Out(a),
-                _ => return Err(RpcError::InvalidParams("give exactly one of exact_in or exact_out".into()).into()),
-            };
-            to_json(query::market_quote(node, str_param(p, "slot")?, buy_slots, exact)?)?
-        }
-        "slot" => to_json(query::slot(
-            node,
-            p.get("unit").and_then(|v| v.as_str()).unwrap_or("gpu_hour"),
-            str_param(p, "class")?,
-            required_u64(p, "hour")?,
-        )?)?,
-        "job" => to_json(query::job(node, required_u64(p, "id")?)?)?,
-        "jobs" => {
-            let filter = if let Some(buyer) = p.get("buyer").and_then(Value::as_str) {
-                query::JobFilter::Buyer(query::parse_address(buyer)?)
-            } else if let Some(operator) = p.get("operator").and_then(Value::as_str) {
-                query::JobFilter::Operator(query::parse_address(operator)?)
-            } else {
-                query::JobFilter::Latest
-            };
-            to_json(query::jobs(node, filter)?)?
-        }
-        "workload" => to_json(query::workload(node, str_param(p, "hash")?)?)?,
-        "capacity" => to_json(query::capacity(node, str_param(p, "class")?, required_u64(p, "hour")?)?)?,
-        "certificates" => {
-            let owner = p.get("owner").and_then(Value::as_str).map(query::parse_address).transpose()?;
-            let filter = query::CertificateFilter {
-                owner,
-                device: opt_u64(p, "device")?,
-                status: p.get("status").and_then(Value::as_str).map(String::from),
-                source: p.get("source").and_then(Value::as_str).map(String::from),
-                from_hour: opt_u64(p, "from_hour")?,
-                to_hour: opt_u64(p, "to_hour")?,
-                cell: p.get("cell").and_then(Value::as_str).map(String::from),
-            };
-            to_json(query::certificates(node, &filter)?)?
-        }
-        "certificate" => to_json(query::certificate(node, required_u64(p, "id")?)?)?,
-        "claims" => to_json(query::claims(node, &query::parse_address(str_param(p, "claimant")?)?)?)?,
-        "claim" => to_json(query::claim(node, required_u64(p, "receipt")?)?)?,
-        "match_report" => to_json(query::match_report(
-            node,
-            &query::parse_address(str_param(p, "account")?)?,
-            required_u64(p, "from_hour")?,
-            required_u64(p, "to_hour")?,
-        )?)?,
-        "credits" => {
-            let registrant = p.get("registrant").and_then(Value::as_str).map(query::parse_address).transpose()?;
-            to_json(query::credits(node, registrant)?)?
-        }
-        "credit" => to_json(query::credit(node, required_u64(p, "id")?)?)?,
-        "credit_pools" => to_json(query::credit_pools(node)?)?,
-        "retirements" => {
-            let retiree = p.get("retiree").and_then(Value::as_str).map(query::parse_address).transpose()?;
-            to_json(query::retirements(node, retiree)?)?
-        }
-        "validators" => to_json(query::validators(node)?)?,
-        "validator_sets" => to_json(query::validator_sets(node)?)?,
+        "rpc.discover" => crate::openapi::openrpc(),
         "broadcast_tx" => {
             let mode = match p.get("mode") {
                 None | Some(Value::Null) => BroadcastMode::Sync,
@@ -290,23 +185,11 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
                 .collect();
             serde_json::json!({ "admitted": results.len() - refused.len(), "refused": refused })
         }
-        _ => return Err(Dispatch::UnknownMethod),
+        _ => match query::module_read(node, method, p) {
+            Some(answer) => answer?,
+            None => return Err(Dispatch::UnknownMethod),
+        },
     })
-}
-
-/// A u128 given as a decimal string (or a small JSON number).
-fn opt_u128(p: &Map<String, Value>, name: &str) -> Result<Option<u128>, RpcError> {
-    match p.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => {
-            s.parse().map(Some).map_err(|_| RpcError::InvalidParams(format!("{name} must be a decimal amount")))
-        }
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .map(|v| Some(v as u128))
-            .ok_or_else(|| RpcError::InvalidParams(format!("{name} must be a non-negative integer"))),
-        Some(_) => Err(RpcError::InvalidParams(format!("{name} must be a decimal amount"))),
-    }
 }
 
 fn required_u64(p: &Map<String, Value>, name: &str) -> Result<u64, RpcError> {

@@ -1,5 +1,10 @@
 //! HTTP server: JSON-RPC 2.0 at `POST /`, REST routes with the same methods,
-//! a WebSocket at `/ws`, `/openapi.json` and `/metrics`.
+//! a WebSocket at `/ws`, `/openapi.json`, `/openrpc.json` and `/metrics`.
+//!
+//! The node's own reads (status, blocks, transactions, accounts, state proofs,
+//! broadcast) are written here; every module read is declared once in its
+//! module (`module_queries!`) and served from that declaration: a JSON-RPC
+//! method, a REST route and an entry in both generated documents.
 
 mod jsonrpc;
 mod query;
@@ -9,7 +14,7 @@ mod ws;
 pub use query::RpcError;
 
 use crate::node::Node;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, RawPathParams, State};
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -29,41 +34,31 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/accounts/{address}/balances", get(rest::balances))
         .route("/supply", get(rest::supply))
         .route("/state", get(rest::state))
-        .route("/oracle/{feed}", get(rest::oracle))
-        .route("/nfts", get(rest::nfts))
-        .route("/nfts/{class}/{serial}", get(rest::nft))
-        .route("/pools", get(rest::pools))
-        .route("/pools/{id}", get(rest::pool))
-        .route("/positions", get(rest::positions))
-        .route("/positions/{serial}", get(rest::position))
-        .route("/slots/{class}/{hour}", get(rest::slot))
-        .route("/market/pools", get(rest::market_pools))
-        .route("/market/quote", get(rest::market_quote))
-        .route("/market/pool", get(rest::market_pool))
-        .route("/market/route", get(rest::market_route))
-        .route("/index", get(rest::index))
-        .route("/jobs", get(rest::jobs))
-        .route("/jobs/{id}", get(rest::job))
-        .route("/workloads/{hash}", get(rest::workload))
-        .route("/certificates", get(rest::certificates))
-        .route("/certificates/{id}", get(rest::certificate))
-        .route("/claims", get(rest::claims))
-        .route("/match-report", get(rest::match_report))
-        .route("/credits", get(rest::credits))
-        .route("/credit-pools", get(rest::credit_pools))
-        .route("/validators", get(rest::validators))
         .route("/commits/{height}", get(rest::commit))
-        .route("/validator-sets", get(rest::validator_sets))
-        .route("/devices", get(rest::devices))
-        .route("/devices/{id}", get(rest::device))
-        .route("/devices/{id}/reports", get(rest::device_reports))
         .route("/ws", get(ws::upgrade))
         .route("/openapi.json", get(rest::openapi))
+        .route("/openrpc.json", get(rest::openrpc))
         .route("/metrics", get(rest::metrics))
+        .merge(module_routes())
         .fallback(rest::not_found)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(node.clone(), count_request))
         .with_state(node)
+}
+
+/// One `GET` route per module read, at the path its module declares.
+fn module_routes() -> Router<Arc<Node>> {
+    let mut router = Router::new();
+    for doc in greenhour_app::modules::query_docs() {
+        let method = doc.method;
+        router = router.route(
+            doc.path,
+            get(move |State(node): State<Arc<Node>>, path: RawPathParams, query| {
+                rest::module_read(node, method, path, query)
+            }),
+        );
+    }
+    router
 }
 
 /// Every HTTP request counts, whatever its route and outcome (4xx, unknown routes,

@@ -1,7 +1,11 @@
-//! The queries behind both JSON-RPC methods and REST routes.
+//! The node's own reads behind both JSON-RPC methods and REST routes (status,
+//! blocks, transactions, accounts, raw state with proofs, broadcast). Module
+//! reads are declared in each module's `query.rs` and served generically
+//! ([`module_read`]).
 
 use crate::node::Node;
 use greenhour_app::rpc::{AccountInfo, BlockInfo, BroadcastMode, BroadcastResult, Status, SupplyInfo, TxInfo};
+use greenhour_framework::queries::{Params, QueryError};
 use greenhour_framework::ErrorInfo;
 use greenhour_primitives::{Address, Hash, Height};
 use greenhour_state::StateProof;
@@ -52,6 +56,22 @@ impl RpcError {
             _ => serde_json::Value::Null,
         }
     }
+}
+
+impl From<QueryError> for RpcError {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::InvalidParams(m) => RpcError::InvalidParams(m),
+            QueryError::NotFound(m) => RpcError::NotFound(m),
+            QueryError::Refused(info) => RpcError::Rejected(info),
+            QueryError::Internal(m) => RpcError::Internal(m),
+        }
+    }
+}
+
+/// A module's read by its method name; `None` when no module serves it.
+pub fn module_read(node: &Node, method: &str, params: &Params) -> Option<Result<serde_json::Value, RpcError>> {
+    node.app.query(method, params).map(|answer| answer.map_err(RpcError::from))
 }
 
 impl From<greenhour_app::AppError> for RpcError {
@@ -169,178 +189,6 @@ pub fn state(node: &Node, key: &[u8], height: Option<Height>) -> Result<StatePro
     })
 }
 
-fn devices_error(e: greenhour_devices::DevicesError) -> RpcError {
-    match e {
-        greenhour_devices::DevicesError::UnknownDevice(id) => RpcError::NotFound(format!("device {id}")),
-        other => RpcError::Internal(other.to_string()),
-    }
-}
-
-/// A device by id.
-pub fn device(node: &Node, id: u64) -> Result<greenhour_devices::Device, RpcError> {
-    greenhour_devices::query::device(&node.app.snapshot()?, greenhour_devices::DeviceId(id)).map_err(devices_error)
-}
-
-/// Devices of an owner, or all devices (at most `MAX_LIST`).
-pub fn devices(node: &Node, owner: Option<Address>) -> Result<Vec<greenhour_devices::Device>, RpcError> {
-    greenhour_devices::query::devices(&node.app.snapshot()?, owner.as_ref(), MAX_LIST).map_err(devices_error)
-}
-
-/// A device's reports from `from` (Unix seconds) on, at most `MAX_LIST`.
-pub fn device_reports(node: &Node, id: u64, from: u64) -> Result<Vec<greenhour_devices::StoredReport>, RpcError> {
-    let id = greenhour_devices::DeviceId(id);
-    greenhour_devices::query::reports(&node.app.snapshot()?, id, from, MAX_LIST).map_err(devices_error)
-}
-
-/// A token by class and serial.
-pub fn nft(node: &Node, class: &str, serial: u64) -> Result<greenhour_nft::Token, RpcError> {
-    let id = greenhour_nft::TokenId { class: class.to_string(), serial };
-    greenhour_nft::query::token(&node.app.snapshot()?, &id).map_err(|e| match e {
-        greenhour_nft::NftError::UnknownToken(_) => RpcError::NotFound(format!("token {id}")),
-        other => RpcError::Internal(other.to_string()),
-    })
-}
-
-/// The tokens an address holds (at most `MAX_LIST`).
-pub fn nfts(node: &Node, owner: Address) -> Result<Vec<greenhour_nft::Token>, RpcError> {
-    greenhour_nft::query::tokens_of(&node.app.snapshot()?, &owner, MAX_LIST)
-        .map_err(|e| RpcError::Internal(e.to_string()))
-}
-
-/// A feed, its latest value (unchecked: the age is for the caller to judge) and the open round's reports.
-pub fn oracle(node: &Node, name: &str) -> Result<greenhour_oracle::query::FeedView, RpcError> {
-    greenhour_oracle::query::feed(&node.app.snapshot()?, name).map_err(|e| match e {
-        greenhour_oracle::OracleError::UnknownFeed(_) => RpcError::NotFound(format!("feed {name}")),
-        other => RpcError::Internal(other.to_string()),
-    })
-}
-
-fn pools_internal(e: greenhour_pools::PoolsError) -> RpcError {
-    match e {
-        greenhour_pools::PoolsError::UnknownPool(id) => RpcError::NotFound(format!("pool {id}")),
-        greenhour_pools::PoolsError::UnknownPosition(s) => RpcError::NotFound(format!("position {s}")),
-        other => RpcError::Internal(other.to_string()),
-    }
-}
-
-/// Every pool (at most `MAX_LIST`).
-pub fn pools(node: &Node) -> Result<Vec<greenhour_pools::Pool>, RpcError> {
-    greenhour_pools::query::pools(&node.app.snapshot()?, MAX_LIST).map_err(pools_internal)
-}
-
-/// A pool and its members (at most `MAX_LIST`).
-pub fn pool(node: &Node, id: u64) -> Result<greenhour_pools::query::PoolView, RpcError> {
-    greenhour_pools::query::pool(&node.app.snapshot()?, greenhour_pools::PoolId(id), MAX_LIST).map_err(pools_internal)
-}
-
-/// A position with its owner and every hour's state at the latest block time.
-pub fn position(node: &Node, serial: u64) -> Result<greenhour_pools::PositionView, RpcError> {
-    let now = node.app.latest_header()?.time;
-    greenhour_pools::query::position(&node.app.snapshot()?, serial, now).map_err(pools_internal)
-}
-
-pub use greenhour_pools::query::PositionFilter;
-
-/// Positions by owner, device, hour or pool (at most `MAX_LIST`).
-pub fn positions(node: &Node, filter: PositionFilter) -> Result<Vec<greenhour_pools::PositionView>, RpcError> {
-    let now = node.app.latest_header()?.time;
-    greenhour_pools::query::positions(&node.app.snapshot()?, filter, now, MAX_LIST).map_err(pools_internal)
-}
-
-/// Slot tokens of one `(unit, class, hour)`: outstanding supply, unsold in pool custody, closing time.
-pub fn slot(node: &Node, unit: &str, class: &str, hour: u64) -> Result<greenhour_pools::query::SlotView, RpcError> {
-    let unit: greenhour_pools::SlotUnit = serde_json::from_value(serde_json::Value::String(unit.into()))
-        .map_err(|_| RpcError::InvalidParams(format!("unit {unit:?} is not gpu_hour or kwh")))?;
-    let class = parse_class(class)?;
-    greenhour_pools::query::slot(&node.app.snapshot()?, unit, class, hour).map_err(pools_internal)
-}
-
-fn parse_class(class: &str) -> Result<greenhour_devices::DeviceClass, RpcError> {
-    serde_json::from_value(serde_json::Value::String(class.into()))
-        .map_err(|_| RpcError::InvalidParams(format!("class {class:?} is not home, regional, datacentre or btc_miner")))
-}
-
-fn market_error(e: greenhour_market::MarketError) -> RpcError {
-    match e {
-        greenhour_market::MarketError::UnknownPool(d) => RpcError::NotFound(format!("market pool {d}")),
-        greenhour_market::MarketError::State(s) => RpcError::Internal(s.to_string()),
-        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
-    }
-}
-
-fn parse_denom(s: &str) -> Result<greenhour_primitives::Denom, RpcError> {
-    s.parse().map_err(|e: greenhour_primitives::DenomError| RpcError::InvalidParams(e.to_string()))
-}
-
-/// Market pools as of the latest block time (decay, TWAP and phase brought up to it).
-pub fn market_pools(node: &Node) -> Result<Vec<greenhour_market::state::MarketPoolView>, RpcError> {
-    let now = node.app.latest_header()?.time;
-    greenhour_market::query::pools(&node.app.snapshot()?, now, MAX_LIST).map_err(market_error)
-}
-
-/// One market pool as of the latest block time.
-pub fn market_pool(node: &Node, slot: &str) -> Result<greenhour_market::state::MarketPoolView, RpcError> {
-    let slot = parse_denom(slot)?;
-    let now = node.app.latest_header()?.time;
-    greenhour_market::query::pool(&node.app.snapshot()?, &slot, now).map_err(market_error)
-}
-
-/// What buying `slots_per_hour` slots in each of `hours` hours from `first_slot`
-/// costs now, per hour and in total (quote denom of the first pool unless given).
-pub fn market_route(
-    node: &Node,
-    first_slot: &str,
-    hours: u32,
-    slots_per_hour: u128,
-    quote: Option<&str>,
-) -> Result<greenhour_market::query::RouteView, RpcError> {
-    let first_slot = parse_denom(first_slot)?;
-    let quote = quote.map(parse_denom).transpose()?;
-    let now = node.app.latest_header()?.time;
-    greenhour_market::query::route(&node.app.snapshot()?, &first_slot, hours, slots_per_hour, quote, now)
-        .map_err(market_error)
-}
-
-fn index_error(e: greenhour_index::IndexError) -> RpcError {
-    match e {
-        greenhour_index::IndexError::State(s) => RpcError::Internal(s.to_string()),
-        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
-    }
-}
-
-/// The Green Compute Index of one class (or of every series with fills) as of the
-/// latest block time.
-pub fn index_values(
-    node: &Node,
-    class: Option<&str>,
-    quote: Option<&str>,
-) -> Result<Vec<greenhour_index::IndexValue>, RpcError> {
-    let series = match class {
-        Some(class) => {
-            let quote = quote.map(parse_denom).transpose()?.unwrap_or_else(greenhour_primitives::Denom::gusd);
-            Some((class.to_string(), quote))
-        }
-        None => None,
-    };
-    let now = node.app.latest_header()?.time;
-    greenhour_index::query::values(&node.app.snapshot()?, series, now).map_err(index_error)
-}
-
-/// A swap quote against a pool as of the latest block time: `{in, out, price_wad}`.
-pub fn market_quote(
-    node: &Node,
-    slot: &str,
-    buy_slots: bool,
-    exact: greenhour_market::Exact,
-) -> Result<greenhour_market::query::QuoteView, RpcError> {
-    let slot = parse_denom(slot)?;
-    let now = node.app.latest_header()?.time;
-    greenhour_market::query::quote(&node.app.snapshot()?, &slot, buy_slots, exact, now).map_err(market_error)
-}
-
-/// Longest list a query returns (page with `from` / `owner`).
-pub const MAX_LIST: usize = 1_000;
-
 /// Decodes a hex transaction and broadcasts it.
 pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result<BroadcastResult, RpcError> {
     let max_hex = 2 * node.app.params().max_tx_bytes as usize;
@@ -351,131 +199,4 @@ pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result
     let bytes = hex::decode(tx_hex.trim_start_matches("0x"))
         .map_err(|e| RpcError::InvalidParams(format!("tx must be hex-encoded bytes: {e}")))?;
     node.broadcast(bytes, mode).await.map_err(RpcError::Rejected)
-}
-
-fn jobs_error(e: greenhour_jobs::JobsError) -> RpcError {
-    match e {
-        greenhour_jobs::JobsError::UnknownJob(id) => RpcError::NotFound(format!("job {id}")),
-        greenhour_jobs::JobsError::State(s) => RpcError::Internal(s.to_string()),
-        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
-    }
-}
-
-pub use greenhour_jobs::query::{JobFilter, JobView};
-
-pub fn job(node: &Node, id: u64) -> Result<JobView, RpcError> {
-    greenhour_jobs::query::job(&node.app.snapshot()?, greenhour_jobs::JobId(id)).map_err(jobs_error)
-}
-
-/// At most this many jobs per listing, newest first.
-const JOB_PAGE: usize = 200;
-
-pub fn jobs(node: &Node, filter: JobFilter) -> Result<Vec<greenhour_jobs::Job>, RpcError> {
-    greenhour_jobs::query::jobs(&node.app.snapshot()?, filter, JOB_PAGE).map_err(jobs_error)
-}
-
-/// An uploaded workload module: `{hash, uploader, bytes, wasm}` (wasm in hex).
-pub fn workload(node: &Node, hash: &str) -> Result<greenhour_jobs::query::WorkloadView, RpcError> {
-    let hash: greenhour_primitives::Hash =
-        hash.parse().map_err(|_| RpcError::InvalidParams(format!("{hash:?} is not a hex hash")))?;
-    greenhour_jobs::query::workload(&node.app.snapshot()?, &hash)
-        .map_err(jobs_error)?
-        .ok_or_else(|| RpcError::NotFound(format!("workload {hash}")))
-}
-
-/// Free GPU capacity of a class in one hour, as the matcher sees it.
-pub fn capacity(node: &Node, class: &str, hour: u64) -> Result<Vec<greenhour_jobs::query::FreeCapacity>, RpcError> {
-    let class = parse_class(class)?;
-    let now = node.app.latest_header()?.time;
-    greenhour_jobs::query::capacity(&node.app.snapshot()?, class, hour, now).map_err(jobs_error)
-}
-
-fn carbon_error(e: greenhour_carbon::CarbonError) -> RpcError {
-    use greenhour_carbon::CarbonError as E;
-    match e {
-        E::UnknownBundle(id) => RpcError::NotFound(format!("certificate bundle {id}")),
-        E::UnknownReceipt(id) => RpcError::NotFound(format!("receipt {id}")),
-        E::UnknownCredit(id) => RpcError::NotFound(format!("credit batch {id}")),
-        E::UnknownPool(id) => RpcError::NotFound(format!("credit pool {id}")),
-        E::State(s) => RpcError::Internal(s.to_string()),
-        other => RpcError::Rejected(ErrorInfo::from_coded(&other)),
-    }
-}
-
-pub use greenhour_carbon::query::CertificateFilter;
-
-/// At most this many bundles per listing (narrow by hours for more).
-pub const CERTIFICATE_PAGE: usize = 5_000;
-
-/// Certificate bundles of an owner or a device, in id order, filtered.
-pub fn certificates(node: &Node, f: &CertificateFilter) -> Result<Vec<greenhour_carbon::Bundle>, RpcError> {
-    greenhour_carbon::query::certificates(&node.app.snapshot()?, f, CERTIFICATE_PAGE)
-        .map_err(carbon_error)?
-        .ok_or_else(|| RpcError::InvalidParams("give owner or device".into()))
-}
-
-pub fn certificate(node: &Node, first: u64) -> Result<greenhour_carbon::Bundle, RpcError> {
-    greenhour_carbon::query::certificate(&node.app.snapshot()?, first).map_err(carbon_error)
-}
-
-/// A claimant's certificate claims.
-pub fn claims(node: &Node, claimant: &Address) -> Result<Vec<greenhour_carbon::Claim>, RpcError> {
-    greenhour_carbon::query::claims(&node.app.snapshot()?, claimant).map_err(carbon_error)
-}
-
-pub fn claim(node: &Node, receipt: u64) -> Result<greenhour_carbon::Claim, RpcError> {
-    greenhour_carbon::query::claim(&node.app.snapshot()?, receipt).map_err(carbon_error)
-}
-
-/// An account's 24/7 matching over production hours `from..to` (at most a leap year).
-pub fn match_report(
-    node: &Node,
-    account: &Address,
-    from: u64,
-    to: u64,
-) -> Result<greenhour_carbon::MatchReport, RpcError> {
-    greenhour_carbon::query::match_report(&node.app.snapshot()?, account, from, to).map_err(carbon_error)?.ok_or_else(
-        || {
-            RpcError::InvalidParams(format!(
-                "the window must hold 1 to {} hours",
-                greenhour_carbon::params::MAX_REPORT_HOURS
-            ))
-        },
-    )
-}
-
-/// Credit batches, optionally of one registrant.
-pub fn credits(node: &Node, registrant: Option<Address>) -> Result<Vec<greenhour_carbon::CreditBatch>, RpcError> {
-    greenhour_carbon::query::credits(&node.app.snapshot()?, registrant).map_err(carbon_error)
-}
-
-pub fn credit(node: &Node, id: u64) -> Result<greenhour_carbon::CreditBatch, RpcError> {
-    greenhour_carbon::query::credit(&node.app.snapshot()?, id).map_err(carbon_error)
-}
-
-/// Credit pools with what they hold of each batch.
-pub fn credit_pools(node: &Node) -> Result<Vec<greenhour_carbon::query::CreditPoolView>, RpcError> {
-    greenhour_carbon::query::credit_pools(&node.app.snapshot()?).map_err(carbon_error)
-}
-
-/// Credit retirements, optionally of one retiree.
-pub fn retirements(node: &Node, retiree: Option<Address>) -> Result<Vec<greenhour_carbon::Retirement>, RpcError> {
-    greenhour_carbon::query::retirements(&node.app.snapshot()?, retiree).map_err(carbon_error)
-}
-
-fn staking_error(e: greenhour_staking::StakingError) -> RpcError {
-    match e {
-        greenhour_staking::StakingError::UnknownValidator(a) => RpcError::NotFound(format!("validator {a}")),
-        other => RpcError::Internal(other.to_string()),
-    }
-}
-
-/// Every validator with its bonded tokens, status and green work this epoch.
-pub fn validators(node: &Node) -> Result<Vec<greenhour_staking::query::ValidatorView>, RpcError> {
-    greenhour_staking::query::validators(&node.app.snapshot()?).map_err(staking_error)
-}
-
-/// The set signing the latest block, the set signing the next one, and their hashes.
-pub fn validator_sets(node: &Node) -> Result<greenhour_staking::query::SetsView, RpcError> {
-    greenhour_staking::query::validator_sets(&node.app.snapshot()?).map_err(staking_error)
 }
