@@ -264,6 +264,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Pool(p) => crate::pool::run(&cli, p).await,
         crate::Command::Market(m) => crate::market::run(&cli, m).await,
         crate::Command::Index(i) => crate::market::run_index(&cli, i).await,
+        crate::Command::Lend(l) => crate::lend::run(&cli, l).await,
         crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
         crate::Command::Cert(c) => crate::carbon::cert(&cli, c).await,
         crate::Command::Staking(s) => crate::staking::run(&cli, s).await,

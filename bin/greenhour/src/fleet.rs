@@ -26,7 +26,7 @@ fn line(s: &HourSummary) -> String {
     format!(
         "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, battery +{:.1}/−{:.1}, import {:>6.1}, export {:>6.1}, {} plans | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
-         jobs {} posted, {} results, {} settled, {} failed",
+         jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {} liquidated",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -51,6 +51,11 @@ fn line(s: &HourSummary) -> String {
         t.results_submitted,
         t.jobs_settled,
         t.jobs_failed,
+        s.lending_supplied as f64 / 1e6,
+        s.lending_borrowed as f64 / 1e6,
+        t.loans_taken,
+        t.loans_repaid,
+        t.liquidations,
     )
 }
 
@@ -170,6 +175,9 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "index_green_share_bps": s.index_green_share_bps,
                         "jobs_posted": s.totals.jobs_posted, "job_results": s.totals.results_submitted,
                         "jobs_settled": s.totals.jobs_settled, "jobs_failed": s.totals.jobs_failed,
+                        "lending_supplied": s.lending_supplied.to_string(), "lending_borrowed": s.lending_borrowed.to_string(),
+                        "loans_taken": s.totals.loans_taken, "loans_repaid": s.totals.loans_repaid,
+                        "liquidations": s.totals.liquidations,
                     })
                 );
             } else {

@@ -8,6 +8,7 @@ mod fleet;
 mod home;
 mod jobs;
 use greenhour_node::keyring;
+mod lend;
 mod market;
 mod output;
 mod pool;
@@ -64,6 +65,9 @@ pub enum Command {
     /// The Green Compute Index (GPU-hour prices from market fills).
     #[command(subcommand)]
     Index(market::IndexCommand),
+    /// Lending markets: supply gUSD, borrow against GHR, carbon coin or position NFTs, liquidate.
+    #[command(subcommand)]
+    Lend(lend::LendCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

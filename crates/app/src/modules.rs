@@ -209,6 +209,9 @@ registry! {
     /// PoGCS staking: validators, delegations, device links, epochs.
     #[serde(default)]
     staking: greenhour_staking::Staking => Staking(greenhour_staking::StakingAction),
+    /// Isolated lending markets against tokens and position NFTs (Morpho Blue).
+    #[serde(default)]
+    lending: greenhour_lending::Lending => Lending(greenhour_lending::LendingAction),
 }
 
 #[cfg(test)]

@@ -244,6 +244,30 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 validator_key: SecretKey::from_name("alice-consensus").public_key(),
             }),
         ),
+        (
+            "lending_create_market_action",
+            greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::CreateMarket {
+                loan: Denom::gusd(),
+                collateral: greenhour_lending::Collateral::Positions { class: greenhour_devices::DeviceClass::Home },
+                lltv_wad: 500_000_000_000_000_000,
+            })),
+        ),
+        (
+            "lending_liquidate_action",
+            greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::Liquidate {
+                market: greenhour_lending::MarketId(1),
+                borrower: Address([4; 20]),
+                repay: u128::MAX,
+                serial: Some(17),
+            })),
+        ),
+        (
+            "lending_repay_action",
+            greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::Repay {
+                market: greenhour_lending::MarketId(1),
+                amount: greenhour_lending::Size::Shares(1_000_000),
+            })),
+        ),
     ]
 }
 

@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "9381af9a5b2a97731b9d05bf4566a8413a03e4fd622b936a3af9cc6236b1920e",
+        "a30aafd926e836a59492b2c7e49b0a515d3e282366558960fff259e53e79a792",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "a0a5706819acc5ddb6c865740cda2920e461f8308b024db3d55d49867cfb035c",
+        "23ccdca96ea9ddb1a0896c4e6d4b4ec8fc5cb93b25fcfb22fd990b03a1996b2c",
         "a day of the supply side"
     );
 }

@@ -166,6 +166,22 @@ pub mod amount_serde {
         }
     }
 
+    /// The same for `Vec<Amount>`: `["1", "2", …]`.
+    pub mod vec {
+        use super::Amount;
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        #[derive(Serialize, Deserialize)]
+        struct One(#[serde(with = "super")] Amount);
+
+        pub fn serialize<S: Serializer>(v: &[Amount], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|&a| One(a)))
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Amount>, D::Error> {
+            Ok(Vec::<One>::deserialize(d)?.into_iter().map(|One(a)| a).collect())
+        }
+    }
+
     /// `i128` as a decimal string (accepting a JSON number that fits `i64` on input).
     pub mod signed {
         use serde::{Deserialize, Deserializer, Serializer};

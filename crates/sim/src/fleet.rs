@@ -16,6 +16,8 @@ use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, Loca
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
+use greenhour_lending::query::{LendingQuery, MarketView, PositionView};
+use greenhour_lending::{Collateral, LendingAction, MarketId, Size};
 use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
@@ -53,6 +55,12 @@ pub enum Behaviour {
     /// Claims three times its PV output at midday: the chain refuses those reports.
     Inflating,
 }
+
+/// The lending desk's market LLTV (50 %), its borrowers at most, and how many
+/// hours before its NFT runs out a careful borrower repays (before the 12-hour decay).
+const LLTV_WAD: u128 = 500_000_000_000_000_000;
+const MAX_BORROWERS: usize = 40;
+const REPAY_LEAD_HOURS: u64 = 14;
 
 /// What the fleet does, and with which accounts.
 #[derive(Clone, Debug)]
@@ -146,6 +154,11 @@ pub struct Totals {
     /// Of the buyer's latest 200 jobs: settled and failed ones.
     pub jobs_settled: u64,
     pub jobs_failed: u64,
+    /// Loans devices took against their position NFTs, repaid (and the NFT
+    /// released), and liquidated by the liquidator.
+    pub loans_taken: u64,
+    pub loans_repaid: u64,
+    pub liquidations: u64,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -171,6 +184,9 @@ pub struct HourSummary {
     /// The Green Compute Index (home, gUSD) after the hour, if it has fills.
     pub index_price_wad: Option<u128>,
     pub index_green_share_bps: u32,
+    /// The lending market against home positions: gUSD supplied and borrowed now.
+    pub lending_supplied: u128,
+    pub lending_borrowed: u128,
 }
 
 /// What every device needs to do one hour's work.
@@ -203,6 +219,9 @@ struct SimDevice {
     /// The hours the position covers: `[pledged_from, pledged_until)`.
     pledged_from: u64,
     pledged_until: u64,
+    /// The position NFT pledged in the lending market (it cannot provide slots or
+    /// be extended while pledged; a fresh position replaces it when it runs out).
+    collateral: Option<u64>,
     /// Runs the jobs assigned to the device (inflating devices also cheat at jobs).
     worker: greenhour_agent::Worker,
 }
@@ -345,7 +364,7 @@ impl SimDevice {
         let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
         let provide = self.provide_action(provide_hour, provide_price);
         let extend = match self.position {
-            Some(position) if self.joined && !fresh && self.pledged_until < next + 12 => {
+            Some(position) if self.joined && !fresh && !self.lent(position) && self.pledged_until < next + 12 => {
                 Some(AppAction::Pools(PoolsAction::Extend { position, hours: 24 }))
             }
             _ => None,
@@ -399,7 +418,8 @@ impl SimDevice {
         // Pledges start two hours after the chain's current one: the fleet may lag the
         // clock, and a large fleet's last transactions land a few blocks later. A
         // position that has run out (a fleet far behind the clock) is replaced.
-        if self.joined && self.pledged_until < next + 12 {
+        let lent = self.position.is_some_and(|p| self.lent(p));
+        if self.joined && self.pledged_until < next + 12 && (fresh || !lent) {
             let quantity = self.manager.spec().gpu.gpu_count;
             let action = match self.position {
                 Some(position) if !fresh => PoolsAction::Extend { position, hours: 24 },
@@ -426,6 +446,11 @@ impl SimDevice {
         Ok(accepted.then_some(energy))
     }
 
+    /// Whether `position` is pledged in the lending market (only the module moves it then).
+    fn lent(&self, position: u64) -> bool {
+        self.collateral == Some(position)
+    }
+
     /// Submits what the device's assigned jobs owe at chain time `now` (the worker
     /// runs the workloads); returns how many submissions landed.
     async fn submit_due(&mut self, client: &RpcClient, now: u64) -> Result<u64, SimError> {
@@ -447,7 +472,7 @@ impl SimDevice {
     /// device's position covers that hour (valid until the hour opens: a large
     /// fleet takes several blocks).
     fn provide_action(&self, hour: u64, price: u128) -> Option<AppAction> {
-        let position = self.position?;
+        let position = self.position.filter(|p| !self.lent(*p))?;
         (hour < self.pledged_until && hour >= self.pledged_from).then_some(AppAction::Pools(PoolsAction::Provide {
             position,
             hour,
@@ -504,6 +529,8 @@ pub struct Fleet {
     next_hour: u64,
     /// Jobs posted so far (picks each next job's workload and method).
     jobs_posted: u64,
+    /// The lending market against home position NFTs, once found or opened.
+    lending_market: Option<MarketId>,
     pub totals: Totals,
 }
 
@@ -547,6 +574,7 @@ impl Fleet {
                     position: None,
                     pledged_from: 0,
                     pledged_until: 0,
+                    collateral: None,
                     worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
                 })
             })
@@ -631,6 +659,7 @@ impl Fleet {
             solvers,
             next_hour: first_hour,
             jobs_posted: 0,
+            lending_market: None,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -716,6 +745,8 @@ impl Fleet {
             totals: Totals::default(),
             index_price_wad: None,
             index_green_share_bps: 0,
+            lending_supplied: 0,
+            lending_borrowed: 0,
         };
         for result in results {
             let (energy, t) = result?;
@@ -736,6 +767,10 @@ impl Fleet {
         let now_hour = self.client.status().await?.latest_block_time / HOUR;
         self.buy(now_hour, provide_hour).await?;
         self.post_jobs(now_hour).await?;
+        if let Some(market) = self.lend().await? {
+            summary.lending_supplied = market.totals.supply_assets;
+            summary.lending_borrowed = market.totals.borrow_assets;
+        }
         let status = self.client.status().await?;
         summary.height = status.height;
         if let Some(v) = self.client.index(Some("home"), Some("ugusd")).await?.into_iter().next() {
@@ -788,6 +823,138 @@ impl Fleet {
             }
         }
         Ok(())
+    }
+
+    /// The lending desk: the maker opens the market against home position NFTs
+    /// (gUSD at 50 % LLTV) once; the reporter, as the lender, supplies 100,000 gUSD
+    /// once; one device in five (the first 40 of them) pledges its position NFT and
+    /// borrows 40 % of what it may, and repays and takes the NFT back before the
+    /// LLTV starts to decay, except one borrower in two, who forgets, so the loan
+    /// becomes liquidatable by time alone and the maker, as the liquidator, buys the
+    /// NFT. Returns the market after the hour.
+    async fn lend(&mut self) -> Result<Option<MarketView>, SimError> {
+        let client = self.client.clone();
+        let market = match self.lending_market {
+            Some(m) => m,
+            None => {
+                let home = Collateral::Positions { class: DeviceClass::Home };
+                let find = |markets: Vec<MarketView>| {
+                    markets
+                        .into_iter()
+                        .find(|m| m.market.collateral == home && m.market.loan == Denom::gusd())
+                        .map(|m| m.market.id)
+                };
+                let mut found = find(client.query(&LendingQuery::Markets {}).await?);
+                if found.is_none() {
+                    let create = LendingAction::CreateMarket {
+                        loan: Denom::gusd(),
+                        collateral: home.clone(),
+                        lltv_wad: LLTV_WAD,
+                    };
+                    if let Committed::Refused(why) =
+                        self.maker.commit(&client, vec![AppAction::Lending(create)]).await?
+                    {
+                        tracing::debug!(%why, "lending market refused");
+                        return Ok(None);
+                    }
+                    found = find(client.query(&LendingQuery::Markets {}).await?);
+                }
+                let Some(id) = found else { return Ok(None) };
+                let lender: PositionView =
+                    client.query(&LendingQuery::Position { market: id.0, owner: self.reporter.address() }).await?;
+                if lender.supply_assets == 0 {
+                    let supply = LendingAction::Supply { market: id, assets: 100_000_000_000 };
+                    if let Committed::Refused(why) =
+                        self.reporter.commit(&client, vec![AppAction::Lending(supply)]).await?
+                    {
+                        tracing::debug!(%why, "lending supply refused");
+                    }
+                }
+                self.lending_market = Some(id);
+                id
+            }
+        };
+        let now_hour = client.status().await?.latest_block_time / HOUR;
+        let borrowers = self.devices.iter_mut().filter(|d| d.index % 5 == 1).take(MAX_BORROWERS);
+        let results = bounded(borrowers.map(|d| {
+            let client = &client;
+            async move {
+                let mut t = Totals::default();
+                let view: PositionView =
+                    client.query(&LendingQuery::Position { market: market.0, owner: d.owner.address() }).await?;
+                // Liquidated (or never pledged): the device is free to pledge again.
+                if d.collateral.is_some_and(|s| !view.position.pledged.contains(&s)) {
+                    d.collateral = None;
+                }
+                let serial = match d.collateral {
+                    Some(serial) => serial,
+                    None => {
+                        let Some(serial) = d.position.filter(|_| d.pledged_until >= now_hour + 16) else {
+                            return Ok::<_, SimError>(t);
+                        };
+                        let pledge = LendingAction::Pledge { market, serial };
+                        if let Committed::Refused(why) =
+                            d.owner.commit(client, vec![AppAction::Lending(pledge)]).await?
+                        {
+                            tracing::debug!(device = d.index, %why, "pledge to lending refused");
+                            return Ok(t);
+                        }
+                        d.collateral = Some(serial);
+                        serial
+                    }
+                };
+                let view: PositionView =
+                    client.query(&LendingQuery::Position { market: market.0, owner: d.owner.address() }).await?;
+                let expires_at = view.pledged.iter().find(|p| p.serial == serial).map_or(0, |p| p.expires_at);
+                if expires_at > (now_hour + REPAY_LEAD_HOURS) * HOUR {
+                    // Borrow once the index prices the NFT (a market's first hours have no fills).
+                    let assets = view.borrow_limit.unwrap_or(0).saturating_sub(view.debt) * 2 / 5;
+                    if view.position.borrow_shares == 0 && assets > 0 {
+                        let borrow = LendingAction::Borrow { market, assets };
+                        match d.owner.commit(client, vec![AppAction::Lending(borrow)]).await? {
+                            Committed::Included(_) => t.loans_taken += 1,
+                            Committed::Refused(why) => tracing::debug!(device = d.index, %why, "borrow refused"),
+                        }
+                    }
+                    return Ok(t);
+                }
+                if d.index % 10 == 1 && view.position.borrow_shares > 0 {
+                    // This borrower forgets: time alone will make the loan liquidatable.
+                    return Ok(t);
+                }
+                let mut actions = Vec::new();
+                if view.position.borrow_shares > 0 {
+                    let shares = Size::Shares(view.position.borrow_shares);
+                    actions.push(AppAction::Lending(LendingAction::Repay { market, amount: shares }));
+                }
+                actions.push(AppAction::Lending(LendingAction::Release { market, serial }));
+                match d.owner.commit(client, actions).await? {
+                    Committed::Included(_) => {
+                        d.collateral = None;
+                        t.loans_repaid += u64::from(view.position.borrow_shares > 0);
+                    }
+                    Committed::Refused(why) => tracing::debug!(device = d.index, %why, "repayment refused"),
+                }
+                Ok(t)
+            }
+        }))
+        .await;
+        for r in results {
+            self.totals.add(&r?);
+        }
+        // The liquidator takes every NFT whose loan time or price has made unhealthy.
+        let due: Vec<PositionView> = client.query(&LendingQuery::Liquidatable { market: market.0 }).await?;
+        for view in due {
+            for serial in view.position.pledged {
+                let liquidate =
+                    LendingAction::Liquidate { market, borrower: view.owner, repay: 0, serial: Some(serial) };
+                match self.maker.commit(&client, vec![AppAction::Lending(liquidate)]).await? {
+                    Committed::Included(_) => self.totals.liquidations += 1,
+                    Committed::Refused(why) => tracing::debug!(%why, "liquidation refused"),
+                }
+            }
+        }
+        Ok(Some(client.query(&LendingQuery::Market { id: market.0 }).await?))
     }
 
     /// The buyer posts the hour's jobs for the hours two to four ahead
@@ -865,5 +1032,8 @@ impl Totals {
         self.results_submitted += o.results_submitted;
         self.bought_slots += o.bought_slots;
         self.bought_quote += o.bought_quote;
+        self.loans_taken += o.loans_taken;
+        self.loans_repaid += o.loans_repaid;
+        self.liquidations += o.liquidations;
     }
 }

@@ -3,6 +3,6 @@
 //! is the bank's own business.
 
 pub use crate::state::{
-    balance, burn, burn_perished, is_module_address, mint, mint_coins, perishable, register_perishable, supply,
-    transfer,
+    balance, balances, burn, burn_perished, is_module_address, mint, mint_coins, perishable, register_perishable,
+    supply, transfer,
 };

@@ -1,3 +1,3 @@
 //! What other modules may call: a staleness-checked read of a feed.
 
-pub use crate::state::read;
+pub use crate::state::{feed, read};

@@ -2,4 +2,6 @@
 //! position, a slot denom, and the custody account.
 
 pub use crate::handler::custody;
-pub use crate::state::{capacity_at, live_positions, position_holder, position_owner, slot_denom};
+pub use crate::state::{
+    capacity_at, class_name, live_positions, position, position_holder, position_owner, slot_denom,
+};

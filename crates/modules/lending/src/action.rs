@@ -1,0 +1,125 @@
+use crate::math::WAD;
+use crate::state::{Collateral, MarketId};
+use crate::LendingError;
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_framework::{Action, SignatureClaim, StateRead, StateWrite, TxCtx};
+use greenhour_primitives::{Address, Denom};
+use serde::{Deserialize, Serialize};
+
+/// How much to withdraw or repay: an amount of assets, or of shares (to close a
+/// position exactly, with no dust left by rounding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Size {
+    Assets(#[serde(with = "greenhour_primitives::amount_serde")] u128),
+    Shares(#[serde(with = "greenhour_primitives::amount_serde")] u128),
+}
+
+impl Size {
+    fn amount(self) -> u128 {
+        match self {
+            Size::Assets(a) | Size::Shares(a) => a,
+        }
+    }
+}
+
+/// What lenders, borrowers and liquidators may do.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LendingAction {
+    /// Creates a market from the approved lists (anyone may).
+    CreateMarket {
+        loan: Denom,
+        collateral: Collateral,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        lltv_wad: u128,
+    },
+    /// Lends loan assets to the market for supply shares.
+    Supply {
+        market: MarketId,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        assets: u128,
+    },
+    /// Takes supplied assets back.
+    Withdraw { market: MarketId, amount: Size },
+    /// Borrows loan assets against the signer's collateral.
+    Borrow {
+        market: MarketId,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        assets: u128,
+    },
+    /// Repays the signer's debt.
+    Repay { market: MarketId, amount: Size },
+    /// Adds token collateral.
+    SupplyCollateral {
+        market: MarketId,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        amount: u128,
+    },
+    /// Takes token collateral back (the position must stay healthy).
+    WithdrawCollateral {
+        market: MarketId,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        amount: u128,
+    },
+    /// Pledges a position NFT the signer holds; it moves to its escrow and its
+    /// income repays the loan until released.
+    Pledge { market: MarketId, serial: u64 },
+    /// Takes a pledged position NFT back (the position must stay healthy).
+    Release { market: MarketId, serial: u64 },
+    /// Repays part of an unhealthy position's debt for its collateral plus the
+    /// liquidation incentive: `repay` loan assets at most for token collateral, or
+    /// the pledged NFT `serial` (the liquidator pays what it is worth less the incentive,
+    /// at most the debt).
+    Liquidate {
+        market: MarketId,
+        borrower: Address,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        repay: u128,
+        serial: Option<u64>,
+    },
+}
+
+impl Action for LendingAction {
+    type Error = LendingError;
+
+    fn check(&self) -> Result<(), LendingError> {
+        match self {
+            LendingAction::CreateMarket { loan, collateral, lltv_wad } => {
+                if *lltv_wad == 0 || *lltv_wad >= WAD {
+                    return Err(LendingError::LltvNotApproved { lltv_wad: *lltv_wad });
+                }
+                if let Collateral::Token { denom, feed } = collateral {
+                    if denom == loan {
+                        return Err(LendingError::CollateralNotApproved(denom.clone()));
+                    }
+                    if feed.is_empty() || feed.len() > 48 {
+                        return Err(LendingError::PriceUnavailable(format!("feed name {feed:?} is not 1-48 bytes")));
+                    }
+                }
+                Ok(())
+            }
+            LendingAction::Supply { assets, .. } | LendingAction::Borrow { assets, .. } if *assets == 0 => {
+                Err(LendingError::ZeroAmount)
+            }
+            LendingAction::Withdraw { amount, .. } | LendingAction::Repay { amount, .. } if amount.amount() == 0 => {
+                Err(LendingError::ZeroAmount)
+            }
+            LendingAction::SupplyCollateral { amount, .. } | LendingAction::WithdrawCollateral { amount, .. }
+                if *amount == 0 =>
+            {
+                Err(LendingError::ZeroAmount)
+            }
+            LendingAction::Liquidate { repay, serial: None, .. } if *repay == 0 => Err(LendingError::ZeroAmount),
+            _ => Ok(()),
+        }
+    }
+
+    fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), LendingError> {
+        crate::handler::execute(state, tx, self)
+    }
+
+    fn signature_claims(&self, _state: &impl StateRead) -> Vec<SignatureClaim> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,260 @@
+//! Lending through the whole app: markets, supply and borrow, health, income that
+//! repays a loan, liquidation by price and by time, and every refusal changing nothing.
+
+mod common;
+
+use common::*;
+use greenhour_lending::math::WAD;
+use greenhour_lending::{Collateral, LendingAction, LendingEvent, Size};
+use greenhour_primitives::{Coin, Denom};
+use greenhour_testkit::TestNode;
+
+#[test]
+fn app_can_supply_borrow_accrue_and_repay_against_tokens() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let m = token_market(&mut node);
+    let dave = TestNode::key("dave");
+    // 1,000 GHR at ½ gUSD is worth 500 gUSD; at 77 % dave may owe 385.
+    node.deliver(node.tx(&dave, act(LendingAction::SupplyCollateral { market: m, amount: 1_000_000_000 }))).unwrap();
+    let limit = view(&node, m, "dave").borrow_limit.unwrap();
+    assert_eq!(limit, 385_000_000);
+    let before = gusd(&node, "dave");
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: 300_000_000 }))).unwrap();
+    assert_eq!(gusd(&node, "dave"), before + 300_000_000);
+
+    // A day later the debt has grown and so has what bob's supply is worth.
+    node.advance(86_400);
+    report(&mut node, HALF);
+    let debt = view(&node, m, "dave").debt;
+    assert!(debt > 300_000_000, "interest accrued: {debt}");
+    let bob_supply = view(&node, m, "bob").supply_assets;
+    assert!(bob_supply > 1_000_000_000 && bob_supply <= 1_000_000_000 + (debt - 300_000_000));
+
+    // Repaying every share clears the debt exactly; the collateral comes back.
+    let shares = view(&node, m, "dave").position.borrow_shares;
+    node.deliver(node.tx(&dave, act(LendingAction::Repay { market: m, amount: Size::Shares(shares) }))).unwrap();
+    assert_eq!(view(&node, m, "dave").debt, 0);
+    node.deliver(node.tx(&dave, act(LendingAction::WithdrawCollateral { market: m, amount: 1_000_000_000 }))).unwrap();
+    assert!(view(&node, m, "dave").position.is_empty());
+    // Bob withdraws everything he can: the interest dave paid included.
+    let bob_shares = view(&node, m, "bob").position.supply_shares;
+    let bob_before = gusd(&node, "bob");
+    node.deliver(
+        node.tx(&TestNode::key("bob"), act(LendingAction::Withdraw { market: m, amount: Size::Shares(bob_shares) })),
+    )
+    .unwrap();
+    assert!(gusd(&node, "bob") > bob_before + 1_000_000_000, "the supplier earned the interest");
+}
+
+#[test]
+fn rejects_borrowing_past_the_limit_or_the_liquidity() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let m = token_market(&mut node);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::SupplyCollateral { market: m, amount: 1_000_000_000 }))).unwrap();
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: 385_000_001 }));
+    assert_eq!(code(&e), ("lending", 12), "{e}");
+    node.deliver(node.tx(&dave, act(LendingAction::SupplyCollateral { market: m, amount: 100_000_000_000 }))).unwrap();
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: 1_000_000_001 }));
+    assert_eq!(code(&e), ("lending", 11), "{e}");
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: 0 }));
+    assert_eq!(code(&e), ("lending", 7), "{e}");
+    let e = node.expect_rejected(&dave, act(LendingAction::Repay { market: m, amount: Size::Assets(1) }));
+    assert_eq!(code(&e), ("lending", 10), "repaying a debt one does not have: {e}");
+    let e =
+        node.expect_rejected(&dave, act(LendingAction::Borrow { market: greenhour_lending::MarketId(99), assets: 1 }));
+    assert_eq!(code(&e), ("lending", 1), "{e}");
+}
+
+#[test]
+fn rejects_markets_off_the_approved_lists() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let carol = TestNode::key("carol");
+    let ghr = Collateral::Token { denom: Denom::ghr(), feed: FEED.into() };
+    let create =
+        |lltv_wad, loan: Denom, collateral: Collateral| act(LendingAction::CreateMarket { loan, collateral, lltv_wad });
+    let e = node.expect_rejected(&carol, create(WAD / 3, Denom::gusd(), ghr.clone()));
+    assert_eq!(code(&e), ("lending", 2), "{e}");
+    let e = node.expect_rejected(
+        &carol,
+        create(WAD / 2, Denom::ghr(), Collateral::Token { denom: Denom::gusd(), feed: FEED.into() }),
+    );
+    assert_eq!(code(&e), ("lending", 3), "{e}");
+    let e = node.expect_rejected(
+        &carol,
+        create(WAD / 2, Denom::gusd(), Collateral::Token { denom: greenhour_testkit::test_denom(), feed: FEED.into() }),
+    );
+    assert_eq!(code(&e), ("lending", 4), "{e}");
+    let e = node.expect_rejected(
+        &carol,
+        create(WAD / 2, Denom::gusd(), Collateral::Token { denom: Denom::ghr(), feed: "no.such".into() }),
+    );
+    assert_eq!(code(&e), ("lending", 14), "{e}");
+    create_market(&mut node, ghr.clone(), WAD / 2);
+    let e = node.expect_rejected(&carol, create(WAD / 2, Denom::gusd(), ghr));
+    assert_eq!(code(&e), ("lending", 5), "{e}");
+}
+
+#[test]
+fn app_can_liquidate_after_a_price_drop_and_realise_bad_debt() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let m = token_market(&mut node);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::SupplyCollateral { market: m, amount: 1_000_000_000 }))).unwrap();
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: 380_000_000 }))).unwrap();
+    let carol = TestNode::key("carol");
+    let e = node.expect_rejected(
+        &carol,
+        act(LendingAction::Liquidate { market: m, borrower: addr("dave"), repay: 1, serial: None }),
+    );
+    assert_eq!(code(&e), ("lending", 13), "a healthy position cannot be liquidated: {e}");
+
+    // GHR falls 10 %: 1,000 GHR now secure 346.5 gUSD, below the debt.
+    node.advance(60);
+    report(&mut node, HALF * 9 / 10);
+    assert!(view(&node, m, "dave").liquidatable);
+    let record = node
+        .deliver(node.tx(
+            &carol,
+            act(LendingAction::Liquidate { market: m, borrower: addr("dave"), repay: 100_000_000, serial: None }),
+        ))
+        .unwrap();
+    let (repaid, seized) = LendingEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            LendingEvent::Liquidated { repaid, seized, .. } => Some((repaid, seized)),
+            _ => None,
+        })
+        .expect("a liquidation event");
+    // 100 gUSD repaid at 0.45 with the 77 % market's incentive (~7.4 %): ~238.7 GHR.
+    let incentive = greenhour_lending::math::incentive_factor_wad(LLTV);
+    assert_eq!(repaid, 100_000_000);
+    assert_eq!(seized, (100_000_000 * incentive / WAD) * WAD / (WAD * 45 / 100));
+    assert_eq!(view(&node, m, "dave").position.collateral, 1_000_000_000 - seized);
+
+    // GHR collapses: taking all the collateral leaves debt, written off against bob.
+    node.advance(60);
+    report(&mut node, HALF / 10);
+    let supply_before =
+        greenhour_lending::query::market(&node.app.snapshot().unwrap(), m, node.app.latest_header().unwrap().time)
+            .unwrap()
+            .totals
+            .supply_assets;
+    let record = node
+        .deliver(node.tx(
+            &carol,
+            act(LendingAction::Liquidate { market: m, borrower: addr("dave"), repay: u128::MAX, serial: None }),
+        ))
+        .unwrap();
+    let bad = LendingEvent::all_in(&record.events).into_iter().find_map(|e| match e {
+        LendingEvent::BadDebt { assets, .. } => Some(assets),
+        _ => None,
+    });
+    let bad = bad.expect("bad debt realised");
+    let after =
+        greenhour_lending::query::market(&node.app.snapshot().unwrap(), m, node.app.latest_header().unwrap().time)
+            .unwrap();
+    assert!(after.totals.supply_assets < supply_before, "suppliers carry the loss");
+    assert_eq!(after.totals.bad_debt, bad);
+    assert!(view(&node, m, "dave").position.is_empty());
+}
+
+#[test]
+fn rejects_borrowing_on_a_stale_price_but_lets_repayment_through() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let m = token_market(&mut node);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::SupplyCollateral { market: m, amount: 1_000_000_000 }))).unwrap();
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: 100_000_000 }))).unwrap();
+    node.advance(3_700);
+    node.produce_block(vec![]);
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: 1 }));
+    assert_eq!(code(&e), ("lending", 14), "{e}");
+    let e = node.expect_rejected(&dave, act(LendingAction::WithdrawCollateral { market: m, amount: 1 }));
+    assert_eq!(code(&e), ("lending", 14), "{e}");
+    node.deliver(node.tx(&dave, act(LendingAction::Repay { market: m, amount: Size::Assets(50_000_000) }))).unwrap();
+    assert!(view(&node, m, "dave").price_error.is_some());
+}
+
+#[test]
+fn app_can_borrow_against_a_position_nft_whose_income_repays_the_loan() {
+    let mut node = TestNode::new();
+    let (m, serial) = position_market(&mut node, 12);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::Pledge { market: m, serial }))).unwrap();
+    let escrow = greenhour_lending::api::escrow(serial);
+    assert_eq!(greenhour_pools::api::position_holder(&node.app.snapshot().unwrap(), serial).unwrap(), Some(escrow));
+    let v = view(&node, m, "dave");
+    assert_eq!(v.pledged.len(), 1);
+    assert!(v.pledged[0].units == 24 && v.pledged[0].value > 0, "{v:?}");
+    let limit = v.borrow_limit.unwrap();
+    assert!(limit > 0 && limit < v.pledged[0].value, "{v:?}");
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: limit / 2 }))).unwrap();
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: limit }));
+    assert_eq!(code(&e), ("lending", 12), "{e}");
+    let e = node.expect_rejected(&dave, act(LendingAction::Release { market: m, serial }));
+    assert_eq!(code(&e), ("lending", 12), "the NFT cannot leave while it secures the loan: {e}");
+
+    // The NFT earns (a settlement pays its holder: the escrow); at the hour the
+    // income repays the loan first and the rest goes to dave.
+    let debt = view(&node, m, "dave").debt;
+    let income = debt + 5_000;
+    node.deliver(node.send("bob", &escrow, Coin::new(Denom::gusd(), income))).unwrap();
+    let before = gusd(&node, "dave");
+    node.advance(3_600);
+    let outcome = node.produce_block(vec![]);
+    let applied = LendingEvent::all_in(&outcome.block_events);
+    assert!(
+        applied.iter().any(|e| matches!(e, LendingEvent::IncomeApplied { serial: s, .. } if *s == serial)),
+        "{applied:?}"
+    );
+    assert_eq!(view(&node, m, "dave").debt, 0, "the income cleared the debt");
+    let forwarded = gusd(&node, "dave") - before;
+    assert!(forwarded > 0 && forwarded <= 5_000, "the rest went to dave: {forwarded}");
+    node.deliver(node.tx(&dave, act(LendingAction::Release { market: m, serial }))).unwrap();
+    assert_eq!(
+        greenhour_pools::api::position_holder(&node.app.snapshot().unwrap(), serial).unwrap(),
+        Some(addr("dave"))
+    );
+}
+
+#[test]
+fn rejects_pledging_a_position_that_is_not_the_signers() {
+    let mut node = TestNode::new();
+    let (m, serial) = position_market(&mut node, 12);
+    let e = node.expect_rejected(&TestNode::key("bob"), act(LendingAction::Pledge { market: m, serial }));
+    assert_eq!(code(&e), ("lending", 15), "{e}");
+    let e = node.expect_rejected(&TestNode::key("dave"), act(LendingAction::SupplyCollateral { market: m, amount: 5 }));
+    assert_eq!(code(&e), ("lending", 9), "{e}");
+    node.deliver(node.tx(&TestNode::key("dave"), act(LendingAction::Pledge { market: m, serial }))).unwrap();
+    let e = node.expect_rejected(&TestNode::key("dave"), act(LendingAction::Pledge { market: m, serial }));
+    assert_eq!(code(&e), ("lending", 15), "pledged twice: {e}");
+}
+
+#[test]
+fn app_can_liquidate_a_position_nft_by_time_alone() {
+    let mut node = TestNode::new();
+    let (m, serial) = position_market(&mut node, 3);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::Pledge { market: m, serial }))).unwrap();
+    let limit = view(&node, m, "dave").borrow_limit.unwrap();
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: limit * 9 / 10 }))).unwrap();
+    assert!(!view(&node, m, "dave").liquidatable);
+    // No price moved: an hour passing shrinks both the hours left and the LLTV.
+    node.advance(3_600);
+    node.produce_block(vec![]);
+    let v = view(&node, m, "dave");
+    assert!(v.liquidatable, "time alone made the loan liquidatable: {v:?}");
+    let bob_before = gusd(&node, "bob");
+    node.deliver(node.tx(
+        &TestNode::key("bob"),
+        act(LendingAction::Liquidate { market: m, borrower: addr("dave"), repay: 0, serial: Some(serial) }),
+    ))
+    .unwrap();
+    assert_eq!(
+        greenhour_pools::api::position_holder(&node.app.snapshot().unwrap(), serial).unwrap(),
+        Some(addr("bob"))
+    );
+    assert!(gusd(&node, "bob") < bob_before, "the liquidator paid for the NFT");
+    assert!(view(&node, m, "dave").position.pledged.is_empty());
+}
