@@ -60,6 +60,10 @@ pub enum Behaviour {
 /// hours before its NFT runs out a careful borrower repays (before the 12-hour decay).
 const LLTV_WAD: u128 = 500_000_000_000_000_000;
 const MAX_BORROWERS: usize = 40;
+/// A smaller fleet runs no lending desk: a pledged position provides no slots, and
+/// a handful of devices' market needs every one (the README's six-device devnet
+/// posts three-replica jobs that buy three slots of one hour).
+const LENDING_MIN_FLEET: usize = 20;
 const REPAY_LEAD_HOURS: u64 = 14;
 
 /// What the fleet does, and with which accounts.
@@ -825,7 +829,7 @@ impl Fleet {
         Ok(())
     }
 
-    /// The lending desk: the maker opens the market against home position NFTs
+    /// The lending desk (fleets of 20 devices or more): the maker opens the market against home position NFTs
     /// (gUSD at 50 % LLTV) once; the reporter, as the lender, supplies 100,000 gUSD
     /// once; one device in five (the first 40 of them) pledges its position NFT and
     /// borrows 40 % of what it may, and repays and takes the NFT back before the
@@ -833,6 +837,9 @@ impl Fleet {
     /// becomes liquidatable by time alone and the maker, as the liquidator, buys the
     /// NFT. Returns the market after the hour.
     async fn lend(&mut self) -> Result<Option<MarketView>, SimError> {
+        if self.devices.len() < LENDING_MIN_FLEET {
+            return Ok(None);
+        }
         let client = self.client.clone();
         let market = match self.lending_market {
             Some(m) => m,

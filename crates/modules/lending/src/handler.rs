@@ -220,8 +220,49 @@ fn bps_down(part: u64, whole: u64) -> u32 {
     }
 }
 
-/// How much a position may owe now: each piece of collateral's value times its
-/// (decayed) loan-to-value limit, summed, rounded down. Needs a trusted price.
+/// The trusted price of a market's collateral now: loan units per token unit, or
+/// per GPU-hour of the class (WAD). Fails with `PriceUnavailable` when it cannot be trusted.
+pub fn collateral_price_wad(
+    state: &impl StateRead,
+    market: &Market,
+    now: UnixSeconds,
+    params: &LendingParams,
+) -> Result<u128, LendingError> {
+    match &market.collateral {
+        Collateral::Token { feed, .. } => token_price_wad(state, feed, now, params),
+        Collateral::Positions { class } => index_price_wad(state, *class, &market.loan, now, params),
+    }
+}
+
+/// How much a position may owe at `price_wad`: each piece of collateral's value
+/// times its (decayed) loan-to-value limit, summed, rounded down.
+pub fn borrow_limit_at(
+    state: &impl StateRead,
+    market: &Market,
+    p: &Position,
+    price_wad: u128,
+    now: UnixSeconds,
+    params: &LendingParams,
+) -> Result<u128, LendingError> {
+    match &market.collateral {
+        Collateral::Token { .. } => {
+            let value = overflow(math::mul_div_down(p.collateral, price_wad, WAD))?;
+            Ok(math::borrow_limit_down(value, market.lltv_wad))
+        }
+        Collateral::Positions { .. } => {
+            let mut limit: u128 = 0;
+            for serial in &p.pledged {
+                let worth = nft_worth(state, *serial, price_wad, now, params)?;
+                let lltv = math::decayed_lltv_down(market.lltv_wad, now, worth.expires_at, params.decay_seconds);
+                limit = limit.saturating_add(math::borrow_limit_down(worth.value, lltv));
+            }
+            Ok(limit)
+        }
+    }
+}
+
+/// How much a position may owe now. A position without collateral may owe
+/// nothing and needs no price; otherwise the price must be trusted.
 pub fn borrow_limit(
     state: &impl StateRead,
     market: &Market,
@@ -229,29 +270,11 @@ pub fn borrow_limit(
     now: UnixSeconds,
     params: &LendingParams,
 ) -> Result<u128, LendingError> {
-    match &market.collateral {
-        Collateral::Token { feed, .. } => {
-            if p.collateral == 0 {
-                return Ok(0);
-            }
-            let price = token_price_wad(state, feed, now, params)?;
-            let value = overflow(math::mul_div_down(p.collateral, price, WAD))?;
-            Ok(math::borrow_limit_down(value, market.lltv_wad))
-        }
-        Collateral::Positions { class } => {
-            if p.pledged.is_empty() {
-                return Ok(0);
-            }
-            let price = index_price_wad(state, *class, &market.loan, now, params)?;
-            let mut limit: u128 = 0;
-            for serial in &p.pledged {
-                let worth = nft_worth(state, *serial, price, now, params)?;
-                let lltv = math::decayed_lltv_down(market.lltv_wad, now, worth.expires_at, params.decay_seconds);
-                limit = limit.saturating_add(math::borrow_limit_down(worth.value, lltv));
-            }
-            Ok(limit)
-        }
+    if !p.has_collateral() {
+        return Ok(0);
     }
+    let price = collateral_price_wad(state, market, now, params)?;
+    borrow_limit_at(state, market, p, price, now, params)
 }
 
 /// The post-condition of every action that adds debt or removes collateral: the

@@ -2,7 +2,9 @@
 //! asked, positions with their collateral valued and their health, and the
 //! positions a liquidator may act on now.
 
-use crate::handler::{self, accrued};
+use crate::handler;
+/// A market's totals brought up to a time (interest, rate at target), without storing them.
+pub use crate::handler::accrued;
 use crate::math::{self, SECONDS_PER_YEAR};
 use crate::state::{self, Collateral, Market, MarketId, MarketTotals, Position};
 use crate::LendingError;
@@ -144,6 +146,41 @@ pub fn positions_of(
     Ok(out)
 }
 
+/// One unhealthy position, as a liquidation scan finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unhealthy {
+    pub owner: Address,
+    pub debt: u128,
+    pub limit: u128,
+}
+
+/// Every position of a market that owes more than its borrow limit now, in owner
+/// order: one read of the market, its totals and the price, then one read per
+/// position (and the NFT valuation reads for position collateral). Empty while the
+/// price cannot be trusted: nothing is liquidated on a price nobody trusts.
+pub fn unhealthy(state: &impl StateRead, id: MarketId, now: UnixSeconds) -> Result<Vec<Unhealthy>, LendingError> {
+    let market = state::market(state, id)?;
+    let params = state::params(state)?;
+    let (totals, _, _) = accrued(&state::stored_totals(state, id)?, &params, now)?;
+    let price = match handler::collateral_price_wad(state, &market, now, &params) {
+        Ok(price) => price,
+        Err(LendingError::PriceUnavailable(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for (owner, p) in state::positions(state, id)? {
+        if p.borrow_shares == 0 {
+            continue;
+        }
+        let debt = handler::debt_up(&p, &totals)?;
+        let limit = handler::borrow_limit_at(state, &market, &p, price, now, &params)?;
+        if debt > limit {
+            out.push(Unhealthy { owner, debt, limit });
+        }
+    }
+    Ok(out)
+}
+
 /// Positions of a market a liquidator may act on now, in owner order, at most `limit`.
 pub fn liquidatable(
     state: &impl StateRead,
@@ -151,20 +188,7 @@ pub fn liquidatable(
     now: UnixSeconds,
     limit: usize,
 ) -> Result<Vec<PositionView>, LendingError> {
-    let mut out = Vec::new();
-    for (owner, p) in state::positions(state, id)? {
-        if p.borrow_shares == 0 {
-            continue;
-        }
-        let view = position(state, id, &owner, now)?;
-        if view.liquidatable {
-            out.push(view);
-            if out.len() >= limit {
-                break;
-            }
-        }
-    }
-    Ok(out)
+    unhealthy(state, id, now)?.into_iter().take(limit).map(|u| position(state, id, &u.owner, now)).collect()
 }
 
 impl From<LendingError> for QueryError {
