@@ -3,6 +3,7 @@
 //! pass/fail test. Each run returns a [`Report`] (JSON figures and the same as
 //! text) and the caller prints it.
 
+mod lending;
 mod testnet;
 
 use anyhow::{bail, Context, Result};
@@ -21,6 +22,24 @@ use std::time::{Duration, Instant};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
+    /// A lending market under a falling GHR price: borrowers at loan-to-values up to
+    /// the limit, a liquidator bot each block; liquidations per block, bad debt,
+    /// suppliers' loss, block time, and (with --svg) a plot.
+    LendingCrash {
+        #[arg(long, default_value_t = 10_000)]
+        borrowers: u32,
+        /// Hours (blocks) over which the price falls.
+        #[arg(long, default_value_t = 24)]
+        hours: u64,
+        /// How far it falls, percent.
+        #[arg(long, default_value_t = 50)]
+        drop: u32,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Write the run as an SVG plot here.
+        #[arg(long)]
+        svg: Option<std::path::PathBuf>,
+    },
     /// Committed signed transfers per second end to end on one node, the
     /// ed25519 batch verification rate, and latency at half the maximum rate.
     Tx {
@@ -212,6 +231,9 @@ impl Report {
 
 pub async fn run(cmd: &BenchCommand) -> Result<Report> {
     match cmd {
+        BenchCommand::LendingCrash { borrowers, hours, drop, seed, svg } => {
+            lending::crash(*borrowers, *hours, *drop, *seed, svg.as_deref())
+        }
         BenchCommand::Tx { accounts, txs, block_ms, latency_secs } => {
             bench_tx(*accounts, *txs, *block_ms, *latency_secs).await
         }
