@@ -100,6 +100,8 @@ pub enum LendCommand {
     },
     /// Positions of a market a liquidator may act on now.
     Liquidatable { market: u64 },
+    /// What a position NFT would secure in a market now, before pledging it.
+    NftValue { market: u64, serial: u64 },
 }
 
 fn wad_percent(w: u128) -> f64 {
@@ -248,6 +250,22 @@ pub async fn run(cli: &Cli, c: &LendCommand) -> Result<()> {
                     return "no lending positions".into();
                 }
                 all.iter().map(describe_position).collect::<Vec<_>>().join("\n")
+            });
+        }
+        LendCommand::NftValue { market, serial } => {
+            let v: greenhour_lending::query::PledgedView =
+                client.query(&LendingQuery::NftValue { market: *market, serial: *serial }).await?;
+            print(cli.json, &v, || {
+                format!(
+                    "position {}: {} GPU-hours left, factor {:.1} %, worth {}, LLTV {:.1} % (borrow up to {}) until {}",
+                    v.serial,
+                    v.units,
+                    v.factor_bps as f64 / 100.0,
+                    v.value,
+                    wad_percent(v.lltv_wad),
+                    v.value.saturating_mul(v.lltv_wad) / 1_000_000_000_000_000_000,
+                    v.expires_at
+                )
             });
         }
         LendCommand::Liquidatable { market } => {

@@ -123,6 +123,16 @@ async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_che
         );
         jobs.push(posted["job"].as_u64().expect("job id").to_string());
     }
+    // The chain's matcher places them in the block after each post; wait for it, so
+    // the scheduler below sees only the job that waits.
+    for id in &jobs {
+        let mut tries = 0;
+        while cli(&home, node, &["job", "show", id])["status"] == "open" {
+            tries += 1;
+            assert!(tries < 120, "job {id} was never matched");
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+    }
     // The off-chain scheduler plans a job that waits for held slots dave lacks
     // (in a later pledged hour) and reports its distance to the LP bound.
     let waiting = cli(

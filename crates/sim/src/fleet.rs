@@ -16,7 +16,8 @@ use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, Loca
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
-use greenhour_lending::query::{LendingQuery, MarketView, PositionView};
+use greenhour_lending::math::WAD;
+use greenhour_lending::query::{LendingQuery, MarketView, PledgedView, PositionView};
 use greenhour_lending::{Collateral, LendingAction, MarketId, Size};
 use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
@@ -899,15 +900,25 @@ impl Fleet {
                         let Some(serial) = d.position.filter(|_| d.pledged_until >= now_hour + 16) else {
                             return Ok::<_, SimError>(t);
                         };
-                        let pledge = LendingAction::Pledge { market, serial };
-                        if let Committed::Refused(why) =
-                            d.owner.commit(client, vec![AppAction::Lending(pledge)]).await?
-                        {
-                            tracing::debug!(device = d.index, %why, "pledge to lending refused");
-                            return Ok(t);
+                        // Pledge and borrow 40 % of what the NFT secures, in one transaction.
+                        let quote: Result<PledgedView, _> =
+                            client.query(&LendingQuery::NftValue { market: market.0, serial }).await;
+                        let assets = quote.map_or(0, |q| q.value.saturating_mul(q.lltv_wad) / WAD * 2 / 5);
+                        let mut actions = vec![AppAction::Lending(LendingAction::Pledge { market, serial })];
+                        if assets > 0 {
+                            actions.push(AppAction::Lending(LendingAction::Borrow { market, assets }));
                         }
-                        d.collateral = Some(serial);
-                        serial
+                        match d.owner.commit(client, actions).await? {
+                            Committed::Included(_) => {
+                                d.collateral = Some(serial);
+                                t.loans_taken += u64::from(assets > 0);
+                                return Ok(t);
+                            }
+                            Committed::Refused(why) => {
+                                tracing::debug!(device = d.index, %why, "pledge to lending refused");
+                                return Ok(t);
+                            }
+                        }
                     }
                 };
                 let view: PositionView =

@@ -146,6 +146,31 @@ pub fn positions_of(
     Ok(out)
 }
 
+/// What a position NFT would let its holder borrow in a market now, before pledging it.
+pub fn nft_value(
+    state: &impl StateRead,
+    id: MarketId,
+    serial: u64,
+    now: UnixSeconds,
+) -> Result<PledgedView, LendingError> {
+    let market = state::market(state, id)?;
+    if !matches!(market.collateral, Collateral::Positions { .. }) {
+        return Err(LendingError::WrongCollateralKind { market: id, expected: "token" });
+    }
+    let params = state::params(state)?;
+    let price = handler::collateral_price_wad(state, &market, now, &params)?;
+    let w = handler::nft_worth(state, serial, price, now, &params)?;
+    let lltv_wad = math::decayed_lltv_down(market.lltv_wad, now, w.expires_at, params.decay_seconds);
+    Ok(PledgedView {
+        serial,
+        units: w.units,
+        factor_bps: w.factor_bps,
+        value: w.value,
+        lltv_wad,
+        expires_at: w.expires_at,
+    })
+}
+
 /// One unhealthy position, as a liquidation scan finds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unhealthy {
@@ -217,6 +242,10 @@ greenhour_framework::module_queries! {
         /// An account's positions in every market.
         Positions = "lending_positions" at "/lending/positions" { owner: Address } -> Vec<PositionView>
             = |state, now| positions_of(state, &owner, now);
+        /// What a position NFT is worth as collateral in a market now, and its LLTV (borrow
+        /// up to value × LLTV), before it is pledged.
+        NftValue = "lending_nft_value" at "/lending/markets/{market}/nfts/{serial}" { market: u64, serial: u64 } -> PledgedView
+            = |state, now| nft_value(state, MarketId(market), serial, now);
         /// The positions of a market a liquidator may act on now (at most 1,000).
         Liquidatable = "lending_liquidatable" at "/lending/markets/{market}/liquidatable" { market: u64 } -> Vec<PositionView>
             = |state, now| liquidatable(state, MarketId(market), now, MAX_LIST);

@@ -181,6 +181,9 @@ fn app_can_borrow_against_a_position_nft_whose_income_repays_the_loan() {
     let mut node = TestNode::new();
     let (m, serial) = position_market(&mut node, 12);
     let dave = TestNode::key("dave");
+    // What the NFT will secure, read before pledging it.
+    let now = node.app.latest_header().unwrap().time;
+    let quote = greenhour_lending::query::nft_value(&node.app.snapshot().unwrap(), m, serial, now).unwrap();
     node.deliver(node.tx(&dave, act(LendingAction::Pledge { market: m, serial }))).unwrap();
     let escrow = greenhour_lending::api::escrow(serial);
     assert_eq!(greenhour_pools::api::position_holder(&node.app.snapshot().unwrap(), serial).unwrap(), Some(escrow));
@@ -189,6 +192,12 @@ fn app_can_borrow_against_a_position_nft_whose_income_repays_the_loan() {
     assert!(v.pledged[0].units == 24 && v.pledged[0].value > 0, "{v:?}");
     let limit = v.borrow_limit.unwrap();
     assert!(limit > 0 && limit < v.pledged[0].value, "{v:?}");
+    assert_eq!(
+        (quote.value, quote.units),
+        (v.pledged[0].value, v.pledged[0].units),
+        "the preview is what the pledge secures"
+    );
+    assert_eq!(limit, quote.value * quote.lltv_wad / WAD);
     node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: limit / 2 }))).unwrap();
     let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: limit }));
     assert_eq!(code(&e), ("lending", 12), "{e}");
