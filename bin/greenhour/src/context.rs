@@ -58,8 +58,21 @@ pub(crate) async fn submit_actions(
     let mut wallet = Wallet::new(key, chain_id, status.min_fee);
     let mut out = Vec::new();
     for chunk in actions.chunks(24) {
-        let tx = wallet.sign(&client, chunk.to_vec(), "").await?;
-        let r = client.broadcast(&tx, BroadcastMode::Commit).await?;
+        // A nonce another transaction of this key still holds in the mempool
+        // (mempool/2) is a race with the previous command's block, not a refusal of
+        // these actions: sign again on the node's next free nonce.
+        let mut tries = 0;
+        let r = loop {
+            let tx = wallet.sign(&client, chunk.to_vec(), "").await?;
+            match client.broadcast(&tx, BroadcastMode::Commit).await {
+                Err(e) if tries < 10 && e.rejection().is_some_and(|i| i.module == "mempool" && i.code == 2) => {
+                    tries += 1;
+                    wallet.forget_nonce();
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                }
+                other => break other?,
+            }
+        };
         let height = r.committed.as_ref().map(|c| c.height).unwrap_or(0);
         out.push(format!("committed {} at height {height}", r.hash));
     }
