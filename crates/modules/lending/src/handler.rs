@@ -462,13 +462,30 @@ fn pay_debt(
     if assets == 0 || shares == 0 {
         return Ok(0);
     }
+    book_repayment(state, market, t, p, borrower, payer, assets, shares)?;
+    Ok(assets)
+}
+
+/// Books a repayment the caller has sized: `shares` of `borrower`'s debt cleared
+/// for `assets` paid by `payer` (`shares` at most the position's).
+#[allow(clippy::too_many_arguments)]
+fn book_repayment(
+    state: &mut impl StateWrite,
+    market: &Market,
+    t: &mut MarketTotals,
+    p: &mut Position,
+    borrower: &Address,
+    payer: &Address,
+    assets: u128,
+    shares: u128,
+) -> Result<(), LendingError> {
     p.borrow_shares -= shares;
     t.borrow_shares = overflow(t.borrow_shares.checked_sub(shares))?;
     // Rounding may leave the total a unit below the sum of debts: floor at zero, as Morpho does.
     t.borrow_assets = t.borrow_assets.saturating_sub(assets);
     greenhour_bank::api::transfer(state, payer, &account(), &Coin::new(market.loan.clone(), assets))?;
     state.emit(LendingEvent::Repaid { market: market.id, borrower: *borrower, payer: *payer, assets, shares }.into());
-    Ok(assets)
+    Ok(())
 }
 
 fn repay(
@@ -492,13 +509,9 @@ fn repay(
     if shares > p.borrow_shares {
         return Err(LendingError::Insufficient { what: "debt shares", held: p.borrow_shares, asked: shares });
     }
-    p.borrow_shares -= shares;
-    t.borrow_shares -= shares;
-    t.borrow_assets = t.borrow_assets.saturating_sub(assets);
-    greenhour_bank::api::transfer(state, who, &account(), &Coin::new(market.loan.clone(), assets))?;
+    book_repayment(state, &market, &mut t, &mut p, who, who, assets, shares)?;
     state.put(&keys::totals(id), &t);
     put_position(state, id, who, &p);
-    state.emit(LendingEvent::Repaid { market: id, borrower: *who, payer: *who, assets, shares }.into());
     Ok(())
 }
 

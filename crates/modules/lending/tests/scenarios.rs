@@ -172,8 +172,40 @@ fn rejects_borrowing_on_a_stale_price_but_lets_repayment_through() {
     assert_eq!(code(&e), ("lending", 14), "{e}");
     let e = node.expect_rejected(&dave, act(LendingAction::WithdrawCollateral { market: m, amount: 1 }));
     assert_eq!(code(&e), ("lending", 14), "{e}");
+    // Nothing is liquidated on a price nobody trusts, either.
+    node.advance(60);
+    node.produce_block(vec![]);
+    let e = node.expect_rejected(
+        &TestNode::key("carol"),
+        act(LendingAction::Liquidate { market: m, borrower: addr("dave"), repay: 1, serial: None }),
+    );
+    assert_eq!(code(&e), ("lending", 14), "{e}");
     node.deliver(node.tx(&dave, act(LendingAction::Repay { market: m, amount: Size::Assets(50_000_000) }))).unwrap();
     assert!(view(&node, m, "dave").price_error.is_some());
+}
+
+#[test]
+fn rejects_borrowing_when_the_feeds_reporters_disagree() {
+    let mut g = genesis();
+    g.oracle.feeds[0].quorum = 2;
+    let mut node = TestNode::with_genesis(&g);
+    // Alice says 0.5, bob says 0.75: the published median's round spans 40 %, above the 20 % allowed.
+    for (who, value) in [("alice", HALF), ("bob", HALF * 3 / 2)] {
+        let a = greenhour_app::AppAction::Oracle(greenhour_oracle::OracleAction::Submit {
+            feed: FEED.into(),
+            round: 0,
+            value,
+        });
+        node.deliver(node.tx(&TestNode::key(who), vec![a])).unwrap();
+    }
+    let m = create_market(&mut node, Collateral::Token { denom: Denom::ghr(), feed: FEED.into() }, LLTV);
+    node.deliver(node.tx(&TestNode::key("bob"), act(LendingAction::Supply { market: m, assets: 1_000_000_000 })))
+        .unwrap();
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::SupplyCollateral { market: m, amount: 1_000_000_000 }))).unwrap();
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: 1 }));
+    assert_eq!(code(&e), ("lending", 14), "{e}");
+    assert!(e.message.contains("disagree"), "{e}");
 }
 
 #[test]
