@@ -299,3 +299,55 @@ fn app_can_liquidate_a_position_nft_by_time_alone() {
     assert!(gusd(&node, "bob") < bob_before, "the liquidator paid for the NFT");
     assert!(view(&node, m, "dave").position.pledged.is_empty());
 }
+
+#[test]
+fn rejects_borrowing_while_the_index_jumps_away_from_its_window() {
+    let mut node = TestNode::new();
+    let (m, serial) = position_market(&mut node, 12);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::Pledge { market: m, serial }))).unwrap();
+    assert!(view(&node, m, "dave").borrow_limit.is_some(), "one fill: the hour's price is the window's");
+    // An hour later alice sells another hour's slots at ten times the floor and
+    // bob buys one: this hour's index price is far from the window's average.
+    node.advance(3_600);
+    let snap = node.app.snapshot().unwrap();
+    let pool = greenhour_pools::query::pools(&snap, 10).unwrap()[0].id;
+    let device = greenhour_devices::query::devices(&snap, Some(&addr("alice")), 10).unwrap()[0].id;
+    let hour = SLOT_HOUR + 1;
+    let position = greenhour_testkit::supply::pledge(&mut node, "alice", pool, device, hour, 1, 2);
+    let release = greenhour_pools::PoolsAction::Release { position, hour, quantity: 2 };
+    node.deliver(node.tx(&TestNode::key("alice"), vec![greenhour_app::AppAction::Pools(release)])).unwrap();
+    let dear = greenhour_pools::state::slot_denom(
+        greenhour_pools::SlotUnit::GpuHour,
+        greenhour_devices::DeviceClass::Home,
+        hour,
+    );
+    let market = |a: greenhour_market::MarketAction| vec![greenhour_app::AppAction::Market(a)];
+    let create = greenhour_market::MarketAction::Create {
+        slot: dear.clone(),
+        quote: Denom::gusd(),
+        floor_wad: 5_000_000 * WAD,
+        half_life: 3_600,
+        decay_window: 4 * 3_600,
+    };
+    node.deliver(node.tx(&TestNode::key("carol"), market(create))).unwrap();
+    let add = greenhour_market::MarketAction::AddLiquidity {
+        slot: dear.clone(),
+        max_slots: 2,
+        max_quote: 40_000_000,
+        min_shares: 0,
+        deadline: u64::MAX,
+    };
+    node.deliver(node.tx(&TestNode::key("alice"), market(add))).unwrap();
+    let buy = greenhour_market::MarketAction::Swap {
+        slot: dear,
+        buy_slots: true,
+        exact: greenhour_market::Exact::Out(1),
+        limit: u128::MAX,
+        deadline: u64::MAX,
+    };
+    node.deliver(node.tx(&TestNode::key("bob"), market(buy))).unwrap();
+    let e = node.expect_rejected(&dave, act(LendingAction::Borrow { market: m, assets: 1 }));
+    assert_eq!(code(&e), ("lending", 14), "{e}");
+    assert!(e.message.contains("moved more than"), "{e}");
+}
