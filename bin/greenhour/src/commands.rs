@@ -152,8 +152,10 @@ pub enum DeviceCommand {
     SampleDay {
         #[arg(long)]
         device: u64,
-        #[arg(long, default_value_t = 24)]
-        hours: u64,
+        /// Hours to cover; without it, every whole hour since the device's last
+        /// report (24 for a device that never reported, at most 168).
+        #[arg(long)]
+        hours: Option<u64>,
     },
     /// A device and, with --reports, its telemetry.
     Show {
@@ -501,13 +503,21 @@ async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {
             print(cli.json, &done, || done.join("\n"));
         }
         DeviceCommand::SampleDay { device, hours } => {
-            if *hours == 0 || *hours > 24 * 7 {
+            if hours.is_some_and(|h| h == 0 || h > 24 * 7) {
                 bail!("--hours must be 1 to 168");
             }
             let d = client.device(*device).await?;
             let now_hour = client.status().await?.latest_block_time / 3_600;
             // A report must not start before the last one ended: round a partial hour up.
-            let first = d.last_report_end.map_or(now_hour.saturating_sub(*hours), |end| end.div_ceil(3_600));
+            let resume = d.last_report_end.map(|end| end.div_ceil(3_600));
+            let hours = match (*hours, resume) {
+                (Some(h), _) => h,
+                (None, None) => 24,
+                (None, Some(first)) => now_hour.saturating_sub(first).clamp(1, 24 * 7),
+            };
+            let first = resume.unwrap_or(now_hour.saturating_sub(hours));
+            // A device silent for over a week resumes with the last week.
+            let first = first.max(now_hour.saturating_sub(24 * 7));
             if first + hours > now_hour {
                 bail!(
                     "device {device} has reported up to hour {first}; the chain's last whole hour is {now_hour}: \
@@ -520,7 +530,7 @@ async fn device(cli: &Cli, d: &DeviceCommand) -> Result<()> {
                 greenhour_energy::data::embedded::GREENSBORO.1,
             )?;
             let profile = greenhour_sim::physics::SiteProfile::compute(&site)?;
-            let reports = sample_day(&d, &profile, first, *hours);
+            let reports = sample_day(&d, &profile, first, hours);
             println!("{}", serde_json::to_string_pretty(&reports)?);
         }
         DeviceCommand::Show { id, reports } => {

@@ -15,7 +15,7 @@ use greenhour_jobs::{
     Job, JobId, JobSpec, JobStatus, JobsAction, JobsError, Pricing, TaskKind, Verification, Workload,
 };
 use greenhour_node::config::HomeLayout;
-use greenhour_primitives::{Denom, Hash};
+use greenhour_primitives::{Address, Denom, Hash};
 use greenhour_workloads::examples::Example;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -133,6 +133,10 @@ pub struct PostArgs {
     /// Share of a slashed bond paid to whoever proved the fault, basis points.
     #[arg(long, default_value_t = 5_000)]
     slash_split_bps: u32,
+    /// Only devices of this account may run the job (a key name or an address;
+    /// repeat for several, at least one per replica).
+    #[arg(long = "provider")]
+    providers: Vec<String>,
 }
 
 fn class_of(name: &str) -> Result<DeviceClass> {
@@ -159,12 +163,13 @@ async fn post(cli: &Cli, a: &PostArgs) -> Result<()> {
     // as starting in the past, nothing changes, and it is posted again from the new hour.
     // The rejection comes from the block that was being built, so whether the hour
     // moved is read from the first block after the one we counted from.
+    let providers = a.providers.iter().map(|p| resolve(cli, p)).collect::<Result<Vec<_>>>()?;
     let mut attempts = 0;
     let lines = loop {
         let read = client.status().await?;
         let now_hour = read.latest_block_time / 3_600;
         attempts += 1;
-        match submit_actions(cli, &a.from, post_actions(a, now_hour)?).await {
+        match submit_actions(cli, &a.from, post_actions(a, now_hour, &providers)?).await {
             Err(e) if attempts < 3 && is_rejection(&e, &JobsError::Impossible(String::new())) => {
                 if block_after(&client, read.height).await?.latest_block_time / 3_600 == now_hour {
                     return Err(e);
@@ -197,7 +202,7 @@ async fn block_after(client: &RpcClient, height: u64) -> Result<greenhour_app::r
 
 /// The actions that post the job of `a` with hours counted from `now_hour`
 /// (with the example's module upload first, when an example is named).
-fn post_actions(a: &PostArgs, now_hour: u64) -> Result<Vec<AppAction>> {
+fn post_actions(a: &PostArgs, now_hour: u64, providers: &[Address]) -> Result<Vec<AppAction>> {
     let verification = match a.verification.as_str() {
         "redundant" => Verification::Redundant { k: a.k },
         "optimistic" => Verification::Optimistic { window_secs: a.window, sample_bps: a.sample_bps },
@@ -242,6 +247,7 @@ fn post_actions(a: &PostArgs, now_hour: u64) -> Result<Vec<AppAction>> {
         verification,
         bond: a.bond,
         slash_split_bps: a.slash_split_bps,
+        providers: providers.to_vec(),
     };
     actions.push(AppAction::Jobs(JobsAction::Post { spec }));
     Ok(actions)
@@ -437,11 +443,21 @@ pub enum WorkerCommand {
         /// Demo only: submit wrong outputs, to watch verification catch them.
         #[arg(long)]
         cheat: bool,
+        /// Serve only this job (repeat for several) and exit once results for all of
+        /// them are in; without it, every assigned job until stopped.
+        #[arg(long = "job")]
+        only: Vec<u64>,
+        /// With --job: give up after this many seconds of wall time.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
     },
 }
 
 pub async fn run_worker(cli: &Cli, c: &WorkerCommand) -> Result<()> {
-    let WorkerCommand::Run { from, once, poll_secs, cheat } = c;
+    let WorkerCommand::Run { from, once, poll_secs, cheat, only, timeout } = c;
+    let only: std::collections::BTreeSet<u64> = only.iter().copied().collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(*timeout);
+    let mut finished = std::collections::BTreeSet::new();
     let client = RpcClient::new(&cli.node);
     let key = Keyring::new(&HomeLayout::new(home_of(cli)).keys()).get(from)?;
     let me = key.address();
@@ -449,10 +465,13 @@ pub async fn run_worker(cli: &Cli, c: &WorkerCommand) -> Result<()> {
     let mut wallet = Wallet::new(key, status.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?, status.min_fee);
     let mut worker = greenhour_agent::Worker::new(*cheat);
     loop {
-        match work_once(&client, &mut wallet, &me, &mut worker).await {
+        match work_once(&client, &mut wallet, &me, &mut worker, &only).await {
             Ok(lines) => {
-                for line in lines {
+                for (job, line) in lines {
                     println!("{line}");
+                    if let Some(job) = job {
+                        finished.insert(job);
+                    }
                 }
             }
             // The node may be restarting: keep the loop alive, re-fetch the nonce.
@@ -462,27 +481,33 @@ pub async fn run_worker(cli: &Cli, c: &WorkerCommand) -> Result<()> {
             }
             Err(e) => return Err(e),
         }
-        if *once {
+        if *once || (!only.is_empty() && only.is_subset(&finished)) {
             return Ok(());
+        }
+        if !only.is_empty() && std::time::Instant::now() >= deadline {
+            bail!("results for {} of the {} jobs asked for in {timeout} s", finished.len(), only.len());
         }
         tokio::time::sleep(Duration::from_secs(*poll_secs)).await;
     }
 }
 
-/// One pass over the operator's assigned jobs; returns what it did.
+/// One pass over the operator's assigned jobs; returns what it did, each line
+/// with the job whose result is now in (a reveal that was included).
 async fn work_once(
     client: &RpcClient,
     wallet: &mut Wallet,
     me: &greenhour_primitives::Address,
     worker: &mut greenhour_agent::Worker,
-) -> Result<Vec<String>> {
+    only: &std::collections::BTreeSet<u64>,
+) -> Result<Vec<(Option<u64>, String)>> {
     let now = client.status().await?.latest_block_time;
     let mut done = Vec::new();
-    for due in worker.due(client, me, now).await? {
+    for due in worker.due(client, me, now).await?.into_iter().filter(|d| only.is_empty() || only.contains(&d.job)) {
         let line = format!("job {} device {}: {}", due.job, due.device, due.what);
+        let revealed = matches!(due.action, JobsAction::Reveal { .. });
         match wallet.commit(client, vec![AppAction::Jobs(due.action)]).await? {
-            greenhour_client::Committed::Included(_) => done.push(line),
-            greenhour_client::Committed::Refused(why) => done.push(format!("{line} refused: {why}")),
+            greenhour_client::Committed::Included(_) => done.push((revealed.then_some(due.job), line)),
+            greenhour_client::Committed::Refused(why) => done.push((None, format!("{line} refused: {why}"))),
         }
     }
     Ok(done)
@@ -517,7 +542,9 @@ pub async fn run_scheduler(cli: &Cli, c: &SchedulerCommand) -> Result<()> {
         .jobs(None, None)
         .await?
         .into_iter()
-        .filter(|j| j.status == JobStatus::Open && j.spec.class == class_id)
+        // Jobs that name their providers are left to the chain's matcher: the
+        // scheduler's model has no per-job device sets (yet).
+        .filter(|j| j.status == JobStatus::Open && j.spec.class == class_id && j.spec.providers.is_empty())
         .collect();
     // Devices seen in any hour, with their free GPUs per hour and the green share the chain ranks by.
     let mut devices: BTreeMap<u64, Device> = BTreeMap::new();

@@ -1019,6 +1019,7 @@ impl Fleet {
                 verification,
                 bond: 1_000_000,
                 slash_split_bps: 5_000,
+                providers: Vec::new(),
             };
             actions.push(AppAction::Jobs(JobsAction::Post { spec }));
         }

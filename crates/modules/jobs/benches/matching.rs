@@ -107,6 +107,7 @@ fn base() -> BTreeMap<Vec<u8>, Vec<u8>> {
             verification: Verification::Attested,
             bond: 1_000_000,
             slash_split_bps: 5_000,
+            providers: Vec::new(),
         };
         let job = Job::open(id, buyer, spec, NOW - 60, Ledger { ghr_in: 1_000_000, ..Ledger::default() });
         block.put(&greenhour_jobs::keys::job(id), &job);

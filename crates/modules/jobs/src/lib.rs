@@ -39,7 +39,7 @@ pub use genesis::JobsGenesis;
 pub use params::{JobsParams, INSURANCE};
 pub use state::{
     EnergySource, Job, JobId, JobSpec, JobStatus, Ledger, Pricing, Replica, ReplicaOutcome, SciReport, TaskKind,
-    Verification, Workload,
+    Verification, Workload, MAX_PROVIDERS,
 };
 
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};

@@ -118,9 +118,22 @@ pub struct JobSpec {
     /// Share of a slashed bond paid to whoever proved the fault (the rest goes to
     /// the insurance fund), basis points.
     pub slash_split_bps: u32,
+    /// When not empty, only devices operated by these accounts may run the job
+    /// (Akash's `signedBy`: a buyer who trusts, or has a contract with, named
+    /// providers). Distinct, at most [`MAX_PROVIDERS`], and at least one per replica.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<Address>,
 }
 
+/// Most providers a job may name.
+pub const MAX_PROVIDERS: usize = 16;
+
 impl JobSpec {
+    /// Whether `operator` may run this job.
+    pub fn admits(&self, operator: &Address) -> bool {
+        self.providers.is_empty() || self.providers.contains(operator)
+    }
+
     /// GPU-hours of capacity the job consumes in all (every replica).
     pub fn gpu_hours(&self) -> u64 {
         self.gpus as u64 * self.hours as u64 * self.verification.replicas() as u64

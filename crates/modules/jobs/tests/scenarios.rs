@@ -503,3 +503,58 @@ fn app_can_credit_verified_green_work_to_the_linked_validator() {
     let expected = 1_000 * report.green_wh / report.energy_wh;
     assert_eq!(greenhour_staking::state::green_work(&snap, &dave).unwrap(), expected);
 }
+
+#[test]
+fn app_can_place_a_job_only_on_the_providers_it_names() {
+    let Fleet { mut node, devices, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    // Without a provider list the matcher picks among all three owners; with one
+    // it must pick carol alone, and for two replicas alice and bob.
+    let mut only_carol = spec(module, "mlp", Verification::Attested);
+    only_carol.providers = vec![TestNode::addr("carol")];
+    let mut alice_or_bob = spec(module, "mlp", Verification::Redundant { k: 2 });
+    alice_or_bob.providers = vec![TestNode::addr("bob"), TestNode::addr("alice")];
+    let first = post(&mut node, only_carol).unwrap();
+    let second = post(&mut node, alice_or_bob).unwrap();
+    node.produce_block(vec![]);
+    let j = job(&node, first);
+    assert_eq!(j.status, JobStatus::Matched);
+    assert_eq!(j.replicas.iter().map(|r| r.device).collect::<Vec<_>>(), vec![devices[2]]);
+    let j = job(&node, second);
+    assert_eq!(j.status, JobStatus::Matched);
+    let mut operators: Vec<_> = (0..2).map(|i| operator_of(&j, i)).collect();
+    operators.sort();
+    assert_eq!(operators, ["alice", "bob"]);
+}
+
+#[test]
+fn rejects_provider_lists_that_cannot_match_and_proposals_outside_them() {
+    let Fleet { mut node, devices, .. } = fleet();
+    let module = upload(&mut node, "mlp");
+    let dave = TestNode::key("dave");
+    let (alice, bob) = (TestNode::addr("alice"), TestNode::addr("bob"));
+    let mut twice = spec(module, "mlp", Verification::Redundant { k: 2 });
+    twice.providers = vec![alice, alice];
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: twice }))), ("jobs", 2));
+    let mut too_few = spec(module, "mlp", Verification::Redundant { k: 3 });
+    too_few.providers = vec![alice, bob];
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: too_few }))), ("jobs", 2));
+    let mut too_many = spec(module, "mlp", Verification::Attested);
+    too_many.providers =
+        (0..=greenhour_jobs::MAX_PROVIDERS as u8).map(|i| greenhour_primitives::Address([i; 20])).collect();
+    assert_eq!(code(&node.expect_rejected(&dave, jobs(JobsAction::Post { spec: too_many }))), ("jobs", 2));
+
+    // A solver may not place a job on a device outside its list (alice's, for bob's job).
+    let mut only_bob = spec(module, "mlp", Verification::Attested);
+    only_bob.providers = vec![bob];
+    only_bob.earliest_hour = RUN_HOUR + 1;
+    only_bob.deadline_hour = RUN_HOUR + 2;
+    let id = post(&mut node, only_bob).unwrap();
+    node.produce_block(vec![]);
+    assert_eq!(job(&node, id).status, JobStatus::Open, "dave holds no slots of that hour yet");
+    let assignments =
+        vec![greenhour_jobs::state::Assignment { job: id, start_hour: RUN_HOUR + 1, devices: vec![devices[0]] }];
+    let refused = node.expect_rejected(&TestNode::key("carol"), jobs(JobsAction::Propose { assignments }));
+    assert_eq!(code(&refused), ("jobs", 22));
+    assert!(refused.message.contains("not among the job's providers"), "{}", refused.message);
+}

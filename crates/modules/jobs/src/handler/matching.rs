@@ -135,7 +135,7 @@ impl Batch {
             }
             let Some((_, owner)) = self.devices.get(&device).copied().flatten() else { continue };
             // Replicas that check each other must not share an owner.
-            if chosen.iter().any(|c| c.1 == owner) {
+            if !spec.admits(&owner) || chosen.iter().any(|c| c.1 == owner) {
                 continue;
             }
             chosen.push((device, owner, green));
@@ -388,6 +388,9 @@ impl Batch {
             }
             if let Some(hour) = run.clone().find(|h| self.free(spec.class, *h, device) < spec.gpus) {
                 return Err(no(format!("device {device} lacks {} free GPUs in hour {hour}", spec.gpus)));
+            }
+            if !spec.admits(&owner) {
+                return Err(no(format!("device {device}'s operator {owner} is not among the job's providers")));
             }
             if chosen.iter().any(|c| c.1 == owner) {
                 return Err(no(format!("device {device} shares its owner with another replica")));

@@ -10,7 +10,7 @@ use crate::math::{self, Score};
 use crate::params::{JobsParams, HOUR, INSURANCE, MAX_INPUT_BYTES, MAX_OUTPUT_BYTES, MAX_WASM_BYTES};
 use crate::state::{
     self, Assignment, EnergySource, Job, JobId, JobSpec, JobStatus, Ledger, Pricing, Replica, ReplicaOutcome,
-    SciReport, StoredProposal, StoredWorkload, Verification, Workload,
+    SciReport, StoredProposal, StoredWorkload, Verification, Workload, MAX_PROVIDERS,
 };
 use crate::{event, keys, JobsAction, JobsError, NAME};
 use greenhour_bank::api as bank;

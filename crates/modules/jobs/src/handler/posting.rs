@@ -40,6 +40,23 @@ pub(super) fn post(state: &mut impl StateWrite, tx: &TxCtx, spec: &JobSpec) -> R
     if spec.verification.replicas() > params.max_replicas {
         return impossible(format!("at most {} replicas", params.max_replicas));
     }
+    if spec.providers.len() > MAX_PROVIDERS {
+        return impossible(format!("{} providers named; at most {MAX_PROVIDERS}", spec.providers.len()));
+    }
+    if !spec.providers.is_empty() {
+        let distinct: std::collections::BTreeSet<&Address> = spec.providers.iter().collect();
+        if distinct.len() != spec.providers.len() {
+            return impossible("a provider is named twice".into());
+        }
+        // Replicas need distinct owners, so fewer providers than replicas can never match.
+        if distinct.len() < spec.verification.replicas() as usize {
+            return impossible(format!(
+                "{} providers named for {} replicas of distinct owners",
+                distinct.len(),
+                spec.verification.replicas()
+            ));
+        }
+    }
     if let Verification::Optimistic { window_secs, .. } = spec.verification {
         if window_secs > params.max_window_secs {
             return Err(JobsError::InvalidVerification(format!("window above {} s", params.max_window_secs)));

@@ -85,6 +85,7 @@ pub fn spec(module: Hash, example: &str, verification: Verification) -> JobSpec 
         verification,
         bond: BOND,
         slash_split_bps: 5_000,
+        providers: Vec::new(),
     }
 }
 
