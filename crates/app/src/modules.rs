@@ -212,6 +212,9 @@ registry! {
     /// Isolated lending markets against tokens and position NFTs (Morpho Blue).
     #[serde(default)]
     lending: greenhour_lending::Lending => Lending(greenhour_lending::LendingAction),
+    /// gUSD: vaults, redemptions and the stability pool (Liquity v2).
+    #[serde(default)]
+    stable: greenhour_stable::Stable => Stable(greenhour_stable::StableAction),
 }
 
 #[cfg(test)]

@@ -154,6 +154,7 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                     verification: greenhour_jobs::Verification::Optimistic { window_secs: 1_800, sample_bps: 1_000 },
                     bond: 1_000_000,
                     slash_split_bps: 5_000,
+                    providers: Vec::new(),
                 },
             })),
         ),
@@ -266,6 +267,29 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
             greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::Repay {
                 market: greenhour_lending::MarketId(1),
                 amount: greenhour_lending::Size::Shares(1_000_000),
+            })),
+        ),
+        (
+            "stable_open_action",
+            greenhour_codec::encode(&AppAction::Stable(greenhour_stable::StableAction::Open {
+                denom: Denom::ghr(),
+                collateral: u128::MAX,
+                debt: 2_000_000_000,
+                rate_bps: 450,
+            })),
+        ),
+        (
+            "stable_redeem_action",
+            greenhour_codec::encode(&AppAction::Stable(greenhour_stable::StableAction::Redeem {
+                denom: Denom::ghr(),
+                amount: 5_000_000,
+                max_fee_bps: 100,
+            })),
+        ),
+        (
+            "stable_liquidate_action",
+            greenhour_codec::encode(&AppAction::Stable(greenhour_stable::StableAction::Liquidate {
+                vault: greenhour_stable::VaultId(9),
             })),
         ),
     ]

@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "a30aafd926e836a59492b2c7e49b0a515d3e282366558960fff259e53e79a792",
+        "a7ab460f004fc93403d003905428c4038a3b85e29199fc0d817720b50d07e754",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "23ccdca96ea9ddb1a0896c4e6d4b4ec8fc5cb93b25fcfb22fd990b03a1996b2c",
+        "52128ad5542b6c17f2521d4638a2a104a63a62726987413f9941ffe231a93189",
         "a day of the supply side"
     );
 }

@@ -108,27 +108,16 @@ pub fn debt_up(p: &Position, t: &MarketTotals) -> Result<u128, LendingError> {
 
 // ---- prices and collateral value ---------------------------------------------
 
-/// A price read that passed its checks, in loan units per collateral unit, WAD.
+/// A price read that passed its checks (fresh, positive, reporters within the
+/// allowed spread), in loan units per collateral unit, WAD.
 fn token_price_wad(
     state: &impl StateRead,
     feed: &str,
     now: UnixSeconds,
     params: &LendingParams,
 ) -> Result<u128, LendingError> {
-    let obs =
-        greenhour_oracle::api::read(state, feed, now).map_err(|e| LendingError::PriceUnavailable(e.to_string()))?;
-    if obs.value <= 0 {
-        return Err(LendingError::PriceUnavailable(format!("feed {feed} reports {} (not a price)", obs.value)));
-    }
-    let price = obs.value as u128;
-    let spread = obs.max.saturating_sub(obs.min).max(0) as u128;
-    if math::mul_div_up(spread, 10_000, price).unwrap_or(u128::MAX) > params.max_feed_spread_bps as u128 {
-        return Err(LendingError::PriceUnavailable(format!(
-            "feed {feed}'s reporters disagree by more than {} bps",
-            params.max_feed_spread_bps
-        )));
-    }
-    Ok(price)
+    greenhour_oracle::api::read_price(state, feed, now, params.max_feed_spread_bps)
+        .map_err(|e| LendingError::PriceUnavailable(e.to_string()))
 }
 
 /// The Green Compute Index price of one GPU-hour of `class` in `loan`, WAD: the

@@ -26,6 +26,13 @@ pub enum OracleError {
     /// Returned when the genesis is inconsistent.
     #[error("invalid oracle genesis: {0}")]
     InvalidGenesis(String),
+    /// Returned when a price read finds a value that is not a price (zero or negative).
+    #[error("feed {feed} reports {value}, not a price")]
+    NotAPrice { feed: String, value: i128 },
+    /// Returned when a price read finds the round's reports spread wider than the
+    /// reader allows (bps of the value): the reporters disagree, so nobody should act on it.
+    #[error("feed {feed}'s reporters disagree by more than {max_spread_bps} bps")]
+    Disputed { feed: String, max_spread_bps: u32 },
     /// Returned when storage fails underneath.
     #[error(transparent)]
     State(#[from] StateError),
@@ -44,6 +51,8 @@ impl CodedError for OracleError {
             OracleError::Stale { .. } => 5,
             OracleError::NoValue(_) => 6,
             OracleError::InvalidGenesis(_) => 7,
+            OracleError::NotAPrice { .. } => 8,
+            OracleError::Disputed { .. } => 9,
             OracleError::State(_) => 100,
         }
     }

@@ -79,6 +79,27 @@ pub fn read(state: &impl StateRead, name: &str, now: UnixSeconds) -> Result<Obse
     Ok(obs)
 }
 
+/// A price a lending or minting module may act on: a fresh value (as [`read`])
+/// that is positive and whose round's reports lie within `max_spread_bps` of it.
+pub fn read_price(
+    state: &impl StateRead,
+    name: &str,
+    now: UnixSeconds,
+    max_spread_bps: u32,
+) -> Result<u128, OracleError> {
+    let obs = read(state, name, now)?;
+    if obs.value <= 0 {
+        return Err(OracleError::NotAPrice { feed: name.to_string(), value: obs.value });
+    }
+    let price = obs.value as u128;
+    let spread = obs.max.saturating_sub(obs.min).max(0) as u128;
+    // spread / price > max / 10⁴, compared without dividing (both sides fit: i128 values, u32 bps).
+    if spread.saturating_mul(10_000) > price.saturating_mul(max_spread_bps as u128) {
+        return Err(OracleError::Disputed { feed: name.to_string(), max_spread_bps });
+    }
+    Ok(price)
+}
+
 /// Records `reporter`'s value for the open round `round`; closes the round at quorum.
 /// Post-condition: the open round holds fewer than `quorum` reports.
 pub fn submit(

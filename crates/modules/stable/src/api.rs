@@ -1,0 +1,3 @@
+//! What other modules may call: the module's account and treasury addresses.
+
+pub use crate::handler::{account, treasury};

@@ -1,0 +1,273 @@
+//! The stable module's reads: vaults brought up to date with their ratio and
+//! health, the redemption order and fee, the stability pool and a deposit, and
+//! the reserve report auditors read to see what backs gUSD.
+
+use crate::handler::{self, brought_up_to_date, deposit_value, pending_gains, price_wad};
+use crate::math::{self, BPS, WAD};
+use crate::state::{self, DenomAmount, Pool, Vault, VaultId};
+use crate::StableError;
+use greenhour_framework::queries::{QueryError, MAX_LIST};
+use greenhour_framework::{ErrorInfo, StateRead};
+use greenhour_primitives::{Address, Denom, UnixSeconds};
+use serde::{Deserialize, Serialize};
+
+/// A vault as of `as_of`: interest and pending redistribution included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultView {
+    pub vault: Vault,
+    /// The price used, gUSD micro-units per collateral unit (WAD); `None` while the
+    /// feed cannot be trusted (then mints, withdrawals and liquidations freeze).
+    #[serde(with = "greenhour_primitives::amount_serde::option")]
+    pub price_wad: Option<u128>,
+    /// Collateral value / debt, bps (`None` without a price or without debt).
+    pub ratio_bps: Option<u64>,
+    pub mcr_bps: u32,
+    pub liquidatable: bool,
+    pub as_of: UnixSeconds,
+}
+
+pub fn vault(state: &impl StateRead, id: VaultId, now: UnixSeconds) -> Result<VaultView, StableError> {
+    let params = state::params(state)?;
+    let stored = state::vault(state, id)?;
+    let branch = state::branch(state, &stored.denom)?;
+    let (vault, ..) = brought_up_to_date(&stored, &branch, now)?;
+    let c = params.collateral(&vault.denom).ok_or_else(|| StableError::UnknownCollateral(vault.denom.clone()))?;
+    let price = price_wad(state, c, now, &params).ok();
+    let ratio_bps = price.filter(|_| vault.debt > 0).map(|p| math::ratio_bps_down(vault.collateral, p, vault.debt));
+    let liquidatable =
+        price.is_some_and(|p| vault.debt > 0 && !math::covers(vault.collateral, p, vault.debt, c.mcr_bps));
+    Ok(VaultView { mcr_bps: c.mcr_bps, price_wad: price, ratio_bps, liquidatable, vault, as_of: now })
+}
+
+pub fn vaults_of(state: &impl StateRead, owner: &Address, now: UnixSeconds) -> Result<Vec<VaultView>, StableError> {
+    state::vault_ids_of(state, owner)?.into_iter().take(MAX_LIST).map(|id| vault(state, id, now)).collect()
+}
+
+/// A branch's vaults in redemption order (lowest rate first), at most `limit`.
+pub fn redemption_order(
+    state: &impl StateRead,
+    denom: &Denom,
+    now: UnixSeconds,
+    limit: usize,
+) -> Result<Vec<VaultView>, StableError> {
+    state::redemption_order(state, denom, "", limit)?.into_iter().map(|(_, id)| vault(state, id, now)).collect()
+}
+
+/// A branch's vaults below their minimum ratio now (at most `limit`, in redemption order).
+pub fn liquidatable(
+    state: &impl StateRead,
+    denom: &Denom,
+    now: UnixSeconds,
+    limit: usize,
+) -> Result<Vec<VaultView>, StableError> {
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = state::redemption_order(state, denom, &cursor, 256)?;
+        let Some((last, _)) = page.last() else { break };
+        cursor = format!("{last}\0");
+        for (_, id) in page {
+            let v = vault(state, id, now)?;
+            if v.price_wad.is_none() {
+                return Ok(Vec::new());
+            }
+            if v.liquidatable {
+                out.push(v);
+                if out.len() == limit {
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One collateral branch in the reserve report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchReserve {
+    pub denom: Denom,
+    pub feed: String,
+    /// Collateral locked (vaults and redistributions not yet applied), units.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub collateral: u128,
+    #[serde(with = "greenhour_primitives::amount_serde::option")]
+    pub price_wad: Option<u128>,
+    /// Its value at that price, ugusd (`None` without a trusted price).
+    #[serde(with = "greenhour_primitives::amount_serde::option")]
+    pub value: Option<u128>,
+    /// gUSD the branch's vaults owe (as stored, plus redistributed debt).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub debt: u128,
+    pub ratio_bps: Option<u64>,
+    pub mcr_bps: u32,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub debt_ceiling: u128,
+    pub vaults: u64,
+    /// Whether this collateral is green compute (position NFTs, slot tokens); no
+    /// branch is yet: the first branches are GHR and carbon coin.
+    pub green_compute: bool,
+}
+
+/// What backs gUSD: every branch's collateral and value, and the totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reserve {
+    /// The bank's gUSD supply.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub supply: u128,
+    /// gUSD that predates vaults (the devnet's genesis gUSD): backed by nothing on chain.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub legacy_supply: u128,
+    /// gUSD owed by vaults (supply − legacy).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub vault_debt: u128,
+    pub branches: Vec<BranchReserve>,
+    /// Σ collateral value of the branches with a trusted price, ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub collateral_value: u128,
+    /// Collateral value / vault debt, bps (`None` without debt).
+    pub collateral_ratio_bps: Option<u64>,
+    /// Share of the collateral value that is green compute, bps.
+    pub green_compute_bps: u32,
+    /// Branches whose price cannot be trusted now (left out of `collateral_value`).
+    pub unpriced: Vec<Denom>,
+    pub stability_pool: PoolView,
+    /// The redemption fee a redemption of 1 gUSD would pay now, bps.
+    pub redemption_fee_bps: u64,
+    pub as_of: UnixSeconds,
+}
+
+pub fn reserve(state: &impl StateRead, now: UnixSeconds) -> Result<Reserve, StableError> {
+    let params = state::params(state)?;
+    let supply = greenhour_bank::api::supply(state, &Denom::gusd()).map_err(|e| StableError::Bank(e.to_string()))?;
+    let legacy_supply = state::legacy_supply(state)?;
+    let mut branches = Vec::new();
+    let (mut collateral_value, mut green_value) = (0u128, 0u128);
+    let mut unpriced = Vec::new();
+    for c in &params.collaterals {
+        let b = state::branch(state, &c.denom)?;
+        let collateral = b.collateral + b.unapplied_collateral;
+        let debt = b.debt + b.unapplied_debt;
+        let price = price_wad(state, c, now, &params).ok();
+        let value = price.and_then(|p| math::value_down(collateral, p));
+        match value {
+            Some(v) => collateral_value = collateral_value.saturating_add(v),
+            None if collateral > 0 => unpriced.push(c.denom.clone()),
+            None => {}
+        }
+        let green_compute = false;
+        if green_compute {
+            green_value = green_value.saturating_add(value.unwrap_or(0));
+        }
+        branches.push(BranchReserve {
+            denom: c.denom.clone(),
+            feed: c.feed.clone(),
+            collateral,
+            price_wad: price,
+            value,
+            debt,
+            ratio_bps: price.filter(|_| debt > 0).map(|p| math::ratio_bps_down(collateral, p, debt)),
+            mcr_bps: c.mcr_bps,
+            debt_ceiling: c.debt_ceiling,
+            vaults: b.vaults,
+            green_compute,
+        });
+    }
+    let vault_debt = supply.saturating_sub(legacy_supply);
+    let collateral_ratio_bps = (vault_debt > 0).then(|| {
+        math::mul_div_down(collateral_value, BPS, vault_debt).map_or(u64::MAX, |r| r.min(u64::MAX as u128) as u64)
+    });
+    let green_compute_bps = math::mul_div_down(green_value, BPS, collateral_value.max(1)).unwrap_or(0) as u32;
+    let r = state::redemptions(state)?;
+    let (fee_wad, _) = handler::redemption_fee(&r, 1_000_000, supply.max(1), now, &params)?;
+    Ok(Reserve {
+        supply,
+        legacy_supply,
+        vault_debt,
+        branches,
+        collateral_value,
+        collateral_ratio_bps,
+        green_compute_bps,
+        unpriced,
+        stability_pool: pool_view(&state::pool(state)?),
+        redemption_fee_bps: (fee_wad / (WAD / BPS)) as u64,
+        as_of: now,
+    })
+}
+
+/// The stability pool's totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolView {
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub gusd: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub shares: u128,
+    pub epoch: u64,
+    pub gains_per_share_wad: Vec<DenomAmount>,
+}
+
+fn pool_view(p: &Pool) -> PoolView {
+    PoolView { gusd: p.gusd, shares: p.shares, epoch: p.epoch, gains_per_share_wad: p.gains_per_share.clone() }
+}
+
+/// A depositor's part of the stability pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepositView {
+    pub owner: Address,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub shares: u128,
+    /// What the shares are worth now, ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub gusd: u128,
+    /// Collateral gains waiting to be paid (on the next deposit or withdrawal).
+    pub gains: Vec<DenomAmount>,
+}
+
+pub fn deposit(state: &impl StateRead, owner: &Address) -> Result<DepositView, StableError> {
+    let pool = state::pool(state)?;
+    let Some(d) = state::deposit(state, owner)? else {
+        return Ok(DepositView { owner: *owner, shares: 0, gusd: 0, gains: Vec::new() });
+    };
+    Ok(DepositView {
+        owner: *owner,
+        shares: d.shares,
+        gusd: deposit_value(&d, &pool),
+        gains: pending_gains(state, &d, &pool)?,
+    })
+}
+
+impl From<StableError> for QueryError {
+    fn from(e: StableError) -> Self {
+        match e {
+            StableError::UnknownVault(id) => QueryError::NotFound(format!("vault {id}")),
+            StableError::State(s) => QueryError::Internal(s.to_string()),
+            StableError::Corrupt(s) => QueryError::Internal(s),
+            other => QueryError::Refused(ErrorInfo::from_coded(&other)),
+        }
+    }
+}
+
+greenhour_framework::module_queries! {
+    /// The stable module's reads, as of the latest block time.
+    pub enum StableQuery in "stable" {
+        /// What backs gUSD: each collateral branch's amount, price, value, debt and ratio,
+        /// the share that is green compute, the legacy (genesis) gUSD, the stability pool
+        /// and the redemption fee now.
+        Reserve = "stable_reserve" at "/stable/reserve" {} -> Reserve
+            = |state, now| reserve(state, now);
+        /// One vault with interest and redistribution to now, its ratio and health.
+        Vault = "stable_vault" at "/stable/vaults/{id}" { id: u64 } -> VaultView
+            = |state, now| vault(state, VaultId(id), now);
+        /// An account's vaults (at most 1,000).
+        Vaults = "stable_vaults" at "/stable/vaults" { owner: Address } -> Vec<VaultView>
+            = |state, now| vaults_of(state, &owner, now);
+        /// A branch's vaults in redemption order, lowest rate first (at most 1,000).
+        RedemptionOrder = "stable_redemption_order" at "/stable/branches/{denom}/order" { denom: Denom } -> Vec<VaultView>
+            = |state, now| redemption_order(state, &denom, now, MAX_LIST);
+        /// A branch's vaults below their minimum ratio now (at most 1,000); empty while its price is untrusted.
+        Liquidatable = "stable_liquidatable" at "/stable/branches/{denom}/liquidatable" { denom: Denom } -> Vec<VaultView>
+            = |state, now| liquidatable(state, &denom, now, MAX_LIST);
+        /// An account's stability-pool deposit: shares, their gUSD, pending collateral gains.
+        Deposit = "stable_deposit" at "/stable/pool/{owner}" { owner: Address } -> DepositView
+            = |state, _now| deposit(state, &owner);
+    }
+}
