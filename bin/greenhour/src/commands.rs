@@ -267,6 +267,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Market(m) => crate::market::run(&cli, m).await,
         crate::Command::Index(i) => crate::market::run_index(&cli, i).await,
         crate::Command::Lend(l) => crate::lend::run(&cli, l).await,
+        crate::Command::Vault(v) => crate::vault::run_vault(&cli, v).await,
+        crate::Command::Stable(s) => crate::vault::run_stable(&cli, s).await,
         crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
         crate::Command::Cert(c) => crate::carbon::cert(&cli, c).await,
         crate::Command::Staking(s) => crate::staking::run(&cli, s).await,

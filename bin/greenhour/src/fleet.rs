@@ -26,7 +26,8 @@ fn line(s: &HourSummary) -> String {
     format!(
         "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, battery +{:.1}/−{:.1}, import {:>6.1}, export {:>6.1}, {} plans | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
-         jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {} liquidated",
+         jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {} liquidated | \
+         gUSD {:.1} ({:.1} from vaults, collateral {}), {} vaults, {} topped up, {} liquidated, {} redemptions",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -56,6 +57,13 @@ fn line(s: &HourSummary) -> String {
         t.loans_taken,
         t.loans_repaid,
         t.liquidations,
+        s.gusd_supply as f64 / 1e6,
+        s.gusd_vault_debt as f64 / 1e6,
+        s.gusd_collateral_ratio_bps.map_or("—".into(), |r| format!("{:.0} %", r as f64 / 100.0)),
+        t.vaults_opened,
+        t.vaults_topped_up,
+        t.vault_liquidations,
+        t.redemptions,
     )
 }
 
@@ -103,6 +111,25 @@ fn live_bar(json: bool) -> ProgressBar {
     bar
 }
 
+/// GHR's price in gUSD on the devnet, hour by hour over a week (ugusd per ughr,
+/// WAD): GHR has no market outside the chain, so the fleet's reporters follow this
+/// path, a stress test the gUSD vaults must survive each week: flat at 0.50 for
+/// four days, a 35 % fall over the next day and a half, and back over the
+/// remaining day and a half.
+fn ghr_week() -> std::sync::Arc<[i128]> {
+    const HALF: i128 = 500_000_000_000_000_000;
+    (0..168)
+        .map(|h: i128| {
+            let fall_permille = match h {
+                0..96 => 0,
+                96..132 => (h - 96) * 350 / 36,
+                _ => (168 - h) * 350 / 36,
+            };
+            HALF / 1_000 * (1_000 - fall_permille)
+        })
+        .collect()
+}
+
 /// Starts `devices` simulated devices against the node at `url` and reports each
 /// simulated hour until `hours` have passed (or forever).
 pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Result<()> {
@@ -129,6 +156,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
             name: "price.de".into(),
             values: prices.iter().map(|p| (p.eur_per_mwh * 1_000.0).round() as i128).collect(),
         },
+        FeedSeries { name: "ghr.gusd".into(), values: ghr_week() },
     ];
     let config = FleetConfig {
         devices,
@@ -178,6 +206,10 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "lending_supplied": s.lending_supplied.to_string(), "lending_borrowed": s.lending_borrowed.to_string(),
                         "loans_taken": s.totals.loans_taken, "loans_repaid": s.totals.loans_repaid,
                         "liquidations": s.totals.liquidations,
+                        "gusd_supply": s.gusd_supply.to_string(), "gusd_vault_debt": s.gusd_vault_debt.to_string(),
+                        "gusd_collateral_ratio_bps": s.gusd_collateral_ratio_bps,
+                        "vaults_opened": s.totals.vaults_opened, "vaults_topped_up": s.totals.vaults_topped_up,
+                        "vault_liquidations": s.totals.vault_liquidations, "redemptions": s.totals.redemptions,
                     })
                 );
             } else {

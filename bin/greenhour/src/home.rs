@@ -108,6 +108,8 @@ fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
             feed("carbon.de", "gCO2e/kWh", 7_200),
             feed("price.de", "milli-EUR/MWh", 7_200),
             feed("gpu_hour.h100", "ugusd per GPU-hour", 86_400),
+            // gUSD vaults lock GHR at this price (the fleet's reporters follow a weekly path).
+            feed("ghr.gusd", "ugusd per ughr, WAD", 7_200),
         ],
         values: vec![],
     }

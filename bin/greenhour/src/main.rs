@@ -14,6 +14,7 @@ mod output;
 mod pool;
 mod staking;
 mod testnet;
+mod vault;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -68,6 +69,12 @@ pub enum Command {
     /// Lending markets: supply gUSD, borrow against GHR, carbon coin or position NFTs, liquidate.
     #[command(subcommand)]
     Lend(lend::LendCommand),
+    /// gUSD vaults: open against GHR or carbon coin, mint, repay, close, redeem, liquidate.
+    #[command(subcommand)]
+    Vault(vault::VaultCommand),
+    /// gUSD: the reserve report and the stability pool.
+    #[command(subcommand)]
+    Stable(vault::StableCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

@@ -23,6 +23,8 @@ use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
 use greenhour_primitives::{ChainId, Coin, Denom};
+use greenhour_stable::query::{DepositView, Reserve, StableQuery, VaultView};
+use greenhour_stable::{StableAction, VaultId};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -66,6 +68,14 @@ const MAX_BORROWERS: usize = 40;
 /// posts three-replica jobs that buy three slots of one hour).
 const LENDING_MIN_FLEET: usize = 20;
 const REPAY_LEAD_HOURS: u64 = 14;
+/// gUSD vaults: at most this many devices open one, against this much GHR each,
+/// at about this collateral ratio (the branch's minimum is 150 %).
+const MAX_VAULTS: usize = 40;
+const VAULT_GHR: u128 = 600_000_000;
+const VAULT_OPEN_RATIO_BPS: u128 = 18_000;
+/// What the reporter keeps in the stability pool, and the gUSD the buyer redeems every 6 hours.
+const STABILITY_DEPOSIT: u128 = 20_000_000_000;
+const REDEMPTION: u128 = 20_000_000;
 
 /// What the fleet does, and with which accounts.
 #[derive(Clone, Debug)]
@@ -164,6 +174,11 @@ pub struct Totals {
     pub loans_taken: u64,
     pub loans_repaid: u64,
     pub liquidations: u64,
+    /// gUSD vaults opened, topped up with collateral, liquidated, and redemptions made.
+    pub vaults_opened: u64,
+    pub vaults_topped_up: u64,
+    pub vault_liquidations: u64,
+    pub redemptions: u64,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -192,6 +207,10 @@ pub struct HourSummary {
     /// The lending market against home positions: gUSD supplied and borrowed now.
     pub lending_supplied: u128,
     pub lending_borrowed: u128,
+    /// gUSD after the hour: supply, what vaults owe, and the collateral ratio (bps).
+    pub gusd_supply: u128,
+    pub gusd_vault_debt: u128,
+    pub gusd_collateral_ratio_bps: Option<u64>,
 }
 
 /// What every device needs to do one hour's work.
@@ -229,6 +248,8 @@ struct SimDevice {
     collateral: Option<u64>,
     /// Runs the jobs assigned to the device (inflating devices also cheat at jobs).
     worker: greenhour_agent::Worker,
+    /// The device owner's gUSD vault, if it has one open.
+    vault: Option<VaultId>,
 }
 
 fn spec_for(i: usize) -> DeviceSpec {
@@ -581,6 +602,7 @@ impl Fleet {
                     pledged_until: 0,
                     collateral: None,
                     worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
+                    vault: None,
                 })
             })
             .collect::<Result<_, SimError>>()?;
@@ -752,6 +774,9 @@ impl Fleet {
             index_green_share_bps: 0,
             lending_supplied: 0,
             lending_borrowed: 0,
+            gusd_supply: 0,
+            gusd_vault_debt: 0,
+            gusd_collateral_ratio_bps: None,
         };
         for result in results {
             let (energy, t) = result?;
@@ -775,6 +800,11 @@ impl Fleet {
         if let Some(market) = self.lend().await? {
             summary.lending_supplied = market.totals.supply_assets;
             summary.lending_borrowed = market.totals.borrow_assets;
+        }
+        if let Some(reserve) = self.mint_gusd(now_hour).await? {
+            summary.gusd_supply = reserve.supply;
+            summary.gusd_vault_debt = reserve.vault_debt;
+            summary.gusd_collateral_ratio_bps = reserve.collateral_ratio_bps;
         }
         let status = self.client.status().await?;
         summary.height = status.height;
@@ -975,6 +1005,84 @@ impl Fleet {
         Ok(Some(client.query(&LendingQuery::Market { id: market.0 }).await?))
     }
 
+    /// The gUSD desk: one device in five opens a vault against GHR at about 180 %
+    /// (rates spread from 1 % to 10 %, so redemptions have an order to follow); the
+    /// careful half of them add collateral when the ratio nears the minimum, the
+    /// others do nothing; the reporter keeps gUSD in the stability pool; every six
+    /// hours the buyer redeems gUSD for GHR; the maker liquidates every vault below
+    /// the minimum. Returns the reserve after it, `None` while GHR has no trusted price.
+    async fn mint_gusd(&mut self, now_hour: u64) -> Result<Option<Reserve>, SimError> {
+        if self.devices.len() < LENDING_MIN_FLEET {
+            return Ok(None);
+        }
+        let client = self.client.clone();
+        let reserve: Reserve = client.query(&StableQuery::Reserve {}).await?;
+        let Some(ghr) = reserve.branches.iter().find(|b| b.denom == Denom::ghr()) else { return Ok(None) };
+        let Some(price) = ghr.price_wad else { return Ok(None) };
+        let deposit: DepositView = client.query(&StableQuery::Deposit { owner: self.reporter.address() }).await?;
+        if deposit.gusd < STABILITY_DEPOSIT / 2 {
+            let top_up = StableAction::PoolDeposit { amount: STABILITY_DEPOSIT - deposit.gusd };
+            if let Committed::Refused(why) = self.reporter.commit(&client, vec![AppAction::Stable(top_up)]).await? {
+                tracing::debug!(%why, "stability pool deposit refused");
+            }
+        }
+        let borrowers = self.devices.iter_mut().filter(|d| d.index % 5 == 2).take(MAX_VAULTS);
+        let results = bounded(borrowers.map(|d| {
+            let client = &client;
+            async move {
+                let mut t = Totals::default();
+                let vaults: Vec<VaultView> = client.query(&StableQuery::Vaults { owner: d.owner.address() }).await?;
+                // A resumed fleet finds its vault; a liquidated one is gone.
+                d.vault = vaults.iter().find(|v| v.vault.debt > 0).map(|v| v.vault.id);
+                match (d.vault, vaults.iter().find(|v| Some(v.vault.id) == d.vault)) {
+                    (Some(id), Some(v)) => {
+                        let careful = d.index % 10 == 2;
+                        if careful && v.ratio_bps.is_some_and(|r| r < 16_500) {
+                            let add = StableAction::Deposit { vault: id, amount: VAULT_GHR / 3 };
+                            match d.owner.commit(client, vec![AppAction::Stable(add)]).await? {
+                                Committed::Included(_) => t.vaults_topped_up += 1,
+                                Committed::Refused(why) => {
+                                    tracing::debug!(device = d.index, %why, "vault top-up refused")
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        let value = VAULT_GHR.saturating_mul(price) / WAD;
+                        let debt = value * 10_000 / VAULT_OPEN_RATIO_BPS;
+                        let rate_bps = 100 + (d.index as u32 % 7) * 150;
+                        let open = StableAction::Open { denom: Denom::ghr(), collateral: VAULT_GHR, debt, rate_bps };
+                        match d.owner.commit(client, vec![AppAction::Stable(open)]).await? {
+                            Committed::Included(_) => t.vaults_opened += 1,
+                            Committed::Refused(why) => tracing::debug!(device = d.index, %why, "vault refused"),
+                        }
+                    }
+                }
+                Ok::<_, SimError>(t)
+            }
+        }))
+        .await;
+        for r in results {
+            self.totals.add(&r?);
+        }
+        if now_hour.is_multiple_of(6) && reserve.vault_debt > REDEMPTION {
+            let redeem = StableAction::Redeem { denom: Denom::ghr(), amount: REDEMPTION, max_fee_bps: 500 };
+            match self.buyer.commit(&client, vec![AppAction::Stable(redeem)]).await? {
+                Committed::Included(_) => self.totals.redemptions += 1,
+                Committed::Refused(why) => tracing::debug!(%why, "redemption refused"),
+            }
+        }
+        let due: Vec<VaultView> = client.query(&StableQuery::Liquidatable { denom: Denom::ghr() }).await?;
+        for v in due {
+            let liquidate = StableAction::Liquidate { vault: v.vault.id };
+            match self.maker.commit(&client, vec![AppAction::Stable(liquidate)]).await? {
+                Committed::Included(_) => self.totals.vault_liquidations += 1,
+                Committed::Refused(why) => tracing::debug!(%why, "vault liquidation refused"),
+            }
+        }
+        Ok(Some(client.query(&StableQuery::Reserve {}).await?))
+    }
+
     /// The buyer posts the hour's jobs for the hours two to four ahead
     /// (market-priced, one GPU for one hour) and reads how its latest ones stand.
     async fn post_jobs(&mut self, now_hour: u64) -> Result<(), SimError> {
@@ -1054,5 +1162,9 @@ impl Totals {
         self.loans_taken += o.loans_taken;
         self.loans_repaid += o.loans_repaid;
         self.liquidations += o.liquidations;
+        self.vaults_opened += o.vaults_opened;
+        self.vaults_topped_up += o.vaults_topped_up;
+        self.vault_liquidations += o.vault_liquidations;
+        self.redemptions += o.redemptions;
     }
 }
