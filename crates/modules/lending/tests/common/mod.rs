@@ -7,7 +7,7 @@ use greenhour_lending::math::WAD;
 use greenhour_lending::query::PositionView;
 use greenhour_lending::{Collateral, LendingAction, LendingEvent, MarketId};
 use greenhour_market::{Exact, MarketAction};
-use greenhour_oracle::{Feed, OracleAction};
+
 use greenhour_pools::{EntryConditions, PoolKind, PoolsAction, SlotUnit};
 use greenhour_primitives::{Address, Denom};
 use greenhour_testkit::supply::{create_pool, device_with_history, join, pledge, GENESIS_HOUR};
@@ -37,23 +37,12 @@ pub fn gusd(node: &TestNode, who: &str) -> u128 {
 
 /// The demo genesis with a GHR price feed that alice and bob report (one report closes a round).
 pub fn genesis() -> Genesis {
-    let mut g = demo_genesis(TEST_CHAIN);
-    g.oracle.feeds.push(Feed {
-        name: FEED.into(),
-        unit: "ugusd per ughr, WAD".into(),
-        reporters: vec![addr("alice"), addr("bob")],
-        quorum: 1,
-        max_age: 3_600,
-        round: 0,
-    });
-    g
+    greenhour_testkit::prices::with_feed(demo_genesis(TEST_CHAIN), FEED, "ugusd per ughr, WAD", 3_600)
 }
 
 /// Reports `value` to the feed's open round.
 pub fn report(node: &mut TestNode, value: i128) {
-    let round = greenhour_oracle::api::feed(&node.app.snapshot().unwrap(), FEED).unwrap().round;
-    let a = AppAction::Oracle(OracleAction::Submit { feed: FEED.into(), round, value });
-    node.deliver(node.tx(&TestNode::key("alice"), vec![a])).unwrap();
+    greenhour_testkit::prices::report(node, FEED, value);
 }
 
 pub fn create_market(node: &mut TestNode, collateral: Collateral, lltv_wad: u128) -> MarketId {

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use greenhour_app::{AppAction, Genesis};
-use greenhour_oracle::{Feed, OracleAction};
 use greenhour_primitives::{Address, Denom};
 use greenhour_stable::math::WAD;
 use greenhour_stable::query::VaultView;
@@ -37,18 +36,9 @@ pub fn ghr(node: &TestNode, who: &str) -> u128 {
     node.balance(&addr(who), &Denom::ghr())
 }
 
-/// The demo genesis with the GHR feed the default branch reads (alice and bob report; one report closes a round).
+/// The demo genesis with a GHR price feed that alice and bob report (one report closes a round).
 pub fn genesis() -> Genesis {
-    let mut g = demo_genesis(TEST_CHAIN);
-    g.oracle.feeds.push(Feed {
-        name: FEED.into(),
-        unit: "ugusd per ughr, WAD".into(),
-        reporters: vec![addr("alice"), addr("bob")],
-        quorum: 1,
-        max_age: 3_600,
-        round: 0,
-    });
-    g
+    greenhour_testkit::prices::with_feed(demo_genesis(TEST_CHAIN), FEED, "ugusd per ughr, WAD", 3_600)
 }
 
 /// A node on that genesis with GHR at ½ gUSD.
@@ -67,9 +57,7 @@ pub fn node_with_max_age(max_age: u64) -> TestNode {
 
 /// Reports `value` to the feed's open round.
 pub fn report(node: &mut TestNode, value: i128) {
-    let round = greenhour_oracle::api::feed(&node.app.snapshot().unwrap(), FEED).unwrap().round;
-    let a = AppAction::Oracle(OracleAction::Submit { feed: FEED.into(), round, value });
-    node.deliver(node.tx(&TestNode::key("alice"), vec![a])).unwrap();
+    greenhour_testkit::prices::report(node, FEED, value);
 }
 
 /// `who` opens a GHR vault; returns its id.
