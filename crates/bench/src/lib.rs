@@ -4,6 +4,7 @@
 //! text) and the caller prints it.
 
 mod lending;
+mod stable;
 mod testnet;
 
 use anyhow::{bail, Context, Result};
@@ -34,6 +35,28 @@ pub enum BenchCommand {
         /// How far it falls, percent.
         #[arg(long, default_value_t = 50)]
         drop: u32,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Write the run as an SVG plot here.
+        #[arg(long)]
+        svg: Option<std::path::PathBuf>,
+    },
+    /// gUSD's GHR branch under a falling price: vaults from 150 to 300 %, a stability
+    /// pool holding a share of their debt, a liquidator each block; liquidations,
+    /// the pool, redistribution, the redemption floor over time, and the anchor
+    /// comparison under an index shock; with --svg a plot.
+    GusdCrash {
+        #[arg(long, default_value_t = 10_000)]
+        vaults: u32,
+        /// Hours (blocks) over which the price falls.
+        #[arg(long, default_value_t = 24)]
+        hours: u64,
+        /// How far it falls, percent.
+        #[arg(long, default_value_t = 50)]
+        drop: u32,
+        /// The stability pool's gUSD, percent of the vaults' debt.
+        #[arg(long, default_value_t = 20)]
+        pool: u32,
         #[arg(long, default_value_t = 7)]
         seed: u64,
         /// Write the run as an SVG plot here.
@@ -233,6 +256,9 @@ pub async fn run(cmd: &BenchCommand) -> Result<Report> {
     match cmd {
         BenchCommand::LendingCrash { borrowers, hours, drop, seed, svg } => {
             lending::crash(*borrowers, *hours, *drop, *seed, svg.as_deref())
+        }
+        BenchCommand::GusdCrash { vaults, hours, drop, pool, seed, svg } => {
+            stable::crash(*vaults, *hours, *drop, *pool, *seed, svg.as_deref())
         }
         BenchCommand::Tx { accounts, txs, block_ms, latency_secs } => {
             bench_tx(*accounts, *txs, *block_ms, *latency_secs).await

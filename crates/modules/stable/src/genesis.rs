@@ -44,6 +44,12 @@ pub fn init(state: &mut impl StateWrite, g: &StableGenesis) -> Result<(), Stable
         if c.mcr_bps <= 10_000 {
             return bad(format!("{}: the minimum ratio must be above 100 %", c.denom));
         }
+        if c.redistribution_penalty_bps < c.mcr_bps - 10_000 {
+            return bad(format!(
+                "{}: a redistribution penalty below the minimum ratio's margin makes liquidations cascade",
+                c.denom
+            ));
+        }
         if c.denom == Denom::gusd() || p.collaterals[..i].iter().any(|o| o.denom == c.denom) {
             return bad(format!("{}: listed twice or gUSD itself", c.denom));
         }

@@ -20,7 +20,9 @@ pub struct CollateralParams {
     pub debt_ceiling: u128,
     /// Collateral the stability pool receives beyond the debt it burns, bps of that debt.
     pub pool_penalty_bps: u32,
-    /// The same for debt redistributed to the branch's other vaults.
+    /// The same for debt redistributed to the branch's other vaults. At least the
+    /// minimum ratio's margin (`mcr_bps − 10⁴`), so taking a redistribution never
+    /// pulls a vault below the minimum by itself (else liquidations cascade).
     pub redistribution_penalty_bps: u32,
 }
 
@@ -56,13 +58,13 @@ impl StableParams {
 
 impl Default for StableParams {
     fn default() -> Self {
-        let branch = |denom: &str, feed: &str, mcr_bps| CollateralParams {
+        let branch = |denom: &str, feed: &str, mcr_bps: u32| CollateralParams {
             denom: Denom::new(denom).expect("valid denom"),
             feed: feed.into(),
             mcr_bps,
             debt_ceiling: 10_000_000_000_000,
             pool_penalty_bps: 500,
-            redistribution_penalty_bps: 1_000,
+            redistribution_penalty_bps: mcr_bps - 10_000,
         };
         StableParams {
             // GHR is the platform token, more volatile than ETH: 150 %; carbon coin 140 %.

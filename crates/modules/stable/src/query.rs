@@ -2,7 +2,9 @@
 //! health, the redemption order and fee, the stability pool and a deposit, and
 //! the reserve report auditors read to see what backs gUSD.
 
-use crate::handler::{self, brought_up_to_date, deposit_value, pending_gains, price_wad};
+/// A vault brought up to a time (redistribution applied, interest accrued), without storing it.
+pub use crate::handler::brought_up_to_date;
+use crate::handler::{self, deposit_value, pending_gains, price_wad};
 use crate::math::{self, BPS, WAD};
 use crate::state::{self, DenomAmount, Pool, Vault, VaultId};
 use crate::StableError;
