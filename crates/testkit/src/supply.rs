@@ -77,6 +77,28 @@ pub fn device_with_history(node: &mut TestNode, owner: &str, device_key: &str, c
     id
 }
 
+/// `owner` reports one sunny hour of telemetry for `device` (signed by `device_key`),
+/// continuing its history without an outage.
+pub fn report_hour(node: &mut TestNode, owner: &str, device_key: &str, device: DeviceId, hour: u64) {
+    let report = TelemetryReport {
+        device,
+        start: hour * 3_600,
+        end: (hour + 1) * 3_600,
+        generated_wh: 3_000,
+        charged_wh: 1_000,
+        discharged_wh: 0,
+        imported_wh: 0,
+        exported_wh: 1_100,
+        compute_wh: 900,
+        gpu_seconds: 7_200,
+        soc_permille: 500,
+        outage_before: false,
+    };
+    let signature = report.sign(&SecretKey::from_name(device_key), node.app.chain_id());
+    let tx = node.tx(&TestNode::key(owner), vec![AppAction::Devices(DevicesAction::Report { report, signature })]);
+    node.deliver(tx).expect("the report is accepted");
+}
+
 pub fn conditions() -> EntryConditions {
     EntryConditions {
         min_stake: 1_000_000,

@@ -260,6 +260,69 @@ fn app_can_borrow_against_a_position_nft_whose_income_repays_the_loan() {
 }
 
 #[test]
+fn app_can_repay_a_loan_from_the_slot_sales_of_the_pledged_position() {
+    let mut node = TestNode::new();
+    let (m, serial) = position_market(&mut node, 12);
+    let dave = TestNode::key("dave");
+    // dave puts two of his slots of SLOT_HOUR into its market pool, then pledges the
+    // NFT and borrows: the LP shares stay with the position.
+    let provide = greenhour_pools::PoolsAction::Provide {
+        position: serial,
+        hour: SLOT_HOUR,
+        quantity: 2,
+        max_quote: 10_000_000,
+        min_shares: 0,
+        deadline: u64::MAX,
+    };
+    node.deliver(node.tx(&dave, vec![greenhour_app::AppAction::Pools(provide)])).unwrap();
+    node.deliver(node.tx(&dave, act(LendingAction::Pledge { market: m, serial }))).unwrap();
+    let limit = view(&node, m, "dave").borrow_limit.unwrap();
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: limit / 10 }))).unwrap();
+    // bob buys a slot of that hour from the pool dave's position is in.
+    let buy = greenhour_market::MarketAction::Swap {
+        slot: slot(),
+        buy_slots: true,
+        exact: greenhour_market::Exact::Out(1),
+        limit: u128::MAX,
+        deadline: u64::MAX,
+    };
+    node.deliver(node.tx(&TestNode::key("bob"), vec![greenhour_app::AppAction::Market(buy)])).unwrap();
+    let debt = view(&node, m, "dave").debt;
+    // The hour ends: the pools sweep pays the position's LP quote to the NFT holder
+    // (the escrow), and the lending sweep applies it to the loan.
+    let escrow = greenhour_lending::api::escrow(serial);
+    let device = greenhour_pools::api::position(&node.app.snapshot().unwrap(), serial).unwrap().device;
+    let (mut settled, mut repaid) = (0u128, 0u128);
+    let mut reported = greenhour_testkit::supply::GENESIS_HOUR;
+    while node.now() < (SLOT_HOUR + 2) * 3_600 {
+        // dave's device keeps reporting, so its pool keeps it (a silent one would leave).
+        while (reported + 1) * 3_600 <= node.now() {
+            greenhour_testkit::supply::report_hour(&mut node, "dave", "dave-dev", device, reported);
+            reported += 1;
+        }
+        node.advance(1_800);
+        let outcome = node.produce_block(vec![]);
+        for e in greenhour_pools::PoolsEvent::all_in(&outcome.block_events) {
+            if let greenhour_pools::PoolsEvent::Withdrew { position, owner, quote, .. } = e {
+                if position == serial && owner == escrow {
+                    settled += quote;
+                }
+            }
+        }
+        for e in LendingEvent::all_in(&outcome.block_events) {
+            if let LendingEvent::IncomeApplied { serial: s, repaid: r, .. } = e {
+                if s == serial {
+                    repaid += r;
+                }
+            }
+        }
+    }
+    assert!(settled > 0, "the ended hour's LP quote was paid to the escrow");
+    assert!(repaid > 0 && repaid <= settled, "it repaid the loan: {repaid} of {settled}");
+    assert!(view(&node, m, "dave").debt < debt + 1_000, "the debt fell by the income (less interest)");
+}
+
+#[test]
 fn rejects_pledging_a_position_that_is_not_the_signers() {
     let mut node = TestNode::new();
     let (m, serial) = position_market(&mut node, 12);

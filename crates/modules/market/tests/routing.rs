@@ -286,7 +286,7 @@ fn app_can_read_a_twap_that_lags_the_spot_price() {
 }
 
 #[test]
-fn app_can_provide_a_positions_slots_and_its_new_owner_collects_after_the_hour() {
+fn app_can_provide_a_positions_slots_and_its_new_owner_is_paid_when_the_hour_ends() {
     let mut node = TestNode::new();
     let (_, positions) = pledged(&mut node, 1);
     open_market(&mut node, FIRST, Denom::gusd());
@@ -344,12 +344,16 @@ fn app_can_provide_a_positions_slots_and_its_new_owner_collects_after_the_hour()
     assert_eq!(code(&node.expect_rejected(&TestNode::key("alice"), pools(withdraw(held)))), ("pools", 14));
     assert_eq!(code(&node.expect_rejected(&TestNode::key("dave"), pools(withdraw(held + 1)))), ("pools", 20));
 
-    // After the hour: the slots are gone, dave takes the quote (the sale and the deposit).
+    // After the hour: the slots are gone and the pools sweep pays dave, the NFT's
+    // holder, the quote (the sale and the deposit) with no action of his.
+    let dave = TestNode::addr("dave");
+    let before = node.balance(&dave, &Denom::gusd());
     node.advance((FIRST + 1) * 3_600 - node.now());
     node.produce_block(vec![]);
-    let dave = TestNode::addr("dave");
-    node.deliver(node.tx(&TestNode::key("dave"), pools(withdraw(held)))).unwrap();
-    let got = node.balance(&dave, &Denom::gusd());
+    let got = node.balance(&dave, &Denom::gusd()) - before;
+    // (The block's own hooks move on here, so this checks the refusal, not an unchanged state.)
+    let refused = node.deliver(node.tx(&TestNode::key("dave"), pools(withdraw(held)))).unwrap_err();
+    assert_eq!(code(&refused), ("pools", 20), "nothing left to withdraw");
     assert!(got > 6_000_000 * held / (held + 1_000), "dave received the position's quote and sale: {got}");
     assert_eq!(node.balance(&dave, &slot_at(FIRST)), 0);
     node.check_invariants();

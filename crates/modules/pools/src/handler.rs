@@ -374,6 +374,7 @@ fn provide(
     lp.shares += moved.shares; // bounded by the pool's share total, a u128
     lp.slots += moved.slots as u32;
     state.put(&key, &lp);
+    state.put(&keys::lp_hour(hour, serial), &());
     state::put_position(state, &position);
     state.emit(event::liquidity(true, serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
     Ok(())
@@ -400,6 +401,7 @@ fn withdraw(
         greenhour_market::api::remove_liquidity(state, tx.block.time, &slot, &custody(), &tx.signer, shares, limits)?;
     if lp.shares == shares {
         state.delete(&key);
+        state.delete(&keys::lp_hour(hour, serial));
     } else {
         // The position's slots left behind, pro rata, rounded up: at a later leave
         // the position answers for at least its share.
@@ -444,6 +446,37 @@ fn withdraw_from_market(
             greenhour_bank::api::transfer(state, &custody(), &owner, &Coin::new(quote, moved.quote))?;
         }
         state.delete(&keys::position_lp(position.serial, hour));
+        state.delete(&keys::lp_hour(hour, position.serial));
+    }
+    Ok(())
+}
+
+/// Pays every position's LP shares of an ended hour to its NFT holder (quote only:
+/// the slots perished). The holder is whoever holds the NFT now: a lending escrow
+/// when the position is pledged, which sweeps it into the loan. A market refusal
+/// (a pool already emptied) leaves the shares for a manual withdrawal.
+fn settle_ended_hour(state: &mut impl StateWrite, hour: u64, now: UnixSeconds) -> Result<(), PoolsError> {
+    let prefix = keys::lp_hours_of(hour);
+    for (key, _) in state.prefix::<()>(&prefix)? {
+        let serial: u64 = key[prefix.len()..].parse().map_err(|_| {
+            PoolsError::State(greenhour_state::StateError::Decode { key: key.clone(), reason: "serial".into() })
+        })?;
+        let Some(lp) = state.get(&keys::position_lp(serial, hour))? else {
+            state.delete(&keys::lp_hour(hour, serial));
+            continue;
+        };
+        let position = state::position(state, serial)?;
+        let owner = state::position_owner(state, serial)?;
+        let slot = state::slot_denom(position.unit, position.class, hour);
+        match greenhour_market::api::remove_liquidity(state, now, &slot, &custody(), &owner, lp.shares, (0, 0)) {
+            Ok(moved) => {
+                state.delete(&keys::position_lp(serial, hour));
+                state.delete(&keys::lp_hour(hour, serial));
+                state.emit(event::liquidity(false, serial, &owner, &slot, moved.slots, moved.quote, lp.shares));
+            }
+            Err(greenhour_market::MarketError::State(e)) => return Err(PoolsError::State(e)),
+            Err(_) => {}
+        }
     }
     Ok(())
 }
@@ -735,6 +768,7 @@ fn sweep(state: &mut impl StateWrite, now: UnixSeconds, params: &PoolsParams) ->
             // Position entries only serve queries by hour while the position is live.
             state.delete_raw(key);
         }
+        settle_ended_hour(state, hour, now)?;
         for class in [DeviceClass::Home, DeviceClass::Regional, DeviceClass::Datacentre, DeviceClass::BtcMiner] {
             for (key, _) in state.prefix_raw(keys::capacity_of(hour, state::class_name(class)).as_bytes())? {
                 state.delete_raw(key);

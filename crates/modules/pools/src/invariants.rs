@@ -150,6 +150,9 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         }
         *lp_owed.entry(greenhour_market::api::lp_denom(&state::slot_denom(p.unit, p.class, hour))).or_default() +=
             lp.shares;
+        if state.get(&keys::lp_hour(hour, serial)).map_err(|e| e.to_string())?.is_none() {
+            return Err(format!("{key}: missing from the by-hour index the expiry sweep settles"));
+        }
     }
     for (denom, owed) in lp_owed {
         let held = greenhour_bank::api::balance(state, &custody(), &denom).map_err(bank)?;

@@ -67,6 +67,15 @@ pub fn position_lps(serial: u64) -> String {
     format!("{POSITION_LP_PREFIX}{serial:020}/")
 }
 pub const POSITION_LP_PREFIX: &str = "pools/position-lp/";
+/// Positions holding LP shares of an hour's market pool, by hour: what the expiry
+/// sweep settles to the NFT holders when the hour ends.
+pub fn lp_hour(hour: u64, serial: u64) -> Key<()> {
+    Key::new(format!("{LP_HOUR_PREFIX}{hour:020}/{serial:020}"))
+}
+pub fn lp_hours_of(hour: u64) -> String {
+    format!("{LP_HOUR_PREFIX}{hour:020}/")
+}
+pub const LP_HOUR_PREFIX: &str = "pools/lp-hour/";
 pub fn position(serial: u64) -> Key<Position> {
     Key::new(format!("{POSITION_PREFIX}{serial:020}"))
 }
