@@ -6,24 +6,23 @@
 //! liquidations per block, bad debt, what suppliers lost, and each block's
 //! execution time; optionally draws the run as an SVG.
 
+use crate::crash::{ctx, draw, gusd, price_at, Series, Stream, START};
 use crate::Report;
 use anyhow::{Context, Result};
 use greenhour_bank::{BankGenesis, GenesisBalance, ModuleAccountGenesis};
-use greenhour_framework::{Action, BlockCtx, Module, TxCtx};
+use greenhour_framework::{Action, Module};
 use greenhour_lending::genesis::{MarketRecord, PositionRecord};
 use greenhour_lending::math::{self, WAD};
 use greenhour_lending::{
     Collateral, Lending, LendingAction, LendingEvent, LendingGenesis, Market, MarketId, MarketTotals, Position,
 };
 use greenhour_oracle::{Feed, Oracle, OracleAction, OracleGenesis};
-use greenhour_primitives::{Address, ChainId, Coin, Denom, Hash};
+use greenhour_primitives::{Address, Coin, Denom};
 use greenhour_state::{BlockOverlay, TxOverlay};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Instant;
 
-const START: u64 = 1_767_225_600;
 const FEED: &str = "ghr.gusd";
 const LLTV: u128 = 77 * WAD / 100;
 const COLLATERAL: u128 = 1_000_000_000; // 1,000 GHR each
@@ -57,42 +56,6 @@ struct Figures {
     max_block_ms: f64,
     svg: Option<String>,
     per_hour: Vec<Hour>,
-}
-
-/// A deterministic stream (xorshift64*): the same seed gives the same borrowers.
-struct Stream(u64);
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
-fn ctx(signer: Address, hour: u64) -> TxCtx {
-    TxCtx {
-        block: BlockCtx {
-            chain_id: ChainId::new("bench").expect("valid chain id"),
-            height: hour + 1,
-            time: START + hour * 3_600,
-            beacon: Hash::ZERO,
-            last_commit_signers: None,
-        },
-        signer,
-        tx_hash: Hash::ZERO,
-        signatures: Arc::new(Default::default()),
-    }
-}
-
-fn price_at(hour: u64, hours: u64, drop_percent: u32) -> u128 {
-    let start = WAD / 2;
-    let fallen = start / 100 * drop_percent as u128;
-    start - fallen * hour.min(hours) as u128 / hours as u128
-}
-
-fn gusd(units: u128) -> f64 {
-    units as f64 / 1e6
 }
 
 pub fn crash(
@@ -208,7 +171,7 @@ pub fn crash(
     let final_view = greenhour_lending::query::market(&block, id, START + (hours + 2) * 3_600)?;
     let svg_path = match svg {
         Some(path) => {
-            std::fs::write(path, draw(&per_hour, borrowers, hours, drop_percent))
+            std::fs::write(path, chart(&per_hour, borrowers, hours, drop_percent))
                 .with_context(|| format!("writing {}", path.display()))?;
             Some(path.display().to_string())
         }
@@ -252,70 +215,26 @@ pub fn crash(
 
 /// The run as an SVG: price, debt outstanding and cumulative bad debt (each
 /// scaled to its own maximum) over the hours, with liquidations per block as bars.
-fn draw(hours: &[Hour], borrowers: u32, span: u64, drop_percent: u32) -> String {
-    let (w, h, left, top, bottom) = (720.0, 360.0, 60.0, 40.0, 40.0);
-    let plot_h = h - top - bottom;
-    let n = hours.len().max(2) as f64 - 1.0;
-    let x = |i: usize| left + (w - left - 20.0) * i as f64 / n;
-    let max_of = |f: &dyn Fn(&Hour) -> f64| hours.iter().map(f).fold(f64::MIN_POSITIVE, f64::max);
-    let line = |f: &dyn Fn(&Hour) -> f64, colour: &str| {
-        let max = max_of(f);
-        let points: Vec<String> = hours
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("{:.1},{:.1}", x(i), top + plot_h * (1.0 - f(r) / max)))
-            .collect();
-        format!(r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"/>"#, points.join(" "))
-    };
-    let max_liq = max_of(&|r| r.liquidations as f64);
-    let bars: String = hours
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let bh = plot_h * r.liquidations as f64 / max_liq;
-            format!(
-                r##"<rect x="{:.1}" y="{:.1}" width="6" height="{:.1}" fill="#f4a261" opacity="0.6"/>"##,
-                x(i) - 3.0,
-                top + plot_h - bh,
-                bh
-            )
-        })
-        .collect();
-    let last = hours.last();
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">
-<rect width="100%" height="100%" fill="white"/>
-<text x="{left}" y="20">Lending under a GHR crash: {borrowers} borrowers, −{drop_percent} % over {span} h (greenhour bench lending-crash)</text>
-<line x1="{left}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#999"/>
-<line x1="{left}" y1="{top}" x2="{left}" y2="{y0}" stroke="#999"/>
-{bars}
-{price}
-{debt}
-{bad}
-<text x="{left}" y="{yl}">hours 0 – {hn}; each series scaled to its maximum</text>
-<text x="{lx}" y="{l1}" fill="#2a9d8f">price (max {pmax:.3} gUSD)</text>
-<text x="{lx}" y="{l2}" fill="#264653">debt outstanding (max {dmax:.0} gUSD)</text>
-<text x="{lx}" y="{l3}" fill="#e63946">bad debt (total {bmax:.2} gUSD)</text>
-<text x="{lx}" y="{l4}" fill="#f4a261">liquidations per block (max {lmax:.0})</text>
-</svg>
-"##,
-        y0 = top + plot_h,
-        x1 = w - 20.0,
-        price = line(&|r| r.price, "#2a9d8f"),
-        debt = line(&|r| r.debt, "#264653"),
-        bad = line(&|r| r.bad_debt, "#e63946"),
-        yl = h - 12.0,
-        hn = hours.len().saturating_sub(1),
-        lx = w - 260.0,
-        l1 = top + 10.0,
-        l2 = top + 26.0,
-        l3 = top + 42.0,
-        l4 = top + 58.0,
-        pmax = max_of(&|r| r.price),
-        dmax = max_of(&|r| r.debt),
-        bmax = last.map_or(0.0, |r| r.bad_debt),
-        lmax = max_liq,
-    )
+fn chart(hours: &[Hour], borrowers: u32, span: u64, drop_percent: u32) -> String {
+    let series = |f: fn(&Hour) -> f64| hours.iter().map(f).collect::<Vec<f64>>();
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    let (price, debt, bad, liq) =
+        (series(|r| r.price), series(|r| r.debt), series(|r| r.bad_debt), series(|r| r.liquidations as f64));
+    let lines = [
+        Series { legend: format!("price (max {:.3} gUSD)", max(&price)), values: price, colour: "#2a9d8f" },
+        Series { legend: format!("debt outstanding (max {:.0} gUSD)", max(&debt)), values: debt, colour: "#264653" },
+        Series {
+            legend: format!("bad debt (total {:.2} gUSD)", hours.last().map_or(0.0, |r| r.bad_debt)),
+            values: bad,
+            colour: "#e63946",
+        },
+    ];
+    let bars =
+        Series { legend: format!("liquidations per block (max {:.0})", max(&liq)), values: liq, colour: "#f4a261" };
+    let title = format!(
+        "Lending under a GHR crash: {borrowers} borrowers, −{drop_percent} % over {span} h (greenhour bench lending-crash)"
+    );
+    draw(&title, &lines, &bars)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! pass/fail test. Each run returns a [`Report`] (JSON figures and the same as
 //! text) and the caller prints it.
 
+mod crash;
 mod lending;
 mod stable;
 mod testnet;

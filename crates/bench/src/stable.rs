@@ -16,22 +16,21 @@
 //! would push below the minimum (their debt, in dollars, rises with the index),
 //! beside the USD-pegged gUSD's (none: its debt does not move).
 
+use crate::crash::{ctx, draw, gusd, price_at, Series, Stream, START};
 use crate::Report;
 use anyhow::{Context, Result};
 use greenhour_bank::{BankGenesis, GenesisBalance, ModuleAccountGenesis};
-use greenhour_framework::{Action, BlockCtx, Module, TxCtx};
+use greenhour_framework::{Action, Module};
 use greenhour_oracle::{Feed, Oracle, OracleAction, OracleGenesis};
-use greenhour_primitives::{Address, ChainId, Coin, Denom, Hash};
+use greenhour_primitives::{Address, Coin, Denom};
 use greenhour_stable::genesis::StableGenesis;
 use greenhour_stable::math::{self, WAD};
 use greenhour_stable::{Branch, Deposit, Pool, Stable, StableAction, StableEvent, StableParams, Vault, VaultId};
 use greenhour_state::{BlockOverlay, TxOverlay};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Instant;
 
-const START: u64 = 1_767_225_600;
 const FEED: &str = "ghr.gusd";
 const COLLATERAL: u128 = 1_000_000_000; // 1,000 GHR each
 const MCR_BPS: u128 = 15_000;
@@ -78,42 +77,6 @@ struct Figures {
     below_minimum_if_pegged_to_usd: u32,
     svg: Option<String>,
     per_hour: Vec<Hour>,
-}
-
-/// A deterministic stream (xorshift64*): the same seed gives the same vaults.
-struct Stream(u64);
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
-fn ctx(signer: Address, hour: u64) -> TxCtx {
-    TxCtx {
-        block: BlockCtx {
-            chain_id: ChainId::new("bench").expect("valid chain id"),
-            height: hour + 1,
-            time: START + hour * 3_600,
-            beacon: Hash::ZERO,
-            last_commit_signers: None,
-        },
-        signer,
-        tx_hash: Hash::ZERO,
-        signatures: Arc::new(Default::default()),
-    }
-}
-
-fn price_at(hour: u64, hours: u64, drop_percent: u32) -> u128 {
-    let start = WAD / 2;
-    let fallen = start / 100 * drop_percent as u128;
-    start - fallen * hour.min(hours) as u128 / hours as u128
-}
-
-fn gusd(units: u128) -> f64 {
-    units as f64 / 1e6
 }
 
 fn address(i: u32) -> Address {
@@ -281,7 +244,7 @@ pub fn crash(
 
     let svg_path = match svg {
         Some(path) => {
-            std::fs::write(path, draw(&per_hour, vaults, hours, drop_percent))
+            std::fs::write(path, chart(&per_hour, vaults, hours, drop_percent))
                 .with_context(|| format!("writing {}", path.display()))?;
             Some(path.display().to_string())
         }
@@ -340,74 +303,29 @@ pub fn crash(
 
 /// The run as an SVG: price, stability pool, debt and the redemption floor (each
 /// scaled to its own maximum) with liquidations per block as bars.
-fn draw(hours: &[Hour], vaults: u32, span: u64, drop_percent: u32) -> String {
-    let (w, h, left, top, bottom) = (720.0, 360.0, 60.0, 40.0, 40.0);
-    let plot_h = h - top - bottom;
-    let n = hours.len().max(2) as f64 - 1.0;
-    let x = |i: usize| left + (w - left - 20.0) * i as f64 / n;
-    let max_of = |f: &dyn Fn(&Hour) -> f64| hours.iter().map(f).fold(f64::MIN_POSITIVE, f64::max);
-    let line = |f: &dyn Fn(&Hour) -> f64, colour: &str| {
-        let max = max_of(f);
-        let points: Vec<String> = hours
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("{:.1},{:.1}", x(i), top + plot_h * (1.0 - f(r) / max)))
-            .collect();
-        format!(r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"/>"#, points.join(" "))
-    };
-    let max_liq = max_of(&|r| r.liquidations as f64);
-    let bars: String = hours
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let bh = plot_h * r.liquidations as f64 / max_liq;
-            format!(
-                r##"<rect x="{:.1}" y="{:.1}" width="6" height="{:.1}" fill="#f4a261" opacity="0.6"/>"##,
-                x(i) - 3.0,
-                top + plot_h - bh,
-                bh
-            )
-        })
-        .collect();
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">
-<rect width="100%" height="100%" fill="white"/>
-<text x="{left}" y="20">gUSD under a GHR crash: {vaults} vaults, −{drop_percent} % over {span} h (greenhour bench gusd-crash)</text>
-<line x1="{left}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#999"/>
-<line x1="{left}" y1="{top}" x2="{left}" y2="{y0}" stroke="#999"/>
-{bars}
-{price}
-{pool}
-{debt}
-{floor}
-<text x="{left}" y="{yl}">hours 0 – {hn}; each series scaled to its maximum</text>
-<text x="{lx}" y="{l1}" fill="#2a9d8f">GHR price (max {pmax:.3} gUSD)</text>
-<text x="{lx}" y="{l2}" fill="#457b9d">stability pool (max {spmax:.0} gUSD)</text>
-<text x="{lx}" y="{l3}" fill="#264653">vault debt (max {dmax:.0} gUSD)</text>
-<text x="{lx}" y="{l4}" fill="#e63946">redemption floor (min {fmin:.4} gUSD)</text>
-<text x="{lx}" y="{l5}" fill="#f4a261">liquidations per block (max {lmax:.0})</text>
-</svg>
-"##,
-        y0 = top + plot_h,
-        x1 = w - 20.0,
-        price = line(&|r| r.price, "#2a9d8f"),
-        pool = line(&|r| r.pool_gusd, "#457b9d"),
-        debt = line(&|r| r.debt, "#264653"),
-        floor = line(&|r| r.redemption_floor, "#e63946"),
-        yl = h - 12.0,
-        hn = hours.len().saturating_sub(1),
-        lx = w - 260.0,
-        l1 = top + 10.0,
-        l2 = top + 26.0,
-        l3 = top + 42.0,
-        l4 = top + 58.0,
-        l5 = top + 74.0,
-        pmax = max_of(&|r| r.price),
-        spmax = max_of(&|r| r.pool_gusd),
-        dmax = max_of(&|r| r.debt),
-        fmin = hours.iter().map(|r| r.redemption_floor).fold(f64::MAX, f64::min),
-        lmax = max_liq,
-    )
+fn chart(hours: &[Hour], vaults: u32, span: u64, drop_percent: u32) -> String {
+    let series = |f: fn(&Hour) -> f64| hours.iter().map(f).collect::<Vec<f64>>();
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    let min = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
+    let (price, pool, debt, floor, liq) = (
+        series(|r| r.price),
+        series(|r| r.pool_gusd),
+        series(|r| r.debt),
+        series(|r| r.redemption_floor),
+        series(|r| r.liquidations as f64),
+    );
+    let lines = [
+        Series { legend: format!("GHR price (max {:.3} gUSD)", max(&price)), values: price, colour: "#2a9d8f" },
+        Series { legend: format!("stability pool (max {:.0} gUSD)", max(&pool)), values: pool, colour: "#457b9d" },
+        Series { legend: format!("vault debt (max {:.0} gUSD)", max(&debt)), values: debt, colour: "#264653" },
+        Series { legend: format!("redemption floor (min {:.4} gUSD)", min(&floor)), values: floor, colour: "#e63946" },
+    ];
+    let bars =
+        Series { legend: format!("liquidations per block (max {:.0})", max(&liq)), values: liq, colour: "#f4a261" };
+    let title = format!(
+        "gUSD under a GHR crash: {vaults} vaults, −{drop_percent} % over {span} h (greenhour bench gusd-crash)"
+    );
+    draw(&title, &lines, &bars)
 }
 
 #[cfg(test)]

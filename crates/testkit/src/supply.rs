@@ -80,6 +80,20 @@ pub fn device_with_history(node: &mut TestNode, owner: &str, device_key: &str, c
 /// `owner` reports one sunny hour of telemetry for `device` (signed by `device_key`),
 /// continuing its history without an outage.
 pub fn report_hour(node: &mut TestNode, owner: &str, device_key: &str, device: DeviceId, hour: u64) {
+    report_sunny_hour(node, owner, device_key, device, hour, 7_200, false);
+}
+
+/// One sunny hour of telemetry (3 kWh of PV, 0.9 kWh of compute) with `gpu_seconds`
+/// of GPU time, declaring an outage before it when `outage_before`.
+pub fn report_sunny_hour(
+    node: &mut TestNode,
+    owner: &str,
+    device_key: &str,
+    device: DeviceId,
+    hour: u64,
+    gpu_seconds: u64,
+    outage_before: bool,
+) {
     let report = TelemetryReport {
         device,
         start: hour * 3_600,
@@ -90,9 +104,9 @@ pub fn report_hour(node: &mut TestNode, owner: &str, device_key: &str, device: D
         imported_wh: 0,
         exported_wh: 1_100,
         compute_wh: 900,
-        gpu_seconds: 7_200,
+        gpu_seconds,
         soc_permille: 500,
-        outage_before: false,
+        outage_before,
     };
     let signature = report.sign(&SecretKey::from_name(device_key), node.app.chain_id());
     let tx = node.tx(&TestNode::key(owner), vec![AppAction::Devices(DevicesAction::Report { report, signature })]);

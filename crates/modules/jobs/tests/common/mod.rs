@@ -3,8 +3,7 @@
 #![allow(dead_code)]
 
 use greenhour_app::AppAction;
-use greenhour_crypto::SecretKey;
-use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, TelemetryReport};
+use greenhour_devices::{DeviceClass, DeviceId};
 use greenhour_framework::ErrorInfo;
 use greenhour_jobs::math::{commitment, output_hash};
 use greenhour_jobs::state::{self, Job, JobId};
@@ -142,21 +141,6 @@ pub fn correct(example: &str) -> Vec<u8> {
 
 /// Signed telemetry for a device's `hour`, after a declared outage.
 pub fn report_hour(node: &mut TestNode, owner: &str, device: DeviceId, hour: u64, gpu_seconds: u64) {
-    let report = TelemetryReport {
-        device,
-        start: hour * 3_600,
-        end: (hour + 1) * 3_600,
-        generated_wh: 3_000,
-        charged_wh: 1_000,
-        discharged_wh: 0,
-        imported_wh: 0,
-        exported_wh: 1_100,
-        compute_wh: 900,
-        gpu_seconds,
-        soc_permille: 500,
-        outage_before: true,
-    };
-    let signature = report.sign(&SecretKey::from_name(&format!("dev-{owner}")), node.app.chain_id());
-    let tx = node.tx(&TestNode::key(owner), vec![AppAction::Devices(DevicesAction::Report { report, signature })]);
-    node.deliver(tx).unwrap();
+    let key = format!("dev-{owner}");
+    greenhour_testkit::supply::report_sunny_hour(node, owner, &key, device, hour, gpu_seconds, true);
 }
