@@ -100,6 +100,22 @@ pub enum LendCommand {
     },
     /// Positions of a market a liquidator may act on now.
     Liquidatable { market: u64 },
+    /// Provide unsold slots of a pledged position's hour to its market pool (the escrow
+    /// holds the NFT, so the borrower does it here); what they earn repays the loan.
+    Provide {
+        #[arg(long)]
+        from: String,
+        market: u64,
+        #[arg(long)]
+        serial: u64,
+        #[arg(long)]
+        hour: u64,
+        #[arg(long, default_value_t = 1)]
+        quantity: u32,
+        /// Most quote to add beside the slots, ugusd.
+        #[arg(long)]
+        max_quote: u128,
+    },
     /// What a position NFT would secure in a market now, before pledging it.
     NftValue { market: u64, serial: u64 },
 }
@@ -267,6 +283,17 @@ pub async fn run(cli: &Cli, c: &LendCommand) -> Result<()> {
                     v.expires_at
                 )
             });
+        }
+        LendCommand::Provide { from, market, serial, hour, quantity, max_quote } => {
+            let action = LendingAction::Provide {
+                market: MarketId(*market),
+                serial: *serial,
+                hour: *hour,
+                quantity: *quantity,
+                max_quote: *max_quote,
+                min_shares: 0,
+            };
+            submit(from, action).await?;
         }
         LendCommand::Liquidatable { market } => {
             let all: Vec<PositionView> = client.query(&LendingQuery::Liquidatable { market: *market }).await?;

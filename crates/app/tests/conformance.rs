@@ -270,6 +270,17 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
             })),
         ),
         (
+            "lending_provide_action",
+            greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::Provide {
+                market: greenhour_lending::MarketId(1),
+                serial: 17,
+                hour: 490_906,
+                quantity: 2,
+                max_quote: 4_000_000,
+                min_shares: 0,
+            })),
+        ),
+        (
             "stable_open_action",
             greenhour_codec::encode(&AppAction::Stable(greenhour_stable::StableAction::Open {
                 denom: Denom::ghr(),

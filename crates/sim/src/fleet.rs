@@ -227,6 +227,8 @@ struct HourCtx<'a> {
     /// The hour whose slot each device provides to the market, and with how much quote.
     provide_hour: u64,
     provide_price: u128,
+    /// The lending market positions are pledged in (a pledged position provides through it).
+    lending_market: Option<MarketId>,
 }
 
 struct SimDevice {
@@ -349,7 +351,8 @@ impl SimDevice {
         ctx: &HourCtx<'_>,
         totals: &mut Totals,
     ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
-        let HourCtx { client, chain, solvers, pool, hour, now_hour, provide_hour, provide_price } = *ctx;
+        let HourCtx { client, chain, solvers, pool, hour, now_hour, provide_hour, provide_price, lending_market } =
+            *ctx;
         let Some(id) = self.id else { return Ok(None) };
         if self.last_report_end.is_some_and(|end| end > hour * HOUR) {
             // Reported before the fleet restarted.
@@ -388,7 +391,7 @@ impl SimDevice {
         // extension separately below).
         let next = (hour + 2).max(now_hour + 2);
         let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
-        let provide = self.provide_action(provide_hour, provide_price);
+        let provide = self.provide_action(provide_hour, provide_price, lending_market);
         let extend = match self.position {
             Some(position) if self.joined && !fresh && !self.lent(position) && self.pledged_until < next + 12 => {
                 Some(AppAction::Pools(PoolsAction::Extend { position, hours: 24 }))
@@ -496,10 +499,24 @@ impl SimDevice {
 
     /// Providing one slot of `hour` to its market pool with `price` µgUSD, if the
     /// device's position covers that hour (valid until the hour opens: a large
-    /// fleet takes several blocks).
-    fn provide_action(&self, hour: u64, price: u128) -> Option<AppAction> {
-        let position = self.position.filter(|p| !self.lent(*p))?;
-        (hour < self.pledged_until && hour >= self.pledged_from).then_some(AppAction::Pools(PoolsAction::Provide {
+    /// fleet takes several blocks). A position pledged in `lending` provides through
+    /// the lending market, so its sales repay the loan when the hour ends.
+    fn provide_action(&self, hour: u64, price: u128, lending: Option<MarketId>) -> Option<AppAction> {
+        let position = self.position?;
+        if hour >= self.pledged_until || hour < self.pledged_from {
+            return None;
+        }
+        if self.lent(position) {
+            return Some(AppAction::Lending(LendingAction::Provide {
+                market: lending?,
+                serial: position,
+                hour,
+                quantity: 1,
+                max_quote: price,
+                min_shares: 0,
+            }));
+        }
+        Some(AppAction::Pools(PoolsAction::Provide {
             position,
             hour,
             quantity: 1,
@@ -747,6 +764,7 @@ impl Fleet {
             now_hour,
             provide_hour,
             provide_price: self.config.slot_price,
+            lending_market: self.lending_market,
         };
         let working = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();

@@ -78,6 +78,21 @@ pub enum LendingAction {
         repay: u128,
         serial: Option<u64>,
     },
+    /// The borrower provides unsold slots of a pledged position NFT's `hour` to that
+    /// hour's market pool, with at most `max_quote` of their own quote (the escrow
+    /// cannot sign `pools provide`). The LP shares stay with the position; when the
+    /// hour ends what they earned pays the escrow and so the loan. The position must
+    /// stay healthy: slots in the market no longer count as collateral.
+    Provide {
+        market: MarketId,
+        serial: u64,
+        hour: u64,
+        quantity: u32,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        max_quote: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        min_shares: u128,
+    },
 }
 
 impl Action for LendingAction {
@@ -111,6 +126,7 @@ impl Action for LendingAction {
                 Err(LendingError::ZeroAmount)
             }
             LendingAction::Liquidate { repay, serial: None, .. } if *repay == 0 => Err(LendingError::ZeroAmount),
+            LendingAction::Provide { quantity: 0, .. } => Err(LendingError::ZeroAmount),
             _ => Ok(()),
         }
     }

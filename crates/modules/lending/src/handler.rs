@@ -45,6 +45,9 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &LendingAction) 
         LendingAction::Liquidate { market, borrower, repay, serial } => {
             liquidate(state, &signer, *market, borrower, *repay, *serial, now)
         }
+        LendingAction::Provide { market, serial, hour, quantity, max_quote, min_shares } => {
+            provide(state, &signer, *market, *serial, *hour, *quantity, (*max_quote, *min_shares), now)
+        }
     }
 }
 
@@ -628,6 +631,31 @@ fn release(
     state.delete(&keys::pledge(serial));
     put_position(state, id, who, &p);
     state.emit(LendingEvent::Released { market: id, borrower: *who, serial }.into());
+    Ok(())
+}
+
+/// Post-condition: the borrower's position is healthy with the provided slots no
+/// longer counted (a pledged NFT is worth its unsold future hours).
+#[allow(clippy::too_many_arguments)]
+fn provide(
+    state: &mut impl StateWrite,
+    who: &Address,
+    id: MarketId,
+    serial: u64,
+    hour: u64,
+    quantity: u32,
+    limits: (u128, u128),
+    now: UnixSeconds,
+) -> Result<(), LendingError> {
+    let market = state::market(state, id)?;
+    match state::pledge(state, serial)? {
+        Some(p) if p.market == id && p.borrower == *who => {}
+        _ => return Err(LendingError::NotPledged { market: id, borrower: *who, serial }),
+    }
+    let t = accrue(state, id, now)?;
+    greenhour_pools::api::provide_for(state, now, serial, hour, quantity, limits, who)?;
+    let p = state::position(state, id, who)?;
+    ensure_healthy(state, &market, &p, &t, now)?;
     Ok(())
 }
 

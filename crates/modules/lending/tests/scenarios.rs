@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use greenhour_lending::math::WAD;
-use greenhour_lending::{Collateral, LendingAction, LendingEvent, Size};
+use greenhour_lending::{Collateral, LendingAction, LendingEvent, MarketId, Size};
 use greenhour_primitives::{Coin, Denom};
 use greenhour_testkit::TestNode;
 
@@ -320,6 +320,49 @@ fn app_can_repay_a_loan_from_the_slot_sales_of_the_pledged_position() {
     assert!(settled > 0, "the ended hour's LP quote was paid to the escrow");
     assert!(repaid > 0 && repaid <= settled, "it repaid the loan: {repaid} of {settled}");
     assert!(view(&node, m, "dave").debt < debt + 1_000, "the debt fell by the income (less interest)");
+}
+
+#[test]
+fn app_can_provide_a_pledged_positions_slots_through_lending_but_not_past_health() {
+    let mut node = TestNode::new();
+    let (m, serial) = position_market(&mut node, 12);
+    let dave = TestNode::key("dave");
+    node.deliver(node.tx(&dave, act(LendingAction::Pledge { market: m, serial }))).unwrap();
+    let limit = view(&node, m, "dave").borrow_limit.unwrap();
+    node.deliver(node.tx(&dave, act(LendingAction::Borrow { market: m, assets: limit * 95 / 100 }))).unwrap();
+    let provide = |quantity: u32| LendingAction::Provide {
+        market: m,
+        serial,
+        hour: SLOT_HOUR,
+        quantity,
+        max_quote: 10_000_000,
+        min_shares: 0,
+    };
+    // Slots in the market no longer secure the loan: at 95 % of the limit, two of
+    // the position's 24 GPU-hours are too many.
+    let e = node.expect_rejected(&dave, act(provide(2)));
+    assert_eq!(code(&e), ("lending", 12), "{e}");
+    // Only the borrower of the pledge may provide, and only in its market.
+    let e = node.expect_rejected(&TestNode::key("bob"), act(provide(1)));
+    assert_eq!(code(&e), ("lending", 16), "{e}");
+    let elsewhere = LendingAction::Provide {
+        market: MarketId(99),
+        serial,
+        hour: SLOT_HOUR,
+        quantity: 1,
+        max_quote: 10_000_000,
+        min_shares: 0,
+    };
+    let e = node.expect_rejected(&dave, act(elsewhere));
+    assert_eq!(code(&e), ("lending", 1), "no such market: {e}");
+    // With the loan halved it goes through: the LP shares stay with the position.
+    node.deliver(node.tx(&dave, act(LendingAction::Repay { market: m, amount: Size::Assets(limit / 2) }))).unwrap();
+    let before = view(&node, m, "dave").pledged[0].units;
+    node.deliver(node.tx(&dave, act(provide(2)))).unwrap();
+    assert_eq!(view(&node, m, "dave").pledged[0].units, before - 2, "the provided slots left the valuation");
+    use greenhour_state::StateRead;
+    let lp = greenhour_pools::keys::position_lp(serial, SLOT_HOUR);
+    assert!(node.app.snapshot().unwrap().get(&lp).unwrap().is_some(), "the position holds the LP shares");
 }
 
 #[test]

@@ -336,9 +336,7 @@ fn owned_position(state: &impl StateRead, tx: &TxCtx, serial: u64, hour: u64) ->
     Ok(position)
 }
 
-/// Post-condition: custody holds `slots` fewer of the hour's slot tokens and
-/// `shares` more LP shares of its market pool, both counted for the position; the
-/// position's unsold count fell by `slots`.
+/// The NFT owner's `Provide` (see [`provide_for`]).
 fn provide(
     state: &mut impl StateWrite,
     tx: &TxCtx,
@@ -348,7 +346,30 @@ fn provide(
     max_quote: u128,
     min_shares: u128,
 ) -> Result<(), PoolsError> {
-    let mut position = owned_position(state, tx, serial, hour)?;
+    owned_position(state, tx, serial, hour)?;
+    provide_for(state, tx.block.time, serial, hour, quantity, (max_quote, min_shares), &tx.signer)
+}
+
+/// Moves up to `quantity` unsold slots of `hour` from custody into its market pool,
+/// with quote from `quote_from`; the LP shares stay in custody for the position and
+/// settle to the NFT's holder when the hour ends. The caller has checked who may
+/// (the NFT's owner, or `lending` for the borrower of a pledged NFT).
+/// Post-condition: custody holds `slots` fewer of the hour's slot tokens and
+/// `shares` more LP shares of its market pool, both counted for the position; the
+/// position's unsold count fell by `slots`.
+pub fn provide_for(
+    state: &mut impl StateWrite,
+    now: UnixSeconds,
+    serial: u64,
+    hour: u64,
+    quantity: u32,
+    (max_quote, min_shares): (u128, u128),
+    quote_from: &Address,
+) -> Result<(), PoolsError> {
+    let mut position = state::position(state, serial)?;
+    if !position.covers(hour) {
+        return Err(PoolsError::HourNotInPosition { position: serial, hour });
+    }
     if position.withdrawn_from.is_some_and(|from| hour >= from) {
         return Err(PoolsError::PositionClosed(serial));
     }
@@ -357,16 +378,9 @@ fn provide(
         return Err(PoolsError::NotEnoughUnsold { position: serial, hour, unsold, asked: quantity });
     }
     let slot = state::slot_denom(position.unit, position.class, hour);
-    let payer = greenhour_market::api::Payer { slots_from: custody(), quote_from: tx.signer, shares_to: custody() };
-    let moved = greenhour_market::api::add_liquidity(
-        state,
-        tx.block.time,
-        &slot,
-        &payer,
-        quantity as u128,
-        max_quote,
-        min_shares,
-    )?;
+    let payer = greenhour_market::api::Payer { slots_from: custody(), quote_from: *quote_from, shares_to: custody() };
+    let moved =
+        greenhour_market::api::add_liquidity(state, now, &slot, &payer, quantity as u128, max_quote, min_shares)?;
     // The market takes at most `quantity` slots, so this fits u32.
     position.release(hour, moved.slots as u32);
     let key = keys::position_lp(serial, hour);
@@ -376,7 +390,7 @@ fn provide(
     state.put(&key, &lp);
     state.put(&keys::lp_hour(hour, serial), &());
     state::put_position(state, &position);
-    state.emit(event::liquidity(true, serial, &tx.signer, &slot, moved.slots, moved.quote, moved.shares));
+    state.emit(event::liquidity(true, serial, quote_from, &slot, moved.slots, moved.quote, moved.shares));
     Ok(())
 }
 
