@@ -120,3 +120,15 @@ pub fn draw(title: &str, lines: &[Series], bars: &Series) -> String {
         hn = bars.values.len().saturating_sub(1),
     )
 }
+
+/// A report's figures without its wall-clock timings (`max_block_ms`, each hour's
+/// `block_ms`): what two seeded runs must agree on.
+#[cfg(test)]
+pub fn without_timings(report: &crate::Report) -> serde_json::Value {
+    let mut v = report.json.clone();
+    v.as_object_mut().expect("an object").remove("max_block_ms");
+    for h in v["per_hour"].as_array_mut().expect("per_hour") {
+        h.as_object_mut().expect("an object").remove("block_ms");
+    }
+    v
+}

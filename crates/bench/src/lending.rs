@@ -241,14 +241,7 @@ fn chart(hours: &[Hour], borrowers: u32, span: u64, drop_percent: u32) -> String
 mod tests {
     use super::*;
 
-    fn outcome(report: &Report) -> serde_json::Value {
-        let mut v = report.json.clone();
-        v.as_object_mut().unwrap().remove("max_block_ms");
-        for h in v["per_hour"].as_array_mut().unwrap() {
-            h.as_object_mut().unwrap().remove("block_ms");
-        }
-        v
-    }
+    use crate::crash::without_timings as outcome;
 
     /// A seeded crash run twice gives the same figures; a slow fall is liquidated
     /// with no bad debt, a one-block gap of the same size leaves some.
