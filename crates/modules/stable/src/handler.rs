@@ -624,6 +624,10 @@ fn pool_deposit(state: &mut impl StateWrite, owner: &Address, amount: u128) -> R
 
 /// Post-condition: the depositor received at most its shares' worth (shares burned round up).
 fn pool_withdraw(state: &mut impl StateWrite, owner: &Address, amount: u128) -> Result<(), StableError> {
+    // Without a deposit there is nothing to withdraw or collect, not even with 0.
+    if state::deposit(state, owner)?.is_none() {
+        return Err(StableError::DepositTooSmall { held: 0, asked: amount });
+    }
     let mut pool = state::pool(state)?;
     let mut d = settle_gains(state, owner, &pool)?;
     if amount > 0 {

@@ -6,7 +6,7 @@
 pub use crate::handler::brought_up_to_date;
 use crate::handler::{self, deposit_value, pending_gains, price_wad};
 use crate::math::{self, BPS, WAD};
-use crate::state::{self, DenomAmount, Pool, Vault, VaultId};
+use crate::state::{self, Branch, DenomAmount, Pool, Vault, VaultId};
 use crate::StableError;
 use greenhour_framework::queries::{QueryError, MAX_LIST};
 use greenhour_framework::{ErrorInfo, StateRead};
@@ -28,17 +28,36 @@ pub struct VaultView {
     pub as_of: UnixSeconds,
 }
 
-pub fn vault(state: &impl StateRead, id: VaultId, now: UnixSeconds) -> Result<VaultView, StableError> {
+/// What every vault of a branch is judged with: its parameters, its totals and
+/// its price now, read once for a whole scan.
+struct BranchNow {
+    mcr_bps: u32,
+    branch: Branch,
+    price: Option<u128>,
+}
+
+fn branch_now(state: &impl StateRead, denom: &Denom, now: UnixSeconds) -> Result<BranchNow, StableError> {
     let params = state::params(state)?;
-    let stored = state::vault(state, id)?;
-    let branch = state::branch(state, &stored.denom)?;
-    let (vault, ..) = brought_up_to_date(&stored, &branch, now)?;
-    let c = params.collateral(&vault.denom).ok_or_else(|| StableError::UnknownCollateral(vault.denom.clone()))?;
-    let price = price_wad(state, c, now, &params).ok();
+    let c = params.collateral(denom).ok_or_else(|| StableError::UnknownCollateral(denom.clone()))?;
+    Ok(BranchNow {
+        mcr_bps: c.mcr_bps,
+        branch: state::branch(state, denom)?,
+        price: price_wad(state, c, now, &params).ok(),
+    })
+}
+
+fn view(stored: &Vault, b: &BranchNow, now: UnixSeconds) -> Result<VaultView, StableError> {
+    let (vault, ..) = brought_up_to_date(stored, &b.branch, now)?;
+    let price = b.price;
     let ratio_bps = price.filter(|_| vault.debt > 0).map(|p| math::ratio_bps_down(vault.collateral, p, vault.debt));
     let liquidatable =
-        price.is_some_and(|p| vault.debt > 0 && !math::covers(vault.collateral, p, vault.debt, c.mcr_bps));
-    Ok(VaultView { mcr_bps: c.mcr_bps, price_wad: price, ratio_bps, liquidatable, vault, as_of: now })
+        price.is_some_and(|p| vault.debt > 0 && !math::covers(vault.collateral, p, vault.debt, b.mcr_bps));
+    Ok(VaultView { mcr_bps: b.mcr_bps, price_wad: price, ratio_bps, liquidatable, vault, as_of: now })
+}
+
+pub fn vault(state: &impl StateRead, id: VaultId, now: UnixSeconds) -> Result<VaultView, StableError> {
+    let stored = state::vault(state, id)?;
+    view(&stored, &branch_now(state, &stored.denom, now)?, now)
 }
 
 pub fn vaults_of(state: &impl StateRead, owner: &Address, now: UnixSeconds) -> Result<Vec<VaultView>, StableError> {
@@ -52,27 +71,34 @@ pub fn redemption_order(
     now: UnixSeconds,
     limit: usize,
 ) -> Result<Vec<VaultView>, StableError> {
-    state::redemption_order(state, denom, "", limit)?.into_iter().map(|(_, id)| vault(state, id, now)).collect()
+    let b = branch_now(state, denom, now)?;
+    state::redemption_order(state, denom, "", limit)?
+        .into_iter()
+        .map(|(_, id)| view(&state::vault(state, id)?, &b, now))
+        .collect()
 }
 
-/// A branch's vaults below their minimum ratio now (at most `limit`, in redemption order).
+/// A branch's vaults below their minimum ratio now (at most `limit`, in redemption
+/// order): the branch's parameters, totals and price read once, then each vault.
+/// Empty while the price cannot be trusted: nothing is liquidated on it.
 pub fn liquidatable(
     state: &impl StateRead,
     denom: &Denom,
     now: UnixSeconds,
     limit: usize,
 ) -> Result<Vec<VaultView>, StableError> {
+    let b = branch_now(state, denom, now)?;
     let mut out = Vec::new();
+    if b.price.is_none() {
+        return Ok(out);
+    }
     let mut cursor = String::new();
     loop {
         let page = state::redemption_order(state, denom, &cursor, 256)?;
         let Some((last, _)) = page.last() else { break };
         cursor = format!("{last}\0");
         for (_, id) in page {
-            let v = vault(state, id, now)?;
-            if v.price_wad.is_none() {
-                return Ok(Vec::new());
-            }
+            let v = view(&state::vault(state, id)?, &b, now)?;
             if v.liquidatable {
                 out.push(v);
                 if out.len() == limit {

@@ -115,6 +115,7 @@ fn rejects_bad_vault_actions_and_changes_nothing() {
             "a fee above the limit",
         ),
         (&carol, StableAction::PoolWithdraw { amount: 1 }, ("stable", 17), "no deposit"),
+        (&carol, StableAction::PoolWithdraw { amount: 0 }, ("stable", 17), "no deposit, nothing to collect"),
     ];
     for (key, action, expected, why) in cases {
         assert_eq!(code(&node.expect_rejected(key, act(action))), expected, "{why}");
