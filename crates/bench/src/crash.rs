@@ -8,8 +8,7 @@ use std::sync::Arc;
 
 /// The benches' genesis time.
 pub const START: u64 = 1_767_225_600;
-/// Fixed-point one.
-pub const WAD: u128 = 1_000_000_000_000_000_000;
+pub use greenhour_primitives::fixed::WAD;
 
 /// A deterministic stream (xorshift64*): the same seed gives the same positions.
 pub struct Stream(pub u64);
