@@ -18,11 +18,11 @@ use std::sync::Arc;
 impl IntoResponse for RpcError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // The same message JSON-RPC gives ("module/code: why"), with the code's parts beside it.
         let mut body = json!({"error": {"message": self.to_string()}});
         if let RpcError::Rejected(e) = &self {
             body["error"]["module"] = json!(e.module);
             body["error"]["code"] = json!(e.code);
-            body["error"]["message"] = json!(e.message);
         }
         (status, Json(body)).into_response()
     }
