@@ -47,6 +47,12 @@ fn sh_blocks(readme: &str) -> Vec<Block> {
     blocks
 }
 
+/// The last `n` lines of `text`.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 #[test]
 fn the_readme_parser_finds_blocks_and_their_skip_marks() {
     let text = "intro\n<!-- readme-test: skip (starts the devnet) -->\n```sh\ncargo run\n```\n\n```sh\na\nb\n```\n<!-- readme-test: skip (x) -->\nprose\n```sh\nc\n```\n";
@@ -87,9 +93,13 @@ async fn app_can_run_every_readme_command_on_a_devnet() {
     let work = dir.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
     // One bash session: blocks share variables (DEVICE, POSITION, HOUR, …) as in a shell.
-    let mut script = String::from("set -eo pipefail\n");
+    // `-x` traces each command to stderr, so a failure names the command that failed.
+    let mut script = String::from("set -xeo pipefail\n");
     for block in &runnable {
-        script.push_str(&format!("echo '::: README block at line {}' >&2\n", block.line));
+        script.push_str(&format!(
+            "{{ set +x; }} 2>/dev/null; echo '::: README block at line {}' | tee /dev/stderr; set -x\n",
+            block.line
+        ));
         script.push_str(&block.text.replace("cargo run --release --", &format!("\"{bin}\"")));
     }
     let out = tokio::task::spawn_blocking({
@@ -111,12 +121,20 @@ async fn app_can_run_every_readme_command_on_a_devnet() {
     let _ = child.kill();
     let _ = child.wait();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if let Some(dir) = std::env::var_os("GREENHOUR_README_LOG") {
+        std::fs::write(Path::new(&dir).join("stdout"), stdout.as_bytes()).unwrap();
+        std::fs::write(Path::new(&dir).join("stderr"), stderr.as_bytes()).unwrap();
+    }
     let last_block = stderr.lines().rfind(|l| l.starts_with("::: README block")).unwrap_or("?");
+    // The failing block's stderr first and only the end of stdout: a CI log keeps
+    // the beginning and the end of a long message, and the cause is in these.
     assert!(
         out.status.success(),
-        "{last_block} failed ({}):\n--- stdout\n{}\n--- stderr\n{stderr}",
+        "{last_block} failed ({}):\n--- stderr of that block\n{}\n--- the last 40 lines of stdout\n{}",
         out.status,
-        String::from_utf8_lossy(&out.stdout),
+        stderr.rsplit("::: README block").next().unwrap_or(&stderr),
+        tail(&stdout, 40),
     );
     let ran = stderr.lines().filter(|l| l.starts_with("::: README block")).count();
     assert_eq!(ran, runnable.len(), "every runnable block ran");
