@@ -70,6 +70,12 @@ pub fn init(
         };
         genesis.carbon.params.issuers = issuer.into_iter().collect();
         genesis.staking = demo_staking(accounts);
+        genesis.governance = demo_governance(accounts, genesis_time);
+        // A community pool to spend from at once (staking's community tax feeds it later).
+        genesis.bank.balances.push(GenesisBalance {
+            address: greenhour_governance::community_pool(),
+            coins: vec![greenhour_primitives::Coin::ghr(100_000_000_000)],
+        });
     }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     let mut config = config.clone();
@@ -163,6 +169,26 @@ pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {
     let genesis = Genesis::from_json(&genesis_text)
         .map_err(|e| anyhow::anyhow!("{} is not a valid genesis: {e}", home.genesis().display()))?;
     Ok((config, genesis))
+}
+
+/// Devnet governance: Cosmos's rules on a clock a newcomer can watch (an hour's
+/// vote and a ten-minute timelock are seconds on the devnet's simulated clock),
+/// with `carol` as the guardian for the first 30 days.
+fn demo_governance(names: &[String], genesis_time: u64) -> greenhour_governance::GovernanceGenesis {
+    greenhour_governance::GovernanceGenesis {
+        params: greenhour_governance::GovernanceParams {
+            max_deposit_period_secs: 86_400,
+            voting_period_secs: 3_600,
+            expedited_voting_period_secs: 600,
+            timelock_secs: 600,
+            ..Default::default()
+        },
+        guardians: greenhour_governance::GuardianSet {
+            members: names.iter().filter(|n| *n == "carol").map(|n| SecretKey::from_name(n).address()).collect(),
+            expires_at: genesis_time + 30 * 86_400,
+        },
+        ..Default::default()
+    }
 }
 
 /// The demo chain's PoGCS validators: each of its accounts bonds 10,000 GHR with

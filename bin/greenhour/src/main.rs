@@ -5,6 +5,7 @@ mod carbon;
 mod commands;
 mod context;
 mod fleet;
+mod gov;
 mod home;
 mod jobs;
 use greenhour_node::keyring;
@@ -75,6 +76,9 @@ pub enum Command {
     /// gUSD: the reserve report and the stability pool.
     #[command(subcommand)]
     Stable(vault::StableCommand),
+    /// Governance: proposals, deposits, votes, parameters, the community pool, pauses.
+    #[command(subcommand)]
+    Gov(gov::GovCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

@@ -479,6 +479,13 @@ impl App {
     fn execute(&self, ctx: &BlockCtx, txs: Vec<Tx>, mode: Mode) -> Result<Executed, AppError> {
         let started = std::time::Instant::now();
         let mut overlay = BlockOverlay::new(self.store.head_snapshot()?);
+        // A software upgrade governance scheduled: no block at or past its height
+        // runs on this release (Cosmos x/upgrade halts the same way).
+        if let Some(plan) = greenhour_governance::api::upgrade_plan(&overlay).map_err(|e| AppError::of_module(&e))? {
+            if ctx.height >= plan.height {
+                return Err(AppError::UpgradeNeeded { name: plan.name, height: plan.height, info: plan.info });
+            }
+        }
         overlay.put(&last_block_key(), &(ctx.height, ctx.time));
         modules::begin_block(&mut overlay, ctx)?;
         let mut block_events = overlay.take_events();

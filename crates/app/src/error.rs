@@ -90,6 +90,10 @@ pub enum AppError {
     /// Returned when storage fails.
     #[error(transparent)]
     State(#[from] StateError),
+    /// Returned for every block from the height of a software upgrade governance
+    /// scheduled: this release stops there, and the operator starts the named one.
+    #[error("UPGRADE \"{name}\" NEEDED at height {height}: {info} (this release stops here; run the upgraded binary)")]
+    UpgradeNeeded { name: String, height: u64, info: String },
     /// Returned when the block driver fails (the consensus engine, its
     /// configuration, a task running a block): this node's fault, not the block's,
     /// so no validator votes against a block for it.

@@ -23,6 +23,7 @@
 use crate::error::AppError;
 use crate::params::AppParams;
 use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_framework::params::{ParamBound, ParamError, ParamRouter};
 use greenhour_framework::queries::{ModuleQueries, Params, QueryDoc, QueryError};
 use greenhour_framework::{
     Action, BlockCtx, ErrorInfo, Module, ModuleAccount, SignatureClaim, StateRead, StateWrite, TxCtx,
@@ -54,10 +55,22 @@ macro_rules! registry {
                 }
             }
 
-            /// Executes the action inside the transaction's overlay.
+            /// Executes the action inside the transaction's overlay, unless its module
+            /// is paused (governance's circuit breaker; governance itself never is).
             pub fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), ErrorInfo> {
                 match self {
-                    $($( AppAction::$variant(a) => a.execute(state, tx).map_err(|e| ErrorInfo::from_coded(&e)), )?)*
+                    $($( AppAction::$variant(a) => {
+                        greenhour_governance::api::refuse_if_paused(state, <$module as Module>::NAME, tx.block.time)
+                            .map_err(|e| ErrorInfo::from_coded(&e))?;
+                        a.execute(state, tx).map_err(|e| ErrorInfo::from_coded(&e))
+                    } )?)*
+                }
+            }
+
+            /// The module that handles the action.
+            pub fn module(&self) -> &'static str {
+                match self {
+                    $($( AppAction::$variant(_) => <$module as Module>::NAME, )?)*
                 }
             }
 
@@ -154,6 +167,25 @@ macro_rules! registry {
             Ok(())
         }
 
+        /// Routes governance's parameter changes to the registry's modules: each
+        /// module's governed parameters and bounds are those its `params.rs` declares.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct AppRouter;
+
+        impl ParamRouter for AppRouter {
+            fn bounds(module: &str) -> Option<&'static [ParamBound]> {
+                $( if module == <$module as Module>::NAME { return Some(<$module as Module>::GOVERNED_PARAMS); } )*
+                None
+            }
+            fn set(state: &mut impl StateWrite, module: &str, name: &str, value: u128) -> Result<u128, ParamError> {
+                $( if module == <$module as Module>::NAME { return <$module as Module>::set_param(state, name, value); } )*
+                Err(ParamError::UnknownModule(module.into()))
+            }
+            fn modules() -> &'static [&'static str] {
+                &[$( <$module as Module>::NAME, )*]
+            }
+        }
+
         /// Every module's reads, in the registry's order (what the node serves and documents).
         pub fn query_docs() -> Vec<QueryDoc> {
             let mut docs = Vec::new();
@@ -215,6 +247,10 @@ registry! {
     /// gUSD: vaults, redemptions and the stability pool (Liquity v2).
     #[serde(default)]
     stable: greenhour_stable::Stable => Stable(greenhour_stable::StableAction),
+    /// Proposals, votes by bonded GHR, parameter changes, the community pool,
+    /// upgrades and pauses (Cosmos x/gov).
+    #[serde(default)]
+    governance: greenhour_governance::Governance<AppRouter> => Governance(greenhour_governance::Routed<AppRouter>),
 }
 
 #[cfg(test)]

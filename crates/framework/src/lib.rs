@@ -12,6 +12,7 @@
 //!   header's time and the block's beacon.
 
 pub mod events;
+pub mod params;
 pub mod queries;
 
 pub use greenhour_crypto::{SignatureCache, SignatureClaim};
@@ -106,7 +107,19 @@ pub trait Module {
     }
     /// Checks the module's invariants over the whole state; `Err` names the broken one.
     fn check_invariants(state: &impl StateRead) -> Result<(), String>;
+    /// The parameters governance may change, with their bounds (declared in the
+    /// module's `params.rs` with [`governed_params!`]); none by default.
+    const GOVERNED_PARAMS: &'static [params::ParamBound] = &[];
+    /// Sets one of [`Module::GOVERNED_PARAMS`] (through [`params::set_governed`]);
+    /// returns the old value.
+    fn set_param(_state: &mut impl StateWrite, name: &str, _value: u128) -> Result<u128, params::ParamError> {
+        Err(params::ParamError::NotGoverned { module: Self::NAME.into(), name: name.into() })
+    }
 }
+
+/// The governance module's name. Its account holds the community pool, and a
+/// proposal's changes are made with it as their authority.
+pub const GOVERNANCE: &str = "governance";
 
 /// One thing a transaction asks a module to do.
 pub trait Action {

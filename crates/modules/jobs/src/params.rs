@@ -92,3 +92,32 @@ pub const INSURANCE: &str = "insurance";
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 pub const MAX_OUTPUT_BYTES: usize = 1 << 20;
 pub const MAX_WASM_BYTES: usize = 4 << 20;
+
+greenhour_framework::governed_params! {
+    JobsParams {
+        /// Most fuel a workload may burn.
+        max_fuel: u64 in 1_000_000..=10_000_000_000,
+        /// Most GPUs per replica.
+        max_gpus: u32 in 1..=64,
+        /// Longest run, hours.
+        max_job_hours: u32 in 1..=168,
+        /// Most replicas of a redundant job.
+        max_replicas: u32 in 1..=16,
+        /// Open jobs the matcher considers per block.
+        match_per_block: u32 in 1..=1_024,
+        /// Time after a run's end to commit results, seconds.
+        result_grace_secs: u64 in 600..=86_400,
+        /// Time after the commit deadline to reveal, seconds.
+        reveal_secs: u64 in 600..=86_400,
+        /// Smallest worker bond, ughr.
+        min_bond: u128 in 0..=1_000_000_000_000,
+        /// Longest optimistic challenge window, seconds.
+        max_window_secs: u64 in 3_600..=2_592_000,
+        /// The protocol's share of a job's pay, bps.
+        protocol_fee_bps: u32 in 0..=2_000,
+        /// Share of the attested GPU-seconds a replica must show, bps.
+        attested_min_utilisation_bps: u32 in 0..=10_000,
+        /// Embodied emissions per GPU-hour in SCI reports, mgCO2e.
+        embodied_mg_per_gpu_hour: u64 in 0..=1_000_000,
+    }
+}

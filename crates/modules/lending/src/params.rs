@@ -53,3 +53,20 @@ impl Default for LendingParams {
         }
     }
 }
+
+greenhour_framework::governed_params! {
+    LendingParams {
+        /// Oldest index window a position may be valued from, seconds.
+        max_index_age: u64 in 600..=86_400,
+        /// Largest move between the index's last hour and its window price before position reads freeze, bps.
+        max_index_deviation_bps: u32 in 100..=10_000,
+        /// Largest spread between a feed round's reports before reads freeze, bps.
+        max_feed_spread_bps: u32 in 100..=10_000,
+        /// How long before its last hour a perishable collateral's LLTV decays to 0, seconds.
+        decay_seconds: u64 in 3_600..=604_800,
+        /// Days of telemetry a position's uptime and green share are read over.
+        device_window_days: u64 in 1..=90,
+        /// Most markets that may be created.
+        max_markets: u32 in 1..=100_000,
+    }
+}

@@ -33,3 +33,18 @@ impl Default for MarketParams {
 
 /// Seconds in an hour slot.
 pub const HOUR: u64 = 3_600;
+
+greenhour_framework::governed_params! {
+    MarketParams {
+        /// Swap fee, parts per million of the input.
+        fee_ppm: u32 in 0..=30_000,
+        /// The protocol's share of the swap fee, ppm (Uniswap v2's fee switch: 1/6).
+        protocol_share_ppm: u32 in 0..=500_000,
+        /// Shortest price half-life a pool may choose, seconds.
+        min_half_life: u64 in 1..=86_400,
+        /// Longest decay window a pool may choose, seconds.
+        max_decay_window: u64 in 3_600..=2_592_000,
+        /// Most hours a multi-hour purchase routes over.
+        max_route_hours: u32 in 1..=168,
+    }
+}

@@ -41,3 +41,16 @@ impl Default for PoolsParams {
 pub const POSITION_CLASS: &str = "position";
 /// Seconds in an hour slot.
 pub const HOUR: u64 = 3_600;
+
+greenhour_framework::governed_params! {
+    PoolsParams {
+        /// Longest a member may stay silent before its pool drops it, seconds.
+        max_silence_seconds: u64 in 3_600..=604_800,
+        /// Live positions one device may hold.
+        max_live_positions_per_device: u32 in 1..=1_024,
+        /// Longest qualification window a pool may set, days.
+        max_window_days: u32 in 1..=365,
+        /// Pools one device may join.
+        max_pools_per_device: u32 in 1..=64,
+    }
+}

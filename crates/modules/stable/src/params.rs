@@ -80,3 +80,29 @@ impl Default for StableParams {
         }
     }
 }
+
+greenhour_framework::governed_params! {
+    StableParams {
+        /// Smallest debt a vault may open with or repay down to, ugusd (1 to 100,000 gUSD).
+        min_debt: u128 in 1_000_000..=100_000_000_000,
+        /// Lowest annual rate a borrower may set, bps.
+        min_rate_bps: u32 in 0..=10_000,
+        /// Highest annual rate a borrower may set, bps.
+        max_rate_bps: u32 in 100..=100_000,
+        /// Redemption fee floor, bps.
+        redemption_floor_bps: u32 in 0..=1_000,
+        /// Most vaults one redemption walks.
+        max_redemption_vaults: u32 in 1..=1_000,
+        /// Share of a liquidated vault's collateral paid to its liquidator, bps.
+        liquidator_reward_bps: u32 in 0..=500,
+        /// Largest spread between a feed round's reports before reads freeze, bps.
+        max_feed_spread_bps: u32 in 100..=10_000,
+    }
+    consistent = |p: &StableParams| {
+        if p.min_rate_bps <= p.max_rate_bps {
+            Ok(())
+        } else {
+            Err(format!("min_rate_bps {} is above max_rate_bps {}", p.min_rate_bps, p.max_rate_bps))
+        }
+    }
+}

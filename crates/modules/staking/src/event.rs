@@ -21,8 +21,8 @@ greenhour_framework::module_events! {
         Released = "released" { delegator: Address, amount: u128 },
         /// The set of an epoch was fixed; its hash goes into headers.
         ValidatorSet = "validator_set" { epoch: u64, members: usize, total_power: u128, hash: Hash },
-        /// An epoch's rewards were paid.
-        Rewards = "rewards" { epoch: u64, total: u128 },
+        /// An epoch's rewards were paid: `total` to the set, `community_tax` to the community pool.
+        Rewards = "rewards" { epoch: u64, total: u128, community_tax: u128 },
         /// A validator double-signed at `height` and was slashed.
         Slashed = "slashed" { validator: Address, burned: u128, height: u64 },
         /// A validator missed `missed` of the last `window` blocks and was slashed.
@@ -60,8 +60,8 @@ pub fn new_set(set: &ValidatorSet) -> Event {
     }
     .into()
 }
-pub fn rewarded(epoch: u64, total: u128) -> Event {
-    StakingEvent::Rewards { epoch, total }.into()
+pub fn rewarded(epoch: u64, total: u128, community_tax: u128) -> Event {
+    StakingEvent::Rewards { epoch, total, community_tax }.into()
 }
 pub fn slashed(v: &Validator, burned: u128, height: u64) -> Event {
     StakingEvent::Slashed { validator: v.operator, burned, height }.into()

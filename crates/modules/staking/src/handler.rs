@@ -18,6 +18,12 @@ pub fn custody() -> Address {
     *CUSTODY.get_or_init(|| Address::for_module(NAME))
 }
 
+/// The community pool: the governance module's account.
+fn community_pool() -> Address {
+    static POOL: OnceLock<Address> = OnceLock::new();
+    *POOL.get_or_init(|| Address::for_module(greenhour_framework::GOVERNANCE))
+}
+
 fn fee_collector() -> Address {
     static COLLECTOR: OnceLock<Address> = OnceLock::new();
     *COLLECTOR.get_or_init(|| Address::for_module("fee_collector"))
@@ -457,7 +463,13 @@ fn pay_rewards(state: &mut impl StateWrite, epoch: u64, params: &StakingParams) 
     if params.inflation_per_epoch > 0 {
         bank::mint(state, NAME, &custody(), &Coin::ghr(params.inflation_per_epoch))?;
     }
-    let pot = fees.checked_add(params.inflation_per_epoch).ok_or(StakingError::Overflow)?;
+    let gross = fees.checked_add(params.inflation_per_epoch).ok_or(StakingError::Overflow)?;
+    // The community tax first (rounded down), as Cosmos's distribution module takes it.
+    let tax = gross * params.community_tax_bps.min(10_000) as u128 / 10_000;
+    if tax > 0 {
+        bank::transfer(state, &custody(), &community_pool(), &Coin::ghr(tax))?;
+    }
+    let pot = gross - tax;
     let mut paid = 0u128;
     for (i, m) in set.members.iter().enumerate() {
         // The last member takes what rounding left, so the pot empties exactly.
@@ -479,6 +491,6 @@ fn pay_rewards(state: &mut impl StateWrite, epoch: u64, params: &StakingParams) 
             bank::transfer(state, &custody(), &v.operator, &Coin::ghr(to_operator))?;
         }
     }
-    state.emit(event::rewarded(epoch, pot));
+    state.emit(event::rewarded(epoch, pot, tax));
     Ok(())
 }

@@ -14,8 +14,16 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
 
 fn run(state: &impl StateRead) -> Result<Result<(), String>, StakingError> {
     let mut owed = 0u128;
+    let mut delegations = 0usize;
     for v in state::all_validators(state)? {
-        let shares: u128 = state::delegations_of(state, &v.operator)?.iter().map(|d| d.1).sum();
+        let of = state::delegations_of(state, &v.operator)?;
+        for (delegator, _) in &of {
+            if state.get(&crate::keys::delegated_to(delegator, &v.operator))?.is_none() {
+                return Ok(Err(format!("{delegator}'s delegation to {} is missing from its index", v.operator)));
+            }
+        }
+        delegations += of.len();
+        let shares: u128 = of.iter().map(|d| d.1).sum();
         if shares != v.shares {
             return Ok(Err(format!("validator {}: delegations hold {shares} shares of {}", v.operator, v.shares)));
         }
@@ -26,6 +34,10 @@ fn run(state: &impl StateRead) -> Result<Result<(), String>, StakingError> {
             return Ok(Err(format!("validator {}'s consensus key does not map to it", v.operator)));
         }
         owed += v.tokens;
+    }
+    let indexed = state.prefix::<()>(crate::keys::DELEGATED_TO_PREFIX)?.len();
+    if indexed != delegations {
+        return Ok(Err(format!("the delegator index holds {indexed} entries for {delegations} delegations")));
     }
     owed += state::unbondings(state)?.iter().map(|u| u.amount).sum::<u128>();
     let held = bank::balance(state, &custody(), &Denom::ghr())?;

@@ -27,6 +27,15 @@ pub fn delegation(validator: &Address, delegator: &Address) -> Key<u128> {
 pub fn delegations_prefix(validator: &Address) -> String {
     format!("staking/delegation/{}/", validator.to_key_hex())
 }
+/// The same delegation seen from the delegator (value: unit), so a delegator's
+/// validators are found without reading anyone else's delegations.
+pub fn delegated_to(delegator: &Address, validator: &Address) -> Key<()> {
+    Key::new(format!("{}{}", delegated_to_prefix(delegator), validator.to_key_hex()))
+}
+pub const DELEGATED_TO_PREFIX: &str = "staking/delegated-to/";
+pub fn delegated_to_prefix(delegator: &Address) -> String {
+    format!("{DELEGATED_TO_PREFIX}{}/", delegator.to_key_hex())
+}
 /// An unbonding entry, by completion time then sequence (the release reads the front).
 pub fn unbonding(at: UnixSeconds, seq: u64) -> Key<Unbonding> {
     Key::new(format!("{UNBONDING_PREFIX}{at:020}/{seq:020}"))

@@ -1,7 +1,7 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
-/// Rules for staking, set at genesis (later by governance).
+/// Rules for staking, set at genesis; governance may change those declared below.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StakingParams {
@@ -38,6 +38,9 @@ pub struct StakingParams {
     pub downtime_slash_bps: u32,
     /// How long a validator jailed for downtime stays jailed, seconds.
     pub downtime_jail_secs: u64,
+    /// Share of each epoch's rewards (fees and inflation) paid into the community
+    /// pool that governance spends, basis points (Cosmos's community tax: 2 %).
+    pub community_tax_bps: u32,
 }
 
 impl Default for StakingParams {
@@ -59,9 +62,35 @@ impl Default for StakingParams {
             min_signed_bps: 500,
             downtime_slash_bps: 1,
             downtime_jail_secs: 600,
+            community_tax_bps: 200,
         }
     }
 }
 
 /// `ughr` per unit of voting power (one milli-GHR), so a u64 holds 18 × 10¹⁵ GHR.
 pub const POWER_UNIT: u128 = 1_000;
+
+greenhour_framework::governed_params! {
+    StakingParams {
+        /// How long undelegated tokens stay bonded and slashable, seconds (1 hour to 60 days).
+        unbonding_secs: u64 in 3_600..=5_184_000,
+        /// Smallest self-bond that creates a validator, ughr.
+        min_self_bond: u128 in 1_000_000..=1_000_000_000_000_000,
+        /// Green GPU-hours (thousandths) an epoch that double a validator's power.
+        green_normaliser_milli: u64 in 1_000..=1_000_000_000,
+        /// Largest validator set.
+        max_validators: u32 in 1..=300,
+        /// ughr minted into each epoch's rewards.
+        inflation_per_epoch: u128 in 0..=1_000_000_000_000,
+        /// Share of a double-signer's bonded tokens burned, bps.
+        double_sign_slash_bps: u32 in 0..=10_000,
+        /// How long a slashed validator stays jailed, seconds.
+        jail_secs: u64 in 60..=31_536_000,
+        /// Share of a liveness window a validator must sign, bps.
+        min_signed_bps: u32 in 0..=10_000,
+        /// Share of bonded tokens burned for downtime, bps.
+        downtime_slash_bps: u32 in 0..=10_000,
+        /// Share of each epoch's rewards paid into the community pool, bps.
+        community_tax_bps: u32 in 0..=5_000,
+    }
+}

@@ -101,6 +101,22 @@ pub fn delegations_of(state: &impl StateRead, validator: &Address) -> Result<Vec
         .collect()
 }
 
+/// Every validator `delegator` holds shares of, as `(validator, shares)`, in address order.
+pub fn delegations_by(state: &impl StateRead, delegator: &Address) -> Result<Vec<(Address, u128)>, StakingError> {
+    state
+        .prefix::<()>(&keys::delegated_to_prefix(delegator))?
+        .into_iter()
+        .map(|(k, ())| {
+            let validator = k
+                .rsplit('/')
+                .next()
+                .and_then(Address::from_key_hex)
+                .ok_or_else(|| StakingError::Accounting(format!("key {k} does not end in an address")))?;
+            Ok((validator, delegation(state, &validator, delegator)?))
+        })
+        .collect()
+}
+
 pub fn unbondings(state: &impl StateRead) -> Result<Vec<Unbonding>, StakingError> {
     Ok(state.prefix::<Unbonding>(keys::UNBONDING_PREFIX)?.into_iter().map(|(_, u)| u).collect())
 }
@@ -149,7 +165,9 @@ pub(crate) fn put_validator(state: &mut impl StateWrite, v: &Validator) {
 pub(crate) fn set_delegation(state: &mut impl StateWrite, validator: &Address, delegator: &Address, shares: u128) {
     if shares == 0 {
         state.delete(&keys::delegation(validator, delegator));
+        state.delete(&keys::delegated_to(delegator, validator));
     } else {
         state.put(&keys::delegation(validator, delegator), &shares);
+        state.put(&keys::delegated_to(delegator, validator), &());
     }
 }

@@ -1,0 +1,255 @@
+//! What token holders, validators and guardians may do, and the typed messages
+//! a proposal carries.
+
+use crate::state::{VoteOption, WeightedOption};
+use crate::GovernanceError;
+use borsh::{BorshDeserialize, BorshSerialize};
+use greenhour_framework::params::{self, ParamRouter};
+use greenhour_framework::{Action, StateWrite, TxCtx};
+use greenhour_primitives::{Address, Coin, UnixSeconds};
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+
+/// A change a passed proposal makes. Each is checked when the proposal is
+/// submitted (bounds, names, amounts) and again when it executes.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalMessage {
+    /// Sets a parameter a module declares governed, within its declared bounds.
+    SetParam {
+        module: String,
+        name: String,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        value: u128,
+    },
+    /// Pays from the community pool (fed by the community tax on staking rewards).
+    CommunitySpend { to: Address, coins: Vec<Coin> },
+    /// Schedules a software upgrade: nodes stop at `height` and name the release.
+    SoftwareUpgrade { name: String, height: u64, info: String },
+    /// Cancels the scheduled upgrade.
+    CancelUpgrade,
+    /// Refuses a module's actions until `until` (its block hooks keep running).
+    Pause { module: String, until: UnixSeconds, reason: String },
+    /// Lifts a module's pause.
+    Unpause { module: String },
+    /// Replaces the guardian set and its expiry.
+    SetGuardians { members: Vec<Address>, expires_at: UnixSeconds },
+}
+
+/// Most guardians a set may have.
+pub const MAX_GUARDIANS: usize = 16;
+/// Longest upgrade name and info, bytes.
+pub const MAX_UPGRADE_TEXT: usize = 1_024;
+
+/// What token holders, validators and guardians may do.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GovernanceAction {
+    /// Submits a proposal with an initial deposit (ughr, escrowed).
+    Submit {
+        title: String,
+        summary: String,
+        messages: Vec<ProposalMessage>,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        deposit: u128,
+        /// A shorter vote with a higher threshold and deposit; if it fails the
+        /// higher threshold it continues as a regular proposal.
+        expedited: bool,
+    },
+    /// Adds to a proposal's deposit during its deposit period.
+    Deposit {
+        proposal: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        amount: u128,
+    },
+    /// Votes with the signer's bonded GHR: one option, or a split whose weights
+    /// add up to 10,000 bps. A validator's vote also counts for its delegators
+    /// who do not vote themselves. Voting again replaces the vote.
+    Vote { proposal: u64, options: Vec<WeightedOption> },
+    /// A guardian pauses a module at once, for at most `max_guardian_pause_secs`.
+    GuardianPause { module: String, until: UnixSeconds, reason: String },
+    /// A guardian lifts a pause.
+    GuardianUnpause { module: String },
+}
+
+impl GovernanceAction {
+    /// A single-option vote.
+    pub fn vote(proposal: u64, option: VoteOption) -> GovernanceAction {
+        GovernanceAction::Vote { proposal, options: vec![WeightedOption { option, weight_bps: 10_000 }] }
+    }
+}
+
+/// Checks a vote's options: one to four distinct options with positive weights
+/// adding up to 10,000 bps.
+pub fn check_options(options: &[WeightedOption]) -> Result<(), GovernanceError> {
+    let bad = |why: &str| Err(GovernanceError::BadVote(why.into()));
+    if options.is_empty() || options.len() > 4 {
+        return bad("a vote has one to four options");
+    }
+    let mut seen: Vec<VoteOption> = options.iter().map(|o| o.option).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != options.len() {
+        return bad("an option appears twice");
+    }
+    if options.iter().any(|o| o.weight_bps == 0) {
+        return bad("every option needs a positive weight");
+    }
+    if options.iter().map(|o| o.weight_bps as u64).sum::<u64>() != 10_000 {
+        return bad("the weights must add up to 10,000 bps");
+    }
+    Ok(())
+}
+
+/// Checks a message without state: names, amounts, and a parameter change
+/// against the bounds its module declares (through the app's router `R`).
+pub fn check_message<R: ParamRouter>(m: &ProposalMessage) -> Result<(), GovernanceError> {
+    match m {
+        ProposalMessage::SetParam { module, name, value } => {
+            params::check_change::<R>(module, name, *value).map_err(GovernanceError::Param)
+        }
+        ProposalMessage::CommunitySpend { coins, .. } => {
+            if coins.is_empty() || coins.iter().any(|c| c.amount == 0) {
+                return Err(GovernanceError::BadMessage("a spend needs coins, none of them zero".into()));
+            }
+            let mut denoms: Vec<_> = coins.iter().map(|c| &c.denom).collect();
+            denoms.sort_unstable();
+            denoms.dedup();
+            if denoms.len() != coins.len() {
+                return Err(GovernanceError::BadMessage("a spend names a denom twice".into()));
+            }
+            Ok(())
+        }
+        ProposalMessage::SoftwareUpgrade { name, height, info } => {
+            if name.trim().is_empty() || name.len() > MAX_UPGRADE_TEXT || info.len() > MAX_UPGRADE_TEXT {
+                return Err(GovernanceError::BadMessage(format!(
+                    "an upgrade needs a name; name and info at most {MAX_UPGRADE_TEXT} bytes"
+                )));
+            }
+            if *height == 0 {
+                return Err(GovernanceError::BadMessage("an upgrade height must be positive".into()));
+            }
+            Ok(())
+        }
+        ProposalMessage::CancelUpgrade => Ok(()),
+        ProposalMessage::Pause { module, reason, .. } => {
+            pausable::<R>(module)?;
+            if reason.len() > MAX_UPGRADE_TEXT {
+                return Err(GovernanceError::BadMessage("a pause reason is at most 1,024 bytes".into()));
+            }
+            Ok(())
+        }
+        ProposalMessage::Unpause { module } => pausable::<R>(module),
+        ProposalMessage::SetGuardians { members, .. } => check_guardians(members),
+    }
+}
+
+/// A module that may be paused: one the app has, other than governance itself
+/// (which must always be able to lift a pause).
+pub fn pausable<R: ParamRouter>(module: &str) -> Result<(), GovernanceError> {
+    if module == crate::NAME {
+        return Err(GovernanceError::BadMessage("governance itself cannot be paused".into()));
+    }
+    if !R::modules().contains(&module) {
+        return Err(GovernanceError::Param(params::ParamError::UnknownModule(module.into())));
+    }
+    Ok(())
+}
+
+fn check_guardians(members: &[Address]) -> Result<(), GovernanceError> {
+    let mut sorted = members.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.len() != members.len() || members.len() > MAX_GUARDIANS {
+        return Err(GovernanceError::BadMessage(format!("guardians must be distinct, at most {MAX_GUARDIANS}")));
+    }
+    Ok(())
+}
+
+/// [`GovernanceAction`] bound to the app's parameter router `R`, so the
+/// action can check a proposed parameter change against every module's declared
+/// bounds when it is submitted. On the wire it is exactly the action.
+pub struct Routed<R> {
+    pub action: GovernanceAction,
+    router: PhantomData<fn() -> R>,
+}
+
+impl<R> Routed<R> {
+    pub fn new(action: GovernanceAction) -> Self {
+        Routed { action, router: PhantomData }
+    }
+}
+
+impl<R> From<GovernanceAction> for Routed<R> {
+    fn from(action: GovernanceAction) -> Self {
+        Routed::new(action)
+    }
+}
+
+impl<R> Clone for Routed<R> {
+    fn clone(&self) -> Self {
+        Routed::new(self.action.clone())
+    }
+}
+impl<R> std::fmt::Debug for Routed<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.action.fmt(f)
+    }
+}
+impl<R> PartialEq for Routed<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.action == other.action
+    }
+}
+impl<R> Eq for Routed<R> {}
+impl<R> BorshSerialize for Routed<R> {
+    fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        BorshSerialize::serialize(&self.action, writer)
+    }
+}
+impl<R> BorshDeserialize for Routed<R> {
+    fn deserialize_reader<Rd: std::io::Read>(reader: &mut Rd) -> std::io::Result<Self> {
+        GovernanceAction::deserialize_reader(reader).map(Routed::new)
+    }
+}
+impl<R> Serialize for Routed<R> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Serialize::serialize(&self.action, serializer)
+    }
+}
+impl<'de, R> Deserialize<'de> for Routed<R> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <GovernanceAction as Deserialize>::deserialize(deserializer).map(Routed::new)
+    }
+}
+
+impl<R: ParamRouter> Action for Routed<R> {
+    type Error = GovernanceError;
+
+    fn check(&self) -> Result<(), GovernanceError> {
+        match &self.action {
+            GovernanceAction::Submit { title, messages, .. } => {
+                if title.trim().is_empty() {
+                    return Err(GovernanceError::BadProposal("a proposal needs a title".into()));
+                }
+                messages.iter().try_for_each(check_message::<R>)
+            }
+            GovernanceAction::Deposit { amount, .. } => {
+                if *amount == 0 {
+                    return Err(GovernanceError::ZeroAmount);
+                }
+                Ok(())
+            }
+            GovernanceAction::Vote { options, .. } => check_options(options),
+            GovernanceAction::GuardianPause { module, reason, .. } => {
+                check_message::<R>(&ProposalMessage::Pause { module: module.clone(), until: 0, reason: reason.clone() })
+            }
+            GovernanceAction::GuardianUnpause { module } => pausable::<R>(module),
+        }
+    }
+
+    fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), GovernanceError> {
+        self.check()?;
+        crate::handler::execute(state, tx, &self.action)
+    }
+}
