@@ -59,13 +59,18 @@ pub(crate) async fn submit_actions(
     let mut out = Vec::new();
     for chunk in actions.chunks(24) {
         // A nonce another transaction of this key still holds in the mempool
-        // (mempool/2) is a race with the previous command's block, not a refusal of
-        // these actions: sign again on the node's next free nonce.
+        // (mempool/2), or one dropped because another process's earlier nonce of
+        // the same key failed (mempool/5: the devnet's fleet also signs as dave and
+        // carol), is a race, not a refusal of these actions: sign again on the
+        // node's next free nonce.
         let mut tries = 0;
         let r = loop {
             let tx = wallet.sign(&client, chunk.to_vec(), "").await?;
             match client.broadcast(&tx, BroadcastMode::Commit).await {
-                Err(e) if tries < 10 && e.rejection().is_some_and(|i| i.module == "mempool" && i.code == 2) => {
+                Err(e)
+                    if tries < 10
+                        && e.rejection().is_some_and(|i| i.module == "mempool" && (i.code == 2 || i.code == 5)) =>
+                {
                     tries += 1;
                     wallet.forget_nonce();
                     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -27,7 +27,8 @@ fn line(s: &HourSummary) -> String {
         "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, battery +{:.1}/−{:.1}, import {:>6.1}, export {:>6.1}, {} plans | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {} liquidated | \
-         gUSD {:.1} ({:.1} from vaults, collateral {}), {} vaults, {} topped up, {} liquidated, {} redemptions",
+         gUSD {:.1} ({:.1} from vaults, collateral {}), {} vaults, {} topped up, {} liquidated, {} redemptions | \
+         grants {} proposed, {} paid",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -64,6 +65,8 @@ fn line(s: &HourSummary) -> String {
         t.vaults_topped_up,
         t.vault_liquidations,
         t.redemptions,
+        t.grants_proposed,
+        t.grants_paid,
     )
 }
 
@@ -210,6 +213,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "gusd_collateral_ratio_bps": s.gusd_collateral_ratio_bps,
                         "vaults_opened": s.totals.vaults_opened, "vaults_topped_up": s.totals.vaults_topped_up,
                         "vault_liquidations": s.totals.vault_liquidations, "redemptions": s.totals.redemptions,
+                        "grants_proposed": s.totals.grants_proposed, "grants_paid": s.totals.grants_paid,
                     })
                 );
             } else {

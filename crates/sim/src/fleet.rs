@@ -15,6 +15,8 @@ use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell};
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
+use greenhour_governance::query::{GovernanceQuery, GovernanceView};
+use greenhour_governance::{GovernanceAction, Proposal, ProposalMessage, ProposalStatus, VoteOption};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_lending::math::WAD;
 use greenhour_lending::query::{LendingQuery, MarketView, PledgedView, PositionView};
@@ -58,6 +60,9 @@ pub enum Behaviour {
     /// Claims three times its PV output at midday: the chain refuses those reports.
     Inflating,
 }
+
+/// What the governance desk's daily grant pays from the community pool: 100 GHR.
+const GRANT: u128 = 100_000_000;
 
 /// The lending desk's market LLTV (50 %), its borrowers at most, and how many
 /// hours before its NFT runs out a careful borrower repays (before the 12-hour decay).
@@ -179,6 +184,9 @@ pub struct Totals {
     pub vaults_topped_up: u64,
     pub vault_liquidations: u64,
     pub redemptions: u64,
+    /// Community-pool grants the fleet proposed, and those executed (paid).
+    pub grants_proposed: u64,
+    pub grants_paid: u64,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -252,6 +260,8 @@ struct SimDevice {
     worker: greenhour_agent::Worker,
     /// The device owner's gUSD vault, if it has one open.
     vault: Option<VaultId>,
+    /// Compute energy its own PV covered since the last daily grant, Wh.
+    green_wh_today: u64,
 }
 
 fn spec_for(i: usize) -> DeviceSpec {
@@ -574,6 +584,8 @@ pub struct Fleet {
     jobs_posted: u64,
     /// The lending market against home position NFTs, once found or opened.
     lending_market: Option<MarketId>,
+    /// The chain day (`hour / 24`) of the governance desk's latest grant proposal.
+    grant_day: Option<u64>,
     pub totals: Totals,
 }
 
@@ -620,6 +632,7 @@ impl Fleet {
                     collateral: None,
                     worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
                     vault: None,
+                    green_wh_today: 0,
                 })
             })
             .collect::<Result<_, SimError>>()?;
@@ -704,6 +717,7 @@ impl Fleet {
             next_hour: first_hour,
             jobs_posted: 0,
             lending_market: None,
+            grant_day: None,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -769,6 +783,9 @@ impl Fleet {
         let working = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
             let energy = d.hour_work(&ctx, &mut t).await?;
+            if let Some(e) = &energy {
+                d.green_wh_today += e.generated_wh.min(e.compute_wh);
+            }
             t.results_submitted += d.submit_due(ctx.client, now_hour * HOUR).await?;
             Ok::<_, SimError>((energy, t))
         }));
@@ -819,6 +836,7 @@ impl Fleet {
             summary.lending_supplied = market.totals.supply_assets;
             summary.lending_borrowed = market.totals.borrow_assets;
         }
+        self.govern(now_hour).await?;
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
             summary.gusd_vault_debt = reserve.vault_debt;
@@ -1101,6 +1119,64 @@ impl Fleet {
         Ok(Some(client.query(&StableQuery::Reserve {}).await?))
     }
 
+    /// The governance desk (fleets of 20 devices or more): once a chain day the
+    /// reporter proposes a community-pool grant of 100 GHR to the owner of the
+    /// device whose own PV covered the most compute energy that day, with the
+    /// minimum deposit; the reporter and the maker (two of the devnet's four
+    /// validators) vote yes, so it passes, waits out the timelock and pays.
+    async fn govern(&mut self, now_hour: u64) -> Result<(), SimError> {
+        if self.devices.len() < LENDING_MIN_FLEET {
+            return Ok(());
+        }
+        let day = now_hour / 24;
+        if self.grant_day.is_none_or(|d| d < day) {
+            let winner = self.devices.iter().max_by_key(|d| (d.green_wh_today, std::cmp::Reverse(d.index)));
+            let winner =
+                winner.filter(|d| d.green_wh_today > 0).map(|d| (d.index, d.owner.address(), d.green_wh_today));
+            for d in &mut self.devices {
+                d.green_wh_today = 0;
+            }
+            self.grant_day = Some(day);
+            if let Some((index, owner, wh)) = winner {
+                let client = self.client.clone();
+                let view: GovernanceView = client.query(&GovernanceQuery::Overview {}).await?;
+                let submit = GovernanceAction::Submit {
+                    title: format!("Grant: the greenest device of day {day}"),
+                    summary: format!("Device {index}'s own PV covered {wh} Wh of its compute, the most in the fleet."),
+                    messages: vec![ProposalMessage::CommunitySpend { to: owner, coins: vec![Coin::ghr(GRANT)] }],
+                    deposit: view.params.min_deposit,
+                    expedited: false,
+                };
+                match self.reporter.commit(&client, vec![AppAction::Governance(submit.into())]).await? {
+                    Committed::Included(_) => {
+                        self.totals.grants_proposed += 1;
+                        let open: Vec<Proposal> = client
+                            .query(&GovernanceQuery::Proposals { status: Some("voting_period".into()), from: None })
+                            .await?;
+                        let me = self.reporter.address();
+                        if let Some(id) = open.iter().filter(|p| p.proposer == me).map(|p| p.id).max() {
+                            for voter in [&mut self.reporter, &mut self.maker] {
+                                let vote = GovernanceAction::vote(id, VoteOption::Yes);
+                                if let Committed::Refused(why) =
+                                    voter.commit(&client, vec![AppAction::Governance(vote.into())]).await?
+                                {
+                                    tracing::debug!(%why, "grant vote refused");
+                                }
+                            }
+                        }
+                    }
+                    Committed::Refused(why) => tracing::debug!(%why, "grant proposal refused"),
+                }
+            }
+        }
+        let me = self.reporter.address();
+        let executed: Vec<Proposal> =
+            self.client.query(&GovernanceQuery::Proposals { status: Some("executed".into()), from: None }).await?;
+        self.totals.grants_paid =
+            executed.iter().filter(|p| p.proposer == me && p.status == ProposalStatus::Executed).count() as u64;
+        Ok(())
+    }
+
     /// The buyer posts the hour's jobs for the hours two to four ahead
     /// (market-priced, one GPU for one hour) and reads how its latest ones stand.
     async fn post_jobs(&mut self, now_hour: u64) -> Result<(), SimError> {
@@ -1184,5 +1260,7 @@ impl Totals {
         self.vaults_topped_up += o.vaults_topped_up;
         self.vault_liquidations += o.vault_liquidations;
         self.redemptions += o.redemptions;
+        self.grants_proposed += o.grants_proposed;
+        self.grants_paid += o.grants_paid;
     }
 }
