@@ -354,11 +354,10 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         return Ok(());
     }
     let fleet = crate::fleet::run(cli, &url, a.devices, a.hours);
-    tokio::select! {
-        r = fleet => r?,
-        _ = tokio::signal::ctrl_c() => {}
+    // The devnet stops with its chain: a failed block or a scheduled upgrade's height.
+    if let Some(r) = running.run_beside(fleet).await? {
+        r?;
     }
-    running.stop().await?;
     Ok(())
 }
 

@@ -24,7 +24,8 @@ use std::time::Duration;
 pub enum GovCommand {
     /// Submit a proposal. Its messages are checked now (a parameter outside its
     /// module's bounds is refused) and execute together after the vote and the timelock.
-    Submit {
+    #[command(alias = "submit")]
+    Propose {
         #[arg(long)]
         from: String,
         #[arg(long)]
@@ -83,6 +84,8 @@ pub enum GovCommand {
     },
     /// Every vote on a proposal.
     Votes { proposal: u64 },
+    /// The count of a proposal: so far while the vote is open, else the final one.
+    Tally { proposal: u64 },
     /// Follow a proposal until it reaches a status (default: executed); fails if it cannot.
     Wait {
         proposal: u64,
@@ -140,7 +143,7 @@ fn parse_vote(text: &str) -> Result<Vec<WeightedOption>> {
 }
 
 fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
-    let GovCommand::Submit { set, spend, upgrade, upgrade_info, cancel_upgrade, pause, unpause, .. } = c else {
+    let GovCommand::Propose { set, spend, upgrade, upgrade_info, cancel_upgrade, pause, unpause, .. } = c else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
@@ -261,7 +264,7 @@ pub async fn run(cli: &Cli, c: &GovCommand) -> Result<()> {
         }
     };
     match c {
-        GovCommand::Submit { from, title, summary, deposit, expedited, .. } => {
+        GovCommand::Propose { from, title, summary, deposit, expedited, .. } => {
             let proposer = resolve(cli, from)?;
             let action = GovernanceAction::Submit {
                 title: title.clone(),
@@ -296,6 +299,16 @@ pub async fn run(cli: &Cli, c: &GovCommand) -> Result<()> {
                     return "no proposals".into();
                 }
                 list.iter().map(describe_proposal).collect::<Vec<_>>().join("\n")
+            });
+        }
+        GovCommand::Tally { proposal } => {
+            let view: ProposalView = client.query(&GovernanceQuery::Proposal { id: *proposal }).await?;
+            let Some(tally) = view.current_tally.clone().or(view.proposal.final_tally.clone()) else {
+                bail!("proposal {proposal} has not been counted: it is {}", status_name(view.proposal.status));
+            };
+            print(cli.json, &tally, || {
+                let what = if view.current_tally.is_some() { "so far" } else { "final" };
+                format!("proposal {proposal} ({what}, {} votes): {}", view.votes, describe_tally(&tally))
             });
         }
         GovCommand::Votes { proposal } => {

@@ -181,6 +181,10 @@ macro_rules! registry {
                 $( if module == <$module as Module>::NAME { return <$module as Module>::set_param(state, name, value); } )*
                 Err(ParamError::UnknownModule(module.into()))
             }
+            fn values(state: &impl StateRead, module: &str) -> Result<Vec<(&'static str, u128)>, ParamError> {
+                $( if module == <$module as Module>::NAME { return <$module as Module>::governed_values(state); } )*
+                Err(ParamError::UnknownModule(module.into()))
+            }
             fn modules() -> &'static [&'static str] {
                 &[$( <$module as Module>::NAME, )*]
             }

@@ -115,6 +115,11 @@ pub trait Module {
     fn set_param(_state: &mut impl StateWrite, name: &str, _value: u128) -> Result<u128, params::ParamError> {
         Err(params::ParamError::NotGoverned { module: Self::NAME.into(), name: name.into() })
     }
+    /// The current value of each of [`Module::GOVERNED_PARAMS`] (through
+    /// [`params::governed_values`]).
+    fn governed_values(_state: &impl StateRead) -> Result<Vec<(&'static str, u128)>, params::ParamError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The governance module's name. Its account holds the community pool, and a

@@ -12,7 +12,7 @@
 //!   minimum at most its maximum) must still pass, or nothing is written.
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use greenhour_state::{Key, StateError, StateWrite};
+use greenhour_state::{Key, StateError, StateRead, StateWrite};
 use serde::Serialize;
 
 /// One parameter governance may change, and the range it must stay within.
@@ -107,6 +107,16 @@ where
     Ok(old)
 }
 
+/// The current value of every governed field of the parameters stored at `key`
+/// (the defaults when none are stored).
+pub fn governed_values<P>(state: &impl StateRead, key: &Key<P>) -> Result<Vec<(&'static str, u128)>, ParamError>
+where
+    P: GovernedParams + BorshDeserialize + Default,
+{
+    let params = state.get(key)?.unwrap_or_default();
+    Ok(P::GOVERNED.iter().filter_map(|b| params.get(b.name).map(|v| (b.name, v))).collect())
+}
+
 /// What the app gives the governance module: every module's governed parameters,
 /// and a way to change one (the app's registry implements it).
 pub trait ParamRouter {
@@ -114,6 +124,8 @@ pub trait ParamRouter {
     fn bounds(module: &str) -> Option<&'static [ParamBound]>;
     /// Sets one governed parameter of `module`; returns the old value.
     fn set(state: &mut impl StateWrite, module: &str, name: &str, value: u128) -> Result<u128, ParamError>;
+    /// The current value of every governed parameter of `module`.
+    fn values(state: &impl StateRead, module: &str) -> Result<Vec<(&'static str, u128)>, ParamError>;
     /// Every module's name, in the registry's order.
     fn modules() -> &'static [&'static str];
 }

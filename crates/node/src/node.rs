@@ -474,9 +474,22 @@ impl RunningNode {
 
     /// Runs until Ctrl-C (or SIGTERM), or until block production fails.
     pub async fn run_until_signal(self) -> Result<(), AppError> {
+        self.run_beside(std::future::pending::<()>()).await.map(|_| ())
+    }
+
+    /// Runs `work` beside the node (the devnet's fleet) until it finishes, Ctrl-C
+    /// (or SIGTERM) comes, or block production stops — a failure, or the height of
+    /// a software upgrade governance scheduled — then stops the node. Returns the
+    /// work's output if it finished, and block production's error if it failed.
+    pub async fn run_beside<T>(self, work: impl std::future::Future<Output = T>) -> Result<Option<T>, AppError> {
         let RunningNode { node, rpc_addr: _, shutdown, mut producer, server, intake, relay } = self;
+        let mut finished = None;
         let stopped_by_error = tokio::select! {
             _ = shutdown_signal() => None,
+            out = work => {
+                finished = Some(out);
+                None
+            }
             r = &mut producer => Some(r.unwrap_or(Ok(()))),
         };
         let _ = shutdown.send(true);
@@ -490,7 +503,7 @@ impl RunningNode {
             let _ = relay.await;
         }
         drop(node);
-        result
+        result.map(|()| finished)
     }
 }
 

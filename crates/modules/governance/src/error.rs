@@ -45,6 +45,9 @@ pub enum GovernanceError {
     /// Returned when an action names a module that is paused.
     #[error("module {module} is paused until {until}: {reason}")]
     Paused { module: String, until: UnixSeconds, reason: String },
+    /// Returned when a proposal's spends of a denom exceed what the community pool holds.
+    #[error("the proposal spends {asked} {denom}, the community pool holds {held}")]
+    SpendAboveTreasury { denom: String, asked: u128, held: u128 },
     /// Returned when the genesis is inconsistent.
     #[error("invalid governance genesis: {0}")]
     InvalidGenesis(String),
@@ -84,6 +87,7 @@ impl CodedError for GovernanceError {
             GovernanceError::Corrupt(_) => 14,
             GovernanceError::Bank(_) => 15,
             GovernanceError::Staking(_) => 16,
+            GovernanceError::SpendAboveTreasury { .. } => 17,
             GovernanceError::State(_) => 100,
         }
     }

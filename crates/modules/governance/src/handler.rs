@@ -105,6 +105,7 @@ pub(crate) fn submit(
     for m in messages {
         check_against_state(m, &params, tx.block.height, now)?;
     }
+    check_spends(state, messages)?;
     let min = min_deposit(&params, expedited);
     let required = math::mul_div(min, params.min_initial_deposit_bps as u128, BPS);
     if deposit < required {
@@ -164,6 +165,27 @@ fn check_against_state(
         }
         _ => Ok(()),
     }
+}
+
+/// The proposal's spends, per denom, must fit the community pool now (it may
+/// hold less when they execute; then the execution fails and changes nothing).
+fn check_spends(state: &impl StateRead, messages: &[ProposalMessage]) -> Result<(), GovernanceError> {
+    let mut asked: std::collections::BTreeMap<&greenhour_primitives::Denom, u128> = Default::default();
+    for m in messages {
+        if let ProposalMessage::CommunitySpend { coins, .. } = m {
+            for c in coins {
+                let total = asked.entry(&c.denom).or_default();
+                *total = total.saturating_add(c.amount);
+            }
+        }
+    }
+    for (denom, amount) in asked {
+        let held = bank::balance(state, &community_pool(), denom)?;
+        if amount > held {
+            return Err(GovernanceError::SpendAboveTreasury { denom: denom.to_string(), asked: amount, held });
+        }
+    }
+    Ok(())
 }
 
 fn min_deposit(params: &GovernanceParams, expedited: bool) -> u128 {

@@ -50,3 +50,15 @@ fn run(state: &impl StateRead) -> Result<Result<(), String>, GovernanceError> {
     }
     Ok(Ok(()))
 }
+
+/// Every governed parameter of every module of the app is inside the bounds its
+/// module declares.
+pub fn params_in_bounds<R: greenhour_framework::params::ParamRouter>(state: &impl StateRead) -> Result<(), String> {
+    for module in R::modules() {
+        let bounds = R::bounds(module).unwrap_or_default();
+        for (name, value) in R::values(state, module).map_err(|e| e.to_string())? {
+            greenhour_framework::params::check_bound(module, bounds, name, value).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

@@ -20,6 +20,7 @@
 //! - Votes are counted in O(validators + the voters' own delegations): a
 //!   delegator who does not vote is never read; its validator's vote counts for it.
 //! - Governance itself cannot be paused, so a pause can always be lifted.
+//! - Every governed parameter of every module is inside its declared bounds.
 
 pub mod action;
 pub mod api;
@@ -71,11 +72,17 @@ impl<R: ParamRouter> Module for Governance<R> {
         handler::end_block::<R>(state, ctx)
     }
     fn check_invariants(state: &impl StateRead) -> Result<(), String> {
-        invariants::check(state)
+        invariants::check(state)?;
+        invariants::params_in_bounds::<R>(state)
     }
     const GOVERNED_PARAMS: &'static [ParamBound] =
         <GovernanceParams as greenhour_framework::params::GovernedParams>::GOVERNED;
     fn set_param(state: &mut impl StateWrite, name: &str, value: u128) -> Result<u128, ParamError> {
         greenhour_framework::params::set_governed(state, NAME, &keys::params(), name, value)
+    }
+    fn governed_values(
+        state: &impl StateRead,
+    ) -> Result<Vec<(&'static str, u128)>, greenhour_framework::params::ParamError> {
+        greenhour_framework::params::governed_values(state, &keys::params())
     }
 }

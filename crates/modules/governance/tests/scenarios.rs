@@ -235,35 +235,39 @@ fn app_can_continue_an_expedited_proposal_that_misses_its_threshold() {
 fn app_can_record_a_failed_execution_that_changes_nothing() {
     let mut node = TestNode::with_genesis(&genesis());
     let bob0 = node.balance(&TestNode::addr("bob"), &Denom::ghr());
-    let messages = vec![
-        set_min_debt(400_000_000),
-        ProposalMessage::CommunitySpend { to: TestNode::addr("bob"), coins: vec![Coin::ghr(2_000 * GHR)] },
-    ];
-    let id = submit(&mut node, "alice", messages, 1_000 * GHR, false);
-    vote(&mut node, "alice", id, VoteOption::Yes);
-    vote(&mut node, "dave", id, VoteOption::Yes);
+    let spend = ProposalMessage::CommunitySpend { to: TestNode::addr("bob"), coins: vec![Coin::ghr(600 * GHR)] };
+    // Each fits the pool's 1,000 GHR when submitted; together they do not.
+    let first = submit(&mut node, "alice", vec![spend.clone()], 1_000 * GHR, false);
+    let second = submit(&mut node, "alice", vec![set_min_debt(400_000_000), spend], 1_000 * GHR, false);
+    for id in [first, second] {
+        vote(&mut node, "alice", id, VoteOption::Yes);
+        vote(&mut node, "dave", id, VoteOption::Yes);
+    }
     wait(&mut node, VOTING);
     wait(&mut node, TIMELOCK);
-    let p = view(&node, id).proposal;
+    assert_eq!(status(&node, first), ProposalStatus::Executed);
+    assert_eq!(node.balance(&TestNode::addr("bob"), &Denom::ghr()), bob0 + 600 * GHR);
+    assert_eq!(node.balance(&greenhour_governance::community_pool(), &Denom::ghr()), 400 * GHR);
+    let p = view(&node, second).proposal;
     assert_eq!(p.status, ProposalStatus::Failed);
     assert!(p.failure.as_deref().unwrap_or_default().contains("bank"), "{:?}", p.failure);
     assert_eq!(min_debt(&node), 100_000_000, "the first message's change was undone with the rest");
-    assert_eq!(node.balance(&TestNode::addr("bob"), &Denom::ghr()), bob0);
+    assert_eq!(node.balance(&TestNode::addr("bob"), &Denom::ghr()), bob0 + 600 * GHR, "and the spend never paid");
 
-    let id = submit(
-        &mut node,
-        "alice",
-        vec![ProposalMessage::CommunitySpend { to: TestNode::addr("bob"), coins: vec![Coin::ghr(600 * GHR)] }],
-        1_000 * GHR,
-        false,
+    let e = node.expect_rejected(
+        &TestNode::key("alice"),
+        vec![gov(GovernanceAction::Submit {
+            title: "too much".into(),
+            summary: String::new(),
+            messages: vec![ProposalMessage::CommunitySpend {
+                to: TestNode::addr("bob"),
+                coins: vec![Coin::ghr(401 * GHR)],
+            }],
+            deposit: 1_000 * GHR,
+            expedited: false,
+        })],
     );
-    vote(&mut node, "alice", id, VoteOption::Yes);
-    vote(&mut node, "dave", id, VoteOption::Yes);
-    wait(&mut node, VOTING);
-    wait(&mut node, TIMELOCK);
-    assert_eq!(status(&node, id), ProposalStatus::Executed);
-    assert_eq!(node.balance(&TestNode::addr("bob"), &Denom::ghr()), bob0 + 600 * GHR);
-    assert_eq!(node.balance(&greenhour_governance::community_pool(), &Denom::ghr()), 400 * GHR);
+    assert_eq!(code(&e), ("governance", 17), "a spend above the pool is refused at submission: {e}");
 }
 
 #[test]

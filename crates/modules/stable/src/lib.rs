@@ -69,6 +69,11 @@ impl Module for Stable {
     ) -> Result<u128, greenhour_framework::params::ParamError> {
         greenhour_framework::params::set_governed(state, NAME, &keys::params(), name, value)
     }
+    fn governed_values(
+        state: &impl StateRead,
+    ) -> Result<Vec<(&'static str, u128)>, greenhour_framework::params::ParamError> {
+        greenhour_framework::params::governed_values(state, &keys::params())
+    }
     fn check_invariants(state: &impl StateRead) -> Result<(), String> {
         invariants::check(state)
     }
