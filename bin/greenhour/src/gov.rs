@@ -1,8 +1,8 @@
 //! `greenhour gov …`: governance by bonded GHR (the `governance` module, after
 //! Cosmos x/gov): submit a proposal with typed messages (parameter changes within
 //! their declared bounds, community-pool spends, upgrades, pauses), deposit,
-//! vote (or split a vote), follow a proposal to its end, and the guardians'
-//! emergency pause.
+//! vote (or split a vote), follow a proposal to its end, buy from a sale of
+//! community-pool GHR, and the guardians' emergency pause.
 
 use crate::context::{parse_enum, resolve, submit_actions};
 use crate::output::print;
@@ -13,7 +13,7 @@ use greenhour_app::modules::AppRouter;
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_framework::params::ParamRouter;
-use greenhour_governance::query::{GovernanceQuery, GovernanceView, ProposalView};
+use greenhour_governance::query::{GovernanceQuery, GovernanceView, ProposalView, RaiseView};
 use greenhour_governance::{
     GovernanceAction, Proposal, ProposalMessage, ProposalStatus, Tally, Vote, VoteOption, WeightedOption,
 };
@@ -58,7 +58,32 @@ pub enum GovCommand {
         /// Lift a module's pause.
         #[arg(long = "unpause")]
         unpause: Vec<String>,
+        /// Raise gUSD by selling this much community-pool GHR (ughr), for `--raise-purpose`.
+        #[arg(long, requires_all = ["raise_price", "raise_purpose"])]
+        raise_ghr: Option<u128>,
+        /// `START[:END]`: ugusd per GHR, falling linearly to END over the sale (a Dutch
+        /// sale); one price is a fixed-price sale.
+        #[arg(long)]
+        raise_price: Option<String>,
+        /// How long the sale lasts after the proposal executes, seconds of chain time.
+        #[arg(long, default_value_t = 86_400)]
+        raise_secs: u64,
+        #[arg(long)]
+        raise_purpose: Option<String>,
     },
+    /// Buy GHR from an open sale at its price now (ugusd per GHR at most --max-price).
+    Buy {
+        #[arg(long)]
+        from: String,
+        raise: u64,
+        /// ughr to buy.
+        #[arg(long)]
+        ghr: u128,
+        #[arg(long)]
+        max_price: u128,
+    },
+    /// Sales of community-pool GHR, with their price now.
+    Raises,
     /// Add to a proposal's deposit (ughr) during its deposit period.
     Deposit {
         #[arg(long)]
@@ -143,7 +168,21 @@ fn parse_vote(text: &str) -> Result<Vec<WeightedOption>> {
 }
 
 fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
-    let GovCommand::Propose { set, spend, upgrade, upgrade_info, cancel_upgrade, pause, unpause, .. } = c else {
+    let GovCommand::Propose {
+        set,
+        spend,
+        upgrade,
+        upgrade_info,
+        cancel_upgrade,
+        pause,
+        unpause,
+        raise_ghr,
+        raise_price,
+        raise_secs,
+        raise_purpose,
+        ..
+    } = c
+    else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
@@ -182,6 +221,16 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
     }
     for m in unpause {
         out.push(ProposalMessage::Unpause { module: m.clone() });
+    }
+    if let (Some(ghr), Some(price)) = (raise_ghr, raise_price) {
+        let (start, end) = price.split_once(':').unwrap_or((price, price));
+        out.push(ProposalMessage::Raise {
+            purpose: raise_purpose.clone().unwrap_or_default(),
+            ghr: *ghr,
+            start_price: start.parse().context("--raise-price start")?,
+            end_price: end.parse().context("--raise-price end")?,
+            duration_secs: *raise_secs,
+        });
     }
     Ok(out)
 }
@@ -299,6 +348,36 @@ pub async fn run(cli: &Cli, c: &GovCommand) -> Result<()> {
                     return "no proposals".into();
                 }
                 list.iter().map(describe_proposal).collect::<Vec<_>>().join("\n")
+            });
+        }
+        GovCommand::Buy { from, raise, ghr, max_price } => {
+            submit(from, GovernanceAction::BuyRaise { raise: *raise, ghr: *ghr, max_price: *max_price }).await?
+        }
+        GovCommand::Raises => {
+            let list: Vec<RaiseView> = client.query(&GovernanceQuery::Raises {}).await?;
+            print(cli.json, &list, || {
+                if list.is_empty() {
+                    return "no sales".into();
+                }
+                list.iter()
+                    .map(|v| {
+                        let r = &v.raise;
+                        format!(
+                            "raise {:>3}  {}  {} of {} ughr sold for {} ugusd  price now {} ugusd/GHR ({} → {})  ends {}  \"{}\"",
+                            r.id,
+                            if r.open { "open  " } else { "closed" },
+                            r.sold,
+                            r.offered,
+                            r.raised,
+                            v.price_now,
+                            r.start_price,
+                            r.end_price,
+                            r.ends,
+                            r.purpose
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
             });
         }
         GovCommand::Tally { proposal } => {

@@ -2,7 +2,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use greenhour_primitives::Address;
 use serde::{Deserialize, Serialize};
 
-/// Rules for certificates and credits, set at genesis (later by governance).
+/// Rules for certificates and credits, set at genesis (none of it governed yet: issuer lists need list messages, docs/spec/governance.md).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CarbonParams {

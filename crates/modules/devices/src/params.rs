@@ -1,7 +1,7 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
-/// Rules for telemetry, set at genesis (later by governance).
+/// Rules for telemetry, set at genesis (none of it governed yet: docs/spec/governance.md).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct DevicesParams {
     /// How far a metered quantity may exceed its nameplate bound (1100 = ×1.1, EnergyTag's rule).

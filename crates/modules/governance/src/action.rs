@@ -34,12 +34,30 @@ pub enum ProposalMessage {
     Unpause { module: String },
     /// Replaces the guardian set and its expiry.
     SetGuardians { members: Vec<Address>, expires_at: UnixSeconds },
+    /// Raises gUSD for a named use by selling GHR from the community pool: a
+    /// Dutch sale whose price falls linearly from `start_price` to `end_price`
+    /// over `duration_secs` from execution (equal prices: a fixed-price sale).
+    /// Unsold GHR returns to the pool when the sale ends.
+    Raise {
+        purpose: String,
+        /// GHR offered, ughr.
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        ghr: u128,
+        /// ugusd per GHR (10⁶ ughr) at the start and at the end.
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        start_price: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        end_price: u128,
+        duration_secs: u64,
+    },
 }
 
 /// Most guardians a set may have.
 pub const MAX_GUARDIANS: usize = 16;
 /// Longest upgrade name and info, bytes.
 pub const MAX_UPGRADE_TEXT: usize = 1_024;
+/// Longest sale, seconds (30 days).
+pub const MAX_RAISE_SECS: u64 = 30 * 86_400;
 
 /// What token holders, validators and guardians may do.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -70,6 +88,15 @@ pub enum GovernanceAction {
     GuardianPause { module: String, until: UnixSeconds, reason: String },
     /// A guardian lifts a pause.
     GuardianUnpause { module: String },
+    /// Buys `ghr` ughr from an open sale at its price now, paying gUSD into the
+    /// community pool; refused if that price is above `max_price` (ugusd per GHR).
+    BuyRaise {
+        raise: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        ghr: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        max_price: u128,
+    },
 }
 
 impl GovernanceAction {
@@ -141,6 +168,20 @@ pub fn check_message<R: ParamRouter>(m: &ProposalMessage) -> Result<(), Governan
         }
         ProposalMessage::Unpause { module } => pausable::<R>(module),
         ProposalMessage::SetGuardians { members, .. } => check_guardians(members),
+        ProposalMessage::Raise { purpose, ghr, start_price, end_price, duration_secs } => {
+            if purpose.trim().is_empty() || purpose.len() > MAX_UPGRADE_TEXT {
+                return Err(GovernanceError::BadMessage("a raise names its purpose, at most 1,024 bytes".into()));
+            }
+            if *ghr == 0 || *end_price == 0 || start_price < end_price {
+                return Err(GovernanceError::BadMessage(
+                    "a raise offers some GHR at a positive price that does not rise".into(),
+                ));
+            }
+            if *duration_secs == 0 || *duration_secs > MAX_RAISE_SECS {
+                return Err(GovernanceError::BadMessage(format!("a raise lasts 1 to {MAX_RAISE_SECS} s")));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -245,6 +286,12 @@ impl<R: ParamRouter> Action for Routed<R> {
                 check_message::<R>(&ProposalMessage::Pause { module: module.clone(), until: 0, reason: reason.clone() })
             }
             GovernanceAction::GuardianUnpause { module } => pausable::<R>(module),
+            GovernanceAction::BuyRaise { ghr, .. } => {
+                if *ghr == 0 {
+                    return Err(GovernanceError::ZeroAmount);
+                }
+                Ok(())
+            }
         }
     }
 

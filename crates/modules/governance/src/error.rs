@@ -48,6 +48,13 @@ pub enum GovernanceError {
     /// Returned when a proposal's spends of a denom exceed what the community pool holds.
     #[error("the proposal spends {asked} {denom}, the community pool holds {held}")]
     SpendAboveTreasury { denom: String, asked: u128, held: u128 },
+    /// Returned when no sale has this id.
+    #[error("no raise {0}")]
+    UnknownRaise(u64),
+    /// Returned when a purchase comes after its sale ended, asks for more than is
+    /// left, or its price is above the buyer's limit.
+    #[error("raise {raise}: {why}")]
+    RaiseRefused { raise: u64, why: String },
     /// Returned when the genesis is inconsistent.
     #[error("invalid governance genesis: {0}")]
     InvalidGenesis(String),
@@ -88,6 +95,8 @@ impl CodedError for GovernanceError {
             GovernanceError::Bank(_) => 15,
             GovernanceError::Staking(_) => 16,
             GovernanceError::SpendAboveTreasury { .. } => 17,
+            GovernanceError::UnknownRaise(_) => 18,
+            GovernanceError::RaiseRefused { .. } => 19,
             GovernanceError::State(_) => 100,
         }
     }

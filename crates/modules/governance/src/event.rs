@@ -37,6 +37,12 @@ greenhour_framework::module_events! {
         Paused = "paused" { module: String, until: u64, by: String },
         /// A module's pause was lifted.
         Unpaused = "unpaused" { module: String },
+        /// A passed proposal opened a sale of community-pool GHR.
+        RaiseStarted = "raise_started" { raise: u64, proposal: u64, ghr: u128, start_price: u128, end_price: u128, ends: u64 },
+        /// GHR bought from a sale; the gUSD went to the community pool.
+        RaiseBought = "raise_bought" { raise: u64, buyer: Address, ghr: u128, paid: u128, price: u128 },
+        /// A sale ended; its unsold GHR went back to the community pool.
+        RaiseClosed = "raise_closed" { raise: u64, sold: u128, raised: u128, returned: u128 },
         /// The guardian set was replaced.
         GuardiansSet = "guardians_set" { members: u32, expires_at: u64 },
     }

@@ -4,7 +4,7 @@
 
 use crate::keys::{self, Queue};
 use crate::params::GovernanceParams;
-use crate::state::{self, GuardianSet, Pause, Proposal, ProposalStatus, UpgradePlan, Vote};
+use crate::state::{self, GuardianSet, Pause, Proposal, ProposalStatus, Raise, UpgradePlan, Vote};
 use crate::GovernanceError;
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
@@ -28,6 +28,9 @@ pub struct GovernanceGenesis {
     pub pauses: Vec<Pause>,
     #[serde(default)]
     pub upgrade: Option<UpgradePlan>,
+    /// Sales of community-pool GHR, open and ended.
+    #[serde(default)]
+    pub raises: Vec<Raise>,
 }
 
 /// One depositor's escrowed deposit on one proposal.
@@ -76,6 +79,20 @@ pub fn init(state: &mut impl StateWrite, g: &GovernanceGenesis) -> Result<(), Go
         state::put_pause(state, p);
     }
     state::set_upgrade_plan(state, g.upgrade.as_ref());
+    let mut next_raise = 1;
+    for r in &g.raises {
+        if r.id < next_raise || r.sold > r.offered {
+            return Err(GovernanceError::InvalidGenesis(format!("raise {} is out of order or oversold", r.id)));
+        }
+        next_raise = r.id + 1;
+        state::put_raise(state, r);
+        if r.open {
+            state::enqueue(state, Queue::RaiseEnds, r.ends, r.id);
+        }
+    }
+    if !g.raises.is_empty() {
+        state.put(&keys::next_raise(), &next_raise);
+    }
     Ok(())
 }
 
@@ -99,5 +116,6 @@ pub fn export(state: &impl StateRead) -> Result<GovernanceGenesis, GovernanceErr
         votes,
         pauses: state.prefix::<Pause>(keys::PAUSED_PREFIX)?.into_iter().map(|(_, p)| p).collect(),
         upgrade: state::upgrade_plan(state)?,
+        raises: state::raises(state)?,
     })
 }

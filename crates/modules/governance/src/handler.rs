@@ -6,8 +6,8 @@ use crate::action::{GovernanceAction, ProposalMessage};
 use crate::event::GovernanceEvent;
 use crate::keys::Queue;
 use crate::math::{self, Ballot, Outcome, ValidatorStake, BPS};
-use crate::state::{self, Pause, PausedBy, Proposal, ProposalStatus, UpgradePlan, Vote};
-use crate::{GovernanceError, GovernanceParams, DEPOSITS, NAME};
+use crate::state::{self, Pause, PausedBy, Proposal, ProposalStatus, Raise, UpgradePlan, Vote};
+use crate::{GovernanceError, GovernanceParams, DEPOSITS, NAME, RAISES};
 use greenhour_bank::api as bank;
 use greenhour_framework::params::ParamRouter;
 use greenhour_framework::{BlockCtx, StateRead, StateWrite, TxCtx};
@@ -20,6 +20,12 @@ use std::sync::OnceLock;
 pub fn community_pool() -> Address {
     static POOL: OnceLock<Address> = OnceLock::new();
     *POOL.get_or_init(|| Address::for_module(NAME))
+}
+
+/// Where GHR on sale waits until it is bought or the sale ends.
+pub fn raise_escrow() -> Address {
+    static ESCROW: OnceLock<Address> = OnceLock::new();
+    *ESCROW.get_or_init(|| Address::for_module(RAISES))
 }
 
 /// Where deposits wait until their proposal's vote ends.
@@ -69,7 +75,56 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &GovernanceActio
             unpause(state, module);
             Ok(())
         }
+        GovernanceAction::BuyRaise { raise, ghr, max_price } => {
+            buy_raise(state, &tx.signer, *raise, *ghr, *max_price, now)
+        }
     }
+}
+
+/// A sale's price now, ugusd per GHR: linear from its start price to its end price.
+pub fn raise_price(r: &Raise, now: UnixSeconds) -> u128 {
+    if now <= r.starts || r.ends <= r.starts {
+        return r.start_price;
+    }
+    let elapsed = (now.min(r.ends) - r.starts) as u128;
+    r.start_price - math::mul_div(r.start_price - r.end_price, elapsed, (r.ends - r.starts) as u128)
+}
+
+/// ugusd for `ghr` ughr at `price` ugusd per GHR, rounded up (against the buyer).
+fn raise_cost(ghr: u128, price: u128) -> u128 {
+    math::mul_div_up(ghr, price, 1_000_000)
+}
+
+/// Post-condition: the buyer paid the sale's price now into the community pool
+/// and holds the GHR; the sale's sold and raised totals grew by as much.
+fn buy_raise(
+    state: &mut impl StateWrite,
+    buyer: &Address,
+    id: u64,
+    ghr: u128,
+    max_price: u128,
+    now: UnixSeconds,
+) -> Result<(), GovernanceError> {
+    let mut r = state::raise(state, id)?;
+    let refuse = |why: String| Err(GovernanceError::RaiseRefused { raise: id, why });
+    if !r.open || now >= r.ends {
+        return refuse(format!("the sale ended at {}", r.ends));
+    }
+    if ghr > r.offered - r.sold {
+        return refuse(format!("{} ughr are left, asked for {ghr}", r.offered - r.sold));
+    }
+    let price = raise_price(&r, now);
+    if price > max_price {
+        return refuse(format!("the price is {price} ugusd per GHR, above the limit of {max_price}"));
+    }
+    let paid = raise_cost(ghr, price);
+    bank::transfer(state, buyer, &community_pool(), &Coin::new(greenhour_primitives::Denom::gusd(), paid))?;
+    bank::transfer(state, &raise_escrow(), buyer, &Coin::ghr(ghr))?;
+    r.sold += ghr;
+    r.raised += paid;
+    state::put_raise(state, &r);
+    state.emit(GovernanceEvent::RaiseBought { raise: id, buyer: *buyer, ghr, paid, price }.into());
+    Ok(())
 }
 
 fn ensure_guardian(state: &impl StateRead, signer: &Address, now: UnixSeconds) -> Result<(), GovernanceError> {
@@ -178,6 +233,10 @@ fn check_spends(state: &impl StateRead, messages: &[ProposalMessage]) -> Result<
                 *total = total.saturating_add(c.amount);
             }
         }
+        if let ProposalMessage::Raise { ghr, .. } = m {
+            let total = asked.entry(ghr_denom()).or_default();
+            *total = total.saturating_add(*ghr);
+        }
     }
     for (denom, amount) in asked {
         let held = bank::balance(state, &community_pool(), denom)?;
@@ -186,6 +245,11 @@ fn check_spends(state: &impl StateRead, messages: &[ProposalMessage]) -> Result<
         }
     }
     Ok(())
+}
+
+fn ghr_denom() -> &'static greenhour_primitives::Denom {
+    static GHR: OnceLock<greenhour_primitives::Denom> = OnceLock::new();
+    GHR.get_or_init(greenhour_primitives::Denom::ghr)
 }
 
 fn min_deposit(params: &GovernanceParams, expedited: bool) -> u128 {
@@ -298,6 +362,26 @@ pub fn end_block<R: ParamRouter>(state: &mut impl StateWrite, ctx: &BlockCtx) ->
         state::dequeue(state, Queue::Executes, at, id);
         execute_proposal::<R>(state, id, ctx)?;
     }
+    for (at, id) in state::due(state, Queue::RaiseEnds, ctx.time, limit)? {
+        state::dequeue(state, Queue::RaiseEnds, at, id);
+        close_raise(state, id)?;
+    }
+    Ok(())
+}
+
+/// Post-condition: the sale is closed and its unsold GHR is back in the pool.
+fn close_raise(state: &mut impl StateWrite, id: u64) -> Result<(), GovernanceError> {
+    let mut r = state::raise(state, id)?;
+    if !r.open {
+        return Ok(());
+    }
+    let unsold = r.offered - r.sold;
+    if unsold > 0 {
+        bank::transfer(state, &raise_escrow(), &community_pool(), &Coin::ghr(unsold))?;
+    }
+    r.open = false;
+    state::put_raise(state, &r);
+    state.emit(GovernanceEvent::RaiseClosed { raise: id, sold: r.sold, raised: r.raised, returned: unsold }.into());
     Ok(())
 }
 
@@ -467,6 +551,35 @@ fn apply<R: ParamRouter>(
             );
         }
         ProposalMessage::Unpause { module } => unpause(state, module),
+        ProposalMessage::Raise { purpose, ghr, start_price, end_price, duration_secs } => {
+            bank::transfer(state, &community_pool(), &raise_escrow(), &Coin::ghr(*ghr))?;
+            let raise = Raise {
+                id: state::next_raise_id(state)?,
+                proposal: id,
+                purpose: purpose.clone(),
+                offered: *ghr,
+                sold: 0,
+                raised: 0,
+                start_price: *start_price,
+                end_price: *end_price,
+                starts: ctx.time,
+                ends: ctx.time.saturating_add(*duration_secs),
+                open: true,
+            };
+            state::enqueue(state, Queue::RaiseEnds, raise.ends, raise.id);
+            state::put_raise(state, &raise);
+            state.emit(
+                GovernanceEvent::RaiseStarted {
+                    raise: raise.id,
+                    proposal: id,
+                    ghr: *ghr,
+                    start_price: *start_price,
+                    end_price: *end_price,
+                    ends: raise.ends,
+                }
+                .into(),
+            );
+        }
         ProposalMessage::SetGuardians { members, expires_at } => {
             state::put_guardians(
                 state,

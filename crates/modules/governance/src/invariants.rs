@@ -33,13 +33,26 @@ fn run(state: &impl StateRead) -> Result<Result<(), String>, GovernanceError> {
             _ => {}
         }
     }
+    for r in state::raises(state)? {
+        if r.sold > r.offered {
+            return Ok(Err(format!("raise {} sold {} of {}", r.id, r.sold, r.offered)));
+        }
+        if r.open {
+            expected.push((Queue::RaiseEnds, r.ends, r.id));
+        }
+    }
+    let on_sale: u128 = state::raises(state)?.iter().filter(|r| r.open).map(|r| r.offered - r.sold).sum();
+    let escrowed_for_sale = bank::balance(state, &crate::handler::raise_escrow(), &Denom::ghr())?;
+    if escrowed_for_sale != on_sale {
+        return Ok(Err(format!("the sale escrow holds {escrowed_for_sale} ughr for {on_sale} ughr on sale")));
+    }
     let held = bank::balance(state, &escrow(), &Denom::ghr())?;
     if held != escrowed {
         return Ok(Err(format!("the escrow holds {held} ughr for {escrowed} ughr of deposits")));
     }
     // Each open proposal is queued exactly once, at its period's end, and nothing else is.
     let mut queued: Vec<(Queue, u64, u64)> = Vec::new();
-    for q in [Queue::DepositEnds, Queue::VotingEnds, Queue::Executes] {
+    for q in [Queue::DepositEnds, Queue::VotingEnds, Queue::Executes, Queue::RaiseEnds] {
         queued.extend(state::queue_entries(state, q)?.into_iter().map(|(at, id)| (q, at, id)));
     }
     let key = |e: &(Queue, u64, u64)| (e.0.prefix(), e.1, e.2);

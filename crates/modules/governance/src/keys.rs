@@ -1,13 +1,14 @@
 //! The only place governance keys are spelled. Ids and times are zero-padded
 //! so key order is numeric order; addresses are lower-case hex.
 
-use crate::state::{GuardianSet, Pause, Proposal, UpgradePlan, Vote};
+use crate::state::{GuardianSet, Pause, Proposal, Raise, UpgradePlan, Vote};
 use crate::GovernanceParams;
 use greenhour_primitives::{Address, UnixSeconds};
 use greenhour_state::Key;
 
 pub const PROPOSAL_PREFIX: &str = "governance/proposal/";
 pub const PAUSED_PREFIX: &str = "governance/paused/";
+pub const RAISE_PREFIX: &str = "governance/raise/";
 
 pub fn params() -> Key<GovernanceParams> {
     Key::new("governance/params")
@@ -40,6 +41,8 @@ pub enum Queue {
     DepositEnds,
     VotingEnds,
     Executes,
+    /// Sales that end at `at` (the id is the sale's).
+    RaiseEnds,
 }
 
 impl Queue {
@@ -48,6 +51,7 @@ impl Queue {
             Queue::DepositEnds => "governance/queue/deposit/",
             Queue::VotingEnds => "governance/queue/voting/",
             Queue::Executes => "governance/queue/execute/",
+            Queue::RaiseEnds => "governance/queue/raise/",
         }
     }
 }
@@ -64,4 +68,10 @@ pub fn guardians() -> Key<GuardianSet> {
 }
 pub fn upgrade() -> Key<UpgradePlan> {
     Key::new("governance/upgrade")
+}
+pub fn raise(id: u64) -> Key<Raise> {
+    Key::new(format!("{RAISE_PREFIX}{id:020}"))
+}
+pub fn next_raise() -> Key<u64> {
+    Key::new("governance/next-raise")
 }

@@ -2,8 +2,9 @@
 //! x/gov v1 (with its expedited proposals), a timelock before execution (after
 //! OpenZeppelin's Governor), typed proposal messages — parameter changes within
 //! the bounds each module declares in its `params.rs`, community-pool spends,
-//! software upgrades that halt every node at a height, module pauses — and a
-//! guardian set that may pause a module at once until it expires.
+//! software upgrades that halt every node at a height, module pauses, and
+//! fund-raising (a Dutch or fixed-price sale of community-pool GHR for gUSD) —
+//! and a guardian set that may pause a module at once until it expires.
 //!
 //! Invariants (checked by [`invariants::check`] after every block in tests):
 //! - The deposit escrow holds exactly the deposits of proposals in their deposit
@@ -21,6 +22,8 @@
 //!   delegator who does not vote is never read; its validator's vote counts for it.
 //! - Governance itself cannot be paused, so a pause can always be lifted.
 //! - Every governed parameter of every module is inside its declared bounds.
+//! - The sale escrow holds exactly the unsold GHR of open sales; each open sale
+//!   is queued once, at its end.
 
 pub mod action;
 pub mod api;
@@ -39,9 +42,11 @@ pub use action::{GovernanceAction, ProposalMessage, Routed};
 pub use error::GovernanceError;
 pub use event::GovernanceEvent;
 pub use genesis::GovernanceGenesis;
-pub use handler::{community_pool, count, escrow};
+pub use handler::{community_pool, count, escrow, raise_escrow, raise_price};
 pub use params::GovernanceParams;
-pub use state::{GuardianSet, Pause, Proposal, ProposalStatus, Tally, UpgradePlan, Vote, VoteOption, WeightedOption};
+pub use state::{
+    GuardianSet, Pause, Proposal, ProposalStatus, Raise, Tally, UpgradePlan, Vote, VoteOption, WeightedOption,
+};
 
 use greenhour_framework::params::{ParamBound, ParamError, ParamRouter};
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
@@ -50,14 +55,19 @@ use std::marker::PhantomData;
 pub const NAME: &str = greenhour_framework::GOVERNANCE;
 /// The account deposits wait in until their proposal's vote ends (it may burn them).
 pub const DEPOSITS: &str = "governance_deposits";
+/// The account GHR on sale waits in (fund-raising from the community pool).
+pub const RAISES: &str = "governance_raise";
 
 /// The governance module, bound to the app's parameter router `R`.
 pub struct Governance<R>(PhantomData<R>);
 
 impl<R: ParamRouter> Module for Governance<R> {
     const NAME: &'static str = NAME;
-    const ACCOUNTS: &'static [ModuleAccount] =
-        &[ModuleAccount { name: NAME, mint_and_burn: false }, ModuleAccount { name: DEPOSITS, mint_and_burn: true }];
+    const ACCOUNTS: &'static [ModuleAccount] = &[
+        ModuleAccount { name: NAME, mint_and_burn: false },
+        ModuleAccount { name: DEPOSITS, mint_and_burn: true },
+        ModuleAccount { name: RAISES, mint_and_burn: false },
+    ];
     type Genesis = GovernanceGenesis;
     type Error = GovernanceError;
     type Query = query::GovernanceQuery;

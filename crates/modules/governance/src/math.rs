@@ -36,6 +36,17 @@ pub fn mul_div(a: u128, b: u128, c: u128) -> u128 {
     q.try_into().unwrap_or(u128::MAX)
 }
 
+/// `a × b / c`, rounded up, without overflow (0 when `c` is 0).
+pub fn mul_div_up(a: u128, b: u128, c: u128) -> u128 {
+    if c == 0 {
+        return 0;
+    }
+    let p = U256::from(a) * U256::from(b);
+    let c = U256::from(c);
+    let q = p / c + if p % c == U256::ZERO { U256::ZERO } else { U256::ONE };
+    q.try_into().unwrap_or(u128::MAX)
+}
+
 fn add(t: &mut Tally, options: &[WeightedOption], power: u128) {
     for o in options {
         let part = power * o.weight_bps as u128 / BPS;

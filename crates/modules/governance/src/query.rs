@@ -3,7 +3,7 @@
 //! pauses, the scheduled upgrade).
 
 use crate::handler::{self, community_pool};
-use crate::state::{self, GuardianSet, Pause, Proposal, ProposalStatus, Tally, UpgradePlan, Vote};
+use crate::state::{self, GuardianSet, Pause, Proposal, ProposalStatus, Raise, Tally, UpgradePlan, Vote};
 use crate::{GovernanceError, GovernanceParams};
 use greenhour_bank::api as bank;
 use greenhour_framework::queries::{QueryError, MAX_LIST};
@@ -38,6 +38,23 @@ pub struct GovernanceView {
     pub guardians: GuardianSet,
     pub pauses: Vec<Pause>,
     pub upgrade: Option<UpgradePlan>,
+}
+
+/// A sale with its price now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaiseView {
+    pub raise: Raise,
+    /// ugusd per GHR now (the end price once the sale ended).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_now: u128,
+}
+
+/// Every sale, newest first, at most 1,000.
+pub fn raises(state: &impl StateRead, now: UnixSeconds) -> Result<Vec<RaiseView>, GovernanceError> {
+    let mut all = state::raises(state)?;
+    all.reverse();
+    all.truncate(MAX_LIST);
+    Ok(all.into_iter().map(|raise| RaiseView { price_now: handler::raise_price(&raise, now), raise }).collect())
 }
 
 pub fn proposal(state: &impl StateRead, id: u64) -> Result<ProposalView, GovernanceError> {
@@ -124,6 +141,9 @@ greenhour_framework::module_queries! {
         /// Every vote on a proposal (at most 1,000 shown).
         Votes = "governance_votes" at "/governance/proposals/{id}/votes" { id: u64 } -> Vec<Vote>
             = |state, _now| state::votes(state, id).map(|mut v| { v.truncate(MAX_LIST); v });
+        /// Sales of community-pool GHR for gUSD, newest first, with their price now.
+        Raises = "governance_raises" at "/governance/raises" {} -> Vec<RaiseView>
+            = |state, now| raises(state, now);
         /// The rules, the community pool, guardians, pauses in force and the scheduled upgrade.
         Overview = "governance" at "/governance" {} -> GovernanceView
             = |state, now| overview(state, now);

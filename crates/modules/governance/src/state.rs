@@ -139,6 +139,31 @@ pub struct GuardianSet {
     pub expires_at: UnixSeconds,
 }
 
+/// A sale of community-pool GHR for gUSD that a passed proposal started.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Raise {
+    pub id: u64,
+    pub proposal: u64,
+    pub purpose: String,
+    /// GHR offered and sold so far, ughr.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub offered: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub sold: u128,
+    /// gUSD paid into the community pool so far, ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub raised: u128,
+    /// ugusd per GHR at `starts` and at `ends` (linear in between).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub start_price: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub end_price: u128,
+    pub starts: UnixSeconds,
+    pub ends: UnixSeconds,
+    /// False once ended: the unsold GHR went back to the pool.
+    pub open: bool,
+}
+
 /// A software upgrade: at `height` every node stops before executing the block
 /// and says which release to run (Cosmos x/upgrade's plan).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -280,6 +305,25 @@ pub(crate) fn set_upgrade_plan(state: &mut impl StateWrite, plan: Option<&Upgrad
         Some(p) => state.put(&keys::upgrade(), p),
         None => state.delete(&keys::upgrade()),
     }
+}
+
+pub fn raise(state: &impl StateRead, id: u64) -> Result<Raise, GovernanceError> {
+    state.get(&keys::raise(id))?.ok_or(GovernanceError::UnknownRaise(id))
+}
+
+/// Every sale, in id order.
+pub fn raises(state: &impl StateRead) -> Result<Vec<Raise>, GovernanceError> {
+    Ok(state.prefix::<Raise>(keys::RAISE_PREFIX)?.into_iter().map(|(_, r)| r).collect())
+}
+
+pub(crate) fn put_raise(state: &mut impl StateWrite, r: &Raise) {
+    state.put(&keys::raise(r.id), r);
+}
+
+pub(crate) fn next_raise_id(state: &mut impl StateWrite) -> Result<u64, GovernanceError> {
+    let id = state.get(&keys::next_raise())?.unwrap_or(1);
+    state.put(&keys::next_raise(), &(id + 1));
+    Ok(id)
 }
 
 fn address_at_end(key: &str) -> Result<Address, GovernanceError> {

@@ -377,3 +377,46 @@ fn every_module_declares_bounds_its_defaults_respect() {
         }
     }
 }
+
+#[test]
+fn app_can_raise_gusd_by_a_dutch_sale_of_community_ghr() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let pool = greenhour_governance::community_pool();
+    let raise = ProposalMessage::Raise {
+        purpose: "a GPU testbed".into(),
+        ghr: 500 * GHR,
+        start_price: 2_000_000,
+        end_price: 1_000_000,
+        duration_secs: 10_000,
+    };
+    let id = submit(&mut node, "alice", vec![raise], 1_000 * GHR, false);
+    vote(&mut node, "alice", id, VoteOption::Yes);
+    vote(&mut node, "bob", id, VoteOption::Yes);
+    wait(&mut node, VOTING);
+    wait(&mut node, TIMELOCK);
+    assert_eq!(status(&node, id), ProposalStatus::Executed);
+    assert_eq!(node.balance(&pool, &Denom::ghr()), 500 * GHR, "500 GHR moved to the sale");
+    let sale = greenhour_governance::state::raise(&node.app.snapshot().unwrap(), 1).unwrap();
+    // Half-way through, the price has fallen from 2 to 1.5 gUSD.
+    node.advance(sale.ends - sale.starts - 5_000 - 5);
+    node.produce_block(vec![]); // crossing epochs writes beacons: not the refusals' doing
+    let carol = TestNode::key("carol");
+    let buy = |ghr, max_price| gov(GovernanceAction::BuyRaise { raise: 1, ghr, max_price });
+    let e = node.expect_rejected(&carol, vec![buy(100 * GHR, 1_400_000)]);
+    assert_eq!(code(&e), ("governance", 19), "the price is above her limit: {e}");
+    let gusd0 = node.balance(&TestNode::addr("carol"), &Denom::gusd());
+    let tx = node.tx(&carol, vec![buy(100 * GHR, 1_500_000)]);
+    node.deliver(tx).expect("bought");
+    let paid = gusd0 - node.balance(&TestNode::addr("carol"), &Denom::gusd());
+    assert!((149_000_000..=150_000_000).contains(&paid), "about 1.5 gUSD per GHR: {paid}");
+    assert_eq!(node.balance(&pool, &Denom::gusd()), paid, "the gUSD went to the community pool");
+    let e = node.expect_rejected(&carol, vec![buy(401 * GHR, 2_000_000)]);
+    assert_eq!(code(&e), ("governance", 19), "only 400 GHR are left: {e}");
+    wait(&mut node, 10_000);
+    node.produce_block(vec![]);
+    let e = node.expect_rejected(&carol, vec![buy(GHR, 2_000_000)]);
+    assert_eq!(code(&e), ("governance", 19), "the sale ended: {e}");
+    assert_eq!(node.balance(&pool, &Denom::ghr()), 900 * GHR, "the unsold 400 GHR came back");
+    let sale = greenhour_governance::state::raise(&node.app.snapshot().unwrap(), 1).unwrap();
+    assert_eq!((sale.sold, sale.raised, sale.open), (100 * GHR, paid, false));
+}

@@ -39,8 +39,8 @@ fn empty_block_is_a_no_op() {
 }
 
 /// Any governance action: proposals (some out of bounds, some failing at
-/// execution), deposits, single and split votes on proposals 1–5, guardian
-/// pauses, with the clock moving through deposit, voting and timelock periods.
+/// execution, some opening sales), deposits, single and split votes on
+/// proposals 1–5, purchases from sales 1–2, guardian pauses, with the clock moving through deposit, voting and timelock periods.
 fn step() -> impl Strategy<Value = Step> {
     let proposal = 1u64..6;
     let option = prop_oneof![
@@ -59,6 +59,15 @@ fn step() -> impl Strategy<Value = Step> {
             to: TestNode::addr("bob"),
             coins: vec![greenhour_primitives::Coin::ghr(ghr * GHR + 1)]
         }),
+        (1u128..600, 500_000u128..3_000_000, 60u64..20_000).prop_map(|(ghr, price, duration_secs)| {
+            ProposalMessage::Raise {
+                purpose: "a use".into(),
+                ghr: ghr * GHR,
+                start_price: price,
+                end_price: price / 2 + 1,
+                duration_secs,
+            }
+        }),
         (1u32..10_000).prop_map(|bps| ProposalMessage::SetParam {
             module: "governance".into(),
             name: "quorum_bps".into(),
@@ -75,6 +84,9 @@ fn step() -> impl Strategy<Value = Step> {
             proposal,
             options: vec![WeightedOption { option: a, weight_bps: w }, WeightedOption { option: b, weight_bps: 10_000 - w }],
         })),
+        2 => (1u64..3, 1u128..300, 500_000u128..3_000_000).prop_map(|(raise, ghr, max_price)| {
+            gov(GovernanceAction::BuyRaise { raise, ghr: ghr * GHR, max_price })
+        }),
         1 => (60u64..900_000).prop_map(|secs| gov(GovernanceAction::GuardianPause {
             module: "market".into(), until: greenhour_testkit::TEST_GENESIS_TIME + secs, reason: String::new()
         })),
@@ -135,7 +147,7 @@ fn a_seeded_run_is_deterministic_and_leaves_governance_working() {
     };
     let (accepted, status, hash) = run();
     // Most votes and deposits miss their period (ids are drawn blind): a floor, not a goal.
-    assert!(accepted >= 15, "only {accepted} of 150 steps accepted");
+    assert!(accepted >= 10, "only {accepted} of 150 steps accepted");
     assert_eq!(status, greenhour_governance::ProposalStatus::Executed);
     assert_eq!(run(), (accepted, status, hash), "a seeded run is deterministic");
 }

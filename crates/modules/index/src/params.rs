@@ -1,7 +1,7 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
-/// How the index is read, set at genesis (later by governance).
+/// How the index is read, set at genesis (none of it governed yet: docs/spec/governance.md).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct IndexParams {
     /// Hours in the rolling window (24: the "24 h" value).

@@ -1,7 +1,7 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
-/// Rules for market pools, set at genesis (later by governance).
+/// Rules for market pools, set at genesis; governance may change those declared at the end of this file.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct MarketParams {
     /// Swap fee on the input, parts per million (3,000 = 0.3 %, Uniswap v2's).

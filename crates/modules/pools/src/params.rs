@@ -1,7 +1,7 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
-/// Rules for pools, set at genesis (later by governance).
+/// Rules for pools, set at genesis; governance may change those declared at the end of this file.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct PoolsParams {
     /// How many hours ahead capacity may be pledged (336 = 14 days).
