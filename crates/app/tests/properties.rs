@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "a7ab460f004fc93403d003905428c4038a3b85e29199fc0d817720b50d07e754",
+        "db1952e86eeacec28dbbde685898934f67f80a135df53032684b3f95b5b69c83",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "52128ad5542b6c17f2521d4638a2a104a63a62726987413f9941ffe231a93189",
+        "ffe4917e9694bcddd6c99b3606fff8e3770e25dcce54b528b9dc6659d52b2a20",
         "a day of the supply side"
     );
 }

@@ -19,7 +19,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ParamBound {
     pub name: &'static str,
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub min: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub max: u128,
     /// What the parameter means, with its unit.
     pub doc: &'static str,

@@ -17,8 +17,12 @@ const VALIDATORS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
 fn genesis() -> Genesis {
     let mut g = greenhour_testkit::demo_genesis("gh-staking");
-    g.staking.params =
-        StakingParams { epoch_blocks: 4, unbonding_secs: 30, min_self_bond: 1_000 * GHR, ..StakingParams::default() };
+    g.staking.params = StakingParams {
+        epoch_blocks: 4,
+        unbonding_secs: 3_600,
+        min_self_bond: 1_000 * GHR,
+        ..StakingParams::default()
+    };
     g.staking.validators = VALIDATORS
         .iter()
         .enumerate()
@@ -68,6 +72,8 @@ proptest! {
                 _ => StakingAction::Unjail,
             };
             let tx = node.tx(&TestNode::key(VALIDATORS[who]), vec![AppAction::Staking(action)]);
+            // Ten minutes a step: unbondings (an hour, governance's floor) complete within the run.
+            node.advance(600);
             let outcome = node.produce_block(vec![tx]);
             let header = &outcome.block.header;
             prop_assert_eq!(header.validators_hash, announced, "signed by the announced set");

@@ -25,11 +25,15 @@ fn consensus_key(name: &str) -> SecretKey {
     SecretKey::from_name(&format!("{name}-consensus"))
 }
 
-/// Demo accounts, epochs of 5 blocks, 100 s unbonding; validators bonded at genesis.
+/// Demo accounts, epochs of 5 blocks, one hour's unbonding (governance's floor); validators bonded at genesis.
 fn genesis(bonds: &[(&str, u128)]) -> Genesis {
     let mut g = greenhour_testkit::demo_genesis("gh-staking");
-    g.staking.params =
-        StakingParams { epoch_blocks: 5, unbonding_secs: 100, min_self_bond: 1_000 * GHR, ..StakingParams::default() };
+    g.staking.params = StakingParams {
+        epoch_blocks: 5,
+        unbonding_secs: 3_600,
+        min_self_bond: 1_000 * GHR,
+        ..StakingParams::default()
+    };
     g.staking.validators = bonds
         .iter()
         .map(|(name, bond)| GenesisValidator {
@@ -90,7 +94,7 @@ fn app_can_bond_delegate_and_unbond_after_the_period() {
     let before = node.balance(&TestNode::addr("bob"), &Denom::ghr());
     act(&mut node, "bob", StakingAction::Undelegate { validator: alice, amount: 200 * GHR }).unwrap();
     let fee = before - node.balance(&TestNode::addr("bob"), &Denom::ghr());
-    node.advance(80);
+    node.advance(3_580);
     node.produce_block(vec![]);
     assert_eq!(node.balance(&TestNode::addr("bob"), &Denom::ghr()), before - fee, "still unbonding");
     node.advance(30);
@@ -156,7 +160,7 @@ fn app_can_double_power_with_linked_green_work() {
 }
 
 #[test]
-fn app_can_pay_fees_by_power_at_the_epoch_end() {
+fn app_can_pay_fees_by_power_at_the_epoch_end_after_the_community_tax() {
     let mut node = TestNode::with_genesis(&genesis(&[("alice", 3_000 * GHR), ("bob", 1_000 * GHR)]));
     // Carol's transfers pay fees into the collector.
     for _ in 0..3 {
@@ -174,8 +178,12 @@ fn app_can_pay_fees_by_power_at_the_epoch_end() {
         node.balance(&TestNode::addr("alice"), &Denom::ghr()) - a0,
         node.balance(&TestNode::addr("bob"), &Denom::ghr()) - b0,
     );
-    assert_eq!(a + b, fees, "everything collected is paid");
-    assert_eq!(a, fees * 3 / 4, "by power");
+    // The community tax (2 %) goes to the community pool first; the rest by power.
+    let tax = fees * 200 / 10_000;
+    let pool = node.balance(&greenhour_primitives::Address::for_module(greenhour_framework::GOVERNANCE), &Denom::ghr());
+    assert_eq!(pool, tax, "the community pool took its share");
+    assert_eq!(a + b, fees - tax, "everything else collected is paid");
+    assert_eq!(a, (fees - tax) * 3 / 4, "by power");
 }
 
 fn vote(name: &str, height: u64, block: &[u8]) -> SignedVote {
@@ -260,7 +268,7 @@ fn app_can_slash_unbonding_entries_started_after_the_infraction() {
     // Both entries come back, the late one short by its slash, and leave no index behind.
     let bob = TestNode::addr("bob");
     let before = node.balance(&bob, &Denom::ghr());
-    node.advance(200);
+    node.advance(3_700);
     node.produce_block(vec![]);
     let back = node.balance(&bob, &Denom::ghr()) - before;
     assert!((195 * GHR..196 * GHR).contains(&back), "released {back} (plus any delegator reward)");
