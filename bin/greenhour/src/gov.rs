@@ -20,6 +20,9 @@ use greenhour_governance::{
 use greenhour_primitives::Coin;
 use std::time::Duration;
 
+// Parsed once per process from the command line: the size of its largest
+// variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum GovCommand {
     /// Submit a proposal. Its messages are checked now (a parameter outside its

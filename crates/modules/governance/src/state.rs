@@ -189,14 +189,14 @@ pub(crate) fn put_proposal(state: &mut impl StateWrite, p: &Proposal) {
 /// Proposals from `from_id` on, in id order, at most `limit`.
 pub fn proposals(state: &impl StateRead, from_id: u64, limit: usize) -> Result<Vec<Proposal>, GovernanceError> {
     let from = format!("{}{from_id:020}", keys::PROPOSAL_PREFIX);
-    Ok(state
+    state
         .scan_raw(keys::PROPOSAL_PREFIX.as_bytes(), from.as_bytes(), limit)?
         .into_iter()
         .map(|(k, v)| {
             greenhour_codec::decode::<Proposal>(&v)
                 .map_err(|e| GovernanceError::Corrupt(format!("{}: {e}", String::from_utf8_lossy(&k))))
         })
-        .collect::<Result<_, _>>()?)
+        .collect()
 }
 
 pub(crate) fn next_proposal_id(state: &mut impl StateWrite) -> Result<u64, GovernanceError> {
