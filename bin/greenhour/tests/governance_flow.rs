@@ -43,24 +43,18 @@ async fn app_can_govern_a_devnet_from_the_cli_until_its_upgrade_height() {
     let vote = |id: &str, who: &str, option: &str| {
         cli(&home, node, &["gov", "vote", "--from", who, id, option]);
     };
+    // `gov propose` with the minimum deposit; returns the new proposal's id.
+    let propose = |who: &str, title: &str, messages: &[&str]| -> String {
+        let args = [&["gov", "propose", "--from", who, "--title", title, "--deposit", DEPOSIT][..], messages].concat();
+        proposal_id(&cli(&home, node, &args))
+    };
+    let pool = || -> u128 {
+        let view = cli(&home, node, &["gov", "overview"]);
+        view["community_pool"][0]["amount"].as_str().unwrap().parse().unwrap()
+    };
 
     // A parameter change, proposed by alice and voted by two of the four validators.
-    let p = proposal_id(&cli(
-        &home,
-        node,
-        &[
-            "gov",
-            "propose",
-            "--from",
-            "alice",
-            "--title",
-            "min debt",
-            "--set",
-            "stable.min_debt=50000000",
-            "--deposit",
-            DEPOSIT,
-        ],
-    ));
+    let p = propose("alice", "min debt", &["--set", "stable.min_debt=50000000"]);
     vote(&p, "alice", "yes");
     vote(&p, "bob", "yes");
     let done = cli(&home, node, &["gov", "wait", &p]);
@@ -68,35 +62,12 @@ async fn app_can_govern_a_devnet_from_the_cli_until_its_upgrade_height() {
     assert_eq!(done["proposal"]["messages"][0]["set_param"]["value"], "50000000");
 
     // A community-pool spend to carol.
-    let pool_before = cli(&home, node, &["gov", "overview"])["community_pool"][0]["amount"]
-        .as_str()
-        .unwrap()
-        .parse::<u128>()
-        .unwrap();
-    let s = proposal_id(&cli(
-        &home,
-        node,
-        &[
-            "gov",
-            "propose",
-            "--from",
-            "bob",
-            "--title",
-            "grant",
-            "--spend",
-            "carol=5000000000ughr",
-            "--deposit",
-            DEPOSIT,
-        ],
-    ));
+    let pool_before = pool();
+    let s = propose("bob", "grant", &["--spend", "carol=5000000000ughr"]);
     vote(&s, "alice", "yes");
     vote(&s, "dave", "yes=6000,abstain=4000");
     assert_eq!(cli(&home, node, &["gov", "wait", &s])["proposal"]["status"], "executed");
-    let pool_after = cli(&home, node, &["gov", "overview"])["community_pool"][0]["amount"]
-        .as_str()
-        .unwrap()
-        .parse::<u128>()
-        .unwrap();
+    let pool_after = pool();
     assert!(
         pool_before - pool_after >= 5_000_000_000 - 1_000_000,
         "{pool_before} → {pool_after} (the community tax adds a little)"
@@ -109,8 +80,7 @@ async fn app_can_govern_a_devnet_from_the_cli_until_its_upgrade_height() {
         ghr["amount"].as_str().unwrap().parse().unwrap()
     };
     let supply0 = supply(&home);
-    let v =
-        proposal_id(&cli(&home, node, &["gov", "propose", "--from", "dave", "--title", "spam", "--deposit", DEPOSIT]));
+    let v = propose("dave", "spam", &[]);
     vote(&v, "alice", "veto");
     vote(&v, "bob", "veto");
     let vetoed = cli(&home, node, &["gov", "wait", &v, "--until", "vetoed"]);
@@ -119,24 +89,7 @@ async fn app_can_govern_a_devnet_from_the_cli_until_its_upgrade_height() {
 
     // An upgrade 40 blocks ahead: the chain stops before that height.
     let height = client.status().await.unwrap().height + 40;
-    let u = proposal_id(&cli(
-        &home,
-        node,
-        &[
-            "gov",
-            "propose",
-            "--from",
-            "alice",
-            "--title",
-            "v2",
-            "--upgrade",
-            &format!("v2@{height}"),
-            "--upgrade-info",
-            "greenhour 0.2",
-            "--deposit",
-            DEPOSIT,
-        ],
-    ));
+    let u = propose("alice", "v2", &["--upgrade", &format!("v2@{height}"), "--upgrade-info", "greenhour 0.2"]);
     vote(&u, "alice", "yes");
     vote(&u, "carol", "yes");
     assert_eq!(cli(&home, node, &["gov", "wait", &u])["proposal"]["status"], "executed");

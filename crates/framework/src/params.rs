@@ -138,6 +138,33 @@ pub fn check_change<R: ParamRouter>(module: &str, name: &str, value: u128) -> Re
     check_bound(module, bounds, name, value).map(|_| ())
 }
 
+/// Implements a module's governed-parameter hooks ([`Module::GOVERNED_PARAMS`],
+/// [`Module::set_param`], [`Module::governed_values`]) for parameters of type
+/// `$params` stored at `$key`; written inside the module's `impl Module`.
+///
+/// [`Module::GOVERNED_PARAMS`]: crate::Module::GOVERNED_PARAMS
+/// [`Module::set_param`]: crate::Module::set_param
+/// [`Module::governed_values`]: crate::Module::governed_values
+#[macro_export]
+macro_rules! governed_module_params {
+    ($params:ty, $key:expr) => {
+        const GOVERNED_PARAMS: &'static [$crate::params::ParamBound] =
+            <$params as $crate::params::GovernedParams>::GOVERNED;
+        fn set_param(
+            state: &mut impl $crate::StateWrite,
+            name: &str,
+            value: u128,
+        ) -> Result<u128, $crate::params::ParamError> {
+            $crate::params::set_governed(state, <Self as $crate::Module>::NAME, &$key, name, value)
+        }
+        fn governed_values(
+            state: &impl $crate::StateRead,
+        ) -> Result<Vec<(&'static str, u128)>, $crate::params::ParamError> {
+            $crate::params::governed_values(state, &$key)
+        }
+    };
+}
+
 /// Declares which fields of a parameter struct governance may change and their
 /// bounds, implementing [`GovernedParams`]:
 ///

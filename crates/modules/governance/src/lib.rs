@@ -48,7 +48,7 @@ pub use state::{
     GuardianSet, Pause, Proposal, ProposalStatus, Raise, Tally, UpgradePlan, Vote, VoteOption, WeightedOption,
 };
 
-use greenhour_framework::params::{ParamBound, ParamError, ParamRouter};
+use greenhour_framework::params::ParamRouter;
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 use std::marker::PhantomData;
 
@@ -85,14 +85,5 @@ impl<R: ParamRouter> Module for Governance<R> {
         invariants::check(state)?;
         invariants::params_in_bounds::<R>(state)
     }
-    const GOVERNED_PARAMS: &'static [ParamBound] =
-        <GovernanceParams as greenhour_framework::params::GovernedParams>::GOVERNED;
-    fn set_param(state: &mut impl StateWrite, name: &str, value: u128) -> Result<u128, ParamError> {
-        greenhour_framework::params::set_governed(state, NAME, &keys::params(), name, value)
-    }
-    fn governed_values(
-        state: &impl StateRead,
-    ) -> Result<Vec<(&'static str, u128)>, greenhour_framework::params::ParamError> {
-        greenhour_framework::params::governed_values(state, &keys::params())
-    }
+    greenhour_framework::governed_module_params!(GovernanceParams, keys::params());
 }

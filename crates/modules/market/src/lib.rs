@@ -57,20 +57,7 @@ impl Module for Market {
     fn export_genesis(state: &impl StateRead) -> Result<MarketGenesis, MarketError> {
         genesis::export(state)
     }
-    const GOVERNED_PARAMS: &'static [greenhour_framework::params::ParamBound] =
-        <MarketParams as greenhour_framework::params::GovernedParams>::GOVERNED;
-    fn set_param(
-        state: &mut impl StateWrite,
-        name: &str,
-        value: u128,
-    ) -> Result<u128, greenhour_framework::params::ParamError> {
-        greenhour_framework::params::set_governed(state, NAME, &keys::params(), name, value)
-    }
-    fn governed_values(
-        state: &impl StateRead,
-    ) -> Result<Vec<(&'static str, u128)>, greenhour_framework::params::ParamError> {
-        greenhour_framework::params::governed_values(state, &keys::params())
-    }
+    greenhour_framework::governed_module_params!(MarketParams, keys::params());
     fn check_invariants(state: &impl StateRead) -> Result<(), String> {
         invariants::check(state)
     }
