@@ -73,6 +73,9 @@ pub enum GovCommand {
         raise_secs: u64,
         #[arg(long)]
         raise_purpose: Option<String>,
+        /// `FEED=ACCOUNT,ACCOUNT…@QUORUM`: replace an oracle feed's reporter set.
+        #[arg(long = "reporters")]
+        reporters: Vec<String>,
     },
     /// Buy GHR from an open sale at its price now (ugusd per GHR at most --max-price).
     Buy {
@@ -183,6 +186,7 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
         raise_price,
         raise_secs,
         raise_purpose,
+        reporters,
         ..
     } = c
     else {
@@ -224,6 +228,16 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
     }
     for m in unpause {
         out.push(ProposalMessage::Unpause { module: m.clone() });
+    }
+    for r in reporters {
+        let bad = || anyhow!("--reporters {r:?}: write FEED=ACCOUNT,ACCOUNT@QUORUM");
+        let (feed, rest) = r.split_once('=').ok_or_else(bad)?;
+        let (accounts, quorum) = rest.rsplit_once('@').ok_or_else(bad)?;
+        out.push(ProposalMessage::SetReporters {
+            feed: feed.into(),
+            reporters: accounts.split(',').map(|a| resolve(cli, a.trim())).collect::<Result<_>>()?,
+            quorum: quorum.parse().context("--reporters quorum")?,
+        });
     }
     if let (Some(ghr), Some(price)) = (raise_ghr, raise_price) {
         let (start, end) = price.split_once(':').unwrap_or((price, price));

@@ -34,6 +34,8 @@ pub enum ProposalMessage {
     Unpause { module: String },
     /// Replaces the guardian set and its expiry.
     SetGuardians { members: Vec<Address>, expires_at: UnixSeconds },
+    /// Replaces an oracle feed's reporter set and quorum (its open round restarts).
+    SetReporters { feed: String, reporters: Vec<Address>, quorum: u32 },
     /// Raises gUSD for a named use by selling GHR from the community pool: a
     /// Dutch sale whose price falls linearly from `start_price` to `end_price`
     /// over `duration_secs` from execution (equal prices: a fixed-price sale).
@@ -168,6 +170,10 @@ pub fn check_message<R: ParamRouter>(m: &ProposalMessage) -> Result<(), Governan
         }
         ProposalMessage::Unpause { module } => pausable::<R>(module),
         ProposalMessage::SetGuardians { members, .. } => check_guardians(members),
+        ProposalMessage::SetReporters { reporters, quorum, .. } => {
+            greenhour_oracle::api::check_reporter_set(reporters, *quorum)
+                .map_err(|e| GovernanceError::BadMessage(e.to_string()))
+        }
         ProposalMessage::Raise { purpose, ghr, start_price, end_price, duration_secs } => {
             if purpose.trim().is_empty() || purpose.len() > MAX_UPGRADE_TEXT {
                 return Err(GovernanceError::BadMessage("a raise names its purpose, at most 1,024 bytes".into()));

@@ -158,7 +158,7 @@ pub(crate) fn submit(
         return Err(GovernanceError::BadProposal(format!("at most {} messages", params.max_messages)));
     }
     for m in messages {
-        check_against_state(m, &params, tx.block.height, now)?;
+        check_against_state(state, m, &params, tx.block.height, now)?;
     }
     check_spends(state, messages)?;
     let min = min_deposit(&params, expedited);
@@ -201,8 +201,10 @@ pub(crate) fn submit(
 }
 
 /// What a message needs from the chain's state when submitted: an upgrade above
-/// the current height, a pause that ends after now. Checked again at execution.
+/// the current height, a pause that ends after now, a feed that exists. Checked
+/// again at execution.
 fn check_against_state(
+    state: &impl StateRead,
     m: &ProposalMessage,
     _params: &GovernanceParams,
     height: u64,
@@ -217,6 +219,9 @@ fn check_against_state(
         }
         ProposalMessage::SetGuardians { expires_at, .. } if *expires_at <= now => {
             Err(GovernanceError::BadMessage("a guardian set must expire after now".into()))
+        }
+        ProposalMessage::SetReporters { feed, .. } => {
+            greenhour_oracle::api::feed(state, feed).map(|_| ()).map_err(|e| GovernanceError::BadMessage(e.to_string()))
         }
         _ => Ok(()),
     }
@@ -579,6 +584,10 @@ fn apply<R: ParamRouter>(
                 }
                 .into(),
             );
+        }
+        ProposalMessage::SetReporters { feed, reporters, quorum } => {
+            greenhour_oracle::api::set_reporters(state, feed, reporters, *quorum)
+                .map_err(|e| GovernanceError::BadMessage(e.to_string()))?;
         }
         ProposalMessage::SetGuardians { members, expires_at } => {
             state::put_guardians(

@@ -420,3 +420,47 @@ fn app_can_raise_gusd_by_a_dutch_sale_of_community_ghr() {
     let sale = greenhour_governance::state::raise(&node.app.snapshot().unwrap(), 1).unwrap();
     assert_eq!((sale.sold, sale.raised, sale.open), (100 * GHR, paid, false));
 }
+
+#[test]
+fn app_can_replace_an_oracle_feeds_reporters_by_vote() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let report = |round, value| {
+        AppAction::Oracle(greenhour_oracle::OracleAction::Submit { feed: "carbon.de".into(), round, value })
+    };
+    // alice reports to the open round; the change discards it with the old set.
+    node.deliver(node.tx(&TestNode::key("alice"), vec![report(0, 400)])).expect("alice reports");
+    let set = |feed: &str| ProposalMessage::SetReporters {
+        feed: feed.into(),
+        reporters: vec![TestNode::addr("carol"), TestNode::addr("dave")],
+        quorum: 1,
+    };
+    let refused = |message| {
+        gov(GovernanceAction::Submit {
+            title: "reporters".into(),
+            summary: String::new(),
+            messages: vec![message],
+            deposit: 1_000 * GHR,
+            expedited: false,
+        })
+    };
+    let e = node.expect_rejected(&TestNode::key("alice"), vec![refused(set("price.xx"))]);
+    assert_eq!(code(&e), ("governance", 3), "no such feed: {e}");
+    let twice = ProposalMessage::SetReporters {
+        feed: "carbon.de".into(),
+        reporters: vec![TestNode::addr("carol"), TestNode::addr("carol")],
+        quorum: 1,
+    };
+    let e = node.expect_rejected(&TestNode::key("alice"), vec![refused(twice)]);
+    assert_eq!(code(&e), ("governance", 3), "a reporter twice: {e}");
+    let id = submit(&mut node, "alice", vec![set("carbon.de")], 1_000 * GHR, false);
+    vote(&mut node, "alice", id, VoteOption::Yes);
+    vote(&mut node, "bob", id, VoteOption::Yes);
+    wait(&mut node, VOTING);
+    wait(&mut node, TIMELOCK);
+    assert_eq!(status(&node, id), ProposalStatus::Executed);
+    let e = node.expect_rejected(&TestNode::key("bob"), vec![report(0, 410)]);
+    assert_eq!(code(&e), ("oracle", 2), "bob is no longer a reporter: {e}");
+    node.deliver(node.tx(&TestNode::key("carol"), vec![report(0, 380)])).expect("carol reports");
+    let value = greenhour_oracle::state::latest(&node.app.snapshot().unwrap(), "carbon.de").unwrap().unwrap();
+    assert_eq!(value.value, 380, "carol alone closes the round: alice's old report was discarded");
+}

@@ -33,6 +33,11 @@ pub enum OracleError {
     /// reader allows (bps of the value): the reporters disagree, so nobody should act on it.
     #[error("feed {feed}'s reporters disagree by more than {max_spread_bps} bps")]
     Disputed { feed: String, max_spread_bps: u32 },
+    /// Returned when a new reporter set is empty, repeats a reporter, is larger
+    /// than [`MAX_REPORTERS`](crate::state::MAX_REPORTERS), or its quorum is 0 or
+    /// above its size.
+    #[error("a reporter set needs 1 to {max} distinct reporters and 1 ≤ quorum ≤ their number")]
+    BadReporterSet { max: usize },
     /// Returned when storage fails underneath.
     #[error(transparent)]
     State(#[from] StateError),
@@ -53,6 +58,7 @@ impl CodedError for OracleError {
             OracleError::InvalidGenesis(_) => 7,
             OracleError::NotAPrice { .. } => 8,
             OracleError::Disputed { .. } => 9,
+            OracleError::BadReporterSet { .. } => 10,
             OracleError::State(_) => 100,
         }
     }

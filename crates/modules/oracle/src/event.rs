@@ -11,6 +11,8 @@ greenhour_framework::module_events! {
         Reported = "reported" { feed: String, round: u64, reporter: Address, value: i128 },
         /// A round reached its quorum and published its median.
         Published = "published" { feed: String, round: u64, value: i128, min: i128, max: i128 },
+        /// Governance replaced a feed's reporter set (the open round's reports were discarded).
+        ReportersSet = "reporters_set" { feed: String, reporters: u32, quorum: u32 },
     }
 }
 

@@ -100,6 +100,50 @@ pub fn read_price(
     Ok(price)
 }
 
+/// Most reporters one feed may have.
+pub const MAX_REPORTERS: usize = 64;
+
+/// Checks a reporter set without state: 1 to [`MAX_REPORTERS`] distinct
+/// reporters and `1 ≤ quorum ≤ their number`.
+pub fn check_reporter_set(reporters: &[Address], quorum: u32) -> Result<(), OracleError> {
+    let mut sorted = reporters.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.is_empty() || sorted.len() != reporters.len() || sorted.len() > MAX_REPORTERS {
+        return Err(OracleError::BadReporterSet { max: MAX_REPORTERS });
+    }
+    if quorum == 0 || quorum as usize > sorted.len() {
+        return Err(OracleError::BadReporterSet { max: MAX_REPORTERS });
+    }
+    Ok(())
+}
+
+/// Replaces a feed's reporter set and quorum (governance's change). The open
+/// round keeps its number but loses its reports: a removed reporter's report
+/// must not count, and a round judged by two sets would mean neither.
+/// Post-condition: the feed's reporters are sorted and distinct, its open round empty.
+pub fn set_reporters(
+    state: &mut impl StateWrite,
+    name: &str,
+    reporters: &[Address],
+    quorum: u32,
+) -> Result<(), OracleError> {
+    check_reporter_set(reporters, quorum)?;
+    let mut f = feed(state, name)?;
+    for (reporter, _) in open_reports(state, name)? {
+        state.delete(&keys::report(name, &reporter));
+    }
+    let mut sorted = reporters.to_vec();
+    sorted.sort_unstable();
+    f.reporters = sorted;
+    f.quorum = quorum;
+    state.put(&keys::feed(name), &f);
+    state.emit(
+        crate::event::OracleEvent::ReportersSet { feed: name.into(), reporters: reporters.len() as u32, quorum }.into(),
+    );
+    Ok(())
+}
+
 /// Records `reporter`'s value for the open round `round`; closes the round at quorum.
 /// Post-condition: the open round holds fewer than `quorum` reports.
 pub fn submit(

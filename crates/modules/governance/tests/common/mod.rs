@@ -1,5 +1,5 @@
 //! What the governance tests share: a chain with four validators, the devnet's
-//! governance clock, a guardian and a funded community pool.
+//! governance clock, a guardian, a funded community pool and one oracle feed.
 
 #![allow(dead_code)]
 
@@ -36,6 +36,14 @@ pub fn genesis() -> Genesis {
     };
     g.governance.guardians =
         GuardianSet { members: vec![TestNode::addr("carol")], expires_at: TEST_GENESIS_TIME + 30 * 86_400 };
+    g.oracle.feeds.push(greenhour_oracle::Feed {
+        name: "carbon.de".into(),
+        unit: "gCO2e/kWh".into(),
+        reporters: vec![TestNode::addr("alice"), TestNode::addr("bob")],
+        quorum: 2,
+        max_age: 7_200,
+        round: 0,
+    });
     g.bank.balances.push(greenhour_bank::GenesisBalance {
         address: greenhour_governance::community_pool(),
         coins: vec![Coin::ghr(1_000 * GHR)],
