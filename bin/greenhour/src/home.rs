@@ -171,15 +171,16 @@ pub fn load(root: &Path) -> Result<(NodeConfig, Genesis)> {
     Ok((config, genesis))
 }
 
-/// Devnet governance: Cosmos's rules on a clock a newcomer can watch (an hour's
-/// vote and a ten-minute timelock are seconds on the devnet's simulated clock),
-/// with `carol` as the guardian for the first 30 days.
+/// Devnet governance: Cosmos's rules on a clock a newcomer can watch (a six-hour
+/// vote is 72 blocks, about a minute on the devnet's simulated clock: time to type
+/// the votes; the ten-minute timelock is two blocks), with `carol` as the guardian
+/// for the first 30 days.
 fn demo_governance(names: &[String], genesis_time: u64) -> greenhour_governance::GovernanceGenesis {
     greenhour_governance::GovernanceGenesis {
         params: greenhour_governance::GovernanceParams {
             max_deposit_period_secs: 86_400,
-            voting_period_secs: 3_600,
-            expedited_voting_period_secs: 600,
+            voting_period_secs: 6 * 3_600,
+            expedited_voting_period_secs: 3_600,
             timelock_secs: 600,
             ..Default::default()
         },

@@ -17,7 +17,7 @@ fn proposal_id(out: &serde_json::Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_govern_a_devnet_from_the_cli_until_its_upgrade_height() {
-    // A devnet without a fleet on a simulated clock: an hour's vote is 12 blocks.
+    // A devnet without a fleet on a simulated clock: its six-hour vote is 72 blocks of 50 ms.
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let port = common::free_port();
@@ -87,8 +87,8 @@ async fn app_can_govern_a_devnet_from_the_cli_until_its_upgrade_height() {
     assert_eq!(vetoed["proposal"]["status"], "vetoed");
     assert_eq!(supply0 - supply(&home), 1_000_000_000, "the deposit was burned, nothing else");
 
-    // An upgrade 40 blocks ahead: the chain stops before that height.
-    let height = client.status().await.unwrap().height + 40;
+    // An upgrade 120 blocks ahead (past the vote and the timelock): the chain stops before that height.
+    let height = client.status().await.unwrap().height + 120;
     let u = propose("alice", "v2", &["--upgrade", &format!("v2@{height}"), "--upgrade-info", "greenhour 0.2"]);
     vote(&u, "alice", "yes");
     vote(&u, "carol", "yes");
