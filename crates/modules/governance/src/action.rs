@@ -86,9 +86,10 @@ pub enum GovernanceAction {
     /// add up to 10,000 bps. A validator's vote also counts for its delegators
     /// who do not vote themselves. Voting again replaces the vote.
     Vote { proposal: u64, options: Vec<WeightedOption> },
-    /// A guardian pauses a module at once, for at most `max_guardian_pause_secs`.
+    /// A guardian pauses a module at once, for at most `max_guardian_pause_secs`;
+    /// it may extend a pause in force, never shorten one.
     GuardianPause { module: String, until: UnixSeconds, reason: String },
-    /// A guardian lifts a pause.
+    /// A guardian lifts a guardian's pause (a proposal's pause needs a proposal).
     GuardianUnpause { module: String },
     /// Buys `ghr` ughr from an open sale at its price now, paying gUSD into the
     /// community pool; refused if that price is above `max_price` (ugusd per GHR).
@@ -302,7 +303,6 @@ impl<R: ParamRouter> Action for Routed<R> {
     }
 
     fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), GovernanceError> {
-        self.check()?;
         crate::handler::execute(state, tx, &self.action)
     }
 }

@@ -55,6 +55,10 @@ pub enum GovernanceError {
     /// left, or its price is above the buyer's limit.
     #[error("raise {raise}: {why}")]
     RaiseRefused { raise: u64, why: String },
+    /// Returned when a guardian would shorten a pause in force, lift a pause a
+    /// proposal imposed, or lift a pause that is not there.
+    #[error("module {module}: {why}")]
+    PauseRefused { module: String, why: String },
     /// Returned when the genesis is inconsistent.
     #[error("invalid governance genesis: {0}")]
     InvalidGenesis(String),
@@ -97,6 +101,7 @@ impl CodedError for GovernanceError {
             GovernanceError::SpendAboveTreasury { .. } => 17,
             GovernanceError::UnknownRaise(_) => 18,
             GovernanceError::RaiseRefused { .. } => 19,
+            GovernanceError::PauseRefused { .. } => 20,
             GovernanceError::State(_) => 100,
         }
     }

@@ -59,6 +59,14 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &GovernanceActio
             if *until <= now || *until > latest {
                 return Err(GovernanceError::BadPauseEnd { now, latest });
             }
+            // A guardian may extend a pause in force, never shorten one (a
+            // proposal's longer pause must outlast any guardian's).
+            if let Some(current) = state::pause(state, module, now)?.filter(|p| p.until > *until) {
+                return Err(GovernanceError::PauseRefused {
+                    module: module.clone(),
+                    why: format!("it is paused until {}, later than {until}", current.until),
+                });
+            }
             pause(
                 state,
                 Pause {
@@ -72,8 +80,18 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &GovernanceActio
         }
         GovernanceAction::GuardianUnpause { module } => {
             ensure_guardian(state, &tx.signer, now)?;
-            unpause(state, module);
-            Ok(())
+            // Guardians lift their own kind of pause; what a vote imposed, a vote lifts.
+            match state::pause(state, module, now)? {
+                None => Err(GovernanceError::PauseRefused { module: module.clone(), why: "it is not paused".into() }),
+                Some(Pause { by: PausedBy::Proposal(id), .. }) => Err(GovernanceError::PauseRefused {
+                    module: module.clone(),
+                    why: format!("proposal {id} paused it: only a proposal lifts it"),
+                }),
+                Some(_) => {
+                    unpause(state, module);
+                    Ok(())
+                }
+            }
         }
         GovernanceAction::BuyRaise { raise, ghr, max_price } => {
             buy_raise(state, &tx.signer, *raise, *ghr, *max_price, now)
@@ -272,7 +290,8 @@ fn escrow_deposit(
     amount: u128,
 ) -> Result<(), GovernanceError> {
     bank::transfer(state, depositor, &escrow(), &Coin::ghr(amount))?;
-    let mine = state::deposit(state, p.id, depositor)?.checked_add(amount).ok_or(GovernanceError::ZeroAmount)?;
+    // Both sums are bounded by the ughr supply, which the transfer above respected.
+    let mine = state::deposit(state, p.id, depositor)?.saturating_add(amount);
     state::set_deposit(state, p.id, depositor, mine);
     p.total_deposit = p.total_deposit.saturating_add(amount);
     state.emit(

@@ -297,6 +297,32 @@ fn app_can_let_a_guardian_pause_a_module_until_the_pause_ends() {
     wait(&mut node, 3_600);
     let tx = node.tx(&TestNode::key("bob"), vec![delegate()]);
     node.deliver(tx).expect("the pause ended");
+    let carol = TestNode::key("carol");
+    let e = node.expect_rejected(&carol, vec![gov(GovernanceAction::GuardianUnpause { module: "market".into() })]);
+    assert_eq!(code(&e), ("governance", 20), "nothing to lift: {e}");
+
+    // What a vote imposed, a guardian can neither shorten nor lift.
+    let until = node.now() + 10 * 86_400;
+    let id = submit(
+        &mut node,
+        "alice",
+        vec![ProposalMessage::Pause { module: "staking".into(), until, reason: "by vote".into() }],
+        1_000 * GHR,
+        false,
+    );
+    vote(&mut node, "alice", id, VoteOption::Yes);
+    vote(&mut node, "bob", id, VoteOption::Yes);
+    wait(&mut node, VOTING);
+    wait(&mut node, TIMELOCK);
+    assert_eq!(status(&node, id), ProposalStatus::Executed);
+    let e = node.expect_rejected(&carol, vec![gov(GovernanceAction::GuardianUnpause { module: "staking".into() })]);
+    assert_eq!(code(&e), ("governance", 20), "a proposal's pause: {e}");
+    let shorter =
+        GovernanceAction::GuardianPause { module: "staking".into(), until: node.now() + 3_600, reason: String::new() };
+    let e = node.expect_rejected(&carol, vec![gov(shorter)]);
+    assert_eq!(code(&e), ("governance", 20), "a guardian never shortens a pause: {e}");
+    let e = node.expect_rejected(&TestNode::key("bob"), vec![delegate()]);
+    assert_eq!(code(&e), ("governance", 12), "still paused: {e}");
 }
 
 #[test]
