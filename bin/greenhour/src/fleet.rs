@@ -26,8 +26,8 @@ fn line(s: &HourSummary) -> String {
     format!(
         "{} (block {:>5}) | {:>4} reporting | PV {:>7.1} kWh, compute {:>6.1} kWh, EV {:>5.1}, battery +{:.1}/−{:.1}, import {:>6.1}, export {:>6.1}, {} plans | \
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
-         jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {} liquidated | \
-         gUSD {:.1} ({:.1} from vaults, collateral {}), {} vaults, {} topped up, {} liquidated, {} redemptions | \
+         jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {:.1} gUSD repaid by income, {} liquidated | \
+         gUSD {:.1} ({:.1} from vaults, {:.1} into lending, collateral {}, green compute {:.0} %), {} vaults, {} topped up, {} liquidated, {} redemptions | \
          grants {} proposed, {} paid",
         hour_label(s.hour),
         s.height,
@@ -57,10 +57,13 @@ fn line(s: &HourSummary) -> String {
         s.lending_borrowed as f64 / 1e6,
         t.loans_taken,
         t.loans_repaid,
+        s.lending_income_repaid as f64 / 1e6,
         t.liquidations,
         s.gusd_supply as f64 / 1e6,
         s.gusd_vault_debt as f64 / 1e6,
+        s.gusd_direct_minted as f64 / 1e6,
         s.gusd_collateral_ratio_bps.map_or("—".into(), |r| format!("{:.0} %", r as f64 / 100.0)),
+        s.gusd_green_compute_bps as f64 / 100.0,
         t.vaults_opened,
         t.vaults_topped_up,
         t.vault_liquidations,
@@ -208,9 +211,12 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "jobs_settled": s.totals.jobs_settled, "jobs_failed": s.totals.jobs_failed,
                         "lending_supplied": s.lending_supplied.to_string(), "lending_borrowed": s.lending_borrowed.to_string(),
                         "loans_taken": s.totals.loans_taken, "loans_repaid": s.totals.loans_repaid,
+                        "lending_income_repaid": s.lending_income_repaid.to_string(),
                         "liquidations": s.totals.liquidations,
                         "gusd_supply": s.gusd_supply.to_string(), "gusd_vault_debt": s.gusd_vault_debt.to_string(),
                         "gusd_collateral_ratio_bps": s.gusd_collateral_ratio_bps,
+                        "gusd_direct_minted": s.gusd_direct_minted.to_string(),
+                        "gusd_green_compute_bps": s.gusd_green_compute_bps,
                         "vaults_opened": s.totals.vaults_opened, "vaults_topped_up": s.totals.vaults_topped_up,
                         "vault_liquidations": s.totals.vault_liquidations, "redemptions": s.totals.redemptions,
                         "grants_proposed": s.totals.grants_proposed, "grants_paid": s.totals.grants_paid,

@@ -1,4 +1,6 @@
 //! `greenhour`: one binary for the devnet, nodes, keys, transactions, queries and benchmarks.
+// The devnet's hourly JSON line is one `json!` object with over sixty fields.
+#![recursion_limit = "256"]
 
 mod agent;
 mod carbon;

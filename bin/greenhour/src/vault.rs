@@ -152,10 +152,11 @@ fn describe_vault(v: &VaultView) -> String {
 
 fn describe_reserve(r: &Reserve) -> String {
     let mut s = format!(
-        "gUSD supply {}  = legacy (genesis) {} + vault debt {}\ncollateral value {}  ratio {}  green compute {:.1} %  redemption fee now {:.2} %",
+        "gUSD supply {}  = legacy (genesis) {} + vault debt {} + minted into lending {}\ncollateral value {}  ratio {}  green compute {:.1} %  redemption fee now {:.2} %",
         r.supply,
         r.legacy_supply,
         r.vault_debt,
+        r.direct_minted,
         r.collateral_value,
         percent(r.collateral_ratio_bps),
         r.green_compute_bps as f64 / 100.0,
@@ -173,6 +174,21 @@ fn describe_reserve(r: &Reserve) -> String {
             percent(b.ratio_bps),
             b.mcr_bps as f64 / 100.0,
             if b.price_wad.is_none() { format!("  (feed {} unavailable)", b.feed) } else { String::new() }
+        ));
+    }
+    for d in &r.direct_deposits {
+        s.push_str(&format!(
+            "\n  direct deposit into lending market {} ({}{}): minted {}  worth {}{}  market {} borrowed of {} ({:.1} %){}",
+            d.market,
+            d.collateral,
+            if d.green_compute { ", green compute" } else { "" },
+            d.minted,
+            d.assets,
+            if d.loss > 0 { format!("  loss {}", d.loss) } else { String::new() },
+            d.market_borrowed,
+            d.market_supplied,
+            d.utilisation_bps as f64 / 100.0,
+            if d.named { "" } else { "  (no longer named: unwinding)" }
         ));
     }
     let p = &r.stability_pool;

@@ -63,6 +63,7 @@ pub enum Behaviour {
 
 /// What the governance desk's daily grant pays from the community pool: 100 GHR.
 const GRANT: u128 = 100_000_000;
+const GRANT_TITLE: &str = "Grant:";
 
 /// The lending desk's market LLTV (50 %), its borrowers at most, and how many
 /// hours before its NFT runs out a careful borrower repays (before the 12-hour decay).
@@ -73,6 +74,13 @@ const MAX_BORROWERS: usize = 40;
 /// posts three-replica jobs that buy three slots of one hour).
 const LENDING_MIN_FLEET: usize = 20;
 const REPAY_LEAD_HOURS: u64 = 14;
+/// The lender's own supply to the lending desk's market: a seed. Once governance
+/// points gUSD's direct deposit at the market (the desk proposes it), gUSD is
+/// minted into it as its borrowers need, up to the ceiling, with the buffer kept free.
+const LENDER_SUPPLY: u128 = 1_000_000_000;
+const DIRECT_CEILING: u128 = 500_000_000_000;
+const DIRECT_BUFFER: u128 = 5_000_000_000;
+const DIRECT_TITLE: &str = "gUSD direct deposit into the home-positions market";
 /// gUSD vaults: at most this many devices open one, against this much GHR each,
 /// at about this collateral ratio (the branch's minimum is 150 %).
 const MAX_VAULTS: usize = 40;
@@ -212,13 +220,19 @@ pub struct HourSummary {
     /// The Green Compute Index (home, gUSD) after the hour, if it has fills.
     pub index_price_wad: Option<u128>,
     pub index_green_share_bps: u32,
-    /// The lending market against home positions: gUSD supplied and borrowed now.
+    /// The lending market against home positions: gUSD supplied and borrowed now,
+    /// and the debt its pledged NFTs' own income has repaid since it opened.
     pub lending_supplied: u128,
     pub lending_borrowed: u128,
+    pub lending_income_repaid: u128,
     /// gUSD after the hour: supply, what vaults owe, and the collateral ratio (bps).
     pub gusd_supply: u128,
     pub gusd_vault_debt: u128,
     pub gusd_collateral_ratio_bps: Option<u64>,
+    /// gUSD minted into the lending market by the direct deposit, and the share of
+    /// gUSD's backing that is green compute (bps).
+    pub gusd_direct_minted: u128,
+    pub gusd_green_compute_bps: u32,
 }
 
 /// What every device needs to do one hour's work.
@@ -586,6 +600,8 @@ pub struct Fleet {
     lending_market: Option<MarketId>,
     /// The chain day (`hour / 24`) of the governance desk's latest grant proposal.
     grant_day: Option<u64>,
+    /// Whether gUSD's direct deposit into the lending market is named or proposed.
+    direct_deposit_asked: bool,
     pub totals: Totals,
 }
 
@@ -718,6 +734,7 @@ impl Fleet {
             jobs_posted: 0,
             lending_market: None,
             grant_day: None,
+            direct_deposit_asked: false,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -809,9 +826,12 @@ impl Fleet {
             index_green_share_bps: 0,
             lending_supplied: 0,
             lending_borrowed: 0,
+            lending_income_repaid: 0,
             gusd_supply: 0,
             gusd_vault_debt: 0,
             gusd_collateral_ratio_bps: None,
+            gusd_direct_minted: 0,
+            gusd_green_compute_bps: 0,
         };
         for result in results {
             let (energy, t) = result?;
@@ -835,12 +855,15 @@ impl Fleet {
         if let Some(market) = self.lend().await? {
             summary.lending_supplied = market.totals.supply_assets;
             summary.lending_borrowed = market.totals.borrow_assets;
+            summary.lending_income_repaid = market.totals.income_repaid;
         }
         self.govern(now_hour).await?;
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
             summary.gusd_vault_debt = reserve.vault_debt;
             summary.gusd_collateral_ratio_bps = reserve.collateral_ratio_bps;
+            summary.gusd_direct_minted = reserve.direct_minted;
+            summary.gusd_green_compute_bps = reserve.green_compute_bps;
         }
         let status = self.client.status().await?;
         summary.height = status.height;
@@ -897,8 +920,9 @@ impl Fleet {
     }
 
     /// The lending desk (fleets of 20 devices or more): the maker opens the market against home position NFTs
-    /// (gUSD at 50 % LLTV) once; the reporter, as the lender, supplies 100,000 gUSD
-    /// once; one device in five (the first 40 of them) pledges its position NFT and
+    /// (gUSD at 50 % LLTV) once; the reporter, as the lender, supplies a seed of
+    /// 1,000 gUSD once and asks governance to point gUSD's direct deposit at the
+    /// market, which then mints what its borrowers need; one device in five (the first 40 of them) pledges its position NFT and
     /// borrows 40 % of what it may, and repays and takes the NFT back before the
     /// LLTV starts to decay, except one borrower in two, who forgets, so the loan
     /// becomes liquidatable by time alone and the maker, as the liquidator, buys the
@@ -937,7 +961,7 @@ impl Fleet {
                 let lender: PositionView =
                     client.query(&LendingQuery::Position { market: id.0, owner: self.reporter.address() }).await?;
                 if lender.supply_assets == 0 {
-                    let supply = LendingAction::Supply { market: id, assets: 100_000_000_000 };
+                    let supply = LendingAction::Supply { market: id, assets: LENDER_SUPPLY };
                     if let Committed::Refused(why) =
                         self.reporter.commit(&client, vec![AppAction::Lending(supply)]).await?
                     {
@@ -948,6 +972,9 @@ impl Fleet {
                 id
             }
         };
+        if !self.direct_deposit_asked {
+            self.direct_deposit_asked = self.ask_direct_deposit(market).await?;
+        }
         let now_hour = client.status().await?.latest_block_time / HOUR;
         let borrowers = self.devices.iter_mut().filter(|d| d.index % 5 == 1).take(MAX_BORROWERS);
         let results = bounded(borrowers.map(|d| {
@@ -1138,43 +1165,103 @@ impl Fleet {
             }
             self.grant_day = Some(day);
             if let Some((index, owner, wh)) = winner {
-                let client = self.client.clone();
-                let view: GovernanceView = client.query(&GovernanceQuery::Overview {}).await?;
-                let submit = GovernanceAction::Submit {
-                    title: format!("Grant: the greenest device of day {day}"),
-                    summary: format!("Device {index}'s own PV covered {wh} Wh of its compute, the most in the fleet."),
-                    messages: vec![ProposalMessage::CommunitySpend { to: owner, coins: vec![Coin::ghr(GRANT)] }],
-                    deposit: view.params.min_deposit,
-                    expedited: false,
-                };
-                match self.reporter.commit(&client, vec![AppAction::Governance(submit.into())]).await? {
-                    Committed::Included(_) => {
-                        self.totals.grants_proposed += 1;
-                        let open: Vec<Proposal> = client
-                            .query(&GovernanceQuery::Proposals { status: Some("voting_period".into()), from: None })
-                            .await?;
-                        let me = self.reporter.address();
-                        if let Some(id) = open.iter().filter(|p| p.proposer == me).map(|p| p.id).max() {
-                            for voter in [&mut self.reporter, &mut self.maker] {
-                                let vote = GovernanceAction::vote(id, VoteOption::Yes);
-                                if let Committed::Refused(why) =
-                                    voter.commit(&client, vec![AppAction::Governance(vote.into())]).await?
-                                {
-                                    tracing::debug!(%why, "grant vote refused");
-                                }
-                            }
-                        }
-                    }
-                    Committed::Refused(why) => tracing::debug!(%why, "grant proposal refused"),
-                }
+                let proposed = self
+                    .propose_and_vote(
+                        format!("{GRANT_TITLE} the greenest device of day {day}"),
+                        format!("Device {index}'s own PV covered {wh} Wh of its compute, the most in the fleet."),
+                        vec![ProposalMessage::CommunitySpend { to: owner, coins: vec![Coin::ghr(GRANT)] }],
+                        false,
+                    )
+                    .await?;
+                self.totals.grants_proposed += u64::from(proposed);
             }
         }
         let me = self.reporter.address();
         let executed: Vec<Proposal> =
             self.client.query(&GovernanceQuery::Proposals { status: Some("executed".into()), from: None }).await?;
         self.totals.grants_paid =
-            executed.iter().filter(|p| p.proposer == me && p.status == ProposalStatus::Executed).count() as u64;
+            executed.iter().filter(|p| p.proposer == me && p.title.starts_with(GRANT_TITLE)).count() as u64;
         Ok(())
+    }
+
+    /// The reporter submits a proposal with the minimum deposit (expedited or
+    /// not) and votes yes with the maker: two of the devnet's four validators, so
+    /// it passes. Returns whether it was submitted.
+    async fn propose_and_vote(
+        &mut self,
+        title: String,
+        summary: String,
+        messages: Vec<ProposalMessage>,
+        expedited: bool,
+    ) -> Result<bool, SimError> {
+        let client = self.client.clone();
+        let view: GovernanceView = client.query(&GovernanceQuery::Overview {}).await?;
+        let deposit = if expedited { view.params.expedited_min_deposit } else { view.params.min_deposit };
+        let submit = GovernanceAction::Submit { title, summary, messages, deposit, expedited };
+        if let Committed::Refused(why) =
+            self.reporter.commit(&client, vec![AppAction::Governance(submit.into())]).await?
+        {
+            tracing::debug!(%why, "proposal refused");
+            return Ok(false);
+        }
+        let open: Vec<Proposal> =
+            client.query(&GovernanceQuery::Proposals { status: Some("voting_period".into()), from: None }).await?;
+        let me = self.reporter.address();
+        if let Some(id) = open.iter().filter(|p| p.proposer == me).map(|p| p.id).max() {
+            for voter in [&mut self.reporter, &mut self.maker] {
+                let vote = GovernanceAction::vote(id, VoteOption::Yes);
+                if let Committed::Refused(why) = voter.commit(&client, vec![AppAction::Governance(vote.into())]).await?
+                {
+                    tracing::debug!(%why, "vote refused");
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Asks governance (an expedited proposal, voted through) to point gUSD's
+    /// direct deposit at the lending desk's market, unless it already does or a
+    /// proposal for it is under way. Returns whether it is named or asked for.
+    async fn ask_direct_deposit(&mut self, market: MarketId) -> Result<bool, SimError> {
+        let reserve: Reserve = self.client.query(&StableQuery::Reserve {}).await?;
+        if reserve.direct_deposits.iter().any(|d| d.named && d.market == market.0) {
+            return Ok(true);
+        }
+        let proposals: Vec<Proposal> =
+            self.client.query(&GovernanceQuery::Proposals { status: None, from: None }).await?;
+        let under_way = |p: &Proposal| {
+            matches!(
+                p.status,
+                ProposalStatus::DepositPeriod
+                    | ProposalStatus::VotingPeriod
+                    | ProposalStatus::Passed
+                    | ProposalStatus::Executed
+            )
+        };
+        if proposals.iter().any(|p| p.title == DIRECT_TITLE && under_way(p)) {
+            return Ok(true);
+        }
+        let set = |name: &str, value: u128| ProposalMessage::SetParam {
+            module: greenhour_stable::NAME.into(),
+            name: name.into(),
+            value,
+        };
+        self.propose_and_vote(
+            DIRECT_TITLE.into(),
+            format!(
+                "Mint gUSD into lending market {market} (position NFTs of home devices) as its borrowers need it, \
+                 up to {} gUSD, keeping {} gUSD free to borrow: gUSD issued against green compute.",
+                DIRECT_CEILING / 1_000_000,
+                DIRECT_BUFFER / 1_000_000
+            ),
+            vec![
+                set("direct_market", u128::from(market.0)),
+                set("direct_ceiling", DIRECT_CEILING),
+                set("direct_buffer", DIRECT_BUFFER),
+            ],
+            true,
+        )
+        .await
     }
 
     /// The buyer posts the hour's jobs for the hours two to four ahead

@@ -110,6 +110,7 @@ fn health(c: &mut Criterion) {
         last_update: NOW,
         rate_at_target_wad: 1_268_391_679,
         bad_debt: 0,
+        income_repaid: 0,
     };
     group.bench_function("accrue_one_market", |b| {
         b.iter(|| greenhour_lending::query::accrued(&totals, &params, NOW + 3_600).unwrap())

@@ -350,7 +350,7 @@ fn create_market(
     Ok(())
 }
 
-fn supply(
+pub(crate) fn supply(
     state: &mut impl StateWrite,
     who: &Address,
     id: MarketId,
@@ -374,7 +374,7 @@ fn supply(
     Ok(())
 }
 
-fn withdraw(
+pub(crate) fn withdraw(
     state: &mut impl StateWrite,
     who: &Address,
     id: MarketId,
@@ -683,6 +683,7 @@ pub fn apply_income(
             if p.borrow_shares > 0 {
                 repaid = pay_debt(state, &market, &mut t, &mut p, &pledge.borrower, &from, left)?;
                 left -= repaid;
+                t.income_repaid = overflow(t.income_repaid.checked_add(repaid))?;
                 state.put(&keys::totals(market.id), &t);
                 put_position(state, market.id, &pledge.borrower, &p);
             }

@@ -80,6 +80,10 @@ pub struct MarketTotals {
     /// Debt written off when collateral ran out, spread over suppliers, since creation.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub bad_debt: u128,
+    /// Debt repaid from pledged NFTs' own income (slot sales, settlements) since
+    /// creation: the self-repaying loans at work.
+    #[serde(default, with = "greenhour_primitives::amount_serde")]
+    pub income_repaid: u128,
 }
 
 /// One account's place in one market (Morpho's `Position`), plus the position

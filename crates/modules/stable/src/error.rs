@@ -69,6 +69,10 @@ pub enum StableError {
     /// Returned when the bank refuses a transfer (usually insufficient funds).
     #[error("bank: {0}")]
     Bank(String),
+    /// Returned when the lending market a direct deposit supplies refuses a supply
+    /// or withdrawal (amounts are kept within its liquidity, so this means damage).
+    #[error("lending: {0}")]
+    Lending(String),
     /// Returned when storage fails underneath.
     #[error(transparent)]
     State(#[from] StateError),
@@ -100,6 +104,7 @@ impl CodedError for StableError {
             StableError::InvalidGenesis(_) => 18,
             StableError::Corrupt(_) => 19,
             StableError::Bank(_) => 20,
+            StableError::Lending(_) => 21,
             StableError::State(_) => 100,
         }
     }
@@ -108,5 +113,11 @@ impl CodedError for StableError {
 impl From<greenhour_bank::BankError> for StableError {
     fn from(e: greenhour_bank::BankError) -> Self {
         StableError::Bank(e.to_string())
+    }
+}
+
+impl From<greenhour_lending::LendingError> for StableError {
+    fn from(e: greenhour_lending::LendingError) -> Self {
+        StableError::Lending(e.to_string())
     }
 }

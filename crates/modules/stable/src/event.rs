@@ -28,6 +28,10 @@ greenhour_framework::module_events! {
         PoolChanged = "pool_changed" { depositor: Address, gusd_delta: i128, shares: u128 },
         /// Collateral gains paid to a depositor.
         GainsPaid = "gains_paid" { depositor: Address, denom: Denom, amount: u128 },
+        /// A direct deposit into a lending market moved: gUSD minted and supplied
+        /// (`minted_delta` > 0) or withdrawn and burned (< 0), and what its supply
+        /// earned above what it minted, paid to the stability pool (or the treasury).
+        DirectDeposit = "direct_deposit" { market: u64, minted_delta: i128, earned: u128, to_pool: bool, minted: u128, assets: u128 },
         /// The stability pool started a new epoch (liquidations left its shares near worthless).
         PoolEpoch = "pool_epoch" { epoch: u64 },
     }

@@ -3,7 +3,7 @@
 //! that existed before any vault (what `export` reads back from a running chain).
 
 use crate::params::StableParams;
-use crate::state::{self, Branch, DenomAmount, Deposit, Pool, Redemptions, Vault};
+use crate::state::{self, Branch, DenomAmount, Deposit, DirectDeposit, Pool, Redemptions, Vault};
 use crate::{keys, StableError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::{Address, Denom};
@@ -32,6 +32,12 @@ pub struct StableGenesis {
     pub redemptions: Redemptions,
     #[serde(default)]
     pub next_vault: Option<u64>,
+    /// gUSD minted into lending markets (their supply positions are in the lending part).
+    #[serde(default)]
+    pub direct_deposits: Vec<DirectDeposit>,
+    /// The chain hour the direct deposits were last rebalanced in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_hour: Option<u64>,
 }
 
 pub fn init(state: &mut impl StateWrite, g: &StableGenesis) -> Result<(), StableError> {
@@ -85,6 +91,16 @@ pub fn init(state: &mut impl StateWrite, g: &StableGenesis) -> Result<(), Stable
     if let Some(n) = g.next_vault.or((!g.vaults.is_empty()).then_some(next)) {
         state.put(&keys::next_vault(), &n);
     }
+    for d in &g.direct_deposits {
+        if state.get(&keys::direct(d.market))?.is_some() {
+            return bad(format!("direct deposit into market {} listed twice", d.market));
+        }
+        state.put(&keys::direct(d.market), d);
+        owed = owed.checked_add(d.minted).ok_or(StableError::Overflow)?;
+    }
+    if let Some(h) = g.direct_hour {
+        state.put(&keys::direct_hour(), &h);
+    }
     if g.pool != Pool::default() {
         state.put(&keys::pool(), &g.pool);
     }
@@ -136,5 +152,7 @@ pub fn export(state: &impl StateRead) -> Result<StableGenesis, StableError> {
         pool,
         redemptions: state::redemptions(state)?,
         next_vault: state.get(&keys::next_vault())?,
+        direct_deposits: state::direct_deposits(state)?,
+        direct_hour: state::direct_hour(state)?,
     })
 }

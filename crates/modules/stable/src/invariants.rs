@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 pub fn check(state: &impl StateRead) -> Result<(), String> {
     let e = |x: crate::StableError| x.to_string();
     let params = state::params(state).map_err(e)?;
-    // gUSD supply = what existed before vaults + Σ vault debt + redistributed debt not yet applied.
+    // gUSD supply = what existed before vaults + Σ vault debt + redistributed debt not yet applied
+    // + what direct deposits minted into lending.
     let mut owed = state::legacy_supply(state).map_err(e)?;
     // What the module holds for others, per denom.
     let mut held: BTreeMap<Denom, u128> = BTreeMap::new();
@@ -44,9 +45,12 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         owed += b.debt + b.unapplied_debt;
         *held.entry(c.denom.clone()).or_default() += b.collateral + b.unapplied_collateral;
     }
+    for d in state::direct_deposits(state).map_err(e)? {
+        owed += d.minted;
+    }
     let supply = greenhour_bank::api::supply(state, &Denom::gusd()).map_err(|x| x.to_string())?;
     if supply != owed {
-        return Err(format!("gUSD supply {supply} ≠ legacy + Σ debt + unapplied = {owed}"));
+        return Err(format!("gUSD supply {supply} ≠ legacy + Σ debt + unapplied + direct deposits = {owed}"));
     }
     let pool = state::pool(state).map_err(e)?;
     *held.entry(Denom::gusd()).or_default() += pool.gusd;

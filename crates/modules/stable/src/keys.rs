@@ -1,7 +1,7 @@
 //! The only place stable keys are spelled.
 
 use crate::params::StableParams;
-use crate::state::{Branch, DenomAmount, Deposit, Pool, Redemptions, Vault, VaultId};
+use crate::state::{Branch, DenomAmount, Deposit, DirectDeposit, Pool, Redemptions, Vault, VaultId};
 use greenhour_primitives::{Address, Denom};
 use greenhour_state::Key;
 
@@ -49,4 +49,12 @@ pub fn epoch_gains(epoch: u64) -> Key<Vec<DenomAmount>> {
 }
 pub fn redemptions() -> Key<Redemptions> {
     Key::new("stable/redemptions")
+}
+pub const DIRECT_PREFIX: &str = "stable/direct/";
+pub fn direct(market: u64) -> Key<DirectDeposit> {
+    Key::new(format!("{DIRECT_PREFIX}{market:020}"))
+}
+/// The chain hour the direct deposits were last rebalanced in.
+pub fn direct_hour() -> Key<u64> {
+    Key::new("stable/direct_hour")
 }

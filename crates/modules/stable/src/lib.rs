@@ -5,12 +5,15 @@
 //! rate decays; a stability pool that burns liquidated debt for the collateral,
 //! and redistribution to the branch's other vaults when it cannot. gUSD targets
 //! one US dollar; the Green Compute Index prices green-compute collateral
-//! (docs/spec/stable.md argues the choice).
+//! (docs/spec/stable.md argues the choice). A **direct deposit** (Maker's D3M)
+//! mints gUSD into the lending market governance names, against its loans:
+//! for a market of position NFTs, that is gUSD issued against green compute.
 //!
 //! Invariants (checked by [`invariants::check`] after every block in tests):
 //! - gUSD supply = legacy (genesis) gUSD + Σ vault debt + redistributed debt not
-//!   yet applied, exactly: gUSD enters only by `Open`/`Mint` and accrued interest,
-//!   and leaves only by burning against debt.
+//!   yet applied + Σ direct deposits' minted gUSD, exactly: gUSD enters only by
+//!   `Open`/`Mint`, accrued interest and a direct deposit's supply, and leaves only
+//!   by burning against debt.
 //! - Each branch's totals equal the sums over its vaults; a vault is in the
 //!   redemption order exactly while it owes something.
 //! - The module's bank balance covers every vault's collateral, unapplied
@@ -38,9 +41,9 @@ pub use error::StableError;
 pub use event::StableEvent;
 pub use genesis::StableGenesis;
 pub use params::{CollateralParams, StableParams};
-pub use state::{Branch, DenomAmount, Deposit, Pool, Vault, VaultId};
+pub use state::{Branch, DenomAmount, Deposit, DirectDeposit, Pool, Vault, VaultId};
 
-use greenhour_framework::{Module, ModuleAccount, StateRead, StateWrite};
+use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 
 pub const NAME: &str = "stable";
 
@@ -61,6 +64,9 @@ impl Module for Stable {
         genesis::export(state)
     }
     greenhour_framework::governed_module_params!(StableParams, keys::params());
+    fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), StableError> {
+        handler::end_block(state, ctx)
+    }
     fn check_invariants(state: &impl StateRead) -> Result<(), String> {
         invariants::check(state)
     }

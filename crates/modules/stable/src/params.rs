@@ -48,6 +48,25 @@ pub struct StableParams {
     /// through liquidations and its share price stays meaningful.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub pool_floor: u128,
+    /// The lending market gUSD is deposited into directly (Maker's D3M): minted
+    /// into the market as its borrowers need it, burned as they repay. 0: none.
+    #[serde(default)]
+    pub direct_market: u64,
+    /// Most gUSD the direct deposit may have minted, ugusd.
+    #[serde(default, with = "greenhour_primitives::amount_serde")]
+    pub direct_ceiling: u128,
+    /// The utilisation the direct deposit keeps its market at (or below), bps.
+    #[serde(default = "default_direct_target_bps")]
+    pub direct_target_utilisation_bps: u32,
+    /// gUSD the direct deposit keeps available to borrow beyond that, ugusd.
+    #[serde(default, with = "greenhour_primitives::amount_serde")]
+    pub direct_buffer: u128,
+}
+
+/// Morpho's adaptive curve aims at 90 % utilisation; a direct deposit that keeps
+/// its market there holds the borrow rate at the curve's target.
+fn default_direct_target_bps() -> u32 {
+    9_000
 }
 
 impl StableParams {
@@ -77,6 +96,10 @@ impl Default for StableParams {
             liquidator_reward_bps: 50,
             max_feed_spread_bps: 2_000,
             pool_floor: 1_000_000,
+            direct_market: 0,
+            direct_ceiling: 0,
+            direct_target_utilisation_bps: default_direct_target_bps(),
+            direct_buffer: 0,
         }
     }
 }
@@ -97,6 +120,14 @@ greenhour_framework::governed_params! {
         liquidator_reward_bps: u32 in 0..=500,
         /// Largest spread between a feed round's reports before reads freeze, bps.
         max_feed_spread_bps: u32 in 100..=10_000,
+        /// The lending market gUSD is deposited into directly (0: none; one with another loan denom is unwound).
+        direct_market: u64 in 0..=1_000_000_000,
+        /// Most gUSD the direct deposit may have minted, ugusd (up to 10⁹ gUSD).
+        direct_ceiling: u128 in 0..=1_000_000_000_000_000,
+        /// The utilisation the direct deposit keeps its market at, bps.
+        direct_target_utilisation_bps: u32 in 5_000..=9_900,
+        /// gUSD the direct deposit keeps available to borrow beyond that, ugusd.
+        direct_buffer: u128 in 0..=100_000_000_000_000,
     }
     consistent = |p: &StableParams| {
         if p.min_rate_bps <= p.max_rate_bps {

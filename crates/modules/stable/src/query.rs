@@ -131,9 +131,65 @@ pub struct BranchReserve {
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub debt_ceiling: u128,
     pub vaults: u64,
-    /// Whether this collateral is green compute (position NFTs, slot tokens); no
-    /// branch is yet: the first branches are GHR and carbon coin.
+    /// Whether this collateral is green compute: no vault branch is (GHR and carbon
+    /// coin); green compute backs gUSD through direct deposits into position-NFT markets.
     pub green_compute: bool,
+}
+
+/// gUSD minted straight into a lending market (a direct deposit): backed by that
+/// market's loans, and through them by its collateral.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectReserve {
+    pub market: u64,
+    /// What the market's loans are secured by (`positions/home`: position NFTs).
+    pub collateral: String,
+    /// Whether that is green compute (position NFTs).
+    pub green_compute: bool,
+    /// Whether governance still names it (else it is being unwound).
+    pub named: bool,
+    /// gUSD minted into it and not yet burned.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub minted: u128,
+    /// What the module's supply position is worth now (rounded down), ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub assets: u128,
+    /// minted − assets when the market's losses reached it, else 0.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub loss: u128,
+    /// The market's totals now: supplied by everyone, borrowed, utilisation.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub market_supplied: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub market_borrowed: u128,
+    pub utilisation_bps: u32,
+    /// The market's liquidation loan-to-value: every loan is secured by at least
+    /// 1/LLTV times its value while healthy.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub lltv_wad: u128,
+}
+
+fn direct_reserve(
+    state: &impl StateRead,
+    d: &crate::state::DirectDeposit,
+    named: u64,
+    now: UnixSeconds,
+) -> Result<DirectReserve, StableError> {
+    let v = greenhour_lending::api::supplier(state, greenhour_lending::MarketId(d.market), &handler::account(), now)?;
+    let utilisation_bps = math::mul_div_down(v.totals.borrow_assets, BPS, v.totals.supply_assets.max(1))
+        .map_or(BPS as u32, |u| u.min(BPS) as u32);
+    Ok(DirectReserve {
+        market: d.market,
+        collateral: v.market.collateral.name(),
+        green_compute: matches!(v.market.collateral, greenhour_lending::Collateral::Positions { .. }),
+        named: d.market == named,
+        minted: d.minted,
+        assets: v.assets,
+        loss: d.minted.saturating_sub(v.assets),
+        market_supplied: v.totals.supply_assets,
+        market_borrowed: v.totals.borrow_assets,
+        utilisation_bps,
+        lltv_wad: v.market.lltv_wad,
+    })
 }
 
 /// What backs gUSD: every branch's collateral and value, and the totals.
@@ -145,14 +201,19 @@ pub struct Reserve {
     /// gUSD that predates vaults (the devnet's genesis gUSD): backed by nothing on chain.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub legacy_supply: u128,
-    /// gUSD owed by vaults (supply − legacy).
+    /// gUSD owed by vaults (supply − legacy − direct deposits).
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub vault_debt: u128,
     pub branches: Vec<BranchReserve>,
-    /// Σ collateral value of the branches with a trusted price, ugusd.
+    /// gUSD minted into lending markets, in all.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub direct_minted: u128,
+    pub direct_deposits: Vec<DirectReserve>,
+    /// Σ collateral value of the branches with a trusted price, plus the direct
+    /// deposits' supply positions, ugusd.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub collateral_value: u128,
-    /// Collateral value / vault debt, bps (`None` without debt).
+    /// Collateral value / (vault debt + direct deposits' minted gUSD), bps (`None` without either).
     pub collateral_ratio_bps: Option<u64>,
     /// Share of the collateral value that is green compute, bps.
     pub green_compute_bps: u32,
@@ -200,9 +261,21 @@ pub fn reserve(state: &impl StateRead, now: UnixSeconds) -> Result<Reserve, Stab
             green_compute,
         });
     }
-    let vault_debt = supply.saturating_sub(legacy_supply);
-    let collateral_ratio_bps = (vault_debt > 0).then(|| {
-        math::mul_div_down(collateral_value, BPS, vault_debt).map_or(u64::MAX, |r| r.min(u64::MAX as u128) as u64)
+    let mut direct_deposits = Vec::new();
+    let mut direct_minted = 0u128;
+    for d in state::direct_deposits(state)? {
+        let r = direct_reserve(state, &d, params.direct_market, now)?;
+        direct_minted = direct_minted.saturating_add(r.minted);
+        collateral_value = collateral_value.saturating_add(r.assets);
+        if r.green_compute {
+            green_value = green_value.saturating_add(r.assets);
+        }
+        direct_deposits.push(r);
+    }
+    let vault_debt = supply.saturating_sub(legacy_supply).saturating_sub(direct_minted);
+    let backed = vault_debt.saturating_add(direct_minted);
+    let collateral_ratio_bps = (backed > 0).then(|| {
+        math::mul_div_down(collateral_value, BPS, backed).map_or(u64::MAX, |r| r.min(u64::MAX as u128) as u64)
     });
     let green_compute_bps = math::mul_div_down(green_value, BPS, collateral_value.max(1)).unwrap_or(0) as u32;
     let r = state::redemptions(state)?;
@@ -212,6 +285,8 @@ pub fn reserve(state: &impl StateRead, now: UnixSeconds) -> Result<Reserve, Stab
         legacy_supply,
         vault_debt,
         branches,
+        direct_minted,
+        direct_deposits,
         collateral_value,
         collateral_ratio_bps,
         green_compute_bps,
@@ -278,8 +353,8 @@ greenhour_framework::module_queries! {
     /// The stable module's reads, as of the latest block time.
     pub enum StableQuery in "stable" {
         /// What backs gUSD: each collateral branch's amount, price, value, debt and ratio,
-        /// the share that is green compute, the legacy (genesis) gUSD, the stability pool
-        /// and the redemption fee now.
+        /// the direct deposits into lending markets, the share that is green compute, the
+        /// legacy (genesis) gUSD, the stability pool and the redemption fee now.
         Reserve = "stable_reserve" at "/stable/reserve" {} -> Reserve
             = |state, now| reserve(state, now);
         /// One vault with interest and redistribution to now, its ratio and health.

@@ -108,6 +108,17 @@ pub struct Redemptions {
     pub updated_at: UnixSeconds,
 }
 
+/// gUSD minted straight into a lending market's supply (Maker's Direct Deposit
+/// Module): the stable module's account is the supplier, `minted` is its debt.
+/// What its supply position is worth above `minted` is interest, paid to the
+/// stability pool; below it, a loss the reserve report shows.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct DirectDeposit {
+    pub market: u64,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub minted: u128,
+}
+
 /// An amount of one denom (a per-share gain, a payout), sorted by denom in lists.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct DenomAmount {
@@ -204,4 +215,14 @@ pub fn redemptions(state: &impl StateRead) -> Result<Redemptions, StableError> {
 
 pub fn legacy_supply(state: &impl StateRead) -> Result<u128, StableError> {
     Ok(state.get(&keys::legacy_supply())?.unwrap_or_default())
+}
+
+/// Every direct deposit, by market.
+pub fn direct_deposits(state: &impl StateRead) -> Result<Vec<DirectDeposit>, StableError> {
+    Ok(state.prefix::<DirectDeposit>(keys::DIRECT_PREFIX)?.into_iter().map(|(_, d)| d).collect())
+}
+
+/// The chain hour the direct deposits were last rebalanced in.
+pub fn direct_hour(state: &impl StateRead) -> Result<Option<u64>, StableError> {
+    Ok(state.get(&keys::direct_hour())?)
 }

@@ -14,6 +14,9 @@ use greenhour_bank::api as bank;
 use greenhour_framework::{StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
 
+mod direct;
+pub use direct::end_block;
+
 /// The module's account: it holds vault collateral, the stability pool's gUSD and
 /// its collateral gains.
 pub fn account() -> Address {
@@ -115,18 +118,36 @@ fn touch(state: &mut impl StateWrite, id: VaultId, now: UnixSeconds) -> Result<(
     branch.collateral = overflow(branch.collateral.checked_add(dc))?;
     branch.debt = overflow(branch.debt.checked_add(dd).and_then(|d| d.checked_add(interest)))?;
     if interest > 0 {
-        let mut pool = state::pool(state)?;
-        let to_pool = pool.shares > 0;
-        if to_pool {
-            pool.gusd = overflow(pool.gusd.checked_add(interest))?;
-            state.put(&keys::pool(), &pool);
-            bank::mint(state, crate::NAME, &account(), &gusd(interest))?;
-        } else {
-            bank::mint(state, crate::NAME, &treasury(), &gusd(interest))?;
-        }
+        let to_pool = pay_interest(state, interest, Interest::Minted)?;
         state.emit(StableEvent::Accrued { vault: id, interest, to_pool }.into());
     }
     Ok((vault, branch))
+}
+
+/// Where interest paid to gUSD's holders comes from.
+enum Interest {
+    /// A vault's interest: new gUSD, minted where it goes.
+    Minted,
+    /// A direct deposit's earnings: gUSD the module's account already holds.
+    Held,
+}
+
+/// Interest goes to the stability pool's depositors, or to the treasury while
+/// nobody is in it. Returns whether the pool got it.
+fn pay_interest(state: &mut impl StateWrite, interest: u128, source: Interest) -> Result<bool, StableError> {
+    let mut pool = state::pool(state)?;
+    let to_pool = pool.shares > 0;
+    let to = if to_pool { account() } else { treasury() };
+    if to_pool {
+        pool.gusd = overflow(pool.gusd.checked_add(interest))?;
+        state.put(&keys::pool(), &pool);
+    }
+    match source {
+        Interest::Minted => bank::mint(state, crate::NAME, &to, &gusd(interest))?,
+        Interest::Held if to_pool => {}
+        Interest::Held => bank::transfer(state, &account(), &to, &gusd(interest))?,
+    }
+    Ok(to_pool)
 }
 
 /// Stores a vault (its stake reset to its collateral) and its branch, keeping the
