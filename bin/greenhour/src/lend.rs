@@ -1,6 +1,7 @@
-//! `greenhour lend …`: lending markets against tokens and position NFTs (the
-//! `lending` module): create a market, supply and withdraw, post collateral or
-//! pledge a position, borrow and repay, liquidate, and read markets and positions.
+//! `greenhour lend …`: lending markets against tokens, position NFTs and hour-slot
+//! tokens (the `lending` module): create a market, supply and withdraw, post
+//! collateral or pledge a position, borrow and repay, liquidate, and read markets
+//! and positions.
 
 use crate::context::{resolve, submit_actions};
 use crate::output::print;
@@ -19,8 +20,9 @@ pub enum LendCommand {
     Markets,
     /// One market (JSON with --json).
     Market { id: u64 },
-    /// Create a market from the approved lists: --collateral ughr --feed ghr.gusd, or
-    /// --positions home (position NFTs of a device class).
+    /// Create a market from the approved lists: --collateral ughr --feed ghr.gusd,
+    /// --positions home (position NFTs of a device class), or --slots home (hour-slot
+    /// tokens of a device class, any hours).
     CreateMarket {
         #[arg(long)]
         from: String,
@@ -32,6 +34,8 @@ pub enum LendCommand {
         feed: Option<String>,
         #[arg(long)]
         positions: Option<String>,
+        #[arg(long)]
+        slots: Option<String>,
         /// Liquidation LLTV in percent (an approved value: 50, 62.5, 77, 86).
         #[arg(long)]
         lltv: f64,
@@ -68,12 +72,15 @@ pub enum LendCommand {
         #[arg(long)]
         all: bool,
     },
-    /// Add (or with --withdraw take back) token collateral; or pledge (--release) a position NFT with --serial.
+    /// Add (or with --withdraw take back) token collateral, or AMOUNT slots of --hour
+    /// in a slot market; or pledge (--release) a position NFT with --serial.
     Collateral {
         #[arg(long)]
         from: String,
         market: u64,
         amount: Option<u128>,
+        #[arg(long)]
+        hour: Option<u64>,
         #[arg(long)]
         withdraw: bool,
         #[arg(long)]
@@ -81,7 +88,8 @@ pub enum LendCommand {
         #[arg(long)]
         release: bool,
     },
-    /// Liquidate an unhealthy position: repay up to --repay for token collateral, or take --serial.
+    /// Liquidate an unhealthy position: repay up to --repay for token collateral, take
+    /// --serial, or take --quantity slots of --hour.
     Liquidate {
         #[arg(long)]
         from: String,
@@ -91,6 +99,10 @@ pub enum LendCommand {
         repay: u128,
         #[arg(long)]
         serial: Option<u64>,
+        #[arg(long)]
+        hour: Option<u64>,
+        #[arg(long, default_value_t = 1)]
+        quantity: u128,
     },
     /// A position: supply, debt, collateral valued, borrow limit, health (one market, or all with no market).
     Position {
@@ -154,6 +166,9 @@ fn describe_position(v: &PositionView) -> String {
         v.position.collateral,
         if v.liquidatable { "  LIQUIDATABLE" } else { "" }
     );
+    for h in &v.position.slots {
+        s.push_str(&format!("\n  {} slots of hour {}", h.quantity, h.hour));
+    }
     for p in &v.pledged {
         s.push_str(&format!(
             "\n  position {}: {} GPU-hours left, factor {:.1} %, worth {}, LLTV {:.1} % until {}",
@@ -207,13 +222,15 @@ pub async fn run(cli: &Cli, c: &LendCommand) -> Result<()> {
             let v: MarketView = client.query(&LendingQuery::Market { id: *id }).await?;
             print(cli.json, &v, || describe_market(&v));
         }
-        LendCommand::CreateMarket { from, loan, collateral, feed, positions, lltv } => {
-            let collateral = match (collateral, feed, positions) {
-                (Some(denom), Some(feed), None) => Collateral::Token { denom: denom.parse()?, feed: feed.clone() },
-                (None, None, Some(class)) => Collateral::Positions {
-                    class: crate::context::parse_enum("class", class, "home, regional, datacentre or btc_miner")?,
-                },
-                _ => bail!("give --collateral DENOM --feed FEED, or --positions CLASS"),
+        LendCommand::CreateMarket { from, loan, collateral, feed, positions, slots, lltv } => {
+            let class = |c: &str| crate::context::parse_enum("class", c, "home, regional, datacentre or btc_miner");
+            let collateral = match (collateral, feed, positions, slots) {
+                (Some(denom), Some(feed), None, None) => {
+                    Collateral::Token { denom: denom.parse()?, feed: feed.clone() }
+                }
+                (None, None, Some(c), None) => Collateral::Positions { class: class(c)? },
+                (None, None, None, Some(c)) => Collateral::Slots { class: class(c)? },
+                _ => bail!("give --collateral DENOM --feed FEED, --positions CLASS or --slots CLASS"),
             };
             let lltv_wad = (lltv * 1e16).round() as u128;
             let loan: Denom = loan.parse()?;
@@ -235,24 +252,35 @@ pub async fn run(cli: &Cli, c: &LendCommand) -> Result<()> {
             let amount = size(*assets, *all, || shares)?;
             submit(from, LendingAction::Repay { market: MarketId(*market), amount }).await?;
         }
-        LendCommand::Collateral { from, market, amount, withdraw, serial, release } => {
+        LendCommand::Collateral { from, market, amount, hour, withdraw, serial, release } => {
             let market = MarketId(*market);
-            let action = match (amount, serial) {
-                (Some(amount), None) if *withdraw => LendingAction::WithdrawCollateral { market, amount: *amount },
-                (Some(amount), None) => LendingAction::SupplyCollateral { market, amount: *amount },
-                (None, Some(serial)) if *release => LendingAction::Release { market, serial: *serial },
-                (None, Some(serial)) => LendingAction::Pledge { market, serial: *serial },
-                _ => bail!("give an amount of token collateral, or --serial of a position NFT"),
+            let action = match (amount, hour, serial) {
+                (Some(quantity), Some(hour), None) if *withdraw => {
+                    LendingAction::WithdrawSlots { market, hour: *hour, quantity: *quantity }
+                }
+                (Some(quantity), Some(hour), None) => {
+                    LendingAction::SupplySlots { market, hour: *hour, quantity: *quantity }
+                }
+                (Some(amount), None, None) if *withdraw => {
+                    LendingAction::WithdrawCollateral { market, amount: *amount }
+                }
+                (Some(amount), None, None) => LendingAction::SupplyCollateral { market, amount: *amount },
+                (None, None, Some(serial)) if *release => LendingAction::Release { market, serial: *serial },
+                (None, None, Some(serial)) => LendingAction::Pledge { market, serial: *serial },
+                _ => bail!(
+                    "give an amount of token collateral, an amount of slots with --hour, or --serial of a position NFT"
+                ),
             };
             submit(from, action).await?;
         }
-        LendCommand::Liquidate { from, market, borrower, repay, serial } => {
+        LendCommand::Liquidate { from, market, borrower, repay, serial, hour, quantity } => {
             let borrower = resolve(cli, borrower)?;
-            submit(
-                from,
-                LendingAction::Liquidate { market: MarketId(*market), borrower, repay: *repay, serial: *serial },
-            )
-            .await?;
+            let market = MarketId(*market);
+            let action = match hour {
+                Some(hour) => LendingAction::LiquidateSlots { market, borrower, hour: *hour, quantity: *quantity },
+                None => LendingAction::Liquidate { market, borrower, repay: *repay, serial: *serial },
+            };
+            submit(from, action).await?;
         }
         LendCommand::Position { owner, market: Some(market) } => {
             let v = position(*market, owner.clone()).await?;

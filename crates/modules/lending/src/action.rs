@@ -93,6 +93,31 @@ pub enum LendingAction {
         #[serde(with = "greenhour_primitives::amount_serde")]
         min_shares: u128,
     },
+    /// Adds `quantity` slot tokens of `hour` (of the market's class) as collateral;
+    /// only hours that have not started.
+    SupplySlots {
+        market: MarketId,
+        hour: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        quantity: u128,
+    },
+    /// Takes slot collateral of `hour` back (the position must stay healthy).
+    WithdrawSlots {
+        market: MarketId,
+        hour: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        quantity: u128,
+    },
+    /// Liquidates an unhealthy position in a slot market: takes `quantity` of its
+    /// slots of `hour`, paying their index value less the liquidation incentive
+    /// (Morpho's liquidation by seized assets), at most the debt.
+    LiquidateSlots {
+        market: MarketId,
+        borrower: Address,
+        hour: u64,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        quantity: u128,
+    },
 }
 
 impl Action for LendingAction {
@@ -127,6 +152,9 @@ impl Action for LendingAction {
             }
             LendingAction::Liquidate { repay, serial: None, .. } if *repay == 0 => Err(LendingError::ZeroAmount),
             LendingAction::Provide { quantity: 0, .. } => Err(LendingError::ZeroAmount),
+            LendingAction::SupplySlots { quantity: 0, .. }
+            | LendingAction::WithdrawSlots { quantity: 0, .. }
+            | LendingAction::LiquidateSlots { quantity: 0, .. } => Err(LendingError::ZeroAmount),
             _ => Ok(()),
         }
     }

@@ -31,7 +31,8 @@ pub enum LendingError {
     /// Returned when an amount overflows the module's arithmetic.
     #[error("amount overflow")]
     Overflow,
-    /// Returned when an action needs token collateral and the market takes position NFTs, or the reverse.
+    /// Returned when an action needs one kind of collateral (tokens, position NFTs,
+    /// slot tokens) and the market takes another; `expected` names the market's.
     #[error("market {market} takes {expected} collateral")]
     WrongCollateralKind { market: MarketId, expected: &'static str },
     /// Returned when withdrawing more supply, collateral or debt than the position holds.
@@ -68,6 +69,10 @@ pub enum LendingError {
     /// Returned when the nft, pools, devices, index or oracle module refuses a read or a move.
     #[error("{0}")]
     Dependency(String),
+    /// Returned when slot collateral is of an hour that has started (worth nothing
+    /// to a loan any more) or is not held in the position.
+    #[error("slots of hour {hour}: {why}")]
+    SlotsUnusable { hour: u64, why: &'static str },
     /// Returned when storage fails underneath.
     #[error(transparent)]
     State(#[from] StateError),
@@ -99,6 +104,7 @@ impl CodedError for LendingError {
             LendingError::Corrupt(_) => 18,
             LendingError::Bank(_) => 19,
             LendingError::Dependency(_) => 20,
+            LendingError::SlotsUnusable { .. } => 21,
             LendingError::State(_) => 100,
         }
     }

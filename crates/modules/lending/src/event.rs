@@ -31,5 +31,12 @@ greenhour_framework::module_events! {
         Liquidated = "liquidated" { market: MarketId, borrower: Address, liquidator: Address, repaid: u128, shares: u128, seized: u128, serial: u64 },
         /// Debt left with no collateral, written off against suppliers.
         BadDebt = "bad_debt" { market: MarketId, borrower: Address, assets: u128, shares: u128 },
+        /// Slot tokens of an hour added to (or taken from) a position's collateral.
+        SlotCollateralChanged = "slot_collateral_changed" { market: MarketId, borrower: Address, hour: u64, delta: i128 },
+        /// Slot collateral whose hour started: worth nothing to the loan any more
+        /// (its market has closed), so returned to its owner.
+        SlotsReturned = "slots_returned" { market: MarketId, borrower: Address, hour: u64, quantity: u128 },
+        /// An unhealthy position's slots of an hour taken by a liquidator for `repaid`.
+        SlotsLiquidated = "slots_liquidated" { market: MarketId, borrower: Address, liquidator: Address, hour: u64, quantity: u128, repaid: u128, shares: u128 },
     }
 }

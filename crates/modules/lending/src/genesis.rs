@@ -66,6 +66,9 @@ pub fn init(state: &mut impl StateWrite, g: &LendingGenesis) -> Result<(), Lendi
             return bad(format!("a position in unknown market {}", r.market));
         }
         state.put(&keys::position(r.market, &r.owner), &r.position);
+        for h in &r.position.slots {
+            state.put(&keys::slot_hour(h.hour, r.market, &r.owner), &());
+        }
     }
     for (serial, pledge) in &g.pledges {
         let p = state::position(state, pledge.market, &pledge.borrower)?;

@@ -1,6 +1,7 @@
 //! The lending module's invariants, over the whole state.
 
 use crate::handler::account;
+use crate::keys;
 use crate::state::{self, Collateral};
 use greenhour_framework::StateRead;
 use greenhour_primitives::Denom;
@@ -23,8 +24,29 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
             supply_shares += p.supply_shares;
             borrow_shares += p.borrow_shares;
             collateral += p.collateral;
-            if matches!(market.collateral, Collateral::Token { .. }) && !p.pledged.is_empty() {
-                return Err(format!("market {}: {owner} pledged NFTs in a token market", market.id));
+            if !matches!(market.collateral, Collateral::Positions { .. }) && !p.pledged.is_empty() {
+                return Err(format!("market {}: {owner} pledged NFTs in a market that takes none", market.id));
+            }
+            match &market.collateral {
+                Collateral::Slots { class } => {
+                    for h in &p.slots {
+                        let indexed =
+                            state.get(&keys::slot_hour(h.hour, market.id, &owner)).map_err(|x| x.to_string())?;
+                        if h.quantity == 0 || indexed.is_none() {
+                            return Err(format!(
+                                "market {}: {owner}'s slots of hour {} are zero or unindexed",
+                                market.id, h.hour
+                            ));
+                        }
+                        let denom =
+                            greenhour_pools::api::slot_denom(greenhour_pools::SlotUnit::GpuHour, *class, h.hour);
+                        *owed.entry(denom).or_default() += h.quantity;
+                    }
+                }
+                _ if !p.slots.is_empty() => {
+                    return Err(format!("market {}: {owner} holds slots in a market that takes none", market.id));
+                }
+                _ => {}
             }
             for serial in &p.pledged {
                 match state::pledge(state, *serial).map_err(e)? {

@@ -35,3 +35,9 @@ pub fn pledge(serial: u64) -> Key<Pledge> {
 pub fn swept_hour() -> Key<u64> {
     Key::new("lending/swept_hour")
 }
+/// Positions holding slots of an hour, by hour first: the hourly sweep reads the
+/// hours that have started and forgets their slots.
+pub const SLOT_HOUR_PREFIX: &str = "lending/slot-hour/";
+pub fn slot_hour(hour: u64, id: MarketId, owner: &Address) -> Key<()> {
+    Key::new(format!("{SLOT_HOUR_PREFIX}{hour:020}/{:020}/{}", id.0, owner.to_key_hex()))
+}

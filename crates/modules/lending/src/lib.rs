@@ -33,7 +33,7 @@ pub use error::LendingError;
 pub use event::LendingEvent;
 pub use genesis::LendingGenesis;
 pub use params::LendingParams;
-pub use state::{Collateral, Market, MarketId, MarketTotals, Pledge, Position};
+pub use state::{Collateral, Market, MarketId, MarketTotals, Pledge, Position, SlotHolding};
 
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 

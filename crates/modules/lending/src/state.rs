@@ -34,6 +34,10 @@ pub enum Collateral {
     /// its future pledged hours still unsold × its device's uptime and green-share
     /// factor, and its loan-to-value limit decays to 0 at its last hour's end.
     Positions { class: DeviceClass },
+    /// Hour-slot tokens of a device class (`slot/{class}/{hour}`), any hours: each
+    /// is worth the index price of its class until its hour starts, and its
+    /// loan-to-value limit decays to 0 at that start.
+    Slots { class: DeviceClass },
 }
 
 impl Collateral {
@@ -41,6 +45,7 @@ impl Collateral {
         match self {
             Collateral::Token { denom, .. } => denom.to_string(),
             Collateral::Positions { class } => format!("positions/{}", greenhour_pools::api::class_name(*class)),
+            Collateral::Slots { class } => format!("slots/{}", greenhour_pools::api::class_name(*class)),
         }
     }
 }
@@ -99,14 +104,45 @@ pub struct Position {
     pub collateral: u128,
     /// Serials of pledged position NFTs, ascending.
     pub pledged: Vec<u64>,
+    /// Hour-slot tokens held as collateral, by hour, ascending (no zero quantities).
+    #[serde(default)]
+    pub slots: Vec<SlotHolding>,
+}
+
+/// Slot tokens of one hour held as a position's collateral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct SlotHolding {
+    pub hour: u64,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub quantity: u128,
 }
 
 impl Position {
     pub fn is_empty(&self) -> bool {
-        self.supply_shares == 0 && self.borrow_shares == 0 && self.collateral == 0 && self.pledged.is_empty()
+        self.supply_shares == 0 && self.borrow_shares == 0 && !self.has_collateral()
     }
     pub fn has_collateral(&self) -> bool {
-        self.collateral > 0 || !self.pledged.is_empty()
+        self.collateral > 0 || !self.pledged.is_empty() || !self.slots.is_empty()
+    }
+    /// Slots of `hour` held, 0 when none.
+    pub fn slots_of(&self, hour: u64) -> u128 {
+        self.slots.iter().find(|s| s.hour == hour).map_or(0, |s| s.quantity)
+    }
+    /// Adds (or with a negative `delta`, removes) slots of `hour`, keeping the list
+    /// sorted and free of zeros. `None` when removing more than held or on overflow.
+    pub fn change_slots(&mut self, hour: u64, delta: i128) -> Option<()> {
+        let i = self.slots.partition_point(|s| s.hour < hour);
+        let held = self.slots.get(i).filter(|s| s.hour == hour).map_or(0, |s| s.quantity);
+        let after = if delta >= 0 { held.checked_add(delta as u128)? } else { held.checked_sub(delta.unsigned_abs())? };
+        match (held > 0, after > 0) {
+            (true, true) => self.slots[i].quantity = after,
+            (true, false) => {
+                self.slots.remove(i);
+            }
+            (false, true) => self.slots.insert(i, SlotHolding { hour, quantity: after }),
+            (false, false) => {}
+        }
+        Some(())
     }
 }
 

@@ -12,6 +12,8 @@ use crate::{keys, LendingError};
 use greenhour_framework::{BlockCtx, StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
 
+mod slots;
+
 const HOUR: u64 = 3_600;
 const DAY: u64 = 86_400;
 
@@ -47,6 +49,15 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &LendingAction) 
         }
         LendingAction::Provide { market, serial, hour, quantity, max_quote, min_shares } => {
             provide(state, &signer, *market, *serial, *hour, *quantity, (*max_quote, *min_shares), now)
+        }
+        LendingAction::SupplySlots { market, hour, quantity } => {
+            slots::supply(state, &signer, *market, *hour, *quantity, now)
+        }
+        LendingAction::WithdrawSlots { market, hour, quantity } => {
+            slots::withdraw(state, &signer, *market, *hour, *quantity, now)
+        }
+        LendingAction::LiquidateSlots { market, borrower, hour, quantity } => {
+            slots::liquidate(state, &signer, *market, borrower, *hour, *quantity, now)
         }
     }
 }
@@ -222,7 +233,9 @@ pub fn collateral_price_wad(
 ) -> Result<u128, LendingError> {
     match &market.collateral {
         Collateral::Token { feed, .. } => token_price_wad(state, feed, now, params),
-        Collateral::Positions { class } => index_price_wad(state, *class, &market.loan, now, params),
+        Collateral::Positions { class } | Collateral::Slots { class } => {
+            index_price_wad(state, *class, &market.loan, now, params)
+        }
     }
 }
 
@@ -250,6 +263,7 @@ pub fn borrow_limit_at(
             }
             Ok(limit)
         }
+        Collateral::Slots { .. } => slots::borrow_limit_at(market, p, price_wad, now, params),
     }
 }
 
@@ -513,6 +527,9 @@ fn token_collateral(market: &Market) -> Result<&Denom, LendingError> {
         Collateral::Positions { .. } => {
             Err(LendingError::WrongCollateralKind { market: market.id, expected: "position NFT" })
         }
+        Collateral::Slots { .. } => {
+            Err(LendingError::WrongCollateralKind { market: market.id, expected: "slot token" })
+        }
     }
 }
 
@@ -764,6 +781,9 @@ fn liquidate(
         (Collateral::Positions { .. }, None) => {
             return Err(LendingError::WrongCollateralKind { market: id, expected: "position NFT" })
         }
+        (Collateral::Slots { .. }, _) => {
+            return Err(LendingError::WrongCollateralKind { market: id, expected: "slot token" })
+        }
     };
     state.emit(
         LendingEvent::Liquidated {
@@ -777,20 +797,33 @@ fn liquidate(
         }
         .into(),
     );
-    // Collateral gone and debt left: write it off against the suppliers (Morpho's
-    // bad-debt realisation), so the market's share price tells the truth.
-    if !p.has_collateral() && p.borrow_shares > 0 {
-        let assets = debt_up(&p, &t)?.min(t.borrow_assets);
-        let shares = p.borrow_shares;
-        t.borrow_assets -= assets;
-        t.borrow_shares = overflow(t.borrow_shares.checked_sub(shares))?;
-        t.supply_assets = t.supply_assets.saturating_sub(assets);
-        t.bad_debt = t.bad_debt.saturating_add(assets);
-        p.borrow_shares = 0;
-        state.emit(LendingEvent::BadDebt { market: id, borrower: *borrower, assets, shares }.into());
-    }
+    realise_bad_debt(state, id, borrower, &mut p, &mut t)?;
     state.put(&keys::totals(id), &t);
     put_position(state, id, borrower, &p);
+    Ok(())
+}
+
+/// Collateral gone and debt left: writes it off against the suppliers (Morpho's
+/// bad-debt realisation), so the market's share price tells the truth. The caller
+/// stores `p` and `t`.
+fn realise_bad_debt(
+    state: &mut impl StateWrite,
+    id: MarketId,
+    borrower: &Address,
+    p: &mut Position,
+    t: &mut MarketTotals,
+) -> Result<(), LendingError> {
+    if p.has_collateral() || p.borrow_shares == 0 {
+        return Ok(());
+    }
+    let assets = debt_up(p, t)?.min(t.borrow_assets);
+    let shares = p.borrow_shares;
+    t.borrow_assets -= assets;
+    t.borrow_shares = overflow(t.borrow_shares.checked_sub(shares))?;
+    t.supply_assets = t.supply_assets.saturating_sub(assets);
+    t.bad_debt = t.bad_debt.saturating_add(assets);
+    p.borrow_shares = 0;
+    state.emit(LendingEvent::BadDebt { market: id, borrower: *borrower, assets, shares }.into());
     Ok(())
 }
 
@@ -798,6 +831,9 @@ fn liquidate(
 /// slot sales pay the holder, which is the escrow).
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), LendingError> {
     let hour = ctx.time / HOUR;
+    // Slots of hours that have started are worth nothing to a loan: they go back
+    // to their owners at once (checked every block: one index read when none are due).
+    slots::return_started(state, hour, ctx.time)?;
     let swept = state.get(&keys::swept_hour())?;
     if swept.is_some_and(|h| h >= hour) {
         return Ok(());
