@@ -79,8 +79,10 @@ pub fn redemption_order(
 }
 
 /// A branch's vaults below their minimum ratio now (at most `limit`, in redemption
-/// order): the branch's parameters, totals and price read once, then each vault.
-/// Empty while the price cannot be trusted: nothing is liquidated on it.
+/// order): the branch's parameters, totals and price read once, then every vault
+/// visited in place in one pass (the redemption index would cost a second read per
+/// vault), the due ones sorted into redemption order. Empty while the price cannot
+/// be trusted: nothing is liquidated on it.
 pub fn liquidatable(
     state: &impl StateRead,
     denom: &Denom,
@@ -92,21 +94,32 @@ pub fn liquidatable(
     if b.price.is_none() {
         return Ok(out);
     }
-    let mut cursor = String::new();
-    loop {
-        let page = state::redemption_order(state, denom, &cursor, 256)?;
-        let Some((last, _)) = page.last() else { break };
-        cursor = format!("{last}\0");
-        for (_, id) in page {
-            let v = view(&state::vault(state, id)?, &b, now)?;
-            if v.liquidatable {
-                out.push(v);
-                if out.len() == limit {
-                    return Ok(out);
-                }
-            }
+    let mut failure: Option<StableError> = None;
+    state.for_each_prefix(crate::keys::VAULT_PREFIX.as_bytes(), &mut |key, bytes| {
+        if failure.is_some() {
+            return;
         }
+        let stored = match <Vault as borsh::BorshDeserialize>::try_from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                failure = Some(StableError::Corrupt(format!("{}: {e}", String::from_utf8_lossy(key))));
+                return;
+            }
+        };
+        if stored.denom != *denom {
+            return;
+        }
+        match view(&stored, &b, now) {
+            Ok(v) if v.liquidatable => out.push(v),
+            Ok(_) => {}
+            Err(e) => failure = Some(e),
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
     }
+    out.sort_unstable_by_key(|v| (v.vault.rate_bps, v.vault.id));
+    out.truncate(limit);
     Ok(out)
 }
 
