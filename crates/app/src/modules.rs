@@ -255,6 +255,10 @@ registry! {
     /// upgrades and pauses (Cosmos x/gov).
     #[serde(default)]
     governance: greenhour_governance::Governance<AppRouter> => Governance(greenhour_governance::Routed<AppRouter>),
+    /// Asset packages of position NFTs issued as tranched, compliance-gated
+    /// securities (Centrifuge's pool system, ERC-3643).
+    #[serde(default)]
+    rwa: greenhour_rwa::Rwa => Rwa(greenhour_rwa::RwaAction),
 }
 
 #[cfg(test)]

@@ -303,6 +303,69 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 vault: greenhour_stable::VaultId(9),
             })),
         ),
+        (
+            "lending_supply_slots_action",
+            greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::SupplySlots {
+                market: greenhour_lending::MarketId(2),
+                hour: 490_906,
+                quantity: 3,
+            })),
+        ),
+        (
+            "lending_liquidate_slots_action",
+            greenhour_codec::encode(&AppAction::Lending(greenhour_lending::LendingAction::LiquidateSlots {
+                market: greenhour_lending::MarketId(2),
+                borrower: Address([5; 20]),
+                hour: 490_906,
+                quantity: u128::MAX,
+            })),
+        ),
+        (
+            "rwa_create_package_action",
+            greenhour_codec::encode(&AppAction::Rwa(greenhour_rwa::RwaAction::CreatePackage {
+                name: "Rooftops 1".into(),
+                legal_name: "Rooftops 1 SPV Pte. Ltd.".into(),
+                jurisdiction: "SG".into(),
+                documents: vec![greenhour_primitives::Hash([7; 32])],
+                class: greenhour_devices::DeviceClass::Home,
+                tranches: vec![
+                    greenhour_rwa::TrancheTerms {
+                        name: "senior".into(),
+                        coupon_bps: 800,
+                        min_subordination_bps: 2_000,
+                    },
+                    greenhour_rwa::TrancheTerms { name: "junior".into(), coupon_bps: 0, min_subordination_bps: 0 },
+                ],
+                rules: greenhour_rwa::Rules {
+                    allowed_jurisdictions: vec!["SG".into()],
+                    blocked_jurisdictions: vec!["KP".into()],
+                    accredited_only: true,
+                    max_holders: 500,
+                    max_holding: 1_000_000_000_000,
+                    lockup_secs: 86_400,
+                },
+                epoch_secs: 3_600,
+                fee_bps: 100,
+                maturity: 1_775_000_000,
+            })),
+        ),
+        (
+            "rwa_invest_action",
+            greenhour_codec::encode(&AppAction::Rwa(greenhour_rwa::RwaAction::Invest {
+                package: greenhour_rwa::PackageId(1),
+                tranche: 0,
+                amount: 200_000_000,
+            })),
+        ),
+        (
+            "rwa_claim_action",
+            greenhour_codec::encode(&AppAction::Rwa(greenhour_rwa::RwaAction::Claim {
+                subject: Address([6; 20]),
+                jurisdiction: "AE".into(),
+                accredited: false,
+                expires_at: 1_800_000_000,
+            })),
+        ),
     ]
 }
 

@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "db1952e86eeacec28dbbde685898934f67f80a135df53032684b3f95b5b69c83",
+        "7a4850b655aabc38d2abe7bf65d28c6c8e2a9d6bb53e7ef42cc882280ee9e528",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "ffe4917e9694bcddd6c99b3606fff8e3770e25dcce54b528b9dc6659d52b2a20",
+        "81bf8897222618fe8e8eec03970dcff582224ef287f2d2404d832f9476fe2bb0",
         "a day of the supply side"
     );
 }

@@ -67,3 +67,21 @@ pub fn withdraw(
 ) -> Result<(), LendingError> {
     crate::handler::withdraw(state, supplier, market, Size::Assets(assets), now)
 }
+
+/// What a position NFT is worth now by lending's valuation (the class's index
+/// window price × its future unsold pledged GPU-hours × its device's uptime and
+/// green-share factor), in `loan` units, with the end of its last live hour.
+/// Fails with `PriceUnavailable` when the index cannot be trusted (stale or
+/// jumping): a caller valuing a package of positions freezes on it.
+pub fn position_worth(
+    state: &impl StateRead,
+    serial: u64,
+    loan: &greenhour_primitives::Denom,
+    now: UnixSeconds,
+) -> Result<(u128, UnixSeconds), LendingError> {
+    let params = state::params(state)?;
+    let class = greenhour_pools::api::position(state, serial)?.class;
+    let price = crate::handler::index_price_wad(state, class, loan, now, &params)?;
+    let worth = crate::handler::nft_worth(state, serial, price, now, &params)?;
+    Ok((worth.value, worth.expires_at))
+}

@@ -1,0 +1,131 @@
+//! The rwa part of the genesis file: parameters (the trusted claim issuers),
+//! identities, and packages with their books, tranches, holdings, orders and
+//! frozen addresses (what `export` reads back from a running chain).
+
+use crate::params::RwaParams;
+use crate::state::{self, Holding, Identity, Order, Package, PackageBook, Tranche};
+use crate::{keys, RwaError};
+use greenhour_framework::{StateRead, StateWrite};
+use greenhour_primitives::Address;
+use serde::{Deserialize, Serialize};
+
+/// One package with everything recorded about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageRecord {
+    pub package: Package,
+    pub book: PackageBook,
+    pub tranches: Vec<Tranche>,
+    /// `(tranche, holder, holding)`.
+    #[serde(default)]
+    pub holdings: Vec<(u32, Address, Holding)>,
+    /// `(tranche, investor, order)`.
+    #[serde(default)]
+    pub orders: Vec<(u32, Address, Order)>,
+    #[serde(default)]
+    pub frozen: Vec<Address>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RwaGenesis {
+    #[serde(default)]
+    pub params: RwaParams,
+    #[serde(default)]
+    pub identities: Vec<(Address, Identity)>,
+    #[serde(default)]
+    pub packages: Vec<PackageRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swept_hour: Option<u64>,
+}
+
+pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError> {
+    let bad = |m: String| Err(RwaError::InvalidGenesis(m));
+    if g.params != RwaParams::default() {
+        state.put(&keys::params(), &g.params);
+    }
+    for (subject, identity) in &g.identities {
+        if !g.params.claim_issuers.contains(&identity.issuer) {
+            return bad(format!("the claim on {subject} is from an untrusted issuer"));
+        }
+        state.put(&keys::identity(subject), identity);
+    }
+    let mut next = 1;
+    for r in &g.packages {
+        let id = r.package.id;
+        if state.get(&keys::package(id))?.is_some() {
+            return bad(format!("package {id} listed twice"));
+        }
+        if r.tranches.len() != r.package.tranches.len() || r.package.tranches.len() < 2 {
+            return bad(format!("package {id}: its tranches and their terms differ in number"));
+        }
+        state.put(&keys::package(id), &r.package);
+        state.put(&keys::book(id), &r.book);
+        for (i, t) in r.tranches.iter().enumerate() {
+            state.put(&keys::tranche(id, i as u32), t);
+        }
+        for serial in &r.package.assets {
+            state.put(&keys::asset(*serial), &id);
+        }
+        for (t, holder, h) in &r.holdings {
+            state.put(&keys::holding(id, *t, holder), h);
+        }
+        for (t, investor, o) in &r.orders {
+            state.put(&keys::order(id, *t, investor), o);
+        }
+        for who in &r.frozen {
+            state.put(&keys::frozen(id, who), &());
+        }
+        next = next.max(id.0 + 1);
+    }
+    if !g.packages.is_empty() {
+        state.put(&keys::next_package(), &next);
+    }
+    if let Some(h) = g.swept_hour {
+        state.put(&keys::swept_hour(), &h);
+    }
+    Ok(())
+}
+
+fn frozen_of(state: &impl StateRead, p: &Package) -> Result<Vec<Address>, RwaError> {
+    let prefix = keys::frozen_of(p.id);
+    state
+        .prefix::<()>(&prefix)?
+        .into_iter()
+        .map(|(k, _)| Address::from_key_hex(&k[prefix.len()..]).ok_or_else(|| RwaError::Corrupt(format!("key {k}"))))
+        .collect()
+}
+
+pub fn export(state: &impl StateRead) -> Result<RwaGenesis, RwaError> {
+    let identities = state
+        .prefix::<Identity>(keys::IDENTITY_PREFIX)?
+        .into_iter()
+        .map(|(k, i)| {
+            Address::from_key_hex(&k[keys::IDENTITY_PREFIX.len()..])
+                .map(|a| (a, i))
+                .ok_or_else(|| RwaError::Corrupt(format!("key {k}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut packages = Vec::new();
+    for p in state::packages(state)? {
+        let mut r = PackageRecord {
+            book: state::book(state, p.id)?,
+            tranches: Vec::new(),
+            holdings: Vec::new(),
+            orders: Vec::new(),
+            frozen: frozen_of(state, &p)?,
+            package: p.clone(),
+        };
+        for i in 0..p.tranches.len() as u32 {
+            r.tranches.push(state::tranche(state, p.id, i)?);
+            r.holdings.extend(state::holdings(state, p.id, i)?.into_iter().map(|(a, h)| (i, a, h)));
+            r.orders.extend(state::orders(state, p.id, i)?.into_iter().map(|(a, o)| (i, a, o)));
+        }
+        packages.push(r);
+    }
+    let next: Option<u64> = state.get(&keys::next_package())?;
+    if next.is_some_and(|n| n != packages.last().map_or(1, |r| r.package.id.0 + 1)) {
+        return Err(RwaError::Corrupt("next package id does not follow the last package".into()));
+    }
+    Ok(RwaGenesis { params: state::params(state)?, identities, packages, swept_hour: state.get(&keys::swept_hour())? })
+}

@@ -1,0 +1,61 @@
+//! The rwa module's invariants, over the whole state.
+
+use crate::handler::account;
+use crate::math;
+use crate::state;
+use greenhour_framework::StateRead;
+use greenhour_primitives::Denom;
+
+pub fn check(state: &impl StateRead) -> Result<(), String> {
+    let e = |x: crate::RwaError| x.to_string();
+    let mut owed: u128 = 0;
+    for p in state::packages(state).map_err(e)? {
+        let book = state::book(state, p.id).map_err(e)?;
+        owed += book.reserve;
+        for i in 0..p.tranches.len() as u32 {
+            let t = state::tranche(state, p.id, i).map_err(e)?;
+            let (mut held, mut holders) = (0u128, 0u32);
+            for (_, h) in state::holdings(state, p.id, i).map_err(e)? {
+                held += h.units;
+                holders += u32::from(h.units > 0);
+                owed += h.unclaimed
+                    + math::owed_down(h.units, t.payout_per_unit_wad, h.payout_snapshot_wad)
+                        .ok_or("payout overflow")?;
+            }
+            let (mut invest, mut redeem) = (0u128, 0u128);
+            for (_, o) in state::orders(state, p.id, i).map_err(e)? {
+                invest += o.invest;
+                redeem += o.redeem;
+            }
+            if held + redeem != t.units || invest != t.pending_invest || redeem != t.pending_redeem {
+                return Err(format!(
+                    "package {} tranche {i}: holdings {held} + redeeming {redeem} vs units {}, orders invest {invest} vs {}, redeem {redeem} vs {}",
+                    p.id, t.units, t.pending_invest, t.pending_redeem
+                ));
+            }
+            if holders != t.holders {
+                return Err(format!("package {} tranche {i}: {holders} holders, the tranche says {}", p.id, t.holders));
+            }
+            owed += t.pending_invest;
+        }
+        for serial in &p.assets {
+            let token = greenhour_nft::api::token(
+                state,
+                &greenhour_nft::TokenId { class: greenhour_pools::POSITION_CLASS.to_string(), serial: *serial },
+            )
+            .map_err(|x| x.to_string())?;
+            if token.owner != state::custody(p.id) {
+                return Err(format!("package {} asset {serial} is held by {}, not its custody", p.id, token.owner));
+            }
+            let recorded = state.get(&crate::keys::asset(*serial)).map_err(|x| x.to_string())?;
+            if recorded != Some(p.id) {
+                return Err(format!("asset {serial} is recorded under {recorded:?}, not package {}", p.id));
+            }
+        }
+    }
+    let balance = greenhour_bank::api::balance(state, &account(), &Denom::gusd()).map_err(|x| x.to_string())?;
+    if balance < owed {
+        return Err(format!("the module holds {balance} ugusd but owes {owed}"));
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! The only place rwa keys are spelled.
+
+use crate::params::RwaParams;
+use crate::state::{Holding, Identity, Order, Package, PackageBook, PackageId, Tranche};
+use greenhour_primitives::Address;
+use greenhour_state::Key;
+
+pub fn params() -> Key<RwaParams> {
+    Key::new("rwa/params")
+}
+pub const IDENTITY_PREFIX: &str = "rwa/identity/";
+pub fn identity(subject: &Address) -> Key<Identity> {
+    Key::new(format!("{IDENTITY_PREFIX}{}", subject.to_key_hex()))
+}
+pub fn next_package() -> Key<u64> {
+    Key::new("rwa/next_package")
+}
+pub const PACKAGE_PREFIX: &str = "rwa/package/";
+pub fn package(id: PackageId) -> Key<Package> {
+    Key::new(format!("{PACKAGE_PREFIX}{:020}", id.0))
+}
+/// A package's running accounts: reserve, cash owed out, the epoch, cash-flow totals.
+pub fn book(id: PackageId) -> Key<PackageBook> {
+    Key::new(format!("rwa/book/{:020}", id.0))
+}
+pub fn tranche(id: PackageId, tranche: u32) -> Key<Tranche> {
+    Key::new(format!("rwa/tranche/{:020}/{tranche:02}", id.0))
+}
+pub fn holdings_of(id: PackageId, tranche: u32) -> String {
+    format!("rwa/holding/{:020}/{tranche:02}/", id.0)
+}
+pub fn holding(id: PackageId, tranche: u32, holder: &Address) -> Key<Holding> {
+    Key::new(format!("{}{}", holdings_of(id, tranche), holder.to_key_hex()))
+}
+pub fn orders_of(id: PackageId, tranche: u32) -> String {
+    format!("rwa/order/{:020}/{tranche:02}/", id.0)
+}
+pub fn order(id: PackageId, tranche: u32, investor: &Address) -> Key<Order> {
+    Key::new(format!("{}{}", orders_of(id, tranche), investor.to_key_hex()))
+}
+pub const FROZEN_PREFIX: &str = "rwa/frozen/";
+pub fn frozen(id: PackageId, who: &Address) -> Key<()> {
+    Key::new(format!("{FROZEN_PREFIX}{:020}/{}", id.0, who.to_key_hex()))
+}
+pub fn frozen_of(id: PackageId) -> String {
+    format!("{FROZEN_PREFIX}{:020}/", id.0)
+}
+/// Which package holds a position NFT in custody.
+pub const ASSET_PREFIX: &str = "rwa/asset/";
+pub fn asset(serial: u64) -> Key<PackageId> {
+    Key::new(format!("{ASSET_PREFIX}{serial:020}"))
+}
+/// The last chain hour whose income was swept into the packages' waterfalls.
+pub fn swept_hour() -> Key<u64> {
+    Key::new("rwa/swept_hour")
+}

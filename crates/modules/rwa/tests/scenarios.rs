@@ -1,0 +1,299 @@
+//! RWA packages through the whole app (invariants checked after every block): a
+//! package of a real pledged position issued in two tranches, a KYC'd investor
+//! subscribing in an epoch, coupons paid from the package's income, a device
+//! leaving written down against the junior, the epoch solver holding the
+//! subordination, and every compliance refusal changing nothing.
+
+use greenhour_app::{AppAction, Genesis};
+use greenhour_devices::DeviceClass;
+use greenhour_primitives::{Address, Coin, Denom};
+use greenhour_rwa::query::{HoldingView, PackageView};
+use greenhour_rwa::{PackageId, Rules, RwaAction, RwaEvent, TrancheTerms};
+use greenhour_testkit::{demo_genesis, TestNode, TEST_CHAIN};
+
+const GUSD: u128 = 1_000_000;
+const HOUR: u64 = 3_600;
+const SENIOR: u32 = 0;
+const JUNIOR: u32 = 1;
+
+fn addr(name: &str) -> Address {
+    TestNode::addr(name)
+}
+
+fn code(e: &greenhour_framework::ErrorInfo) -> (&str, u32) {
+    (e.module.as_str(), e.code)
+}
+
+/// alice is the trusted KYC provider.
+fn genesis() -> Genesis {
+    let mut g = demo_genesis(TEST_CHAIN);
+    g.rwa.params.claim_issuers = vec![addr("alice")];
+    g
+}
+
+fn run(
+    node: &mut TestNode,
+    who: &str,
+    a: RwaAction,
+) -> Result<greenhour_app::TxRecord, greenhour_framework::ErrorInfo> {
+    node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Rwa(a)]))
+}
+
+fn kyc(node: &mut TestNode, who: &str, jurisdiction: &str) {
+    let expires_at = node.now() + 365 * 86_400;
+    let claim =
+        RwaAction::Claim { subject: addr(who), jurisdiction: jurisdiction.into(), accredited: true, expires_at };
+    run(node, "alice", claim).unwrap();
+}
+
+fn view(node: &TestNode, id: PackageId) -> PackageView {
+    greenhour_rwa::query::package(&node.app.snapshot().unwrap(), id, node.now()).unwrap()
+}
+
+fn holding(node: &TestNode, id: PackageId, tranche: u32, who: &str) -> HoldingView {
+    greenhour_rwa::query::holding(&node.app.snapshot().unwrap(), id, tranche, &addr(who)).unwrap()
+}
+
+/// Ends the open epoch (and the hour): the next block closes it and sweeps income.
+fn next_epoch(node: &mut TestNode) -> Vec<RwaEvent> {
+    node.advance(HOUR);
+    RwaEvent::all_in(&node.produce_block(vec![]).block_events)
+}
+
+/// dave's pledged position (12 hours from the hour after next, two GPUs, priced by
+/// a real index fill) in a package dave issues: a senior tranche at a 10 % coupon
+/// keeping 20 % subordination and the junior; rules allow SG, AE and HK with a day's
+/// lock-up. Returns the package and the position.
+fn package(node: &mut TestNode, rules: Rules) -> (PackageId, u64) {
+    let (_, serial) = greenhour_testkit::lending::position_market(node, 12);
+    let create = RwaAction::CreatePackage {
+        name: "Greensboro rooftops 1".into(),
+        legal_name: "Greenhour Compute SPV 1 Pte. Ltd.".into(),
+        jurisdiction: "SG".into(),
+        documents: vec![greenhour_primitives::Hash([7; 32])],
+        class: DeviceClass::Home,
+        tranches: vec![
+            TrancheTerms { name: "senior".into(), coupon_bps: 1_000, min_subordination_bps: 2_000 },
+            TrancheTerms { name: "junior".into(), coupon_bps: 0, min_subordination_bps: 0 },
+        ],
+        rules,
+        epoch_secs: HOUR,
+        fee_bps: 100,
+        maturity: node.now() + 30 * 86_400,
+    };
+    let record = run(node, "dave", create).unwrap();
+    let id = RwaEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            RwaEvent::PackageCreated { package, .. } => Some(package),
+            _ => None,
+        })
+        .expect("a package");
+    run(node, "dave", RwaAction::AddAsset { package: id, serial }).unwrap();
+    (id, serial)
+}
+
+fn rules() -> Rules {
+    Rules {
+        allowed_jurisdictions: vec!["SG".into(), "AE".into(), "HK".into()],
+        lockup_secs: 86_400,
+        ..Rules::default()
+    }
+}
+
+#[test]
+fn app_can_issue_a_package_in_two_tranches_and_pay_the_senior_coupon_from_its_income() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, serial) = package(&mut node, rules());
+    let v = view(&node, id);
+    let nav = v.nav.expect("valued by the index");
+    assert!(nav > 0);
+    assert_eq!(v.tranches[JUNIOR as usize].value, Some(nav), "the junior is all the value so far");
+    assert_eq!(holding(&node, id, JUNIOR, "dave").holding.units, nav, "dave holds the first loss, at par");
+    assert_eq!(
+        greenhour_pools::api::position_holder(&node.app.snapshot().unwrap(), serial).unwrap(),
+        Some(greenhour_rwa::api::custody(id))
+    );
+
+    // carol (KYC'd in Singapore) subscribes to the senior: 20 % subordination lets
+    // it take up to four times the junior's value.
+    kyc(&mut node, "carol", "SG");
+    let invest = nav * 2;
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: invest }).unwrap();
+    assert_eq!(holding(&node, id, SENIOR, "carol").order.invest, invest, "queued until the epoch closes");
+    let events = next_epoch(&mut node);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, RwaEvent::EpochTranche { tranche: SENIOR, invested, .. } if *invested == invest)),
+        "{events:?}"
+    );
+    let carol = holding(&node, id, SENIOR, "carol");
+    assert_eq!((carol.holding.units, carol.order.invest), (invest, 0), "bought at par");
+    let v = view(&node, id);
+    assert_eq!(v.book.reserve, invest);
+    assert!(v.tranches[SENIOR as usize].subordination_bps.unwrap() >= 2_000, "{v:?}");
+
+    // The position earns: 50 gUSD reach the custody (a settlement pays the NFT's holder).
+    node.deliver(node.send("bob", &greenhour_rwa::api::custody(id), Coin::new(Denom::gusd(), 50 * GUSD))).unwrap();
+    let dave_before = node.balance(&addr("dave"), &Denom::gusd());
+    let events = next_epoch(&mut node);
+    let (fee, coupons, to_reserve) = events
+        .iter()
+        .find_map(|e| match e {
+            RwaEvent::Income { received, fee, coupons, to_reserve, .. } if *received == 50 * GUSD => {
+                Some((*fee, *coupons, *to_reserve))
+            }
+            _ => None,
+        })
+        .expect("the income swept");
+    assert_eq!(fee, GUSD / 2, "1 % to the issuer");
+    assert!(coupons > 0, "an hour of 10 % on the senior principal");
+    assert_eq!(fee + coupons + to_reserve, 50 * GUSD, "the waterfall pays out exactly what came in");
+    assert_eq!(node.balance(&addr("dave"), &Denom::gusd()), dave_before + fee);
+    let due = holding(&node, id, SENIOR, "carol").payout_due;
+    assert!(due > 0 && due <= coupons, "{due} of {coupons}");
+    let carol_before = node.balance(&addr("carol"), &Denom::gusd());
+    run(&mut node, "carol", RwaAction::ClaimPayout { package: id, tranche: SENIOR }).unwrap();
+    assert!(node.balance(&addr("carol"), &Denom::gusd()) + 10_000 > carol_before + due, "paid, less the fee");
+    assert_eq!(holding(&node, id, SENIOR, "carol").payout_due, 0);
+}
+
+#[test]
+fn app_can_write_down_a_package_when_its_device_leaves_and_the_junior_takes_the_loss() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, serial) = package(&mut node, Rules::default());
+    kyc(&mut node, "carol", "SG");
+    let nav = view(&node, id).nav.unwrap();
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: nav }).unwrap();
+    next_epoch(&mut node);
+    let before = view(&node, id);
+    let senior_before = before.tranches[SENIOR as usize].value.unwrap();
+    let junior_before = before.tranches[JUNIOR as usize].value.unwrap();
+    // dave's device leaves its pool: the position's future hours are withdrawn.
+    let position = greenhour_pools::api::position(&node.app.snapshot().unwrap(), serial).unwrap();
+    let leave = greenhour_pools::PoolsAction::Leave { pool: position.pool, device: position.device };
+    node.deliver(node.tx(&TestNode::key("dave"), vec![AppAction::Pools(leave)])).unwrap();
+    let after = view(&node, id);
+    assert!(after.nav.unwrap() < before.nav.unwrap(), "written down by rule: {after:?}");
+    let junior_after = after.tranches[JUNIOR as usize].value.unwrap();
+    assert!(junior_after < junior_before, "the junior absorbs it first");
+    assert!(
+        after.tranches[SENIOR as usize].value.unwrap() >= senior_before,
+        "the senior keeps its claim while the junior lasts"
+    );
+}
+
+#[test]
+fn app_can_hold_the_subordination_when_subscriptions_exceed_it() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, _) = package(&mut node, Rules::default());
+    kyc(&mut node, "carol", "SG");
+    let nav = view(&node, id).nav.unwrap();
+    // Twice what 20 % subordination allows (four times the junior).
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: 8 * nav }).unwrap();
+    next_epoch(&mut node);
+    let v = view(&node, id);
+    let filled = holding(&node, id, SENIOR, "carol");
+    assert!(filled.holding.units > 3 * nav && filled.holding.units <= 4 * nav, "about half filled: {filled:?}");
+    assert!(filled.order.invest >= 4 * nav, "the rest waits for the next epoch: {filled:?}");
+    assert!(v.tranches[SENIOR as usize].subordination_bps.unwrap() >= 2_000, "{v:?}");
+}
+
+#[test]
+fn rejects_movements_the_rules_forbid_and_changes_nothing() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, serial) = package(&mut node, Rules { max_holding: 100 * GUSD, ..rules() });
+    kyc(&mut node, "carol", "SG");
+    kyc(&mut node, "bob", "US");
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD }).unwrap();
+    next_epoch(&mut node);
+    let cases: Vec<(&str, RwaAction, (&str, u32), &str)> = vec![
+        (
+            "bob",
+            RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD },
+            ("rwa", 9),
+            "a jurisdiction the package does not allow",
+        ),
+        (
+            "carol",
+            RwaAction::Transfer { package: id, tranche: SENIOR, to: addr("bob"), units: 1 },
+            ("rwa", 9),
+            "a transfer to a holder the rules refuse",
+        ),
+        (
+            "carol",
+            RwaAction::Transfer { package: id, tranche: SENIOR, to: Address([9; 20]), units: 1 },
+            ("rwa", 9),
+            "a transfer to an unverified address",
+        ),
+        (
+            "carol",
+            RwaAction::Invest { package: id, tranche: SENIOR, amount: 200 * GUSD },
+            ("rwa", 9),
+            "a subscription above the holding cap",
+        ),
+        (
+            "carol",
+            RwaAction::Redeem { package: id, tranche: SENIOR, units: 1 },
+            ("rwa", 10),
+            "a redemption in the lock-up",
+        ),
+        ("carol", RwaAction::Redeem { package: id, tranche: SENIOR, units: u128::MAX }, ("rwa", 11), "more than held"),
+        ("carol", RwaAction::AddAsset { package: id, serial }, ("rwa", 3), "only the issuer adds assets"),
+        (
+            "dave",
+            RwaAction::AddAsset { package: id, serial: serial + 1_000 },
+            ("rwa", 8),
+            "an asset that is not the issuer's",
+        ),
+        (
+            "bob",
+            RwaAction::Claim {
+                subject: addr("bob"),
+                jurisdiction: "SG".into(),
+                accredited: true,
+                expires_at: u64::MAX,
+            },
+            ("rwa", 4),
+            "a claim from an untrusted issuer",
+        ),
+        ("carol", RwaAction::Invest { package: id, tranche: 2, amount: GUSD }, ("rwa", 2), "no such tranche"),
+        ("carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: 0 }, ("rwa", 6), "zero"),
+        (
+            "carol",
+            RwaAction::Freeze { package: id, who: addr("carol"), frozen: true },
+            ("rwa", 3),
+            "only the agent freezes",
+        ),
+    ];
+    for (who, action, expected, why) in cases {
+        let before = node.state_without_block_info();
+        let e = node.expect_rejected(&TestNode::key(who), vec![AppAction::Rwa(action)]);
+        assert_eq!(code(&e), expected, "{why}: {e}");
+        assert_eq!(node.state_without_block_info(), before, "{why}: nothing changed");
+    }
+}
+
+#[test]
+fn app_can_freeze_a_holder_and_force_a_transfer_as_the_agent() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, _) = package(&mut node, rules());
+    kyc(&mut node, "carol", "SG");
+    kyc(&mut node, "alice", "HK");
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD }).unwrap();
+    next_epoch(&mut node);
+    node.advance(86_400);
+    run(&mut node, "dave", RwaAction::Freeze { package: id, who: addr("carol"), frozen: true }).unwrap();
+    let e = run(&mut node, "carol", RwaAction::Transfer { package: id, tranche: SENIOR, to: addr("alice"), units: 1 })
+        .unwrap_err();
+    assert_eq!(code(&e), ("rwa", 9), "frozen: {e}");
+    let force =
+        RwaAction::ForceTransfer { package: id, tranche: SENIOR, from: addr("carol"), to: addr("alice"), units: GUSD };
+    let record = run(&mut node, "dave", force).unwrap();
+    assert!(RwaEvent::all_in(&record.events)
+        .iter()
+        .any(|e| matches!(e, RwaEvent::Transferred { forced: true, units, .. } if *units == GUSD)));
+    assert_eq!(holding(&node, id, SENIOR, "alice").holding.units, GUSD);
+    assert_eq!(holding(&node, id, SENIOR, "carol").holding.units, 0);
+}
