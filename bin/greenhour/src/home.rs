@@ -71,6 +71,9 @@ pub fn init(
         genesis.carbon.params.issuers = issuer.into_iter().collect();
         genesis.staking = demo_staking(accounts);
         genesis.governance = demo_governance(accounts, genesis_time);
+        // carol is the devnet's KYC provider: her claims verify RWA investors.
+        genesis.rwa.params.claim_issuers =
+            accounts.iter().filter(|n| *n == "carol").map(|n| SecretKey::from_name(n).address()).collect();
         // A community pool to spend from at once (staking's community tax feeds it later).
         genesis.bank.balances.push(GenesisBalance {
             address: greenhour_governance::community_pool(),

@@ -15,6 +15,7 @@ mod lend;
 mod market;
 mod output;
 mod pool;
+mod rwa;
 mod staking;
 mod testnet;
 mod vault;
@@ -81,6 +82,12 @@ pub enum Command {
     /// Governance: proposals, deposits, votes, parameters, the community pool, pauses.
     #[command(subcommand)]
     Gov(gov::GovCommand),
+    /// RWA packages: position NFTs issued as tranches; subscribe, redeem, transfer, payouts.
+    #[command(subcommand)]
+    Rwa(rwa::RwaCommand),
+    /// Identity claims (KYC) that packages' rules check.
+    #[command(subcommand)]
+    Kyc(rwa::KycCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

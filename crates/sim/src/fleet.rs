@@ -25,6 +25,8 @@ use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
 use greenhour_primitives::{ChainId, Coin, Denom};
+use greenhour_rwa::query::{HoldingView, IdentityView, PackageView, RwaQuery};
+use greenhour_rwa::{PackageId, Rules, RwaAction, TrancheTerms};
 use greenhour_stable::query::{DepositView, Reserve, StableQuery, VaultView};
 use greenhour_stable::{StableAction, VaultId};
 use std::sync::Arc;
@@ -80,6 +82,11 @@ const REPAY_LEAD_HOURS: u64 = 14;
 const LENDER_SUPPLY: u128 = 1_000_000_000;
 const DIRECT_CEILING: u128 = 500_000_000_000;
 const DIRECT_BUFFER: u128 = 5_000_000_000;
+/// The RWA desk: which device's owner issues the package, and the investor's
+/// hourly subscription and target.
+const RWA_ISSUER_DEVICE: usize = 3;
+const RWA_SUBSCRIPTION: u128 = 200_000_000;
+const RWA_TARGET: u128 = 5_000_000_000;
 const DIRECT_TITLE: &str = "gUSD direct deposit into the home-positions market";
 /// gUSD vaults: at most this many devices open one, against this much GHR each,
 /// at about this collateral ratio (the branch's minimum is 150 %).
@@ -195,6 +202,12 @@ pub struct Totals {
     /// Community-pool grants the fleet proposed, and those executed (paid).
     pub grants_proposed: u64,
     pub grants_paid: u64,
+    /// Positions put into the RWA package, the investor's subscriptions and payouts
+    /// collected, and the issuer's junior redemptions.
+    pub package_assets: u64,
+    pub subscriptions: u64,
+    pub payouts_claimed: u64,
+    pub junior_redemptions: u64,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -233,6 +246,13 @@ pub struct HourSummary {
     /// gUSD's backing that is green compute (bps).
     pub gusd_direct_minted: u128,
     pub gusd_green_compute_bps: u32,
+    /// The RWA package after the hour: its assets' value (`None` while unvalued),
+    /// reserve, income received and coupons paid so far, and the senior units sold.
+    pub rwa_nav: Option<u128>,
+    pub rwa_reserve: u128,
+    pub rwa_income: u128,
+    pub rwa_coupons: u128,
+    pub rwa_senior_units: u128,
 }
 
 /// What every device needs to do one hour's work.
@@ -251,6 +271,8 @@ struct HourCtx<'a> {
     provide_price: u128,
     /// The lending market positions are pledged in (a pledged position provides through it).
     lending_market: Option<MarketId>,
+    /// The RWA package the issuer device's positions are in (they provide through it).
+    package: Option<PackageId>,
 }
 
 struct SimDevice {
@@ -270,6 +292,9 @@ struct SimDevice {
     /// The position NFT pledged in the lending market (it cannot provide slots or
     /// be extended while pledged; a fresh position replaces it when it runs out).
     collateral: Option<u64>,
+    /// The position NFT in the RWA package's custody (the issuer device's): it
+    /// provides slots through the package and is not extended; a fresh one replaces it.
+    packaged: Option<u64>,
     /// Runs the jobs assigned to the device (inflating devices also cheat at jobs).
     worker: greenhour_agent::Worker,
     /// The device owner's gUSD vault, if it has one open.
@@ -375,8 +400,18 @@ impl SimDevice {
         ctx: &HourCtx<'_>,
         totals: &mut Totals,
     ) -> Result<Option<crate::physics::HourEnergy>, SimError> {
-        let HourCtx { client, chain, solvers, pool, hour, now_hour, provide_hour, provide_price, lending_market } =
-            *ctx;
+        let HourCtx {
+            client,
+            chain,
+            solvers,
+            pool,
+            hour,
+            now_hour,
+            provide_hour,
+            provide_price,
+            lending_market,
+            package,
+        } = *ctx;
         let Some(id) = self.id else { return Ok(None) };
         if self.last_report_end.is_some_and(|end| end > hour * HOUR) {
             // Reported before the fleet restarted.
@@ -415,9 +450,9 @@ impl SimDevice {
         // extension separately below).
         let next = (hour + 2).max(now_hour + 2);
         let fresh = self.position.is_none() || self.pledged_until <= now_hour + 1;
-        let provide = self.provide_action(provide_hour, provide_price, lending_market);
+        let provide = self.provide_action(provide_hour, provide_price, lending_market, package);
         let extend = match self.position {
-            Some(position) if self.joined && !fresh && !self.lent(position) && self.pledged_until < next + 12 => {
+            Some(position) if self.joined && !fresh && !self.away(position) && self.pledged_until < next + 12 => {
                 Some(AppAction::Pools(PoolsAction::Extend { position, hours: 24 }))
             }
             _ => None,
@@ -471,8 +506,8 @@ impl SimDevice {
         // Pledges start two hours after the chain's current one: the fleet may lag the
         // clock, and a large fleet's last transactions land a few blocks later. A
         // position that has run out (a fleet far behind the clock) is replaced.
-        let lent = self.position.is_some_and(|p| self.lent(p));
-        if self.joined && self.pledged_until < next + 12 && (fresh || !lent) {
+        let away = self.position.is_some_and(|p| self.away(p));
+        if self.joined && self.pledged_until < next + 12 && (fresh || !away) {
             let quantity = self.manager.spec().gpu.gpu_count;
             let action = match self.position {
                 Some(position) if !fresh => PoolsAction::Extend { position, hours: 24 },
@@ -499,9 +534,10 @@ impl SimDevice {
         Ok(accepted.then_some(energy))
     }
 
-    /// Whether `position` is pledged in the lending market (only the module moves it then).
-    fn lent(&self, position: u64) -> bool {
-        self.collateral == Some(position)
+    /// Whether `position` is pledged in the lending market or held by the RWA
+    /// package (only that module moves it then).
+    fn away(&self, position: u64) -> bool {
+        self.collateral == Some(position) || self.packaged == Some(position)
     }
 
     /// Submits what the device's assigned jobs owe at chain time `now` (the worker
@@ -525,12 +561,27 @@ impl SimDevice {
     /// device's position covers that hour (valid until the hour opens: a large
     /// fleet takes several blocks). A position pledged in `lending` provides through
     /// the lending market, so its sales repay the loan when the hour ends.
-    fn provide_action(&self, hour: u64, price: u128, lending: Option<MarketId>) -> Option<AppAction> {
+    fn provide_action(
+        &self,
+        hour: u64,
+        price: u128,
+        lending: Option<MarketId>,
+        package: Option<PackageId>,
+    ) -> Option<AppAction> {
         let position = self.position?;
         if hour >= self.pledged_until || hour < self.pledged_from {
             return None;
         }
-        if self.lent(position) {
+        if self.packaged == Some(position) {
+            return Some(AppAction::Rwa(RwaAction::Provide {
+                package: package?,
+                serial: position,
+                hour,
+                quantity: 1,
+                max_quote: price,
+            }));
+        }
+        if self.collateral == Some(position) {
             return Some(AppAction::Lending(LendingAction::Provide {
                 market: lending?,
                 serial: position,
@@ -602,6 +653,10 @@ pub struct Fleet {
     grant_day: Option<u64>,
     /// Whether gUSD's direct deposit into the lending market is named or proposed.
     direct_deposit_asked: bool,
+    /// The RWA package of the issuer device's positions, once found or created, and
+    /// whether the investor's identity claim is on the chain.
+    package: Option<PackageId>,
+    investor_verified: bool,
     pub totals: Totals,
 }
 
@@ -646,6 +701,7 @@ impl Fleet {
                     pledged_from: 0,
                     pledged_until: 0,
                     collateral: None,
+                    packaged: None,
                     worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
                     vault: None,
                     green_wh_today: 0,
@@ -735,6 +791,8 @@ impl Fleet {
             lending_market: None,
             grant_day: None,
             direct_deposit_asked: false,
+            package: None,
+            investor_verified: false,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -796,6 +854,7 @@ impl Fleet {
             provide_hour,
             provide_price: self.config.slot_price,
             lending_market: self.lending_market,
+            package: self.package,
         };
         let working = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();
@@ -832,6 +891,11 @@ impl Fleet {
             gusd_collateral_ratio_bps: None,
             gusd_direct_minted: 0,
             gusd_green_compute_bps: 0,
+            rwa_nav: None,
+            rwa_reserve: 0,
+            rwa_income: 0,
+            rwa_coupons: 0,
+            rwa_senior_units: 0,
         };
         for result in results {
             let (energy, t) = result?;
@@ -858,6 +922,13 @@ impl Fleet {
             summary.lending_income_repaid = market.totals.income_repaid;
         }
         self.govern(now_hour).await?;
+        if let Some(v) = self.issue_package(now_hour).await? {
+            summary.rwa_nav = v.nav;
+            summary.rwa_reserve = v.book.reserve;
+            summary.rwa_income = v.book.income;
+            summary.rwa_coupons = v.book.coupons;
+            summary.rwa_senior_units = v.tranches.first().map_or(0, |t| t.tranche.units);
+        }
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
             summary.gusd_vault_debt = reserve.vault_debt;
@@ -1184,6 +1255,124 @@ impl Fleet {
         Ok(())
     }
 
+    /// The RWA desk (fleets of 20 devices or more): the owner of device 3, a small
+    /// operator's SPV, issues a package of its own positions — a senior tranche at
+    /// an 8 % coupon keeping 20 % subordination, and the junior it keeps — and puts
+    /// each new position into it; the maker, the devnet's KYC provider, verifies the
+    /// reporter in Singapore, who subscribes 200 gUSD to the senior every hour up to
+    /// 5,000 gUSD and collects its coupons; every six hours the issuer redeems a fifth
+    /// of its junior units (the cash the senior brought, as far as the subordination
+    /// lets it). Returns the package after the hour.
+    async fn issue_package(&mut self, now_hour: u64) -> Result<Option<PackageView>, SimError> {
+        if self.devices.len() < LENDING_MIN_FLEET {
+            return Ok(None);
+        }
+        let client = self.client.clone();
+        let Some(issuer) = self.devices.iter().position(|d| d.index == RWA_ISSUER_DEVICE) else { return Ok(None) };
+        let investor = self.reporter.address();
+        if !self.investor_verified {
+            let id: IdentityView = client.query(&RwaQuery::Identity { subject: investor }).await?;
+            if !id.verified {
+                let claim = RwaAction::Claim {
+                    subject: investor,
+                    jurisdiction: "SG".into(),
+                    accredited: true,
+                    expires_at: (now_hour + 24 * 365) * HOUR,
+                };
+                if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Rwa(claim)]).await? {
+                    tracing::debug!(%why, "identity claim refused");
+                    return Ok(None);
+                }
+            }
+            self.investor_verified = true;
+        }
+        let owner = self.devices[issuer].owner.address();
+        let package = match self.package {
+            Some(id) => id,
+            None => {
+                let find = |all: Vec<PackageView>| all.into_iter().find(|p| p.package.issuer == owner);
+                let mut found = find(client.query(&RwaQuery::Packages {}).await?);
+                if found.is_none() {
+                    let create = RwaAction::CreatePackage {
+                        name: "Greenhour rooftops 3".into(),
+                        legal_name: "Greenhour Rooftops 3 SPV Pte. Ltd.".into(),
+                        jurisdiction: "SG".into(),
+                        documents: vec![],
+                        class: DeviceClass::Home,
+                        tranches: vec![
+                            TrancheTerms { name: "senior".into(), coupon_bps: 800, min_subordination_bps: 2_000 },
+                            TrancheTerms { name: "junior".into(), coupon_bps: 0, min_subordination_bps: 0 },
+                        ],
+                        rules: Rules {
+                            allowed_jurisdictions: vec!["SG".into(), "AE".into(), "HK".into()],
+                            ..Rules::default()
+                        },
+                        epoch_secs: HOUR,
+                        fee_bps: 100,
+                        maturity: (now_hour + 24 * 90) * HOUR,
+                    };
+                    let d = &mut self.devices[issuer];
+                    if let Committed::Refused(why) = d.owner.commit(&client, vec![AppAction::Rwa(create)]).await? {
+                        tracing::debug!(%why, "package refused");
+                        return Ok(None);
+                    }
+                    found = find(client.query(&RwaQuery::Packages {}).await?);
+                }
+                let Some(found) = found else { return Ok(None) };
+                // A resumed fleet finds its position already in custody.
+                let d = &mut self.devices[issuer];
+                d.packaged = d.position.filter(|p| found.package.assets.contains(p));
+                self.package = Some(found.package.id);
+                found.package.id
+            }
+        };
+        let mut totals = Totals::default();
+        let d = &mut self.devices[issuer];
+        if let Some(position) = d.position.filter(|p| !d.away(*p) && d.pledged_until > now_hour + 2) {
+            let add = RwaAction::AddAsset { package, serial: position };
+            match d.owner.commit(&client, vec![AppAction::Rwa(add)]).await? {
+                Committed::Included(_) => {
+                    d.packaged = Some(position);
+                    totals.package_assets += 1;
+                }
+                Committed::Refused(why) => tracing::debug!(%why, "package asset refused"),
+            }
+        }
+        if now_hour.is_multiple_of(6) {
+            let junior: HoldingView =
+                client.query(&RwaQuery::Holding { package: package.0, tranche: 1, holder: owner }).await?;
+            let units = junior.holding.units / 5;
+            if units > 0 && junior.order.redeem == 0 {
+                let redeem = RwaAction::Redeem { package, tranche: 1, units };
+                match d.owner.commit(&client, vec![AppAction::Rwa(redeem)]).await? {
+                    Committed::Included(_) => totals.junior_redemptions += 1,
+                    Committed::Refused(why) => tracing::debug!(%why, "junior redemption refused"),
+                }
+            }
+        }
+        let senior: HoldingView =
+            client.query(&RwaQuery::Holding { package: package.0, tranche: 0, holder: investor }).await?;
+        let mut actions = Vec::new();
+        let subscribing = senior.holding.units + senior.order.invest < RWA_TARGET;
+        if subscribing {
+            actions.push(AppAction::Rwa(RwaAction::Invest { package, tranche: 0, amount: RWA_SUBSCRIPTION }));
+        }
+        if senior.payout_due > 0 {
+            actions.push(AppAction::Rwa(RwaAction::ClaimPayout { package, tranche: 0 }));
+        }
+        if !actions.is_empty() {
+            match self.reporter.commit(&client, actions).await? {
+                Committed::Included(_) => {
+                    totals.subscriptions += u64::from(subscribing);
+                    totals.payouts_claimed += u64::from(senior.payout_due > 0);
+                }
+                Committed::Refused(why) => tracing::debug!(%why, "subscription refused"),
+            }
+        }
+        self.totals.add(&totals);
+        Ok(Some(client.query(&RwaQuery::Package { id: package.0 }).await?))
+    }
+
     /// The reporter submits a proposal with the minimum deposit (expedited or
     /// not) and votes yes with the maker: two of the devnet's four validators, so
     /// it passes. Returns whether it was submitted.
@@ -1349,5 +1538,9 @@ impl Totals {
         self.redemptions += o.redemptions;
         self.grants_proposed += o.grants_proposed;
         self.grants_paid += o.grants_paid;
+        self.package_assets += o.package_assets;
+        self.subscriptions += o.subscriptions;
+        self.payouts_claimed += o.payouts_claimed;
+        self.junior_redemptions += o.junior_redemptions;
     }
 }

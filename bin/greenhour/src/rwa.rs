@@ -1,0 +1,397 @@
+//! `greenhour rwa …` and `greenhour kyc …`: asset packages of position NFTs issued
+//! as tranches (the `rwa` module) and the identity claims their rules check.
+
+use crate::context::{parse_enum, resolve, submit_actions};
+use crate::output::print;
+use crate::Cli;
+use anyhow::{bail, Result};
+use clap::Subcommand;
+use greenhour_app::AppAction;
+use greenhour_client::RpcClient;
+use greenhour_primitives::Hash;
+use greenhour_rwa::query::{HoldingView, IdentityView, PackageView, RwaQuery};
+use greenhour_rwa::{PackageId, Rules, RwaAction, TrancheTerms};
+
+#[derive(Subcommand)]
+pub enum RwaCommand {
+    /// Create a package you issue: --tranche NAME:COUPON_BPS:MIN_SUB_BPS for each
+    /// tranche, most senior first, the last the residual (e.g. --tranche senior:800:2000
+    /// --tranche junior:0:0).
+    Create {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        legal_name: String,
+        /// The issuer's jurisdiction (ISO 3166 alpha-2).
+        #[arg(long)]
+        jurisdiction: String,
+        /// Offering documents by content hash (hex), repeatable.
+        #[arg(long)]
+        document: Vec<String>,
+        #[arg(long, default_value = "home")]
+        class: String,
+        #[arg(long = "tranche", required = true)]
+        tranches: Vec<String>,
+        /// Jurisdictions holders may be from (repeatable; none: any not blocked).
+        #[arg(long)]
+        allow: Vec<String>,
+        #[arg(long)]
+        block: Vec<String>,
+        #[arg(long)]
+        accredited_only: bool,
+        #[arg(long, default_value_t = 0)]
+        max_holders: u32,
+        #[arg(long, default_value_t = 0)]
+        max_holding: u128,
+        #[arg(long, default_value_t = 0)]
+        lockup_secs: u64,
+        #[arg(long, default_value_t = 3_600)]
+        epoch_secs: u64,
+        #[arg(long, default_value_t = 100)]
+        fee_bps: u32,
+        /// Seconds from now to the maturity.
+        #[arg(long, default_value_t = 90 * 86_400)]
+        maturity_in: u64,
+    },
+    /// Put a position NFT you hold into the package's custody (you receive residual units).
+    AddAsset {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        serial: u64,
+    },
+    /// Provide a packaged position's unsold slots of an hour to its market pool.
+    Provide {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        serial: u64,
+        #[arg(long)]
+        hour: u64,
+        #[arg(long, default_value_t = 1)]
+        quantity: u32,
+        #[arg(long)]
+        max_quote: u128,
+    },
+    /// Subscribe gUSD to a tranche at the epoch's close.
+    Subscribe {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+        amount: u128,
+    },
+    /// Redeem units of a tranche at the epoch's close.
+    Redeem {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+        units: u128,
+    },
+    /// Transfer units to another verified holder (--force: as the package's agent, from --owner).
+    Transfer {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+        #[arg(long)]
+        to: String,
+        units: u128,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Freeze (or --unfreeze) an address's units, as the package's agent.
+    Freeze {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        who: String,
+        #[arg(long)]
+        unfreeze: bool,
+    },
+    /// Collect your coupons and principal of a tranche.
+    Payout {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+    },
+    /// One package valued now (NAV, reserve, tranches' value, price, subordination, books).
+    Show { package: u64 },
+    /// Every package.
+    List,
+    /// An address's holdings and orders across packages.
+    Holdings { holder: String },
+}
+
+#[derive(Subcommand)]
+pub enum KycCommand {
+    /// As a trusted claim issuer: verify an address from a jurisdiction.
+    Claim {
+        #[arg(long)]
+        from: String,
+        subject: String,
+        #[arg(long)]
+        jurisdiction: String,
+        #[arg(long)]
+        accredited: bool,
+        /// Seconds from now until the claim expires.
+        #[arg(long, default_value_t = 365 * 86_400)]
+        valid_for: u64,
+    },
+    /// Revoke a claim you issued.
+    Revoke {
+        #[arg(long)]
+        from: String,
+        subject: String,
+    },
+    /// An address's claim and whether it verifies now.
+    Show { subject: String },
+}
+
+fn tranche_terms(spec: &str) -> Result<TrancheTerms> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [name, coupon, sub] = parts[..] else {
+        bail!("a tranche is NAME:COUPON_BPS:MIN_SUBORDINATION_BPS, not {spec:?}")
+    };
+    Ok(TrancheTerms { name: name.into(), coupon_bps: coupon.parse()?, min_subordination_bps: sub.parse()? })
+}
+
+fn wad(p: Option<u128>) -> String {
+    p.map_or("-".into(), |p| format!("{:.6}", p as f64 / 1e18))
+}
+
+fn describe(v: &PackageView) -> String {
+    let p = &v.package;
+    let mut s = format!(
+        "package {} {:?} ({}, {}) issuer {}  NAV {}  reserve {}  epoch {} closes at {}  income {} fees {} coupons {} principal {}{}",
+        p.id,
+        p.name,
+        p.legal_name,
+        p.jurisdiction,
+        p.issuer,
+        v.nav.map_or("-".into(), |n| n.to_string()),
+        v.book.reserve,
+        v.book.epoch,
+        v.epoch_closes_at,
+        v.book.income,
+        v.book.fees,
+        v.book.coupons,
+        v.book.principal,
+        v.value_error.as_ref().map_or(String::new(), |e| format!("  (unvalued: {e})"))
+    );
+    for t in &v.tranches {
+        s.push_str(&format!(
+            "\n  tranche {} {:<8} coupon {:.2} %  units {}  value {}  price {}  subordination {} (min {:.1} %)  holders {}  pending invest {} redeem {}",
+            t.index,
+            t.terms.name,
+            t.terms.coupon_bps as f64 / 100.0,
+            t.tranche.units,
+            t.value.map_or("-".into(), |v| v.to_string()),
+            wad(t.price_wad),
+            t.subordination_bps.map_or("-".into(), |b| format!("{:.1} %", b as f64 / 100.0)),
+            t.terms.min_subordination_bps as f64 / 100.0,
+            t.tranche.holders,
+            t.tranche.pending_invest,
+            t.tranche.pending_redeem
+        ));
+    }
+    s.push_str(&format!("\n  assets {:?} in custody {}", p.assets, v.custody));
+    s
+}
+
+pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    let submit = |from: &str, action: RwaAction| {
+        let from = from.to_string();
+        async move {
+            let done = submit_actions(cli, &from, vec![AppAction::Rwa(action)]).await?;
+            print(cli.json, &done, || done.join("\n"));
+            Ok::<(), anyhow::Error>(())
+        }
+    };
+    match c {
+        RwaCommand::Create {
+            from,
+            name,
+            legal_name,
+            jurisdiction,
+            document,
+            class,
+            tranches,
+            allow,
+            block,
+            accredited_only,
+            max_holders,
+            max_holding,
+            lockup_secs,
+            epoch_secs,
+            fee_bps,
+            maturity_in,
+        } => {
+            let documents = document.iter().map(|d| d.parse::<Hash>()).collect::<Result<Vec<_>, _>>()?;
+            let now = client.status().await?.latest_block_time;
+            let action = RwaAction::CreatePackage {
+                name: name.clone(),
+                legal_name: legal_name.clone(),
+                jurisdiction: jurisdiction.clone(),
+                documents,
+                class: parse_enum("class", class, "home, regional, datacentre or btc_miner")?,
+                tranches: tranches.iter().map(|t| tranche_terms(t)).collect::<Result<_>>()?,
+                rules: Rules {
+                    allowed_jurisdictions: allow.clone(),
+                    blocked_jurisdictions: block.clone(),
+                    accredited_only: *accredited_only,
+                    max_holders: *max_holders,
+                    max_holding: *max_holding,
+                    lockup_secs: *lockup_secs,
+                },
+                epoch_secs: *epoch_secs,
+                fee_bps: *fee_bps,
+                maturity: now + maturity_in,
+            };
+            let issuer = resolve(cli, from)?;
+            let done = submit_actions(cli, from, vec![AppAction::Rwa(action)]).await?;
+            // The new package is the issuer's highest id.
+            let all: Vec<PackageView> = client.query(&RwaQuery::Packages {}).await?;
+            let id = all.iter().filter(|p| p.package.issuer == issuer).map(|p| p.package.id.0).max();
+            print(cli.json, &serde_json::json!({ "package": id, "txs": done }), || {
+                format!("{}\npackage {} created", done.join("\n"), id.map_or("?".into(), |i| i.to_string()))
+            });
+        }
+        RwaCommand::AddAsset { from, package, serial } => {
+            submit(from, RwaAction::AddAsset { package: PackageId(*package), serial: *serial }).await?;
+        }
+        RwaCommand::Provide { from, package, serial, hour, quantity, max_quote } => {
+            let action = RwaAction::Provide {
+                package: PackageId(*package),
+                serial: *serial,
+                hour: *hour,
+                quantity: *quantity,
+                max_quote: *max_quote,
+            };
+            submit(from, action).await?;
+        }
+        RwaCommand::Subscribe { from, package, tranche, amount } => {
+            submit(from, RwaAction::Invest { package: PackageId(*package), tranche: *tranche, amount: *amount })
+                .await?;
+        }
+        RwaCommand::Redeem { from, package, tranche, units } => {
+            submit(from, RwaAction::Redeem { package: PackageId(*package), tranche: *tranche, units: *units }).await?;
+        }
+        RwaCommand::Transfer { from, package, tranche, to, units, force, owner } => {
+            let (package, to) = (PackageId(*package), resolve(cli, to)?);
+            let action = match (force, owner) {
+                (true, Some(owner)) => RwaAction::ForceTransfer {
+                    package,
+                    tranche: *tranche,
+                    from: resolve(cli, owner)?,
+                    to,
+                    units: *units,
+                },
+                (false, None) => RwaAction::Transfer { package, tranche: *tranche, to, units: *units },
+                _ => bail!("--force needs --owner (whose units move), and --owner needs --force"),
+            };
+            submit(from, action).await?;
+        }
+        RwaCommand::Freeze { from, package, who, unfreeze } => {
+            let action = RwaAction::Freeze { package: PackageId(*package), who: resolve(cli, who)?, frozen: !unfreeze };
+            submit(from, action).await?;
+        }
+        RwaCommand::Payout { from, package, tranche } => {
+            submit(from, RwaAction::ClaimPayout { package: PackageId(*package), tranche: *tranche }).await?;
+        }
+        RwaCommand::Show { package } => {
+            let v: PackageView = client.query(&RwaQuery::Package { id: *package }).await?;
+            print(cli.json, &v, || describe(&v));
+        }
+        RwaCommand::List => {
+            let all: Vec<PackageView> = client.query(&RwaQuery::Packages {}).await?;
+            print(cli.json, &all, || {
+                if all.is_empty() {
+                    return "no packages".into();
+                }
+                all.iter().map(describe).collect::<Vec<_>>().join("\n")
+            });
+        }
+        RwaCommand::Holdings { holder } => {
+            let holder = resolve(cli, holder)?;
+            let all: Vec<HoldingView> = client.query(&RwaQuery::Holdings { holder }).await?;
+            print(cli.json, &all, || {
+                if all.is_empty() {
+                    return "no holdings".into();
+                }
+                all.iter()
+                    .map(|h| {
+                        format!(
+                            "package {} tranche {}: {} units (locked until {}), payout due {}, order: invest {} redeem {}",
+                            h.package,
+                            h.tranche,
+                            h.holding.units,
+                            h.holding.locked_until,
+                            h.payout_due,
+                            h.order.invest,
+                            h.order.redeem
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_kyc(cli: &Cli, c: &KycCommand) -> Result<()> {
+    let client = RpcClient::new(&cli.node);
+    let submit = |from: &str, action: RwaAction| {
+        let from = from.to_string();
+        async move {
+            let done = submit_actions(cli, &from, vec![AppAction::Rwa(action)]).await?;
+            print(cli.json, &done, || done.join("\n"));
+            Ok::<(), anyhow::Error>(())
+        }
+    };
+    match c {
+        KycCommand::Claim { from, subject, jurisdiction, accredited, valid_for } => {
+            let now = client.status().await?.latest_block_time;
+            let action = RwaAction::Claim {
+                subject: resolve(cli, subject)?,
+                jurisdiction: jurisdiction.clone(),
+                accredited: *accredited,
+                expires_at: now + valid_for,
+            };
+            submit(from, action).await?;
+        }
+        KycCommand::Revoke { from, subject } => {
+            submit(from, RwaAction::Revoke { subject: resolve(cli, subject)? }).await?;
+        }
+        KycCommand::Show { subject } => {
+            let v: IdentityView = client.query(&RwaQuery::Identity { subject: resolve(cli, subject)? }).await?;
+            print(cli.json, &v, || match &v.identity {
+                Some(i) => format!(
+                    "{}: {} ({}), {}accredited, claimed by {} until {}",
+                    v.subject,
+                    if v.verified { "verified" } else { "NOT verified" },
+                    i.jurisdiction,
+                    if i.accredited { "" } else { "not " },
+                    i.issuer,
+                    i.expires_at
+                ),
+                None => format!("{}: no claim", v.subject),
+            });
+        }
+    }
+    Ok(())
+}
