@@ -61,6 +61,7 @@ fn state(per_tranche: u64, holders: u64, income: u128) -> BTreeMap<Vec<u8>, Vec<
             holders,
             pending_invest: n * gusd,
             pending_redeem: n * gusd,
+            orders: per_tranche as u32,
             ..Tranche::default()
         });
     }

@@ -22,10 +22,14 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
                     + math::owed_down(h.units, t.payout_per_unit_wad, h.payout_snapshot_wad)
                         .ok_or("payout overflow")?;
             }
-            let (mut invest, mut redeem) = (0u128, 0u128);
+            let (mut invest, mut redeem, mut open) = (0u128, 0u128, 0u32);
             for (_, o) in state::orders(state, p.id, i).map_err(e)? {
                 invest += o.invest;
                 redeem += o.redeem;
+                open += 1;
+            }
+            if open != t.orders {
+                return Err(format!("package {} tranche {i}: {open} open orders, the tranche says {}", p.id, t.orders));
             }
             if held + redeem != t.units || invest != t.pending_invest || redeem != t.pending_redeem {
                 return Err(format!(

@@ -152,6 +152,8 @@ pub struct Tranche {
     pub pending_invest: u128,
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub pending_redeem: u128,
+    /// Open orders (counted here, so a new order checks the cap in O(1)).
+    pub orders: u32,
 }
 
 /// An address's units of one tranche.

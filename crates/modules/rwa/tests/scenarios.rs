@@ -297,3 +297,25 @@ fn app_can_freeze_a_holder_and_force_a_transfer_as_the_agent() {
     assert_eq!(holding(&node, id, SENIOR, "alice").holding.units, GUSD);
     assert_eq!(holding(&node, id, SENIOR, "carol").holding.units, 0);
 }
+
+#[test]
+fn rejects_an_order_past_the_tranches_open_order_cap() {
+    let mut g = genesis();
+    g.rwa.params.max_orders = 1;
+    let mut node = TestNode::with_genesis(&g);
+    let (id, _) = package(&mut node, Rules::default());
+    kyc(&mut node, "carol", "SG");
+    kyc(&mut node, "bob", "SG");
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD }).unwrap();
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD }).unwrap();
+    let before = node.state_without_block_info();
+    let e = node.expect_rejected(
+        &TestNode::key("bob"),
+        vec![AppAction::Rwa(RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD })],
+    );
+    assert_eq!(code(&e), ("rwa", 12), "a second investor's order: {e}");
+    assert_eq!(node.state_without_block_info(), before);
+    // Once the epoch fills carol's order, the tranche takes a new one.
+    next_epoch(&mut node);
+    run(&mut node, "bob", RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD }).unwrap();
+}

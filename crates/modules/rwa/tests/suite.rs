@@ -39,7 +39,7 @@ fn sample_genesis() -> RwaGenesis {
         created_at: TEST_GENESIS_TIME,
         assets: vec![],
     };
-    let tranche = Tranche { units: 70, principal: 70, holders: 1, pending_redeem: 20, ..Tranche::default() };
+    let tranche = Tranche { units: 70, principal: 70, holders: 1, pending_redeem: 20, orders: 1, ..Tranche::default() };
     RwaGenesis {
         params: RwaParams { claim_issuers: vec![issuer], ..RwaParams::default() },
         identities: vec![(

@@ -125,7 +125,7 @@ pub fn close(state: &mut impl StateWrite, p: &Package, now: UnixSeconds) -> Resu
             }
             let cash = overflow(math::cash_down(units, price))?;
             order.redeem -= units;
-            put_order(state, p.id, k as u32, &who, &order);
+            put_order(state, p.id, k as u32, &who, &mut t, true, &order);
             if cash > 0 {
                 greenhour_bank::api::transfer(state, &account(), &who, &gusd(cash))?;
             }
@@ -174,7 +174,7 @@ pub fn close(state: &mut impl StateWrite, p: &Package, now: UnixSeconds) -> Resu
             // The investor pays the units' price, rounded up, never more than offered.
             let cash = overflow(math::mul_div_up(units, price, WAD))?.min(offered);
             order.invest -= cash;
-            put_order(state, p.id, k as u32, &who, &order);
+            put_order(state, p.id, k as u32, &who, &mut t, true, &order);
             credit(state, p, k as u32, &mut t, &who, units, now)?;
             units_in += units;
             cash_in += cash;

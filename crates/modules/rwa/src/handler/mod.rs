@@ -515,21 +515,33 @@ fn open_order(state: &impl StateRead, p: &Package, tranche: u32, who: &Address) 
     tranche_of(p, tranche)?;
     let order = state::order(state, p.id, tranche, who)?;
     let t = state::tranche(state, p.id, tranche)?;
-    if order == Order::default() {
-        let open = state.prefix::<Order>(&keys::orders_of(p.id, tranche))?.len();
-        let max = state::params(state)?.max_orders;
-        if open >= max as usize {
-            return Err(RwaError::TooManyOrders(max));
-        }
+    let max = state::params(state)?.max_orders;
+    if order == Order::default() && t.orders >= max {
+        return Err(RwaError::TooManyOrders(max));
     }
     Ok((order, t))
 }
 
-fn put_order(state: &mut impl StateWrite, id: PackageId, tranche: u32, who: &Address, o: &Order) {
-    if *o == Order::default() {
-        state.delete(&keys::order(id, tranche, who));
-    } else {
+/// Stores an order (deleted once empty), keeping the tranche's open-order count.
+fn put_order(
+    state: &mut impl StateWrite,
+    id: PackageId,
+    tranche: u32,
+    who: &Address,
+    t: &mut Tranche,
+    was_open: bool,
+    o: &Order,
+) {
+    let open = *o != Order::default();
+    match (was_open, open) {
+        (false, true) => t.orders += 1,
+        (true, false) => t.orders -= 1,
+        _ => {}
+    }
+    if open {
         state.put(&keys::order(id, tranche, who), o);
+    } else {
+        state.delete(&keys::order(id, tranche, who));
     }
 }
 
@@ -546,6 +558,7 @@ fn invest(
 ) -> Result<(), RwaError> {
     let p = state::package(state, id)?;
     let (mut order, mut t) = open_order(state, &p, tranche, who)?;
+    let was_open = order != Order::default();
     let held = state::holding(state, id, tranche, who)?.units;
     let price = valuation(state, &p, now).map_or(math::WAD, |v| v.prices[tranche as usize]);
     let expected = overflow(math::units_down(amount, price))?.max(1);
@@ -553,7 +566,7 @@ fn invest(
     greenhour_bank::api::transfer(state, who, &account(), &gusd(amount))?;
     order.invest = overflow(order.invest.checked_add(amount))?;
     t.pending_invest = overflow(t.pending_invest.checked_add(amount))?;
-    put_order(state, id, tranche, who, &order);
+    put_order(state, id, tranche, who, &mut t, was_open, &order);
     state.put(&keys::tranche(id, tranche), &t);
     state.emit(RwaEvent::Ordered { package: id, tranche, investor: *who, invest: amount, redeem: 0 }.into());
     Ok(())
@@ -571,10 +584,11 @@ fn redeem(
 ) -> Result<(), RwaError> {
     let p = state::package(state, id)?;
     let (mut order, mut t) = open_order(state, &p, tranche, who)?;
+    let was_open = order != Order::default();
     debit(state, &p, tranche, &mut t, who, units, Some(now))?;
     order.redeem = overflow(order.redeem.checked_add(units))?;
     t.pending_redeem = overflow(t.pending_redeem.checked_add(units))?;
-    put_order(state, id, tranche, who, &order);
+    put_order(state, id, tranche, who, &mut t, was_open, &order);
     state.put(&keys::tranche(id, tranche), &t);
     state.emit(RwaEvent::Ordered { package: id, tranche, investor: *who, invest: 0, redeem: units }.into());
     Ok(())
