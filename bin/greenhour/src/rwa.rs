@@ -160,6 +160,13 @@ pub enum KycCommand {
     Show { subject: String },
 }
 
+/// Signs and commits one rwa action as `from`, printing what was committed.
+async fn commit(cli: &Cli, from: &str, action: RwaAction) -> Result<()> {
+    let done = submit_actions(cli, from, vec![AppAction::Rwa(action)]).await?;
+    print(cli.json, &done, || done.join("\n"));
+    Ok(())
+}
+
 fn tranche_terms(spec: &str) -> Result<TrancheTerms> {
     let parts: Vec<&str> = spec.split(':').collect();
     let [name, coupon, sub] = parts[..] else {
@@ -213,14 +220,6 @@ fn describe(v: &PackageView) -> String {
 
 pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
     let client = RpcClient::new(&cli.node);
-    let submit = |from: &str, action: RwaAction| {
-        let from = from.to_string();
-        async move {
-            let done = submit_actions(cli, &from, vec![AppAction::Rwa(action)]).await?;
-            print(cli.json, &done, || done.join("\n"));
-            Ok::<(), anyhow::Error>(())
-        }
-    };
     match c {
         RwaCommand::Create {
             from,
@@ -271,7 +270,7 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
             });
         }
         RwaCommand::AddAsset { from, package, serial } => {
-            submit(from, RwaAction::AddAsset { package: PackageId(*package), serial: *serial }).await?;
+            commit(cli, from, RwaAction::AddAsset { package: PackageId(*package), serial: *serial }).await?;
         }
         RwaCommand::Provide { from, package, serial, hour, quantity, max_quote } => {
             let action = RwaAction::Provide {
@@ -281,14 +280,15 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
                 quantity: *quantity,
                 max_quote: *max_quote,
             };
-            submit(from, action).await?;
+            commit(cli, from, action).await?;
         }
         RwaCommand::Subscribe { from, package, tranche, amount } => {
-            submit(from, RwaAction::Invest { package: PackageId(*package), tranche: *tranche, amount: *amount })
+            commit(cli, from, RwaAction::Invest { package: PackageId(*package), tranche: *tranche, amount: *amount })
                 .await?;
         }
         RwaCommand::Redeem { from, package, tranche, units } => {
-            submit(from, RwaAction::Redeem { package: PackageId(*package), tranche: *tranche, units: *units }).await?;
+            commit(cli, from, RwaAction::Redeem { package: PackageId(*package), tranche: *tranche, units: *units })
+                .await?;
         }
         RwaCommand::Transfer { from, package, tranche, to, units, force, owner } => {
             let (package, to) = (PackageId(*package), resolve(cli, to)?);
@@ -303,14 +303,14 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
                 (false, None) => RwaAction::Transfer { package, tranche: *tranche, to, units: *units },
                 _ => bail!("--force needs --owner (whose units move), and --owner needs --force"),
             };
-            submit(from, action).await?;
+            commit(cli, from, action).await?;
         }
         RwaCommand::Freeze { from, package, who, unfreeze } => {
             let action = RwaAction::Freeze { package: PackageId(*package), who: resolve(cli, who)?, frozen: !unfreeze };
-            submit(from, action).await?;
+            commit(cli, from, action).await?;
         }
         RwaCommand::Payout { from, package, tranche } => {
-            submit(from, RwaAction::ClaimPayout { package: PackageId(*package), tranche: *tranche }).await?;
+            commit(cli, from, RwaAction::ClaimPayout { package: PackageId(*package), tranche: *tranche }).await?;
         }
         RwaCommand::Show { package } => {
             let v: PackageView = client.query(&RwaQuery::Package { id: *package }).await?;
@@ -355,14 +355,6 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
 
 pub async fn run_kyc(cli: &Cli, c: &KycCommand) -> Result<()> {
     let client = RpcClient::new(&cli.node);
-    let submit = |from: &str, action: RwaAction| {
-        let from = from.to_string();
-        async move {
-            let done = submit_actions(cli, &from, vec![AppAction::Rwa(action)]).await?;
-            print(cli.json, &done, || done.join("\n"));
-            Ok::<(), anyhow::Error>(())
-        }
-    };
     match c {
         KycCommand::Claim { from, subject, jurisdiction, accredited, valid_for } => {
             let now = client.status().await?.latest_block_time;
@@ -372,10 +364,10 @@ pub async fn run_kyc(cli: &Cli, c: &KycCommand) -> Result<()> {
                 accredited: *accredited,
                 expires_at: now + valid_for,
             };
-            submit(from, action).await?;
+            commit(cli, from, action).await?;
         }
         KycCommand::Revoke { from, subject } => {
-            submit(from, RwaAction::Revoke { subject: resolve(cli, subject)? }).await?;
+            commit(cli, from, RwaAction::Revoke { subject: resolve(cli, subject)? }).await?;
         }
         KycCommand::Show { subject } => {
             let v: IdentityView = client.query(&RwaQuery::Identity { subject: resolve(cli, subject)? }).await?;

@@ -26,3 +26,23 @@ pub fn report(node: &mut TestNode, feed: &str, value: i128) {
     let a = AppAction::Oracle(OracleAction::Submit { feed: feed.into(), round, value });
     node.deliver(node.tx(&TestNode::key("alice"), vec![a])).expect("alice reports");
 }
+
+/// An oracle genesis holding one feed whose last round closed at `time` with
+/// `value` (reported by one address): a price for benches that build module
+/// state without running a chain.
+pub fn oracle_with_price(name: &str, value: i128, time: u64) -> greenhour_oracle::OracleGenesis {
+    greenhour_oracle::OracleGenesis {
+        feeds: vec![Feed {
+            name: name.into(),
+            unit: "WAD".into(),
+            reporters: vec![greenhour_primitives::Address([1; 20])],
+            quorum: 1,
+            max_age: 3_600,
+            round: 1,
+        }],
+        values: vec![(
+            name.into(),
+            greenhour_oracle::Observation { value, round: 0, time, height: 1, min: value, max: value },
+        )],
+    }
+}

@@ -8,7 +8,7 @@ use greenhour_framework::Module;
 use greenhour_lending::genesis::{MarketRecord, PositionRecord};
 use greenhour_lending::math::WAD;
 use greenhour_lending::{Collateral, Lending, LendingGenesis, LendingParams, Market, MarketId, MarketTotals, Position};
-use greenhour_oracle::{Feed, Observation, Oracle, OracleGenesis};
+use greenhour_oracle::Oracle;
 use greenhour_primitives::{Address, Denom};
 use greenhour_state::BlockOverlay;
 use std::collections::BTreeMap;
@@ -22,20 +22,7 @@ const BORROWERS: u32 = 100_000;
 fn state(healthy: bool) -> BlockOverlay<BTreeMap<Vec<u8>, Vec<u8>>> {
     let mut block = BlockOverlay::new(BTreeMap::<Vec<u8>, Vec<u8>>::new());
     let price = if healthy { WAD / 2 } else { WAD * 45 / 100 } as i128;
-    let oracle = OracleGenesis {
-        feeds: vec![Feed {
-            name: "ghr.gusd".into(),
-            unit: "WAD".into(),
-            reporters: vec![Address([1; 20])],
-            quorum: 1,
-            max_age: 3_600,
-            round: 1,
-        }],
-        values: vec![(
-            "ghr.gusd".into(),
-            Observation { value: price, round: 0, time: NOW, height: 1, min: price, max: price },
-        )],
-    };
+    let oracle = greenhour_testkit::prices::oracle_with_price("ghr.gusd", price, NOW);
     Oracle::init_genesis(&mut block, &oracle).unwrap();
     let id = MarketId(1);
     let debt_shares = 380_000_000u128 * 1_000_000;

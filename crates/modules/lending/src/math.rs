@@ -208,6 +208,13 @@ pub fn borrow_limit_down(value: u128, lltv_wad: u128) -> u128 {
     mul_div_down(value, lltv_wad, WAD).unwrap_or(u128::MAX)
 }
 
+/// What perishable collateral worth `value` lets one borrow at `now`: its value
+/// times the LLTV decayed towards `expires_at` (position NFTs: their last hour's
+/// end; slot tokens: their hour's start), rounded down.
+pub fn perishable_limit_down(value: u128, lltv_wad: u128, now: u64, expires_at: u64, decay_seconds: u64) -> u128 {
+    borrow_limit_down(value, decayed_lltv_down(lltv_wad, now, expires_at, decay_seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

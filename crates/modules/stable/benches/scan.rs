@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use greenhour_framework::Module;
-use greenhour_oracle::{Feed, Observation, Oracle, OracleGenesis};
+use greenhour_oracle::Oracle;
 use greenhour_primitives::{Address, Denom};
 use greenhour_stable::math::WAD;
 use greenhour_stable::{Branch, Stable, StableGenesis, Vault, VaultId};
@@ -21,20 +21,7 @@ const VAULTS: u64 = 100_000;
 fn state(healthy: bool) -> BlockOverlay<BTreeMap<Vec<u8>, Vec<u8>>> {
     let mut block = BlockOverlay::new(BTreeMap::<Vec<u8>, Vec<u8>>::new());
     let price = if healthy { WAD / 2 } else { WAD * 4 / 10 } as i128;
-    let oracle = OracleGenesis {
-        feeds: vec![Feed {
-            name: "ghr.gusd".into(),
-            unit: "WAD".into(),
-            reporters: vec![Address([1; 20])],
-            quorum: 1,
-            max_age: 3_600,
-            round: 1,
-        }],
-        values: vec![(
-            "ghr.gusd".into(),
-            Observation { value: price, round: 0, time: NOW, height: 1, min: price, max: price },
-        )],
-    };
+    let oracle = greenhour_testkit::prices::oracle_with_price("ghr.gusd", price, NOW);
     Oracle::init_genesis(&mut block, &oracle).unwrap();
     let (collateral, debt) = (1_000_000_000u128, 300_000_000u128);
     let vaults: Vec<Vault> = (1..=VAULTS)

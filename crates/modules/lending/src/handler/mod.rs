@@ -258,8 +258,14 @@ pub fn borrow_limit_at(
             let mut limit: u128 = 0;
             for serial in &p.pledged {
                 let worth = nft_worth(state, *serial, price_wad, now, params)?;
-                let lltv = math::decayed_lltv_down(market.lltv_wad, now, worth.expires_at, params.decay_seconds);
-                limit = limit.saturating_add(math::borrow_limit_down(worth.value, lltv));
+                let at = math::perishable_limit_down(
+                    worth.value,
+                    market.lltv_wad,
+                    now,
+                    worth.expires_at,
+                    params.decay_seconds,
+                );
+                limit = limit.saturating_add(at);
             }
             Ok(limit)
         }

@@ -123,8 +123,14 @@ pub fn borrow_limit_at(
     let mut limit: u128 = 0;
     for s in p.slots.iter().filter(|s| s.hour > now / HOUR) {
         let value = overflow(math::mul_div_down(price_wad, s.quantity, math::WAD))?;
-        let lltv = math::decayed_lltv_down(market.lltv_wad, now, s.hour.saturating_mul(HOUR), params.decay_seconds);
-        limit = limit.saturating_add(math::borrow_limit_down(value, lltv));
+        let starts = s.hour.saturating_mul(HOUR);
+        limit = limit.saturating_add(math::perishable_limit_down(
+            value,
+            market.lltv_wad,
+            now,
+            starts,
+            params.decay_seconds,
+        ));
     }
     Ok(limit)
 }
