@@ -76,6 +76,9 @@ pub enum GovCommand {
         /// `FEED=ACCOUNT,ACCOUNT…@QUORUM`: replace an oracle feed's reporter set.
         #[arg(long = "reporters")]
         reporters: Vec<String>,
+        /// `ACCOUNT,ACCOUNT…`: replace the RWA module's trusted claim issuers (KYC providers).
+        #[arg(long)]
+        kyc_providers: Option<String>,
     },
     /// Buy GHR from an open sale at its price now (ugusd per GHR at most --max-price).
     Buy {
@@ -187,6 +190,7 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
         raise_secs,
         raise_purpose,
         reporters,
+        kyc_providers,
         ..
     } = c
     else {
@@ -238,6 +242,10 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
             reporters: accounts.split(',').map(|a| resolve(cli, a.trim())).collect::<Result<_>>()?,
             quorum: quorum.parse().context("--reporters quorum")?,
         });
+    }
+    if let Some(list) = kyc_providers {
+        let issuers = list.split(',').map(|a| resolve(cli, a.trim())).collect::<Result<_>>()?;
+        out.push(ProposalMessage::SetClaimIssuers { issuers });
     }
     if let (Some(ghr), Some(price)) = (raise_ghr, raise_price) {
         let (start, end) = price.split_once(':').unwrap_or((price, price));

@@ -52,6 +52,9 @@ pub enum ProposalMessage {
         end_price: u128,
         duration_secs: u64,
     },
+    /// Replaces the RWA module's trusted claim issuers (the KYC providers whose
+    /// claims verify investors).
+    SetClaimIssuers { issuers: Vec<Address> },
 }
 
 /// Most guardians a set may have.
@@ -174,6 +177,9 @@ pub fn check_message<R: ParamRouter>(m: &ProposalMessage) -> Result<(), Governan
         ProposalMessage::SetReporters { reporters, quorum, .. } => {
             greenhour_oracle::api::check_reporter_set(reporters, *quorum)
                 .map_err(|e| GovernanceError::BadMessage(e.to_string()))
+        }
+        ProposalMessage::SetClaimIssuers { issuers } => {
+            greenhour_rwa::api::check_claim_issuers(issuers).map_err(|e| GovernanceError::BadMessage(e.to_string()))
         }
         ProposalMessage::Raise { purpose, ghr, start_price, end_price, duration_secs } => {
             if purpose.trim().is_empty() || purpose.len() > MAX_UPGRADE_TEXT {

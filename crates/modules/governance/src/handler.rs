@@ -608,6 +608,10 @@ fn apply<R: ParamRouter>(
             greenhour_oracle::api::set_reporters(state, feed, reporters, *quorum)
                 .map_err(|e| GovernanceError::BadMessage(e.to_string()))?;
         }
+        ProposalMessage::SetClaimIssuers { issuers } => {
+            greenhour_rwa::api::set_claim_issuers(state, issuers)
+                .map_err(|e| GovernanceError::BadMessage(e.to_string()))?;
+        }
         ProposalMessage::SetGuardians { members, expires_at } => {
             state::put_guardians(
                 state,

@@ -490,3 +490,46 @@ fn app_can_replace_an_oracle_feeds_reporters_by_vote() {
     let value = greenhour_oracle::state::latest(&node.app.snapshot().unwrap(), "carbon.de").unwrap().unwrap();
     assert_eq!(value.value, 380, "carol alone closes the round: alice's old report was discarded");
 }
+
+#[test]
+fn app_can_replace_the_rwa_claim_issuers_by_vote() {
+    let mut g = genesis();
+    g.rwa.params.claim_issuers = vec![TestNode::addr("alice")];
+    let mut node = TestNode::with_genesis(&g);
+    let claim = |subject: &str| {
+        AppAction::Rwa(greenhour_rwa::RwaAction::Claim {
+            subject: TestNode::addr(subject),
+            jurisdiction: "SG".into(),
+            accredited: false,
+            expires_at: greenhour_testkit::TEST_GENESIS_TIME + 86_400,
+        })
+    };
+    node.deliver(node.tx(&TestNode::key("alice"), vec![claim("dave")])).expect("alice is a KYC provider");
+    let e = node.expect_rejected(&TestNode::key("bob"), vec![claim("carol")]);
+    assert_eq!(code(&e), ("rwa", 4), "bob is not, yet: {e}");
+    let twice = ProposalMessage::SetClaimIssuers { issuers: vec![TestNode::addr("bob"), TestNode::addr("bob")] };
+    let e = node.expect_rejected(
+        &TestNode::key("alice"),
+        vec![gov(GovernanceAction::Submit {
+            title: "kyc".into(),
+            summary: String::new(),
+            messages: vec![twice],
+            deposit: 1_000 * GHR,
+            expedited: false,
+        })],
+    );
+    assert_eq!(code(&e), ("governance", 3), "an issuer listed twice: {e}");
+    let set = ProposalMessage::SetClaimIssuers { issuers: vec![TestNode::addr("bob")] };
+    let id = submit(&mut node, "alice", vec![set], 1_000 * GHR, false);
+    vote(&mut node, "alice", id, VoteOption::Yes);
+    vote(&mut node, "bob", id, VoteOption::Yes);
+    wait(&mut node, VOTING);
+    wait(&mut node, TIMELOCK);
+    assert_eq!(status(&node, id), ProposalStatus::Executed);
+    node.deliver(node.tx(&TestNode::key("bob"), vec![claim("carol")])).expect("bob is trusted now");
+    let e = node.expect_rejected(&TestNode::key("alice"), vec![claim("carol")]);
+    assert_eq!(code(&e), ("rwa", 4), "alice no longer is: {e}");
+    let dave =
+        greenhour_rwa::query::identity(&node.app.snapshot().unwrap(), &TestNode::addr("dave"), node.now()).unwrap();
+    assert!(dave.identity.is_some() && !dave.verified, "alice's claim stays but no longer verifies: {dave:?}");
+}

@@ -33,6 +33,8 @@ greenhour_framework::module_events! {
         Transferred = "transferred" { package: PackageId, tranche: u32, from: Address, to: Address, units: u128, forced: bool },
         /// The issuer froze or unfroze an address.
         Frozen = "frozen" { package: PackageId, who: Address, frozen: bool },
+        /// Governance replaced the trusted claim issuers.
+        ClaimIssuersSet = "claim_issuers_set" { issuers: u32 },
         /// Payouts claimed by a holder.
         PayoutClaimed = "payout_claimed" { package: PackageId, tranche: u32, holder: Address, amount: u128 },
     }

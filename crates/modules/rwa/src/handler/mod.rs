@@ -147,6 +147,32 @@ fn claim(
     Ok(())
 }
 
+/// Most trusted claim issuers.
+pub const MAX_CLAIM_ISSUERS: usize = 16;
+
+/// A trusted claim issuer list governance may install: 1 to 16 distinct addresses.
+pub fn check_claim_issuers(issuers: &[Address]) -> Result<(), RwaError> {
+    let mut sorted = issuers.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if issuers.is_empty() || issuers.len() > MAX_CLAIM_ISSUERS || sorted.len() != issuers.len() {
+        return Err(RwaError::InvalidTerms(format!("1 to {MAX_CLAIM_ISSUERS} distinct claim issuers")));
+    }
+    Ok(())
+}
+
+/// Replaces the trusted claim issuers (ERC-3643's trusted issuers registry; a
+/// governance proposal calls it). Claims by issuers no longer trusted stop
+/// verifying at once; they are kept, and verify again if their issuer returns.
+pub fn set_claim_issuers(state: &mut impl StateWrite, issuers: &[Address]) -> Result<(), RwaError> {
+    check_claim_issuers(issuers)?;
+    let mut params = state::params(state)?;
+    params.claim_issuers = issuers.to_vec();
+    state.put(&keys::params(), &params);
+    state.emit(RwaEvent::ClaimIssuersSet { issuers: issuers.len() as u32 }.into());
+    Ok(())
+}
+
 fn revoke(state: &mut impl StateWrite, issuer: &Address, subject: &Address) -> Result<(), RwaError> {
     match state::identity(state, subject)? {
         Some(id) if id.issuer == *issuer => {
