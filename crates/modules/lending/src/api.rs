@@ -68,20 +68,28 @@ pub fn withdraw(
     crate::handler::withdraw(state, supplier, market, Size::Assets(assets), now)
 }
 
-/// What a position NFT is worth now by lending's valuation (the class's index
-/// window price × its future unsold pledged GPU-hours × its device's uptime and
-/// green-share factor), in `loan` units, with the end of its last live hour.
-/// Fails with `PriceUnavailable` when the index cannot be trusted (stale or
-/// jumping): a caller valuing a package of positions freezes on it.
+/// The Green Compute Index price of one GPU-hour of `class` in `loan` units (WAD),
+/// with lending's checks: refused with `PriceUnavailable` when the index's last
+/// fill is too old or the hour's price jumps away from its window. A caller
+/// valuing many positions reads it once.
+pub fn index_price(
+    state: &impl StateRead,
+    class: greenhour_devices::DeviceClass,
+    loan: &greenhour_primitives::Denom,
+    now: UnixSeconds,
+) -> Result<u128, LendingError> {
+    crate::handler::index_price_wad(state, class, loan, now, &state::params(state)?)
+}
+
+/// What a position NFT is worth at `price_wad` per GPU-hour by lending's
+/// valuation (its future unsold pledged GPU-hours × its device's uptime and
+/// green-share factor), with the end of its last live hour.
 pub fn position_worth(
     state: &impl StateRead,
     serial: u64,
-    loan: &greenhour_primitives::Denom,
+    price_wad: u128,
     now: UnixSeconds,
 ) -> Result<(u128, UnixSeconds), LendingError> {
-    let params = state::params(state)?;
-    let class = greenhour_pools::api::position(state, serial)?.class;
-    let price = crate::handler::index_price_wad(state, class, loan, now, &params)?;
-    let worth = crate::handler::nft_worth(state, serial, price, now, &params)?;
+    let worth = crate::handler::nft_worth(state, serial, price_wad, now, &state::params(state)?)?;
     Ok((worth.value, worth.expires_at))
 }

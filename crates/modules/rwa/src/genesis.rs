@@ -64,9 +64,6 @@ pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError>
         for (i, t) in r.tranches.iter().enumerate() {
             state.put(&keys::tranche(id, i as u32), t);
         }
-        for serial in &r.package.assets {
-            state.put(&keys::asset(*serial), &id);
-        }
         for (t, holder, h) in &r.holdings {
             state.put(&keys::holding(id, *t, holder), h);
         }

@@ -51,10 +51,6 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
             if token.owner != state::custody(p.id) {
                 return Err(format!("package {} asset {serial} is held by {}, not its custody", p.id, token.owner));
             }
-            let recorded = state.get(&crate::keys::asset(*serial)).map_err(|x| x.to_string())?;
-            if recorded != Some(p.id) {
-                return Err(format!("asset {serial} is recorded under {recorded:?}, not package {}", p.id));
-            }
         }
     }
     let balance = greenhour_bank::api::balance(state, &account(), &Denom::gusd()).map_err(|x| x.to_string())?;

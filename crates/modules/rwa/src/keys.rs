@@ -45,11 +45,6 @@ pub fn frozen(id: PackageId, who: &Address) -> Key<()> {
 pub fn frozen_of(id: PackageId) -> String {
     format!("{FROZEN_PREFIX}{:020}/", id.0)
 }
-/// Which package holds a position NFT in custody.
-pub const ASSET_PREFIX: &str = "rwa/asset/";
-pub fn asset(serial: u64) -> Key<PackageId> {
-    Key::new(format!("{ASSET_PREFIX}{serial:020}"))
-}
 /// The last chain hour whose income was swept into the packages' waterfalls.
 pub fn swept_hour() -> Key<u64> {
     Key::new("rwa/swept_hour")

@@ -15,8 +15,8 @@
 //! - The holder count is the number of holdings with units.
 //! - The module's gUSD covers every reserve, every waiting subscription and every
 //!   payout not yet claimed (payouts per unit round down, dust stays).
-//! - Every asset of a package is held by the package's custody address and
-//!   recorded once.
+//! - Every asset of a package is held by the package's custody address (one
+//!   owner per NFT, so no asset is in two packages).
 //! - No unit moves without the compliance check (`handler::ensure_may_hold`):
 //!   units live in this module's state, not in the bank, so nothing else moves them.
 //! - An epoch never breaks a subordination that held before it (`math::max_*`).

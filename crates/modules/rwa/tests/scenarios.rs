@@ -319,3 +319,67 @@ fn rejects_an_order_past_the_tranches_open_order_cap() {
     next_epoch(&mut node);
     run(&mut node, "bob", RwaAction::Invest { package: id, tranche: SENIOR, amount: GUSD }).unwrap();
 }
+
+#[test]
+fn rejects_malformed_terms_and_claims_and_changes_nothing() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let create = |tranches: Vec<TrancheTerms>, rules: Rules, fee_bps: u32| RwaAction::CreatePackage {
+        name: "bad".into(),
+        legal_name: "Bad SPV".into(),
+        jurisdiction: "SG".into(),
+        documents: vec![],
+        class: DeviceClass::Home,
+        tranches,
+        rules,
+        epoch_secs: HOUR,
+        fee_bps,
+        maturity: u64::MAX,
+    };
+    let two = || {
+        vec![
+            TrancheTerms { name: "senior".into(), coupon_bps: 800, min_subordination_bps: 2_000 },
+            TrancheTerms { name: "junior".into(), coupon_bps: 0, min_subordination_bps: 0 },
+        ]
+    };
+    let many = Rules { allowed_jurisdictions: vec!["SG".into(); 65], ..Rules::default() };
+    let cases: Vec<(&str, RwaAction, &str)> = vec![
+        ("dave", create(two(), many, 100), "65 allowed jurisdictions"),
+        (
+            "dave",
+            create(two(), Rules { blocked_jurisdictions: vec!["sg".into()], ..Rules::default() }, 100),
+            "lower case",
+        ),
+        ("dave", create(two()[..1].to_vec(), Rules::default(), 100), "one tranche"),
+        ("dave", create(two(), Rules::default(), 9_000), "a fee above the cap"),
+        (
+            "dave",
+            create(
+                vec![two()[0].clone(), TrancheTerms { name: "junior".into(), coupon_bps: 5, min_subordination_bps: 0 }],
+                Rules::default(),
+                100,
+            ),
+            "a residual with a coupon",
+        ),
+        (
+            "alice",
+            RwaAction::Claim {
+                subject: addr("bob"),
+                jurisdiction: "Singapore".into(),
+                accredited: false,
+                expires_at: u64::MAX,
+            },
+            "not an alpha-2 code",
+        ),
+        (
+            "alice",
+            RwaAction::Claim { subject: addr("bob"), jurisdiction: "SG".into(), accredited: false, expires_at: 1 },
+            "a claim that has expired",
+        ),
+    ];
+    for (who, action, why) in cases {
+        let before = node.state_without_block_info();
+        let e = node.expect_rejected(&TestNode::key(who), vec![AppAction::Rwa(action)]);
+        assert_eq!(code(&e), ("rwa", 5), "{why}: {e}");
+        assert_eq!(node.state_without_block_info(), before, "{why}: nothing changed");
+    }
+}

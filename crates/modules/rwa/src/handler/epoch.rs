@@ -22,14 +22,13 @@ use crate::{keys, RwaError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::{Denom, UnixSeconds};
 
-/// A package valued now: its assets (NAV), its reserve, each coupon-bearing
-/// tranche's claim (principal and coupon owed to now), each tranche's value down
-/// the seniority and its price per unit.
+/// A package valued now: its assets (NAV), its reserve, and each tranche's value
+/// down the seniority (coupon-bearing tranches claim principal and coupon owed to
+/// now) and its price per unit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Valuation {
     pub nav: u128,
     pub reserve: u128,
-    pub claims: Vec<u128>,
     pub values: Vec<u128>,
     pub prices: Vec<u128>,
 }
@@ -43,9 +42,12 @@ pub struct Valuation {
 pub fn valuation(state: &impl StateRead, p: &Package, now: UnixSeconds) -> Result<Valuation, RwaError> {
     let book = state::book(state, p.id)?;
     let mut nav: u128 = 0;
-    for serial in &p.assets {
-        let (value, _) = greenhour_lending::api::position_worth(state, *serial, &Denom::gusd(), now)?;
-        nav = overflow(nav.checked_add(value))?;
+    if !p.assets.is_empty() {
+        let price = greenhour_lending::api::index_price(state, p.class, &Denom::gusd(), now)?;
+        for serial in &p.assets {
+            let (value, _) = greenhour_lending::api::position_worth(state, *serial, price, now)?;
+            nav = overflow(nav.checked_add(value))?;
+        }
     }
     let mut claims = Vec::new();
     let mut units = Vec::new();
@@ -65,7 +67,7 @@ pub fn valuation(state: &impl StateRead, p: &Package, now: UnixSeconds) -> Resul
     let values = math::tranche_values(total, &claims);
     let prices =
         values.iter().zip(&units).map(|(v, u)| overflow(math::price_wad(*v, *u))).collect::<Result<Vec<_>, _>>()?;
-    Ok(Valuation { nav, reserve: book.reserve, claims, values, prices })
+    Ok(Valuation { nav, reserve: book.reserve, values, prices })
 }
 
 /// Closes every package's epoch that is due.

@@ -128,7 +128,6 @@ fn claim(
     if !state::params(state)?.claim_issuers.contains(issuer) {
         return Err(RwaError::NotClaimIssuer(*issuer));
     }
-    check_jurisdiction(jurisdiction)?;
     if expires_at <= now {
         return Err(RwaError::InvalidTerms("a claim must expire in the future".into()));
     }
@@ -146,6 +145,9 @@ fn claim(
     );
     Ok(())
 }
+
+/// Most jurisdictions a package's rules list as allowed, and as blocked.
+const MAX_JURISDICTIONS: usize = 64;
 
 /// Most trusted claim issuers.
 pub const MAX_CLAIM_ISSUERS: usize = 16;
@@ -269,6 +271,11 @@ fn check_terms(t: &Terms, params: &crate::params::RwaParams, now: UnixSeconds) -
         }
     }
     check_jurisdiction(t.jurisdiction)?;
+    if t.rules.allowed_jurisdictions.len() > MAX_JURISDICTIONS
+        || t.rules.blocked_jurisdictions.len() > MAX_JURISDICTIONS
+    {
+        return bad(format!("at most {MAX_JURISDICTIONS} allowed and {MAX_JURISDICTIONS} blocked jurisdictions"));
+    }
     for code in t.rules.allowed_jurisdictions.iter().chain(&t.rules.blocked_jurisdictions) {
         check_jurisdiction(code)?;
     }
@@ -367,7 +374,8 @@ fn add_asset(
         return Err(refuse("its device class is not the package's".into()));
     }
     let before = valuation(state, &p, now)?;
-    let (value, expires_at) = greenhour_lending::api::position_worth(state, serial, &Denom::gusd(), now)?;
+    let price = greenhour_lending::api::index_price(state, p.class, &Denom::gusd(), now)?;
+    let (value, expires_at) = greenhour_lending::api::position_worth(state, serial, price, now)?;
     if expires_at <= now || value == 0 {
         return Err(refuse("it has no future hours worth anything".into()));
     }
@@ -380,7 +388,6 @@ fn add_asset(
     let at = p.assets.binary_search(&serial).unwrap_or_else(|i| i);
     p.assets.insert(at, serial);
     state.put(&keys::package(id), &p);
-    state.put(&keys::asset(serial), &id);
     mint(state, &p, residual, issuer, units, now)?;
     state.emit(RwaEvent::AssetAdded { package: id, serial, value, units }.into());
     Ok(())
@@ -586,7 +593,11 @@ fn invest(
     let (mut order, mut t) = open_order(state, &p, tranche, who)?;
     let was_open = order != Order::default();
     let held = state::holding(state, id, tranche, who)?.units;
-    let price = valuation(state, &p, now).map_or(math::WAD, |v| v.prices[tranche as usize]);
+    // Only a holding cap needs the units this buys (the package valued now, or par).
+    let price = match p.rules.max_holding {
+        0 => math::WAD,
+        _ => valuation(state, &p, now).map_or(math::WAD, |v| v.prices[tranche as usize]),
+    };
     let expected = overflow(math::units_down(amount, price))?.max(1);
     ensure_may_hold(state, &p, tranche, who, Some(overflow(held.checked_add(expected))?), now)?;
     greenhour_bank::api::transfer(state, who, &account(), &gusd(amount))?;
