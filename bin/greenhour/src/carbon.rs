@@ -4,10 +4,10 @@
 //! carbon-credit batches, pool them into the carbon coin, redeem, retire).
 
 use crate::context::{resolve, submit_actions};
-use crate::output::print;
+use crate::output::{csv_field as field, emit, print, Format};
 use crate::Cli;
 use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use greenhour_app::AppAction;
 use greenhour_carbon::{
     Bundle, CarbonAction, Claim, ClaimTerms, CreditBatch, CreditFilter, MatchReport, RetireAsset, Retirement,
@@ -15,13 +15,6 @@ use greenhour_carbon::{
 use greenhour_client::RpcClient;
 use greenhour_primitives::Hash;
 use serde_json::{json, Value};
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-}
 
 #[derive(Subcommand)]
 pub enum CertCommand {
@@ -303,11 +296,6 @@ fn bundles_csv(bundles: &[Bundle]) -> String {
     out
 }
 
-/// A CSV field: quoted, with quotes doubled (beneficiaries are free text).
-fn field(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 fn claims_csv(claims: &[Claim]) -> String {
     let mut out =
         String::from("receipt,claimant,beneficiary,purpose,location,period_start,period_end,wh,ranges,claimed_at\n");
@@ -328,14 +316,6 @@ fn claims_csv(claims: &[Claim]) -> String {
         ));
     }
     out
-}
-
-fn emit<T: serde::Serialize>(format: Format, value: &T, table: impl FnOnce() -> String, csv: impl FnOnce() -> String) {
-    match format {
-        Format::Json => print(true, value, String::new),
-        Format::Csv => print!("{}", csv()),
-        Format::Table => println!("{}", table()),
-    }
 }
 
 fn match_text(r: &MatchReport) -> String {

@@ -2,14 +2,14 @@
 //! as tranches (the `rwa` module) and the identity claims their rules check.
 
 use crate::context::{parse_enum, resolve, submit_actions};
-use crate::output::print;
+use crate::output::{csv_field, emit, print, Format};
 use crate::Cli;
 use anyhow::{bail, Result};
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_primitives::Hash;
-use greenhour_rwa::query::{HoldingView, IdentityView, PackageView, RwaQuery};
+use greenhour_rwa::query::{HoldingView, IdentityView, PackageReport, PackageView, RwaQuery};
 use greenhour_rwa::{PackageId, Rules, RwaAction, TrancheTerms};
 
 #[derive(Subcommand)]
@@ -129,10 +129,36 @@ pub enum RwaCommand {
     },
     /// One package valued now (NAV, reserve, tranches' value, price, subordination, books).
     Show { package: u64 },
+    /// A package's report: each tranche's realised yield against its target, its
+    /// devices' utilisation and downtime, and its cash-flow and epoch history.
+    /// `--format csv` exports one table (`--rows`) for a spreadsheet.
+    Report {
+        package: u64,
+        /// Cash flows from this hour index on.
+        #[arg(long)]
+        from_hour: Option<u64>,
+        /// Epochs from this number on.
+        #[arg(long)]
+        from_epoch: Option<u64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Which table `--format csv` prints.
+        #[arg(long, value_enum, default_value = "flows")]
+        rows: ReportRows,
+    },
     /// Every package.
     List,
     /// An address's holdings and orders across packages.
     Holdings { holder: String },
+}
+
+/// The tables of a package report.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportRows {
+    Flows,
+    Epochs,
+    Tranches,
+    Assets,
 }
 
 #[derive(Subcommand)]
@@ -216,6 +242,159 @@ fn describe(v: &PackageView) -> String {
     }
     s.push_str(&format!("\n  assets {:?} in custody {}", p.assets, v.custody));
     s
+}
+
+fn bps(b: Option<u32>) -> String {
+    b.map_or("-".into(), |b| format!("{:.2} %", b as f64 / 100.0))
+}
+
+fn report_text(r: &PackageReport) -> String {
+    let mut s = format!(
+        "package {} {:?} issuer {}  NAV {}  reserve {}  income {}  fees {}  coupons {}  principal {}  as of {}{}",
+        r.package,
+        r.name,
+        r.issuer,
+        r.nav.map_or("-".into(), |n| n.to_string()),
+        r.book.reserve,
+        r.book.income,
+        r.book.fees,
+        r.book.coupons,
+        r.book.principal,
+        r.as_of,
+        r.value_error.as_ref().map_or(String::new(), |e| format!("  (unvalued: {e})"))
+    );
+    for t in &r.tranches {
+        s.push_str(&format!(
+            "\n  tranche {} {:<8} target {}  realised {}  return since inception {}  coupons paid {}  principal repaid {} outstanding {}  units {}  price {}  holders {}",
+            t.index,
+            t.name,
+            bps(Some(t.target_bps)),
+            bps(t.realised_bps),
+            t.return_since_inception_bps.map_or("-".into(), |b| format!("{:.2} %", b as f64 / 100.0)),
+            t.coupons_paid,
+            t.principal_repaid,
+            t.principal_outstanding,
+            t.units,
+            wad(t.price_wad),
+            t.holders
+        ));
+    }
+    for a in &r.assets {
+        s.push_str(&format!(
+            "\n  asset {} device {} pool {}: sold {}/{} past units ({}), {} future units  uptime {}  downtime {}  green {}  value {}{}",
+            a.serial,
+            a.device,
+            a.pool,
+            a.sold_units,
+            a.past_units,
+            bps(Some(a.utilisation_bps)),
+            a.future_units,
+            bps(Some(a.uptime_bps)),
+            bps(Some(a.downtime_bps)),
+            bps(Some(a.green_bps)),
+            a.value.map_or("-".into(), |v| v.to_string()),
+            a.left_at_hour.map_or(String::new(), |h| format!("  (left at hour {h})"))
+        ));
+    }
+    for f in &r.flows {
+        s.push_str(&format!(
+            "\n  hour {}  received {}  fee {}  coupons {:?}  principal {:?}  to reserve {}",
+            f.hour, f.received, f.fee, f.coupons, f.principal, f.to_reserve
+        ));
+    }
+    for e in &r.epochs {
+        s.push_str(&format!(
+            "\n  epoch {} closed at {}  NAV {}  reserve {}  invested {:?}  redeemed {:?}",
+            e.epoch, e.closed_at, e.nav, e.reserve, e.invested, e.redeemed
+        ));
+    }
+    s
+}
+
+/// Joins per-tranche figures into one CSV cell ("a;b;c").
+fn cell(values: &[u128]) -> String {
+    values.iter().map(u128::to_string).collect::<Vec<_>>().join(";")
+}
+
+fn report_csv(r: &PackageReport, rows: ReportRows) -> String {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut out = String::new();
+    match rows {
+        ReportRows::Flows => {
+            out.push_str("package,hour,received,fee,coupons,principal,to_reserve\n");
+            for f in &r.flows {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{}\n",
+                    r.package,
+                    f.hour,
+                    f.received,
+                    f.fee,
+                    cell(&f.coupons),
+                    cell(&f.principal),
+                    f.to_reserve
+                ));
+            }
+        }
+        ReportRows::Epochs => {
+            out.push_str("package,epoch,closed_at,nav,reserve,prices_wad,invested,redeemed\n");
+            for e in &r.epochs {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{}\n",
+                    r.package,
+                    e.epoch,
+                    e.closed_at,
+                    e.nav,
+                    e.reserve,
+                    cell(&e.prices_wad),
+                    cell(&e.invested),
+                    cell(&e.redeemed)
+                ));
+            }
+        }
+        ReportRows::Tranches => {
+            out.push_str("package,tranche,name,target_bps,realised_bps,return_since_inception_bps,coupons_paid,principal_repaid,principal_outstanding,units,price_wad,holders\n");
+            for t in &r.tranches {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    r.package,
+                    t.index,
+                    csv_field(&t.name),
+                    t.target_bps,
+                    opt(t.realised_bps.map(|b| b.to_string())),
+                    opt(t.return_since_inception_bps.map(|b| b.to_string())),
+                    t.coupons_paid,
+                    t.principal_repaid,
+                    t.principal_outstanding,
+                    t.units,
+                    opt(t.price_wad.map(|p| p.to_string())),
+                    t.holders
+                ));
+            }
+        }
+        ReportRows::Assets => {
+            out.push_str("package,serial,device,pool,pledged_units,past_units,sold_units,utilisation_bps,future_units,uptime_bps,downtime_bps,green_bps,left_at_hour,value\n");
+            for a in &r.assets {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    r.package,
+                    a.serial,
+                    a.device,
+                    a.pool,
+                    a.pledged_units,
+                    a.past_units,
+                    a.sold_units,
+                    a.utilisation_bps,
+                    a.future_units,
+                    a.uptime_bps,
+                    a.downtime_bps,
+                    a.green_bps,
+                    opt(a.left_at_hour.map(|h| h.to_string())),
+                    opt(a.value.map(|v| v.to_string()))
+                ));
+            }
+        }
+    }
+    out
 }
 
 pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
@@ -315,6 +494,12 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
         RwaCommand::Show { package } => {
             let v: PackageView = client.query(&RwaQuery::Package { id: *package }).await?;
             print(cli.json, &v, || describe(&v));
+        }
+        RwaCommand::Report { package, from_hour, from_epoch, format, rows } => {
+            let query = RwaQuery::Report { id: *package, from_hour: *from_hour, from_epoch: *from_epoch };
+            let r: PackageReport = client.query(&query).await?;
+            let format = if cli.json { Format::Json } else { *format };
+            emit(format, &r, || report_text(&r), || report_csv(&r, *rows));
         }
         RwaCommand::List => {
             let all: Vec<PackageView> = client.query(&RwaQuery::Packages {}).await?;

@@ -9,7 +9,7 @@ use crate::{math, LendingError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::{Address, UnixSeconds};
 
-pub use crate::handler::account;
+pub use crate::handler::{account, NftWorth};
 pub use crate::state::{escrow, pledge};
 
 /// One supplier's place in a market, with the market's totals accrued to `now`
@@ -83,13 +83,12 @@ pub fn index_price(
 
 /// What a position NFT is worth at `price_wad` per GPU-hour by lending's
 /// valuation (its future unsold pledged GPU-hours × its device's uptime and
-/// green-share factor), with the end of its last live hour.
+/// green-share factor), with the parts of it and the end of its last live hour.
 pub fn position_worth(
     state: &impl StateRead,
     serial: u64,
     price_wad: u128,
     now: UnixSeconds,
-) -> Result<(u128, UnixSeconds), LendingError> {
-    let worth = crate::handler::nft_worth(state, serial, price_wad, now, &state::params(state)?)?;
-    Ok((worth.value, worth.expires_at))
+) -> Result<NftWorth, LendingError> {
+    crate::handler::nft_worth(state, serial, price_wad, now, &state::params(state)?)
 }

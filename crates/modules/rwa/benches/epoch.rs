@@ -100,6 +100,8 @@ fn state(per_tranche: u64, holders: u64, income: u128) -> BTreeMap<Vec<u8>, Vec<
             holdings,
             orders,
             frozen: vec![],
+            flows: vec![],
+            epochs: vec![],
         }],
         swept_hour: Some(NOW / 3_600 + 1),
     };

@@ -1,9 +1,9 @@
 //! The rwa part of the genesis file: parameters (the trusted claim issuers),
-//! identities, and packages with their books, tranches, holdings, orders and
-//! frozen addresses (what `export` reads back from a running chain).
+//! identities, and packages with their books, tranches, holdings, orders,
+//! frozen addresses and report history (what `export` reads back from a running chain).
 
 use crate::params::RwaParams;
-use crate::state::{self, Holding, Identity, Order, Package, PackageBook, Tranche};
+use crate::state::{self, EpochRecord, Flow, Holding, Identity, Order, Package, PackageBook, Tranche};
 use crate::{keys, RwaError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
@@ -24,6 +24,11 @@ pub struct PackageRecord {
     pub orders: Vec<(u32, Address, Order)>,
     #[serde(default)]
     pub frozen: Vec<Address>,
+    /// The report's history: hourly cash flows and closed epochs.
+    #[serde(default)]
+    pub flows: Vec<Flow>,
+    #[serde(default)]
+    pub epochs: Vec<EpochRecord>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +78,12 @@ pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError>
         for who in &r.frozen {
             state.put(&keys::frozen(id, who), &());
         }
+        for f in &r.flows {
+            state.put(&keys::flow(id, f.hour), f);
+        }
+        for e in &r.epochs {
+            state.put(&keys::epoch_record(id, e.epoch), e);
+        }
         next = next.max(id.0 + 1);
     }
     if !g.packages.is_empty() {
@@ -111,6 +122,8 @@ pub fn export(state: &impl StateRead) -> Result<RwaGenesis, RwaError> {
             holdings: Vec::new(),
             orders: Vec::new(),
             frozen: frozen_of(state, &p)?,
+            flows: state.prefix::<Flow>(&keys::flows_of(p.id))?.into_iter().map(|(_, f)| f).collect(),
+            epochs: state.prefix::<EpochRecord>(&keys::epochs_of(p.id))?.into_iter().map(|(_, e)| e).collect(),
             package: p.clone(),
         };
         for i in 0..p.tranches.len() as u32 {

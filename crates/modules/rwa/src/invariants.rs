@@ -12,6 +12,22 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     for p in state::packages(state).map_err(e)? {
         let book = state::book(state, p.id).map_err(e)?;
         owed += book.reserve;
+        // Each hour's waterfall paid out exactly what came in, and the history adds up to the books.
+        let (mut income, mut fees) = (0u128, 0u128);
+        for (_, f) in state.prefix::<state::Flow>(&crate::keys::flows_of(p.id)).map_err(|x| x.to_string())? {
+            let paid = f.fee + f.coupons.iter().sum::<u128>() + f.principal.iter().sum::<u128>() + f.to_reserve;
+            if paid != f.received {
+                return Err(format!("package {} hour {}: received {} but paid out {paid}", p.id, f.hour, f.received));
+            }
+            income += f.received;
+            fees += f.fee;
+        }
+        if income != book.income || fees != book.fees {
+            return Err(format!(
+                "package {}: flows total {income} income and {fees} fees, the book says {} and {}",
+                p.id, book.income, book.fees
+            ));
+        }
         for i in 0..p.tranches.len() as u32 {
             let t = state::tranche(state, p.id, i).map_err(e)?;
             let (mut held, mut holders) = (0u128, 0u32);

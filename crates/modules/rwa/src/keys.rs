@@ -1,7 +1,7 @@
 //! The only place rwa keys are spelled.
 
 use crate::params::RwaParams;
-use crate::state::{Holding, Identity, Order, Package, PackageBook, PackageId, Tranche};
+use crate::state::{EpochRecord, Flow, Holding, Identity, Order, Package, PackageBook, PackageId, Tranche};
 use greenhour_primitives::Address;
 use greenhour_state::Key;
 
@@ -48,4 +48,18 @@ pub fn frozen_of(id: PackageId) -> String {
 /// The last chain hour whose income was swept into the packages' waterfalls.
 pub fn swept_hour() -> Key<u64> {
     Key::new("rwa/swept_hour")
+}
+/// A package's hourly cash flows, by hour (the report's history).
+pub fn flows_of(id: PackageId) -> String {
+    format!("rwa/flow/{:020}/", id.0)
+}
+pub fn flow(id: PackageId, hour: u64) -> Key<Flow> {
+    Key::new(format!("{}{hour:020}", flows_of(id)))
+}
+/// A package's closed epochs, by number.
+pub fn epochs_of(id: PackageId) -> String {
+    format!("rwa/epoch/{:020}/", id.0)
+}
+pub fn epoch_record(id: PackageId, epoch: u64) -> Key<EpochRecord> {
+    Key::new(format!("{}{epoch:020}", epochs_of(id)))
 }

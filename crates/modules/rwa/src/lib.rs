@@ -39,7 +39,9 @@ pub use error::RwaError;
 pub use event::RwaEvent;
 pub use genesis::RwaGenesis;
 pub use params::RwaParams;
-pub use state::{Holding, Identity, Order, Package, PackageBook, PackageId, Rules, Tranche, TrancheTerms};
+pub use state::{
+    EpochRecord, Flow, Holding, Identity, Order, Package, PackageBook, PackageId, Rules, Tranche, TrancheTerms,
+};
 
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 

@@ -53,6 +53,29 @@ pub fn cash_down(units: u128, price_wad: u128) -> Option<u128> {
     mul_div_down(units, price_wad, WAD)
 }
 
+/// A tranche's realised yield: coupons `paid` over the principal outstanding
+/// through time (`principal_seconds`, ugusd·s), annualised, bps, rounded down;
+/// `None` before any principal was outstanding.
+pub fn realised_yield_bps(paid: u128, principal_seconds: u128) -> Option<u32> {
+    if principal_seconds == 0 {
+        return None;
+    }
+    let per_year = paid.checked_mul(BPS * SECONDS_PER_YEAR)?;
+    Some(u32::try_from(per_year / principal_seconds).unwrap_or(u32::MAX))
+}
+
+/// The annualised return of one unit bought at par (1 ugusd) `seconds` ago that is
+/// worth `price_wad` now and was paid `paid_per_unit_wad` on the way, bps (negative
+/// for a loss), rounded toward zero; `None` for no time elapsed or on overflow.
+pub fn return_since_par_bps(price_wad: u128, paid_per_unit_wad: u128, seconds: u64) -> Option<i64> {
+    if seconds == 0 {
+        return None;
+    }
+    let gain = i128::try_from(price_wad.checked_add(paid_per_unit_wad)?).ok()? - WAD as i128;
+    let annual = gain.checked_mul((BPS * SECONDS_PER_YEAR) as i128)? / (WAD as i128 * i128::from(seconds));
+    i64::try_from(annual).ok()
+}
+
 /// What the tranches junior to `i` are worth together.
 fn junior_to(values: &[u128], i: usize) -> u128 {
     values[i + 1..].iter().sum()
@@ -165,6 +188,31 @@ mod tests {
             for (value, claim) in v.iter().zip(&claims) {
                 prop_assert!(value <= claim);
             }
+        }
+
+        /// A tranche paid exactly its accrued coupon reports its coupon rate as realised.
+        #[test]
+        fn a_fully_paid_coupon_realises_its_rate(principal in 1u128..1u128 << 70, coupon in 0u32..5_000, seconds in 1u64..1 << 30) {
+            let paid = coupon_up(principal, coupon, seconds).unwrap();
+            let realised = realised_yield_bps(paid, principal * u128::from(seconds)).unwrap();
+            // Coupons round up, the yield rounds down: never below the rate, and
+            // exactly it once a unit of coupon is under a basis point of a year's.
+            prop_assert!(realised >= coupon);
+            if principal * u128::from(seconds) >= BPS * SECONDS_PER_YEAR {
+                prop_assert_eq!(realised, coupon);
+            }
+        }
+
+        /// A unit at par paid its coupon returns the coupon rate; one worth half par lost.
+        #[test]
+        fn a_par_unit_paid_its_coupon_returns_the_coupon(coupon in 0u32..5_000, seconds in 3_600u64..1 << 28) {
+            // One unit of a tranche of 10^12 at par, paid the exact coupon per unit.
+            let units = 1_000_000_000_000u128;
+            let paid = coupon_up(units, coupon, seconds).unwrap();
+            let per_unit = per_unit_down(paid, units).unwrap();
+            let r = return_since_par_bps(WAD, per_unit, seconds).unwrap();
+            prop_assert!((r - i64::from(coupon)).abs() <= 1, "return {} for coupon {}", r, coupon);
+            prop_assert!(return_since_par_bps(WAD / 2, 0, seconds).unwrap() < 0);
         }
 
         /// Buying and selling back at one price never returns more than was paid.

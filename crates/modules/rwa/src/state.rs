@@ -154,6 +154,52 @@ pub struct Tranche {
     pub pending_redeem: u128,
     /// Open orders (counted here, so a new order checks the cap in O(1)).
     pub orders: u32,
+    /// Coupons and principal paid to its holders, all time, ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub coupons_paid: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub principal_repaid: u128,
+    /// Σ principal × seconds it was outstanding (ugusd·s): the denominator of the
+    /// realised yield, so a tranche that grew or shrank is weighted by time.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub principal_seconds: u128,
+}
+
+/// One hour's income through a package's waterfall, kept for the cash-flow report
+/// (one record per hour that brought income).
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Flow {
+    pub hour: u64,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub received: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub fee: u128,
+    /// Coupons and principal paid, per coupon-bearing tranche (most senior first).
+    #[serde(with = "greenhour_primitives::amount_serde::vec")]
+    pub coupons: Vec<u128>,
+    #[serde(with = "greenhour_primitives::amount_serde::vec")]
+    pub principal: Vec<u128>,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub to_reserve: u128,
+}
+
+/// One closed epoch: the package's value and what each tranche executed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct EpochRecord {
+    pub epoch: u64,
+    pub closed_at: UnixSeconds,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub nav: u128,
+    /// The reserve after the epoch's orders executed.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub reserve: u128,
+    /// Per tranche: the price the epoch executed at (WAD), gUSD invested, units redeemed.
+    #[serde(with = "greenhour_primitives::amount_serde::vec")]
+    pub prices_wad: Vec<u128>,
+    #[serde(with = "greenhour_primitives::amount_serde::vec")]
+    pub invested: Vec<u128>,
+    #[serde(with = "greenhour_primitives::amount_serde::vec")]
+    pub redeemed: Vec<u128>,
 }
 
 /// An address's units of one tranche.
@@ -232,6 +278,25 @@ pub fn order(state: &impl StateRead, id: PackageId, t: u32, investor: &Address) 
 /// Every open order of a tranche, in key order.
 pub fn orders(state: &impl StateRead, id: PackageId, t: u32) -> Result<Vec<(Address, Order)>, RwaError> {
     by_address(state, &keys::orders_of(id, t))
+}
+
+/// A package's cash flows from `from_hour` on, oldest first (at most `limit`).
+pub fn flows(state: &impl StateRead, id: PackageId, from_hour: u64, limit: usize) -> Result<Vec<Flow>, RwaError> {
+    let prefix = keys::flows_of(id);
+    let from = format!("{prefix}{from_hour:020}");
+    Ok(state.scan::<Flow>(&prefix, &from, limit)?.into_iter().map(|(_, f)| f).collect())
+}
+
+/// A package's closed epochs from number `from` on, oldest first (at most `limit`).
+pub fn epoch_records(
+    state: &impl StateRead,
+    id: PackageId,
+    from: u64,
+    limit: usize,
+) -> Result<Vec<EpochRecord>, RwaError> {
+    let prefix = keys::epochs_of(id);
+    let from = format!("{prefix}{from:020}");
+    Ok(state.scan::<EpochRecord>(&prefix, &from, limit)?.into_iter().map(|(_, e)| e).collect())
 }
 
 pub fn is_frozen(state: &impl StateRead, id: PackageId, who: &Address) -> Result<bool, RwaError> {

@@ -182,6 +182,64 @@ fn app_can_write_down_a_package_when_its_device_leaves_and_the_junior_takes_the_
         after.tranches[SENIOR as usize].value.unwrap() >= senior_before,
         "the senior keeps its claim while the junior lasts"
     );
+    let r = report(&node, id);
+    assert!(r.assets[0].left_at_hour.is_some(), "the report shows the device left: {:?}", r.assets[0]);
+    assert_eq!(r.assets[0].future_units, 0);
+}
+
+fn report(node: &TestNode, id: PackageId) -> greenhour_rwa::query::PackageReport {
+    greenhour_rwa::query::report(&node.app.snapshot().unwrap(), id, 0, 0, node.now()).unwrap()
+}
+
+#[test]
+fn app_can_report_a_packages_cash_flows_realised_yields_and_devices() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, serial) = package(&mut node, Rules::default());
+    kyc(&mut node, "carol", "SG");
+    let nav = view(&node, id).nav.unwrap();
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: nav }).unwrap();
+    next_epoch(&mut node);
+    let r = report(&node, id);
+    assert!(r.flows.is_empty(), "no income yet: {:?}", r.flows);
+    let closed = r.epochs.len();
+    let last = r.epochs.last().expect("the subscription's epoch closed");
+    assert_eq!(last.invested[SENIOR as usize], nav);
+    assert_eq!(r.tranches[SENIOR as usize].realised_bps, None, "no principal outstanding for any time yet");
+
+    // Two hours of income, each enough for the hour's coupon.
+    for amount in [40 * GUSD, 25 * GUSD] {
+        node.deliver(node.send("bob", &greenhour_rwa::api::custody(id), Coin::new(Denom::gusd(), amount))).unwrap();
+        next_epoch(&mut node);
+    }
+    let r = report(&node, id);
+    assert_eq!(r.flows.iter().map(|f| f.received).collect::<Vec<_>>(), vec![40 * GUSD, 25 * GUSD]);
+    for f in &r.flows {
+        let paid = f.fee + f.coupons.iter().sum::<u128>() + f.principal.iter().sum::<u128>() + f.to_reserve;
+        assert_eq!(paid, f.received, "each hour's waterfall pays out what came in: {f:?}");
+    }
+    assert!(r.flows[1].hour > r.flows[0].hour);
+    assert_eq!(r.epochs.len(), closed + 2);
+    let senior = &r.tranches[SENIOR as usize];
+    let coupons: u128 = r.flows.iter().map(|f| f.coupons[SENIOR as usize]).sum();
+    assert_eq!(senior.coupons_paid, coupons);
+    let realised = senior.realised_bps.expect("principal was outstanding");
+    // Paid in full, it realises its 10 % target. Each accrual rounds the coupon up by
+    // under 1 ugusd: on ~10 gUSD for two hours that is at most ~2.2 bps per accrual.
+    let principal_seconds = senior.principal_outstanding * u128::from(2 * HOUR);
+    let rounding = (4 * 10_000 * 31_536_000 / principal_seconds) as u32;
+    assert!((1_000..=1_000 + rounding).contains(&realised), "realised {realised}, rounding up to {rounding}");
+    assert_eq!(senior.target_bps, 1_000);
+    assert!(r.tranches[JUNIOR as usize].realised_bps.is_none(), "the residual has no coupon");
+    let asset = &r.assets[0];
+    assert_eq!((asset.serial, asset.left_at_hour), (serial, None));
+    assert!(asset.future_units > 0 && asset.value.unwrap() > 0, "{asset:?}");
+    assert_eq!(asset.uptime_bps + asset.downtime_bps, 10_000);
+    // A later page starts where asked.
+    let last_epoch = r.epochs.last().unwrap().epoch;
+    let later =
+        greenhour_rwa::query::report(&node.app.snapshot().unwrap(), id, r.flows[1].hour, last_epoch, node.now())
+            .unwrap();
+    assert_eq!((later.flows.len(), later.epochs.len()), (1, 1));
 }
 
 #[test]

@@ -53,6 +53,16 @@ fn sample_genesis() -> RwaGenesis {
             holdings: vec![(0, holder, Holding { units: 50, ..Holding::default() })],
             orders: vec![(0, holder, Order { invest: 0, redeem: 20 })],
             frozen: vec![holder],
+            flows: vec![],
+            epochs: vec![greenhour_rwa::EpochRecord {
+                epoch: 3,
+                closed_at: TEST_GENESIS_TIME,
+                nav: 0,
+                reserve: 0,
+                prices_wad: vec![1, 1],
+                invested: vec![70, 0],
+                redeemed: vec![0, 0],
+            }],
         }],
         swept_hour: Some(TEST_GENESIS_TIME / 3_600),
     }

@@ -173,6 +173,10 @@ pub fn index_price_wad(
 pub struct NftWorth {
     /// Future pledged units still unsold (hours after the current one).
     pub units: u128,
+    /// The device's share of the window's seconds it reported telemetry for, and
+    /// the green share of the compute energy it reported, bps.
+    pub uptime_bps: u32,
+    pub green_bps: u32,
     /// The device's uptime × green-share factor, bps.
     pub factor_bps: u32,
     /// `price × units × factor`, in loan units, rounded down.
@@ -212,7 +216,7 @@ pub fn nft_worth(
     let factor_bps = (uptime_bps as u64 * (5_000 + green_bps as u64 / 2) / 10_000) as u32;
     let gross = overflow(math::mul_div_down(price_wad, units, WAD))?;
     let value = overflow(math::mul_div_down(gross, factor_bps as u128, 10_000))?;
-    Ok(NftWorth { units, factor_bps, value, expires_at: end_hour.saturating_mul(HOUR) })
+    Ok(NftWorth { units, uptime_bps, green_bps, factor_bps, value, expires_at: end_hour.saturating_mul(HOUR) })
 }
 
 fn bps_down(part: u64, whole: u64) -> u32 {

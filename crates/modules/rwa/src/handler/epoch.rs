@@ -45,7 +45,7 @@ pub fn valuation(state: &impl StateRead, p: &Package, now: UnixSeconds) -> Resul
     if !p.assets.is_empty() {
         let price = greenhour_lending::api::index_price(state, p.class, &Denom::gusd(), now)?;
         for serial in &p.assets {
-            let (value, _) = greenhour_lending::api::position_worth(state, *serial, price, now)?;
+            let value = greenhour_lending::api::position_worth(state, *serial, price, now)?.value;
             nav = overflow(nav.checked_add(value))?;
         }
     }
@@ -206,6 +206,16 @@ pub fn close(state: &mut impl StateWrite, p: &Package, now: UnixSeconds) -> Resu
         }
     }
     state.emit(RwaEvent::EpochClosed { package: p.id, epoch: book.epoch, nav: val.nav, reserve }.into());
+    let record = state::EpochRecord {
+        epoch: book.epoch,
+        closed_at: now,
+        nav: val.nav,
+        reserve,
+        prices_wad: val.prices.clone(),
+        invested,
+        redeemed,
+    };
+    state.put(&keys::epoch_record(p.id, book.epoch), &record);
     book.reserve = reserve;
     book.epoch += 1;
     book.epoch_started = now;

@@ -40,12 +40,11 @@ pub fn sweep_if_due(state: &mut impl StateWrite, now: UnixSeconds) -> Result<(),
 pub fn accrue_coupons(state: &mut impl StateWrite, p: &Package, now: UnixSeconds) -> Result<(), RwaError> {
     for i in 0..p.residual() {
         let mut t = state::tranche(state, p.id, i)?;
-        let owed = overflow(math::coupon_up(
-            t.principal,
-            p.tranches[i as usize].coupon_bps,
-            now.saturating_sub(t.accrued_at),
-        ))?;
+        let elapsed = now.saturating_sub(t.accrued_at);
+        let owed = overflow(math::coupon_up(t.principal, p.tranches[i as usize].coupon_bps, elapsed))?;
         t.coupon_owed = overflow(t.coupon_owed.checked_add(owed))?;
+        let weighted = overflow(t.principal.checked_mul(u128::from(elapsed)))?;
+        t.principal_seconds = overflow(t.principal_seconds.checked_add(weighted))?;
         t.accrued_at = now;
         state.put(&keys::tranche(p.id, i), &t);
     }
@@ -98,20 +97,43 @@ fn sweep(state: &mut impl StateWrite, p: &Package, now: UnixSeconds) -> Result<(
         bank::transfer(state, &account(), &p.issuer, &gusd(fee))?;
     }
     let mut left = received - fee;
-    let mut coupons = 0;
+    let mut flow = state::Flow { hour: now / HOUR, received, fee, ..Default::default() };
     for i in 0..p.residual() {
-        let paid = pay_tranche(state, p, i, left, |t| t.coupon_owed, |t, paid| t.coupon_owed -= paid)?;
+        let paid = pay_tranche(
+            state,
+            p,
+            i,
+            left,
+            |t| t.coupon_owed,
+            |t, paid| {
+                t.coupon_owed -= paid;
+                t.coupons_paid += paid;
+            },
+        )?;
         left -= paid;
-        coupons += paid;
+        flow.coupons.push(paid);
     }
-    let mut principal = 0;
-    if now >= p.maturity {
-        for i in 0..p.residual() {
-            let paid = pay_tranche(state, p, i, left, |t| t.principal, |t, paid| t.principal -= paid)?;
-            left -= paid;
-            principal += paid;
-        }
+    for i in 0..p.residual() {
+        let paid = if now >= p.maturity {
+            pay_tranche(
+                state,
+                p,
+                i,
+                left,
+                |t| t.principal,
+                |t, paid| {
+                    t.principal -= paid;
+                    t.principal_repaid += paid;
+                },
+            )?
+        } else {
+            0
+        };
+        left -= paid;
+        flow.principal.push(paid);
     }
+    flow.to_reserve = left;
+    let (coupons, principal) = (flow.coupons.iter().sum(), flow.principal.iter().sum());
     let mut book = state::book(state, p.id)?;
     book.reserve = overflow(book.reserve.checked_add(left))?;
     book.income = overflow(book.income.checked_add(received))?;
@@ -119,6 +141,7 @@ fn sweep(state: &mut impl StateWrite, p: &Package, now: UnixSeconds) -> Result<(
     book.coupons = overflow(book.coupons.checked_add(coupons))?;
     book.principal = overflow(book.principal.checked_add(principal))?;
     state.put(&keys::book(p.id), &book);
+    state.put(&keys::flow(p.id, flow.hour), &flow);
     state.emit(RwaEvent::Income { package: p.id, received, fee, coupons, principal, to_reserve: left }.into());
     Ok(())
 }

@@ -375,8 +375,8 @@ fn add_asset(
     }
     let before = valuation(state, &p, now)?;
     let price = greenhour_lending::api::index_price(state, p.class, &Denom::gusd(), now)?;
-    let (value, expires_at) = greenhour_lending::api::position_worth(state, serial, price, now)?;
-    if expires_at <= now || value == 0 {
+    let value = greenhour_lending::api::position_worth(state, serial, price, now)?.value;
+    if value == 0 {
         return Err(refuse("it has no future hours worth anything".into()));
     }
     let residual = p.residual();
