@@ -28,7 +28,7 @@ fn line(s: &HourSummary) -> String {
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {:.1} gUSD repaid by income, {} liquidated | \
          gUSD {:.1} ({:.1} from vaults, {:.1} into lending, collateral {}, green compute {:.0} %), {} vaults, {} topped up, {} liquidated, {} redemptions | \
-         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, {} assets, {} subscriptions, {} payouts",
+         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -75,9 +75,11 @@ fn line(s: &HourSummary) -> String {
         s.rwa_income as f64 / 1e6,
         s.rwa_coupons as f64 / 1e6,
         s.rwa_senior_units as f64 / 1e6,
+        s.rwa_junior_value.map_or("—".into(), |n| format!("{:.1}", n as f64 / 1e6)),
         t.package_assets,
         t.subscriptions,
         t.payouts_claimed,
+        t.package_write_downs,
     )
 }
 
@@ -231,6 +233,8 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "rwa_nav": s.rwa_nav.map(|n| n.to_string()), "rwa_reserve": s.rwa_reserve.to_string(),
                         "rwa_income": s.rwa_income.to_string(), "rwa_coupons": s.rwa_coupons.to_string(),
                         "rwa_senior_units": s.rwa_senior_units.to_string(), "package_assets": s.totals.package_assets,
+                        "rwa_junior_value": s.rwa_junior_value.map(|n| n.to_string()),
+                        "package_write_downs": s.totals.package_write_downs,
                         "subscriptions": s.totals.subscriptions, "payouts_claimed": s.totals.payouts_claimed,
                     })
                 );

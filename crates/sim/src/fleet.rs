@@ -25,7 +25,7 @@ use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
 use greenhour_primitives::{ChainId, Coin, Denom};
-use greenhour_rwa::query::{HoldingView, IdentityView, PackageView, RwaQuery};
+use greenhour_rwa::query::{HoldingView, IdentityView, PackageReport, PackageView, RwaQuery};
 use greenhour_rwa::{PackageId, Rules, RwaAction, TrancheTerms};
 use greenhour_stable::query::{DepositView, Reserve, StableQuery, VaultView};
 use greenhour_stable::{StableAction, VaultId};
@@ -85,6 +85,9 @@ const DIRECT_BUFFER: u128 = 5_000_000_000;
 /// The RWA desk: which device's owner issues the package, and the investor's
 /// hourly subscription and target.
 const RWA_ISSUER_DEVICE: usize = 3;
+/// The package's epoch (hourly) at which the issuer's device leaves its pool: the
+/// write-down demo, a dozen hours into a run.
+const RWA_ISSUER_LEAVES_AT_EPOCH: u64 = 12;
 const RWA_SUBSCRIPTION: u128 = 200_000_000;
 const RWA_TARGET: u128 = 5_000_000_000;
 const DIRECT_TITLE: &str = "gUSD direct deposit into the home-positions market";
@@ -208,6 +211,8 @@ pub struct Totals {
     pub subscriptions: u64,
     pub payouts_claimed: u64,
     pub junior_redemptions: u64,
+    /// Times the issuer device left its pool and the package was written down.
+    pub package_write_downs: u64,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -253,6 +258,8 @@ pub struct HourSummary {
     pub rwa_income: u128,
     pub rwa_coupons: u128,
     pub rwa_senior_units: u128,
+    /// The junior (first-loss) tranche's value after the hour.
+    pub rwa_junior_value: Option<u128>,
 }
 
 /// What every device needs to do one hour's work.
@@ -343,6 +350,8 @@ fn behaviour_for(i: usize) -> Behaviour {
 
 /// `(pools, 5)`: the device is a member of the pool already.
 const ALREADY_MEMBER: u32 = 5;
+/// `(pools, 6)`: the device is not an active member (it left, or is leaving).
+const NOT_MEMBER: u32 = 6;
 
 impl SimDevice {
     /// Finds the device on the chain if a previous run registered it: its id, the
@@ -516,6 +525,11 @@ impl SimDevice {
             let outcome = self.owner.commit(client, vec![AppAction::Pools(action)]).await?;
             if let Committed::Refused(why) = &outcome {
                 tracing::debug!(device = self.index, %why, "pledge refused");
+                // A device that left is a member again only once its pledged hours
+                // have ended: it asks to join again each hour until then.
+                if why.module == "pools" && why.code == NOT_MEMBER {
+                    self.joined = false;
+                }
             }
             if let Committed::Included(record) = outcome {
                 if fresh {
@@ -532,6 +546,27 @@ impl SimDevice {
             }
         }
         Ok(accepted.then_some(energy))
+    }
+
+    /// Leaves `pool`: the unsold slots of its hours to come are withdrawn (and the
+    /// positions holding them written down). It joins again, and pledges afresh,
+    /// once its pledged hours have ended. Returns whether the chain took it.
+    async fn leave(&mut self, client: &RpcClient, pool: u64) -> Result<bool, SimError> {
+        let Some(device) = self.id else { return Ok(false) };
+        let leave = PoolsAction::Leave { pool: PoolId(pool), device };
+        match self.owner.commit(client, vec![AppAction::Pools(leave)]).await? {
+            Committed::Included(_) => {
+                self.joined = false;
+                self.position = None;
+                self.packaged = None;
+                self.pledged_until = 0;
+                Ok(true)
+            }
+            Committed::Refused(why) => {
+                tracing::debug!(device = self.index, %why, "leaving refused");
+                Ok(false)
+            }
+        }
     }
 
     /// Whether `position` is pledged in the lending market or held by the RWA
@@ -657,6 +692,8 @@ pub struct Fleet {
     /// whether the investor's identity claim is on the chain.
     package: Option<PackageId>,
     investor_verified: bool,
+    /// Whether the issuer device has left its pool (once per package: the write-down demo).
+    issuer_left: bool,
     pub totals: Totals,
 }
 
@@ -793,6 +830,7 @@ impl Fleet {
             direct_deposit_asked: false,
             package: None,
             investor_verified: false,
+            issuer_left: false,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -896,6 +934,7 @@ impl Fleet {
             rwa_income: 0,
             rwa_coupons: 0,
             rwa_senior_units: 0,
+            rwa_junior_value: None,
         };
         for result in results {
             let (energy, t) = result?;
@@ -928,6 +967,7 @@ impl Fleet {
             summary.rwa_income = v.book.income;
             summary.rwa_coupons = v.book.coupons;
             summary.rwa_senior_units = v.tranches.first().map_or(0, |t| t.tranche.units);
+            summary.rwa_junior_value = v.tranches.last().and_then(|t| t.value);
         }
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
@@ -1369,8 +1409,36 @@ impl Fleet {
                 Committed::Refused(why) => tracing::debug!(%why, "subscription refused"),
             }
         }
+        let view: PackageView = client.query(&RwaQuery::Package { id: package.0 }).await?;
+        if !self.issuer_left && view.book.epoch >= RWA_ISSUER_LEAVES_AT_EPOCH {
+            self.issuer_left = self.issuer_leaves(package, issuer, &view).await?;
+            totals.package_write_downs += u64::from(self.issuer_left);
+        }
         self.totals.add(&totals);
         Ok(Some(client.query(&RwaQuery::Package { id: package.0 }).await?))
+    }
+
+    /// The write-down demo: once the package is sold to the senior, the issuer's
+    /// device leaves its pool, as an operator whose roof is sold would. Its unsold
+    /// future hours are withdrawn, the package's NAV falls by the rule in the spec,
+    /// and the junior absorbs the loss while the senior keeps its claim. The device
+    /// joins again and pledges afresh when its sold hours have ended. A resumed fleet
+    /// finds the departure in the package's report and does not repeat it. Returns
+    /// whether the device has left.
+    async fn issuer_leaves(&mut self, package: PackageId, issuer: usize, view: &PackageView) -> Result<bool, SimError> {
+        let client = self.client.clone();
+        // Past the last page: only the assets, no history.
+        let report: PackageReport = client
+            .query(&RwaQuery::Report { id: package.0, from_hour: Some(u64::MAX), from_epoch: Some(u64::MAX) })
+            .await?;
+        if report.assets.iter().any(|a| a.left_at_hour.is_some()) {
+            return Ok(true);
+        }
+        if view.tranches.first().is_none_or(|t| t.tranche.units == 0) {
+            return Ok(false);
+        }
+        let pool = self.config.pool;
+        self.devices[issuer].leave(&client, pool).await
     }
 
     /// The reporter submits a proposal with the minimum deposit (expedited or
@@ -1542,5 +1610,6 @@ impl Totals {
         self.subscriptions += o.subscriptions;
         self.payouts_claimed += o.payouts_claimed;
         self.junior_redemptions += o.junior_redemptions;
+        self.package_write_downs += o.package_write_downs;
     }
 }
