@@ -259,6 +259,9 @@ registry! {
     /// securities (Centrifuge's pool system, ERC-3643).
     #[serde(default)]
     rwa: greenhour_rwa::Rwa => Rwa(greenhour_rwa::RwaAction),
+    /// Vaults (ERC-4626) that buy RWA tranches with depositors' gUSD.
+    #[serde(default)]
+    funds: greenhour_funds::Funds => Funds(greenhour_funds::FundsAction),
 }
 
 #[cfg(test)]

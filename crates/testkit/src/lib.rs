@@ -14,6 +14,7 @@ use std::path::Path;
 
 pub mod lending;
 pub mod prices;
+pub mod rwa;
 pub mod strategies;
 pub mod suite;
 pub mod supply;

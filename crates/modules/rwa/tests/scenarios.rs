@@ -9,12 +9,10 @@ use greenhour_devices::DeviceClass;
 use greenhour_primitives::{Address, Coin, Denom};
 use greenhour_rwa::query::{HoldingView, PackageView};
 use greenhour_rwa::{PackageId, Rules, RwaAction, RwaEvent, TrancheTerms};
-use greenhour_testkit::{demo_genesis, TestNode, TEST_CHAIN};
+use greenhour_testkit::rwa::{HOUR, JUNIOR, SENIOR};
+use greenhour_testkit::TestNode;
 
 const GUSD: u128 = 1_000_000;
-const HOUR: u64 = 3_600;
-const SENIOR: u32 = 0;
-const JUNIOR: u32 = 1;
 
 fn addr(name: &str) -> Address {
     TestNode::addr(name)
@@ -24,11 +22,8 @@ fn code(e: &greenhour_framework::ErrorInfo) -> (&str, u32) {
     (e.module.as_str(), e.code)
 }
 
-/// alice is the trusted KYC provider.
 fn genesis() -> Genesis {
-    let mut g = demo_genesis(TEST_CHAIN);
-    g.rwa.params.claim_issuers = vec![addr("alice")];
-    g
+    greenhour_testkit::rwa::genesis()
 }
 
 fn run(
@@ -36,14 +31,11 @@ fn run(
     who: &str,
     a: RwaAction,
 ) -> Result<greenhour_app::TxRecord, greenhour_framework::ErrorInfo> {
-    node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Rwa(a)]))
+    greenhour_testkit::rwa::run(node, who, a)
 }
 
 fn kyc(node: &mut TestNode, who: &str, jurisdiction: &str) {
-    let expires_at = node.now() + 365 * 86_400;
-    let claim =
-        RwaAction::Claim { subject: addr(who), jurisdiction: jurisdiction.into(), accredited: true, expires_at };
-    run(node, "alice", claim).unwrap();
+    greenhour_testkit::rwa::kyc(node, addr(who), jurisdiction)
 }
 
 fn view(node: &TestNode, id: PackageId) -> PackageView {
@@ -56,41 +48,11 @@ fn holding(node: &TestNode, id: PackageId, tranche: u32, who: &str) -> HoldingVi
 
 /// Ends the open epoch (and the hour): the next block closes it and sweeps income.
 fn next_epoch(node: &mut TestNode) -> Vec<RwaEvent> {
-    node.advance(HOUR);
-    RwaEvent::all_in(&node.produce_block(vec![]).block_events)
+    RwaEvent::all_in(&greenhour_testkit::rwa::next_epoch(node))
 }
 
-/// dave's pledged position (12 hours from the hour after next, two GPUs, priced by
-/// a real index fill) in a package dave issues: a senior tranche at a 10 % coupon
-/// keeping 20 % subordination and the junior; rules allow SG, AE and HK with a day's
-/// lock-up. Returns the package and the position.
 fn package(node: &mut TestNode, rules: Rules) -> (PackageId, u64) {
-    let (_, serial) = greenhour_testkit::lending::position_market(node, 12);
-    let create = RwaAction::CreatePackage {
-        name: "Greensboro rooftops 1".into(),
-        legal_name: "Greenhour Compute SPV 1 Pte. Ltd.".into(),
-        jurisdiction: "SG".into(),
-        documents: vec![greenhour_primitives::Hash([7; 32])],
-        class: DeviceClass::Home,
-        tranches: vec![
-            TrancheTerms { name: "senior".into(), coupon_bps: 1_000, min_subordination_bps: 2_000 },
-            TrancheTerms { name: "junior".into(), coupon_bps: 0, min_subordination_bps: 0 },
-        ],
-        rules,
-        epoch_secs: HOUR,
-        fee_bps: 100,
-        maturity: node.now() + 30 * 86_400,
-    };
-    let record = run(node, "dave", create).unwrap();
-    let id = RwaEvent::all_in(&record.events)
-        .into_iter()
-        .find_map(|e| match e {
-            RwaEvent::PackageCreated { package, .. } => Some(package),
-            _ => None,
-        })
-        .expect("a package");
-    run(node, "dave", RwaAction::AddAsset { package: id, serial }).unwrap();
-    (id, serial)
+    greenhour_testkit::rwa::package(node, rules)
 }
 
 fn rules() -> Rules {

@@ -525,6 +525,19 @@ fn transfer(
 }
 
 fn claim_payout(state: &mut impl StateWrite, who: &Address, id: PackageId, tranche: u32) -> Result<(), RwaError> {
+    match collect_payout(state, who, id, tranche)? {
+        0 => Err(RwaError::ZeroAmount),
+        _ => Ok(()),
+    }
+}
+
+/// Pays `who` its coupons and principal of a tranche so far; returns the amount (0: nothing due).
+pub fn collect_payout(
+    state: &mut impl StateWrite,
+    who: &Address,
+    id: PackageId,
+    tranche: u32,
+) -> Result<u128, RwaError> {
     let p = state::package(state, id)?;
     tranche_of(&p, tranche)?;
     let mut t = state::tranche(state, id, tranche)?;
@@ -533,13 +546,13 @@ fn claim_payout(state: &mut impl StateWrite, who: &Address, id: PackageId, tranc
     settle(&mut h, &t)?;
     let amount = std::mem::take(&mut h.unclaimed);
     if amount == 0 {
-        return Err(RwaError::ZeroAmount);
+        return Ok(0);
     }
     put_holding(state, id, tranche, who, &mut t, before, &h);
     state.put(&keys::tranche(id, tranche), &t);
     greenhour_bank::api::transfer(state, &account(), who, &gusd(amount))?;
     state.emit(RwaEvent::PayoutClaimed { package: id, tranche, holder: *who, amount }.into());
-    Ok(())
+    Ok(amount)
 }
 
 // ---- orders ----------------------------------------------------------------------
@@ -581,7 +594,7 @@ fn put_order(
 /// A subscription: the investor must be allowed to hold now (identity, jurisdiction,
 /// accreditation, holder cap, and the holding cap at the tranche's price now, or at
 /// par while the package cannot be valued); the epoch that fills it checks again.
-fn invest(
+pub fn invest(
     state: &mut impl StateWrite,
     who: &Address,
     id: PackageId,
@@ -611,7 +624,7 @@ fn invest(
 
 /// A redemption: the units leave the holding (past their lock-up) and wait in the
 /// order; they stay in the tranche's supply until the epoch executes them.
-fn redeem(
+pub fn redeem(
     state: &mut impl StateWrite,
     who: &Address,
     id: PackageId,

@@ -1,0 +1,222 @@
+//! Funds through the whole app (invariants checked after every block): a green
+//! compute fund takes deposits, its manager subscribes its cash to a real
+//! package's senior tranche, the coupons come back as cash and raise the price
+//! per share, fees are taken as shares, a redemption the cash cannot pay waits
+//! in the queue until the manager redeems units, and every refusal changes nothing.
+
+use greenhour_app::AppAction;
+use greenhour_funds::query::{FundView, SharesView};
+use greenhour_funds::{FundId, FundsAction, FundsEvent, Mandate};
+use greenhour_primitives::{Address, Coin, Denom};
+use greenhour_rwa::{PackageId, Rules};
+use greenhour_testkit::rwa::{genesis, kyc, next_epoch, package, SENIOR};
+use greenhour_testkit::TestNode;
+
+const GUSD: u128 = 1_000_000;
+
+fn addr(name: &str) -> Address {
+    TestNode::addr(name)
+}
+
+fn run(
+    node: &mut TestNode,
+    who: &str,
+    a: FundsAction,
+) -> Result<greenhour_app::TxRecord, greenhour_framework::ErrorInfo> {
+    node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Funds(a)]))
+}
+
+fn view(node: &TestNode, id: FundId) -> FundView {
+    greenhour_funds::query::fund(&node.app.snapshot().unwrap(), id, node.now()).unwrap()
+}
+
+fn shares(node: &TestNode, id: FundId, who: &str) -> SharesView {
+    greenhour_funds::query::shares(&node.app.snapshot().unwrap(), id, &addr(who), node.now()).unwrap()
+}
+
+/// bob's fund (1 % a year, 10 % of gains), its custody verified in Singapore so it
+/// may hold tranche units; dave's package of one real position.
+fn fund_and_package(node: &mut TestNode, mandate: Mandate) -> (FundId, PackageId) {
+    let (package, _) = package(node, Rules::default());
+    let create = FundsAction::Create {
+        name: "Greenhour green compute fund".into(),
+        mandate,
+        management_fee_bps: 100,
+        performance_fee_bps: 1_000,
+        verified_only: false,
+    };
+    let record = run(node, "bob", create).unwrap();
+    let id = FundsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            FundsEvent::Created { fund, .. } => Some(fund),
+            _ => None,
+        })
+        .expect("a fund");
+    kyc(node, greenhour_funds::api::custody(id), "SG");
+    (id, package)
+}
+
+#[test]
+fn app_can_invest_deposits_in_a_senior_tranche_and_pay_its_coupons_to_shareholders() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, package) = fund_and_package(&mut node, Mandate::GreenCompute);
+    run(&mut node, "carol", FundsAction::Deposit { fund: id, assets: 20 * GUSD, min_shares: 0 }).unwrap();
+    let carol = shares(&node, id, "carol");
+    assert_eq!(carol.worth, Some(20 * GUSD), "a first deposit is worth what it paid");
+    assert_eq!(carol.shares, 20 * GUSD * 1_000_000, "six decimals more than ugusd (the virtual offset)");
+
+    // The manager subscribes 5 gUSD of the cash to the senior (10 % coupon).
+    let allocate = FundsAction::Allocate { fund: id, package, tranche: SENIOR, invest: 5 * GUSD, redeem: 0 };
+    run(&mut node, "bob", allocate).unwrap();
+    let v = view(&node, id);
+    assert_eq!((v.idle, v.total_assets), (15 * GUSD, Some(20 * GUSD)), "the order is worth its gUSD while it waits");
+    next_epoch(&mut node);
+    let held = view(&node, id).holdings[0].worth.clone().unwrap();
+    assert_eq!((held.units, held.investing), (5 * GUSD, 0), "filled at par");
+
+    // The package earns; its waterfall pays the senior's coupon, which the fund collects.
+    node.deliver(node.send("alice", &greenhour_rwa::api::custody(package), Coin::new(Denom::gusd(), 30 * GUSD)))
+        .unwrap();
+    let events = next_epoch(&mut node);
+    let collected: u128 = FundsEvent::all_in(&events)
+        .into_iter()
+        .filter_map(|e| match e {
+            FundsEvent::Collected { amount, .. } => Some(amount),
+            _ => None,
+        })
+        .sum();
+    assert!(collected > 0, "the coupon came back as cash: {events:?}");
+    let v = view(&node, id);
+    assert_eq!(v.idle, 15 * GUSD + collected);
+    let total = v.total_assets.unwrap();
+    assert!(total > 20 * GUSD, "the fund grew by its coupon: {total}");
+    assert!(v.book.fees_taken > 0, "fees were taken");
+    let bob = shares(&node, id, "bob");
+    assert!(bob.shares > 0 && bob.worth.unwrap() <= v.book.fees_taken, "the manager's fee shares: {bob:?}");
+    let carol = shares(&node, id, "carol");
+    assert!(carol.worth.unwrap() > 20 * GUSD, "carol gained, after fees: {carol:?}");
+    assert!(carol.worth.unwrap() + bob.worth.unwrap() <= total, "shares × price ≤ assets");
+
+    // carol redeems half of her shares now, from the cash.
+    let before = node.balance(&addr("carol"), &Denom::gusd());
+    let half = carol.shares / 2;
+    let expected = carol.worth.unwrap() / 2;
+    run(&mut node, "carol", FundsAction::Redeem { fund: id, shares: half, min_assets: expected - 10 }).unwrap();
+    let got = node.balance(&addr("carol"), &Denom::gusd()) - before;
+    assert!(got + 2 >= expected && got <= expected + 1, "paid what half her shares were worth: {got} vs {expected}");
+}
+
+#[test]
+fn app_can_queue_a_redemption_until_the_fund_has_the_cash() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, package) = fund_and_package(&mut node, Mandate::GreenCompute);
+    run(&mut node, "carol", FundsAction::Deposit { fund: id, assets: 10 * GUSD, min_shares: 0 }).unwrap();
+    let allocate = FundsAction::Allocate { fund: id, package, tranche: SENIOR, invest: 9 * GUSD, redeem: 0 };
+    run(&mut node, "bob", allocate).unwrap();
+    next_epoch(&mut node);
+    let all = shares(&node, id, "carol").shares;
+    let e = node.expect_rejected(
+        &TestNode::key("carol"),
+        vec![AppAction::Funds(FundsAction::Redeem { fund: id, shares: all, min_assets: 0 })],
+    );
+    assert_eq!((e.module.as_str(), e.code), ("funds", 9), "only 1 gUSD is cash: {e}");
+    run(&mut node, "carol", FundsAction::RequestRedeem { fund: id, shares: all }).unwrap();
+    let v = view(&node, id);
+    assert_eq!((v.requests.len(), v.book.queued_shares), (1, all));
+    let before = node.balance(&addr("carol"), &Denom::gusd());
+    next_epoch(&mut node);
+    let paid = node.balance(&addr("carol"), &Denom::gusd()) - before;
+    let v = view(&node, id);
+    assert!(paid > 0 && paid <= GUSD, "the hour's cash pays part of the request: {paid}");
+    assert!(v.book.queued_shares > 0 && v.book.queued_shares < all, "the rest keeps its place: {v:?}");
+    assert_eq!(v.idle, 0);
+
+    // The manager redeems the senior units; the epoch's cash pays the rest of the queue.
+    let units = v.holdings[0].worth.clone().unwrap().units;
+    run(&mut node, "bob", FundsAction::Allocate { fund: id, package, tranche: SENIOR, invest: 0, redeem: units })
+        .unwrap();
+    next_epoch(&mut node);
+    // The epoch redeems what the package's reserve pays (the units' accrued coupon
+    // is more than the reserve holds), so a few units stay in the fund and the
+    // request's last shares, worth as much, wait for their cash.
+    let v = view(&node, id);
+    let left = greenhour_funds::math::assets_for_shares(v.book.queued_shares, v.total_assets.unwrap(), v.book.shares);
+    assert!(left.unwrap() < 1_000, "all but dust paid: {v:?}");
+    let received = node.balance(&addr("carol"), &Denom::gusd()) - before;
+    assert!(
+        received <= 10 * GUSD && received + 1_000 >= 10 * GUSD,
+        "carol got her 10 gUSD back, less the fees and the dust waiting: {received}"
+    );
+}
+
+#[test]
+fn rejects_what_the_fund_does_not_allow_and_changes_nothing() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, package) = fund_and_package(&mut node, Mandate::GreenCompute);
+    // A future fund created after the package may not buy it.
+    run(
+        &mut node,
+        "bob",
+        FundsAction::Create {
+            name: "Future fund".into(),
+            mandate: Mandate::Future,
+            management_fee_bps: 0,
+            performance_fee_bps: 0,
+            verified_only: true,
+        },
+    )
+    .unwrap();
+    let future = FundId(id.0 + 1);
+    kyc(&mut node, greenhour_funds::api::custody(future), "SG");
+    kyc(&mut node, addr("carol"), "SG");
+    run(&mut node, "carol", FundsAction::Deposit { fund: future, assets: 5 * GUSD, min_shares: 0 }).unwrap();
+    run(&mut node, "carol", FundsAction::Deposit { fund: id, assets: 5 * GUSD, min_shares: 0 }).unwrap();
+    let unverified_fund = {
+        let create = FundsAction::Create {
+            name: "Unverified".into(),
+            mandate: Mandate::GreenCompute,
+            management_fee_bps: 0,
+            performance_fee_bps: 0,
+            verified_only: false,
+        };
+        run(&mut node, "dave", create).unwrap();
+        FundId(id.0 + 2)
+    };
+    run(&mut node, "dave", FundsAction::Deposit { fund: unverified_fund, assets: GUSD, min_shares: 0 }).unwrap();
+    let invest = |fund, amount| FundsAction::Allocate { fund, package, tranche: SENIOR, invest: amount, redeem: 0 };
+    let cases: Vec<(&str, FundsAction, u32, &str)> = vec![
+        ("carol", invest(id, GUSD), 2, "only the manager allocates"),
+        ("bob", invest(future, GUSD), 6, "a future fund buys only packages issued after it"),
+        ("dave", invest(unverified_fund, GUSD), 13, "the package refuses an unverified fund (rwa/9)"),
+        ("bob", invest(id, 500 * GUSD), 9, "more than the fund's cash"),
+        (
+            "carol",
+            FundsAction::Deposit { fund: id, assets: GUSD, min_shares: u128::MAX },
+            7,
+            "fewer shares than the limit",
+        ),
+        ("dave", FundsAction::Deposit { fund: future, assets: GUSD, min_shares: 0 }, 11, "an unverified depositor"),
+        ("carol", FundsAction::Deposit { fund: id, assets: 0, min_shares: 0 }, 4, "zero"),
+        ("carol", FundsAction::Redeem { fund: id, shares: u128::MAX, min_assets: 0 }, 8, "more shares than held"),
+        ("dave", FundsAction::Transfer { fund: future, to: addr("carol"), shares: 1 }, 8, "shares dave does not have"),
+        ("carol", FundsAction::Transfer { fund: future, to: addr("dave"), shares: 1 }, 11, "to an unverified holder"),
+        ("carol", FundsAction::Deposit { fund: FundId(99), assets: GUSD, min_shares: 0 }, 1, "no such fund"),
+        (
+            "bob",
+            FundsAction::Create {
+                name: "Greedy".into(),
+                mandate: Mandate::GreenCompute,
+                management_fee_bps: 5_000,
+                performance_fee_bps: 0,
+                verified_only: false,
+            },
+            3,
+            "a fee above the bound",
+        ),
+    ];
+    for (who, action, code, why) in cases {
+        let e = node.expect_rejected(&TestNode::key(who), vec![AppAction::Funds(action)]);
+        assert_eq!((e.module.as_str(), e.code), ("funds", code), "{why}: {e}");
+    }
+}
