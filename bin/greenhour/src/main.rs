@@ -7,6 +7,7 @@ mod carbon;
 mod commands;
 mod context;
 mod fleet;
+mod fund;
 mod gov;
 mod home;
 mod jobs;
@@ -88,6 +89,9 @@ pub enum Command {
     /// Identity claims (KYC) that packages' rules check.
     #[command(subcommand)]
     Kyc(rwa::KycCommand),
+    /// Funds (ERC-4626 vaults) that buy RWA tranches: create, deposit, redeem, allocate, show.
+    #[command(subcommand)]
+    Fund(fund::FundCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

@@ -15,6 +15,8 @@ use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell};
 use greenhour_energy::battery::Battery;
 use greenhour_energy::device::{EvSession, GpuBox};
+use greenhour_funds::query::{FundView, FundsQuery, SharesView};
+use greenhour_funds::{FundId, FundsAction, Mandate};
 use greenhour_governance::query::{GovernanceQuery, GovernanceView};
 use greenhour_governance::{GovernanceAction, Proposal, ProposalMessage, ProposalStatus, VoteOption};
 use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
@@ -90,6 +92,13 @@ const RWA_ISSUER_DEVICE: usize = 3;
 const RWA_ISSUER_LEAVES_AT_EPOCH: u64 = 12;
 const RWA_SUBSCRIPTION: u128 = 200_000_000;
 const RWA_TARGET: u128 = 5_000_000_000;
+/// The fund desk: the buyer's hourly deposit and its target, the cash the manager
+/// keeps for redemptions (bps of the fund), and how often the buyer asks for a
+/// tenth of its shares back.
+const FUND_DEPOSIT: u128 = 100_000_000;
+const FUND_TARGET: u128 = 1_000_000_000;
+const FUND_CASH_BUFFER_BPS: u128 = 1_000;
+const FUND_REDEEM_EVERY_HOURS: u64 = 8;
 const DIRECT_TITLE: &str = "gUSD direct deposit into the home-positions market";
 /// gUSD vaults: at most this many devices open one, against this much GHR each,
 /// at about this collateral ratio (the branch's minimum is 150 %).
@@ -260,6 +269,12 @@ pub struct HourSummary {
     pub rwa_senior_units: u128,
     /// The junior (first-loss) tranche's value after the hour.
     pub rwa_junior_value: Option<u128>,
+    /// The green compute fund after the hour: its assets (`None` while unvalued),
+    /// price per share (WAD ugusd), cash, and shares waiting in redemption requests.
+    pub fund_assets: Option<u128>,
+    pub fund_price_wad: Option<u128>,
+    pub fund_cash: u128,
+    pub fund_queued_shares: u128,
 }
 
 /// What every device needs to do one hour's work.
@@ -694,6 +709,8 @@ pub struct Fleet {
     investor_verified: bool,
     /// Whether the issuer device has left its pool (once per package: the write-down demo).
     issuer_left: bool,
+    /// The green compute fund the maker manages, once found or created.
+    fund: Option<FundId>,
     pub totals: Totals,
 }
 
@@ -831,6 +848,7 @@ impl Fleet {
             package: None,
             investor_verified: false,
             issuer_left: false,
+            fund: None,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -935,6 +953,10 @@ impl Fleet {
             rwa_coupons: 0,
             rwa_senior_units: 0,
             rwa_junior_value: None,
+            fund_assets: None,
+            fund_price_wad: None,
+            fund_cash: 0,
+            fund_queued_shares: 0,
         };
         for result in results {
             let (energy, t) = result?;
@@ -968,6 +990,12 @@ impl Fleet {
             summary.rwa_coupons = v.book.coupons;
             summary.rwa_senior_units = v.tranches.first().map_or(0, |t| t.tranche.units);
             summary.rwa_junior_value = v.tranches.last().and_then(|t| t.value);
+            if let Some(f) = self.run_fund(now_hour, v.package.id).await? {
+                summary.fund_assets = f.total_assets;
+                summary.fund_price_wad = f.price_per_share_wad;
+                summary.fund_cash = f.idle;
+                summary.fund_queued_shares = f.book.queued_shares;
+            }
         }
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
@@ -1416,6 +1444,89 @@ impl Fleet {
         }
         self.totals.add(&totals);
         Ok(Some(client.query(&RwaQuery::Package { id: package.0 }).await?))
+    }
+
+    /// The fund desk (with the RWA package): the maker manages a green compute fund
+    /// (1 % a year, 10 % of gains) and, as the devnet's KYC provider, verifies its
+    /// custody so it may hold tranches; the buyer deposits 100 gUSD an hour up to
+    /// 1,000 and every eight hours redeems a tenth of its shares (from the cash, or
+    /// queued when the cash is short); the manager keeps a tenth of the fund as cash and orders the
+    /// rest into the package's senior tranche once its last order has filled.
+    /// Returns the fund after the hour.
+    async fn run_fund(&mut self, now_hour: u64, package: PackageId) -> Result<Option<FundView>, SimError> {
+        let client = self.client.clone();
+        let manager = self.maker.address();
+        let id = match self.fund {
+            Some(id) => id,
+            None => {
+                let find = |all: Vec<FundView>| all.into_iter().find(|f| f.fund.manager == manager).map(|f| f.fund.id);
+                let mut found = find(client.query(&FundsQuery::Funds {}).await?);
+                if found.is_none() {
+                    let create = FundsAction::Create {
+                        name: "Greenhour green compute fund".into(),
+                        mandate: Mandate::GreenCompute,
+                        management_fee_bps: 100,
+                        performance_fee_bps: 1_000,
+                        verified_only: false,
+                    };
+                    if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Funds(create)]).await? {
+                        tracing::debug!(%why, "fund refused");
+                        return Ok(None);
+                    }
+                    found = find(client.query(&FundsQuery::Funds {}).await?);
+                }
+                let Some(id) = found else { return Ok(None) };
+                let claim = RwaAction::Claim {
+                    subject: greenhour_funds::api::custody(id),
+                    jurisdiction: "SG".into(),
+                    accredited: true,
+                    expires_at: (now_hour + 24 * 365) * HOUR,
+                };
+                if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Rwa(claim)]).await? {
+                    tracing::debug!(%why, "fund identity refused");
+                }
+                self.fund = Some(id);
+                id
+            }
+        };
+        let buyer = self.buyer.address();
+        let mine: SharesView = client.query(&FundsQuery::Shares { fund: id.0, holder: buyer }).await?;
+        let mut actions = Vec::new();
+        if mine.worth.unwrap_or(0) < FUND_TARGET {
+            actions.push(AppAction::Funds(FundsAction::Deposit { fund: id, assets: FUND_DEPOSIT, min_shares: 0 }));
+        }
+        for action in actions {
+            if let Committed::Refused(why) = self.buyer.commit(&client, vec![action]).await? {
+                tracing::debug!(%why, "fund deposit refused");
+            }
+        }
+        if now_hour.is_multiple_of(FUND_REDEEM_EVERY_HOURS) && mine.shares >= 10 {
+            // Paid now from the cash if it can be, else queued for the cash to come.
+            let shares = mine.shares / 10;
+            let now = FundsAction::Redeem { fund: id, shares, min_assets: 0 };
+            if let Committed::Refused(why) = self.buyer.commit(&client, vec![AppAction::Funds(now)]).await? {
+                tracing::debug!(%why, "redemption queued instead");
+                let queue = FundsAction::RequestRedeem { fund: id, shares };
+                if let Committed::Refused(why) = self.buyer.commit(&client, vec![AppAction::Funds(queue)]).await? {
+                    tracing::debug!(%why, "redemption request refused");
+                }
+            }
+        }
+        let view: FundView = client.query(&FundsQuery::Fund { id: id.0 }).await?;
+        // One order at a time: while the last one waits (the senior is held to its
+        // subordination), more cash would only wait beside it and pay fees for nothing.
+        let waiting = view.holdings.iter().any(|h| h.worth.as_ref().is_some_and(|w| w.investing > 0));
+        if let (Some(total), false) = (view.total_assets, waiting) {
+            let buffer = total * FUND_CASH_BUFFER_BPS / 10_000;
+            let invest = view.idle.saturating_sub(buffer);
+            if invest > 0 {
+                let allocate = FundsAction::Allocate { fund: id, package, tranche: 0, invest, redeem: 0 };
+                if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Funds(allocate)]).await? {
+                    tracing::debug!(%why, "fund allocation refused");
+                }
+            }
+        }
+        Ok(Some(client.query(&FundsQuery::Fund { id: id.0 }).await?))
     }
 
     /// The write-down demo: once the package is sold to the senior, the issuer's
