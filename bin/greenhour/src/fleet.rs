@@ -28,7 +28,7 @@ fn line(s: &HourSummary) -> String {
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {:.1} gUSD repaid by income, {} liquidated | \
          gUSD {:.1} ({:.1} from vaults, {:.1} into lending, collateral {}, green compute {:.0} %), {} vaults, {} topped up, {} liquidated, {} redemptions | \
-         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued",
+         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -80,6 +80,8 @@ fn line(s: &HourSummary) -> String {
         t.subscriptions,
         t.payouts_claimed,
         t.package_write_downs,
+        t.secondary_fills,
+        t.secondary_units as f64 / 1e6,
         s.fund_assets.map_or("—".into(), |n| format!("{:.1}", n as f64 / 1e6)),
         // A first deposit buys 10^6 shares per ugusd (the virtual offset): par is 10^-6 ugusd (10^12 WAD).
         s.fund_price_wad.map_or("—".into(), |p| format!("{:.6}", p as f64 / 1e12)),
@@ -240,6 +242,8 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "rwa_senior_units": s.rwa_senior_units.to_string(), "package_assets": s.totals.package_assets,
                         "rwa_junior_value": s.rwa_junior_value.map(|n| n.to_string()),
                         "package_write_downs": s.totals.package_write_downs,
+                        "secondary_fills": s.totals.secondary_fills,
+                        "secondary_units": s.totals.secondary_units.to_string(),
                         "fund_assets": s.fund_assets.map(|n| n.to_string()),
                         "fund_price_wad": s.fund_price_wad.map(|n| n.to_string()),
                         "fund_cash": s.fund_cash.to_string(),

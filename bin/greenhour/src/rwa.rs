@@ -9,8 +9,8 @@ use clap::{Subcommand, ValueEnum};
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_primitives::Hash;
-use greenhour_rwa::query::{HoldingView, IdentityView, PackageReport, PackageView, RwaQuery};
-use greenhour_rwa::{PackageId, Rules, RwaAction, TrancheTerms};
+use greenhour_rwa::query::{HoldingView, IdentityView, OfferBook, PackageReport, PackageView, RwaQuery};
+use greenhour_rwa::{PackageId, Rules, RwaAction, Side, TrancheTerms};
 
 #[derive(Subcommand)]
 pub enum RwaCommand {
@@ -123,6 +123,45 @@ pub enum RwaCommand {
     Payout {
         #[arg(long)]
         from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+    },
+    /// Buy units of a tranche in its secondary market at --price (ugusd per unit,
+    /// e.g. 1.002) or better; the rest rests in the book (or not, --immediate).
+    Buy {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+        units: u128,
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        immediate: bool,
+    },
+    /// Sell units of a tranche at --price or better (see buy).
+    Sell {
+        #[arg(long)]
+        from: String,
+        package: u64,
+        #[arg(long)]
+        tranche: u32,
+        units: u128,
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        immediate: bool,
+    },
+    /// Cancel an open offer of yours.
+    Cancel {
+        #[arg(long)]
+        from: String,
+        offer: u64,
+    },
+    /// A tranche's secondary-market book: bids and asks, best first.
+    Book {
         package: u64,
         #[arg(long)]
         tranche: u32,
@@ -242,6 +281,34 @@ fn describe(v: &PackageView) -> String {
     }
     s.push_str(&format!("\n  assets {:?} in custody {}", p.assets, v.custody));
     s
+}
+
+/// A decimal price ("1.002") as WAD, without floats: at most 18 decimals.
+fn parse_wad(text: &str) -> Result<u128> {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(frac.is_empty() || digits(frac)) || frac.len() > 18 {
+        bail!("a price is a decimal number of ugusd per unit with at most 18 decimals, not {text:?}");
+    }
+    let scale = 10u128.pow(18);
+    let frac_wad = if frac.is_empty() { 0 } else { frac.parse::<u128>()? * 10u128.pow(18 - frac.len() as u32) };
+    whole
+        .parse::<u128>()?
+        .checked_mul(scale)
+        .and_then(|w| w.checked_add(frac_wad))
+        .ok_or_else(|| anyhow::anyhow!("price {text} is too large"))
+}
+
+fn offer_line(o: &greenhour_rwa::Offer) -> String {
+    format!(
+        "  #{:<6} {:<4} {:>14} units at {} ugusd/unit  {}  (since {})",
+        o.id,
+        o.side.name(),
+        o.units,
+        wad(Some(o.price_wad)),
+        o.owner,
+        o.placed_at
+    )
 }
 
 fn bps(b: Option<u32>) -> String {
@@ -495,6 +562,37 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
             let v: PackageView = client.query(&RwaQuery::Package { id: *package }).await?;
             print(cli.json, &v, || describe(&v));
         }
+        RwaCommand::Buy { from, package, tranche, units, price, immediate }
+        | RwaCommand::Sell { from, package, tranche, units, price, immediate } => {
+            let side = if matches!(c, RwaCommand::Buy { .. }) { Side::Buy } else { Side::Sell };
+            let action = RwaAction::PlaceOffer {
+                package: PackageId(*package),
+                tranche: *tranche,
+                side,
+                units: *units,
+                price_wad: parse_wad(price)?,
+                immediate_only: *immediate,
+            };
+            commit(cli, from, action).await?;
+        }
+        RwaCommand::Cancel { from, offer } => commit(cli, from, RwaAction::CancelOffer { offer: *offer }).await?,
+        RwaCommand::Book { package, tranche } => {
+            let b: OfferBook = client.query(&RwaQuery::Book { package: *package, tranche: *tranche }).await?;
+            print(cli.json, &b, || {
+                let mut s = format!(
+                    "package {} tranche {}: {} bids, {} asks",
+                    b.package,
+                    b.tranche,
+                    b.bids.len(),
+                    b.asks.len()
+                );
+                for o in b.asks.iter().rev().chain(&b.bids) {
+                    s.push('\n');
+                    s.push_str(&offer_line(o));
+                }
+                s
+            });
+        }
         RwaCommand::Report { package, from_hour, from_epoch, format, rows } => {
             let query = RwaQuery::Report { id: *package, from_hour: *from_hour, from_epoch: *from_epoch };
             let r: PackageReport = client.query(&query).await?;
@@ -571,4 +669,19 @@ pub async fn run_kyc(cli: &Cli, c: &KycCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_wad;
+
+    #[test]
+    fn prices_parse_to_wad_without_floats() {
+        assert_eq!(parse_wad("1").unwrap(), 1_000_000_000_000_000_000);
+        assert_eq!(parse_wad("1.002").unwrap(), 1_002_000_000_000_000_000);
+        assert_eq!(parse_wad("0.000000000000000001").unwrap(), 1);
+        for bad in ["", ".5", "1.", "1.0000000000000000001", "-1", "1e3", "a"] {
+            assert!(parse_wad(bad).is_err(), "{bad:?}");
+        }
+    }
 }

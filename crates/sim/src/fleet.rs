@@ -27,8 +27,9 @@ use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
 use greenhour_primitives::{ChainId, Coin, Denom};
+use greenhour_rwa::query::OfferBook;
 use greenhour_rwa::query::{HoldingView, IdentityView, PackageReport, PackageView, RwaQuery};
-use greenhour_rwa::{PackageId, Rules, RwaAction, TrancheTerms};
+use greenhour_rwa::{PackageId, Rules, RwaAction, RwaEvent, Side, TrancheTerms};
 use greenhour_stable::query::{DepositView, Reserve, StableQuery, VaultView};
 use greenhour_stable::{StableAction, VaultId};
 use std::sync::Arc;
@@ -96,6 +97,10 @@ const RWA_TARGET: u128 = 5_000_000_000;
 /// keeps for redemptions (bps of the fund), and how often the buyer asks for a
 /// tenth of its shares back.
 const FUND_DEPOSIT: u128 = 100_000_000;
+/// The secondary market: the maker's standing bid and the investor's sale (ugusd).
+const SECONDARY_BID: u128 = 20_000_000;
+const SECONDARY_SALE: u128 = 10_000_000;
+const WAD_UNIT: u128 = 1_000_000_000_000_000_000;
 const FUND_TARGET: u128 = 1_000_000_000;
 const FUND_CASH_BUFFER_BPS: u128 = 1_000;
 const FUND_REDEEM_EVERY_HOURS: u64 = 8;
@@ -222,6 +227,9 @@ pub struct Totals {
     pub junior_redemptions: u64,
     /// Times the issuer device left its pool and the package was written down.
     pub package_write_downs: u64,
+    /// Fills in the tranche's secondary market, and the units they moved.
+    pub secondary_fills: u64,
+    pub secondary_units: u128,
 }
 
 /// One simulated hour, as the devnet prints it.
@@ -367,6 +375,21 @@ fn behaviour_for(i: usize) -> Behaviour {
 const ALREADY_MEMBER: u32 = 5;
 /// `(pools, 6)`: the device is not an active member (it left, or is leaving).
 const NOT_MEMBER: u32 = 6;
+
+/// Adds a committed secondary-market offer's fills to the totals.
+fn count_fills(outcome: Committed, totals: &mut Totals) {
+    match outcome {
+        Committed::Included(record) => {
+            for e in RwaEvent::all_in(&record.events) {
+                if let RwaEvent::Traded { units, .. } = e {
+                    totals.secondary_fills += 1;
+                    totals.secondary_units += units;
+                }
+            }
+        }
+        Committed::Refused(why) => tracing::debug!(%why, "offer refused"),
+    }
+}
 
 impl SimDevice {
     /// Finds the device on the chain if a previous run registered it: its id, the
@@ -711,6 +734,8 @@ pub struct Fleet {
     issuer_left: bool,
     /// The green compute fund the maker manages, once found or created.
     fund: Option<FundId>,
+    /// Whether the maker's own identity claim (to bid in the secondary market) is on the chain.
+    maker_verified: bool,
     pub totals: Totals,
 }
 
@@ -849,6 +874,7 @@ impl Fleet {
             investor_verified: false,
             issuer_left: false,
             fund: None,
+            maker_verified: false,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -1438,12 +1464,80 @@ impl Fleet {
             }
         }
         let view: PackageView = client.query(&RwaQuery::Package { id: package.0 }).await?;
+        self.trade_senior(now_hour, package, &view, &mut totals).await?;
         if !self.issuer_left && view.book.epoch >= RWA_ISSUER_LEAVES_AT_EPOCH {
             self.issuer_left = self.issuer_leaves(package, issuer, &view).await?;
             totals.package_write_downs += u64::from(self.issuer_left);
         }
         self.totals.add(&totals);
         Ok(Some(client.query(&RwaQuery::Package { id: package.0 }).await?))
+    }
+
+    /// The secondary market (with the package): the maker, verified by itself as the
+    /// devnet's KYC provider, keeps a bid for 20 gUSD of senior units half a percent
+    /// under the tranche's price; every six hours the investor sells 10 gUSD of its
+    /// units into the book at no less than 1 % under the price (what is not filled
+    /// is not left resting).
+    async fn trade_senior(
+        &mut self,
+        now_hour: u64,
+        package: PackageId,
+        view: &PackageView,
+        totals: &mut Totals,
+    ) -> Result<(), SimError> {
+        let Some(price) = view.tranches.first().and_then(|t| t.price_wad) else { return Ok(()) };
+        let client = self.client.clone();
+        let maker = self.maker.address();
+        if !self.maker_verified {
+            let id: IdentityView = client.query(&RwaQuery::Identity { subject: maker }).await?;
+            if !id.verified {
+                let claim = RwaAction::Claim {
+                    subject: maker,
+                    jurisdiction: "SG".into(),
+                    accredited: true,
+                    expires_at: (now_hour + 24 * 365) * HOUR,
+                };
+                if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Rwa(claim)]).await? {
+                    tracing::debug!(%why, "maker identity refused");
+                    return Ok(());
+                }
+            }
+            self.maker_verified = true;
+        }
+        let book: OfferBook = client.query(&RwaQuery::Book { package: package.0, tranche: 0 }).await?;
+        if !book.bids.iter().any(|o| o.owner == maker) {
+            let bid = price - price / 200;
+            let units = SECONDARY_BID * WAD_UNIT / bid.max(1);
+            let action = RwaAction::PlaceOffer {
+                package,
+                tranche: 0,
+                side: Side::Buy,
+                units,
+                price_wad: bid,
+                immediate_only: false,
+            };
+            count_fills(self.maker.commit(&client, vec![AppAction::Rwa(action)]).await?, totals);
+        }
+        if now_hour % 6 == 3 {
+            let investor = self.reporter.address();
+            let mine: HoldingView =
+                client.query(&RwaQuery::Holding { package: package.0, tranche: 0, holder: investor }).await?;
+            let free = mine.holding.units - mine.holding.listed.min(mine.holding.units);
+            let units = (SECONDARY_SALE * WAD_UNIT / price.max(1)).min(free);
+            if units > 0 {
+                let floor = price - price / 100;
+                let action = RwaAction::PlaceOffer {
+                    package,
+                    tranche: 0,
+                    side: Side::Sell,
+                    units,
+                    price_wad: floor,
+                    immediate_only: true,
+                };
+                count_fills(self.reporter.commit(&client, vec![AppAction::Rwa(action)]).await?, totals);
+            }
+        }
+        Ok(())
     }
 
     /// The fund desk (with the RWA package): the maker manages a green compute fund
@@ -1722,5 +1816,7 @@ impl Totals {
         self.payouts_claimed += o.payouts_claimed;
         self.junior_redemptions += o.junior_redemptions;
         self.package_write_downs += o.package_write_downs;
+        self.secondary_fills += o.secondary_fills;
+        self.secondary_units += o.secondary_units;
     }
 }

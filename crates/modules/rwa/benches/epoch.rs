@@ -102,8 +102,10 @@ fn state(per_tranche: u64, holders: u64, income: u128) -> BTreeMap<Vec<u8>, Vec<
             frozen: vec![],
             flows: vec![],
             epochs: vec![],
+            offers: vec![],
         }],
         swept_hour: Some(NOW / 3_600 + 1),
+        next_offer: None,
     };
     let bank = BankGenesis {
         balances: vec![

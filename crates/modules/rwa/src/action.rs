@@ -1,4 +1,4 @@
-use crate::state::{PackageId, Rules, TrancheTerms};
+use crate::state::{PackageId, Rules, Side, TrancheTerms};
 use crate::RwaError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use greenhour_devices::DeviceClass;
@@ -79,6 +79,21 @@ pub enum RwaAction {
     Freeze { package: PackageId, who: Address, frozen: bool },
     /// Pays the signer's coupons and principal of a tranche so far.
     ClaimPayout { package: PackageId, tranche: u32 },
+    /// Buys or sells `units` in the tranche's secondary market at `price_wad` (ugusd
+    /// per unit, WAD) or better: fills against the book, and the rest rests there
+    /// (or is returned, `immediate_only`). Every fill is checked against the rules.
+    PlaceOffer {
+        package: PackageId,
+        tranche: u32,
+        side: Side,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        units: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        price_wad: u128,
+        immediate_only: bool,
+    },
+    /// Cancels an open offer of the signer's.
+    CancelOffer { offer: u64 },
 }
 
 impl Action for RwaAction {
@@ -90,7 +105,9 @@ impl Action for RwaAction {
             | RwaAction::Redeem { units: 0, .. }
             | RwaAction::Transfer { units: 0, .. }
             | RwaAction::ForceTransfer { units: 0, .. }
-            | RwaAction::Provide { quantity: 0, .. } => Err(RwaError::ZeroAmount),
+            | RwaAction::Provide { quantity: 0, .. }
+            | RwaAction::PlaceOffer { units: 0, .. }
+            | RwaAction::PlaceOffer { price_wad: 0, .. } => Err(RwaError::ZeroAmount),
             RwaAction::Claim { jurisdiction, .. } => crate::handler::check_jurisdiction(jurisdiction),
             _ => Ok(()),
         }

@@ -48,6 +48,9 @@ pub enum RwaError {
     /// Returned when a package's value cannot be computed now (its index is stale or jumping).
     #[error("package value unavailable: {0}")]
     ValueUnavailable(String),
+    /// Returned when no open offer of the signer's has this number.
+    #[error("no open offer {0} of yours")]
+    UnknownOffer(u64),
     /// Returned when the genesis is inconsistent.
     #[error("invalid rwa genesis: {0}")]
     InvalidGenesis(String),
@@ -84,6 +87,7 @@ impl CodedError for RwaError {
             RwaError::InvalidGenesis(_) => 14,
             RwaError::Corrupt(_) => 15,
             RwaError::Dependency(_) => 16,
+            RwaError::UnknownOffer(_) => 17,
             RwaError::State(_) => 100,
         }
     }

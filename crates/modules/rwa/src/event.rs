@@ -35,6 +35,12 @@ greenhour_framework::module_events! {
         Frozen = "frozen" { package: PackageId, who: Address, frozen: bool },
         /// Governance replaced the trusted claim issuers.
         ClaimIssuersSet = "claim_issuers_set" { issuers: u32 },
+        /// An offer rests in a tranche's book (`side`: buy or sell; price in WAD ugusd per unit).
+        Offered = "offered" { package: PackageId, tranche: u32, offer: u64, owner: Address, side: String, units: u128, price_wad: u128 },
+        /// A fill in the secondary market: units from the seller to the buyer (cleared by the rules) for `cash` ugusd.
+        Traded = "traded" { package: PackageId, tranche: u32, seller: Address, buyer: Address, units: u128, price_wad: u128, cash: u128 },
+        /// An offer left the book (filled, cancelled, a buyer who may no longer hold, a forced transfer).
+        OfferClosed = "offer_closed" { offer: u64, why: String },
         /// Payouts claimed by a holder.
         PayoutClaimed = "payout_claimed" { package: PackageId, tranche: u32, holder: Address, amount: u128 },
     }

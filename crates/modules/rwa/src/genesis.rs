@@ -3,7 +3,7 @@
 //! frozen addresses and report history (what `export` reads back from a running chain).
 
 use crate::params::RwaParams;
-use crate::state::{self, EpochRecord, Flow, Holding, Identity, Order, Package, PackageBook, Tranche};
+use crate::state::{self, EpochRecord, Flow, Holding, Identity, Offer, Order, Package, PackageBook, Side, Tranche};
 use crate::{keys, RwaError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
@@ -29,6 +29,9 @@ pub struct PackageRecord {
     pub flows: Vec<Flow>,
     #[serde(default)]
     pub epochs: Vec<EpochRecord>,
+    /// Offers resting in the tranches' books.
+    #[serde(default)]
+    pub offers: Vec<Offer>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +45,8 @@ pub struct RwaGenesis {
     pub packages: Vec<PackageRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swept_hour: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_offer: Option<u64>,
 }
 
 pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError> {
@@ -84,6 +89,14 @@ pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError>
         for e in &r.epochs {
             state.put(&keys::epoch_record(id, e.epoch), e);
         }
+        for o in &r.offers {
+            if o.package != id || o.tranche as usize >= r.tranches.len() || g.next_offer.is_none_or(|n| o.id >= n) {
+                return bad(format!("offer {} does not belong to package {id}, or is numbered past next_offer", o.id));
+            }
+            state.put(&keys::offer(o.id), o);
+            state.put(&keys::book_entry(id, o.tranche, o.side, o.price_wad, o.id), &());
+            state.put(&keys::owner_offer(&o.owner, o.id), &());
+        }
         next = next.max(id.0 + 1);
     }
     if !g.packages.is_empty() {
@@ -91,6 +104,9 @@ pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError>
     }
     if let Some(h) = g.swept_hour {
         state.put(&keys::swept_hour(), &h);
+    }
+    if let Some(n) = g.next_offer {
+        state.put(&keys::next_offer(), &n);
     }
     Ok(())
 }
@@ -124,12 +140,16 @@ pub fn export(state: &impl StateRead) -> Result<RwaGenesis, RwaError> {
             frozen: frozen_of(state, &p)?,
             flows: state.prefix::<Flow>(&keys::flows_of(p.id))?.into_iter().map(|(_, f)| f).collect(),
             epochs: state.prefix::<EpochRecord>(&keys::epochs_of(p.id))?.into_iter().map(|(_, e)| e).collect(),
+            offers: Vec::new(),
             package: p.clone(),
         };
         for i in 0..p.tranches.len() as u32 {
             r.tranches.push(state::tranche(state, p.id, i)?);
             r.holdings.extend(state::holdings(state, p.id, i)?.into_iter().map(|(a, h)| (i, a, h)));
             r.orders.extend(state::orders(state, p.id, i)?.into_iter().map(|(a, o)| (i, a, o)));
+            for side in [Side::Buy, Side::Sell] {
+                r.offers.extend(state::book_side(state, p.id, i, side, usize::MAX)?);
+            }
         }
         packages.push(r);
     }
@@ -137,5 +157,11 @@ pub fn export(state: &impl StateRead) -> Result<RwaGenesis, RwaError> {
     if next.is_some_and(|n| n != packages.last().map_or(1, |r| r.package.id.0 + 1)) {
         return Err(RwaError::Corrupt("next package id does not follow the last package".into()));
     }
-    Ok(RwaGenesis { params: state::params(state)?, identities, packages, swept_hour: state.get(&keys::swept_hour())? })
+    Ok(RwaGenesis {
+        params: state::params(state)?,
+        identities,
+        packages,
+        swept_hour: state.get(&keys::swept_hour())?,
+        next_offer: state.get(&keys::next_offer())?,
+    })
 }

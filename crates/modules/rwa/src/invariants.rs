@@ -30,8 +30,29 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
         }
         for i in 0..p.tranches.len() as u32 {
             let t = state::tranche(state, p.id, i).map_err(e)?;
+            // The book: its count, each bid's escrow owed, each holder's listed units its asks.
+            let mut listed: std::collections::BTreeMap<greenhour_primitives::Address, u128> = Default::default();
+            let mut offers = 0u32;
+            for side in [state::Side::Buy, state::Side::Sell] {
+                for o in state::book_side(state, p.id, i, side, usize::MAX).map_err(e)? {
+                    offers += 1;
+                    match side {
+                        state::Side::Buy => owed += o.escrow,
+                        state::Side::Sell => *listed.entry(o.owner).or_default() += o.units,
+                    }
+                }
+            }
+            if offers != t.offers {
+                return Err(format!("package {} tranche {i}: {offers} offers, the tranche says {}", p.id, t.offers));
+            }
             let (mut held, mut holders) = (0u128, 0u32);
-            for (_, h) in state::holdings(state, p.id, i).map_err(e)? {
+            for (who, h) in state::holdings(state, p.id, i).map_err(e)? {
+                if h.listed != listed.remove(&who).unwrap_or(0) || h.listed > h.units {
+                    return Err(format!(
+                        "package {} tranche {i}: {who} lists {} of {} units, its asks say otherwise",
+                        p.id, h.listed, h.units
+                    ));
+                }
                 held += h.units;
                 holders += u32::from(h.units > 0);
                 owed += h.unclaimed
@@ -43,6 +64,9 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
                 invest += o.invest;
                 redeem += o.redeem;
                 open += 1;
+            }
+            if let Some((who, units)) = listed.into_iter().next() {
+                return Err(format!("package {} tranche {i}: {who} asks {units} units it does not hold", p.id));
             }
             if open != t.orders {
                 return Err(format!("package {} tranche {i}: {open} open orders, the tranche says {}", p.id, t.orders));

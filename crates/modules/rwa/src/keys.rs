@@ -1,7 +1,9 @@
 //! The only place rwa keys are spelled.
 
 use crate::params::RwaParams;
-use crate::state::{EpochRecord, Flow, Holding, Identity, Order, Package, PackageBook, PackageId, Tranche};
+use crate::state::{
+    EpochRecord, Flow, Holding, Identity, Offer, Order, Package, PackageBook, PackageId, Side, Tranche,
+};
 use greenhour_primitives::Address;
 use greenhour_state::Key;
 
@@ -62,4 +64,28 @@ pub fn epochs_of(id: PackageId) -> String {
 }
 pub fn epoch_record(id: PackageId, epoch: u64) -> Key<EpochRecord> {
     Key::new(format!("{}{epoch:020}", epochs_of(id)))
+}
+pub fn next_offer() -> Key<u64> {
+    Key::new("rwa/next_offer")
+}
+pub fn offer(id: u64) -> Key<Offer> {
+    Key::new(format!("rwa/offer/{id:020}"))
+}
+/// One side of a tranche's book, in priority order: asks by price ascending, bids
+/// by price descending (stored as `u128::MAX − price`), then by offer number.
+pub fn book_side(id: PackageId, tranche: u32, side: Side) -> String {
+    format!("rwa/offers/{:020}/{tranche:02}/{}/", id.0, side.name())
+}
+pub fn book_entry(id: PackageId, tranche: u32, side: Side, price_wad: u128, offer: u64) -> Key<()> {
+    let rank = match side {
+        Side::Sell => price_wad,
+        Side::Buy => u128::MAX - price_wad,
+    };
+    Key::new(format!("{}{rank:039}/{offer:020}", book_side(id, tranche, side)))
+}
+pub fn owner_offers(owner: &Address) -> String {
+    format!("rwa/offers_of/{}/", owner.to_key_hex())
+}
+pub fn owner_offer(owner: &Address, offer: u64) -> Key<()> {
+    Key::new(format!("{}{offer:020}", owner_offers(owner)))
 }

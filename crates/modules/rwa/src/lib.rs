@@ -20,6 +20,9 @@
 //! - No unit moves without the compliance check (`handler::ensure_may_hold`):
 //!   units live in this module's state, not in the bank, so nothing else moves them.
 //! - An epoch never breaks a subordination that held before it (`math::max_*`).
+//! - The secondary market's book: each holder's listed units are exactly its
+//!   asks' units, each bid's escrow is owed by the module, and every fill is a
+//!   transfer the buyer's compliance check cleared (`handler::trade`).
 
 pub mod action;
 pub mod api;
@@ -40,7 +43,8 @@ pub use event::RwaEvent;
 pub use genesis::RwaGenesis;
 pub use params::RwaParams;
 pub use state::{
-    EpochRecord, Flow, Holding, Identity, Order, Package, PackageBook, PackageId, Rules, Tranche, TrancheTerms,
+    EpochRecord, Flow, Holding, Identity, Offer, Order, Package, PackageBook, PackageId, Rules, Side, Tranche,
+    TrancheTerms,
 };
 
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};

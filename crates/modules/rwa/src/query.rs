@@ -319,6 +319,28 @@ pub fn report(
     })
 }
 
+/// A tranche's secondary-market book, best offers first (at most 1,000 a side).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferBook {
+    pub package: PackageId,
+    pub tranche: u32,
+    pub bids: Vec<state::Offer>,
+    pub asks: Vec<state::Offer>,
+}
+
+pub fn book(state: &impl StateRead, id: PackageId, tranche: u32) -> Result<OfferBook, RwaError> {
+    let p = state::package(state, id)?;
+    if tranche as usize >= p.tranches.len() {
+        return Err(RwaError::UnknownTranche { package: id, tranche });
+    }
+    Ok(OfferBook {
+        package: id,
+        tranche,
+        bids: state::book_side(state, id, tranche, state::Side::Buy, MAX_LIST)?,
+        asks: state::book_side(state, id, tranche, state::Side::Sell, MAX_LIST)?,
+    })
+}
+
 impl From<RwaError> for QueryError {
     fn from(e: RwaError) -> Self {
         match e {
@@ -345,6 +367,9 @@ greenhour_framework::module_queries! {
         /// A package's report: each tranche's realised yield against its target, its devices' utilisation and downtime, and its cash-flow (from `from_hour`) and epoch (from `from_epoch`) history, 1,000 rows a page.
         Report = "rwa_report" at "/rwa/packages/{id}/report" { id: u64, from_hour: Option<u64>, from_epoch: Option<u64> } -> PackageReport
             = |state, now| report(state, PackageId(id), from_hour.unwrap_or(0), from_epoch.unwrap_or(0), now);
+        /// A tranche's secondary-market book: bids and asks in priority order.
+        Book = "rwa_book" at "/rwa/packages/{package}/tranches/{tranche}/book" { package: u64, tranche: u32 } -> OfferBook
+            = |state, _now| book(state, PackageId(package), tranche);
         /// A holder's units of a tranche, payouts due and open order.
         Holding = "rwa_holding" at "/rwa/packages/{package}/tranches/{tranche}/holders/{holder}" { package: u64, tranche: u32, holder: Address } -> HoldingView
             = |state, _now| holding(state, PackageId(package), tranche, &holder);

@@ -154,6 +154,8 @@ pub struct Tranche {
     pub pending_redeem: u128,
     /// Open orders (counted here, so a new order checks the cap in O(1)).
     pub orders: u32,
+    /// Offers resting in its secondary-market book.
+    pub offers: u32,
     /// Coupons and principal paid to its holders, all time, ugusd.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub coupons_paid: u128,
@@ -215,6 +217,49 @@ pub struct Holding {
     pub unclaimed: u128,
     /// No transfer or redemption before this (the package's lock-up).
     pub locked_until: UnixSeconds,
+    /// Units offered in the holder's open asks (still its own, still earning;
+    /// nothing else moves them).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub listed: u128,
+}
+
+/// A side of the secondary market.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Buy,
+    Sell,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Buy => "buy",
+            Side::Sell => "sell",
+        }
+    }
+}
+
+/// An offer resting in a tranche's book.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Offer {
+    pub id: u64,
+    pub package: PackageId,
+    pub tranche: u32,
+    pub owner: Address,
+    pub side: Side,
+    /// ugusd per unit, WAD.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub price_wad: u128,
+    /// Units still offered or wanted.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub units: u128,
+    /// A bid's gUSD held for its units (the module's account holds it).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub escrow: u128,
+    pub placed_at: UnixSeconds,
 }
 
 /// An investor's subscription and redemption waiting for the epoch to close.
@@ -297,6 +342,37 @@ pub fn epoch_records(
     let prefix = keys::epochs_of(id);
     let from = format!("{prefix}{from:020}");
     Ok(state.scan::<EpochRecord>(&prefix, &from, limit)?.into_iter().map(|(_, e)| e).collect())
+}
+
+pub fn offer(state: &impl StateRead, id: u64) -> Result<Offer, RwaError> {
+    state.get(&keys::offer(id))?.ok_or(RwaError::UnknownOffer(id))
+}
+
+fn offers_at(state: &impl StateRead, keys: Vec<String>) -> Result<Vec<Offer>, RwaError> {
+    keys.into_iter()
+        .map(|k| {
+            let id = k.rsplit('/').next().and_then(|n| n.parse().ok());
+            id.ok_or_else(|| RwaError::Corrupt(format!("key {k}"))).and_then(|id| offer(state, id))
+        })
+        .collect()
+}
+
+/// One side of a tranche's book in priority order (best price, then oldest), at most `limit`.
+pub fn book_side(
+    state: &impl StateRead,
+    id: PackageId,
+    tranche: u32,
+    side: Side,
+    limit: usize,
+) -> Result<Vec<Offer>, RwaError> {
+    let prefix = keys::book_side(id, tranche, side);
+    offers_at(state, state.scan::<()>(&prefix, &prefix, limit)?.into_iter().map(|(k, _)| k).collect())
+}
+
+/// Every open offer of an address (at most 1,000), oldest first.
+pub fn offers_of(state: &impl StateRead, owner: &Address) -> Result<Vec<Offer>, RwaError> {
+    let prefix = keys::owner_offers(owner);
+    offers_at(state, state.scan::<()>(&prefix, &prefix, 1_000)?.into_iter().map(|(k, _)| k).collect())
 }
 
 pub fn is_frozen(state: &impl StateRead, id: PackageId, who: &Address) -> Result<bool, RwaError> {

@@ -2,7 +2,8 @@
 //! package of a real pledged position issued in two tranches, a KYC'd investor
 //! subscribing in an epoch, coupons paid from the package's income, a device
 //! leaving written down against the junior, the epoch solver holding the
-//! subordination, and every compliance refusal changing nothing.
+//! subordination, the secondary market's fills under the rules, and every
+//! compliance refusal changing nothing.
 
 use greenhour_app::{AppAction, Genesis};
 use greenhour_devices::DeviceClass;
@@ -147,6 +148,98 @@ fn app_can_write_down_a_package_when_its_device_leaves_and_the_junior_takes_the_
     let r = report(&node, id);
     assert!(r.assets[0].left_at_hour.is_some(), "the report shows the device left: {:?}", r.assets[0]);
     assert_eq!(r.assets[0].future_units, 0);
+}
+
+fn book(node: &TestNode, id: PackageId, tranche: u32) -> greenhour_rwa::query::OfferBook {
+    greenhour_rwa::query::book(&node.app.snapshot().unwrap(), id, tranche).unwrap()
+}
+
+const PAR: u128 = 1_000_000_000_000_000_000;
+
+fn offer(
+    tranche: u32,
+    side: greenhour_rwa::Side,
+    units: u128,
+    price_wad: u128,
+    immediate_only: bool,
+    id: PackageId,
+) -> RwaAction {
+    RwaAction::PlaceOffer { package: id, tranche, side, units, price_wad, immediate_only }
+}
+
+#[test]
+fn app_can_trade_tranche_units_in_the_secondary_market_under_the_rules() {
+    use greenhour_rwa::Side::{Buy, Sell};
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, _) = package(&mut node, Rules { allowed_jurisdictions: vec!["SG".into()], ..Rules::default() });
+    kyc(&mut node, "carol", "SG");
+    kyc(&mut node, "bob", "SG");
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: 2 * GUSD }).unwrap();
+    next_epoch(&mut node);
+    assert_eq!(holding(&node, id, SENIOR, "carol").holding.units, 2 * GUSD);
+
+    // carol asks 1 unit-million at 1.01; listed units cannot move otherwise.
+    run(&mut node, "carol", offer(SENIOR, Sell, GUSD, PAR + PAR / 100, false, id)).unwrap();
+    assert_eq!(holding(&node, id, SENIOR, "carol").holding.listed, GUSD);
+    let e = node.expect_rejected(
+        &TestNode::key("carol"),
+        vec![AppAction::Rwa(RwaAction::Transfer { package: id, tranche: SENIOR, to: addr("bob"), units: GUSD + 1 })],
+    );
+    assert_eq!(code(&e), ("rwa", 11), "listed units stay put: {e}");
+
+    // bob bids at 1.02 for 400,000: filled at carol's 1.01, the rest of his escrow back.
+    let (bob_before, carol_before) =
+        (node.balance(&addr("bob"), &Denom::gusd()), node.balance(&addr("carol"), &Denom::gusd()));
+    let record = run(&mut node, "bob", offer(SENIOR, Buy, 400_000, PAR + PAR / 50, false, id)).unwrap();
+    let traded = RwaEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            RwaEvent::Traded { units, cash, price_wad, .. } => Some((units, cash, price_wad)),
+            _ => None,
+        })
+        .expect("a fill");
+    assert_eq!(traded, (400_000, 404_000, PAR + PAR / 100), "at the resting offer's price");
+    assert_eq!(node.balance(&addr("bob"), &Denom::gusd()) + 404_000, bob_before, "bob paid the fill, no more");
+    assert_eq!(node.balance(&addr("carol"), &Denom::gusd()), carol_before + 404_000);
+    assert_eq!(holding(&node, id, SENIOR, "bob").holding.units, 400_000);
+    let carol = holding(&node, id, SENIOR, "carol").holding;
+    assert_eq!((carol.units, carol.listed), (2 * GUSD - 400_000, GUSD - 400_000));
+    let b = book(&node, id, SENIOR);
+    assert_eq!((b.bids.len(), b.asks.len(), b.asks[0].units), (0, 1, GUSD - 400_000));
+
+    // No fill with someone the rules refuse: alice (the KYC provider) has no identity herself.
+    let e =
+        node.expect_rejected(&TestNode::key("alice"), vec![AppAction::Rwa(offer(SENIOR, Buy, 1, PAR * 2, false, id))]);
+    assert_eq!(code(&e), ("rwa", 9), "{e}");
+
+    // A resting bid whose owner loses its claim is closed, not filled.
+    run(&mut node, "bob", offer(SENIOR, Buy, 100_000, PAR - PAR / 100, false, id)).unwrap();
+    run(&mut node, "alice", RwaAction::Revoke { subject: addr("bob") }).unwrap();
+    let bob_units = holding(&node, id, SENIOR, "bob").holding.units;
+    let record = run(&mut node, "carol", offer(SENIOR, Sell, 100_000, PAR - PAR / 50, true, id)).unwrap();
+    assert!(
+        RwaEvent::all_in(&record.events).iter().any(|e| matches!(e, RwaEvent::OfferClosed { .. })),
+        "bob's bid closed: {:?}",
+        record.events
+    );
+    assert_eq!(holding(&node, id, SENIOR, "bob").holding.units, bob_units, "no units reached bob");
+    assert!(book(&node, id, SENIOR).bids.is_empty());
+
+    // The agent's forced transfer closes the asks holding the units it takes.
+    run(
+        &mut node,
+        "dave",
+        RwaAction::ForceTransfer {
+            package: id,
+            tranche: SENIOR,
+            from: addr("carol"),
+            to: addr("dave"),
+            units: 2 * GUSD - 400_000,
+        },
+    )
+    .unwrap();
+    assert!(book(&node, id, SENIOR).asks.is_empty());
+    assert_eq!(holding(&node, id, SENIOR, "carol").holding, greenhour_rwa::Holding::default());
 }
 
 fn report(node: &TestNode, id: PackageId) -> greenhour_rwa::query::PackageReport {

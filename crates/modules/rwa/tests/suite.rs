@@ -39,7 +39,15 @@ fn sample_genesis() -> RwaGenesis {
         created_at: TEST_GENESIS_TIME,
         assets: vec![],
     };
-    let tranche = Tranche { units: 70, principal: 70, holders: 1, pending_redeem: 20, orders: 1, ..Tranche::default() };
+    let tranche = Tranche {
+        units: 70,
+        principal: 70,
+        holders: 1,
+        pending_redeem: 20,
+        orders: 1,
+        offers: 1,
+        ..Tranche::default()
+    };
     RwaGenesis {
         params: RwaParams { claim_issuers: vec![issuer], ..RwaParams::default() },
         identities: vec![(
@@ -50,10 +58,21 @@ fn sample_genesis() -> RwaGenesis {
             package,
             book: PackageBook { epoch: 4, epoch_started: TEST_GENESIS_TIME, ..PackageBook::default() },
             tranches: vec![tranche, Tranche::default()],
-            holdings: vec![(0, holder, Holding { units: 50, ..Holding::default() })],
+            holdings: vec![(0, holder, Holding { units: 50, listed: 10, ..Holding::default() })],
             orders: vec![(0, holder, Order { invest: 0, redeem: 20 })],
             frozen: vec![holder],
             flows: vec![],
+            offers: vec![greenhour_rwa::Offer {
+                id: 7,
+                package: PackageId(3),
+                tranche: 0,
+                owner: holder,
+                side: greenhour_rwa::Side::Sell,
+                price_wad: 1_000_000_000_000_000_000,
+                units: 10,
+                escrow: 0,
+                placed_at: TEST_GENESIS_TIME,
+            }],
             epochs: vec![greenhour_rwa::EpochRecord {
                 epoch: 3,
                 closed_at: TEST_GENESIS_TIME,
@@ -65,6 +84,7 @@ fn sample_genesis() -> RwaGenesis {
             }],
         }],
         swept_hour: Some(TEST_GENESIS_TIME / 3_600),
+        next_offer: Some(8),
     }
 }
 
@@ -129,6 +149,22 @@ fn step() -> impl Strategy<Value = Step> {
             units
         }),
         (0u32..2).prop_map(move |tranche| RwaAction::ClaimPayout { package: id, tranche }),
+        (
+            0u32..2,
+            any::<bool>(),
+            1u128..3_000_000,
+            900_000_000_000_000_000u128..1_100_000_000_000_000_000,
+            any::<bool>()
+        )
+            .prop_map(move |(tranche, buy, units, price_wad, immediate_only)| RwaAction::PlaceOffer {
+                package: id,
+                tranche,
+                side: if buy { greenhour_rwa::Side::Buy } else { greenhour_rwa::Side::Sell },
+                units,
+                price_wad,
+                immediate_only,
+            }),
+        (1u64..12).prop_map(|offer| RwaAction::CancelOffer { offer }),
         (0usize..4, any::<bool>()).prop_map(move |(who, frozen)| RwaAction::Freeze {
             package: id,
             who: TestNode::addr(greenhour_testkit::DEMO_ACCOUNTS[who]),

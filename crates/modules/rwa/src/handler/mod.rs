@@ -14,6 +14,7 @@ use greenhour_primitives::{Address, Coin, Denom, Hash, UnixSeconds};
 
 mod epoch;
 mod income;
+mod trade;
 
 pub use epoch::valuation;
 
@@ -96,6 +97,10 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &RwaAction) -> R
             Ok(())
         }
         RwaAction::ClaimPayout { package, tranche } => claim_payout(state, &signer, *package, *tranche),
+        RwaAction::PlaceOffer { package, tranche, side, units, price_wad, immediate_only } => {
+            trade::place(state, &signer, *package, *tranche, *side, *units, *price_wad, *immediate_only, now)
+        }
+        RwaAction::CancelOffer { offer } => trade::cancel(state, &signer, *offer),
     }
 }
 
@@ -478,8 +483,11 @@ fn debit(
         return Err(RwaError::Compliance { who: *who, why: "is frozen".into() });
     }
     let mut h = state::holding(state, p.id, tranche, who)?;
-    if units > h.units {
-        return Err(RwaError::Insufficient { held: h.units, asked: units });
+    // An owner's own move leaves its listed units alone (its asks hold them); the
+    // agent's forced transfer closes those asks first.
+    let movable = if checked_at.is_some() { h.units - h.listed.min(h.units) } else { h.units };
+    if units > movable {
+        return Err(RwaError::Insufficient { held: movable, asked: units });
     }
     if checked_at.is_some_and(|now| h.locked_until > now) {
         return Err(RwaError::LockedUp { until: h.locked_until });
@@ -512,6 +520,12 @@ fn transfer(
     let to_after = overflow(state::holding(state, id, tranche, to)?.units.checked_add(units))?;
     ensure_may_hold(state, &p, tranche, to, Some(if from == to { to_after - units } else { to_after }), now)?;
     let mut t = state::tranche(state, id, tranche)?;
+    if forced {
+        let h = state::holding(state, id, tranche, from)?;
+        if units > h.units - h.listed.min(h.units) {
+            trade::close_asks_of(state, &mut t, from, id, tranche)?;
+        }
+    }
     debit(state, &p, tranche, &mut t, from, units, (!forced).then_some(now))?;
     // The recipient inherits no lock-up: units already served theirs with the sender.
     let mut h = state::holding(state, id, tranche, to)?;
