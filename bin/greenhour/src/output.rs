@@ -33,3 +33,14 @@ pub fn emit<T: Serialize>(format: Format, value: &T, table: impl FnOnce() -> Str
 pub fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
+
+/// A CSV table: the header, then one line per row of already-formatted fields.
+pub fn csv_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = header.join(",");
+    out.push('\n');
+    for row in rows {
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}

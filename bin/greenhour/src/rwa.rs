@@ -2,7 +2,7 @@
 //! as tranches (the `rwa` module) and the identity claims their rules check.
 
 use crate::context::{parse_enum, resolve, submit_actions};
-use crate::output::{csv_field, emit, print, Format};
+use crate::output::{csv_field, csv_table, emit, print, Format};
 use crate::Cli;
 use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
@@ -385,83 +385,106 @@ fn cell(values: &[u128]) -> String {
 
 fn report_csv(r: &PackageReport, rows: ReportRows) -> String {
     let opt = |v: Option<String>| v.unwrap_or_default();
-    let mut out = String::new();
+    let id = r.package.to_string();
     match rows {
-        ReportRows::Flows => {
-            out.push_str("package,hour,received,fee,coupons,principal,to_reserve\n");
-            for f in &r.flows {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{}\n",
-                    r.package,
-                    f.hour,
-                    f.received,
-                    f.fee,
+        ReportRows::Flows => csv_table(
+            &["package", "hour", "received", "fee", "coupons", "principal", "to_reserve"],
+            r.flows.iter().map(|f| {
+                vec![
+                    id.clone(),
+                    f.hour.to_string(),
+                    f.received.to_string(),
+                    f.fee.to_string(),
                     cell(&f.coupons),
                     cell(&f.principal),
-                    f.to_reserve
-                ));
-            }
-        }
-        ReportRows::Epochs => {
-            out.push_str("package,epoch,closed_at,nav,reserve,prices_wad,invested,redeemed\n");
-            for e in &r.epochs {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{}\n",
-                    r.package,
-                    e.epoch,
-                    e.closed_at,
-                    e.nav,
-                    e.reserve,
+                    f.to_reserve.to_string(),
+                ]
+            }),
+        ),
+        ReportRows::Epochs => csv_table(
+            &["package", "epoch", "closed_at", "nav", "reserve", "prices_wad", "invested", "redeemed"],
+            r.epochs.iter().map(|e| {
+                vec![
+                    id.clone(),
+                    e.epoch.to_string(),
+                    e.closed_at.to_string(),
+                    e.nav.to_string(),
+                    e.reserve.to_string(),
                     cell(&e.prices_wad),
                     cell(&e.invested),
-                    cell(&e.redeemed)
-                ));
-            }
-        }
-        ReportRows::Tranches => {
-            out.push_str("package,tranche,name,target_bps,realised_bps,return_since_inception_bps,coupons_paid,principal_repaid,principal_outstanding,units,price_wad,holders\n");
-            for t in &r.tranches {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                    r.package,
-                    t.index,
+                    cell(&e.redeemed),
+                ]
+            }),
+        ),
+        ReportRows::Tranches => csv_table(
+            &[
+                "package",
+                "tranche",
+                "name",
+                "target_bps",
+                "realised_bps",
+                "return_since_inception_bps",
+                "coupons_paid",
+                "principal_repaid",
+                "principal_outstanding",
+                "units",
+                "price_wad",
+                "holders",
+            ],
+            r.tranches.iter().map(|t| {
+                vec![
+                    id.clone(),
+                    t.index.to_string(),
                     csv_field(&t.name),
-                    t.target_bps,
+                    t.target_bps.to_string(),
                     opt(t.realised_bps.map(|b| b.to_string())),
                     opt(t.return_since_inception_bps.map(|b| b.to_string())),
-                    t.coupons_paid,
-                    t.principal_repaid,
-                    t.principal_outstanding,
-                    t.units,
+                    t.coupons_paid.to_string(),
+                    t.principal_repaid.to_string(),
+                    t.principal_outstanding.to_string(),
+                    t.units.to_string(),
                     opt(t.price_wad.map(|p| p.to_string())),
-                    t.holders
-                ));
-            }
-        }
-        ReportRows::Assets => {
-            out.push_str("package,serial,device,pool,pledged_units,past_units,sold_units,utilisation_bps,future_units,uptime_bps,downtime_bps,green_bps,left_at_hour,value\n");
-            for a in &r.assets {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                    r.package,
-                    a.serial,
-                    a.device,
-                    a.pool,
-                    a.pledged_units,
-                    a.past_units,
-                    a.sold_units,
-                    a.utilisation_bps,
-                    a.future_units,
-                    a.uptime_bps,
-                    a.downtime_bps,
-                    a.green_bps,
+                    t.holders.to_string(),
+                ]
+            }),
+        ),
+        ReportRows::Assets => csv_table(
+            &[
+                "package",
+                "serial",
+                "device",
+                "pool",
+                "pledged_units",
+                "past_units",
+                "sold_units",
+                "utilisation_bps",
+                "future_units",
+                "uptime_bps",
+                "downtime_bps",
+                "green_bps",
+                "left_at_hour",
+                "value",
+            ],
+            r.assets.iter().map(|a| {
+                vec![
+                    id.clone(),
+                    a.serial.to_string(),
+                    a.device.to_string(),
+                    a.pool.to_string(),
+                    a.pledged_units.to_string(),
+                    a.past_units.to_string(),
+                    a.sold_units.to_string(),
+                    a.utilisation_bps.to_string(),
+                    a.future_units.to_string(),
+                    a.uptime_bps.to_string(),
+                    a.downtime_bps.to_string(),
+                    a.green_bps.to_string(),
                     opt(a.left_at_hour.map(|h| h.to_string())),
-                    opt(a.value.map(|v| v.to_string()))
-                ));
-            }
-        }
+                    opt(a.value.map(|v| v.to_string())),
+                ]
+            }),
+        ),
     }
-    out
 }
 
 pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
@@ -680,7 +703,7 @@ mod tests {
         assert_eq!(parse_wad("1").unwrap(), 1_000_000_000_000_000_000);
         assert_eq!(parse_wad("1.002").unwrap(), 1_002_000_000_000_000_000);
         assert_eq!(parse_wad("0.000000000000000001").unwrap(), 1);
-        for bad in ["", ".5", "1.", "1.0000000000000000001", "-1", "1e3", "a"] {
+        for bad in ["", ".5", "1..2", "1.0000000000000000001", "-1", "1e3", "a"] {
             assert!(parse_wad(bad).is_err(), "{bad:?}");
         }
     }

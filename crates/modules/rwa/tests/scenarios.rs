@@ -56,6 +56,18 @@ fn package(node: &mut TestNode, rules: Rules) -> (PackageId, u64) {
     greenhour_testkit::rwa::package(node, rules)
 }
 
+/// A package whose senior carol (KYC'd in Singapore) bought for the package's
+/// NAV at its first epoch: returns the node, the package, its position and that NAV.
+fn senior_sold_to_carol() -> (TestNode, PackageId, u64, u128) {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, serial) = package(&mut node, Rules::default());
+    kyc(&mut node, "carol", "SG");
+    let nav = view(&node, id).nav.unwrap();
+    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: nav }).unwrap();
+    next_epoch(&mut node);
+    (node, id, serial, nav)
+}
+
 fn rules() -> Rules {
     Rules {
         allowed_jurisdictions: vec!["SG".into(), "AE".into(), "HK".into()],
@@ -124,12 +136,7 @@ fn app_can_issue_a_package_in_two_tranches_and_pay_the_senior_coupon_from_its_in
 
 #[test]
 fn app_can_write_down_a_package_when_its_device_leaves_and_the_junior_takes_the_loss() {
-    let mut node = TestNode::with_genesis(&genesis());
-    let (id, serial) = package(&mut node, Rules::default());
-    kyc(&mut node, "carol", "SG");
-    let nav = view(&node, id).nav.unwrap();
-    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: nav }).unwrap();
-    next_epoch(&mut node);
+    let (mut node, id, serial, _) = senior_sold_to_carol();
     let before = view(&node, id);
     let senior_before = before.tranches[SENIOR as usize].value.unwrap();
     let junior_before = before.tranches[JUNIOR as usize].value.unwrap();
@@ -248,12 +255,7 @@ fn report(node: &TestNode, id: PackageId) -> greenhour_rwa::query::PackageReport
 
 #[test]
 fn app_can_report_a_packages_cash_flows_realised_yields_and_devices() {
-    let mut node = TestNode::with_genesis(&genesis());
-    let (id, serial) = package(&mut node, Rules::default());
-    kyc(&mut node, "carol", "SG");
-    let nav = view(&node, id).nav.unwrap();
-    run(&mut node, "carol", RwaAction::Invest { package: id, tranche: SENIOR, amount: nav }).unwrap();
-    next_epoch(&mut node);
+    let (mut node, id, serial, nav) = senior_sold_to_carol();
     let r = report(&node, id);
     assert!(r.flows.is_empty(), "no income yet: {:?}", r.flows);
     let closed = r.epochs.len();
