@@ -273,6 +273,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Rwa(r) => crate::rwa::run(&cli, r).await,
         crate::Command::Kyc(k) => crate::rwa::run_kyc(&cli, k).await,
         crate::Command::Fund(f) => crate::fund::run(&cli, f).await,
+        crate::Command::Cover(c) => crate::cover::run(&cli, c).await,
         crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
         crate::Command::Cert(c) => crate::carbon::cert(&cli, c).await,
         crate::Command::Staking(s) => crate::staking::run(&cli, s).await,

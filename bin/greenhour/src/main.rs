@@ -6,6 +6,7 @@ mod agent;
 mod carbon;
 mod commands;
 mod context;
+mod cover;
 mod fleet;
 mod fund;
 mod gov;
@@ -92,6 +93,9 @@ pub enum Command {
     /// Funds (ERC-4626 vaults) that buy RWA tranches: create, deposit, redeem, allocate, show.
     #[command(subcommand)]
     Fund(fund::FundCommand),
+    /// Device-downtime cover: stake the pool, quote and buy cover, show the pool and covers.
+    #[command(subcommand)]
+    Cover(cover::CoverCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

@@ -262,6 +262,9 @@ registry! {
     /// Vaults (ERC-4626) that buy RWA tranches with depositors' gUSD.
     #[serde(default)]
     funds: greenhour_funds::Funds => Funds(greenhour_funds::FundsAction),
+    /// Parametric device-downtime cover sold by a staked capacity pool (Nexus Mutual).
+    #[serde(default)]
+    cover: greenhour_cover::CoverModule => Cover(greenhour_cover::CoverAction),
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use greenhour_app::AppAction;
 use greenhour_bank::{BankAction, Output};
 use greenhour_carbon::CarbonAction;
 use greenhour_client::{Committed, RpcClient, Wallet};
+use greenhour_cover::query::{CoverQuery, PoolView, StakeView};
+use greenhour_cover::{Cover, CoverAction, Quote};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell};
 use greenhour_energy::battery::Battery;
@@ -104,6 +106,13 @@ const WAD_UNIT: u128 = 1_000_000_000_000_000_000;
 const FUND_TARGET: u128 = 1_000_000_000;
 const FUND_CASH_BUFFER_BPS: u128 = 1_000;
 const FUND_REDEEM_EVERY_HOURS: u64 = 8;
+/// The cover desk: the reporter's stake in the downtime pool, and what a flaky
+/// device's owner covers (per hour, for a day at a time).
+const COVER_STAKE: u128 = 2_000_000_000;
+const COVER_PER_HOUR: u128 = 500_000;
+const COVER_HOURS: u32 = 24;
+/// Fleets from this size have flaky devices (every tenth), so the cover desk runs.
+const COVER_MIN_FLEET: usize = 10;
 const DIRECT_TITLE: &str = "gUSD direct deposit into the home-positions market";
 /// gUSD vaults: at most this many devices open one, against this much GHR each,
 /// at about this collateral ratio (the branch's minimum is 150 %).
@@ -283,6 +292,13 @@ pub struct HourSummary {
     pub fund_price_wad: Option<u128>,
     pub fund_cash: u128,
     pub fund_queued_shares: u128,
+    /// The downtime cover pool after the hour: capital, cover outstanding, payouts
+    /// and hours paid so far, covers sold.
+    pub cover_capital: u128,
+    pub cover_locked: u128,
+    pub cover_payouts: u128,
+    pub cover_hours_paid: u64,
+    pub covers_sold: u64,
 }
 
 /// What every device needs to do one hour's work.
@@ -325,6 +341,8 @@ struct SimDevice {
     /// The position NFT in the RWA package's custody (the issuer device's): it
     /// provides slots through the package and is not extended; a fresh one replaces it.
     packaged: Option<u64>,
+    /// The first hour its downtime cover no longer covers (flaky devices buy a day at a time).
+    covered_until: u64,
     /// Runs the jobs assigned to the device (inflating devices also cheat at jobs).
     worker: greenhour_agent::Worker,
     /// The device owner's gUSD vault, if it has one open.
@@ -736,6 +754,8 @@ pub struct Fleet {
     fund: Option<FundId>,
     /// Whether the maker's own identity claim (to bid in the secondary market) is on the chain.
     maker_verified: bool,
+    /// Whether the reporter's stake is in the cover pool.
+    cover_staked: bool,
     pub totals: Totals,
 }
 
@@ -781,6 +801,7 @@ impl Fleet {
                     pledged_until: 0,
                     collateral: None,
                     packaged: None,
+                    covered_until: 0,
                     worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
                     vault: None,
                     green_wh_today: 0,
@@ -875,6 +896,7 @@ impl Fleet {
             issuer_left: false,
             fund: None,
             maker_verified: false,
+            cover_staked: false,
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -983,6 +1005,11 @@ impl Fleet {
             fund_price_wad: None,
             fund_cash: 0,
             fund_queued_shares: 0,
+            cover_capital: 0,
+            cover_locked: 0,
+            cover_payouts: 0,
+            cover_hours_paid: 0,
+            covers_sold: 0,
         };
         for result in results {
             let (energy, t) = result?;
@@ -1022,6 +1049,13 @@ impl Fleet {
                 summary.fund_cash = f.idle;
                 summary.fund_queued_shares = f.book.queued_shares;
             }
+        }
+        if let Some(p) = self.run_cover(now_hour).await? {
+            summary.cover_capital = p.pool.capital;
+            summary.cover_locked = p.pool.locked;
+            summary.cover_payouts = p.pool.payouts;
+            summary.cover_hours_paid = p.pool.hours_paid;
+            summary.covers_sold = p.pool.covers_sold;
         }
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
@@ -1538,6 +1572,66 @@ impl Fleet {
             }
         }
         Ok(())
+    }
+
+    /// The cover desk (fleets of 10 devices or more): the reporter stakes 2,000 gUSD
+    /// in the downtime pool once; the owner of every flaky device (offline one hour
+    /// in seven) covers its next day, 0.5 gUSD an hour, at the quote, and the pool
+    /// pays for each covered hour the device goes silent. Returns the pool after the hour.
+    async fn run_cover(&mut self, now_hour: u64) -> Result<Option<PoolView>, SimError> {
+        if self.devices.len() < COVER_MIN_FLEET {
+            return Ok(None);
+        }
+        let client = self.client.clone();
+        if !self.cover_staked {
+            let me = self.reporter.address();
+            let stake: StakeView = client.query(&CoverQuery::Stake { staker: me }).await?;
+            if stake.shares == 0 {
+                let action = CoverAction::Stake { amount: COVER_STAKE, min_shares: 0 };
+                if let Committed::Refused(why) = self.reporter.commit(&client, vec![AppAction::Cover(action)]).await? {
+                    tracing::debug!(%why, "cover stake refused");
+                    return Ok(None);
+                }
+            }
+            self.cover_staked = true;
+        }
+        let flaky: Vec<usize> = (0..self.devices.len())
+            .filter(|i| {
+                let d = &self.devices[*i];
+                d.behaviour == Behaviour::Flaky && d.id.is_some() && d.covered_until <= now_hour + 2
+            })
+            .collect();
+        for i in flaky {
+            let d = &mut self.devices[i];
+            let Some(device) = d.id else { continue };
+            if d.covered_until == 0 {
+                // A resumed fleet: the newest cover says how far the device is covered.
+                let covers: Vec<Cover> = client.query(&CoverQuery::Covers { holder: d.owner.address() }).await?;
+                d.covered_until = covers.first().map_or(0, |c| c.end_hour());
+                if d.covered_until > now_hour + 2 {
+                    continue;
+                }
+            }
+            let quote: Quote = client
+                .query(&CoverQuery::Quote { device: device.0, hours: COVER_HOURS, per_hour: COVER_PER_HOUR })
+                .await?;
+            if !quote.within_capacity {
+                continue;
+            }
+            let first_hour = (now_hour + 2).max(d.covered_until);
+            let buy = CoverAction::Buy {
+                device,
+                first_hour,
+                hours: COVER_HOURS,
+                per_hour: COVER_PER_HOUR,
+                max_premium: quote.premium + quote.premium / 20,
+            };
+            match d.owner.commit(&client, vec![AppAction::Cover(buy)]).await? {
+                Committed::Included(_) => d.covered_until = first_hour + u64::from(COVER_HOURS),
+                Committed::Refused(why) => tracing::debug!(device = d.index, %why, "cover refused"),
+            }
+        }
+        Ok(Some(client.query(&CoverQuery::Pool {}).await?))
     }
 
     /// The fund desk (with the RWA package): the maker manages a green compute fund

@@ -196,6 +196,7 @@ impl TelemetryTotals {
 
 /// Seconds in a UTC day.
 pub const DAY: u64 = 86_400;
+pub const HOUR: u64 = 3_600;
 
 /// The device's telemetry from the start of UTC day `first_day` until now: its
 /// running totals minus the first day snapshot at or after `first_day` (none means
@@ -299,6 +300,21 @@ pub fn reports(state: &impl StateRead, id: DeviceId, from: UnixSeconds) -> Resul
         .into_iter()
         .map(|(_, r)| r)
         .collect())
+}
+
+/// Seconds of UTC hour `hour` the device's accepted reports cover (reports lie
+/// inside one hour and never overlap, so this is their durations' sum). One
+/// bounded range read: at most one report per second of the hour.
+pub fn reported_seconds(state: &impl StateRead, id: DeviceId, hour: u64) -> Result<u64, DevicesError> {
+    let (start, end) = (hour * HOUR, (hour + 1) * HOUR);
+    let from = keys::report_key_text(id, start);
+    Ok(state
+        .scan::<StoredReport>(&keys::reports_of(id), &from, HOUR as usize)?
+        .into_iter()
+        .map(|(_, r)| r.report)
+        .take_while(|r| r.start < end)
+        .map(|r| r.end.min(end) - r.start)
+        .sum())
 }
 
 pub fn report_by_hash(state: &impl StateRead, hash: &Hash) -> Result<Option<StoredReport>, DevicesError> {
