@@ -112,7 +112,14 @@ pub fn quote(
     let d = greenhour_devices::api::device(state, device)?;
     let first_day = (now / DAY).saturating_sub(params.window_days);
     let totals = greenhour_devices::api::window_totals(state, &d, first_day)?;
-    let window = now.saturating_sub(first_day * DAY).max(1);
+    // The window starts at the later of its first day and the device's first report
+    // in it: a device new to the chain is priced on the hours it has existed, not
+    // as down before it was built. One with no report in the window is all downtime.
+    let from = match greenhour_devices::api::first_report_since(state, device, first_day * DAY)? {
+        Some(first) => first.report.start,
+        None => first_day * DAY,
+    };
+    let window = now.saturating_sub(from).max(1);
     let uptime_bps = (u128::from(totals.reported_seconds) * math::BPS / u128::from(window)).min(math::BPS) as u32;
     let locked_after = overflow(pool.locked.checked_add(overflow(per_hour.checked_mul(u128::from(hours)))?))?;
     let utilisation_bps = math::utilisation_bps(locked_after, pool.capital);

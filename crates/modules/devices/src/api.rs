@@ -3,6 +3,6 @@
 
 pub use crate::math::within_rating;
 pub use crate::state::{
-    all_devices, device, mark_report_used, pool_locked, report_by_hash, report_use, reported_seconds, reports,
-    set_pool_lock, window_totals,
+    all_devices, device, first_report_since, mark_report_used, pool_locked, report_by_hash, report_use,
+    reported_seconds, reports, set_pool_lock, window_totals,
 };

@@ -317,6 +317,16 @@ pub fn reported_seconds(state: &impl StateRead, id: DeviceId, hour: u64) -> Resu
         .sum())
 }
 
+/// The device's first accepted report starting at or after `from` (one bounded read).
+pub fn first_report_since(
+    state: &impl StateRead,
+    id: DeviceId,
+    from: UnixSeconds,
+) -> Result<Option<StoredReport>, DevicesError> {
+    let from = keys::report_key_text(id, from);
+    Ok(state.scan::<StoredReport>(&keys::reports_of(id), &from, 1)?.into_iter().next().map(|(_, r)| r))
+}
+
 pub fn report_by_hash(state: &impl StateRead, hash: &Hash) -> Result<Option<StoredReport>, DevicesError> {
     match state.get(&keys::report_hash(hash))? {
         None => Ok(None),
