@@ -5,7 +5,7 @@ use crate::context::{parse_enum, resolve, submit_actions};
 use crate::output::{csv_field, csv_table, emit, print, Format};
 use crate::Cli;
 use anyhow::{bail, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_primitives::Hash;
@@ -129,31 +129,9 @@ pub enum RwaCommand {
     },
     /// Buy units of a tranche in its secondary market at --price (ugusd per unit,
     /// e.g. 1.002) or better; the rest rests in the book (or not, --immediate).
-    Buy {
-        #[arg(long)]
-        from: String,
-        package: u64,
-        #[arg(long)]
-        tranche: u32,
-        units: u128,
-        #[arg(long)]
-        price: String,
-        #[arg(long)]
-        immediate: bool,
-    },
+    Buy(OfferArgs),
     /// Sell units of a tranche at --price or better (see buy).
-    Sell {
-        #[arg(long)]
-        from: String,
-        package: u64,
-        #[arg(long)]
-        tranche: u32,
-        units: u128,
-        #[arg(long)]
-        price: String,
-        #[arg(long)]
-        immediate: bool,
-    },
+    Sell(OfferArgs),
     /// Cancel an open offer of yours.
     Cancel {
         #[arg(long)]
@@ -189,6 +167,21 @@ pub enum RwaCommand {
     List,
     /// An address's holdings and orders across packages.
     Holdings { holder: String },
+}
+
+/// An offer in a tranche's secondary market.
+#[derive(Args)]
+pub struct OfferArgs {
+    #[arg(long)]
+    from: String,
+    package: u64,
+    #[arg(long)]
+    tranche: u32,
+    units: u128,
+    #[arg(long)]
+    price: String,
+    #[arg(long)]
+    immediate: bool,
 }
 
 /// The tables of a package report.
@@ -585,18 +578,17 @@ pub async fn run(cli: &Cli, c: &RwaCommand) -> Result<()> {
             let v: PackageView = client.query(&RwaQuery::Package { id: *package }).await?;
             print(cli.json, &v, || describe(&v));
         }
-        RwaCommand::Buy { from, package, tranche, units, price, immediate }
-        | RwaCommand::Sell { from, package, tranche, units, price, immediate } => {
-            let side = if matches!(c, RwaCommand::Buy { .. }) { Side::Buy } else { Side::Sell };
+        RwaCommand::Buy(o) | RwaCommand::Sell(o) => {
+            let side = if matches!(c, RwaCommand::Buy(_)) { Side::Buy } else { Side::Sell };
             let action = RwaAction::PlaceOffer {
-                package: PackageId(*package),
-                tranche: *tranche,
+                package: PackageId(o.package),
+                tranche: o.tranche,
                 side,
-                units: *units,
-                price_wad: parse_wad(price)?,
-                immediate_only: *immediate,
+                units: o.units,
+                price_wad: parse_wad(&o.price)?,
+                immediate_only: o.immediate,
             };
-            commit(cli, from, action).await?;
+            commit(cli, &o.from, action).await?;
         }
         RwaCommand::Cancel { from, offer } => commit(cli, from, RwaAction::CancelOffer { offer: *offer }).await?,
         RwaCommand::Book { package, tranche } => {

@@ -52,7 +52,7 @@ fn state() -> BTreeMap<Vec<u8>, Vec<u8>> {
     };
     let bank = BankGenesis {
         balances: vec![GenesisBalance {
-            address: greenhour_cover::account(),
+            address: greenhour_cover::api::account(),
             coins: vec![Coin::new(Denom::gusd(), locked)],
         }],
         ..BankGenesis::default()

@@ -31,7 +31,7 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &CoverAction) ->
     match action {
         CoverAction::Stake { amount, min_shares } => {
             let mut pool = state::pool(state)?;
-            let shares = overflow(math::shares_for_assets(*amount, pool.capital, pool.shares))?;
+            let shares = overflow(math::to_shares_down(*amount, pool.capital, pool.shares))?;
             if shares == 0 || shares < *min_shares {
                 return Err(CoverError::Slippage { got: shares, limit: (*min_shares).max(1) });
             }
@@ -50,7 +50,7 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &CoverAction) ->
                 return Err(CoverError::InsufficientShares { held, asked: *shares });
             }
             let mut pool = state::pool(state)?;
-            let amount = overflow(math::assets_for_shares(*shares, pool.capital, pool.shares))?;
+            let amount = overflow(math::to_assets_down(*shares, pool.capital, pool.shares))?;
             if amount < *min_amount {
                 return Err(CoverError::Slippage { got: amount, limit: *min_amount });
             }

@@ -1,6 +1,6 @@
 //! The cover module's invariants, over the whole state.
 
-use crate::handler::account;
+use crate::api::account;
 use crate::state;
 use greenhour_framework::StateRead;
 use greenhour_primitives::Denom;

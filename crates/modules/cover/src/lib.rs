@@ -16,6 +16,7 @@
 //! - Cover is sold only on the buyer's own device, before its first hour starts.
 
 pub mod action;
+pub mod api;
 pub mod error;
 pub mod event;
 pub mod genesis;
@@ -31,7 +32,7 @@ pub use action::CoverAction;
 pub use error::CoverError;
 pub use event::CoverEvent;
 pub use genesis::CoverGenesis;
-pub use handler::{account, Quote};
+pub use handler::Quote;
 pub use params::CoverParams;
 pub use state::{Cover, Pool};
 

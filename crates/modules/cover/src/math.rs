@@ -3,18 +3,7 @@
 //! own downtime record and the pool's utilisation, and the capacity bound.
 //! Rounding goes against the caller: premiums round up, shares and withdrawals down.
 
-pub use greenhour_primitives::fixed::{mul_div_down, mul_div_up, BPS};
-
-/// Virtual shares (shares carry six more decimals than ugusd).
-pub const VIRTUAL_SHARES: u128 = 1_000_000;
-
-pub fn shares_for_assets(assets: u128, capital: u128, shares: u128) -> Option<u128> {
-    mul_div_down(assets, shares.checked_add(VIRTUAL_SHARES)?, capital.checked_add(1)?)
-}
-
-pub fn assets_for_shares(shares_in: u128, capital: u128, shares: u128) -> Option<u128> {
-    mul_div_down(shares_in, capital.checked_add(1)?, shares.checked_add(VIRTUAL_SHARES)?)
-}
+pub use greenhour_primitives::fixed::{mul_div_down, mul_div_up, to_assets_down, to_shares_down, BPS};
 
 /// The pool's utilisation, bps: cover outstanding (`locked`) over capital.
 pub fn utilisation_bps(locked: u128, capital: u128) -> u128 {
@@ -53,8 +42,8 @@ mod tests {
         /// Staking then unstaking at one capital never returns more than was staked.
         #[test]
         fn a_stake_round_trip_never_gains(a in 0u128..1u128 << 90, capital in 0u128..1u128 << 90, shares in 0u128..1u128 << 100) {
-            let s = shares_for_assets(a, capital, shares).unwrap();
-            let back = assets_for_shares(s, capital + a, shares + s).unwrap();
+            let s = to_shares_down(a, capital, shares).unwrap();
+            let back = to_assets_down(s, capital + a, shares + s).unwrap();
             prop_assert!(back <= a);
         }
 

@@ -48,7 +48,7 @@ pub struct StakeView {
 pub fn stake(state: &impl StateRead, staker: &Address) -> Result<StakeView, CoverError> {
     let shares = state::stake_of(state, staker)?;
     let pool = state::pool(state)?;
-    let worth = math::assets_for_shares(shares, pool.capital, pool.shares).ok_or(CoverError::Overflow)?;
+    let worth = math::to_assets_down(shares, pool.capital, pool.shares).ok_or(CoverError::Overflow)?;
     Ok(StakeView { staker: *staker, shares, worth })
 }
 

@@ -193,7 +193,7 @@ fn deposit(
     ensure_may_hold(state, &f, who, now)?;
     let total = accrue_fees(state, &f, now)?;
     let mut book = state::book(state, id)?;
-    let shares = overflow(math::shares_for_assets(assets, total, book.shares))?;
+    let shares = overflow(math::to_shares_down(assets, total, book.shares))?;
     if shares == 0 || shares < min_shares {
         return Err(FundsError::Slippage { got: shares, limit: min_shares.max(1) });
     }
@@ -220,7 +220,7 @@ fn redeem_now(
     }
     let total = accrue_fees(state, &f, now)?;
     let mut book = state::book(state, id)?;
-    let assets = overflow(math::assets_for_shares(shares, total, book.shares))?;
+    let assets = overflow(math::to_assets_down(shares, total, book.shares))?;
     if assets < min_assets {
         return Err(FundsError::Slippage { got: assets, limit: min_assets });
     }
@@ -229,7 +229,7 @@ fn redeem_now(
     let owed_to_queue = if book.queued_shares == 0 {
         0
     } else {
-        overflow(math::assets_for_shares(book.queued_shares, total, book.shares))?
+        overflow(math::to_assets_down(book.queued_shares, total, book.shares))?
     };
     if assets > cash.saturating_sub(owed_to_queue) {
         return Err(FundsError::Illiquid { idle: cash.saturating_sub(owed_to_queue), needed: assets });
@@ -279,13 +279,13 @@ fn pay_queue(state: &mut impl StateWrite, f: &Fund, now: UnixSeconds, limit: usi
     let mut cash = idle(state, f.id)?;
     let (mut total_left, mut supply) = (total, book.shares);
     for (number, mut request) in state::requests(state, f.id, limit)? {
-        let worth = overflow(math::assets_for_shares(request.shares, total_left, supply))?;
+        let worth = overflow(math::to_assets_down(request.shares, total_left, supply))?;
         let (shares, assets) = if worth <= cash {
             (request.shares, worth)
         } else {
             // The part the cash pays, in shares rounded down (against the redeemer).
             let part = overflow(math::mul_div_down(request.shares, cash, worth.max(1)))?;
-            (part, overflow(math::assets_for_shares(part, total_left, supply))?)
+            (part, overflow(math::to_assets_down(part, total_left, supply))?)
         };
         if shares == 0 {
             break;

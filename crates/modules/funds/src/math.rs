@@ -5,22 +5,11 @@
 //! takes). No floats; each function names its rounding, which goes against the
 //! caller, so the fund never gives out more than its assets back.
 
-pub use greenhour_primitives::fixed::{mul_div_down, mul_div_up, BPS, WAD};
-
-/// Virtual shares (10^6: shares carry six more decimals than ugusd).
-pub const VIRTUAL_SHARES: u128 = 1_000_000;
+pub use greenhour_primitives::fixed::{
+    mul_div_down, mul_div_up, to_assets_down, to_shares_down, BPS, VIRTUAL_SHARES, WAD,
+};
 /// Seconds in the 365-day year fees are quoted over.
 pub const SECONDS_PER_YEAR: u128 = 31_536_000;
-
-/// Shares `assets` buy from a fund holding `total` for `supply` shares, rounded down.
-pub fn shares_for_assets(assets: u128, total: u128, supply: u128) -> Option<u128> {
-    mul_div_down(assets, supply.checked_add(VIRTUAL_SHARES)?, total.checked_add(1)?)
-}
-
-/// Assets `shares` redeem for, rounded down.
-pub fn assets_for_shares(shares: u128, total: u128, supply: u128) -> Option<u128> {
-    mul_div_down(shares, total.checked_add(1)?, supply.checked_add(VIRTUAL_SHARES)?)
-}
 
 /// Assets per share, WAD, rounded down.
 pub fn price_per_share_wad(total: u128, supply: u128) -> Option<u128> {
@@ -63,8 +52,8 @@ mod tests {
         /// Depositing then redeeming at one NAV never returns more than was paid.
         #[test]
         fn a_round_trip_never_gains(assets in 0u128..1u128 << 90, total in 0u128..1u128 << 90, supply in 0u128..1u128 << 100) {
-            let shares = shares_for_assets(assets, total, supply).unwrap();
-            let back = assets_for_shares(shares, total + assets, supply + shares).unwrap();
+            let shares = to_shares_down(assets, total, supply).unwrap();
+            let back = to_assets_down(shares, total + assets, supply + shares).unwrap();
             prop_assert!(back <= assets, "{assets} in, {back} out");
         }
 
@@ -73,7 +62,7 @@ mod tests {
         /// per holder plus the virtual unit.
         #[test]
         fn shares_times_price_is_the_funds_assets(total in 0u128..1u128 << 90, supply in 1u128..1u128 << 100) {
-            let all = assets_for_shares(supply, total, supply).unwrap();
+            let all = to_assets_down(supply, total, supply).unwrap();
             prop_assert!(all <= total + 1);
             let price = price_per_share_wad(total, supply).unwrap();
             let priced = mul_div_down(supply, price, WAD).unwrap();
@@ -85,13 +74,13 @@ mod tests {
         #[test]
         fn an_inflation_attack_loses_money(donation in 1u128..1u128 << 80, deposit in 1_000_000u128..1u128 << 70) {
             // The attacker deposits 1 ugusd, then donates.
-            let attacker_shares = shares_for_assets(1, 0, 0).unwrap();
+            let attacker_shares = to_shares_down(1, 0, 0).unwrap();
             let total = 1 + donation;
-            let victim_shares = shares_for_assets(deposit, total, attacker_shares).unwrap();
+            let victim_shares = to_shares_down(deposit, total, attacker_shares).unwrap();
             let supply = attacker_shares + victim_shares;
             let all = total + deposit;
-            let victim_back = assets_for_shares(victim_shares, all, supply).unwrap();
-            let attacker_back = assets_for_shares(attacker_shares, all, supply).unwrap();
+            let victim_back = to_assets_down(victim_shares, all, supply).unwrap();
+            let attacker_back = to_assets_down(attacker_shares, all, supply).unwrap();
             let victim_loss = deposit - victim_back;
             prop_assert!(attacker_back < 1 + donation || victim_loss == 0);
             prop_assert!(attacker_back.saturating_sub(1 + donation) <= victim_loss);
@@ -102,7 +91,7 @@ mod tests {
         fn fee_shares_are_worth_the_fee(total in 1u128..1u128 << 90, supply in 1u128..1u128 << 100, part in 0u128..10_000) {
             let fee = total * part / 20_000;
             let shares = fee_shares(fee, total, supply).unwrap();
-            let worth = assets_for_shares(shares, total, supply + shares).unwrap();
+            let worth = to_assets_down(shares, total, supply + shares).unwrap();
             prop_assert!(worth <= fee, "fee {fee}, shares worth {worth}");
         }
 

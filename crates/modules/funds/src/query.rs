@@ -104,7 +104,7 @@ pub fn shares(
         fund: id,
         holder: *holder,
         shares,
-        worth: view.total_assets.and_then(|t| math::assets_for_shares(shares, t, view.book.shares)),
+        worth: view.total_assets.and_then(|t| math::to_assets_down(shares, t, view.book.shares)),
         queued,
     })
 }

@@ -141,7 +141,7 @@ fn app_can_queue_a_redemption_until_the_fund_has_the_cash() {
     // is more than the reserve holds), so a few units stay in the fund and the
     // request's last shares, worth as much, wait for their cash.
     let v = view(&node, id);
-    let left = greenhour_funds::math::assets_for_shares(v.book.queued_shares, v.total_assets.unwrap(), v.book.shares);
+    let left = greenhour_funds::math::to_assets_down(v.book.queued_shares, v.total_assets.unwrap(), v.book.shares);
     assert!(left.unwrap() < 1_000, "all but dust paid: {v:?}");
     let received = node.balance(&addr("carol"), &Denom::gusd()) - before;
     assert!(

@@ -9,11 +9,12 @@ use ethnum::U256;
 use serde::{Deserialize, Serialize};
 
 pub const WAD: u128 = 1_000_000_000_000_000_000;
-/// Morpho's virtual shares and assets: an empty market prices a share at 10⁻⁶
-/// asset, so the first depositor cannot inflate the share price and steal from
-/// the next (the "inflation attack").
-pub const VIRTUAL_SHARES: u128 = 1_000_000;
-pub const VIRTUAL_ASSETS: u128 = 1;
+/// Morpho's virtual shares and assets (shared with the other share books): an
+/// empty market prices a share at 10⁻⁶ asset, so the first depositor cannot
+/// inflate the share price and steal from the next (the "inflation attack").
+pub use greenhour_primitives::fixed::{
+    to_assets_down, to_assets_up, to_shares_down, to_shares_up, VIRTUAL_ASSETS, VIRTUAL_SHARES,
+};
 pub const SECONDS_PER_YEAR: u128 = 31_536_000;
 
 /// `x·y/d` rounded down; `None` when `d` is 0 or the result exceeds `u128`.
@@ -34,19 +35,6 @@ pub fn mul_div_up(x: u128, y: u128, d: u128) -> Option<u128> {
     let d = U256::from(d);
     let q = p / d + U256::from(u8::from(p % d != 0));
     u128::try_from(q).ok()
-}
-
-pub fn to_shares_down(assets: u128, total_assets: u128, total_shares: u128) -> Option<u128> {
-    mul_div_down(assets, total_shares.checked_add(VIRTUAL_SHARES)?, total_assets.checked_add(VIRTUAL_ASSETS)?)
-}
-pub fn to_shares_up(assets: u128, total_assets: u128, total_shares: u128) -> Option<u128> {
-    mul_div_up(assets, total_shares.checked_add(VIRTUAL_SHARES)?, total_assets.checked_add(VIRTUAL_ASSETS)?)
-}
-pub fn to_assets_down(shares: u128, total_assets: u128, total_shares: u128) -> Option<u128> {
-    mul_div_down(shares, total_assets.checked_add(VIRTUAL_ASSETS)?, total_shares.checked_add(VIRTUAL_SHARES)?)
-}
-pub fn to_assets_up(shares: u128, total_assets: u128, total_shares: u128) -> Option<u128> {
-    mul_div_up(shares, total_assets.checked_add(VIRTUAL_ASSETS)?, total_shares.checked_add(VIRTUAL_SHARES)?)
 }
 
 /// `e^(x·n) − 1` by its first three Taylor terms (Morpho's `wTaylorCompounded`):

@@ -1,0 +1,3 @@
+//! What other modules may call: the account that holds the pool's capital.
+
+pub use crate::handler::account;
