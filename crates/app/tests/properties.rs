@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "7a4850b655aabc38d2abe7bf65d28c6c8e2a9d6bb53e7ef42cc882280ee9e528",
+        "f19ef6f0c7e81fa2f1030a840310228c8f473070d19b9d32d9401bb82232712a",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "81bf8897222618fe8e8eec03970dcff582224ef287f2d2404d832f9476fe2bb0",
+        "641a1ec1a5d41cb0cca069e371f047cdfec29de8c5a0d0925b0a5617bde3f3da",
         "a day of the supply side"
     );
 }
