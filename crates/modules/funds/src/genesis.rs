@@ -54,7 +54,10 @@ pub fn init(state: &mut impl StateWrite, g: &FundsGenesis) -> Result<(), FundsEr
         }
         let held: u128 = r.shareholders.iter().map(|s| s.shares).sum();
         let queued: u128 = r.requests.iter().map(|(_, q)| q.shares).sum();
-        if held + queued != r.book.shares || queued != r.book.queued_shares {
+        if held + queued != r.book.shares
+            || queued != r.book.queued_shares
+            || r.requests.len() != r.book.waiting_requests as usize
+        {
             return bad(format!("fund {id}: its holders and requests do not add up to its shares"));
         }
         state.put(&keys::fund(id), &r.fund);

@@ -254,14 +254,14 @@ fn request_redeem(
     state::fund(state, id)?;
     let mut book = state::book(state, id)?;
     let params = state::params(state)?;
-    let waiting = state::requests(state, id, params.max_requests as usize)?.len();
-    if waiting >= params.max_requests as usize {
-        return Err(FundsError::Full(format!("{waiting} redemption requests wait")));
+    if book.waiting_requests >= params.max_requests {
+        return Err(FundsError::Full(format!("{} redemption requests wait", book.waiting_requests)));
     }
     debit(state, id, who, shares)?;
     book.queued_shares = overflow(book.queued_shares.checked_add(shares))?;
     let number = book.next_request;
     book.next_request += 1;
+    book.waiting_requests += 1;
     state.put(&keys::book(id), &book);
     state.put(&keys::request(id, number), &Request { owner: *who, shares, requested_at: now });
     state.emit(FundsEvent::RedeemRequested { fund: id, owner: *who, request: number, shares }.into());
@@ -298,6 +298,7 @@ fn pay_queue(state: &mut impl StateWrite, f: &Fund, now: UnixSeconds, limit: usi
         book.queued_shares -= shares;
         request.shares -= shares;
         if request.shares == 0 {
+            book.waiting_requests -= 1;
             state.delete(&keys::request(f.id, number));
         } else {
             state.put(&keys::request(f.id, number), &request);

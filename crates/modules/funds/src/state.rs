@@ -78,6 +78,8 @@ pub struct FundBook {
     pub fees_taken: u128,
     /// The next redemption request's number (requests are paid in this order).
     pub next_request: u64,
+    /// Redemption requests waiting (counted here, so a new one checks the cap in O(1)).
+    pub waiting_requests: u32,
     /// Tranches the fund holds or has orders in: `(package, tranche)`, ascending.
     pub holdings: Vec<(PackageId, u32)>,
 }

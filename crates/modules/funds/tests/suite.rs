@@ -35,6 +35,7 @@ fn sample_genesis() -> FundsGenesis {
                 fees_accrued_at: TEST_GENESIS_TIME,
                 fees_taken: 3,
                 next_request: 6,
+                waiting_requests: 1,
                 holdings: vec![(PackageId(1), 0), (PackageId(2), 1)],
             },
             shareholders: vec![Shareholder { holder, shares: 50 }],

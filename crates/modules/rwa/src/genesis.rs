@@ -95,7 +95,7 @@ pub fn init(state: &mut impl StateWrite, g: &RwaGenesis) -> Result<(), RwaError>
             }
             state.put(&keys::offer(o.id), o);
             state.put(&keys::book_entry(id, o.tranche, o.side, o.price_wad, o.id), &());
-            state.put(&keys::owner_offer(&o.owner, o.id), &());
+            state.put(&keys::owner_offer(&o.owner, id, o.tranche, o.id), &());
         }
         next = next.max(id.0 + 1);
     }

@@ -83,9 +83,10 @@ pub fn book_entry(id: PackageId, tranche: u32, side: Side, price_wad: u128, offe
     };
     Key::new(format!("{}{rank:039}/{offer:020}", book_side(id, tranche, side)))
 }
-pub fn owner_offers(owner: &Address) -> String {
-    format!("rwa/offers_of/{}/", owner.to_key_hex())
+/// An owner's open offers in one tranche (what the agent's forced transfer closes).
+pub fn owner_offers(owner: &Address, id: PackageId, tranche: u32) -> String {
+    format!("rwa/offers_of/{}/{:020}/{tranche:02}/", owner.to_key_hex(), id.0)
 }
-pub fn owner_offer(owner: &Address, offer: u64) -> Key<()> {
-    Key::new(format!("{}{offer:020}", owner_offers(owner)))
+pub fn owner_offer(owner: &Address, id: PackageId, tranche: u32, offer: u64) -> Key<()> {
+    Key::new(format!("{}{offer:020}", owner_offers(owner, id, tranche)))
 }

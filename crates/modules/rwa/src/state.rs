@@ -369,10 +369,11 @@ pub fn book_side(
     offers_at(state, state.scan::<()>(&prefix, &prefix, limit)?.into_iter().map(|(k, _)| k).collect())
 }
 
-/// Every open offer of an address (at most 1,000), oldest first.
-pub fn offers_of(state: &impl StateRead, owner: &Address) -> Result<Vec<Offer>, RwaError> {
-    let prefix = keys::owner_offers(owner);
-    offers_at(state, state.scan::<()>(&prefix, &prefix, 1_000)?.into_iter().map(|(k, _)| k).collect())
+/// Every open offer of an address in one tranche, oldest first (at most the
+/// tranche's `max_orders`, so the forced transfer that closes them sees them all).
+pub fn offers_of(state: &impl StateRead, owner: &Address, id: PackageId, tranche: u32) -> Result<Vec<Offer>, RwaError> {
+    let prefix = keys::owner_offers(owner, id, tranche);
+    offers_at(state, state.prefix::<()>(&prefix)?.into_iter().map(|(k, _)| k).collect())
 }
 
 pub fn is_frozen(state: &impl StateRead, id: PackageId, who: &Address) -> Result<bool, RwaError> {

@@ -126,7 +126,7 @@ fn rest(state: &mut impl StateWrite, t: &mut Tranche, mut o: Offer) -> Result<()
     t.offers += 1;
     state.put(&keys::offer(o.id), &o);
     state.put(&keys::book_entry(o.package, o.tranche, o.side, o.price_wad, o.id), &());
-    state.put(&keys::owner_offer(&o.owner, o.id), &());
+    state.put(&keys::owner_offer(&o.owner, o.package, o.tranche, o.id), &());
     state.emit(
         RwaEvent::Offered {
             package: o.package,
@@ -147,7 +147,7 @@ fn rest(state: &mut impl StateWrite, t: &mut Tranche, mut o: Offer) -> Result<()
 pub fn close(state: &mut impl StateWrite, t: &mut Tranche, o: &Offer, why: &str) -> Result<(), RwaError> {
     state.delete(&keys::offer(o.id));
     state.delete(&keys::book_entry(o.package, o.tranche, o.side, o.price_wad, o.id));
-    state.delete(&keys::owner_offer(&o.owner, o.id));
+    state.delete(&keys::owner_offer(&o.owner, o.package, o.tranche, o.id));
     t.offers -= 1;
     match o.side {
         Side::Buy if o.escrow > 0 => greenhour_bank::api::transfer(state, &account(), &o.owner, &gusd(o.escrow))?,
@@ -183,8 +183,8 @@ pub fn close_asks_of(
     id: PackageId,
     tranche: u32,
 ) -> Result<(), RwaError> {
-    for o in state::offers_of(state, who)? {
-        if o.package == id && o.tranche == tranche && o.side == Side::Sell {
+    for o in state::offers_of(state, who, id, tranche)? {
+        if o.side == Side::Sell {
             close(state, t, &o, "forced transfer")?;
         }
     }
