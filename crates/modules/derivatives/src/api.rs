@@ -1,0 +1,3 @@
+//! What other modules and tools may call: the module's account.
+
+pub use crate::handler::account;

@@ -1,0 +1,192 @@
+//! Margin accounts, listings, the order book, liquidation and the hourly sweep.
+
+mod book;
+mod liquidate;
+pub mod portfolio;
+mod sweep;
+
+pub use sweep::end_block;
+
+use crate::action::DerivativesAction;
+use crate::event::DerivativesEvent;
+use crate::math;
+use crate::params::DerivativesParams;
+use crate::state::{self, Instrument, Order, Series};
+use crate::{keys, DerivativesError};
+use greenhour_framework::{StateRead, StateWrite, TxCtx};
+use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
+use portfolio::Portfolio;
+
+pub(crate) const HOUR: u64 = 3_600;
+
+pub(crate) fn overflow<T>(v: Option<T>) -> Result<T, DerivativesError> {
+    v.ok_or(DerivativesError::Overflow)
+}
+
+pub(crate) fn gusd(amount: u128) -> Coin {
+    Coin::new(Denom::gusd(), amount)
+}
+
+/// The module's account: it holds every margin account's gUSD and the insurance fund.
+pub fn account() -> Address {
+    Address::for_module(crate::NAME)
+}
+
+pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &DerivativesAction) -> Result<(), DerivativesError> {
+    let (now, signer) = (tx.block.time, tx.signer);
+    let params = state::params(state)?;
+    match action {
+        DerivativesAction::Deposit { amount } => {
+            let mut p = Portfolio::load(state, &signer)?;
+            greenhour_bank::api::transfer(state, &signer, &account(), &gusd(*amount))?;
+            p.account.cash = overflow(p.account.cash.checked_add(*amount as i128))?;
+            p.store(state);
+            state.emit(DerivativesEvent::Deposited { owner: signer, amount: *amount }.into());
+            Ok(())
+        }
+        DerivativesAction::Withdraw { amount } => {
+            let mut p = Portfolio::load_existing(state, &signer)?;
+            p.realise()?;
+            if p.account.cash < *amount as i128 {
+                return Err(DerivativesError::InsufficientCash { cash: p.account.cash, asked: *amount });
+            }
+            p.account.cash -= *amount as i128;
+            p.require_initial(&params)?;
+            p.store(state);
+            greenhour_bank::api::transfer(state, &account(), &signer, &gusd(*amount))?;
+            state.emit(DerivativesEvent::Withdrawn { owner: signer, amount: *amount }.into());
+            Ok(())
+        }
+        DerivativesAction::List { instrument } => list(state, &signer, instrument, now, &params),
+        DerivativesAction::Place { series, side, size, price, immediate_only } => {
+            book::place(state, &signer, (*series, *side), (*size, *price), *immediate_only, now, &params)
+        }
+        DerivativesAction::Cancel { order } => {
+            let o = state::order(state, *order)?;
+            if o.owner != signer {
+                return Err(DerivativesError::NotOrderOwner(*order));
+            }
+            close_order(state, &o, "cancelled")
+        }
+        DerivativesAction::Liquidate { owner } => liquidate::liquidate(state, &signer, owner, &params),
+    }
+}
+
+/// The class's index mark now, ugusd per GPU-hour, or why there is none.
+pub(crate) fn index_mark(
+    state: &impl StateRead,
+    class: &str,
+    now: UnixSeconds,
+    params: &DerivativesParams,
+) -> Result<u128, String> {
+    let weighting = greenhour_index::api::Weighting::Volume;
+    match greenhour_index::api::price(state, class, &Denom::gusd(), weighting, now, params.max_index_age_secs) {
+        Ok(p) if math::from_wad(p) > 0 => Ok(math::from_wad(p)),
+        Ok(_) => Err("the index is below 1 ugusd per GPU-hour".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The mark an order or margin check may use: taken this hour or the last, from a fresh index.
+pub(crate) fn fresh_mark(series: &Series, now_hour: u64) -> Result<u128, DerivativesError> {
+    let stale = |reason: String| DerivativesError::StaleIndex { class: series.instrument.class().to_string(), reason };
+    match series.mark {
+        None => Err(stale("no index price yet".into())),
+        Some(_) if series.stale => Err(stale("the index had no fresh fill at the last marking".into())),
+        Some(_) if series.mark_hour + 1 < now_hour => {
+            Err(stale(format!("the last mark is from hour {}", series.mark_hour)))
+        }
+        Some(m) => Ok(m),
+    }
+}
+
+fn list(
+    state: &mut impl StateWrite,
+    signer: &Address,
+    instrument: &Instrument,
+    now: UnixSeconds,
+    params: &DerivativesParams,
+) -> Result<(), DerivativesError> {
+    let bad = |m: String| Err(DerivativesError::InvalidInstrument(m));
+    let class = instrument.class();
+    if !greenhour_index::api::CLASSES.contains(&class) {
+        return bad(format!("no index for class {class:?} (home, regional, datacentre, btc_miner)"));
+    }
+    let now_hour = now / HOUR;
+    let horizon = now_hour + params.max_days_ahead * 24;
+    match instrument {
+        Instrument::Future { day, .. } if instrument.end_hour() <= now_hour || day.saturating_mul(24) > horizon => {
+            return bad(format!(
+                "delivery day {day} must not have ended and start within {} days",
+                params.max_days_ahead
+            ));
+        }
+        Instrument::Option { expiry_hour, strike, .. } => {
+            if *expiry_hour <= now_hour || *expiry_hour > horizon {
+                return bad(format!(
+                    "expiry hour {expiry_hour} must be after now ({now_hour}) and within {} days",
+                    params.max_days_ahead
+                ));
+            }
+            if *strike == 0 || *strike > math::MAX_PRICE {
+                return bad("a strike from 1 to 10^15 ugusd".into());
+            }
+        }
+        _ => {}
+    }
+    let name = instrument.name();
+    if let Some(series) = state.get(&keys::instrument(&name))? {
+        return Err(DerivativesError::AlreadyListed { name, series });
+    }
+    let mut registry = state::registry(state)?;
+    if registry.live_series >= params.max_live_series {
+        return Err(DerivativesError::TooMany { what: "live series", max: params.max_live_series });
+    }
+    let id = registry.next_series.max(1);
+    registry.next_series = id + 1;
+    registry.live_series += 1;
+    let mark = index_mark(state, class, now, params).ok();
+    let series = Series {
+        id,
+        instrument: instrument.clone(),
+        listed_by: *signer,
+        listed_at: now,
+        mark,
+        mark_hour: now_hour,
+        stale: mark.is_none(),
+        funding_index: 0,
+        funding_rate: 0,
+        fill_hour: 0,
+        hour_contracts: 0,
+        hour_notional: 0,
+        open_interest: 0,
+        volume: 0,
+        last_price: None,
+        settlement: None,
+        settled_on_fallback: false,
+    };
+    state.put(&keys::registry(), &registry);
+    state.put(&keys::series(id), &series);
+    state.put(&keys::live(id), &());
+    state.put(&keys::instrument(&name), &id);
+    state.emit(DerivativesEvent::Listed { series: id, name, by: *signer, mark: mark.unwrap_or(0) }.into());
+    Ok(())
+}
+
+/// Takes an order out of the book and its owner's count.
+pub(crate) fn close_order(state: &mut impl StateWrite, o: &Order, reason: &str) -> Result<(), DerivativesError> {
+    unlink_order(state, o);
+    let mut a = state::account(state, &o.owner)?
+        .ok_or_else(|| DerivativesError::Corrupt(format!("order {} has no account", o.id)))?;
+    a.orders = a.orders.saturating_sub(1);
+    state.put(&keys::account(&o.owner), &a);
+    state.emit(DerivativesEvent::Closed { order: o.id, owner: o.owner, reason: reason.into() }.into());
+    Ok(())
+}
+
+/// Deletes an order's keys (the caller fixes its owner's count).
+pub(crate) fn unlink_order(state: &mut impl StateWrite, o: &Order) {
+    state.delete(&keys::order(o.id));
+    state.delete(&keys::book_entry(o.series, o.side, o.price, o.id));
+    state.delete(&keys::owner_order(&o.owner, o.id));
+}

@@ -1,0 +1,96 @@
+//! The hourly sweep: every live series is marked to its class's index, each
+//! perpetual accrues the hour's funding, and series past their last hour settle.
+//! It touches series, never positions: a position's PnL and funding follow from
+//! the series' mark, funding index and final price whenever it is next read, so
+//! an hour costs the same with ten positions or a million.
+
+use super::{index_mark, overflow, unlink_order, HOUR};
+use crate::event::DerivativesEvent;
+use crate::math;
+use crate::params::DerivativesParams;
+use crate::state::{self, Instrument, Series};
+use crate::{keys, DerivativesError};
+use greenhour_framework::{BlockCtx, StateWrite};
+use greenhour_primitives::Denom;
+use std::collections::BTreeMap;
+
+pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), DerivativesError> {
+    let now_hour = ctx.time / HOUR;
+    let mut registry = state::registry(state)?;
+    if registry.live_series == 0 || registry.marked_hour >= now_hour {
+        return Ok(());
+    }
+    let params = state::params(state)?;
+    let mut marks: BTreeMap<String, Result<u128, String>> = BTreeMap::new();
+    for id in state::live_series(state)? {
+        let mut s = state::series(state, id)?;
+        let class = s.instrument.class().to_string();
+        let mark = marks.entry(class.clone()).or_insert_with(|| index_mark(state, &class, ctx.time, &params)).clone();
+        match mark {
+            Ok(m) => (s.mark, s.stale) = (Some(m), false),
+            Err(_) => s.stale = true,
+        }
+        s.mark_hour = now_hour;
+        if let (Instrument::Perp { .. }, Some(m)) = (&s.instrument, s.mark) {
+            s.funding_rate = 0;
+            if !s.stale && s.fill_hour + 1 == now_hour && s.hour_contracts > 0 {
+                let price = overflow(math::vwap(s.hour_notional, s.hour_contracts))?;
+                s.funding_rate = math::funding_rate(price, m, params.funding_period_hours, params.max_funding_bps);
+                s.funding_index = overflow(s.funding_index.checked_add(s.funding_rate))?;
+            }
+        }
+        let event =
+            DerivativesEvent::Marked { series: id, mark: s.mark.unwrap_or(0), stale: s.stale, funding: s.funding_rate };
+        state.emit(event.into());
+        if now_hour >= s.instrument.end_hour().saturating_add(params.settle_delay_hours) {
+            settle(state, &mut s, &params)?;
+            state.delete(&keys::live(id));
+            registry.live_series -= 1;
+        }
+        state.put(&keys::series(id), &s);
+    }
+    registry.marked_hour = now_hour;
+    state.put(&keys::registry(), &registry);
+    Ok(())
+}
+
+/// Fixes a series' final price — the index's volume-weighted price over its
+/// settlement hours, or the last mark when those hours had no fills — and
+/// cancels what rests in its book. Positions close at it when next touched.
+fn settle(state: &mut impl StateWrite, s: &mut Series, params: &DerivativesParams) -> Result<(), DerivativesError> {
+    let Some((first, end)) = s.instrument.settlement_hours(params) else { return Ok(()) };
+    let class = s.instrument.class();
+    let (mut quote, mut slots) = (0u128, 0u128);
+    for (_, b) in greenhour_index::api::buckets(state, class, &Denom::gusd(), first, end.saturating_sub(1))? {
+        quote = overflow(quote.checked_add(b.quote))?;
+        slots = overflow(slots.checked_add(b.slots))?;
+    }
+    let vwap = math::vwap(quote, slots).filter(|p| *p > 0);
+    s.settled_on_fallback = vwap.is_none();
+    let price = vwap.or(s.mark).unwrap_or(0);
+    s.settlement = Some(price);
+    let prefix = keys::book(s.id);
+    for (key, ()) in state.prefix::<()>(&prefix)? {
+        let id: u64 = key
+            .rsplit('/')
+            .next()
+            .and_then(|i| i.parse().ok())
+            .ok_or_else(|| DerivativesError::Corrupt(format!("key {key}")))?;
+        let o = state::order(state, id)?;
+        unlink_order(state, &o);
+        let mut a = state::account(state, &o.owner)?.unwrap_or_default();
+        a.orders = a.orders.saturating_sub(1);
+        state.put(&keys::account(&o.owner), &a);
+        state.emit(DerivativesEvent::Closed { order: o.id, owner: o.owner, reason: "settled".into() }.into());
+    }
+    state.emit(
+        DerivativesEvent::Settled {
+            series: s.id,
+            price,
+            fallback: s.settled_on_fallback,
+            open_interest: s.open_interest,
+        }
+        .into(),
+    );
+    Ok(())
+}
