@@ -265,6 +265,9 @@ registry! {
     /// Parametric device-downtime cover sold by a staked capacity pool (Nexus Mutual).
     #[serde(default)]
     cover: greenhour_cover::CoverModule => Cover(greenhour_cover::CoverAction),
+    /// Futures, a perpetual and options on the Green Compute Index, margined in gUSD.
+    #[serde(default)]
+    derivatives: greenhour_derivatives::Derivatives => Derivatives(greenhour_derivatives::DerivativesAction),
 }
 
 #[cfg(test)]

@@ -158,12 +158,12 @@ fn seeded_runs_end_on_the_pinned_app_hashes() {
     let sends = simulate(42, tempfile::tempdir().unwrap().path());
     assert_eq!(
         sends.last().unwrap().to_string(),
-        "f19ef6f0c7e81fa2f1030a840310228c8f473070d19b9d32d9401bb82232712a",
+        "23e2cd9e801b53d5d8e43d921beb53cf4cfc539dcd6fcbec9bc0d1ce248a9f5c",
         "bank sends on the demo genesis"
     );
     assert_eq!(
         supply_day().to_string(),
-        "641a1ec1a5d41cb0cca069e371f047cdfec29de8c5a0d0925b0a5617bde3f3da",
+        "ad69c00e744bdd826ecc8b03103e1978d83b35f8ed937975b887ae688ef4124b",
         "a day of the supply side"
     );
 }
