@@ -7,6 +7,7 @@ mod carbon;
 mod commands;
 mod context;
 mod cover;
+mod derivatives;
 mod fleet;
 mod fund;
 mod gov;
@@ -96,6 +97,15 @@ pub enum Command {
     /// Device-downtime cover: stake the pool, quote and buy cover, show the pool and covers.
     #[command(subcommand)]
     Cover(cover::CoverCommand),
+    /// Cash-settled futures on the Green Compute Index: list, trade, margin account.
+    #[command(subcommand)]
+    Futures(derivatives::FuturesCommand),
+    /// The perpetual on the index (hourly funding): list, trade, margin account.
+    #[command(subcommand)]
+    Perp(derivatives::PerpCommand),
+    /// European cash-settled index options: list, write, buy, margin account.
+    #[command(subcommand)]
+    Option(derivatives::OptionCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),
