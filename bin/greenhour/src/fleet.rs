@@ -28,7 +28,7 @@ fn line(s: &HourSummary) -> String {
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {:.1} gUSD repaid by income, {} liquidated | \
          gUSD {:.1} ({:.1} from vaults, {:.1} into lending, collateral {}, green compute {:.0} %), {} vaults, {} topped up, {} liquidated, {} redemptions | \
-         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued | cover pool {:.1} gUSD, {:.1} outstanding, {} covers, {} hours paid ({:.1} gUSD)",
+         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued | cover pool {:.1} gUSD, {:.1} outstanding, {} covers, {} hours paid ({:.1} gUSD) | {}",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -92,6 +92,34 @@ fn line(s: &HourSummary) -> String {
         s.covers_sold,
         s.cover_hours_paid,
         s.cover_payouts as f64 / 1e6,
+        derivatives_part(s.derivatives.as_ref()),
+    )
+}
+
+/// Derivatives: open interest, funding, options settled, the insurance fund, and
+/// the latest settled hedge with the net price per GPU-hour it gave.
+fn derivatives_part(d: Option<&greenhour_sim::DerivativesSummary>) -> String {
+    let Some(d) = d else { return "derivatives —".into() };
+    let hedge = d.hedge.as_ref().map_or(String::new(), |h| {
+        let net = (h.spot_paid as i128 - h.futures_pnl) as f64 / h.spot_gpu_hours.max(1) as f64 / 1e6;
+        format!(
+            "; hedge for day {}: {} GPU-h locked at {:.3} gUSD, day index {:.3}, futures PnL {:+.2} gUSD against {:.2} paid spot for {} GPU-h: net {net:.3} gUSD/GPU-h",
+            h.day,
+            h.contracts,
+            h.locked_price as f64 / 1e6,
+            h.settlement as f64 / 1e6,
+            h.futures_pnl as f64 / 1e6,
+            h.spot_paid as f64 / 1e6,
+            h.spot_gpu_hours
+        )
+    });
+    format!(
+        "derivatives OI {} contracts, perp funding {} ugusd/h, {} options settled, insurance {:.2} gUSD, {} liquidations{hedge}",
+        d.open_interest,
+        d.perp_funding,
+        d.options_settled,
+        d.insurance as f64 / 1e6,
+        d.liquidations
     )
 }
 
@@ -256,6 +284,11 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "cover_capital": s.cover_capital.to_string(), "cover_locked": s.cover_locked.to_string(),
                         "cover_payouts": s.cover_payouts.to_string(), "cover_hours_paid": s.cover_hours_paid,
                         "covers_sold": s.covers_sold,
+                        "derivatives_open_interest": s.derivatives.as_ref().map(|d| d.open_interest.to_string()),
+                        "perp_funding": s.derivatives.as_ref().map(|d| d.perp_funding.to_string()),
+                        "options_settled": s.derivatives.as_ref().map(|d| d.options_settled),
+                        "derivatives_insurance": s.derivatives.as_ref().map(|d| d.insurance.to_string()),
+                        "hedge": s.derivatives.as_ref().and_then(|d| d.hedge.clone()),
                         "subscriptions": s.totals.subscriptions, "payouts_claimed": s.totals.payouts_claimed,
                     })
                 );

@@ -37,6 +37,9 @@ use greenhour_stable::{StableAction, VaultId};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
+mod derivatives;
+pub use derivatives::{DerivativesSummary, HedgeReport};
+
 const HOUR: u64 = 3_600;
 
 /// Devices talking to the node at once. Each waits for its commit, so more in
@@ -299,6 +302,9 @@ pub struct HourSummary {
     pub cover_payouts: u128,
     pub cover_hours_paid: u64,
     pub covers_sold: u64,
+    /// The derivatives desk after the hour: open interest, funding, options
+    /// settled, the insurance fund, and the latest settled hedge.
+    pub derivatives: Option<DerivativesSummary>,
 }
 
 /// What every device needs to do one hour's work.
@@ -756,6 +762,7 @@ pub struct Fleet {
     maker_verified: bool,
     /// Whether the reporter's stake is in the cover pool.
     cover_staked: bool,
+    derivatives: derivatives::DerivativesDesk,
     pub totals: Totals,
 }
 
@@ -897,6 +904,7 @@ impl Fleet {
             fund: None,
             maker_verified: false,
             cover_staked: false,
+            derivatives: Default::default(),
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
     }
@@ -1010,6 +1018,7 @@ impl Fleet {
             cover_payouts: 0,
             cover_hours_paid: 0,
             covers_sold: 0,
+            derivatives: None,
         };
         for result in results {
             let (energy, t) = result?;
@@ -1057,6 +1066,7 @@ impl Fleet {
             summary.cover_hours_paid = p.pool.hours_paid;
             summary.covers_sold = p.pool.covers_sold;
         }
+        summary.derivatives = self.run_derivatives(now_hour).await?;
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
             summary.gusd_supply = reserve.supply;
             summary.gusd_vault_debt = reserve.vault_debt;
@@ -1111,6 +1121,10 @@ impl Fleet {
                 Committed::Included(_) => {
                     self.totals.bought_slots += hours as u64 * per_hour as u64;
                     self.totals.bought_quote += total;
+                    // The hedge report compares a day's spot purchases with its future.
+                    let spot = self.derivatives.spot_by_day.entry(first_hour / 24).or_default();
+                    spot.0 += u128::from(hours) * per_hour;
+                    spot.1 += total;
                 }
                 Committed::Refused(why) => tracing::debug!(%why, "purchase refused"),
             }

@@ -20,7 +20,7 @@ pub mod fleet;
 /// Device-hour physics, kept in `energy` so the device agent shares it.
 pub use greenhour_energy::household as physics;
 
-pub use fleet::{Behaviour, FeedSeries, Fleet, FleetConfig, HourSummary, Totals};
+pub use fleet::{Behaviour, DerivativesSummary, FeedSeries, Fleet, FleetConfig, HedgeReport, HourSummary, Totals};
 
 /// Everything the simulator can fail with.
 #[derive(Debug, thiserror::Error)]
