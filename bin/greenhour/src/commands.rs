@@ -277,6 +277,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         crate::Command::Futures(c) => crate::derivatives::run_futures(&cli, c).await,
         crate::Command::Perp(c) => crate::derivatives::run_perp(&cli, c).await,
         crate::Command::Option(c) => crate::derivatives::run_option(&cli, c).await,
+        crate::Command::Trs(c) => crate::derivatives::run_trs(&cli, c).await,
         crate::Command::Job(j) => crate::jobs::run(&cli, j).await,
         crate::Command::Cert(c) => crate::carbon::cert(&cli, c).await,
         crate::Command::Staking(s) => crate::staking::run(&cli, s).await,

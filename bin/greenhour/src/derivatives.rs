@@ -1,4 +1,4 @@
-//! `greenhour futures|perp|option …`: the derivatives module — list a series,
+//! `greenhour futures|perp|option|trs …`: the derivatives module — list a series,
 //! trade it in the order book, and manage the gUSD margin account every series
 //! shares (deposit, withdraw, liquidate, show).
 
@@ -10,6 +10,7 @@ use clap::Subcommand;
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_derivatives::query::{AccountView, BookView, DerivativesQuery, SeriesView, Shortfall};
+use greenhour_derivatives::state::Underlying;
 use greenhour_derivatives::{DerivativesAction, Instrument, Insurance, Right, Side};
 
 #[derive(Subcommand)]
@@ -57,6 +58,30 @@ pub enum OptionCommand {
         /// `call` or `put`.
         #[arg(long)]
         right: String,
+    },
+    #[command(flatten)]
+    Trade(TradeCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TrsCommand {
+    /// List a total return swap on a class's index (--class) or an RWA tranche
+    /// (--package and --tranche): the long receives its total return and pays
+    /// --rate-bps a year until --maturity-hour.
+    New {
+        #[arg(long)]
+        from: String,
+        #[arg(long, conflicts_with_all = ["package", "tranche"])]
+        class: Option<String>,
+        #[arg(long, requires = "tranche")]
+        package: Option<u64>,
+        #[arg(long, requires = "package")]
+        tranche: Option<u32>,
+        #[arg(long)]
+        rate_bps: u32,
+        /// The UTC hour index it matures at.
+        #[arg(long)]
+        maturity_hour: u64,
     },
     #[command(flatten)]
     Trade(TradeCommand),
@@ -126,6 +151,7 @@ enum Kind {
     Future,
     Perp,
     Option,
+    Swap,
 }
 
 fn is_kind(i: &Instrument, kind: Kind) -> bool {
@@ -207,6 +233,21 @@ pub async fn run_option(cli: &Cli, c: &OptionCommand) -> Result<()> {
             commit(cli, from, DerivativesAction::List { instrument }).await
         }
         OptionCommand::Trade(t) => trade(cli, Kind::Option, t).await,
+    }
+}
+
+pub async fn run_trs(cli: &Cli, c: &TrsCommand) -> Result<()> {
+    match c {
+        TrsCommand::New { from, class, package, tranche, rate_bps, maturity_hour } => {
+            let underlying = match (class, package, tranche) {
+                (_, Some(package), Some(tranche)) => Underlying::Tranche { package: *package, tranche: *tranche },
+                (Some(class), None, None) => Underlying::Index { class: class.clone() },
+                _ => bail!("name the underlying: --class, or --package with --tranche"),
+            };
+            let instrument = Instrument::Swap { underlying, fixed_rate_bps: *rate_bps, maturity_hour: *maturity_hour };
+            commit(cli, from, DerivativesAction::List { instrument }).await
+        }
+        TrsCommand::Trade(t) => trade(cli, Kind::Swap, t).await,
     }
 }
 

@@ -106,6 +106,9 @@ pub enum Command {
     /// European cash-settled index options: list, write, buy, margin account.
     #[command(subcommand)]
     Option(derivatives::OptionCommand),
+    /// Total return swaps on an index or an RWA tranche: list, trade, margin account.
+    #[command(subcommand)]
+    Trs(derivatives::TrsCommand),
     /// Compute demand contracts: post, show, list, cancel, challenge, SCI report.
     #[command(subcommand)]
     Job(jobs::JobCommand),

@@ -63,6 +63,10 @@ fn app_can_run_a_fleet_of_devices_on_the_devnet() {
     // position NFTs once the index priced them.
     assert_eq!(last["lending_supplied"].as_str().map(|s| s.len() >= 10), Some(true), "{last}");
     assert!(last["loans_taken"].as_u64().unwrap() > 0, "devices borrowed against their positions: {last}");
+    // The derivatives desk: the maker quotes, the buyer hedges tomorrow with the
+    // future and the reporter trades the perpetual and the swap.
+    let open_interest: u128 = last["derivatives_open_interest"].as_str().unwrap().parse().unwrap();
+    assert!(open_interest > 0, "the derivatives desk traded: {last}");
     // Consecutive simulated hours, each with fleet-wide energy.
     for pair in hours.windows(2) {
         assert_eq!(pair[1]["hour"].as_u64().unwrap(), pair[0]["hour"].as_u64().unwrap() + 1);

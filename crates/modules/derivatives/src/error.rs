@@ -57,7 +57,7 @@ pub enum DerivativesError {
     /// Returned when stored state is damaged.
     #[error("corrupt derivatives state: {0}")]
     Corrupt(String),
-    /// Returned when the bank or index module refuses a read or a move.
+    /// Returned when the bank, index or rwa module refuses a read or a move.
     #[error("{0}")]
     Dependency(String),
     /// Returned when storage fails underneath.

@@ -1,11 +1,14 @@
 //! `derivatives`: cash-settled **futures**, a **perpetual** and European
-//! **options** on the Green Compute Index, traded in a central limit order book
-//! and margined in gUSD by one SPAN-like portfolio engine (`docs/spec/derivatives.md`).
+//! **options** on the Green Compute Index, and **total return swaps** on an index
+//! or an RWA tranche, traded in a central limit order book and margined in gUSD by
+//! one SPAN-like portfolio engine (`docs/spec/derivatives.md`).
 //!
 //! - Futures settle at the index's volume-weighted price over their delivery day
 //!   (CME-style cash settlement); the perpetual never settles and pays hourly
 //!   funding from the side trading rich; options pay their intrinsic value at an
-//!   expiry price averaged over the hours before expiry (Opyn-style cash settlement).
+//!   expiry price averaged over the hours before expiry (Opyn-style cash settlement);
+//!   a swap's long receives the underlying's total return and pays a fixed rate,
+//!   accrued hourly, until maturity.
 //! - Every series is marked to its class's index each hour. Margin per account is
 //!   the worst loss over a grid of index moves (written puts are secured to a zero
 //!   index, written calls to a doubled one); orders must leave equity above the

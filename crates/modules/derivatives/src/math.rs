@@ -11,6 +11,12 @@ pub use greenhour_primitives::fixed::{mul_div_down, mul_div_up, BPS, WAD};
 /// instrument may carry.
 pub const MAX_PRICE: u128 = 1_000_000_000_000_000;
 pub const MAX_SIZE: u128 = 1_000_000_000_000;
+/// A tranche swap's contract: 10⁶ tranche units (one gUSD at par).
+pub const UNITS_PER_CONTRACT: u128 = 1_000_000;
+/// The highest fixed rate a swap may carry, bps a year.
+pub const MAX_FIXED_RATE_BPS: u32 = 10_000;
+/// Hours in a (365-day) year: a swap's fixed leg accrues a 8,760th of its rate an hour.
+pub const HOURS_PER_YEAR: u128 = 8_760;
 
 /// How a position's value follows the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +138,12 @@ pub fn funding_rate(perp_price: u128, index: u128, period_hours: u32, cap_bps: u
     let rate = premium / i128::from(period_hours.max(1));
     let cap = mul_div_down(index, u128::from(cap_bps), BPS).unwrap_or(0) as i128;
     rate.clamp(-cap, cap)
+}
+
+/// One hour of a swap's fixed leg per contract: `mark × rate / 10⁴ / 8,760`,
+/// rounded down, owed by the long.
+pub fn fixed_leg(mark: u128, fixed_rate_bps: u32) -> i128 {
+    mul_div_down(mark, u128::from(fixed_rate_bps), BPS * HOURS_PER_YEAR).map_or(0, |r| r as i128)
 }
 
 /// Volume-weighted price of `quote` ugusd over `contracts` (rounded down).

@@ -18,8 +18,39 @@ pub enum Right {
     Put,
 }
 
-/// What a series pays. Every instrument is on the Green Compute Index of one device
-/// class, quoted in ugusd per GPU-hour; a contract is one GPU-hour.
+/// What a swap pays the total return of.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Underlying {
+    /// The Green Compute Index of a device class, per GPU-hour (it pays no income:
+    /// its total return is its price return).
+    Index { class: String },
+    /// An RWA tranche, per 10⁶ units (one gUSD at par): its price plus everything
+    /// it has paid per unit since issue (coupons and principal).
+    Tranche { package: u64, tranche: u32 },
+}
+
+/// What an instrument's value follows: one index, or one tranche. Margin nets
+/// positions on the same factor and adds up the factors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RiskFactor<'a> {
+    Index(&'a str),
+    Tranche(u64, u32),
+}
+
+impl RiskFactor<'_> {
+    /// `home`, or `rwa/{package}/{tranche}`.
+    pub fn name(&self) -> String {
+        match self {
+            RiskFactor::Index(class) => class.to_string(),
+            RiskFactor::Tranche(p, t) => format!("rwa/{p}/{t}"),
+        }
+    }
+}
+
+/// What a series pays. Futures, the perpetual and options are on the Green Compute
+/// Index of one device class, quoted in ugusd per GPU-hour, a contract being one
+/// GPU-hour; a swap is on an index or an RWA tranche.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
@@ -39,12 +70,23 @@ pub enum Instrument {
         strike: u128,
         right: Right,
     },
+    /// A total return swap until `maturity_hour`: the long receives the underlying's
+    /// total return (marked hourly) and pays `fixed_rate_bps` a year on its value,
+    /// accrued hourly; the short the reverse. It closes at the mark at maturity.
+    Swap { underlying: Underlying, fixed_rate_bps: u32, maturity_hour: u64 },
 }
 
 impl Instrument {
-    pub fn class(&self) -> &str {
+    /// What its value follows.
+    pub fn risk_factor(&self) -> RiskFactor<'_> {
         match self {
-            Instrument::Future { class, .. } | Instrument::Perp { class } | Instrument::Option { class, .. } => class,
+            Instrument::Future { class, .. }
+            | Instrument::Perp { class }
+            | Instrument::Option { class, .. }
+            | Instrument::Swap { underlying: Underlying::Index { class }, .. } => RiskFactor::Index(class),
+            Instrument::Swap { underlying: Underlying::Tranche { package, tranche }, .. } => {
+                RiskFactor::Tranche(*package, *tranche)
+            }
         }
     }
     /// The first hour it no longer trades (`u64::MAX` for a perpetual).
@@ -53,13 +95,15 @@ impl Instrument {
             Instrument::Future { day, .. } => (day + 1).saturating_mul(24),
             Instrument::Perp { .. } => u64::MAX,
             Instrument::Option { expiry_hour, .. } => *expiry_hour,
+            Instrument::Swap { maturity_hour, .. } => *maturity_hour,
         }
     }
-    /// The hours whose index fills fix its final price: `[first, end)`.
+    /// The index hours whose fills fix its final price, `[first, end)`; `None` for
+    /// the perpetual (never settles) and swaps (they close at the mark).
     pub fn settlement_hours(&self, params: &DerivativesParams) -> Option<(u64, u64)> {
         match self {
             Instrument::Future { day, .. } => Some((day * 24, (day + 1) * 24)),
-            Instrument::Perp { .. } => None,
+            Instrument::Perp { .. } | Instrument::Swap { .. } => None,
             Instrument::Option { expiry_hour, .. } => {
                 Some((expiry_hour.saturating_sub(params.option_window_hours), *expiry_hour))
             }
@@ -73,7 +117,8 @@ impl Instrument {
             _ => crate::math::Payoff::Linear,
         }
     }
-    /// Its stable name, e.g. `future/home/20626`, `perp/home`, `option/home/495048/call/450000`.
+    /// Its stable name, e.g. `future/home/20626`, `perp/home`,
+    /// `option/home/495048/call/450000`, `swap/home/800/495200`, `swap/rwa/1/0/800/495200`.
     pub fn name(&self) -> String {
         match self {
             Instrument::Future { class, day } => format!("future/{class}/{day}"),
@@ -84,6 +129,9 @@ impl Instrument {
                     Right::Put => "put",
                 };
                 format!("option/{class}/{expiry_hour}/{r}/{strike}")
+            }
+            Instrument::Swap { fixed_rate_bps, maturity_hour, .. } => {
+                format!("swap/{}/{fixed_rate_bps}/{maturity_hour}", self.risk_factor().name())
             }
         }
     }
@@ -103,10 +151,10 @@ pub struct Series {
     pub mark_hour: u64,
     /// The index was stale at the last marking (the mark is the previous one): no trading.
     pub stale: bool,
-    /// Perpetuals: cumulative funding per contract, ugusd (a long owes its rise).
+    /// Perpetuals and swaps: cumulative funding per contract, ugusd (a long owes its rise).
     #[serde(with = "greenhour_primitives::amount_serde::signed")]
     pub funding_index: i128,
-    /// Perpetuals: the last hour's funding per contract, ugusd.
+    /// Perpetuals and swaps: the last hour's funding per contract, ugusd.
     #[serde(with = "greenhour_primitives::amount_serde::signed")]
     pub funding_rate: i128,
     /// Fills in `fill_hour`: contracts and ugusd (the perpetual's own price for funding).

@@ -7,6 +7,7 @@
 
 use greenhour_bank::{Bank, BankGenesis, GenesisBalance};
 use greenhour_derivatives::query::{self, AccountView};
+use greenhour_derivatives::state::Underlying;
 use greenhour_derivatives::{
     Derivatives, DerivativesAction, DerivativesError, DerivativesEvent, Instrument, Right, SeriesId, Side,
 };
@@ -260,6 +261,39 @@ fn app_can_charge_perpetual_funding_to_the_side_trading_rich() {
     let events = c.next_hour(Some(500_000));
     assert!(events.iter().any(|e| matches!(e, DerivativesEvent::Marked { series, funding: 0, .. } if *series == perp)));
     assert_eq!(c.series(perp).funding_index, rate);
+}
+
+#[test]
+fn app_can_swap_the_index_total_return_for_a_fixed_rate_until_maturity() {
+    let mut c = market();
+    let maturity = c.now / HOUR + 5;
+    let underlying = Underlying::Index { class: "home".into() };
+    let swap = c.list(Instrument::Swap { underlying, fixed_rate_bps: 876, maturity_hour: maturity });
+    // alice receives the index's return on 100 GPU-hours from 0.5 gUSD and pays
+    // 8.76 % a year (0.1 bps an hour) on its value; carol the reverse.
+    c.ok("carol", place(swap, Side::Sell, 100, 500_000));
+    c.ok("alice", place(swap, Side::Buy, 100, 500_000));
+    let mut fixed = Vec::new();
+    let mut settled = None;
+    while settled.is_none() {
+        for e in c.next_hour(Some(600_000)) {
+            match e {
+                DerivativesEvent::Marked { series, funding, .. } if series == swap => fixed.push(funding),
+                DerivativesEvent::Settled { series, price, .. } if series == swap => settled = Some(price),
+                _ => {}
+            }
+        }
+    }
+    // 600,000 × 876 / (10,000 × 8,760) = 6 ugusd a contract for each hour to maturity, none after.
+    assert_eq!(fixed, vec![6; 5], "five hours of the fixed leg");
+    assert_eq!(settled, Some(600_000), "it closes at the mark at maturity");
+    assert_eq!(c.series(swap).funding_index, 30);
+    let fee = (100 * 500_000u128 * 5).div_ceil(10_000) as i128;
+    let alice = c.account("alice");
+    assert_eq!(alice.equity, 100 * GUSD as i128 - fee + 100 * 100_000 - 100 * 30);
+    assert_eq!(c.account("carol").equity, 1_000 * GUSD as i128 - 100 * 100_000 + 100 * 30);
+    let err = c.act("alice", place(swap, Side::Buy, 1, 600_000)).unwrap_err();
+    assert_eq!(code(err), ("derivatives", 2), "a matured swap no longer trades");
 }
 
 #[test]

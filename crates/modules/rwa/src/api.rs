@@ -2,7 +2,8 @@
 //! position NFTs and receives what they earn), the compliance check, the trusted
 //! claim issuers governance replaces, and an investor's side of a tranche for a
 //! module that invests through code rather than signed actions (the funds
-//! module's vaults): subscribe, redeem, collect payouts, and what a holding is worth.
+//! module's vaults): subscribe, redeem, collect payouts, and what a holding is worth;
+//! a tranche's total return index (the derivatives module's swaps).
 
 use crate::handler::valuation;
 use crate::math;
@@ -16,6 +17,25 @@ pub use crate::handler::{
     account, check_claim_issuers, collect_payout, ensure_may_hold, invest, redeem, set_claim_issuers,
 };
 pub use crate::state::{custody, package};
+
+/// A tranche's total return per unit now, WAD ugusd: its price plus everything it
+/// has paid per unit (coupons and principal) since issue — what a total return
+/// swap on the tranche pays. Fails with `ValueUnavailable` while the package
+/// cannot be valued.
+pub fn total_return_wad(
+    state: &impl StateRead,
+    id: PackageId,
+    tranche: u32,
+    now: UnixSeconds,
+) -> Result<u128, RwaError> {
+    let p = state::package(state, id)?;
+    if tranche as usize >= p.tranches.len() {
+        return Err(RwaError::UnknownTranche { package: id, tranche });
+    }
+    let price = valuation(state, &p, now)?.prices[tranche as usize];
+    let paid = state::tranche(state, id, tranche)?.payout_per_unit_wad;
+    price.checked_add(paid).ok_or(RwaError::Overflow)
+}
 
 /// Whether `who` has a live identity claim from an issuer still trusted.
 pub fn is_verified(state: &impl StateRead, who: &Address, now: UnixSeconds) -> Result<bool, RwaError> {

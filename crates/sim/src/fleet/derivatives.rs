@@ -7,7 +7,8 @@
 //! - the buyer hedges: once a day it buys tomorrow's future for the GPU-hours it
 //!   will buy spot that day (48 per ten devices), and buys each new call;
 //! - the reporter trades the perpetual, long then short every three hours, at the
-//!   maker's quotes, so funding flows.
+//!   maker's quotes, so funding flows, and receives the index's total return
+//!   through a week's swap at 10 % a year (the maker lists and quotes it).
 //!
 //! When a hedged day's future settles, the desk reports the hedge: what the buyer
 //! paid spot for that day's GPU-hours, the future's PnL, and the net price per
@@ -16,8 +17,9 @@
 use super::Fleet;
 use crate::SimError;
 use greenhour_app::AppAction;
-use greenhour_client::Committed;
+use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_derivatives::query::{AccountView, DerivativesQuery, SeriesView, Shortfall};
+use greenhour_derivatives::state::Underlying;
 use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Right, SeriesId, Side};
 use greenhour_primitives::fixed::WAD;
 use greenhour_primitives::Address;
@@ -37,6 +39,9 @@ const CALL_PREMIUM_BPS: u128 = 300;
 const CALLS_BOUGHT: u128 = 5;
 /// The reporter's perpetual trade.
 const PERP_SIZE: u128 = 20;
+/// The index swap: its fixed rate (bps a year) and what the reporter receives.
+const SWAP_RATE_BPS: u32 = 1_000;
+const SWAP_SIZE: u128 = 50;
 
 /// A day the buyer hedged: contracts bought and what they cost.
 #[derive(Clone, Debug, Default)]
@@ -53,8 +58,9 @@ pub(super) struct DerivativesDesk {
     funded: bool,
     /// Hedges by delivery day.
     hedges: BTreeMap<u64, Hedge>,
-    /// Call series the buyer has bought.
+    /// Call series the buyer has bought, and swaps the reporter has entered.
     calls_bought: Vec<SeriesId>,
+    swapped: Vec<SeriesId>,
     /// The buyer's spot purchases by the day of their hours: GPU-hours and ugusd.
     pub(super) spot_by_day: BTreeMap<u64, (u128, u128)>,
 }
@@ -89,19 +95,50 @@ pub struct DerivativesSummary {
     pub hedge: Option<HedgeReport>,
 }
 
-fn filled(outcome: &Committed) -> (u128, u128) {
+/// What a taker's transaction filled, per series: contracts and ugusd.
+fn filled(outcome: &Committed) -> BTreeMap<SeriesId, (u128, u128)> {
+    let mut out: BTreeMap<SeriesId, (u128, u128)> = BTreeMap::new();
     match outcome {
         Committed::Included(record) => {
-            DerivativesEvent::all_in(&record.events).iter().fold((0, 0), |(q, c), e| match e {
-                DerivativesEvent::Filled { size, price, .. } => (q + size, c + size * price),
-                _ => (q, c),
-            })
+            for e in DerivativesEvent::all_in(&record.events) {
+                if let DerivativesEvent::Filled { series, size, price, .. } = e {
+                    let f = out.entry(series).or_default();
+                    f.0 += size;
+                    f.1 += size * price;
+                }
+            }
         }
-        Committed::Refused(why) => {
-            tracing::debug!(%why, "derivatives order refused");
-            (0, 0)
-        }
+        Committed::Refused(why) => tracing::debug!(%why, "derivatives orders refused"),
     }
+    out
+}
+
+/// Opens `wallet`'s margin account with `amount` unless it has one.
+async fn fund(client: &RpcClient, wallet: &mut Wallet, amount: u128) -> Result<bool, SimError> {
+    let account: AccountView = client.query(&DerivativesQuery::Account { owner: wallet.address() }).await?;
+    if account.exists {
+        return Ok(true);
+    }
+    let deposit = AppAction::Derivatives(DerivativesAction::Deposit { amount });
+    Ok(match wallet.commit(client, vec![deposit]).await? {
+        Committed::Included(_) => true,
+        Committed::Refused(why) => {
+            tracing::debug!(%why, "margin deposit refused");
+            false
+        }
+    })
+}
+
+/// Commits `actions` (if any) from `wallet`; what they filled.
+async fn trade(
+    client: &RpcClient,
+    wallet: &mut Wallet,
+    actions: Vec<AppAction>,
+) -> Result<BTreeMap<SeriesId, (u128, u128)>, SimError> {
+    if actions.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(filled(&wallet.commit(client, actions).await?))
 }
 
 fn place(series: SeriesId, side: Side, size: u128, price: u128, immediate_only: bool) -> AppAction {
@@ -123,17 +160,15 @@ impl Fleet {
         }
         let client = self.client.clone();
         if !self.derivatives.funded {
-            for (wallet, amount) in
-                [(&mut self.maker, MAKER_MARGIN), (&mut self.buyer, BUYER_MARGIN), (&mut self.reporter, TRADER_MARGIN)]
-            {
-                let account: AccountView = client.query(&DerivativesQuery::Account { owner: wallet.address() }).await?;
-                if !account.exists {
-                    let deposit = AppAction::Derivatives(DerivativesAction::Deposit { amount });
-                    if let Committed::Refused(why) = wallet.commit(&client, vec![deposit]).await? {
-                        tracing::debug!(%why, "margin deposit refused");
-                        return Ok(None);
-                    }
-                }
+            // The three accounts open in one block.
+            let (maker, buyer, reporter) = (&mut self.maker, &mut self.buyer, &mut self.reporter);
+            let (a, b, c) = tokio::join!(
+                fund(&client, maker, MAKER_MARGIN),
+                fund(&client, buyer, BUYER_MARGIN),
+                fund(&client, reporter, TRADER_MARGIN)
+            );
+            if !(a? && b? && c?) {
+                return Ok(None);
             }
             self.derivatives.funded = true;
         }
@@ -150,6 +185,15 @@ impl Fleet {
         }
         if !has(&series, &|i| matches!(i, Instrument::Perp { .. })) {
             listings.push(Instrument::Perp { class: "home".into() });
+        }
+        let live_swap = series.iter().any(|v| v.trading && matches!(v.series.instrument, Instrument::Swap { .. }));
+        if !live_swap {
+            let underlying = Underlying::Index { class: "home".into() };
+            listings.push(Instrument::Swap {
+                underlying,
+                fixed_rate_bps: SWAP_RATE_BPS,
+                maturity_hour: now_hour + 24 * 7,
+            });
         }
         let live_call = series.iter().any(|v| {
             v.trading
@@ -201,47 +245,61 @@ impl Fleet {
             }
         }
 
-        // The buyer hedges tomorrow's spot purchases, and buys each new call. It
-        // buys each hour's slots twice (two hours ahead and one hour ahead), a
-        // slot per ten devices each time: 48 GPU-hours a day per ten devices.
+        // The buyer hedges tomorrow's spot purchases and buys each new call; the
+        // reporter trades the perpetual and enters each swap. One transaction
+        // each, both in one block. The buyer takes each hour's slots twice (two
+        // hours ahead and one hour ahead), a slot per ten devices each time: 48
+        // GPU-hours a day per ten devices.
         let per_day = (self.devices.len() as u128 / 10).max(1) * 48;
+        let reporter_flat = self.margin_account(self.reporter.address()).await?.positions.is_empty();
+        let (mut buys, mut trades) = (Vec::new(), Vec::new());
+        let mut hedge_series = None;
         for v in &tradeable {
             let (id, mark) = (v.series.id, v.series.mark.unwrap_or(index));
+            let taker_price = moved(mark, 2 * SPREAD_BPS as i128);
             match &v.series.instrument {
                 Instrument::Future { day, .. } if *day == tomorrow && !self.derivatives.hedges.contains_key(day) => {
-                    let buy = place(id, Side::Buy, per_day, moved(mark, 2 * SPREAD_BPS as i128), true);
-                    let (contracts, cost) = filled(&self.buyer.commit(&client, vec![buy]).await?);
-                    if contracts > 0 {
-                        self.derivatives.hedges.insert(*day, Hedge { series: id, contracts, cost, reported: false });
-                    }
+                    buys.push(place(id, Side::Buy, per_day, taker_price, true));
+                    hedge_series = Some((*day, id));
                 }
                 Instrument::Option { expiry_hour, strike, .. }
                     if *expiry_hour > now_hour + 1 && !self.derivatives.calls_bought.contains(&id) =>
                 {
                     let limit = mark.saturating_sub(*strike) + mark * 2 * CALL_PREMIUM_BPS / 10_000;
-                    let (bought, _) = filled(
-                        &self.buyer.commit(&client, vec![place(id, Side::Buy, CALLS_BOUGHT, limit, true)]).await?,
-                    );
-                    if bought > 0 {
-                        self.derivatives.calls_bought.push(id);
-                    }
+                    buys.push(place(id, Side::Buy, CALLS_BOUGHT, limit, true));
+                }
+                // The reporter receives the index's return for a week, paying 10 % a year.
+                Instrument::Swap { .. } if !self.derivatives.swapped.contains(&id) => {
+                    trades.push(place(id, Side::Buy, SWAP_SIZE, taker_price, true));
                 }
                 Instrument::Perp { .. } if now_hour.is_multiple_of(3) => {
                     // Long on even turns, short on odd ones, at the maker's quote.
-                    let long = (now_hour / 3).is_multiple_of(2);
-                    let (side, price) = if long {
-                        (Side::Buy, moved(mark, 2 * SPREAD_BPS as i128))
+                    let size = if reporter_flat { PERP_SIZE } else { 2 * PERP_SIZE };
+                    if (now_hour / 3).is_multiple_of(2) {
+                        trades.push(place(id, Side::Buy, size, taker_price, true));
                     } else {
-                        (Side::Sell, moved(mark, -2 * (SPREAD_BPS as i128)))
-                    };
-                    let size = if self.margin_account(self.reporter.address()).await?.positions.is_empty() {
-                        PERP_SIZE
-                    } else {
-                        2 * PERP_SIZE
-                    };
-                    filled(&self.reporter.commit(&client, vec![place(id, side, size, price, true)]).await?);
+                        trades.push(place(id, Side::Sell, size, moved(mark, -2 * (SPREAD_BPS as i128)), true));
+                    }
                 }
                 _ => {}
+            }
+        }
+        let (buyer, reporter) = (&mut self.buyer, &mut self.reporter);
+        let (bought, traded) = tokio::join!(trade(&client, buyer, buys), trade(&client, reporter, trades));
+        let (bought, traded) = (bought?, traded?);
+        if let Some((day, id)) = hedge_series {
+            if let Some(&(contracts, cost)) = bought.get(&id) {
+                self.derivatives.hedges.insert(day, Hedge { series: id, contracts, cost, reported: false });
+            }
+        }
+        for (id, _) in bought {
+            if Some(id) != hedge_series.map(|(_, s)| s) {
+                self.derivatives.calls_bought.push(id);
+            }
+        }
+        for v in &tradeable {
+            if matches!(v.series.instrument, Instrument::Swap { .. }) && traded.contains_key(&v.series.id) {
+                self.derivatives.swapped.push(v.series.id);
             }
         }
 

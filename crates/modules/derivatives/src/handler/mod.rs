@@ -11,7 +11,7 @@ use crate::action::DerivativesAction;
 use crate::event::DerivativesEvent;
 use crate::math;
 use crate::params::DerivativesParams;
-use crate::state::{self, Instrument, Order, Series};
+use crate::state::{self, Instrument, Order, RiskFactor, Series};
 use crate::{keys, DerivativesError};
 use greenhour_framework::{StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
@@ -72,24 +72,37 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &DerivativesActi
     }
 }
 
-/// The class's index mark now, ugusd per GPU-hour, or why there is none.
-pub(crate) fn index_mark(
+/// A risk factor's mark now, or why there is none: an index in ugusd per GPU-hour
+/// (its rolling volume-weighted price, which must be fresh), a tranche's total
+/// return in ugusd per 10⁶ units (while its package can be valued).
+pub(crate) fn factor_mark(
     state: &impl StateRead,
-    class: &str,
+    factor: RiskFactor<'_>,
     now: UnixSeconds,
     params: &DerivativesParams,
 ) -> Result<u128, String> {
-    let weighting = greenhour_index::api::Weighting::Volume;
-    match greenhour_index::api::price(state, class, &Denom::gusd(), weighting, now, params.max_index_age_secs) {
-        Ok(p) if math::from_wad(p) > 0 => Ok(math::from_wad(p)),
-        Ok(_) => Err("the index is below 1 ugusd per GPU-hour".into()),
-        Err(e) => Err(e.to_string()),
+    let mark = match factor {
+        RiskFactor::Index(class) => {
+            let weighting = greenhour_index::api::Weighting::Volume;
+            greenhour_index::api::price(state, class, &Denom::gusd(), weighting, now, params.max_index_age_secs)
+                .map(math::from_wad)
+                .map_err(|e| e.to_string())?
+        }
+        RiskFactor::Tranche(package, tranche) => {
+            let wad = greenhour_rwa::api::total_return_wad(state, greenhour_rwa::PackageId(package), tranche, now)
+                .map_err(|e| e.to_string())?;
+            math::mul_div_down(wad, math::UNITS_PER_CONTRACT, math::WAD).ok_or("total return overflow")?
+        }
+    };
+    if mark == 0 {
+        return Err("the price is below 1 ugusd a contract".into());
     }
+    Ok(mark)
 }
 
 /// The mark an order or margin check may use: taken this hour or the last, from a fresh index.
 pub(crate) fn fresh_mark(series: &Series, now_hour: u64) -> Result<u128, DerivativesError> {
-    let stale = |reason: String| DerivativesError::StaleIndex { class: series.instrument.class().to_string(), reason };
+    let stale = |reason: String| DerivativesError::StaleIndex { class: series.instrument.risk_factor().name(), reason };
     match series.mark {
         None => Err(stale("no index price yet".into())),
         Some(_) if series.stale => Err(stale("the index had no fresh fill at the last marking".into())),
@@ -108,9 +121,18 @@ fn list(
     params: &DerivativesParams,
 ) -> Result<(), DerivativesError> {
     let bad = |m: String| Err(DerivativesError::InvalidInstrument(m));
-    let class = instrument.class();
-    if !greenhour_index::api::CLASSES.contains(&class) {
-        return bad(format!("no index for class {class:?} (home, regional, datacentre, btc_miner)"));
+    match instrument.risk_factor() {
+        RiskFactor::Index(class) if !greenhour_index::api::CLASSES.contains(&class) => {
+            return bad(format!("no index for class {class:?} (home, regional, datacentre, btc_miner)"));
+        }
+        RiskFactor::Tranche(package, tranche) => {
+            let p = greenhour_rwa::api::package(state, greenhour_rwa::PackageId(package))
+                .map_err(|e| DerivativesError::InvalidInstrument(e.to_string()))?;
+            if tranche as usize >= p.tranches.len() {
+                return bad(format!("package {package} has {} tranches", p.tranches.len()));
+            }
+        }
+        RiskFactor::Index(_) => {}
     }
     let now_hour = now / HOUR;
     let horizon = now_hour + params.max_days_ahead * 24;
@@ -132,6 +154,17 @@ fn list(
                 return bad("a strike from 1 to 10^15 ugusd".into());
             }
         }
+        Instrument::Swap { fixed_rate_bps, maturity_hour, .. } => {
+            if *maturity_hour <= now_hour || *maturity_hour > horizon {
+                return bad(format!(
+                    "maturity hour {maturity_hour} must be after now ({now_hour}) and within {} days",
+                    params.max_days_ahead
+                ));
+            }
+            if *fixed_rate_bps > math::MAX_FIXED_RATE_BPS {
+                return bad(format!("a fixed rate of at most {} bps a year", math::MAX_FIXED_RATE_BPS));
+            }
+        }
         _ => {}
     }
     let name = instrument.name();
@@ -145,7 +178,7 @@ fn list(
     let id = registry.next_series.max(1);
     registry.next_series = id + 1;
     registry.live_series += 1;
-    let mark = index_mark(state, class, now, params).ok();
+    let mark = factor_mark(state, instrument.risk_factor(), now, params).ok();
     let series = Series {
         id,
         instrument: instrument.clone(),

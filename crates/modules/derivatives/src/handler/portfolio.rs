@@ -3,7 +3,7 @@
 
 use crate::math::{self, Grid, Leg, Payoff};
 use crate::params::DerivativesParams;
-use crate::state::{self, Account, Position, Series, SeriesId};
+use crate::state::{self, Account, Position, RiskFactor, Series, SeriesId};
 use crate::{keys, DerivativesError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
@@ -91,8 +91,9 @@ impl Portfolio {
         Ok(e)
     }
 
-    /// The maintenance margin: per index (device class), the worst loss over the
-    /// grid of its unsettled positions; summed over indices without offsets between them.
+    /// The maintenance margin: per risk factor (an index or a tranche), the worst
+    /// loss over the grid of its unsettled positions; summed over factors without
+    /// offsets between them.
     pub fn maintenance(&self, params: &DerivativesParams) -> Result<u128, DerivativesError> {
         let grid = Grid {
             scan_bps: params.scan_range_bps,
@@ -101,14 +102,14 @@ impl Portfolio {
             extreme_cover_bps: params.extreme_cover_bps,
         };
         let scenarios = math::scenarios(&grid);
-        // At most four indices: a short list beats a map.
-        let mut by_class: Vec<(&str, Vec<Leg>)> = Vec::new();
+        // A handful of indices and tranches: a short list beats a map.
+        let mut by_class: Vec<(RiskFactor<'_>, Vec<Leg>)> = Vec::new();
         for h in self.held.iter().filter(|h| !h.series.is_settled()) {
             let leg = Leg { payoff: h.payoff(), qty: h.pos.qty, mark: h.price() };
-            let class = h.series.instrument.class();
-            match by_class.iter_mut().find(|(c, _)| *c == class) {
+            let factor = h.series.instrument.risk_factor();
+            match by_class.iter_mut().find(|(f, _)| *f == factor) {
                 Some((_, legs)) => legs.push(leg),
-                None => by_class.push((class, vec![leg])),
+                None => by_class.push((factor, vec![leg])),
             }
         }
         let mut total = 0u128;

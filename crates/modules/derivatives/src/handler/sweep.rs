@@ -1,14 +1,15 @@
-//! The hourly sweep: every live series is marked to its class's index, each
-//! perpetual accrues the hour's funding, and series past their last hour settle.
+//! The hourly sweep: every live series is marked to its index (or its tranche's
+//! total return), each perpetual accrues the hour's funding and each swap its
+//! fixed leg, and series past their last hour settle.
 //! It touches series, never positions: a position's PnL and funding follow from
 //! the series' mark, funding index and final price whenever it is next read, so
 //! an hour costs the same with ten positions or a million.
 
-use super::{index_mark, overflow, unlink_order, HOUR};
+use super::{factor_mark, overflow, unlink_order, HOUR};
 use crate::event::DerivativesEvent;
 use crate::math;
 use crate::params::DerivativesParams;
-use crate::state::{self, Instrument, Series};
+use crate::state::{self, Instrument, RiskFactor, Series};
 use crate::{keys, DerivativesError};
 use greenhour_framework::{BlockCtx, StateWrite};
 use greenhour_primitives::Denom;
@@ -24,25 +25,40 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Deri
     let mut marks: BTreeMap<String, Result<u128, String>> = BTreeMap::new();
     for id in state::live_series(state)? {
         let mut s = state::series(state, id)?;
-        let class = s.instrument.class().to_string();
-        let mark = marks.entry(class.clone()).or_insert_with(|| index_mark(state, &class, ctx.time, &params)).clone();
+        let factor = s.instrument.risk_factor();
+        let mark = marks.entry(factor.name()).or_insert_with(|| factor_mark(state, factor, ctx.time, &params)).clone();
         match mark {
             Ok(m) => (s.mark, s.stale) = (Some(m), false),
             Err(_) => s.stale = true,
         }
+        // A swap's fixed leg accrues for the hours up to its maturity, none after.
+        let end = s.instrument.end_hour();
+        let hours_passed = now_hour.min(end).saturating_sub(s.mark_hour.min(end));
         s.mark_hour = now_hour;
-        if let (Instrument::Perp { .. }, Some(m)) = (&s.instrument, s.mark) {
-            s.funding_rate = 0;
-            if !s.stale && s.fill_hour + 1 == now_hour && s.hour_contracts > 0 {
-                let price = overflow(math::vwap(s.hour_notional, s.hour_contracts))?;
-                s.funding_rate = math::funding_rate(price, m, params.funding_period_hours, params.max_funding_bps);
-                s.funding_index = overflow(s.funding_index.checked_add(s.funding_rate))?;
+        match (&s.instrument, s.mark) {
+            (Instrument::Perp { .. }, Some(m)) => {
+                s.funding_rate = 0;
+                if !s.stale && s.fill_hour + 1 == now_hour && s.hour_contracts > 0 {
+                    let price = overflow(math::vwap(s.hour_notional, s.hour_contracts))?;
+                    s.funding_rate = math::funding_rate(price, m, params.funding_period_hours, params.max_funding_bps);
+                }
             }
+            // A swap's fixed leg accrues with time, on the latest mark, for every
+            // hour since the last marking (blocks may skip hours).
+            (Instrument::Swap { fixed_rate_bps, .. }, Some(m)) => {
+                let hours = i128::from(hours_passed.min(1 << 20) as u32);
+                s.funding_rate = overflow(math::fixed_leg(m, *fixed_rate_bps).checked_mul(hours))?;
+            }
+            _ => s.funding_rate = 0,
         }
+        s.funding_index = overflow(s.funding_index.checked_add(s.funding_rate))?;
         let event =
             DerivativesEvent::Marked { series: id, mark: s.mark.unwrap_or(0), stale: s.stale, funding: s.funding_rate };
         state.emit(event.into());
-        if now_hour >= s.instrument.end_hour().saturating_add(params.settle_delay_hours) {
+        // Index averages wait for their last hour's bucket to close; a swap closes
+        // at this hour's mark.
+        let delay = if s.instrument.settlement_hours(&params).is_some() { params.settle_delay_hours } else { 0 };
+        if now_hour >= end.saturating_add(delay) {
             settle(state, &mut s, &params)?;
             state.delete(&keys::live(id));
             registry.live_series -= 1;
@@ -58,16 +74,20 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Deri
 /// settlement hours, or the last mark when those hours had no fills — and
 /// cancels what rests in its book. Positions close at it when next touched.
 fn settle(state: &mut impl StateWrite, s: &mut Series, params: &DerivativesParams) -> Result<(), DerivativesError> {
-    let Some((first, end)) = s.instrument.settlement_hours(params) else { return Ok(()) };
-    let class = s.instrument.class();
-    let (mut quote, mut slots) = (0u128, 0u128);
-    for (_, b) in greenhour_index::api::buckets(state, class, &Denom::gusd(), first, end.saturating_sub(1))? {
-        quote = overflow(quote.checked_add(b.quote))?;
-        slots = overflow(slots.checked_add(b.slots))?;
-    }
-    let vwap = math::vwap(quote, slots).filter(|p| *p > 0);
-    s.settled_on_fallback = vwap.is_none();
-    let price = vwap.or(s.mark).unwrap_or(0);
+    let average = match (s.instrument.settlement_hours(params), s.instrument.risk_factor()) {
+        (Some((first, end)), RiskFactor::Index(class)) => {
+            let (mut quote, mut slots) = (0u128, 0u128);
+            for (_, b) in greenhour_index::api::buckets(state, class, &Denom::gusd(), first, end.saturating_sub(1))? {
+                quote = overflow(quote.checked_add(b.quote))?;
+                slots = overflow(slots.checked_add(b.slots))?;
+            }
+            math::vwap(quote, slots).filter(|p| *p > 0)
+        }
+        // A swap closes at this hour's fresh mark.
+        _ => s.mark.filter(|_| !s.stale),
+    };
+    s.settled_on_fallback = average.is_none();
+    let price = average.or(s.mark).unwrap_or(0);
     s.settlement = Some(price);
     let prefix = keys::book(s.id);
     for (key, ()) in state.prefix::<()>(&prefix)? {

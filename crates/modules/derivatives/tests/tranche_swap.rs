@@ -1,0 +1,80 @@
+//! A total return swap on an RWA tranche, through the whole app: dave's package of
+//! a real, index-priced position issues its senior and junior; a swap on the
+//! senior is marked to the tranche's total return (its price plus what it has paid
+//! per unit), so when the package earns and pays the senior's coupon, the swap's
+//! long gains what a holder of the units gained, without holding them (or passing
+//! the package's identity checks).
+
+use greenhour_app::AppAction;
+use greenhour_derivatives::state::Underlying;
+use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Side};
+use greenhour_primitives::{Coin, Denom};
+use greenhour_rwa::{Rules, RwaAction};
+use greenhour_testkit::rwa::{genesis, kyc, next_epoch, package, run, JUNIOR, SENIOR};
+use greenhour_testkit::TestNode;
+
+const GUSD: u128 = 1_000_000;
+
+fn act(node: &mut TestNode, who: &str, a: DerivativesAction) -> Vec<DerivativesEvent> {
+    let record = node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Derivatives(a)])).unwrap();
+    DerivativesEvent::all_in(&record.events)
+}
+
+#[test]
+fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (package_id, _) = package(&mut node, Rules::default());
+    kyc(&mut node, TestNode::addr("carol"), "SG");
+    run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: JUNIOR, amount: 10 * GUSD }).unwrap();
+    run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: SENIOR, amount: 20 * GUSD }).unwrap();
+    next_epoch(&mut node);
+
+    let underlying = Underlying::Tranche { package: package_id.0, tranche: SENIOR };
+    let maturity_hour = node.now() / 3_600 + 48;
+    let events = act(
+        &mut node,
+        "bob",
+        DerivativesAction::List { instrument: Instrument::Swap { underlying, fixed_rate_bps: 0, maturity_hour } },
+    );
+    let (swap, mark) = events
+        .iter()
+        .find_map(|e| match e {
+            DerivativesEvent::Listed { series, mark, .. } => Some((*series, *mark)),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(mark, 1_000_000, "a contract is 10^6 units: one gUSD at par");
+
+    act(&mut node, "bob", DerivativesAction::Deposit { amount: 100 * GUSD });
+    act(&mut node, "carol", DerivativesAction::Deposit { amount: 100 * GUSD });
+    act(
+        &mut node,
+        "carol",
+        DerivativesAction::Place { series: swap, side: Side::Sell, size: 10, price: 1_000_000, immediate_only: false },
+    );
+    act(
+        &mut node,
+        "bob",
+        DerivativesAction::Place { series: swap, side: Side::Buy, size: 10, price: 1_000_000, immediate_only: false },
+    );
+
+    // The package earns 30 gUSD; its waterfall pays the senior's coupon.
+    node.deliver(node.send("alice", &greenhour_rwa::api::custody(package_id), Coin::new(Denom::gusd(), 30 * GUSD)))
+        .unwrap();
+    next_epoch(&mut node);
+    next_epoch(&mut node);
+    let state = node.app.snapshot().unwrap();
+    let tri = greenhour_rwa::api::total_return_wad(&state, package_id, SENIOR, node.now()).unwrap();
+    let series = greenhour_derivatives::state::series(&state, swap).unwrap();
+    assert!(!series.stale, "{series:?}");
+    let mark = series.mark.unwrap();
+    assert!(mark > 1_000_000, "the coupon paid raised the total return: {mark}");
+    assert!(
+        mark.abs_diff(tri / 1_000_000_000_000) <= 1_000,
+        "marked to the tranche's total return an hour ago: {mark} vs {tri}"
+    );
+    let bob = greenhour_derivatives::query::account(&state, &TestNode::addr("bob")).unwrap();
+    assert_eq!(bob.positions[0].unrealised_pnl, 10 * (mark as i128 - 1_000_000));
+    let carol = greenhour_derivatives::query::account(&state, &TestNode::addr("carol")).unwrap();
+    assert_eq!(carol.positions[0].unrealised_pnl, -10 * (mark as i128 - 1_000_000));
+}
