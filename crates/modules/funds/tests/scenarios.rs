@@ -151,6 +151,36 @@ fn app_can_queue_a_redemption_until_the_fund_has_the_cash() {
 }
 
 #[test]
+fn rejects_an_immediate_redemption_from_cash_a_queued_request_is_owed() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (id, package) = fund_and_package(&mut node, Mandate::GreenCompute);
+    run(&mut node, "carol", FundsAction::Deposit { fund: id, assets: 10 * GUSD, min_shares: 0 }).unwrap();
+    run(&mut node, "dave", FundsAction::Deposit { fund: id, assets: 10 * GUSD, min_shares: 0 }).unwrap();
+    let allocate = FundsAction::Allocate { fund: id, package, tranche: SENIOR, invest: 15 * GUSD, redeem: 0 };
+    run(&mut node, "bob", allocate).unwrap();
+    next_epoch(&mut node);
+    assert_eq!(view(&node, id).idle, 5 * GUSD, "a quarter of the fund is cash");
+    // With no queue, dave takes a gUSD's worth of shares out of the cash at once.
+    let a_gusd = shares(&node, id, "dave").shares / 10;
+    run(&mut node, "dave", FundsAction::Redeem { fund: id, shares: a_gusd, min_assets: 0 }).unwrap();
+    // carol queues all her shares (10 gUSD, more than the cash): the cash is hers now.
+    let all = shares(&node, id, "carol").shares;
+    run(&mut node, "carol", FundsAction::RequestRedeem { fund: id, shares: all }).unwrap();
+    let before = shares(&node, id, "dave").shares;
+    let e = node.expect_rejected(
+        &TestNode::key("dave"),
+        vec![AppAction::Funds(FundsAction::Redeem { fund: id, shares: a_gusd, min_assets: 0 })],
+    );
+    assert_eq!((e.module.as_str(), e.code), ("funds", 9), "the cash is owed to the queue: {e}");
+    assert_eq!(shares(&node, id, "dave").shares, before, "the refusal changed nothing");
+    // The hour's sweep pays the queue from that cash, oldest first.
+    let carol_before = node.balance(&addr("carol"), &Denom::gusd());
+    next_epoch(&mut node);
+    let paid = node.balance(&addr("carol"), &Denom::gusd()) - carol_before;
+    assert!(paid >= 4 * GUSD, "carol's request took the cash dave could not: {paid}");
+}
+
+#[test]
 fn rejects_what_the_fund_does_not_allow_and_changes_nothing() {
     let mut node = TestNode::with_genesis(&genesis());
     let (id, package) = fund_and_package(&mut node, Mandate::GreenCompute);

@@ -70,14 +70,20 @@ pub(super) struct DerivativesDesk {
 pub struct HedgeReport {
     pub day: u64,
     /// Contracts (GPU-hours) bought forward and their average price, ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub contracts: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub locked_price: u128,
     /// The day's index (the future's final price), ugusd per GPU-hour.
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub settlement: u128,
     /// The future's PnL, ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde::signed")]
     pub futures_pnl: i128,
     /// What the buyer bought spot for hours of that day: GPU-hours and ugusd.
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub spot_gpu_hours: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
     pub spot_paid: u128,
 }
 
