@@ -257,25 +257,38 @@ impl Fleet {
         // hours ahead and one hour ahead), a slot per ten devices each time: 48
         // GPU-hours a day per ten devices.
         let per_day = (self.devices.len() as u128 / 10).max(1) * 48;
-        let reporter_flat = self.margin_account(self.reporter.address()).await?.positions.is_empty();
+        let reporter = self.margin_account(self.reporter.address()).await?;
+        let reporter_flat = reporter.positions.is_empty();
+        // A fleet resumed on a kept home remembers nothing: what the accounts hold
+        // says which series it has already bought into.
+        let buyer_holds = self.margin_account(self.buyer.address()).await?.positions;
+        let holds = |positions: &[greenhour_derivatives::query::PositionView], id: SeriesId| {
+            positions.iter().any(|p| p.series == id)
+        };
         let (mut buys, mut trades) = (Vec::new(), Vec::new());
         let mut hedge_series = None;
         for v in &tradeable {
             let (id, mark) = (v.series.id, v.series.mark.unwrap_or(index));
             let taker_price = moved(mark, 2 * SPREAD_BPS as i128);
             match &v.series.instrument {
-                Instrument::Future { day, .. } if *day == tomorrow && !self.derivatives.hedges.contains_key(day) => {
+                Instrument::Future { day, .. }
+                    if *day == tomorrow && !self.derivatives.hedges.contains_key(day) && !holds(&buyer_holds, id) =>
+                {
                     buys.push(place(id, Side::Buy, per_day, taker_price, true));
                     hedge_series = Some((*day, id));
                 }
                 Instrument::Option { expiry_hour, strike, .. }
-                    if *expiry_hour > now_hour + 1 && !self.derivatives.calls_bought.contains(&id) =>
+                    if *expiry_hour > now_hour + 1
+                        && !self.derivatives.calls_bought.contains(&id)
+                        && !holds(&buyer_holds, id) =>
                 {
                     let limit = mark.saturating_sub(*strike) + mark * 2 * CALL_PREMIUM_BPS / 10_000;
                     buys.push(place(id, Side::Buy, CALLS_BOUGHT, limit, true));
                 }
                 // The reporter receives the index's return for a week, paying 10 % a year.
-                Instrument::Swap { .. } if !self.derivatives.swapped.contains(&id) => {
+                Instrument::Swap { .. }
+                    if !self.derivatives.swapped.contains(&id) && !holds(&reporter.positions, id) =>
+                {
                     trades.push(place(id, Side::Buy, SWAP_SIZE, taker_price, true));
                 }
                 Instrument::Perp { .. } if now_hour.is_multiple_of(3) => {
