@@ -111,7 +111,7 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || BlockOverlay::new(base.clone()),
             |mut block| {
-                Derivatives::end_block(&mut block, &ctx).unwrap();
+                Derivatives::begin_block(&mut block, &ctx).unwrap();
                 let perp = greenhour_derivatives::state::series(&block, 1).unwrap();
                 assert!(perp.funding_rate > 0, "the perpetual traded rich: longs pay");
                 block

@@ -64,8 +64,8 @@ impl Module for Derivatives {
     fn export_genesis(state: &impl StateRead) -> Result<DerivativesGenesis, DerivativesError> {
         genesis::export(state)
     }
-    fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), DerivativesError> {
-        handler::end_block(state, ctx)
+    fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), DerivativesError> {
+        handler::begin_block(state, ctx)
     }
     greenhour_framework::governed_module_params!(DerivativesParams, keys::params());
     fn check_invariants(state: &impl StateRead) -> Result<(), String> {

@@ -107,7 +107,7 @@ impl Chain {
             self.fill(p);
         }
         let ctx = self.ctx();
-        Derivatives::end_block(&mut self.state, &ctx).unwrap();
+        Derivatives::begin_block(&mut self.state, &ctx).unwrap();
         Derivatives::check_invariants(&self.state).unwrap();
         DerivativesEvent::all_in(&self.state.take_events())
     }

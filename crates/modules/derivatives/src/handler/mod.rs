@@ -5,7 +5,7 @@ mod liquidate;
 pub mod portfolio;
 mod sweep;
 
-pub use sweep::end_block;
+pub use sweep::begin_block;
 
 use crate::action::DerivativesAction;
 use crate::event::DerivativesEvent;

@@ -15,7 +15,10 @@ use greenhour_framework::{BlockCtx, StateWrite};
 use greenhour_primitives::Denom;
 use std::collections::BTreeMap;
 
-pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), DerivativesError> {
+/// Runs at the start of the first block of each hour, before its transactions: the
+/// hour's orders trade on the hour's marks, and a perpetual's funding reads the
+/// hour just ended whole (a fill in the new hour's first block cannot reset it first).
+pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), DerivativesError> {
     let now_hour = ctx.time / HOUR;
     let mut registry = state::registry(state)?;
     if registry.live_series == 0 || registry.marked_hour >= now_hour {
