@@ -158,6 +158,15 @@ fn buy(
     if first_hour <= now_hour {
         return Err(CoverError::CoverStarted { first_hour, now_hour });
     }
+    // Cover starts within its own longest term: a far-off first hour would hold
+    // the pool's capital for nothing (and overflow the hour arithmetic).
+    if first_hour - now_hour > u64::from(params.max_hours) {
+        return Err(CoverError::InvalidTerms(format!(
+            "cover must start within {} hours (hour {first_hour} is {} ahead)",
+            params.max_hours,
+            first_hour - now_hour
+        )));
+    }
     let q = quote(state, device, hours, per_hour, now)?;
     let mut pool = state::pool(state)?;
     let asked = per_hour * u128::from(hours);

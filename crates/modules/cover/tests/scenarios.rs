@@ -118,6 +118,8 @@ fn rejects_cover_the_pool_must_not_sell_and_changes_nothing() {
         ("alice", buy(h0 + 1, 1, GUSD, 1), 5, "a premium above the limit"),
         ("alice", buy(h0 + 1, 1, 0, GUSD), 6, "zero"),
         ("alice", buy(h0 + 1, 169, GUSD, 100 * GUSD), 7, "longer than a cover runs"),
+        ("alice", buy(h0 + 169, 1, GUSD, 100 * GUSD), 7, "starting further ahead than a cover runs"),
+        ("alice", buy(u64::MAX, 2, GUSD, 100 * GUSD), 7, "an hour past any arithmetic"),
         ("carol", CoverAction::Unstake { shares: 1, min_amount: 0 }, 8, "shares carol does not have"),
         ("carol", buy(h0 + 1, 1, GUSD, GUSD), 1, "carol owns no device"),
     ];

@@ -186,6 +186,22 @@ mod tests {
         assert_eq!(requirement(&legs, &grid()), Some(5_000_000));
     }
 
+    #[test]
+    fn hedges_and_spreads_need_their_combined_worst_loss_not_the_sum() {
+        let mark = 500_000;
+        let future = Leg { payoff: Payoff::Linear, qty: 100, mark };
+        let put = Leg { payoff: Payoff::Put(450_000), qty: 100, mark };
+        let hedged = requirement(&[future, put], &grid()).unwrap();
+        // The put caps the future's loss at 5 gUSD (0.50 → 0.45 on 100 GPU-hours).
+        assert_eq!(hedged, 5_000_000);
+        assert!(hedged < requirement(&[future], &grid()).unwrap());
+        // A call spread (long 0.50, short 0.60) loses at most what it is worth now.
+        let long = Leg { payoff: Payoff::Call(500_000), qty: 10, mark };
+        let short = Leg { payoff: Payoff::Call(600_000), qty: -10, mark };
+        assert_eq!(requirement(&[long, short], &grid()).unwrap(), 0, "worth nothing at the mark, it can only gain");
+        assert_eq!(requirement(&[short], &grid()).unwrap(), 4_000_000, "the short call alone, to a doubled index");
+    }
+
     proptest! {
         /// A position and its exact opposite need no margin together, whatever it pays.
         #[test]

@@ -179,7 +179,7 @@ pub fn liquidatable(state: &impl StateRead) -> Result<Vec<Shortfall>, Derivative
                 }
             };
             if !s.is_settled() {
-                held.push(Held { series: s, pos: pos.clone() });
+                held.push(Held { series: s, pos: pos.clone(), changed: false });
             }
         }
         if held.is_empty() {

@@ -92,7 +92,7 @@ impl Instrument {
     /// The first hour it no longer trades (`u64::MAX` for a perpetual).
     pub fn end_hour(&self) -> u64 {
         match self {
-            Instrument::Future { day, .. } => (day + 1).saturating_mul(24),
+            Instrument::Future { day, .. } => day.saturating_add(1).saturating_mul(24),
             Instrument::Perp { .. } => u64::MAX,
             Instrument::Option { expiry_hour, .. } => *expiry_hour,
             Instrument::Swap { maturity_hour, .. } => *maturity_hour,
@@ -102,7 +102,7 @@ impl Instrument {
     /// the perpetual (never settles) and swaps (they close at the mark).
     pub fn settlement_hours(&self, params: &DerivativesParams) -> Option<(u64, u64)> {
         match self {
-            Instrument::Future { day, .. } => Some((day * 24, (day + 1) * 24)),
+            Instrument::Future { day, .. } => Some((day.saturating_mul(24), self.end_hour())),
             Instrument::Perp { .. } | Instrument::Swap { .. } => None,
             Instrument::Option { expiry_hour, .. } => {
                 Some((expiry_hour.saturating_sub(params.option_window_hours), *expiry_hour))

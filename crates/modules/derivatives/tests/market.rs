@@ -41,6 +41,10 @@ fn addr(name: &str) -> Address {
 
 impl Chain {
     fn new() -> Chain {
+        Chain::with_params(Default::default())
+    }
+
+    fn with_params(params: greenhour_derivatives::DerivativesParams) -> Chain {
         let mut state = BlockOverlay::new(Memory::new());
         let balances = NAMES
             .iter()
@@ -50,7 +54,8 @@ impl Chain {
         // A one-hour index window: the mark follows the scripted price hour by hour.
         let index = IndexGenesis { params: greenhour_index::IndexParams { window_hours: 1, max_age: 86_400 } };
         Index::init_genesis(&mut state, &index).unwrap();
-        Derivatives::init_genesis(&mut state, &Default::default()).unwrap();
+        let genesis = greenhour_derivatives::DerivativesGenesis { params, ..Default::default() };
+        Derivatives::init_genesis(&mut state, &genesis).unwrap();
         Chain { state, now: START, height: 1 }
     }
 
@@ -297,6 +302,35 @@ fn app_can_swap_the_index_total_return_for_a_fixed_rate_until_maturity() {
 }
 
 #[test]
+fn app_can_skip_a_maker_who_cannot_take_the_fill_and_fill_the_next_one() {
+    // One position per account: carol's resting ask in the future outlives her
+    // room for it once she holds the perpetual.
+    let params = greenhour_derivatives::DerivativesParams { max_positions: 1, ..Default::default() };
+    let mut c = Chain::with_params(params);
+    c.fill(500_000);
+    for (who, amount) in [("alice", 100), ("bob", 1_000), ("carol", 1_000), ("dave", 1_000)] {
+        c.ok(who, deposit(amount * GUSD));
+    }
+    let future = c.list(Instrument::Future { class: "home".into(), day: tomorrow(&c) });
+    let perp = c.list(Instrument::Perp { class: "home".into() });
+    c.ok("carol", place(future, Side::Sell, 10, 500_000));
+    c.ok("dave", place(future, Side::Sell, 10, 510_000));
+    c.ok("bob", place(perp, Side::Buy, 5, 500_000));
+    c.ok("carol", place(perp, Side::Sell, 5, 500_000));
+    let events = c.ok("alice", place(future, Side::Buy, 10, 510_000));
+    assert!(
+        events.iter().any(|e| matches!(e, DerivativesEvent::Closed { reason, .. } if reason == "positions")),
+        "carol's ask left the book: {events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(e, DerivativesEvent::Filled { size: 10, price: 510_000, .. })),
+        "dave's ask filled alice: {events:?}"
+    );
+    assert!(c.account("carol").orders.is_empty());
+    assert_eq!(c.account("alice").positions[0].size, 10);
+}
+
+#[test]
 fn app_can_liquidate_an_account_below_maintenance_and_return_what_equity_is_left() {
     let mut c = Chain::new();
     c.fill(500_000);
@@ -370,6 +404,11 @@ fn rejects_orders_beyond_margin_on_a_stale_index_or_out_of_band_and_changes_noth
     let err =
         c.act("carol", DerivativesAction::List { instrument: Instrument::Perp { class: "moon".into() } }).unwrap_err();
     assert_eq!(code(err), ("derivatives", 9));
+    let far = Instrument::Future { class: "home".into(), day: u64::MAX };
+    assert_eq!(code(c.act("carol", DerivativesAction::List { instrument: far }).unwrap_err()), ("derivatives", 9));
+    let nowhere = Underlying::Tranche { package: 7, tranche: 0 };
+    let swap = Instrument::Swap { underlying: nowhere, fixed_rate_bps: 500, maturity_hour: c.now / HOUR + 5 };
+    assert_eq!(code(c.act("carol", DerivativesAction::List { instrument: swap }).unwrap_err()), ("derivatives", 9));
     // Seven hours without an index fill: the mark is stale and nothing trades.
     for _ in 0..7 {
         c.next_hour(None);

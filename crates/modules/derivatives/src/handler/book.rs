@@ -64,8 +64,17 @@ pub fn place(
             continue;
         }
         let q = left.min(resting.open);
+        // A maker who can no longer carry its order (margin, or its positions cap)
+        // loses the order; the taker goes on to the next one.
         let mut maker = Portfolio::load_existing(state, &resting.owner)?;
-        let (m_before, m_after) = maker.apply_fill(&series, -sign * q as i128, resting.price, params)?;
+        let (m_before, m_after) = match maker.apply_fill(&series, -sign * q as i128, resting.price, params) {
+            Ok(sizes) => sizes,
+            Err(DerivativesError::TooMany { .. }) => {
+                close_order(state, &resting, "positions")?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if maker.require_initial(params).is_err() {
             close_order(state, &resting, "margin")?;
             continue;

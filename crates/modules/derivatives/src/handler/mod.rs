@@ -37,10 +37,11 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &DerivativesActi
     let params = state::params(state)?;
     match action {
         DerivativesAction::Deposit { amount } => {
-            let mut p = Portfolio::load(state, &signer)?;
+            // Cash only: the positions are neither read nor rewritten.
+            let mut a = state::account(state, &signer)?.unwrap_or_default();
             greenhour_bank::api::transfer(state, &signer, &account(), &gusd(*amount))?;
-            p.account.cash = overflow(p.account.cash.checked_add(*amount as i128))?;
-            p.store(state);
+            a.cash = overflow(a.cash.checked_add(*amount as i128))?;
+            state.put(&keys::account(&signer), &a);
             state.emit(DerivativesEvent::Deposited { owner: signer, amount: *amount }.into());
             Ok(())
         }

@@ -19,6 +19,8 @@ pub struct Held {
     /// Shared: a scan over many accounts reads each series once.
     pub series: Rc<Series>,
     pub pos: Position,
+    /// Changed in memory since it was read: [`Portfolio::store`] writes only these.
+    pub changed: bool,
 }
 
 impl Held {
@@ -37,7 +39,8 @@ impl Held {
     /// Value at [`Held::price`] less cost and funding owed.
     pub fn unrealised(&self) -> Result<i128, DerivativesError> {
         let value = overflow(math::value(self.payoff(), self.pos.qty, self.price()))?;
-        overflow(value.checked_sub(self.pos.cost).and_then(|v| v.checked_sub(self.funding_owed().ok()?)))
+        let owed = self.funding_owed()?;
+        overflow(value.checked_sub(self.pos.cost).and_then(|v| v.checked_sub(owed)))
     }
 }
 
@@ -57,7 +60,7 @@ impl Portfolio {
         let account = state::account(state, owner)?;
         let mut held = Vec::new();
         for (id, pos) in state::positions_of(state, owner)? {
-            held.push(Held { series: Rc::new(state::series(state, id)?), pos });
+            held.push(Held { series: Rc::new(state::series(state, id)?), pos, changed: false });
         }
         Ok(Portfolio {
             owner: *owner,
@@ -155,12 +158,13 @@ impl Portfolio {
                     return Err(DerivativesError::TooMany { what: "positions per account", max: params.max_positions });
                 }
                 let pos = Position { qty: 0, cost: 0, funding_snapshot: series.funding_index };
-                self.held.push(Held { series: Rc::new(series.clone()), pos });
+                self.held.push(Held { series: Rc::new(series.clone()), pos, changed: true });
                 self.closed.retain(|id| *id != series.id);
                 self.held.len() - 1
             }
         };
         let h = &mut self.held[i];
+        h.changed = true;
         Self::settle_funding(h, &mut self.account.cash)?;
         let before = h.pos.qty;
         h.pos.qty = overflow(before.checked_add(delta))?;
@@ -182,6 +186,7 @@ impl Portfolio {
     pub fn realise(&mut self) -> Result<(), DerivativesError> {
         let mut keep = Vec::with_capacity(self.held.len());
         for mut h in std::mem::take(&mut self.held) {
+            let before = h.pos.clone();
             Self::settle_funding(&mut h, &mut self.account.cash)?;
             let linear = h.payoff() == Payoff::Linear;
             if h.series.is_settled() || linear {
@@ -189,6 +194,7 @@ impl Portfolio {
                 self.account.cash = overflow(self.account.cash.checked_add(overflow(value.checked_sub(h.pos.cost))?))?;
                 h.pos.cost = value;
             }
+            h.changed |= h.pos != before;
             if h.series.is_settled() {
                 self.closed.push(h.series.id);
             } else {
@@ -204,7 +210,7 @@ impl Portfolio {
         for id in &self.closed {
             state.delete(&keys::position(&self.owner, *id));
         }
-        for h in &self.held {
+        for h in self.held.iter().filter(|h| h.changed) {
             state.put(&keys::position(&self.owner, h.series.id), &h.pos);
         }
     }

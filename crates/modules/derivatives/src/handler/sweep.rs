@@ -5,11 +5,11 @@
 //! the series' mark, funding index and final price whenever it is next read, so
 //! an hour costs the same with ten positions or a million.
 
-use super::{factor_mark, overflow, unlink_order, HOUR};
+use super::{close_order, factor_mark, overflow, HOUR};
 use crate::event::DerivativesEvent;
 use crate::math;
 use crate::params::DerivativesParams;
-use crate::state::{self, Instrument, RiskFactor, Series};
+use crate::state::{self, Instrument, RiskFactor, Series, Side};
 use crate::{keys, DerivativesError};
 use greenhour_framework::{BlockCtx, StateWrite};
 use greenhour_primitives::Denom;
@@ -92,19 +92,10 @@ fn settle(state: &mut impl StateWrite, s: &mut Series, params: &DerivativesParam
     s.settled_on_fallback = average.is_none();
     let price = average.or(s.mark).unwrap_or(0);
     s.settlement = Some(price);
-    let prefix = keys::book(s.id);
-    for (key, ()) in state.prefix::<()>(&prefix)? {
-        let id: u64 = key
-            .rsplit('/')
-            .next()
-            .and_then(|i| i.parse().ok())
-            .ok_or_else(|| DerivativesError::Corrupt(format!("key {key}")))?;
-        let o = state::order(state, id)?;
-        unlink_order(state, &o);
-        let mut a = state::account(state, &o.owner)?.unwrap_or_default();
-        a.orders = a.orders.saturating_sub(1);
-        state.put(&keys::account(&o.owner), &a);
-        state.emit(DerivativesEvent::Closed { order: o.id, owner: o.owner, reason: "settled".into() }.into());
+    for side in [Side::Buy, Side::Sell] {
+        for o in state::book_side(state, s.id, side, usize::MAX)? {
+            close_order(state, &o, "settled")?;
+        }
     }
     state.emit(
         DerivativesEvent::Settled {
