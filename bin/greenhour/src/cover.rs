@@ -1,5 +1,6 @@
-//! `greenhour cover …`: parametric device-downtime cover (the `cover` module):
-//! stake the pool, quote and buy cover for your device, show the pool and covers.
+//! `greenhour cover …`: parametric cover (the `cover` module): stake the pool and
+//! claim its slashing rewards, quote and buy downtime cover for your device or
+//! failure and green-shortfall cover for your job, show the pool and covers.
 
 use crate::context::{resolve, submit_actions};
 use crate::output::print;
@@ -9,7 +10,7 @@ use clap::Subcommand;
 use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_cover::query::{CoverQuery, PoolView, StakeView};
-use greenhour_cover::{Cover, CoverAction, Quote};
+use greenhour_cover::{Cover, CoverAction, JobPeril, Peril, Quote};
 use greenhour_devices::DeviceId;
 
 #[derive(Subcommand)]
@@ -54,6 +55,36 @@ pub enum CoverCommand {
         #[arg(long)]
         max_premium: Option<u128>,
     },
+    /// What cover on your job costs now: --sum ugusd once if it ends by --peril.
+    JobQuote {
+        #[arg(long)]
+        job: u64,
+        #[arg(long, value_parser = parse_peril)]
+        peril: JobPeril,
+        #[arg(long)]
+        sum: u128,
+    },
+    /// Cover a job you posted, before it can start: --sum ugusd once if it fails or
+    /// expires unserved (--peril failure) or settles below its green floor
+    /// (--peril green_shortfall).
+    BuyJob {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        job: u64,
+        #[arg(long, value_parser = parse_peril)]
+        peril: JobPeril,
+        #[arg(long)]
+        sum: u128,
+        /// The most premium you pay (default: the quote).
+        #[arg(long)]
+        max_premium: Option<u128>,
+    },
+    /// Collect the slashed GHR your stake has earned.
+    Claim {
+        #[arg(long)]
+        from: String,
+    },
     /// The pool: capital, cover outstanding, premiums, payouts, utilisation.
     Pool,
     /// A staker's shares and their worth.
@@ -64,10 +95,37 @@ pub enum CoverCommand {
     List { holder: String },
 }
 
+fn parse_peril(s: &str) -> Result<JobPeril, String> {
+    match s {
+        "failure" => Ok(JobPeril::Failure),
+        "green_shortfall" | "green-shortfall" => Ok(JobPeril::GreenShortfall),
+        other => Err(format!("{other} is not a job peril: failure or green_shortfall")),
+    }
+}
+
 fn cover_line(c: &Cover) -> String {
+    let what = match c.peril {
+        Peril::Downtime { device } => format!(
+            "downtime of device {device}: {} ugusd/hour × {} hours from hour {}",
+            c.sum_insured, c.events, c.first_hour
+        ),
+        Peril::Job { job, peril } => format!("{} of job {job}: {} ugusd", peril.name(), c.sum_insured),
+    };
+    let state = if c.is_done() { "done".to_string() } else { format!("next judged in hour {}", c.next_hour) };
     format!(
-        "cover {} device {} for {}: {} ugusd/hour × {} hours from hour {} (premium {}), next hour {}, {} hours paid ({} ugusd)",
-        c.id, c.device, c.holder, c.per_hour, c.hours, c.first_hour, c.premium, c.next_hour, c.hours_paid, c.paid
+        "cover {} for {}, {what} (premium {}), {state}, {} of {} events paid ({} ugusd)",
+        c.id, c.holder, c.premium, c.events_paid, c.events, c.paid
+    )
+}
+
+fn quote_line(q: &Quote) -> String {
+    format!(
+        "premium {} ugusd: {:.2} % of the sum per event (expected loss {:.2} %, pool utilisation after {:.2} %){}",
+        q.premium,
+        q.rate_bps as f64 / 100.0,
+        q.expected_loss_bps as f64 / 100.0,
+        q.utilisation_bps as f64 / 100.0,
+        if q.within_capacity { "" } else { "  — beyond the pool's capacity" }
     )
 }
 
@@ -89,17 +147,25 @@ pub async fn run(cli: &Cli, c: &CoverCommand) -> Result<()> {
         CoverCommand::Quote { device, hours, per_hour } => {
             let q: Quote =
                 client.query(&CoverQuery::Quote { device: *device, hours: *hours, per_hour: *per_hour }).await?;
-            print(cli.json, &q, || {
-                format!(
-                    "premium {} ugusd: {:.2} % an hour (device downtime {:.2} %, pool utilisation after {:.2} %){}",
-                    q.premium,
-                    q.rate_bps as f64 / 100.0,
-                    q.downtime_bps as f64 / 100.0,
-                    q.utilisation_bps as f64 / 100.0,
-                    if q.within_capacity { "" } else { "  — beyond the pool's capacity" }
-                )
-            });
+            print(cli.json, &q, || quote_line(&q));
         }
+        CoverCommand::JobQuote { job, peril, sum } => {
+            let q: Quote = client.query(&CoverQuery::JobQuote { job: *job, peril: *peril, sum_insured: *sum }).await?;
+            print(cli.json, &q, || quote_line(&q));
+        }
+        CoverCommand::BuyJob { from, job, peril, sum, max_premium } => {
+            let max_premium = match max_premium {
+                Some(m) => *m,
+                None => {
+                    let q: Quote =
+                        client.query(&CoverQuery::JobQuote { job: *job, peril: *peril, sum_insured: *sum }).await?;
+                    q.premium
+                }
+            };
+            let action = CoverAction::BuyJobCover { job: *job, peril: *peril, sum_insured: *sum, max_premium };
+            commit(cli, from, action).await?
+        }
+        CoverCommand::Claim { from } => commit(cli, from, CoverAction::ClaimRewards {}).await?,
         CoverCommand::Buy { from, device, first_hour, hours, per_hour, max_premium } => {
             let max_premium = match max_premium {
                 Some(m) => *m,
@@ -123,7 +189,7 @@ pub async fn run(cli: &Cli, c: &CoverCommand) -> Result<()> {
             let v: PoolView = client.query(&CoverQuery::Pool {}).await?;
             print(cli.json, &v, || {
                 format!(
-                    "capital {} ugusd, {} shares, cover outstanding {} (utilisation {:.2} %, {} more can be sold), premiums {}, payouts {} for {} hours, {} covers sold",
+                    "capital {} ugusd, {} shares, cover outstanding {} (utilisation {:.2} %, {} more can be sold), premiums {}, payouts {} for {} events, {} covers sold, {} ughr of slashing received",
                     v.pool.capital,
                     v.pool.shares,
                     v.pool.locked,
@@ -131,14 +197,20 @@ pub async fn run(cli: &Cli, c: &CoverCommand) -> Result<()> {
                     v.capacity_left,
                     v.pool.premiums,
                     v.pool.payouts,
-                    v.pool.hours_paid,
-                    v.pool.covers_sold
+                    v.pool.events_paid,
+                    v.pool.covers_sold,
+                    v.pool.ghr_received
                 )
             });
         }
         CoverCommand::Staker { staker } => {
             let v: StakeView = client.query(&CoverQuery::Stake { staker: resolve(cli, staker)? }).await?;
-            print(cli.json, &v, || format!("{} holds {} shares worth {} ugusd", v.staker, v.shares, v.worth));
+            print(cli.json, &v, || {
+                format!(
+                    "{} holds {} shares worth {} ugusd, {} ughr of rewards to claim",
+                    v.staker, v.shares, v.worth, v.ghr_rewards
+                )
+            });
         }
         CoverCommand::Show { id } => {
             let c: Cover = client.query(&CoverQuery::Cover { id: *id }).await?;

@@ -28,7 +28,7 @@ fn line(s: &HourSummary) -> String {
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {:.1} gUSD repaid by income, {} liquidated | \
          gUSD {:.1} ({:.1} from vaults, {:.1} into lending, collateral {}, green compute {:.0} %), {} vaults, {} topped up, {} liquidated, {} redemptions | \
-         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued | cover pool {:.1} gUSD, {:.1} outstanding, {} covers, {} hours paid ({:.1} gUSD) | {}",
+         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued | cover pool {:.1} gUSD, {:.1} outstanding, {} covers, {} events paid ({:.1} gUSD) | {}",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -90,7 +90,7 @@ fn line(s: &HourSummary) -> String {
         s.cover_capital as f64 / 1e6,
         s.cover_locked as f64 / 1e6,
         s.covers_sold,
-        s.cover_hours_paid,
+        s.cover_events_paid,
         s.cover_payouts as f64 / 1e6,
         derivatives_part(s.derivatives.as_ref()),
     )
@@ -282,7 +282,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "fund_cash": s.fund_cash.to_string(),
                         "fund_queued_shares": s.fund_queued_shares.to_string(),
                         "cover_capital": s.cover_capital.to_string(), "cover_locked": s.cover_locked.to_string(),
-                        "cover_payouts": s.cover_payouts.to_string(), "cover_hours_paid": s.cover_hours_paid,
+                        "cover_payouts": s.cover_payouts.to_string(), "cover_hours_paid": s.cover_events_paid,
                         "covers_sold": s.covers_sold,
                         "derivatives_open_interest": s.derivatives.as_ref().map(|d| d.open_interest.to_string()),
                         "perp_funding": s.derivatives.as_ref().map(|d| d.perp_funding.to_string()),

@@ -12,7 +12,7 @@ use greenhour_bank::{BankAction, Output};
 use greenhour_carbon::CarbonAction;
 use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_cover::query::{CoverQuery, PoolView, StakeView};
-use greenhour_cover::{Cover, CoverAction, Quote};
+use greenhour_cover::{Cover, CoverAction, JobPeril, Quote};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell};
 use greenhour_energy::battery::Battery;
@@ -21,7 +21,7 @@ use greenhour_funds::query::{FundView, FundsQuery, SharesView};
 use greenhour_funds::{FundId, FundsAction, Mandate};
 use greenhour_governance::query::{GovernanceQuery, GovernanceView};
 use greenhour_governance::{GovernanceAction, Proposal, ProposalMessage, ProposalStatus, VoteOption};
-use greenhour_jobs::{JobSpec, JobStatus, JobsAction, Pricing, TaskKind, Verification, Workload};
+use greenhour_jobs::{JobId, JobSpec, JobStatus, JobsAction, JobsEvent, Pricing, TaskKind, Verification, Workload};
 use greenhour_lending::math::WAD;
 use greenhour_lending::query::{LendingQuery, MarketView, PledgedView, PositionView};
 use greenhour_lending::{Collateral, LendingAction, MarketId, Size};
@@ -116,6 +116,8 @@ const COVER_PER_HOUR: u128 = 500_000;
 const COVER_HOURS: u32 = 24;
 /// Fleets from this size have flaky devices (every tenth), so the cover desk runs.
 const COVER_MIN_FLEET: usize = 10;
+/// What the buyer insures each job it posts for, against failure, ugusd.
+const JOB_COVER_SUM: u128 = 1_000_000;
 const DIRECT_TITLE: &str = "gUSD direct deposit into the home-positions market";
 /// gUSD vaults: at most this many devices open one, against this much GHR each,
 /// at about this collateral ratio (the branch's minimum is 150 %).
@@ -300,7 +302,8 @@ pub struct HourSummary {
     pub cover_capital: u128,
     pub cover_locked: u128,
     pub cover_payouts: u128,
-    pub cover_hours_paid: u64,
+    /// Cover events paid so far: downtime hours, failed jobs.
+    pub cover_events_paid: u64,
     pub covers_sold: u64,
     /// The derivatives desk after the hour: open interest, funding, options
     /// settled, the insurance fund, and the latest settled hedge.
@@ -1016,7 +1019,7 @@ impl Fleet {
             cover_capital: 0,
             cover_locked: 0,
             cover_payouts: 0,
-            cover_hours_paid: 0,
+            cover_events_paid: 0,
             covers_sold: 0,
             derivatives: None,
         };
@@ -1063,7 +1066,7 @@ impl Fleet {
             summary.cover_capital = p.pool.capital;
             summary.cover_locked = p.pool.locked;
             summary.cover_payouts = p.pool.payouts;
-            summary.cover_hours_paid = p.pool.hours_paid;
+            summary.cover_events_paid = p.pool.events_paid;
             summary.covers_sold = p.pool.covers_sold;
         }
         summary.derivatives = self.run_derivatives(now_hour).await?;
@@ -1621,7 +1624,8 @@ impl Fleet {
             if d.covered_until == 0 {
                 // A resumed fleet: the newest cover says how far the device is covered.
                 let covers: Vec<Cover> = client.query(&CoverQuery::Covers { holder: d.owner.address() }).await?;
-                d.covered_until = covers.first().map_or(0, |c| c.end_hour());
+                let downtime = covers.iter().find(|c| matches!(c.peril, greenhour_cover::Peril::Downtime { .. }));
+                d.covered_until = downtime.map_or(0, |c| c.end_hour());
                 if d.covered_until > now_hour + 2 {
                     continue;
                 }
@@ -1834,6 +1838,37 @@ impl Fleet {
         .await
     }
 
+    /// Once the cover pool has capital, the buyer insures the jobs it just posted
+    /// against failure, 1 gUSD each, at the quote (one transaction; the pool pays
+    /// on its own when a job fails verification or expires unserved).
+    async fn cover_jobs(&mut self, jobs: Vec<JobId>) -> Result<(), SimError> {
+        if !self.cover_staked || jobs.is_empty() {
+            return Ok(());
+        }
+        let client = self.client.clone();
+        let mut actions = Vec::new();
+        for job in jobs {
+            let q: Quote = client
+                .query(&CoverQuery::JobQuote { job: job.0, peril: JobPeril::Failure, sum_insured: JOB_COVER_SUM })
+                .await?;
+            if q.within_capacity {
+                let buy = CoverAction::BuyJobCover {
+                    job: job.0,
+                    peril: JobPeril::Failure,
+                    sum_insured: JOB_COVER_SUM,
+                    max_premium: q.premium + q.premium / 20,
+                };
+                actions.push(AppAction::Cover(buy));
+            }
+        }
+        if !actions.is_empty() {
+            if let Committed::Refused(why) = self.buyer.commit(&client, actions).await? {
+                tracing::debug!(%why, "job cover refused");
+            }
+        }
+        Ok(())
+    }
+
     /// The buyer posts the hour's jobs for the hours two to four ahead
     /// (market-priced, one GPU for one hour) and reads how its latest ones stand.
     async fn post_jobs(&mut self, now_hour: u64) -> Result<(), SimError> {
@@ -1883,9 +1918,14 @@ impl Fleet {
             actions.push(AppAction::Jobs(JobsAction::Post { spec }));
         }
         match self.buyer.commit(&self.client, actions).await? {
-            Committed::Included(_) => {
+            Committed::Included(record) => {
                 self.jobs_posted += self.config.jobs_per_hour as u64;
                 self.totals.jobs_posted += self.config.jobs_per_hour as u64;
+                let posted = JobsEvent::all_in(&record.events).into_iter().filter_map(|e| match e {
+                    JobsEvent::Open { job, .. } => Some(job),
+                    _ => None,
+                });
+                self.cover_jobs(posted.collect()).await?;
             }
             Committed::Refused(why) => tracing::debug!(%why, "jobs refused"),
         }

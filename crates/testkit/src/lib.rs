@@ -12,6 +12,7 @@ use greenhour_primitives::{Address, Amount, ChainId, Coin, Denom, UnixSeconds};
 use greenhour_state::{StateRead, Store, StoreConfig};
 use std::path::Path;
 
+pub mod jobs;
 pub mod lending;
 pub mod prices;
 pub mod rwa;

@@ -6,7 +6,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use greenhour_bank::{Bank, BankGenesis, GenesisBalance};
 use greenhour_cover::genesis::CoverGenesis;
-use greenhour_cover::{Cover, CoverEvent, CoverModule, Pool};
+use greenhour_cover::{Cover, CoverEvent, CoverModule, Peril, Pool};
 use greenhour_devices::action::TelemetryReport;
 use greenhour_devices::state::StoredReport;
 use greenhour_devices::DeviceId;
@@ -33,13 +33,14 @@ fn state() -> BTreeMap<Vec<u8>, Vec<u8>> {
         .map(|i| Cover {
             id: i,
             holder: holder(i),
-            device: DeviceId(i),
+            peril: Peril::Downtime { device: DeviceId(i) },
             first_hour: COVERED_HOUR,
-            hours: 1,
-            per_hour: PER_HOUR,
+            events: 1,
+            sum_insured: PER_HOUR,
             premium: 0,
             next_hour: COVERED_HOUR,
-            hours_paid: 0,
+            judged: 0,
+            events_paid: 0,
             paid: 0,
             bought_at: 0,
         })

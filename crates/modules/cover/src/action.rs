@@ -1,5 +1,6 @@
 //! What stakers and device owners may do.
 
+use crate::state::JobPeril;
 use crate::CoverError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use greenhour_devices::DeviceId;
@@ -35,6 +36,18 @@ pub enum CoverAction {
         #[serde(with = "greenhour_primitives::amount_serde")]
         max_premium: u128,
     },
+    /// Buys cover on a job the signer posted, before it could start: `sum_insured`
+    /// gUSD once if the job ends by `peril`, for a premium of at most `max_premium`.
+    BuyJobCover {
+        job: u64,
+        peril: JobPeril,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        sum_insured: u128,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        max_premium: u128,
+    },
+    /// Pays the signer the slashed GHR its shares have earned.
+    ClaimRewards {},
 }
 
 impl Action for CoverAction {
@@ -44,7 +57,8 @@ impl Action for CoverAction {
         match self {
             CoverAction::Stake { amount: 0, .. }
             | CoverAction::Unstake { shares: 0, .. }
-            | CoverAction::Buy { per_hour: 0, .. } => Err(CoverError::ZeroAmount),
+            | CoverAction::Buy { per_hour: 0, .. }
+            | CoverAction::BuyJobCover { sum_insured: 0, .. } => Err(CoverError::ZeroAmount),
             CoverAction::Buy { hours: 0, .. } => {
                 Err(CoverError::InvalidTerms("a cover covers at least one hour".into()))
             }

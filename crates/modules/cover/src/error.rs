@@ -42,6 +42,18 @@ pub enum CoverError {
     /// Returned when stored state is damaged.
     #[error("corrupt cover state: {0}")]
     Corrupt(String),
+    /// Returned when buying job cover on a job the signer did not post.
+    #[error("job {0} is not yours: only its buyer may cover it")]
+    NotJobBuyer(u64),
+    /// Returned when the job to cover has already ended.
+    #[error("job {0} has ended: cover is sold before the outcome is known")]
+    JobClosed(u64),
+    /// Returned when the job already has a cover against this peril.
+    #[error("job {job} already has {peril} cover (number {cover})")]
+    AlreadyCovered { job: u64, peril: &'static str, cover: u64 },
+    /// Returned when no job has this number.
+    #[error("no job {0}")]
+    UnknownJob(u64),
     /// Returned when the bank or devices module refuses a read or a move.
     #[error("{0}")]
     Dependency(String),
@@ -69,6 +81,10 @@ impl CodedError for CoverError {
             CoverError::InvalidGenesis(_) => 11,
             CoverError::Corrupt(_) => 12,
             CoverError::Dependency(_) => 13,
+            CoverError::NotJobBuyer(_) => 14,
+            CoverError::JobClosed(_) => 15,
+            CoverError::AlreadyCovered { .. } => 16,
+            CoverError::UnknownJob(_) => 17,
             CoverError::State(_) => 100,
         }
     }
@@ -83,5 +99,14 @@ impl From<greenhour_bank::BankError> for CoverError {
 impl From<greenhour_devices::DevicesError> for CoverError {
     fn from(e: greenhour_devices::DevicesError) -> Self {
         CoverError::Dependency(e.to_string())
+    }
+}
+
+impl From<greenhour_jobs::JobsError> for CoverError {
+    fn from(e: greenhour_jobs::JobsError) -> Self {
+        match e {
+            greenhour_jobs::JobsError::UnknownJob(id) => CoverError::UnknownJob(id.0),
+            other => CoverError::Dependency(other.to_string()),
+        }
     }
 }

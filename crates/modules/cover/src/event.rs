@@ -1,4 +1,4 @@
-//! Events: stakes, covers sold, and every covered hour paid.
+//! Events: stakes, covers sold, every event paid, and slashing proceeds shared.
 
 use greenhour_primitives::Address;
 
@@ -9,9 +9,14 @@ greenhour_framework::module_events! {
         Staked = "staked" { staker: Address, amount: u128, shares: u128 },
         /// Shares withdrawn for gUSD.
         Unstaked = "unstaked" { staker: Address, shares: u128, amount: u128 },
-        /// A cover sold: `per_hour` for each of `hours` hours from `first_hour`, at `rate_bps`.
-        Sold = "sold" { cover: u64, holder: Address, device: u64, first_hour: u64, hours: u32, per_hour: u128, premium: u128, rate_bps: u128 },
-        /// A covered hour was downtime (`reported_secs` under the threshold): paid to the holder.
-        Paid = "paid" { cover: u64, holder: Address, device: u64, hour: u64, reported_secs: u64, amount: u128 },
+        /// A cover sold on `subject` (a device or a job) against `peril`:
+        /// `sum_insured` for each of `events` events from `first_hour`, at `rate_bps`.
+        Sold = "sold" { cover: u64, holder: Address, peril: String, subject: u64, first_hour: u64, events: u32, sum_insured: u128, premium: u128, rate_bps: u128 },
+        /// The peril struck (`fact`: what the chain recorded): paid to the holder.
+        Paid = "paid" { cover: u64, holder: Address, peril: String, subject: u64, hour: u64, fact: String, amount: u128 },
+        /// Slashed GHR from jobs shared over the pool's `shares`.
+        SlashingReceived = "slashing_received" { ghr: u128, shares: u128 },
+        /// A staker was paid the GHR its shares earned.
+        RewardsPaid = "rewards_paid" { staker: Address, ghr: u128 },
     }
 }

@@ -2,19 +2,21 @@
 //! (what `export` reads back from a running chain).
 
 use crate::params::CoverParams;
-use crate::state::{self, Cover, Pool};
+use crate::state::{self, Cover, Peril, Pool, Stake};
 use crate::{keys, CoverError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
 use serde::{Deserialize, Serialize};
 
-/// One staker's shares.
+/// One staker's shares and its settled part of the GHR rewards.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Staker {
     pub staker: Address,
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub shares: u128,
+    #[serde(default, with = "greenhour_primitives::amount_serde")]
+    pub ghr_debt: u128,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,21 +41,37 @@ pub fn init(state: &mut impl StateWrite, g: &CoverGenesis) -> Result<(), CoverEr
         state.put(&keys::pool(), &g.pool);
     }
     let shares: u128 = g.stakers.iter().map(|s| s.shares).sum();
+    let unfunded = |s: &Staker| crate::math::earned(s.shares, g.pool.ghr_per_share_wad).is_none_or(|e| e < s.ghr_debt);
+    if g.stakers.iter().any(unfunded) {
+        return bad("a staker's settled rewards exceed what its shares earned".into());
+    }
     if shares != g.pool.shares || g.stakers.iter().any(|s| s.shares == 0) {
         return bad("the stakers' shares do not add up to the pool's".into());
     }
     for s in &g.stakers {
-        state.put(&keys::stake(&s.staker), &s.shares);
+        state.put(&keys::stake(&s.staker), &Stake { shares: s.shares, ghr_debt: s.ghr_debt });
     }
     let mut locked = 0u128;
     let mut next = 1;
     for c in &g.covers {
-        if state.get(&keys::cover(c.id))?.is_some() || c.next_hour < c.first_hour || c.next_hour > c.end_hour() {
-            return bad(format!("cover {} listed twice or its next hour is outside it", c.id));
+        let downtime_out_of_step =
+            matches!(c.peril, Peril::Downtime { .. }) && c.next_hour != c.first_hour + u64::from(c.judged);
+        if state.get(&keys::cover(c.id))?.is_some()
+            || c.next_hour < c.first_hour
+            || c.judged > c.events
+            || downtime_out_of_step
+        {
+            return bad(format!("cover {} listed twice, or its next hour or events judged are outside it", c.id));
+        }
+        if let Peril::Job { job, peril } = c.peril {
+            if state::job_cover(state, job, peril)?.is_some() || c.events != 1 {
+                return bad(format!("job {job} has two {} covers, or one of more than one event", peril.name()));
+            }
+            state.put(&keys::job_cover(job, peril), &c.id);
         }
         state.put(&keys::cover(c.id), c);
         state.put(&keys::holder_cover(&c.holder, c.id), &());
-        if c.next_hour < c.end_hour() {
+        if !c.is_done() {
             state.put(&keys::due(c.next_hour, c.id), &());
         }
         locked += c.outstanding();
@@ -77,7 +95,10 @@ pub fn export(state: &impl StateRead) -> Result<CoverGenesis, CoverError> {
     Ok(CoverGenesis {
         params: state::params(state)?,
         pool: state::pool(state)?,
-        stakers: state::stakers(state)?.into_iter().map(|(staker, shares)| Staker { staker, shares }).collect(),
+        stakers: state::stakers(state)?
+            .into_iter()
+            .map(|(staker, s)| Staker { staker, shares: s.shares, ghr_debt: s.ghr_debt })
+            .collect(),
         covers,
     })
 }

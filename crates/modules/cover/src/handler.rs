@@ -1,13 +1,15 @@
-//! Staking, selling cover, and the trigger sweep that pays downtime automatically.
+//! Staking (with the slashed-GHR rewards), selling device-downtime and job covers,
+//! and the trigger sweep that pays them automatically.
 
 use crate::action::CoverAction;
 use crate::event::CoverEvent;
 use crate::math;
 use crate::params::CoverParams;
-use crate::state::{self, Cover, Pool};
+use crate::state::{self, Cover, JobPeril, Peril, Pool, Stake};
 use crate::{keys, CoverError};
 use greenhour_devices::DeviceId;
 use greenhour_framework::{BlockCtx, StateRead, StateWrite, TxCtx};
+use greenhour_jobs::{JobId, JobStatus};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
 
 const HOUR: u64 = 3_600;
@@ -36,18 +38,20 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &CoverAction) ->
                 return Err(CoverError::Slippage { got: shares, limit: (*min_shares).max(1) });
             }
             greenhour_bank::api::transfer(state, &signer, &account(), &gusd(*amount))?;
+            let mut stake = state::stake_of(state, &signer)?;
+            pay_rewards(state, &pool, &signer, &stake)?;
             pool.capital = overflow(pool.capital.checked_add(*amount))?;
             pool.shares = overflow(pool.shares.checked_add(shares))?;
             state.put(&keys::pool(), &pool);
-            let held = state::stake_of(state, &signer)?;
-            state.put(&keys::stake(&signer), &overflow(held.checked_add(shares))?);
+            stake.shares = overflow(stake.shares.checked_add(shares))?;
+            put_stake(state, &pool, &signer, stake)?;
             state.emit(CoverEvent::Staked { staker: signer, amount: *amount, shares }.into());
             Ok(())
         }
         CoverAction::Unstake { shares, min_amount } => {
-            let held = state::stake_of(state, &signer)?;
-            if held < *shares {
-                return Err(CoverError::InsufficientShares { held, asked: *shares });
+            let mut stake = state::stake_of(state, &signer)?;
+            if stake.shares < *shares {
+                return Err(CoverError::InsufficientShares { held: stake.shares, asked: *shares });
             }
             let mut pool = state::pool(state)?;
             let amount = overflow(math::to_assets_down(*shares, pool.capital, pool.shares))?;
@@ -63,19 +67,28 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &CoverAction) ->
                     free: pool.capital.saturating_sub(needed),
                 });
             }
+            pay_rewards(state, &pool, &signer, &stake)?;
             pool.capital = left;
             pool.shares -= shares;
             state.put(&keys::pool(), &pool);
-            if held == *shares {
-                state.delete(&keys::stake(&signer));
-            } else {
-                state.put(&keys::stake(&signer), &(held - shares));
-            }
+            stake.shares -= shares;
+            put_stake(state, &pool, &signer, stake)?;
             if amount > 0 {
                 greenhour_bank::api::transfer(state, &account(), &signer, &gusd(amount))?;
             }
             state.emit(CoverEvent::Unstaked { staker: signer, shares: *shares, amount }.into());
             Ok(())
+        }
+        CoverAction::ClaimRewards {} => {
+            let stake = state::stake_of(state, &signer)?;
+            let pool = state::pool(state)?;
+            if pay_rewards(state, &pool, &signer, &stake)? == 0 {
+                return Err(CoverError::ZeroAmount);
+            }
+            put_stake(state, &pool, &signer, stake)
+        }
+        CoverAction::BuyJobCover { job, peril, sum_insured, max_premium } => {
+            buy_job_cover(state, &signer, JobId(*job), *peril, *sum_insured, *max_premium, now)
         }
         CoverAction::Buy { device, first_hour, hours, per_hour, max_premium } => {
             buy(state, &signer, *device, (*first_hour, *hours), *per_hour, *max_premium, now)
@@ -83,11 +96,38 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &CoverAction) ->
     }
 }
 
-/// A quote: the hour's price for this device now, and the premium.
+/// GHR a stake has earned and not yet been paid.
+pub fn pending_rewards(pool: &Pool, stake: &Stake) -> Result<u128, CoverError> {
+    Ok(overflow(math::earned(stake.shares, pool.ghr_per_share_wad))?.saturating_sub(stake.ghr_debt))
+}
+
+/// Pays a staker the GHR its shares earned since its last touch; the caller
+/// then writes the stake back with [`put_stake`], which resets its debt.
+fn pay_rewards(state: &mut impl StateWrite, pool: &Pool, who: &Address, stake: &Stake) -> Result<u128, CoverError> {
+    let owed = pending_rewards(pool, stake)?;
+    if owed > 0 {
+        greenhour_bank::api::transfer(state, &account(), who, &Coin::new(Denom::ghr(), owed))?;
+        state.emit(CoverEvent::RewardsPaid { staker: *who, ghr: owed }.into());
+    }
+    Ok(owed)
+}
+
+fn put_stake(state: &mut impl StateWrite, pool: &Pool, who: &Address, mut stake: Stake) -> Result<(), CoverError> {
+    if stake.shares == 0 {
+        state.delete(&keys::stake(who));
+        return Ok(());
+    }
+    stake.ghr_debt = overflow(math::earned(stake.shares, pool.ghr_per_share_wad))?;
+    state.put(&keys::stake(who), &stake);
+    Ok(())
+}
+
+/// A quote: the price of one event of this cover now, and the premium.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
-    /// The device's share of the window it reported no telemetry for, bps.
-    pub downtime_bps: u32,
+    /// The expected loss, bps of the sum: a device's share of the window it
+    /// reported no telemetry for, or a job's chance of the peril from the record.
+    pub expected_loss_bps: u32,
     /// The pool's utilisation with this cover sold, bps.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub utilisation_bps: u128,
@@ -121,17 +161,37 @@ pub fn quote(
     };
     let window = now.saturating_sub(from).max(1);
     let uptime_bps = (u128::from(totals.reported_seconds) * math::BPS / u128::from(window)).min(math::BPS) as u32;
-    let locked_after = overflow(pool.locked.checked_add(overflow(per_hour.checked_mul(u128::from(hours)))?))?;
+    price(&params, &pool, 10_000 - uptime_bps, per_hour, hours)
+}
+
+/// The price of `events` events of `sum` at an expected loss, with this pool.
+fn price(params: &CoverParams, pool: &Pool, loss_bps: u32, sum: u128, events: u32) -> Result<Quote, CoverError> {
+    let locked_after = overflow(pool.locked.checked_add(overflow(sum.checked_mul(u128::from(events)))?))?;
     let utilisation_bps = math::utilisation_bps(locked_after, pool.capital);
-    let rate_bps =
-        math::rate_bps(params.base_rate_bps, 10_000 - uptime_bps, params.utilisation_slope_bps, utilisation_bps);
+    let rate_bps = math::rate_bps(params.base_rate_bps, loss_bps, params.utilisation_slope_bps, utilisation_bps);
     Ok(Quote {
-        downtime_bps: 10_000 - uptime_bps,
+        expected_loss_bps: loss_bps,
         utilisation_bps,
         rate_bps,
-        premium: overflow(math::premium(per_hour, hours, rate_bps))?,
+        premium: overflow(math::premium(sum, events, rate_bps))?,
         within_capacity: math::within_capacity(locked_after, pool.capital, params.capacity_bps),
     })
+}
+
+/// Prices a cover of `sum` on a job against one peril now: the expected loss is
+/// the worse of the chain's record and the buyer's own (with the prior), so a
+/// buyer whose jobs keep failing pays for it.
+pub fn quote_job(state: &impl StateRead, job: JobId, peril: JobPeril, sum: u128) -> Result<Quote, CoverError> {
+    let params = state::params(state)?;
+    let pool = state::pool(state)?;
+    let j = greenhour_jobs::api::job(state, job)?;
+    let loss = |o: &greenhour_jobs::api::Outcomes| match peril {
+        JobPeril::Failure => math::job_loss_bps(o.failed + o.expired, o.served_or_not(), params.job_prior_jobs),
+        JobPeril::GreenShortfall => math::job_loss_bps(o.green_short, o.settled, params.job_prior_jobs),
+    };
+    let chain = greenhour_jobs::api::outcomes(state, None)?;
+    let own = greenhour_jobs::api::outcomes(state, Some(&j.buyer))?;
+    price(&params, &pool, loss(&chain).max(loss(&own)), sum, 1)
 }
 
 fn buy(
@@ -168,8 +228,24 @@ fn buy(
         )));
     }
     let q = quote(state, device, hours, per_hour, now)?;
+    let peril = Peril::Downtime { device };
+    sell(state, signer, peril, (first_hour, hours), per_hour, (q, max_premium), now).map(|_| ())
+}
+
+/// Sells a cover once its own checks passed: the capacity and premium checks,
+/// the premium into the capital, the cover filed due at its first hour.
+fn sell(
+    state: &mut impl StateWrite,
+    signer: &Address,
+    peril: Peril,
+    (first_hour, events): (u64, u32),
+    sum_insured: u128,
+    (q, max_premium): (Quote, u128),
+    now: UnixSeconds,
+) -> Result<u64, CoverError> {
+    let params = state::params(state)?;
     let mut pool = state::pool(state)?;
-    let asked = per_hour * u128::from(hours);
+    let asked = sum_insured * u128::from(events);
     if !q.within_capacity {
         let capacity = overflow(math::mul_div_down(pool.capital, u128::from(params.capacity_bps), math::BPS))?;
         return Err(CoverError::OverCapacity { capacity, locked: pool.locked, asked });
@@ -190,13 +266,14 @@ fn buy(
     let cover = Cover {
         id,
         holder: *signer,
-        device,
+        peril,
         first_hour,
-        hours,
-        per_hour,
+        events,
+        sum_insured,
         premium: q.premium,
         next_hour: first_hour,
-        hours_paid: 0,
+        judged: 0,
+        events_paid: 0,
         paid: 0,
         bought_at: now,
     };
@@ -207,41 +284,114 @@ fn buy(
         CoverEvent::Sold {
             cover: id,
             holder: *signer,
-            device: device.0,
+            peril: peril.name().into(),
+            subject: peril.subject(),
             first_hour,
-            hours,
-            per_hour,
+            events,
+            sum_insured,
             premium: q.premium,
             rate_bps: q.rate_bps,
         }
         .into(),
     );
+    Ok(id)
+}
+
+/// Job cover: only the job's buyer, before the job could have started, at most
+/// one cover per peril and `max_job_sum`; green-shortfall cover only on a job
+/// that sets a green floor. Judged from the first hour the job could end.
+fn buy_job_cover(
+    state: &mut impl StateWrite,
+    signer: &Address,
+    job: JobId,
+    peril: JobPeril,
+    sum_insured: u128,
+    max_premium: u128,
+    now: UnixSeconds,
+) -> Result<(), CoverError> {
+    let params = state::params(state)?;
+    let j = greenhour_jobs::api::job(state, job)?;
+    if j.buyer != *signer {
+        return Err(CoverError::NotJobBuyer(job.0));
+    }
+    if j.status.is_final() {
+        return Err(CoverError::JobClosed(job.0));
+    }
+    let start = j.start_hour.unwrap_or(j.spec.earliest_hour);
+    let now_hour = now / HOUR;
+    if start <= now_hour {
+        return Err(CoverError::CoverStarted { first_hour: start, now_hour });
+    }
+    if peril == JobPeril::GreenShortfall && j.spec.min_green_bps == 0 {
+        return Err(CoverError::InvalidTerms(format!("job {job} sets no green floor to fall short of")));
+    }
+    if sum_insured > params.max_job_sum {
+        return Err(CoverError::InvalidTerms(format!(
+            "{sum_insured} ugusd is more than the {} one job cover insures",
+            params.max_job_sum
+        )));
+    }
+    if let Some(cover) = state::job_cover(state, job.0, peril)? {
+        return Err(CoverError::AlreadyCovered { job: job.0, peril: peril.name(), cover });
+    }
+    let q = quote_job(state, job, peril, sum_insured)?;
+    let first_hour = overflow(start.checked_add(u64::from(j.spec.hours)))?;
+    let id =
+        sell(state, signer, Peril::Job { job: job.0, peril }, (first_hour, 1), sum_insured, (q, max_premium), now)?;
+    state.put(&keys::job_cover(job.0, peril), &id);
     Ok(())
 }
 
-/// Each block: judges every covered hour that ended `grace_hours` ago or more, in
-/// hour order, at most `max_judged_per_block` of them: an hour with less accepted
-/// telemetry than `min_reported_secs` pays the cover's holder its per-hour sum from
-/// the pool; either way the hour's cover is released from `locked`.
+/// Each block: first the jobs' slashed GHR is shared over the stakers' shares
+/// (while there are any); then every cover event due (a covered hour that ended
+/// `grace_hours` ago or more; a covered job from the first hour it could have
+/// ended) is judged in hour order, at most `max_judged_per_block` of them. A
+/// triggered event pays the holder its sum from the pool; either way the event's
+/// sum leaves `locked`.
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), CoverError> {
     let params = state::params(state)?;
-    let Some(last_due) = (ctx.time / HOUR).checked_sub(1 + params.grace_hours) else { return Ok(()) };
-    let page = state.scan::<()>(keys::DUE_PREFIX, keys::DUE_PREFIX, params.max_judged_per_block as usize)?;
-    if page.is_empty() {
-        return Ok(());
-    }
     let mut pool = state::pool(state)?;
     let before = pool.clone();
-    for (key, ()) in page {
-        let (hour, id) = parse_due(&key)?;
-        if hour > last_due {
-            break;
+    receive_slashing(state, &mut pool)?;
+    if let Some(last_due) = (ctx.time / HOUR).checked_sub(1 + params.grace_hours) {
+        let page = state.scan::<()>(keys::DUE_PREFIX, keys::DUE_PREFIX, params.max_judged_per_block as usize)?;
+        for (key, ()) in page {
+            let (hour, id) = parse_due(&key)?;
+            if hour > last_due {
+                break;
+            }
+            judge(state, &mut pool, id, hour, last_due, &params)?;
         }
-        judge(state, &mut pool, id, hour, &params)?;
     }
     if pool != before {
         state.put(&keys::pool(), &pool);
     }
+    Ok(())
+}
+
+/// Slashing proceeds fund the pool: the jobs insurance fund's GHR is moved to
+/// the module and credited to every share alike (left where it is while no one
+/// stakes, or while it would overflow the accumulator).
+fn receive_slashing(state: &mut impl StateWrite, pool: &mut Pool) -> Result<(), CoverError> {
+    if pool.shares == 0 {
+        return Ok(());
+    }
+    let waiting = greenhour_bank::api::balance(state, &greenhour_jobs::api::insurance(), &Denom::ghr())?;
+    if waiting == 0 {
+        return Ok(());
+    }
+    let (Some(acc), Some(total)) =
+        (math::accrue(pool.ghr_per_share_wad, waiting, pool.shares), pool.ghr_received.checked_add(waiting))
+    else {
+        return Ok(());
+    };
+    let moved = greenhour_jobs::api::drain_insurance(state, &account())?;
+    if moved != waiting {
+        return Err(CoverError::Corrupt(format!("drained {moved} ughr of slashing, {waiting} was waiting")));
+    }
+    pool.ghr_per_share_wad = acc;
+    pool.ghr_received = total;
+    state.emit(CoverEvent::SlashingReceived { ghr: moved, shares: pool.shares }.into());
     Ok(())
 }
 
@@ -251,39 +401,85 @@ fn parse_due(key: &str) -> Result<(u64, u64), CoverError> {
     parsed.ok_or_else(|| CoverError::Corrupt(format!("key {key}")))
 }
 
+/// What judging one event found: whether it pays, and the fact it read.
+enum Verdict {
+    /// The job has not ended: look again next hour.
+    NotYet,
+    Judged {
+        pays: bool,
+        fact: String,
+    },
+}
+
+fn verdict(state: &impl StateRead, c: &Cover, hour: u64, params: &CoverParams) -> Result<Verdict, CoverError> {
+    Ok(match c.peril {
+        Peril::Downtime { device } => {
+            let secs = greenhour_devices::api::reported_seconds(state, device, hour)?;
+            Verdict::Judged {
+                pays: secs < params.min_reported_secs,
+                fact: format!("{secs} s of accepted telemetry in hour {hour}"),
+            }
+        }
+        Peril::Job { job, peril } => {
+            let j = greenhour_jobs::api::job(state, JobId(job))?;
+            if !j.status.is_final() {
+                return Ok(Verdict::NotYet);
+            }
+            let report = greenhour_jobs::api::report(state, JobId(job))?;
+            let green = report.as_ref().map_or(0, |r| r.green_bps());
+            let pays = match peril {
+                JobPeril::Failure => matches!(j.status, JobStatus::Failed | JobStatus::Expired),
+                JobPeril::GreenShortfall => greenhour_jobs::api::green_short(&j, report.as_ref()),
+            };
+            let fact = match j.status {
+                JobStatus::Settled => format!("settled {green} bps green (floor {})", j.spec.min_green_bps),
+                other => format!("{other:?}").to_lowercase(),
+            };
+            Verdict::Judged { pays, fact }
+        }
+    })
+}
+
 fn judge(
     state: &mut impl StateWrite,
     pool: &mut Pool,
     id: u64,
     hour: u64,
+    last_due: u64,
     params: &CoverParams,
 ) -> Result<(), CoverError> {
     let mut c = state::cover(state, id)?;
     state.delete(&keys::due(hour, id));
-    let reported_secs = greenhour_devices::api::reported_seconds(state, c.device, hour)?;
-    pool.locked = pool.locked.saturating_sub(c.per_hour);
-    if reported_secs < params.min_reported_secs {
-        // Sales and withdrawals keep locked ≤ capital, so the pool has the sum.
-        pool.capital = pool.capital.saturating_sub(c.per_hour);
-        pool.payouts += c.per_hour;
-        pool.hours_paid += 1;
-        c.hours_paid += 1;
-        c.paid += c.per_hour;
-        greenhour_bank::api::transfer(state, &account(), &c.holder, &gusd(c.per_hour))?;
-        state.emit(
-            CoverEvent::Paid {
-                cover: id,
-                holder: c.holder,
-                device: c.device.0,
-                hour,
-                reported_secs,
-                amount: c.per_hour,
+    match verdict(state, &c, hour, params)? {
+        Verdict::NotYet => c.next_hour = last_due + 1,
+        Verdict::Judged { pays, fact } => {
+            pool.locked = pool.locked.saturating_sub(c.sum_insured);
+            if pays {
+                // Sales and withdrawals keep locked ≤ capital, so the pool has the sum.
+                pool.capital = pool.capital.saturating_sub(c.sum_insured);
+                pool.payouts += c.sum_insured;
+                pool.events_paid += 1;
+                c.events_paid += 1;
+                c.paid += c.sum_insured;
+                greenhour_bank::api::transfer(state, &account(), &c.holder, &gusd(c.sum_insured))?;
+                state.emit(
+                    CoverEvent::Paid {
+                        cover: id,
+                        holder: c.holder,
+                        peril: c.peril.name().into(),
+                        subject: c.peril.subject(),
+                        hour,
+                        fact,
+                        amount: c.sum_insured,
+                    }
+                    .into(),
+                );
             }
-            .into(),
-        );
+            c.judged += 1;
+            c.next_hour = hour + 1;
+        }
     }
-    c.next_hour = hour + 1;
-    if c.next_hour < c.end_hour() {
+    if !c.is_done() {
         state.put(&keys::due(c.next_hour, id), &());
     }
     state.put(&keys::cover(id), &c);

@@ -1,7 +1,7 @@
 //! The only place cover keys are spelled.
 
 use crate::params::CoverParams;
-use crate::state::{Cover, Pool};
+use crate::state::{Cover, JobPeril, Pool, Stake};
 use greenhour_primitives::Address;
 use greenhour_state::Key;
 
@@ -12,7 +12,7 @@ pub fn pool() -> Key<Pool> {
     Key::new("cover/pool")
 }
 pub const STAKE_PREFIX: &str = "cover/stake/";
-pub fn stake(who: &Address) -> Key<u128> {
+pub fn stake(who: &Address) -> Key<Stake> {
     Key::new(format!("{STAKE_PREFIX}{}", who.to_key_hex()))
 }
 pub fn next_cover() -> Key<u64> {
@@ -33,4 +33,8 @@ pub fn holder_covers(holder: &Address) -> String {
 }
 pub fn holder_cover(holder: &Address, id: u64) -> Key<()> {
     Key::new(format!("{}{id:020}", holder_covers(holder)))
+}
+/// The cover sold on a job against one peril (value: its number).
+pub fn job_cover(job: u64, peril: JobPeril) -> Key<u64> {
+    Key::new(format!("cover/by_job/{job:020}/{}", peril.name()))
 }

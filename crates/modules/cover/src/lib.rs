@@ -1,10 +1,18 @@
 //! `cover`: **parametric insurance** on green compute, after Nexus Mutual's
 //! capacity pools and Etherisc's parametric products: stakers put gUSD into a
-//! pool that sells device-downtime cover; a cover pays its holder a fixed sum
-//! for each covered hour its device reports less accepted telemetry than a
-//! threshold, judged automatically a few hours after the hour ends, with no
-//! claims adjuster. The price is the device's own downtime over a window (the
-//! expected loss) plus a base rate plus a slope in the pool's utilisation.
+//! pool that sells cover paid automatically on facts the chain holds, with no
+//! claims adjuster:
+//! - **device downtime**: a fixed sum for each covered hour the device reports
+//!   less accepted telemetry than a threshold, judged a few hours after the hour;
+//! - **job failure**: a fixed sum if the buyer's job fails verification or
+//!   expires unserved;
+//! - **green-share shortfall**: a fixed sum if the job settles with a delivered
+//!   green share below its own floor.
+//!
+//! The price is the expected loss (the device's own downtime over a window; the
+//! worse of the chain's and the buyer's record of job outcomes, with a prior)
+//! plus a base rate plus a slope in the pool's utilisation. Slashed bonds from
+//! jobs are shared over the stakers' shares as GHR rewards.
 //!
 //! Invariants (checked by [`invariants::check`] after every block in tests):
 //! - Cover outstanding (`locked`: every payout still possible) never exceeds the
@@ -12,8 +20,10 @@
 //!   covered (sales check the capacity, withdrawals leave what the cover needs).
 //! - `locked` is exactly Σ per-hour sum × hours not yet judged over all covers,
 //!   and each such cover is due at its next hour.
-//! - The stakers' shares add up to the pool's.
-//! - Cover is sold only on the buyer's own device, before its first hour starts.
+//! - The stakers' shares add up to the pool's; the module holds every GHR reward
+//!   a staker may claim, and no staker has settled more than its shares earned.
+//! - Cover is sold only on the buyer's own device or job, before the risk starts;
+//!   a job has at most one cover per peril.
 
 pub mod action;
 pub mod api;
@@ -32,9 +42,9 @@ pub use action::CoverAction;
 pub use error::CoverError;
 pub use event::CoverEvent;
 pub use genesis::CoverGenesis;
-pub use handler::Quote;
+pub use handler::{quote_job, Quote};
 pub use params::CoverParams;
-pub use state::{Cover, Pool};
+pub use state::{Cover, JobPeril, Peril, Pool, Stake};
 
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 

@@ -13,19 +13,44 @@ pub fn utilisation_bps(locked: u128, capital: u128) -> u128 {
     mul_div_up(locked, BPS, capital).unwrap_or(u128::MAX)
 }
 
-/// A covered hour's price, bps of the sum insured: the base rate, plus the
-/// device's own downtime share over the window (the expected loss: a device
-/// down one hour in seven costs about 14 %), plus the utilisation slope taken at
-/// the pool's utilisation after the sale (Nexus Mutual's surge as capacity runs out).
-pub fn rate_bps(base_bps: u32, downtime_bps: u32, slope_bps: u32, utilisation_after_bps: u128) -> u128 {
+/// An event's price, bps of the sum insured: the base rate, plus the expected
+/// loss (a device's own downtime share over the window: one down an hour in seven
+/// costs about 14 %; a job's chance of the peril from the record), plus the
+/// utilisation slope taken at the pool's utilisation after the sale (Nexus
+/// Mutual's surge as capacity runs out).
+pub fn rate_bps(base_bps: u32, loss_bps: u32, slope_bps: u32, utilisation_after_bps: u128) -> u128 {
     u128::from(base_bps)
-        + u128::from(downtime_bps)
+        + u128::from(loss_bps)
         + mul_div_up(u128::from(slope_bps), utilisation_after_bps.min(BPS), BPS).unwrap_or(0)
 }
 
-/// The premium for `hours` covered hours of `per_hour` each at `rate_bps`, rounded up.
-pub fn premium(per_hour: u128, hours: u32, rate_bps: u128) -> Option<u128> {
-    mul_div_up(per_hour.checked_mul(u128::from(hours))?, rate_bps, BPS)
+/// The premium for `events` events of `sum` each at `rate_bps`, rounded up.
+pub fn premium(sum: u128, events: u32, rate_bps: u128) -> Option<u128> {
+    mul_div_up(sum.checked_mul(u128::from(events))?, rate_bps, BPS)
+}
+
+/// The chance of a bad outcome, bps, from a record of `bad` in `total` jobs and a
+/// prior of one in `prior_jobs` weighted as that many jobs (a Beta prior's mean,
+/// `(bad + 1) / (total + prior_jobs)`): a new chain or buyer pays the prior, a long
+/// clean record pays less, a record of failures pays its rate.
+pub fn job_loss_bps(bad: u64, total: u64, prior_jobs: u32) -> u32 {
+    let num = u128::from(bad.min(total)) + 1;
+    let den = u128::from(total) + u128::from(prior_jobs.max(1));
+    (mul_div_up(num, BPS, den).unwrap_or(BPS)).min(BPS) as u32
+}
+
+/// Fixed point of the stakers' GHR accumulator.
+pub const WAD: u128 = 1_000_000_000_000_000_000;
+
+/// The accumulator after `received` GHR is shared over `shares` (rounded down:
+/// the dust stays in the module, so what stakers may claim never exceeds what it holds).
+pub fn accrue(per_share_wad: u128, received: u128, shares: u128) -> Option<u128> {
+    per_share_wad.checked_add(mul_div_down(received, WAD, shares)?)
+}
+
+/// GHR `shares` have earned at accumulator `per_share_wad` since zero.
+pub fn earned(shares: u128, per_share_wad: u128) -> Option<u128> {
+    mul_div_down(shares, per_share_wad, WAD)
 }
 
 /// Whether `locked` cover fits the capital at `capacity_bps` (10,000: cover up to the capital).
@@ -55,6 +80,34 @@ mod tests {
             prop_assert!(rate_bps(base, down, slope, lo) <= rate_bps(base, down, slope, hi));
             prop_assert!(rate_bps(base, down, slope, lo) <= rate_bps(base, down + 1, slope, lo));
             prop_assert!(rate_bps(base, down, slope, lo) >= u128::from(base));
+        }
+
+        /// A job's expected loss rises with its bad outcomes, never exceeds
+        /// certainty, and a clean record lowers it below the prior.
+        #[test]
+        fn job_loss_follows_the_record(bad in 0u64..1_000, total in 0u64..1_000, prior in 2u32..100) {
+            let total = total.max(bad);
+            let l = job_loss_bps(bad, total, prior);
+            prop_assert!(l <= 10_000);
+            prop_assert!(job_loss_bps(bad, total + 1, prior) <= l);
+            prop_assert!(job_loss_bps(bad + 1, total + 1, prior) >= job_loss_bps(bad, total + 1, prior));
+            prop_assert!(job_loss_bps(0, total, prior) <= job_loss_bps(0, 0, prior));
+        }
+
+        /// Rewards: however GHR arrives and shares move, what the stakers have
+        /// earned never exceeds what was received.
+        #[test]
+        fn rewards_never_exceed_receipts(stakes in proptest::collection::vec((1u128..1u128 << 60, 0u128..1u128 << 50), 1..8)) {
+            let (mut acc, mut total_shares, mut received) = (0u128, 0u128, 0u128);
+            let mut held: Vec<(u128, u128)> = Vec::new(); // (shares, debt)
+            for (shares, reward) in stakes {
+                held.push((shares, earned(shares, acc).unwrap()));
+                total_shares += shares;
+                acc = accrue(acc, reward, total_shares).unwrap();
+                received += reward;
+            }
+            let owed: u128 = held.iter().map(|(s, d)| earned(*s, acc).unwrap() - d).sum();
+            prop_assert!(owed <= received);
         }
 
         /// Capacity: what is within it never exceeds the capital share it allows.

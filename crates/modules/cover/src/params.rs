@@ -22,6 +22,13 @@ pub struct CoverParams {
     pub max_hours: u32,
     /// Most covered hours judged in one block (the rest wait for the next).
     pub max_judged_per_block: u32,
+    /// Largest sum one job cover insures, ugusd (a buyer can fail its own job by
+    /// naming providers it controls; the cap and the buyer's own record bound that).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub max_job_sum: u128,
+    /// Weight of the prior a job cover is priced on, in jobs: one bad outcome in
+    /// this many until the chain's (and the buyer's) record outweighs it.
+    pub job_prior_jobs: u32,
 }
 
 impl Default for CoverParams {
@@ -35,6 +42,8 @@ impl Default for CoverParams {
             window_days: 1,
             max_hours: 168,
             max_judged_per_block: 200_000,
+            max_job_sum: 1_000_000_000,
+            job_prior_jobs: 10,
         }
     }
 }
@@ -57,5 +66,9 @@ greenhour_framework::governed_params! {
         max_hours: u32 in 1..=8_760,
         /// Most covered hours judged in one block.
         max_judged_per_block: u32 in 1..=1_000_000,
+        /// Largest sum one job cover insures, ugusd.
+        max_job_sum: u128 in 1..=1_000_000_000_000_000,
+        /// Weight of the job covers' prior, in jobs (one bad outcome in this many).
+        job_prior_jobs: u32 in 2..=1_000_000,
     }
 }

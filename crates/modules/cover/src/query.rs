@@ -1,8 +1,8 @@
 //! The cover module's reads: the pool, a quote, covers, and a staker's share.
 
-use crate::handler::{quote, Quote};
+use crate::handler::{pending_rewards, quote, quote_job, Quote};
 use crate::math;
-use crate::state::{self, Cover, Pool};
+use crate::state::{self, Cover, JobPeril, Pool};
 use crate::CoverError;
 use greenhour_devices::DeviceId;
 use greenhour_framework::queries::{QueryError, MAX_LIST};
@@ -35,7 +35,8 @@ pub fn pool(state: &impl StateRead) -> Result<PoolView, CoverError> {
     })
 }
 
-/// A staker's shares and what they would withdraw for now.
+/// A staker's shares, what they would withdraw for now, and the slashed GHR
+/// they have earned and not been paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StakeView {
     pub staker: Address,
@@ -43,19 +44,22 @@ pub struct StakeView {
     pub shares: u128,
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub worth: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub ghr_rewards: u128,
 }
 
 pub fn stake(state: &impl StateRead, staker: &Address) -> Result<StakeView, CoverError> {
-    let shares = state::stake_of(state, staker)?;
+    let s = state::stake_of(state, staker)?;
     let pool = state::pool(state)?;
-    let worth = math::to_assets_down(shares, pool.capital, pool.shares).ok_or(CoverError::Overflow)?;
-    Ok(StakeView { staker: *staker, shares, worth })
+    let worth = math::to_assets_down(s.shares, pool.capital, pool.shares).ok_or(CoverError::Overflow)?;
+    Ok(StakeView { staker: *staker, shares: s.shares, worth, ghr_rewards: pending_rewards(&pool, &s)? })
 }
 
 impl From<CoverError> for QueryError {
     fn from(e: CoverError) -> Self {
         match e {
             CoverError::UnknownCover(id) => QueryError::NotFound(format!("cover {id}")),
+            CoverError::UnknownJob(id) => QueryError::NotFound(format!("job {id}")),
             CoverError::State(s) => QueryError::Internal(s.to_string()),
             CoverError::Corrupt(s) => QueryError::Internal(s),
             other => QueryError::Refused(ErrorInfo::from_coded(&other)),
@@ -82,6 +86,9 @@ greenhour_framework::module_queries! {
         /// What `hours` hours of `per_hour` ugusd cover on a device costs now.
         Quote = "cover_quote" at "/cover/quote" { device: u64, hours: u32, per_hour: u128 } -> Quote
             = |state, now| quote_now(state, device, hours, per_hour, now);
+        /// What `sum_insured` ugusd of cover on a job against one peril costs now.
+        JobQuote = "cover_job_quote" at "/cover/job-quote" { job: u64, peril: JobPeril, sum_insured: u128 } -> Quote
+            = |state, _now| quote_job(state, greenhour_jobs::JobId(job), peril, sum_insured);
         /// One cover with what it has paid.
         Cover = "cover" at "/cover/covers/{id}" { id: u64 } -> Cover
             = |state, _now| state::cover(state, id);
@@ -93,3 +100,5 @@ greenhour_framework::module_queries! {
             = |state, _now| stake(state, &staker);
     }
 }
+
+greenhour_framework::query_param_by_serde_name!(JobPeril, ["failure", "green_shortfall"]);

@@ -8,7 +8,7 @@ use greenhour_framework::StateRead;
 use greenhour_primitives::{Address, UnixSeconds};
 use serde::{Deserialize, Serialize};
 
-/// The capacity pool that sells device-downtime cover (Nexus Mutual's capital pool).
+/// The capacity pool that sells cover (Nexus Mutual's capital pool).
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Pool {
     /// gUSD the pool holds for stakers: stakes, plus premiums, less payouts and withdrawals.
@@ -17,7 +17,7 @@ pub struct Pool {
     /// Stakers' shares issued.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub shares: u128,
-    /// Cover outstanding: Σ per-hour sum × hours not yet evaluated (the most the
+    /// Cover outstanding: Σ sum insured × events not yet judged (the most the
     /// pool may still pay).
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub locked: u128,
@@ -27,37 +27,110 @@ pub struct Pool {
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub payouts: u128,
     pub covers_sold: u64,
-    pub hours_paid: u64,
+    /// Events paid, all time: downtime hours and failed or short jobs.
+    pub events_paid: u64,
+    /// Slashed GHR from jobs received for stakers, all time, and the GHR each
+    /// share has earned so far (× 10¹⁸): the reward-per-share accumulator of
+    /// staking-rewards contracts, so a later staker earns none of what came before.
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub ghr_received: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub ghr_per_share_wad: u128,
 }
 
-/// One cover: `per_hour` gUSD paid to its holder for each covered hour its device
-/// reports less telemetry than the threshold.
+/// One staker: its shares, and the part of the GHR accumulator already settled
+/// to it (`shares × ghr_per_share_wad / 10¹⁸` at its last touch).
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Stake {
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub shares: u128,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub ghr_debt: u128,
+}
+
+/// Which way a job cover pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobPeril {
+    /// The job ends failed (no result passed verification) or expired unserved.
+    Failure,
+    /// The job settles with a delivered green share below its own floor.
+    GreenShortfall,
+}
+
+impl JobPeril {
+    pub fn name(self) -> &'static str {
+        match self {
+            JobPeril::Failure => "job_failure",
+            JobPeril::GreenShortfall => "green_shortfall",
+        }
+    }
+}
+
+/// What a cover insures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Peril {
+    /// Each covered hour the device reports less accepted telemetry than the threshold.
+    Downtime { device: DeviceId },
+    /// A job of the holder's, once, when it ends by `peril`.
+    Job { job: u64, peril: JobPeril },
+}
+
+impl Peril {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Peril::Downtime { .. } => "downtime",
+            Peril::Job { peril, .. } => peril.name(),
+        }
+    }
+    /// The device or job it is on.
+    pub fn subject(&self) -> u64 {
+        match self {
+            Peril::Downtime { device } => device.0,
+            Peril::Job { job, .. } => *job,
+        }
+    }
+}
+
+/// One cover: `sum_insured` gUSD paid to its holder for each of its `events` the
+/// peril strikes (each covered hour of downtime; once for a job).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Cover {
     pub id: u64,
     pub holder: Address,
-    pub device: DeviceId,
+    pub peril: Peril,
+    /// Downtime: the first covered hour. A job: the first hour it could have ended.
     pub first_hour: u64,
-    pub hours: u32,
+    /// Events it may pay: covered hours, or 1 for a job.
+    pub events: u32,
     #[serde(with = "greenhour_primitives::amount_serde")]
-    pub per_hour: u128,
+    pub sum_insured: u128,
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub premium: u128,
-    /// The next covered hour to evaluate (`first_hour + hours` once all were).
+    /// The hour it is judged next (downtime: `first_hour + judged`; a job still
+    /// running is looked at again each hour).
     pub next_hour: u64,
-    pub hours_paid: u32,
+    /// Events judged so far; the cover is done when all are.
+    pub judged: u32,
+    pub events_paid: u32,
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub paid: u128,
     pub bought_at: UnixSeconds,
 }
 
 impl Cover {
+    /// Whether every event has been judged.
+    pub fn is_done(&self) -> bool {
+        self.judged >= self.events
+    }
+    /// The first hour a downtime cover no longer covers.
     pub fn end_hour(&self) -> u64 {
-        self.first_hour + u64::from(self.hours)
+        self.first_hour + u64::from(self.events)
     }
     /// What the pool may still pay on it.
     pub fn outstanding(&self) -> u128 {
-        self.per_hour * u128::from(self.end_hour().saturating_sub(self.next_hour))
+        self.sum_insured * u128::from(self.events.saturating_sub(self.judged))
     }
 }
 
@@ -73,8 +146,14 @@ pub fn cover(state: &impl StateRead, id: u64) -> Result<Cover, CoverError> {
     state.get(&keys::cover(id))?.ok_or(CoverError::UnknownCover(id))
 }
 
-pub fn stake_of(state: &impl StateRead, who: &Address) -> Result<u128, CoverError> {
-    Ok(state.get(&keys::stake(who))?.unwrap_or(0))
+pub fn stake_of(state: &impl StateRead, who: &Address) -> Result<Stake, CoverError> {
+    Ok(state.get(&keys::stake(who))?.unwrap_or_default())
+}
+
+/// The job cover already sold on `(job, peril)`, if any (one each: a sum cap
+/// could otherwise be split across covers).
+pub fn job_cover(state: &impl StateRead, job: u64, peril: JobPeril) -> Result<Option<u64>, CoverError> {
+    Ok(state.get(&keys::job_cover(job, peril))?)
 }
 
 fn address_suffix(k: &str, prefix: &str) -> Result<Address, CoverError> {
@@ -82,9 +161,9 @@ fn address_suffix(k: &str, prefix: &str) -> Result<Address, CoverError> {
 }
 
 /// Every staker, in key order.
-pub fn stakers(state: &impl StateRead) -> Result<Vec<(Address, u128)>, CoverError> {
+pub fn stakers(state: &impl StateRead) -> Result<Vec<(Address, Stake)>, CoverError> {
     state
-        .prefix::<u128>(keys::STAKE_PREFIX)?
+        .prefix::<Stake>(keys::STAKE_PREFIX)?
         .into_iter()
         .map(|(k, v)| address_suffix(&k, keys::STAKE_PREFIX).map(|a| (a, v)))
         .collect()

@@ -80,17 +80,21 @@ fn app_can_pay_downtime_cover_automatically_when_a_device_goes_silent() {
     for hour in h0 + 4..=h0 + 7 {
         paid.extend(block_at(&mut node, hour * HOUR + 120));
     }
-    let hours: Vec<(u64, u64)> = paid
+    let hours: Vec<(u64, String)> = paid
         .iter()
         .filter_map(|e| match e {
-            CoverEvent::Paid { hour, reported_secs, .. } => Some((*hour, *reported_secs)),
+            CoverEvent::Paid { hour, fact, .. } => Some((*hour, fact.clone())),
             _ => None,
         })
         .collect();
-    assert_eq!(hours, vec![(h0 + 2, 0)], "only the silent hour pays");
+    assert_eq!(
+        hours,
+        vec![(h0 + 2, format!("0 s of accepted telemetry in hour {}", h0 + 2))],
+        "only the silent hour pays"
+    );
     assert_eq!(node.balance(&addr("alice"), &Denom::gusd()), before + GUSD);
     let p = pool(&node);
-    assert_eq!((p.pool.locked, p.pool.payouts, p.pool.hours_paid), (0, GUSD, 1));
+    assert_eq!((p.pool.locked, p.pool.payouts, p.pool.events_paid), (0, GUSD, 1));
     assert_eq!(p.pool.capital, 100 * GUSD + premium - GUSD, "the stakers bore the payout, kept the premium");
     // bob withdraws everything now that no cover is outstanding.
     let shares = greenhour_cover::query::stake(&node.app.snapshot().unwrap(), &addr("bob")).unwrap().shares;

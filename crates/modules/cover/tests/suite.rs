@@ -3,7 +3,7 @@
 
 use greenhour_app::AppAction;
 use greenhour_cover::genesis::CoverGenesis;
-use greenhour_cover::{Cover, CoverAction, CoverModule, CoverParams, Pool};
+use greenhour_cover::{Cover, CoverAction, CoverModule, CoverParams, JobPeril, Peril, Pool};
 use greenhour_devices::DeviceId;
 use greenhour_primitives::Address;
 use greenhour_testkit::suite::{self, random_actions_keep_invariants, Step};
@@ -17,34 +17,59 @@ fn sample_genesis() -> CoverGenesis {
         params: CoverParams { grace_hours: 3, ..CoverParams::default() },
         // The module's suite inits this module alone (no bank balances), so the pool
         // holds no capital: its stakers withdrew and its covers are all judged.
-        pool: Pool { capital: 0, shares: 0, locked: 0, premiums: 50, payouts: 1_000, covers_sold: 2, hours_paid: 1 },
+        pool: Pool {
+            capital: 0,
+            shares: 0,
+            locked: 0,
+            premiums: 50,
+            payouts: 1_000,
+            covers_sold: 3,
+            events_paid: 1,
+            ..Pool::default()
+        },
         stakers: vec![],
         covers: vec![
             Cover {
                 id: 1,
                 holder,
-                device: DeviceId(4),
+                peril: Peril::Downtime { device: DeviceId(4) },
                 first_hour: hour - 4,
-                hours: 2,
-                per_hour: 1_000,
+                events: 2,
+                sum_insured: 1_000,
                 premium: 20,
                 next_hour: hour - 2,
-                hours_paid: 1,
+                judged: 2,
+                events_paid: 1,
                 paid: 1_000,
                 bought_at: TEST_GENESIS_TIME - 5 * 3_600,
             },
             Cover {
                 id: 2,
                 holder,
-                device: DeviceId(4),
+                peril: Peril::Downtime { device: DeviceId(4) },
                 first_hour: hour - 2,
-                hours: 2,
-                per_hour: 1_000,
+                events: 2,
+                sum_insured: 1_000,
                 premium: 30,
                 next_hour: hour,
-                hours_paid: 0,
+                judged: 2,
+                events_paid: 0,
                 paid: 0,
                 bought_at: TEST_GENESIS_TIME,
+            },
+            Cover {
+                id: 3,
+                holder,
+                peril: Peril::Job { job: 7, peril: JobPeril::Failure },
+                first_hour: hour - 1,
+                events: 1,
+                sum_insured: 5_000,
+                premium: 500,
+                next_hour: hour,
+                judged: 1,
+                events_paid: 0,
+                paid: 0,
+                bought_at: TEST_GENESIS_TIME - 3 * 3_600,
             },
         ],
     }
@@ -65,6 +90,7 @@ fn step(device: DeviceId) -> impl Strategy<Value = Step> {
     let action = prop_oneof![
         (1u128..50_000_000).prop_map(|amount| CoverAction::Stake { amount, min_shares: 0 }),
         (1u128..60_000_000_000_000).prop_map(|shares| CoverAction::Unstake { shares, min_amount: 0 }),
+        Just(CoverAction::ClaimRewards {}),
         (0u64..8, 1u32..6, 1u128..10_000_000).prop_map(move |(ahead, hours, per_hour)| CoverAction::Buy {
             device,
             first_hour: hour + ahead,

@@ -2,7 +2,7 @@
 //! scans return them in numeric order.
 
 use crate::params::JobsParams;
-use crate::state::{Job, JobId, SciReport, StoredProposal, StoredWorkload};
+use crate::state::{Job, JobId, Outcomes, SciReport, StoredProposal, StoredWorkload};
 use greenhour_devices::DeviceId;
 use greenhour_primitives::{Address, Hash, UnixSeconds};
 use greenhour_state::Key;
@@ -63,6 +63,13 @@ pub fn workload(hash: &Hash) -> Key<StoredWorkload> {
 /// A replica's revealed output.
 pub fn output(id: JobId, replica: usize) -> Key<Vec<u8>> {
     Key::new(format!("jobs/output/{:020}/{replica:03}", id.0))
+}
+/// How finished jobs ended: the whole chain's record (`None`) or one buyer's.
+pub fn outcomes(buyer: Option<&Address>) -> Key<Outcomes> {
+    match buyer {
+        None => Key::new("jobs/outcomes/all"),
+        Some(b) => Key::new(format!("jobs/outcomes/buyer/{}", b.to_key_hex())),
+    }
 }
 pub fn sci(id: JobId) -> Key<SciReport> {
     Key::new(format!("jobs/sci/{:020}", id.0))

@@ -376,6 +376,73 @@ pub struct SciReport {
     pub attested_only: bool,
 }
 
+impl SciReport {
+    /// The delivered green share: own green energy over all energy, bps (0 when
+    /// nothing was measured).
+    pub fn green_bps(&self) -> u32 {
+        if self.energy_wh == 0 {
+            return 0;
+        }
+        (u128::from(self.green_wh.min(self.energy_wh)) * 10_000 / u128::from(self.energy_wh)) as u32
+    }
+}
+
+/// How finished jobs ended, all time: what the cover module prices job covers
+/// on (for the whole chain, and for each buyer).
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Outcomes {
+    /// A result was accepted.
+    pub settled: u64,
+    /// Matched, but no result could be accepted.
+    pub failed: u64,
+    /// Not matched before its deadline could be met.
+    pub expired: u64,
+    /// Withdrawn by the buyer.
+    pub cancelled: u64,
+    /// Settled with a delivered green share below the job's floor (counted in `settled` too).
+    pub green_short: u64,
+}
+
+impl Outcomes {
+    /// Jobs the chain tried to serve (cancelled ones it never had the chance to).
+    pub fn served_or_not(&self) -> u64 {
+        self.settled + self.failed + self.expired
+    }
+    fn record(&mut self, status: JobStatus, green_short: bool) {
+        match status {
+            JobStatus::Settled => self.settled += 1,
+            JobStatus::Failed => self.failed += 1,
+            JobStatus::Expired => self.expired += 1,
+            JobStatus::Cancelled => self.cancelled += 1,
+            _ => {}
+        }
+        self.green_short += u64::from(green_short);
+    }
+}
+
+/// The chain's record of finished jobs, or one buyer's.
+pub fn outcomes(state: &impl StateRead, buyer: Option<&Address>) -> Result<Outcomes, JobsError> {
+    Ok(state.get(&keys::outcomes(buyer))?.unwrap_or_default())
+}
+
+/// Whether a settled job delivered less green energy than its floor asked.
+pub fn green_short(job: &Job, report: Option<&SciReport>) -> bool {
+    job.status == JobStatus::Settled
+        && job.spec.min_green_bps > 0
+        && report.is_none_or(|r| r.green_bps() < job.spec.min_green_bps)
+}
+
+/// Counts a job that just reached its final status, for the chain and its buyer.
+pub(crate) fn record_outcome(state: &mut impl StateWrite, job: &Job) -> Result<(), JobsError> {
+    let short = green_short(job, report(state, job.id)?.as_ref());
+    for who in [None, Some(&job.buyer)] {
+        let mut o = outcomes(state, who)?;
+        o.record(job.status, short);
+        state.put(&keys::outcomes(who), &o);
+    }
+    Ok(())
+}
+
 pub fn params(state: &impl StateRead) -> Result<JobsParams, JobsError> {
     Ok(state.get(&keys::params())?.unwrap_or_default())
 }

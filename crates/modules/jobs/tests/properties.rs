@@ -3,11 +3,9 @@
 //! challenged, and escrow in equals payouts + refunds + slashes + fees (the
 //! module invariants, checked after every block, hold throughout).
 
-mod common;
-
-use common::*;
 use greenhour_jobs::{JobStatus, JobsAction, ReplicaOutcome, Verification};
 use greenhour_primitives::Denom;
+use greenhour_testkit::jobs::*;
 use greenhour_testkit::TestNode;
 use proptest::prelude::*;
 

@@ -1,12 +1,10 @@
 //! Jobs from post to settlement through the app, one verification method at a
 //! time, and the bad inputs each step refuses.
 
-mod common;
-
-use common::*;
 use greenhour_jobs::api::insurance;
 use greenhour_jobs::{JobStatus, JobsAction, Pricing, ReplicaOutcome, Verification, Workload};
 use greenhour_primitives::{Denom, Hash};
+use greenhour_testkit::jobs::*;
 use greenhour_testkit::TestNode;
 
 fn ghr(node: &TestNode, who: &str) -> u128 {

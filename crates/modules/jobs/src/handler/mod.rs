@@ -34,6 +34,17 @@ pub fn insurance() -> Address {
     *FUND.get_or_init(|| Address::for_module(INSURANCE))
 }
 
+/// Moves the insurance fund's slashed GHR to `to` and returns how much: the
+/// cover module's stakers are the fund's beneficiaries (slashing proceeds fund
+/// the pool that insures buyers against failed jobs).
+pub fn drain_insurance(state: &mut impl StateWrite, to: &Address) -> Result<u128, JobsError> {
+    let held = bank::balance(state, &insurance(), &Denom::ghr())?;
+    if held > 0 {
+        bank::transfer(state, &insurance(), to, &Coin::new(Denom::ghr(), held))?;
+    }
+    Ok(held)
+}
+
 pub(super) fn fee_collector() -> Address {
     static COLLECTOR: OnceLock<Address> = OnceLock::new();
     *COLLECTOR.get_or_init(|| Address::for_module("fee_collector"))

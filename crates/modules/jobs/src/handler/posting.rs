@@ -143,6 +143,7 @@ pub(super) fn close(
         }
     }
     state::put_job(state, &job);
+    state::record_outcome(state, &job)?;
     state.emit(event::transition(&job, why));
     Ok(())
 }

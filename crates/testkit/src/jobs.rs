@@ -1,7 +1,9 @@
-//! A small market of green capacity for jobs tests: three devices of three
-//! owners pledge two GPUs each for a few hours; dave is the buyer.
-#![allow(dead_code)]
+//! A small market of green capacity for jobs tests (the jobs module's and the
+//! job covers'): three devices of three owners pledge two GPUs each for a few
+//! hours; dave is the buyer.
 
+use crate::supply::{create_pool, device_with_history, join, pledge, GENESIS_HOUR};
+use crate::TestNode;
 use greenhour_app::AppAction;
 use greenhour_devices::{DeviceClass, DeviceId};
 use greenhour_framework::ErrorInfo;
@@ -10,8 +12,6 @@ use greenhour_jobs::state::{self, Job, JobId};
 use greenhour_jobs::{JobSpec, JobsAction, Pricing, TaskKind, Verification, Workload};
 use greenhour_pools::{EntryConditions, PoolKind, PoolsAction, SlotUnit};
 use greenhour_primitives::{Denom, Hash};
-use greenhour_testkit::supply::{create_pool, device_with_history, join, pledge, GENESIS_HOUR};
-use greenhour_testkit::TestNode;
 use greenhour_workloads::examples::Example;
 
 /// The hour jobs run in: a few hours after genesis.
@@ -142,5 +142,5 @@ pub fn correct(example: &str) -> Vec<u8> {
 /// Signed telemetry for a device's `hour`, after a declared outage.
 pub fn report_hour(node: &mut TestNode, owner: &str, device: DeviceId, hour: u64, gpu_seconds: u64) {
     let key = format!("dev-{owner}");
-    greenhour_testkit::supply::report_sunny_hour(node, owner, &key, device, hour, gpu_seconds, true);
+    crate::supply::report_sunny_hour(node, owner, &key, device, hour, gpu_seconds, true);
 }
