@@ -11,7 +11,7 @@ use greenhour_app::AppAction;
 use greenhour_client::RpcClient;
 use greenhour_derivatives::query::{AccountView, BookView, DerivativesQuery, SeriesView, Shortfall};
 use greenhour_derivatives::state::Underlying;
-use greenhour_derivatives::{DerivativesAction, Instrument, Insurance, Right, Side};
+use greenhour_derivatives::{DerivativesAction, Instrument, Insurance, Leg, Right, Side};
 
 #[derive(Subcommand)]
 pub enum FuturesCommand {
@@ -67,7 +67,8 @@ pub enum OptionCommand {
 pub enum TrsCommand {
     /// List a total return swap on a class's index (--class) or an RWA tranche
     /// (--package and --tranche): the long receives its total return and pays
-    /// --rate-bps a year until --maturity-hour.
+    /// --rate-bps a year until --maturity-hour; with --floating-market, the rate
+    /// is that gUSD lending market's borrow rate plus --rate-bps.
     New {
         #[arg(long)]
         from: String,
@@ -79,6 +80,9 @@ pub enum TrsCommand {
         tranche: Option<u32>,
         #[arg(long)]
         rate_bps: u32,
+        /// Float on this lending market's borrow rate (the fixed rate becomes the spread).
+        #[arg(long)]
+        floating_market: Option<u64>,
         /// The UTC hour index it matures at.
         #[arg(long)]
         maturity_hour: u64,
@@ -238,13 +242,17 @@ pub async fn run_option(cli: &Cli, c: &OptionCommand) -> Result<()> {
 
 pub async fn run_trs(cli: &Cli, c: &TrsCommand) -> Result<()> {
     match c {
-        TrsCommand::New { from, class, package, tranche, rate_bps, maturity_hour } => {
+        TrsCommand::New { from, class, package, tranche, rate_bps, floating_market, maturity_hour } => {
             let underlying = match (class, package, tranche) {
                 (_, Some(package), Some(tranche)) => Underlying::Tranche { package: *package, tranche: *tranche },
                 (Some(class), None, None) => Underlying::Index { class: class.clone() },
                 _ => bail!("name the underlying: --class, or --package with --tranche"),
             };
-            let instrument = Instrument::Swap { underlying, fixed_rate_bps: *rate_bps, maturity_hour: *maturity_hour };
+            let leg = match floating_market {
+                Some(market) => Leg::Floating { market: *market, spread_bps: *rate_bps },
+                None => Leg::Fixed { rate_bps: *rate_bps },
+            };
+            let instrument = Instrument::Swap { underlying, leg, maturity_hour: *maturity_hour };
             commit(cli, from, DerivativesAction::List { instrument }).await
         }
         TrsCommand::Trade(t) => trade(cli, Kind::Swap, t).await,

@@ -114,8 +114,10 @@ fn derivatives_part(d: Option<&greenhour_sim::DerivativesSummary>) -> String {
         )
     });
     format!(
-        "derivatives OI {} contracts, perp funding {} ugusd/h, {} options settled, insurance {:.2} gUSD, {} liquidations{hedge}",
+        "derivatives OI {} contracts, {} GPU-h hedged forward over {} days, perp funding {} ugusd/h, {} options settled, insurance {:.2} gUSD, {} liquidations{hedge}",
         d.open_interest,
+        d.forward_gpu_hours,
+        d.hedged_days,
         d.perp_funding,
         d.options_settled,
         d.insurance as f64 / 1e6,
@@ -289,6 +291,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "options_settled": s.derivatives.as_ref().map(|d| d.options_settled),
                         "derivatives_insurance": s.derivatives.as_ref().map(|d| d.insurance.to_string()),
                         "hedge": s.derivatives.as_ref().and_then(|d| d.hedge.clone()),
+                        "forward_gpu_hours": s.derivatives.as_ref().map(|d| d.forward_gpu_hours.to_string()),
                         "subscriptions": s.totals.subscriptions, "payouts_claimed": s.totals.payouts_claimed,
                     })
                 );

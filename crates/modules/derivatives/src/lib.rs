@@ -42,7 +42,7 @@ pub use error::DerivativesError;
 pub use event::DerivativesEvent;
 pub use genesis::DerivativesGenesis;
 pub use params::DerivativesParams;
-pub use state::{Account, Instrument, Insurance, Order, Position, Right, Series, SeriesId, Side};
+pub use state::{Account, Instrument, Insurance, Leg, Order, Position, Right, Series, SeriesId, Side};
 
 use greenhour_framework::{BlockCtx, Module, ModuleAccount, StateRead, StateWrite};
 

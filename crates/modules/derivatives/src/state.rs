@@ -71,9 +71,29 @@ pub enum Instrument {
         right: Right,
     },
     /// A total return swap until `maturity_hour`: the long receives the underlying's
-    /// total return (marked hourly) and pays `fixed_rate_bps` a year on its value,
+    /// total return (marked hourly) and pays the `leg`'s rate a year on its value,
     /// accrued hourly; the short the reverse. It closes at the mark at maturity.
-    Swap { underlying: Underlying, fixed_rate_bps: u32, maturity_hour: u64 },
+    Swap { underlying: Underlying, leg: Leg, maturity_hour: u64 },
+}
+
+/// What a swap's long pays for the total return, a year on the mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leg {
+    /// A fixed rate, bps a year.
+    Fixed { rate_bps: u32 },
+    /// The borrow rate of a gUSD lending market, read each hour, plus a spread
+    /// (bps a year): the floating gUSD rate, as a TRS pays SOFR plus a spread.
+    Floating { market: u64, spread_bps: u32 },
+}
+
+impl Leg {
+    fn name(&self) -> String {
+        match self {
+            Leg::Fixed { rate_bps } => rate_bps.to_string(),
+            Leg::Floating { market, spread_bps } => format!("m{market}+{spread_bps}"),
+        }
+    }
 }
 
 impl Instrument {
@@ -118,7 +138,8 @@ impl Instrument {
         }
     }
     /// Its stable name, e.g. `future/home/20626`, `perp/home`,
-    /// `option/home/495048/call/450000`, `swap/home/800/495200`, `swap/rwa/1/0/800/495200`.
+    /// `option/home/495048/call/450000`, `swap/home/800/495200` (fixed 8 %),
+    /// `swap/rwa/1/0/m1+200/495200` (lending market 1's rate + 2 %).
     pub fn name(&self) -> String {
         match self {
             Instrument::Future { class, day } => format!("future/{class}/{day}"),
@@ -130,8 +151,8 @@ impl Instrument {
                 };
                 format!("option/{class}/{expiry_hour}/{r}/{strike}")
             }
-            Instrument::Swap { fixed_rate_bps, maturity_hour, .. } => {
-                format!("swap/{}/{fixed_rate_bps}/{maturity_hour}", self.risk_factor().name())
+            Instrument::Swap { leg, maturity_hour, .. } => {
+                format!("swap/{}/{}/{maturity_hour}", self.risk_factor().name(), leg.name())
             }
         }
     }

@@ -9,7 +9,7 @@ use greenhour_bank::{Bank, BankGenesis, GenesisBalance};
 use greenhour_derivatives::query::{self, AccountView};
 use greenhour_derivatives::state::Underlying;
 use greenhour_derivatives::{
-    Derivatives, DerivativesAction, DerivativesError, DerivativesEvent, Instrument, Right, SeriesId, Side,
+    Derivatives, DerivativesAction, DerivativesError, DerivativesEvent, Instrument, Leg, Right, SeriesId, Side,
 };
 use greenhour_framework::{Action, BlockCtx, CodedError, Module, SignatureCache, TxCtx};
 use greenhour_index::{Index, IndexGenesis};
@@ -273,7 +273,7 @@ fn app_can_swap_the_index_total_return_for_a_fixed_rate_until_maturity() {
     let mut c = market();
     let maturity = c.now / HOUR + 5;
     let underlying = Underlying::Index { class: "home".into() };
-    let swap = c.list(Instrument::Swap { underlying, fixed_rate_bps: 876, maturity_hour: maturity });
+    let swap = c.list(Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 876 }, maturity_hour: maturity });
     // alice receives the index's return on 100 GPU-hours from 0.5 gUSD and pays
     // 8.76 % a year (0.1 bps an hour) on its value; carol the reverse.
     c.ok("carol", place(swap, Side::Sell, 100, 500_000));
@@ -407,7 +407,8 @@ fn rejects_orders_beyond_margin_on_a_stale_index_or_out_of_band_and_changes_noth
     let far = Instrument::Future { class: "home".into(), day: u64::MAX };
     assert_eq!(code(c.act("carol", DerivativesAction::List { instrument: far }).unwrap_err()), ("derivatives", 9));
     let nowhere = Underlying::Tranche { package: 7, tranche: 0 };
-    let swap = Instrument::Swap { underlying: nowhere, fixed_rate_bps: 500, maturity_hour: c.now / HOUR + 5 };
+    let swap =
+        Instrument::Swap { underlying: nowhere, leg: Leg::Fixed { rate_bps: 500 }, maturity_hour: c.now / HOUR + 5 };
     assert_eq!(code(c.act("carol", DerivativesAction::List { instrument: swap }).unwrap_err()), ("derivatives", 9));
     // Seven hours without an index fill: the mark is stale and nothing trades.
     for _ in 0..7 {

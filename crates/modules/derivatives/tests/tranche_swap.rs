@@ -7,7 +7,7 @@
 
 use greenhour_app::AppAction;
 use greenhour_derivatives::state::Underlying;
-use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Side};
+use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Leg, Side};
 use greenhour_primitives::{Coin, Denom};
 use greenhour_rwa::{Rules, RwaAction};
 use greenhour_testkit::rwa::{genesis, kyc, next_epoch, package, run, JUNIOR, SENIOR};
@@ -34,7 +34,9 @@ fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
     let events = act(
         &mut node,
         "bob",
-        DerivativesAction::List { instrument: Instrument::Swap { underlying, fixed_rate_bps: 0, maturity_hour } },
+        DerivativesAction::List {
+            instrument: Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 0 }, maturity_hour },
+        },
     );
     let (swap, mark) = events
         .iter()
@@ -77,4 +79,74 @@ fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
     assert_eq!(bob.positions[0].unrealised_pnl, 10 * (mark as i128 - 1_000_000));
     let carol = greenhour_derivatives::query::account(&state, &TestNode::addr("carol")).unwrap();
     assert_eq!(carol.positions[0].unrealised_pnl, -10 * (mark as i128 - 1_000_000));
+}
+
+#[test]
+fn app_can_float_a_swaps_rate_leg_on_a_gusd_lending_market() {
+    use greenhour_lending::Collateral;
+    let mut node = TestNode::with_genesis(&genesis());
+    let (package_id, _) = package(&mut node, Rules::default());
+    kyc(&mut node, TestNode::addr("carol"), "SG");
+    run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: SENIOR, amount: 20 * GUSD }).unwrap();
+    next_epoch(&mut node);
+    let market = greenhour_testkit::lending::create_market(
+        &mut node,
+        Collateral::Slots { class: greenhour_devices::DeviceClass::Home },
+        greenhour_primitives::fixed::WAD / 2,
+    );
+
+    // Two swaps on the senior, one paying 2 % fixed, one paying the lending
+    // market's borrow rate plus 2 %; bob is long both against carol.
+    let underlying = Underlying::Tranche { package: package_id.0, tranche: SENIOR };
+    let maturity_hour = node.now() / 3_600 + 48;
+    let list = |node: &mut TestNode, leg| {
+        let instrument = Instrument::Swap { underlying: underlying.clone(), leg, maturity_hour };
+        act(node, "bob", DerivativesAction::List { instrument })
+            .iter()
+            .find_map(|e| match e {
+                DerivativesEvent::Listed { series, .. } => Some(*series),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let fixed = list(&mut node, Leg::Fixed { rate_bps: 200 });
+    let floating = list(&mut node, Leg::Floating { market: market.0, spread_bps: 200 });
+    let name = greenhour_derivatives::state::series(&node.app.snapshot().unwrap(), floating).unwrap().instrument.name();
+    assert_eq!(name, format!("swap/rwa/{}/{SENIOR}/m{}+200/{maturity_hour}", package_id.0, market.0));
+    act(&mut node, "bob", DerivativesAction::Deposit { amount: 100 * GUSD });
+    act(&mut node, "carol", DerivativesAction::Deposit { amount: 100 * GUSD });
+    for series in [fixed, floating] {
+        let place = |side| DerivativesAction::Place { series, side, size: 10, price: 1_000_000, immediate_only: false };
+        act(&mut node, "carol", place(Side::Sell));
+        act(&mut node, "bob", place(Side::Buy));
+    }
+    let apr_then = greenhour_lending::api::borrow_apr_bps(&node.app.snapshot().unwrap(), market, node.now()).unwrap();
+    assert!(apr_then > 0, "an idle adaptive-curve market still quotes a rate");
+    next_epoch(&mut node);
+
+    let state = node.app.snapshot().unwrap();
+    let s_fixed = greenhour_derivatives::state::series(&state, fixed).unwrap();
+    let s_float = greenhour_derivatives::state::series(&state, floating).unwrap();
+    let mark = s_float.mark.unwrap();
+    let leg = |bps| greenhour_derivatives::math::fixed_leg(mark, bps);
+    let hours = s_fixed.funding_rate / leg(200);
+    assert!(hours >= 1, "the fixed leg accrued: {}", s_fixed.funding_rate);
+    assert_eq!(s_fixed.funding_rate, leg(200) * hours);
+    assert!(
+        s_float.funding_rate > s_fixed.funding_rate,
+        "the floating leg pays the market's rate on top of the spread: {} vs {}",
+        s_float.funding_rate,
+        s_fixed.funding_rate
+    );
+    // The adaptive curve only lowers an idle market's rate: the leg paid at most
+    // the rate at listing plus the spread, for as many hours as the fixed leg.
+    assert!(s_float.funding_rate <= leg(200 + apr_then as u32) * hours, "{}", s_float.funding_rate);
+
+    // A floating leg needs a gUSD lending market that exists.
+    let bad = Instrument::Swap { underlying, leg: Leg::Floating { market: 999, spread_bps: 0 }, maturity_hour };
+    let e = node.expect_rejected(
+        &TestNode::key("bob"),
+        vec![AppAction::Derivatives(DerivativesAction::List { instrument: bad })],
+    );
+    assert_eq!((e.module.as_str(), e.code), ("derivatives", 9), "{e}");
 }

@@ -10,6 +10,7 @@ use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::{Address, UnixSeconds};
 
 pub use crate::handler::{account, NftWorth};
+pub use crate::state::market;
 pub use crate::state::{escrow, pledge};
 
 /// One supplier's place in a market, with the market's totals accrued to `now`
@@ -91,4 +92,9 @@ pub fn position_worth(
     now: UnixSeconds,
 ) -> Result<NftWorth, LendingError> {
     crate::handler::nft_worth(state, serial, price_wad, now, &state::params(state)?)
+}
+
+/// A market's borrow rate now, bps a year (what a floating swap leg pays).
+pub fn borrow_apr_bps(state: &impl StateRead, market: MarketId, now: UnixSeconds) -> Result<u64, LendingError> {
+    Ok(crate::query::market(state, market, now)?.borrow_apr_bps)
 }

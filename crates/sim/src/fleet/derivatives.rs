@@ -1,11 +1,14 @@
 //! The derivatives desk (fleets of 10 devices or more), so the devnet's futures,
 //! perpetual and options are a living market:
-//! - the maker lists tomorrow's home future, the home perpetual and, every six
-//!   hours, a call struck at the index expiring six hours later; it quotes each
-//!   future and the perpetual 1 % either side of the mark, writes the calls, and
-//!   liquidates any account below maintenance;
-//! - the buyer hedges: once a day it buys tomorrow's future for the GPU-hours it
-//!   will buy spot that day (48 per ten devices), and buys each new call;
+//! - the maker lists a home future for each day of the coming week (a strip, one
+//!   new day each day), the home perpetual and, every six hours, a call struck at
+//!   the index expiring six hours later; it quotes each future and the perpetual
+//!   1 % either side of the mark, writes the calls, and liquidates any account
+//!   below maintenance;
+//! - the buyer hedges next week: for each day of it not yet hedged, it buys that
+//!   day's future for the GPU-hours it will buy spot that day (48 per ten
+//!   devices), so it holds a rolling week of forward GPU-hours; and it buys each
+//!   new call;
 //! - the reporter trades the perpetual, long then short every three hours, at the
 //!   maker's quotes, so funding flows, and receives the index's total return
 //!   through a week's swap at 10 % a year (the maker lists and quotes it).
@@ -20,7 +23,7 @@ use greenhour_app::AppAction;
 use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_derivatives::query::{AccountView, DerivativesQuery, SeriesView, Shortfall};
 use greenhour_derivatives::state::Underlying;
-use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Right, SeriesId, Side};
+use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Leg, Right, SeriesId, Side};
 use greenhour_primitives::fixed::WAD;
 use greenhour_primitives::Address;
 use std::collections::BTreeMap;
@@ -29,7 +32,9 @@ use std::collections::BTreeMap;
 const MIN_FLEET: usize = 10;
 /// Margin each desk deposits once, ugusd.
 const MAKER_MARGIN: u128 = 3_000_000_000;
-const BUYER_MARGIN: u128 = 500_000_000;
+const BUYER_MARGIN: u128 = 1_500_000_000;
+/// Days of futures listed and hedged ahead: next week.
+const STRIP_DAYS: u64 = 7;
 const TRADER_MARGIN: u128 = 200_000_000;
 /// The maker's quote: contracts a side, and its spread around the mark, bps.
 const QUOTE_SIZE: u128 = 240;
@@ -97,6 +102,9 @@ pub struct DerivativesSummary {
     pub options_settled: u64,
     pub insurance: u128,
     pub liquidations: u64,
+    /// GPU-hours the buyer holds forward in futures not yet settled, and over how many days.
+    pub forward_gpu_hours: u128,
+    pub hedged_days: u64,
     /// The latest settled hedge.
     pub hedge: Option<HedgeReport>,
 }
@@ -186,8 +194,11 @@ impl Fleet {
         };
         let has = |all: &[SeriesView], f: &dyn Fn(&Instrument) -> bool| all.iter().any(|v| f(&v.series.instrument));
         let mut listings = Vec::new();
-        if !has(&series, &|i| matches!(i, Instrument::Future { class, day } if class == "home" && *day == tomorrow)) {
-            listings.push(Instrument::Future { class: "home".into(), day: tomorrow });
+        let strip = tomorrow..tomorrow + STRIP_DAYS;
+        for d in strip.clone() {
+            if !has(&series, &|i| matches!(i, Instrument::Future { class, day } if class == "home" && *day == d)) {
+                listings.push(Instrument::Future { class: "home".into(), day: d });
+            }
         }
         if !has(&series, &|i| matches!(i, Instrument::Perp { .. })) {
             listings.push(Instrument::Perp { class: "home".into() });
@@ -197,7 +208,7 @@ impl Fleet {
             let underlying = Underlying::Index { class: "home".into() };
             listings.push(Instrument::Swap {
                 underlying,
-                fixed_rate_bps: SWAP_RATE_BPS,
+                leg: Leg::Fixed { rate_bps: SWAP_RATE_BPS },
                 maturity_hour: now_hour + 24 * 7,
             });
         }
@@ -251,7 +262,8 @@ impl Fleet {
             }
         }
 
-        // The buyer hedges tomorrow's spot purchases and buys each new call; the
+        // The buyer hedges each day of next week's spot purchases not yet hedged
+        // and buys each new call; the
         // reporter trades the perpetual and enters each swap. One transaction
         // each, both in one block. The buyer takes each hour's slots twice (two
         // hours ahead and one hour ahead), a slot per ten devices each time: 48
@@ -266,16 +278,18 @@ impl Fleet {
             positions.iter().any(|p| p.series == id)
         };
         let (mut buys, mut trades) = (Vec::new(), Vec::new());
-        let mut hedge_series = None;
+        let mut hedge_series = Vec::new();
         for v in &tradeable {
             let (id, mark) = (v.series.id, v.series.mark.unwrap_or(index));
             let taker_price = moved(mark, 2 * SPREAD_BPS as i128);
             match &v.series.instrument {
                 Instrument::Future { day, .. }
-                    if *day == tomorrow && !self.derivatives.hedges.contains_key(day) && !holds(&buyer_holds, id) =>
+                    if strip.contains(day)
+                        && !self.derivatives.hedges.contains_key(day)
+                        && !holds(&buyer_holds, id) =>
                 {
                     buys.push(place(id, Side::Buy, per_day, taker_price, true));
-                    hedge_series = Some((*day, id));
+                    hedge_series.push((*day, id));
                 }
                 Instrument::Option { expiry_hour, strike, .. }
                     if *expiry_hour > now_hour + 1
@@ -306,13 +320,13 @@ impl Fleet {
         let (buyer, reporter) = (&mut self.buyer, &mut self.reporter);
         let (bought, traded) = tokio::join!(trade(&client, buyer, buys), trade(&client, reporter, trades));
         let (bought, traded) = (bought?, traded?);
-        if let Some((day, id)) = hedge_series {
+        for &(day, id) in &hedge_series {
             if let Some(&(contracts, cost)) = bought.get(&id) {
                 self.derivatives.hedges.insert(day, Hedge { series: id, contracts, cost, reported: false });
             }
         }
         for (id, _) in bought {
-            if Some(id) != hedge_series.map(|(_, s)| s) {
+            if !hedge_series.iter().any(|(_, s)| *s == id) {
                 self.derivatives.calls_bought.push(id);
             }
         }
@@ -351,6 +365,8 @@ impl Fleet {
                 .count() as u64,
             insurance: insurance.balance,
             liquidations: insurance.liquidations,
+            forward_gpu_hours: 0,
+            hedged_days: 0,
             hedge: None,
         };
         for (day, hedge) in self.derivatives.hedges.iter_mut().filter(|(_, h)| !h.reported) {
@@ -373,6 +389,9 @@ impl Fleet {
             tracing::info!(?report, "hedge settled");
             summary.hedge = Some(report);
         }
+        let forward = self.derivatives.hedges.values().filter(|h| !h.reported);
+        (summary.forward_gpu_hours, summary.hedged_days) =
+            forward.fold((0, 0), |(gpu_hours, days), h| (gpu_hours + h.contracts, days + 1));
         Ok(Some(summary))
     }
 }

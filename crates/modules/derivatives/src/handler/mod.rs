@@ -11,7 +11,7 @@ use crate::action::DerivativesAction;
 use crate::event::DerivativesEvent;
 use crate::math;
 use crate::params::DerivativesParams;
-use crate::state::{self, Instrument, Order, RiskFactor, Series};
+use crate::state::{self, Instrument, Leg, Order, RiskFactor, Series};
 use crate::{keys, DerivativesError};
 use greenhour_framework::{StateRead, StateWrite, TxCtx};
 use greenhour_primitives::{Address, Coin, Denom, UnixSeconds};
@@ -155,15 +155,23 @@ fn list(
                 return bad("a strike from 1 to 10^15 ugusd".into());
             }
         }
-        Instrument::Swap { fixed_rate_bps, maturity_hour, .. } => {
+        Instrument::Swap { leg, maturity_hour, .. } => {
             if *maturity_hour <= now_hour || *maturity_hour > horizon {
                 return bad(format!(
                     "maturity hour {maturity_hour} must be after now ({now_hour}) and within {} days",
                     params.max_days_ahead
                 ));
             }
-            if *fixed_rate_bps > math::MAX_FIXED_RATE_BPS {
-                return bad(format!("a fixed rate of at most {} bps a year", math::MAX_FIXED_RATE_BPS));
+            let (Leg::Fixed { rate_bps } | Leg::Floating { spread_bps: rate_bps, .. }) = leg;
+            if *rate_bps > math::MAX_FIXED_RATE_BPS {
+                return bad(format!("a fixed rate or spread of at most {} bps a year", math::MAX_FIXED_RATE_BPS));
+            }
+            if let Leg::Floating { market, .. } = leg {
+                match greenhour_lending::api::market(state, greenhour_lending::MarketId(*market)) {
+                    Ok(m) if m.loan == greenhour_primitives::Denom::gusd() => {}
+                    Ok(m) => return bad(format!("lending market {market} lends {}, not ugusd", m.loan)),
+                    Err(_) => return bad(format!("no lending market {market} to float on")),
+                }
             }
         }
         _ => {}

@@ -9,10 +9,10 @@ use super::{close_order, factor_mark, overflow, HOUR};
 use crate::event::DerivativesEvent;
 use crate::math;
 use crate::params::DerivativesParams;
-use crate::state::{self, Instrument, RiskFactor, Series, Side};
+use crate::state::{self, Instrument, Leg, RiskFactor, Series, Side};
 use crate::{keys, DerivativesError};
-use greenhour_framework::{BlockCtx, StateWrite};
-use greenhour_primitives::Denom;
+use greenhour_framework::{BlockCtx, StateRead, StateWrite};
+use greenhour_primitives::{Denom, UnixSeconds};
 use std::collections::BTreeMap;
 
 /// Runs at the start of the first block of each hour, before its transactions: the
@@ -46,11 +46,13 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), De
                     s.funding_rate = math::funding_rate(price, m, params.funding_period_hours, params.max_funding_bps);
                 }
             }
-            // A swap's fixed leg accrues with time, on the latest mark, for every
-            // hour since the last marking (blocks may skip hours).
-            (Instrument::Swap { fixed_rate_bps, .. }, Some(m)) => {
+            // A swap's rate leg accrues with time, on the latest mark, for every
+            // hour since the last marking (blocks may skip hours); a floating leg
+            // at its lending market's borrow rate now.
+            (Instrument::Swap { leg, .. }, Some(m)) => {
                 let hours = i128::from(hours_passed.min(1 << 20) as u32);
-                s.funding_rate = overflow(math::fixed_leg(m, *fixed_rate_bps).checked_mul(hours))?;
+                let rate_bps = leg_rate_bps(state, leg, ctx.time)?;
+                s.funding_rate = overflow(math::fixed_leg(m, rate_bps).checked_mul(hours))?;
             }
             _ => s.funding_rate = 0,
         }
@@ -107,4 +109,18 @@ fn settle(state: &mut impl StateWrite, s: &mut Series, params: &DerivativesParam
         .into(),
     );
     Ok(())
+}
+
+/// A swap leg's rate now, bps a year: the fixed rate, or the lending market's
+/// borrow rate plus the spread (capped at 1,000 % a year, so a rate model gone
+/// wild cannot overflow the funding index).
+fn leg_rate_bps(state: &impl StateRead, leg: &Leg, now: UnixSeconds) -> Result<u32, DerivativesError> {
+    Ok(match leg {
+        Leg::Fixed { rate_bps } => *rate_bps,
+        Leg::Floating { market, spread_bps } => {
+            let apr = greenhour_lending::api::borrow_apr_bps(state, greenhour_lending::MarketId(*market), now)
+                .map_err(|e| DerivativesError::Dependency(e.to_string()))?;
+            (apr.saturating_add(u64::from(*spread_bps))).min(100_000) as u32
+        }
+    })
 }
