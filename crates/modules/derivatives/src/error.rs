@@ -57,6 +57,10 @@ pub enum DerivativesError {
     /// Returned when stored state is damaged.
     #[error("corrupt derivatives state: {0}")]
     Corrupt(String),
+    /// Returned when an account fails the identity rules of the RWA package a
+    /// tranche swap is on (a swap carries the tranche's exposure, so its rules).
+    #[error("{who} may not trade a swap on package {package}: {why}")]
+    NotEligible { who: greenhour_primitives::Address, package: u64, why: String },
     /// Returned when the bank, index or rwa module refuses a read or a move.
     #[error("{0}")]
     Dependency(String),
@@ -89,6 +93,7 @@ impl CodedError for DerivativesError {
             DerivativesError::InvalidGenesis(_) => 16,
             DerivativesError::Corrupt(_) => 17,
             DerivativesError::Dependency(_) => 18,
+            DerivativesError::NotEligible { .. } => 19,
             DerivativesError::State(_) => 100,
         }
     }

@@ -25,6 +25,7 @@ fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
     let mut node = TestNode::with_genesis(&genesis());
     let (package_id, _) = package(&mut node, Rules::default());
     kyc(&mut node, TestNode::addr("carol"), "SG");
+    kyc(&mut node, TestNode::addr("bob"), "SG");
     run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: JUNIOR, amount: 10 * GUSD }).unwrap();
     run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: SENIOR, amount: 20 * GUSD }).unwrap();
     next_epoch(&mut node);
@@ -87,6 +88,7 @@ fn app_can_float_a_swaps_rate_leg_on_a_gusd_lending_market() {
     let mut node = TestNode::with_genesis(&genesis());
     let (package_id, _) = package(&mut node, Rules::default());
     kyc(&mut node, TestNode::addr("carol"), "SG");
+    kyc(&mut node, TestNode::addr("bob"), "SG");
     run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: SENIOR, amount: 20 * GUSD }).unwrap();
     next_epoch(&mut node);
     let market = greenhour_testkit::lending::create_market(
@@ -149,4 +151,51 @@ fn app_can_float_a_swaps_rate_leg_on_a_gusd_lending_market() {
         vec![AppAction::Derivatives(DerivativesAction::List { instrument: bad })],
     );
     assert_eq!((e.module.as_str(), e.code), ("derivatives", 9), "{e}");
+}
+
+#[test]
+fn rejects_tranche_swap_trades_by_accounts_the_packages_rules_refuse() {
+    let mut node = TestNode::with_genesis(&genesis());
+    let (package_id, _) = package(&mut node, Rules::default());
+    kyc(&mut node, TestNode::addr("carol"), "SG");
+    kyc(&mut node, TestNode::addr("bob"), "SG");
+    let underlying = Underlying::Tranche { package: package_id.0, tranche: SENIOR };
+    let maturity_hour = node.now() / 3_600 + 48;
+    let instrument = Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 0 }, maturity_hour };
+    let swap = act(&mut node, "bob", DerivativesAction::List { instrument })
+        .iter()
+        .find_map(|e| match e {
+            DerivativesEvent::Listed { series, .. } => Some(*series),
+            _ => None,
+        })
+        .unwrap();
+    for who in ["alice", "bob", "carol"] {
+        act(&mut node, who, DerivativesAction::Deposit { amount: 100 * GUSD });
+    }
+    let place = |side, immediate_only| DerivativesAction::Place {
+        series: swap,
+        side,
+        size: 10,
+        price: 1_000_000,
+        immediate_only,
+    };
+    // alice (the identity provider) has no identity claim herself: she may not
+    // take the tranche's exposure.
+    let e = node.expect_rejected(&TestNode::key("alice"), vec![AppAction::Derivatives(place(Side::Buy, false))]);
+    assert_eq!((e.module.as_str(), e.code), ("derivatives", 19), "{e}");
+
+    // carol's offer rests; the issuer then freezes her on the package: her offer
+    // is closed when bob's order reaches it, and bob's order fills nothing.
+    act(&mut node, "carol", place(Side::Sell, false));
+    run(&mut node, "dave", RwaAction::Freeze { package: package_id, who: TestNode::addr("carol"), frozen: true })
+        .unwrap();
+    let events = act(&mut node, "bob", place(Side::Buy, true));
+    assert!(
+        events.iter().any(|e| matches!(e, DerivativesEvent::Closed { owner, reason, .. }
+            if *owner == TestNode::addr("carol") && reason == "compliance")),
+        "{events:?}"
+    );
+    let state = node.app.snapshot().unwrap();
+    let bob = greenhour_derivatives::query::account(&state, &TestNode::addr("bob")).unwrap();
+    assert!(bob.positions.is_empty(), "nothing filled against a frozen maker");
 }

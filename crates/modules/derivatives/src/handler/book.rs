@@ -6,9 +6,9 @@ use super::{close_order, fresh_mark, overflow, unlink_order, HOUR};
 use crate::event::DerivativesEvent;
 use crate::math::{self, Payoff};
 use crate::params::DerivativesParams;
-use crate::state::{self, Order, SeriesId, Side};
+use crate::state::{self, Instrument, Order, SeriesId, Side, Underlying};
 use crate::{keys, DerivativesError};
-use greenhour_framework::StateWrite;
+use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::{Address, UnixSeconds};
 
 pub fn place(
@@ -27,6 +27,7 @@ pub fn place(
         return Err(DerivativesError::Expired { series: series_id, end_hour, now_hour });
     }
     let mark = fresh_mark(&series, now_hour)?;
+    eligible(state, &series.instrument, signer, now)?;
     if series.instrument.payoff() == Payoff::Linear {
         let band = u128::from(params.price_band_bps);
         let low = overflow(math::mul_div_up(mark, math::BPS - band.min(math::BPS), math::BPS))?;
@@ -64,8 +65,13 @@ pub fn place(
             continue;
         }
         let q = left.min(resting.open);
-        // A maker who can no longer carry its order (margin, or its positions cap)
-        // loses the order; the taker goes on to the next one.
+        // A maker who can no longer carry its order (margin, its positions cap,
+        // or the package's identity rules of a tranche swap) loses the order; the
+        // taker goes on to the next one.
+        if eligible(state, &series.instrument, &resting.owner, now).is_err() {
+            close_order(state, &resting, "compliance")?;
+            continue;
+        }
         let mut maker = Portfolio::load_existing(state, &resting.owner)?;
         let (m_before, m_after) = match maker.apply_fill(&series, -sign * q as i128, resting.price, params) {
             Ok(sizes) => sizes,
@@ -149,4 +155,28 @@ pub fn place(
     state.put(&keys::series(series_id), &series);
     state.put(&keys::insurance(), &insurance);
     Ok(())
+}
+
+/// A tranche swap carries the tranche's exposure, so whoever trades it must pass
+/// the package's identity rules (ERC-3643's `canTransfer`: verified identity,
+/// allowed jurisdiction, accreditation if asked, not frozen), as a holder of the
+/// units would; its holder-count and unit limits do not apply, since no units
+/// move. Index instruments have no such rules.
+fn eligible(
+    state: &impl StateRead,
+    instrument: &Instrument,
+    who: &Address,
+    now: UnixSeconds,
+) -> Result<(), DerivativesError> {
+    let Instrument::Swap { underlying: Underlying::Tranche { package, tranche }, .. } = instrument else {
+        return Ok(());
+    };
+    let p = greenhour_rwa::api::package(state, greenhour_rwa::PackageId(*package))
+        .map_err(|e| DerivativesError::Dependency(e.to_string()))?;
+    greenhour_rwa::api::ensure_may_hold(state, &p, *tranche, who, None, now).map_err(|e| match e {
+        greenhour_rwa::RwaError::Compliance { why, .. } => {
+            DerivativesError::NotEligible { who: *who, package: *package, why }
+        }
+        other => DerivativesError::Dependency(other.to_string()),
+    })
 }
