@@ -284,7 +284,7 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "fund_cash": s.fund_cash.to_string(),
                         "fund_queued_shares": s.fund_queued_shares.to_string(),
                         "cover_capital": s.cover_capital.to_string(), "cover_locked": s.cover_locked.to_string(),
-                        "cover_payouts": s.cover_payouts.to_string(), "cover_hours_paid": s.cover_events_paid,
+                        "cover_payouts": s.cover_payouts.to_string(), "cover_events_paid": s.cover_events_paid,
                         "covers_sold": s.covers_sold,
                         "derivatives_open_interest": s.derivatives.as_ref().map(|d| d.open_interest.to_string()),
                         "perp_funding": s.derivatives.as_ref().map(|d| d.perp_funding.to_string()),

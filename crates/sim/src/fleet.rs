@@ -298,7 +298,7 @@ pub struct HourSummary {
     pub fund_cash: u128,
     pub fund_queued_shares: u128,
     /// The downtime cover pool after the hour: capital, cover outstanding, payouts
-    /// and hours paid so far, covers sold.
+    /// and events paid so far, covers sold.
     pub cover_capital: u128,
     pub cover_locked: u128,
     pub cover_payouts: u128,
