@@ -407,18 +407,34 @@ enum Verdict {
     NotYet,
     Judged {
         pays: bool,
-        fact: String,
+        fact: Fact,
     },
+}
+
+/// The fact a verdict rests on, written out only for an event that pays (most
+/// judged hours pay nothing, and the sweep stays allocation-free for them).
+enum Fact {
+    Telemetry { secs: u64, hour: u64 },
+    JobEnded { status: JobStatus, green_bps: u32, floor_bps: u32 },
+}
+
+impl std::fmt::Display for Fact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fact::Telemetry { secs, hour } => write!(f, "{secs} s of accepted telemetry in hour {hour}"),
+            Fact::JobEnded { status: JobStatus::Settled, green_bps, floor_bps } => {
+                write!(f, "settled {green_bps} bps green (floor {floor_bps})")
+            }
+            Fact::JobEnded { status, .. } => write!(f, "{}", format!("{status:?}").to_lowercase()),
+        }
+    }
 }
 
 fn verdict(state: &impl StateRead, c: &Cover, hour: u64, params: &CoverParams) -> Result<Verdict, CoverError> {
     Ok(match c.peril {
         Peril::Downtime { device } => {
             let secs = greenhour_devices::api::reported_seconds(state, device, hour)?;
-            Verdict::Judged {
-                pays: secs < params.min_reported_secs,
-                fact: format!("{secs} s of accepted telemetry in hour {hour}"),
-            }
+            Verdict::Judged { pays: secs < params.min_reported_secs, fact: Fact::Telemetry { secs, hour } }
         }
         Peril::Job { job, peril } => {
             let j = greenhour_jobs::api::job(state, JobId(job))?;
@@ -426,16 +442,15 @@ fn verdict(state: &impl StateRead, c: &Cover, hour: u64, params: &CoverParams) -
                 return Ok(Verdict::NotYet);
             }
             let report = greenhour_jobs::api::report(state, JobId(job))?;
-            let green = report.as_ref().map_or(0, |r| r.green_bps());
             let pays = match peril {
                 JobPeril::Failure => matches!(j.status, JobStatus::Failed | JobStatus::Expired),
                 JobPeril::GreenShortfall => greenhour_jobs::api::green_short(&j, report.as_ref()),
             };
-            let fact = match j.status {
-                JobStatus::Settled => format!("settled {green} bps green (floor {})", j.spec.min_green_bps),
-                other => format!("{other:?}").to_lowercase(),
-            };
-            Verdict::Judged { pays, fact }
+            let green_bps = report.as_ref().map_or(0, |r| r.green_bps());
+            Verdict::Judged {
+                pays,
+                fact: Fact::JobEnded { status: j.status, green_bps, floor_bps: j.spec.min_green_bps },
+            }
         }
     })
 }
@@ -469,7 +484,7 @@ fn judge(
                         peril: c.peril.name().into(),
                         subject: c.peril.subject(),
                         hour,
-                        fact,
+                        fact: fact.to_string(),
                         amount: c.sum_insured,
                     }
                     .into(),
