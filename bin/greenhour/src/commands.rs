@@ -340,9 +340,15 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
     let keyring = Keyring::new(&home.keys());
     if cli.json {
         let keys = keyring.list()?;
-        println!("{}", serde_json::json!({"chain_id": genesis.chain_id, "home": root, "rpc": url, "accounts": keys}));
+        println!(
+            "{}",
+            serde_json::json!({"chain_id": genesis.chain_id, "home": root, "rpc": url, "dashboard": format!("{url}/"), "accounts": keys})
+        );
     } else {
         println!("Greenhour devnet — chain {} — home {}", genesis.chain_id, root.display());
+        if greenhour_node::dashboard::available() {
+            println!("  Dashboard {url}/  (open it in a browser: the fleet live, the market, jobs, finance)");
+        }
         println!("  RPC       {url}  (JSON-RPC 2.0: POST /; REST: {url}/status)");
         println!("  WebSocket {}/ws", url.replacen("http", "ws", 1));
         println!("  OpenAPI   {url}/openapi.json     Metrics {url}/metrics");

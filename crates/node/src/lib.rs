@@ -13,6 +13,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod dashboard;
 pub mod keyring;
 pub mod mempool;
 pub mod metrics;

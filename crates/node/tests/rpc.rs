@@ -755,3 +755,30 @@ async fn serves_every_documented_read_over_json_rpc_and_rest_alike() {
     assert_eq!(status, 400, "a path parameter given twice");
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_serve_the_dashboard_at_the_root_with_a_same_origin_policy() {
+    let h = start().await;
+    let page = reqwest::get(format!("{}/", h.url)).await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    };
+    assert!(header(&page, "content-type").starts_with("text/html"));
+    let csp = header(&page, "content-security-policy");
+    assert!(csp.contains("connect-src 'self'") && csp.contains("default-src 'self'"), "{csp}");
+    let html = page.text().await.unwrap();
+    // The page names its script by content hash; the node serves it, cached for good.
+    let script = html.split("src=\"").nth(1).and_then(|s| s.split('"').next()).expect("a script tag").to_string();
+    assert!(script.starts_with("/assets/") && script.ends_with(".js"), "{script}");
+    let js = reqwest::get(format!("{}{script}", h.url)).await.unwrap();
+    assert_eq!(js.status().as_u16(), 200);
+    assert!(header(&js, "content-type").starts_with("text/javascript"));
+    assert!(header(&js, "cache-control").contains("immutable"));
+    assert!(js.text().await.unwrap().contains("/rpc"), "the page reads the node's JSON-RPC");
+    // JSON-RPC still answers at the same root, and an unknown asset is a 404.
+    let (status, answer) = h.raw(r#"{"jsonrpc":"2.0","id":1,"method":"status"}"#).await;
+    assert_eq!((status, answer["result"]["chain_id"].as_str()), (200, Some(CHAIN)));
+    assert_eq!(reqwest::get(format!("{}/assets/nope.js", h.url)).await.unwrap().status().as_u16(), 404);
+    h.stop().await;
+}

@@ -1,5 +1,6 @@
-//! HTTP server: JSON-RPC 2.0 at `POST /`, REST routes with the same methods,
-//! a WebSocket at `/ws`, `/openapi.json`, `/openrpc.json` and `/metrics`.
+//! HTTP server: JSON-RPC 2.0 at `POST /`, the web dashboard at `GET /`, REST
+//! routes with the same methods, a WebSocket at `/ws`, `/openapi.json`,
+//! `/openrpc.json` and `/metrics`.
 //!
 //! The node's own reads (status, blocks, transactions, accounts, state proofs,
 //! broadcast) are written here; every module read is declared once in its
@@ -22,7 +23,8 @@ use std::sync::Arc;
 /// All routes over one node.
 pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
     Router::new()
-        .route("/", post(jsonrpc::handle))
+        .route("/", get(crate::dashboard::index).post(jsonrpc::handle))
+        .route("/assets/{file}", get(crate::dashboard::asset))
         .route("/rpc", post(jsonrpc::handle))
         .route("/status", get(rest::status))
         .route("/health", get(rest::health))

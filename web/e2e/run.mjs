@@ -1,0 +1,199 @@
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core)
+// against a running devnet: every page renders with live data, a device drills
+// down to its reports and certificates, each page passes axe-core's WCAG 2 A/AA
+// rules with no serious or critical violation, the layout holds at a phone's
+// width, and the page asks nothing of any other origin.
+//
+//   node e2e/run.mjs http://127.0.0.1:26657 ../target/dashboard-e2e
+//
+// Prints one JSON line of results; exits 1 when any check fails.
+
+import { chromium } from "playwright-core";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const [base, outDir = "dashboard-e2e"] = process.argv.slice(2);
+if (!base) {
+  console.error("usage: node e2e/run.mjs <node url> [screenshot dir]");
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const origin = new URL(base).origin;
+
+const failures = [];
+const results = { pages: {}, first_paint_ms: null, external_requests: [], screenshots: [] };
+const check = (ok, what) => {
+  if (!ok) failures.push(what);
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+
+async function newPage(width = 1280, height = 900) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("ws://" + new URL(base).host)) {
+      results.external_requests.push(url);
+    }
+  });
+  page.on("pageerror", (e) => failures.push(`script error on ${page.url()}: ${e.message}`));
+  return page;
+}
+
+/** Opens a route and waits until its data is on screen. */
+async function open(page, hash) {
+  await page.goto(`${base}/${hash}`);
+  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  const error = await page.$("main .error");
+  check(!error, `${hash} shows an error: ${error ? await error.innerText() : ""}`);
+}
+
+async function axe(page, name) {
+  // Evaluated over the DevTools protocol: the page's own policy allows no inline
+  // script, which is the point of it.
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+  });
+  const bad = found.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `${name}: accessibility violations ${JSON.stringify(bad)}`);
+  return found;
+}
+
+async function shoot(page, name) {
+  const file = join(outDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  results.screenshots.push(file);
+}
+
+const rows = (page, caption) =>
+  page.evaluate((c) => {
+    const card = [...document.querySelectorAll("section.card")].find((s) => s.querySelector("h2")?.textContent?.startsWith(c));
+    return card ? card.querySelectorAll("tbody tr").length : -1;
+  }, caption);
+
+const page = await newPage();
+
+// Network: first paint with data, validators, blocks.
+const started = Date.now();
+await open(page, "#/");
+results.first_paint_ms = Date.now() - started;
+results.pages.network = {
+  validators: await rows(page, "Validators"),
+  blocks: await rows(page, "Latest blocks"),
+  axe: (await axe(page, "network")).length,
+};
+check(results.pages.network.validators > 0, "network: no validator listed");
+check(results.pages.network.blocks > 0, "network: no block listed");
+const height = await page.evaluate(() => document.querySelector("#node-status")?.textContent ?? "");
+check(/live/.test(height), `network: the block feed is not live (${height})`);
+await shoot(page, "network");
+
+// Keyboard: the first Tab lands on the skip link.
+await page.keyboard.press("Tab");
+const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+check(focused.includes("Skip to content"), `keyboard: first Tab focuses ${JSON.stringify(focused)}`);
+
+// Devices: the map and the list, then one device's page and its certificates.
+await open(page, "#/devices");
+results.pages.devices = {
+  cells_on_map: await page.locator(".map circle").count(),
+  rows: await rows(page, "Devices"),
+  axe: (await axe(page, "devices")).length,
+};
+check(results.pages.devices.cells_on_map > 0, "devices: the map shows no cell");
+check(results.pages.devices.rows > 0, "devices: no device listed");
+await shoot(page, "devices");
+await page.locator('section.card:has(h2:text-is("Devices")) tbody tr a').first().click();
+await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+results.pages.device = {
+  reports: await rows(page, "Accepted telemetry reports"),
+  certificates: await rows(page, "Hourly energy certificates"),
+  chart: await page.locator(".chart canvas").count(),
+  axe: (await axe(page, "device")).length,
+};
+check(results.pages.device.reports > 0, "device: no accepted report listed");
+await shoot(page, "device");
+if (results.pages.device.certificates > 0) {
+  await page.locator('section.card:has(h2:text-matches("^Hourly energy certificates")) tbody tr a').first().click();
+  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  const title = await page.locator("main section.card h2").first().innerText();
+  check(title.startsWith("Certificates"), `certificate drill-down reached ${JSON.stringify(title)}`);
+  results.pages.certificate = { title };
+  await shoot(page, "certificate");
+}
+
+// Market: the index, the 48-hour curve and the depth.
+await open(page, "#/market");
+results.pages.market = {
+  index_cards: await page.locator('section.card h2:text-matches("^Green Compute Index")').count(),
+  depth_rows: await rows(page, "Slot pools, next 48 hours"),
+  axe: (await axe(page, "market")).length,
+};
+check(results.pages.market.index_cards > 0, "market: no index card");
+check(results.pages.market.depth_rows > 0, "market: no pool in the next 48 hours");
+await shoot(page, "market");
+
+// Jobs: the list, then one job with its replicas.
+await open(page, "#/jobs");
+results.pages.jobs = { rows: await rows(page, "All jobs"), axe: (await axe(page, "jobs")).length };
+check(results.pages.jobs.rows > 0, "jobs: no job listed");
+await shoot(page, "jobs");
+if (results.pages.jobs.rows > 0) {
+  await page.locator('section.card:has(h2:text-matches("^All jobs")) tbody tr a').first().click();
+  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  results.pages.job = { replicas: await rows(page, "Replicas") };
+  await shoot(page, "job");
+}
+
+// Finance: the reserve, the cover pool and the derivatives series.
+await open(page, "#/finance");
+results.pages.finance = {
+  cover: await page.locator('section.card h2:text-is("Cover pool (parametric insurance)")').count(),
+  series: await rows(page, "Derivatives series"),
+  axe: (await axe(page, "finance")).length,
+};
+check(results.pages.finance.cover === 1, "finance: no cover pool card");
+await shoot(page, "finance");
+
+// Search: an address from the network page's validators opens its account.
+await open(page, "#/");
+const operator = await page.locator('section.card:has(h2:text-matches("^Validators")) tbody tr a').first().getAttribute("href");
+const address = operator?.split("/").pop() ?? "";
+await page.fill("#search-q", address);
+await page.press("#search-q", "Enter");
+await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+check(page.url().endsWith(`#/account/${address}`), `search for ${address} went to ${page.url()}`);
+results.pages.account = { balances: await rows(page, "Balances") };
+check(results.pages.account.balances > 0, "account: no balance listed");
+
+// A phone's width: nothing overflows the page sideways.
+const phone = await newPage(390, 844);
+await open(phone, "#/");
+const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+check(overflow <= 1, `phone width: the page is ${overflow}px wider than the screen`);
+await shoot(phone, "network-phone");
+
+check(results.external_requests.length === 0, `requests to other origins: ${results.external_requests.join(", ")}`);
+await browser.close();
+results.failures = failures;
+writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results));
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,160 @@
+// Devices: the fleet on a map and in a paginated list; one device's hourly
+// energy and compute, its reports, its pools' positions and its certificates.
+
+import { lineChart } from "../chart";
+import { deviceMap } from "../map";
+import { call } from "../rpc";
+import { bps, facts, h, int, link, short, table, time, variant, wh } from "../ui";
+
+export interface Device {
+  id: number;
+  owner: string;
+  class: string;
+  cell: string;
+  status: string;
+  registered_at: number;
+  last_report_end: number;
+  reports: number;
+  key: string;
+  nameplate: { pv_w: number; battery_wh: number; battery_max_w: number; charger_w: number; gpu_count: number; gpu_model: string; gpu_tdp_w: number };
+  totals: { compute_wh: number; generated_wh: number; gpu_seconds: number; green_compute_wh: number; reported_seconds: number };
+}
+
+interface StoredReport {
+  accepted_at: number;
+  green_compute_wh: number;
+  green_share_bps: number;
+  hash: string;
+  report: {
+    start: number;
+    end: number;
+    generated_wh: number;
+    compute_wh: number;
+    charged_wh: number;
+    discharged_wh: number;
+    imported_wh: number;
+    exported_wh: number;
+    gpu_seconds: number;
+    soc_permille: number;
+    outage_before: boolean;
+  };
+}
+
+interface Certificate {
+  first: number;
+  last: number;
+  owner: string;
+  status: unknown;
+  source: string;
+  start: number;
+  report: string;
+}
+
+export const greenShare = (d: Device) =>
+  d.totals.compute_wh > 0 ? bps(Math.floor((d.totals.green_compute_wh * 10_000) / d.totals.compute_wh)) : "—";
+
+export async function devices(): Promise<HTMLElement> {
+  const all = await call<Device[]>("devices");
+  const cells = new Map<string, number>();
+  for (const d of all) cells.set(d.cell, (cells.get(d.cell) ?? 0) + 1);
+  const active = all.filter((d) => d.status === "active").length;
+  const pv = all.reduce((s, d) => s + d.nameplate.pv_w, 0);
+  const gpus = all.reduce((s, d) => s + d.nameplate.gpu_count, 0);
+  return h(
+    "div",
+    { class: "grid" },
+    facts("Fleet", [
+      ["Devices", `${int(all.length)} (${int(active)} active)`],
+      ["Solar nameplate", `${(pv / 1000).toFixed(1)} kW`],
+      ["GPUs", int(gpus)],
+      ["Cells", int(cells.size)],
+    ]),
+    deviceMap(cells),
+    table(
+      "Devices",
+      [
+        { title: "Device", cell: (d) => link(`#/device/${d.id}`, `#${d.id}`) },
+        { title: "Class", cell: (d) => d.class },
+        { title: "Cell", cell: (d) => d.cell },
+        { title: "Status", cell: (d) => d.status },
+        { title: "Owner", cell: (d) => link(`#/account/${d.owner}`, short(d.owner, 12)) },
+        { title: "PV", cell: (d) => `${(d.nameplate.pv_w / 1000).toFixed(1)} kW`, numeric: true },
+        { title: "GPU", cell: (d) => `${d.nameplate.gpu_count} × ${d.nameplate.gpu_model}` },
+        { title: "Reports", cell: (d) => int(d.reports), numeric: true },
+        { title: "Green share of compute", cell: greenShare, numeric: true },
+        { title: "Last report", cell: (d) => time(d.last_report_end) },
+      ],
+      all,
+      50,
+    ),
+  );
+}
+
+export async function device(id: string): Promise<HTMLElement> {
+  const d = await call<Device>("device", { id: Number(id) });
+  const [reports, certs] = await Promise.all([
+    call<StoredReport[]>("device_reports", { id: d.id }),
+    call<Certificate[]>("certificates", { device: d.id }),
+  ]);
+  const xs = reports.map((r) => r.report.start);
+  const series = (f: (r: StoredReport) => number, label: string) => ({ label, values: reports.map(f) });
+  const np = d.nameplate;
+  return h(
+    "div",
+    { class: "grid" },
+    facts(`Device #${d.id}`, [
+      ["Owner", link(`#/account/${d.owner}`, d.owner)],
+      ["Class · cell · status", `${d.class} · ${d.cell} · ${d.status}`],
+      ["Telemetry key", h("code", {}, short(d.key, 16))],
+      ["Solar · battery", `${(np.pv_w / 1000).toFixed(1)} kW · ${(np.battery_wh / 1000).toFixed(1)} kWh (${(np.battery_max_w / 1000).toFixed(1)} kW)`],
+      ["EV charger", np.charger_w ? `${(np.charger_w / 1000).toFixed(1)} kW` : "none"],
+      ["GPUs", `${np.gpu_count} × ${np.gpu_model}, ${np.gpu_tdp_w} W TDP`],
+      ["Reports accepted", int(d.reports)],
+      ["Reported time", `${(d.totals.reported_seconds / 3600).toFixed(1)} h`],
+      ["Generated (PV)", wh(d.totals.generated_wh)],
+      ["Compute energy", wh(d.totals.compute_wh)],
+      ["Of it green", `${wh(d.totals.green_compute_wh)} (${greenShare(d)})`],
+    ]),
+    lineChart(
+      "Hourly energy",
+      "Wh",
+      xs,
+      [
+        series((r) => r.report.generated_wh, "PV generated"),
+        series((r) => r.report.compute_wh, "Compute"),
+        series((r) => r.green_compute_wh, "Green compute"),
+        series((r) => r.report.imported_wh, "Grid import"),
+        series((r) => r.report.charged_wh - r.report.discharged_wh, "Battery net charge"),
+      ],
+      `${reports.length} accepted reports; the latest has ${reports.length ? wh(reports[reports.length - 1].report.generated_wh) : "no"} of PV.`,
+    ),
+    table(
+      "Accepted telemetry reports (signed by the device key)",
+      [
+        { title: "From", cell: (r) => time(r.report.start) },
+        { title: "PV", cell: (r) => wh(r.report.generated_wh), numeric: true },
+        { title: "Compute", cell: (r) => wh(r.report.compute_wh), numeric: true },
+        { title: "Green compute", cell: (r) => wh(r.green_compute_wh), numeric: true },
+        { title: "Green share", cell: (r) => bps(r.green_share_bps), numeric: true },
+        { title: "Grid import", cell: (r) => wh(r.report.imported_wh), numeric: true },
+        { title: "Battery", cell: (r) => `${(r.report.soc_permille / 10).toFixed(1)} %`, numeric: true },
+        { title: "GPU time", cell: (r) => `${(r.report.gpu_seconds / 3600).toFixed(2)} GPU-h`, numeric: true },
+        { title: "Block", cell: (r) => link(`#/block/${r.accepted_at}`, int(r.accepted_at)) },
+        { title: "Hash", cell: (r) => h("code", {}, short(r.hash)) },
+      ],
+      [...reports].reverse(),
+    ),
+    table(
+      "Hourly energy certificates (one id per Wh)",
+      [
+        { title: "Ids", cell: (c) => link(`#/certificate/${c.first}`, `${int(c.first)}–${int(c.last)}`) },
+        { title: "Hour", cell: (c) => time(c.start) },
+        { title: "Source", cell: (c) => c.source },
+        { title: "Energy", cell: (c) => wh(c.last - c.first + 1), numeric: true },
+        { title: "Owner", cell: (c) => link(`#/account/${c.owner}`, short(c.owner, 12)) },
+        { title: "Status", cell: (c) => variant(c.status) },
+      ],
+      [...certs].reverse(),
+    ),
+  );
+}
