@@ -56,26 +56,15 @@ pub enum CoverCommand {
         max_premium: Option<u128>,
     },
     /// What cover on your job costs now: --sum ugusd once if it ends by --peril.
-    JobQuote {
-        #[arg(long)]
-        job: u64,
-        #[arg(long, value_parser = parse_peril)]
-        peril: JobPeril,
-        #[arg(long)]
-        sum: u128,
-    },
+    JobQuote(JobTerms),
     /// Cover a job you posted, before it can start: --sum ugusd once if it fails or
     /// expires unserved (--peril failure) or settles below its green floor
     /// (--peril green_shortfall).
     BuyJob {
         #[arg(long)]
         from: String,
-        #[arg(long)]
-        job: u64,
-        #[arg(long, value_parser = parse_peril)]
-        peril: JobPeril,
-        #[arg(long)]
-        sum: u128,
+        #[command(flatten)]
+        terms: JobTerms,
         /// The most premium you pay (default: the quote).
         #[arg(long)]
         max_premium: Option<u128>,
@@ -93,6 +82,23 @@ pub enum CoverCommand {
     Show { id: u64 },
     /// A holder's covers.
     List { holder: String },
+}
+
+/// A job cover's terms: the job, the peril, the sum insured.
+#[derive(clap::Args)]
+pub struct JobTerms {
+    #[arg(long)]
+    job: u64,
+    #[arg(long, value_parser = parse_peril)]
+    peril: JobPeril,
+    #[arg(long)]
+    sum: u128,
+}
+
+impl JobTerms {
+    fn quote(&self) -> CoverQuery {
+        CoverQuery::JobQuote { job: self.job, peril: self.peril, sum_insured: self.sum }
+    }
 }
 
 fn parse_peril(s: &str) -> Result<JobPeril, String> {
@@ -149,20 +155,17 @@ pub async fn run(cli: &Cli, c: &CoverCommand) -> Result<()> {
                 client.query(&CoverQuery::Quote { device: *device, hours: *hours, per_hour: *per_hour }).await?;
             print(cli.json, &q, || quote_line(&q));
         }
-        CoverCommand::JobQuote { job, peril, sum } => {
-            let q: Quote = client.query(&CoverQuery::JobQuote { job: *job, peril: *peril, sum_insured: *sum }).await?;
+        CoverCommand::JobQuote(terms) => {
+            let q: Quote = client.query(&terms.quote()).await?;
             print(cli.json, &q, || quote_line(&q));
         }
-        CoverCommand::BuyJob { from, job, peril, sum, max_premium } => {
+        CoverCommand::BuyJob { from, terms, max_premium } => {
             let max_premium = match max_premium {
                 Some(m) => *m,
-                None => {
-                    let q: Quote =
-                        client.query(&CoverQuery::JobQuote { job: *job, peril: *peril, sum_insured: *sum }).await?;
-                    q.premium
-                }
+                None => client.query::<_, Quote>(&terms.quote()).await?.premium,
             };
-            let action = CoverAction::BuyJobCover { job: *job, peril: *peril, sum_insured: *sum, max_premium };
+            let action =
+                CoverAction::BuyJobCover { job: terms.job, peril: terms.peril, sum_insured: terms.sum, max_premium };
             commit(cli, from, action).await?
         }
         CoverCommand::Claim { from } => commit(cli, from, CoverAction::ClaimRewards {}).await?,

@@ -705,6 +705,33 @@ impl SimDevice {
 /// Opens, in one transaction by `maker`, the market pools of `hours` that are not
 /// among `open` yet (floor a quarter of the slot price, half-life 30 min, decay over
 /// the 4 hours before the hour).
+/// The buyer insures the jobs it posted last hour against failure, 1 gUSD each,
+/// at the quote, in one transaction that rides along the devices' phase (so it
+/// costs the fleet's hour no block of its own); the pool pays on its own when a
+/// job fails verification or expires unserved.
+async fn cover_jobs(client: &RpcClient, buyer: &mut Wallet, jobs: Vec<JobId>) -> Result<(), SimError> {
+    let mut actions = Vec::new();
+    for job in jobs {
+        let peril = JobPeril::Failure;
+        let q: Quote = client.query(&CoverQuery::JobQuote { job: job.0, peril, sum_insured: JOB_COVER_SUM }).await?;
+        if q.within_capacity {
+            let max_premium = q.premium + q.premium / 20;
+            actions.push(AppAction::Cover(CoverAction::BuyJobCover {
+                job: job.0,
+                peril,
+                sum_insured: JOB_COVER_SUM,
+                max_premium,
+            }));
+        }
+    }
+    if !actions.is_empty() {
+        if let Committed::Refused(why) = buyer.commit(client, actions).await? {
+            tracing::debug!(%why, "job cover refused");
+        }
+    }
+    Ok(())
+}
+
 async fn open_pools(
     client: &RpcClient,
     maker: &mut Wallet,
@@ -765,6 +792,8 @@ pub struct Fleet {
     maker_verified: bool,
     /// Whether the reporter's stake is in the cover pool.
     cover_staked: bool,
+    /// Jobs the buyer posted last hour, to cover during this hour's devices phase.
+    jobs_to_cover: Vec<JobId>,
     derivatives: derivatives::DerivativesDesk,
     pub totals: Totals,
 }
@@ -907,6 +936,7 @@ impl Fleet {
             fund: None,
             maker_verified: false,
             cover_staked: false,
+            jobs_to_cover: Vec::new(),
             derivatives: Default::default(),
             totals: Totals { plans_made: plans_made as u64, ..Totals::default() },
         })
@@ -959,6 +989,7 @@ impl Fleet {
             report_feeds(client, maker, feeds, now_hour).await
         };
         let reporting = report_feeds(client, &mut self.reporter, feeds, now_hour);
+        let covering = cover_jobs(client, &mut self.buyer, std::mem::take(&mut self.jobs_to_cover));
         let ctx = HourCtx {
             client: &self.client,
             chain: &self.chain,
@@ -980,9 +1011,10 @@ impl Fleet {
             t.results_submitted += d.submit_due(ctx.client, now_hour * HOUR).await?;
             Ok::<_, SimError>((energy, t))
         }));
-        let (opened, reported, results) = tokio::join!(opening, reporting, working);
+        let (opened, reported, covered, results) = tokio::join!(opening, reporting, covering, working);
         opened?;
         reported?;
+        covered?;
         let mut summary = HourSummary {
             hour,
             height: 0,
@@ -1838,37 +1870,6 @@ impl Fleet {
         .await
     }
 
-    /// Once the cover pool has capital, the buyer insures the jobs it just posted
-    /// against failure, 1 gUSD each, at the quote (one transaction; the pool pays
-    /// on its own when a job fails verification or expires unserved).
-    async fn cover_jobs(&mut self, jobs: Vec<JobId>) -> Result<(), SimError> {
-        if !self.cover_staked || jobs.is_empty() {
-            return Ok(());
-        }
-        let client = self.client.clone();
-        let mut actions = Vec::new();
-        for job in jobs {
-            let q: Quote = client
-                .query(&CoverQuery::JobQuote { job: job.0, peril: JobPeril::Failure, sum_insured: JOB_COVER_SUM })
-                .await?;
-            if q.within_capacity {
-                let buy = CoverAction::BuyJobCover {
-                    job: job.0,
-                    peril: JobPeril::Failure,
-                    sum_insured: JOB_COVER_SUM,
-                    max_premium: q.premium + q.premium / 20,
-                };
-                actions.push(AppAction::Cover(buy));
-            }
-        }
-        if !actions.is_empty() {
-            if let Committed::Refused(why) = self.buyer.commit(&client, actions).await? {
-                tracing::debug!(%why, "job cover refused");
-            }
-        }
-        Ok(())
-    }
-
     /// The buyer posts the hour's jobs for the hours two to four ahead
     /// (market-priced, one GPU for one hour) and reads how its latest ones stand.
     async fn post_jobs(&mut self, now_hour: u64) -> Result<(), SimError> {
@@ -1925,7 +1926,9 @@ impl Fleet {
                     JobsEvent::Open { job, .. } => Some(job),
                     _ => None,
                 });
-                self.cover_jobs(posted.collect()).await?;
+                if self.cover_staked {
+                    self.jobs_to_cover.extend(posted);
+                }
             }
             Committed::Refused(why) => tracing::debug!(%why, "jobs refused"),
         }

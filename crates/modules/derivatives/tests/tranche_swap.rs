@@ -7,7 +7,7 @@
 
 use greenhour_app::AppAction;
 use greenhour_derivatives::state::Underlying;
-use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Leg, Side};
+use greenhour_derivatives::{DerivativesAction, DerivativesEvent, Instrument, Leg, SeriesId, Side};
 use greenhour_primitives::{Coin, Denom};
 use greenhour_rwa::{Rules, RwaAction};
 use greenhour_testkit::rwa::{genesis, kyc, next_epoch, package, run, JUNIOR, SENIOR};
@@ -20,32 +20,36 @@ fn act(node: &mut TestNode, who: &str, a: DerivativesAction) -> Vec<DerivativesE
     DerivativesEvent::all_in(&record.events)
 }
 
-#[test]
-fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
+/// dave's package with carol and bob verified by alice, the identity provider.
+fn verified_package() -> (TestNode, greenhour_rwa::PackageId) {
     let mut node = TestNode::with_genesis(&genesis());
     let (package_id, _) = package(&mut node, Rules::default());
     kyc(&mut node, TestNode::addr("carol"), "SG");
     kyc(&mut node, TestNode::addr("bob"), "SG");
+    (node, package_id)
+}
+
+/// bob lists `instrument`; returns its series and first mark.
+fn list(node: &mut TestNode, instrument: Instrument) -> (SeriesId, u128) {
+    act(node, "bob", DerivativesAction::List { instrument })
+        .iter()
+        .find_map(|e| match e {
+            DerivativesEvent::Listed { series, mark, .. } => Some((*series, *mark)),
+            _ => None,
+        })
+        .expect("a listing event")
+}
+
+#[test]
+fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
+    let (mut node, package_id) = verified_package();
     run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: JUNIOR, amount: 10 * GUSD }).unwrap();
     run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: SENIOR, amount: 20 * GUSD }).unwrap();
     next_epoch(&mut node);
 
     let underlying = Underlying::Tranche { package: package_id.0, tranche: SENIOR };
     let maturity_hour = node.now() / 3_600 + 48;
-    let events = act(
-        &mut node,
-        "bob",
-        DerivativesAction::List {
-            instrument: Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 0 }, maturity_hour },
-        },
-    );
-    let (swap, mark) = events
-        .iter()
-        .find_map(|e| match e {
-            DerivativesEvent::Listed { series, mark, .. } => Some((*series, *mark)),
-            _ => None,
-        })
-        .unwrap();
+    let (swap, mark) = list(&mut node, Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 0 }, maturity_hour });
     assert_eq!(mark, 1_000_000, "a contract is 10^6 units: one gUSD at par");
 
     act(&mut node, "bob", DerivativesAction::Deposit { amount: 100 * GUSD });
@@ -85,10 +89,7 @@ fn app_can_swap_a_senior_tranches_total_return_including_its_coupons() {
 #[test]
 fn app_can_float_a_swaps_rate_leg_on_a_gusd_lending_market() {
     use greenhour_lending::Collateral;
-    let mut node = TestNode::with_genesis(&genesis());
-    let (package_id, _) = package(&mut node, Rules::default());
-    kyc(&mut node, TestNode::addr("carol"), "SG");
-    kyc(&mut node, TestNode::addr("bob"), "SG");
+    let (mut node, package_id) = verified_package();
     run(&mut node, "carol", RwaAction::Invest { package: package_id, tranche: SENIOR, amount: 20 * GUSD }).unwrap();
     next_epoch(&mut node);
     let market = greenhour_testkit::lending::create_market(
@@ -101,18 +102,9 @@ fn app_can_float_a_swaps_rate_leg_on_a_gusd_lending_market() {
     // market's borrow rate plus 2 %; bob is long both against carol.
     let underlying = Underlying::Tranche { package: package_id.0, tranche: SENIOR };
     let maturity_hour = node.now() / 3_600 + 48;
-    let list = |node: &mut TestNode, leg| {
-        let instrument = Instrument::Swap { underlying: underlying.clone(), leg, maturity_hour };
-        act(node, "bob", DerivativesAction::List { instrument })
-            .iter()
-            .find_map(|e| match e {
-                DerivativesEvent::Listed { series, .. } => Some(*series),
-                _ => None,
-            })
-            .unwrap()
-    };
-    let fixed = list(&mut node, Leg::Fixed { rate_bps: 200 });
-    let floating = list(&mut node, Leg::Floating { market: market.0, spread_bps: 200 });
+    let swap_paying = |leg| Instrument::Swap { underlying: underlying.clone(), leg, maturity_hour };
+    let (fixed, _) = list(&mut node, swap_paying(Leg::Fixed { rate_bps: 200 }));
+    let (floating, _) = list(&mut node, swap_paying(Leg::Floating { market: market.0, spread_bps: 200 }));
     let name = greenhour_derivatives::state::series(&node.app.snapshot().unwrap(), floating).unwrap().instrument.name();
     assert_eq!(name, format!("swap/rwa/{}/{SENIOR}/m{}+200/{maturity_hour}", package_id.0, market.0));
     act(&mut node, "bob", DerivativesAction::Deposit { amount: 100 * GUSD });
@@ -155,20 +147,10 @@ fn app_can_float_a_swaps_rate_leg_on_a_gusd_lending_market() {
 
 #[test]
 fn rejects_tranche_swap_trades_by_accounts_the_packages_rules_refuse() {
-    let mut node = TestNode::with_genesis(&genesis());
-    let (package_id, _) = package(&mut node, Rules::default());
-    kyc(&mut node, TestNode::addr("carol"), "SG");
-    kyc(&mut node, TestNode::addr("bob"), "SG");
+    let (mut node, package_id) = verified_package();
     let underlying = Underlying::Tranche { package: package_id.0, tranche: SENIOR };
     let maturity_hour = node.now() / 3_600 + 48;
-    let instrument = Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 0 }, maturity_hour };
-    let swap = act(&mut node, "bob", DerivativesAction::List { instrument })
-        .iter()
-        .find_map(|e| match e {
-            DerivativesEvent::Listed { series, .. } => Some(*series),
-            _ => None,
-        })
-        .unwrap();
+    let (swap, _) = list(&mut node, Instrument::Swap { underlying, leg: Leg::Fixed { rate_bps: 0 }, maturity_hour });
     for who in ["alice", "bob", "carol"] {
         act(&mut node, who, DerivativesAction::Deposit { amount: 100 * GUSD });
     }
