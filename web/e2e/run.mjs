@@ -1,8 +1,9 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core)
 // against a running devnet: every page renders with live data, a device drills
 // down to its reports and certificates, each page passes axe-core's WCAG 2 A/AA
-// rules with no serious or critical violation, the layout holds at a phone's
-// width, and the page asks nothing of any other origin.
+// rules with no serious or critical violation, an unreachable node is shown as
+// such, the layout holds at a phone's width, and the page asks nothing of any
+// other origin.
 //
 //   node e2e/run.mjs http://127.0.0.1:26657 ../target/dashboard-e2e
 //
@@ -183,6 +184,19 @@ await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attac
 check(page.url().endsWith(`#/account/${address}`), `search for ${address} went to ${page.url()}`);
 results.pages.account = { balances: await rows(page, "Balances") };
 check(results.pages.account.balances > 0, "account: no balance listed");
+
+// The node unreachable: every JSON-RPC request fails, and the page says so
+// instead of showing stale figures; once the node answers again, it loads.
+await page.route("**/rpc", (route) => route.abort("connectionrefused"));
+await page.goto(`${base}/#/jobs`);
+await page.waitForSelector('main[data-loaded="error"]', { timeout: 20_000, state: "attached" });
+const down = await page.locator("main .error").innerText();
+check(/unreachable/.test(down), `node down: the page shows ${JSON.stringify(down)}`);
+results.pages.node_down = { message: down };
+await shoot(page, "node-down");
+await page.unroute("**/rpc");
+await page.reload();
+await page.waitForSelector('main[data-loaded="true"]', { timeout: 20_000, state: "attached" });
 
 // A phone's width: nothing overflows the page sideways.
 const phone = await newPage(390, 844);

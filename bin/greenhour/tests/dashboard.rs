@@ -76,6 +76,8 @@ async fn app_can_be_used_from_the_dashboard_in_a_real_browser() {
     assert!(first_paint > 0, "{results}");
     assert!(results["pages"]["devices"]["cells_on_map"].as_u64().unwrap() > 0, "{results}");
     assert_eq!(results["external_requests"], serde_json::json!([]), "{results}");
+    let down = results["pages"]["node_down"]["message"].as_str().unwrap_or_default();
+    assert!(down.contains("unreachable"), "a node that does not answer is shown as such: {results}");
     for page in ["network", "devices", "device", "market", "jobs", "finance"] {
         assert!(out_dir.join(format!("{page}.png")).exists(), "a screenshot of {page}");
     }
