@@ -51,7 +51,7 @@ pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), De
             // at its lending market's borrow rate now.
             (Instrument::Swap { leg, .. }, Some(m)) => {
                 let hours = i128::from(hours_passed.min(1 << 20) as u32);
-                let rate_bps = leg_rate_bps(state, leg, ctx.time)?;
+                let rate_bps = leg_rate_bps(state, leg, ctx.time);
                 s.funding_rate = overflow(math::fixed_leg(m, rate_bps).checked_mul(hours))?;
             }
             _ => s.funding_rate = 0,
@@ -113,14 +113,16 @@ fn settle(state: &mut impl StateWrite, s: &mut Series, params: &DerivativesParam
 
 /// A swap leg's rate now, bps a year: the fixed rate, or the lending market's
 /// borrow rate plus the spread (capped at 1,000 % a year, so a rate model gone
-/// wild cannot overflow the funding index).
-fn leg_rate_bps(state: &impl StateRead, leg: &Leg, now: UnixSeconds) -> Result<u32, DerivativesError> {
-    Ok(match leg {
+/// wild cannot overflow the funding index). The market is anyone's to create:
+/// if its rate cannot be read (its accrual overflows), the leg pays the spread
+/// alone that hour rather than failing the block for every series.
+fn leg_rate_bps(state: &impl StateRead, leg: &Leg, now: UnixSeconds) -> u32 {
+    match leg {
         Leg::Fixed { rate_bps } => *rate_bps,
         Leg::Floating { market, spread_bps } => {
-            let apr = greenhour_lending::api::borrow_apr_bps(state, greenhour_lending::MarketId(*market), now)
-                .map_err(|e| DerivativesError::Dependency(e.to_string()))?;
+            let apr =
+                greenhour_lending::api::borrow_apr_bps(state, greenhour_lending::MarketId(*market), now).unwrap_or(0);
             (apr.saturating_add(u64::from(*spread_bps))).min(100_000) as u32
         }
-    })
+    }
 }
