@@ -36,13 +36,23 @@ export function actionNames(tx: Tx): string {
   return tx.body.actions.map((a) => Object.entries(a).map(([m, inner]) => `${m}.${Object.keys(inner)[0]}`)).flat().join(", ");
 }
 
+/** Committed blocks never change: the live page fetches each height once. */
+const blockCache = new Map<number, BlockInfo>();
+
+async function blockAt(height: number): Promise<BlockInfo> {
+  const known = blockCache.get(height);
+  if (known) return known;
+  const b = await call<BlockInfo>("block", { height });
+  blockCache.set(height, b);
+  for (const old of blockCache.keys()) if (old < height - 64) blockCache.delete(old);
+  return b;
+}
+
 export async function network(): Promise<HTMLElement> {
   const status = await call<Status>("status");
   const [validators, blocks] = await Promise.all([
     call<Validator[]>("validators"),
-    Promise.all(
-      Array.from({ length: Math.min(12, status.height) }, (_, i) => call<BlockInfo>("block", { height: status.height - i })),
-    ),
+    Promise.all(Array.from({ length: Math.min(12, status.height) }, (_, i) => blockAt(status.height - i))),
   ]);
   const times = blocks.map((b) => b.block.header.time);
   const pace = times.length > 1 ? (times[0] - times[times.length - 1]) / (times.length - 1) : null;
@@ -105,7 +115,7 @@ export async function network(): Promise<HTMLElement> {
 }
 
 export async function block(height: string): Promise<HTMLElement> {
-  const b = await call<BlockInfo>("block", { height: Number(height) });
+  const b = await blockAt(Number(height));
   const hd = b.block.header;
   return h(
     "div",
