@@ -315,6 +315,7 @@ async fn devnet(cli: &Cli, a: &DevnetArgs) -> Result<()> {
         let mut config = NodeConfig { rpc_listen: a.rpc.clone(), ..Default::default() };
         config.solo.block_interval_ms = a.block_ms;
         config.solo.clock = clock;
+        config.faucet = Some(greenhour_node::faucet::FaucetConfig::devnet());
         let genesis_time = match &a.start {
             None => now(),
             Some(text) => {

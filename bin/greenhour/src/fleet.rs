@@ -228,6 +228,8 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
         grid_g_per_kwh: intensity("USA").unwrap_or(400.0),
         feeds,
         reporter: SecretKey::from_name("dave"),
+        // The devnet's faucet (config.json names its key) hands these out.
+        certificate_sink: Some(SecretKey::from_name(&greenhour_node::faucet::FaucetConfig::devnet().key).address()),
     };
     if !cli.json {
         println!("Starting {devices} simulated home devices (Greensboro NC and Sand Point AK weather, TMY3)…");

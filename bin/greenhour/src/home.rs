@@ -80,6 +80,14 @@ pub fn init(
             coins: vec![greenhour_primitives::Coin::ghr(100_000_000_000)],
         });
     }
+    if let (true, Some(faucet)) = (demo_keys, &config.faucet) {
+        // The faucet pays from its own account, so its nonces are its own.
+        let key = SecretKey::from_name(&faucet.key);
+        if keyring.get(&faucet.key).is_err() {
+            keyring.add(&faucet.key, &key)?;
+        }
+        genesis.bank.balances.push(GenesisBalance { address: key.address(), coins: demo_coins() });
+    }
     std::fs::write(home.genesis(), genesis.to_json()).with_context(|| "writing genesis.json")?;
     let mut config = config.clone();
     if demo_keys {

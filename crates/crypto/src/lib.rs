@@ -37,7 +37,8 @@ pub enum Domain {
 }
 
 impl Domain {
-    fn tag(self) -> &'static [u8] {
+    /// The tag signed before the chain id and the message (see [`signing_bytes`]).
+    pub fn tag(self) -> &'static [u8] {
         match self {
             Domain::Tx => b"greenhour/tx/v1",
             Domain::Telemetry => b"greenhour/telemetry/v1",

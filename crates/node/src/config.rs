@@ -42,6 +42,10 @@ pub struct NodeConfig {
     /// observes (a `report_double_sign` transaction, paying its fee).
     #[serde(default)]
     pub evidence_reporter: Option<String>,
+    /// A devnet faucet (`faucet` JSON-RPC) paying from a keyring account; never
+    /// set on a real network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faucet: Option<crate::faucet::FaucetConfig>,
 }
 
 /// About a day of 1-second blocks: enough for light clients and audits of recent
@@ -69,6 +73,7 @@ impl Default for NodeConfig {
             validator_key: None,
             relay_peers: Vec::new(),
             evidence_reporter: None,
+            faucet: None,
             store_cache_mib: default_cache_mib(),
             state_history_versions: default_state_history(),
         }

@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod dashboard;
+pub mod faucet;
 pub mod keyring;
 pub mod mempool;
 pub mod metrics;

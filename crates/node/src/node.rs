@@ -73,6 +73,8 @@ pub struct Node {
     intake: mpsc::Sender<Intake>,
     /// Signs double-sign reports, if the node was given an account for it.
     evidence_reporter: Option<greenhour_crypto::SecretKey>,
+    /// The devnet faucet, if the config names one.
+    faucet: Option<crate::faucet::Faucet>,
 }
 
 /// A started node: its shared state, address and tasks.
@@ -116,6 +118,13 @@ impl Node {
             .as_deref()
             .map(|name| keyring.get(name).map_err(|e| NodeError::Home(format!("evidence reporter {name}: {e:#}"))))
             .transpose()?;
+        let faucet = match &config.faucet {
+            None => None,
+            Some(f) => {
+                let key = keyring.get(&f.key).map_err(|e| NodeError::Home(format!("faucet key {}: {e:#}", f.key)))?;
+                Some(crate::faucet::Faucet::new(f.clone(), key))
+            }
+        };
         let mempool = Arc::new(Mempool::new(app.clone(), config.mempool.clone()));
         let (intake_tx, intake_rx) = mpsc::channel(65_536);
         let (blocks, _) = broadcast::channel(256);
@@ -131,6 +140,7 @@ impl Node {
             rejections: Mutex::new(Rejections::default()),
             intake: intake_tx,
             evidence_reporter,
+            faucet,
         });
 
         let listener = tokio::net::TcpListener::bind(&config.rpc_listen)
@@ -287,6 +297,14 @@ impl Node {
             Some(Ok(hash)) => tracing::info!(%hash, "reported double-sign evidence"),
             Some(Err(e)) => tracing::warn!(error = %e, "double-sign report refused"),
             None => {}
+        }
+    }
+
+    /// Sends the devnet faucet's drip to `to` (refused when the node has no faucet).
+    pub async fn faucet_drip(&self, to: greenhour_primitives::Address) -> Result<crate::faucet::Drip, ErrorInfo> {
+        match &self.faucet {
+            Some(f) => f.drip(self, to).await,
+            None => Err(ErrorInfo::from_coded(&crate::faucet::FaucetError::Disabled)),
         }
     }
 

@@ -113,6 +113,25 @@ pub fn document() -> Value {
             "400": {"$ref": "#/components/responses/Error"},
             "413": {"description": "body too large"},
             "422": {"$ref": "#/components/responses/Error"}}}}));
+    paths.insert("/txs/encode".into(), json!({"post": {
+        "operationId": "encode_tx",
+        "summary": "The borsh encoding (hex) of an unsigned transaction body given as JSON, for a signer holding its key elsewhere",
+        "tags": ["node"],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["body"], "additionalProperties": false, "properties": {
+            "body": {"type": "object", "required": ["chain_id", "signer", "nonce", "fee", "actions"]}}}}}},
+        "responses": {
+            "200": {"description": "encoded", "content": {"application/json": {"schema": {"type": "object", "properties": {"body": {"type": "string"}, "domain": {"type": "string"}}}}}},
+            "400": {"$ref": "#/components/responses/Error"},
+            "422": {"$ref": "#/components/responses/Error"}}}}));
+    paths.insert("/faucet/{address}".into(), json!({"post": {
+        "operationId": "faucet",
+        "summary": "Devnet only: the faucet's drip to an account holding less than one drip's GHR, answered after its block",
+        "tags": ["node"],
+        "parameters": [{"name": "address", "in": "path", "required": true, "schema": address.clone()}],
+        "responses": {
+            "200": {"description": "committed", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": {"$ref": "#/components/responses/Error"},
+            "422": {"$ref": "#/components/responses/Error"}}}}));
     paths.insert("/health".into(), json!({"get": {"operationId": "health", "summary": "Liveness", "responses": {"200": {"description": "ok", "content": {"text/plain": {}}}}}}));
     paths.insert("/metrics".into(), json!({"get": {"operationId": "metrics", "summary": "Prometheus metrics (text format 0.0.4, or OpenMetrics when asked)", "responses": {"200": {"description": "metrics", "content": {"text/plain": {}, "application/openmetrics-text": {}}}}}}));
     paths.insert("/openapi.json".into(), json!({"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}}}}));
@@ -175,6 +194,22 @@ pub fn openrpc() -> Value {
             {"name": "tx", "required": true, "schema": {"type": "string", "pattern": "^(0x)?[0-9a-fA-F]*$"}},
             {"name": "mode", "required": false, "schema": {"type": "string", "enum": ["sync", "commit"]}}],
         "result": {"name": "BroadcastResult", "schema": {"$ref": "#/components/schemas/BroadcastResult"}},
+    }));
+    methods.push(json!({
+        "name": "encode_tx",
+        "summary": "The borsh encoding (hex) of an unsigned transaction body given as JSON, after the chain id, size and stateless action checks; sign `len(domain) ‖ domain ‖ len(chain_id) ‖ chain_id ‖ body` with the key and send `body ‖ signature` to broadcast_tx.",
+        "tags": [{"name": "node"}],
+        "paramStructure": "by-name",
+        "params": [{"name": "body", "required": true, "schema": {"type": "object", "required": ["chain_id", "signer", "nonce", "fee", "actions"]}}],
+        "result": {"name": "EncodedTx", "schema": {"type": "object", "properties": {"body": {"type": "string"}, "domain": {"type": "string"}}}},
+    }));
+    methods.push(json!({
+        "name": "faucet",
+        "summary": "Devnet only: sends an account that holds less than one drip's GHR the faucet's coins and, when it has one, a slice of a certificate bundle; answers after the block. Refused with (faucet, 1) on a node without a faucet.",
+        "tags": [{"name": "node"}],
+        "paramStructure": "by-name",
+        "params": [{"name": "address", "required": true, "schema": {"type": "string"}}],
+        "result": {"name": "Drip", "schema": {"type": "object", "properties": {"to": {"type": "string"}, "coins": {"$ref": "#/components/schemas/Coins"}, "certificate": {}, "result": {"$ref": "#/components/schemas/BroadcastResult"}}}},
     }));
     methods.push(json!({
         "name": "relay_txs",

@@ -696,7 +696,8 @@ async fn serves_every_documented_read_over_json_rpc_and_rest_alike() {
     let mut reads = 0;
     for method in openrpc["methods"].as_array().unwrap() {
         let name = method["name"].as_str().unwrap();
-        if ["broadcast_tx", "relay_txs", "rpc.discover"].contains(&name) {
+        // The methods that write (or encode for writing) have POST routes.
+        if ["broadcast_tx", "encode_tx", "faucet", "relay_txs", "rpc.discover"].contains(&name) {
             continue;
         }
         // The REST route documenting the same operation.
@@ -780,5 +781,117 @@ async fn app_can_serve_the_dashboard_at_the_root_with_a_same_origin_policy() {
     let (status, answer) = h.raw(r#"{"jsonrpc":"2.0","id":1,"method":"status"}"#).await;
     assert_eq!((status, answer["result"]["chain_id"].as_str()), (200, Some(CHAIN)));
     assert_eq!(reqwest::get(format!("{}/assets/nope.js", h.url)).await.unwrap().status().as_u16(), 404);
+    h.stop().await;
+}
+
+/// A node whose faucet pays `FAUCET_DRIP` ughr from dave's account.
+const FAUCET_DRIP: u128 = 5_000_000;
+
+async fn start_with_faucet() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let home = HomeLayout::new(dir.path());
+    greenhour_node::keyring::Keyring::new(&home.keys()).add("dave", &SecretKey::from_name("dave")).unwrap();
+    let mut config =
+        NodeConfig { rpc_listen: "127.0.0.1:0".into(), rpc_max_body_bytes: 256 * 1024, ..Default::default() };
+    config.solo.block_interval_ms = 50;
+    config.faucet = Some(greenhour_node::faucet::FaucetConfig {
+        key: "dave".into(),
+        coins: vec![Coin::ghr(FAUCET_DRIP)],
+        certificate_wh: 0,
+    });
+    let running = Node::start(config, &home, &demo_genesis(CHAIN)).await.unwrap();
+    let url = format!("http://{}", running.rpc_addr);
+    Harness { client: RpcClient::new(&url), url, running: Some(running), _dir: dir }
+}
+
+/// The `(module, code)` of a JSON-RPC refusal.
+fn refusal(answer: &Value) -> (String, u64) {
+    let data = &answer["error"]["data"];
+    (data["module"].as_str().unwrap_or_default().to_string(), data["code"].as_u64().unwrap_or(u64::MAX))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_drip_from_the_devnet_faucet_once_per_empty_account() {
+    let h = start_with_faucet().await;
+    let newcomer = addr("newcomer");
+    let call = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"faucet","params":{{"address":"{newcomer}"}}}}"#);
+    let (status, answer) = h.raw(&call).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer["result"]["result"]["committed"]["height"].as_u64().unwrap() >= 1, "{answer}");
+    let funded = h.client.account(&newcomer).await.unwrap();
+    assert_eq!(funded.balances, vec![Coin::ghr(FAUCET_DRIP)]);
+    // The drip is an ordinary transaction of the faucet's account.
+    assert_eq!(h.client.account(&addr("dave")).await.unwrap().nonce, 1);
+
+    // Once funded, the account is refused, and nothing moves.
+    let (_, again) = h.raw(&call).await;
+    assert_eq!(refusal(&again), ("faucet".to_string(), 2), "{again}");
+    assert_eq!(h.client.account(&newcomer).await.unwrap().balances, vec![Coin::ghr(FAUCET_DRIP)]);
+    assert_eq!(h.client.account(&addr("dave")).await.unwrap().nonce, 1);
+
+    // The same over REST, for another account.
+    let rest = reqwest::Client::new().post(format!("{}/faucet/{}", h.url, addr("second"))).send().await.unwrap();
+    assert_eq!(rest.status().as_u16(), 200);
+    assert_eq!(h.client.account(&addr("second")).await.unwrap().balances, vec![Coin::ghr(FAUCET_DRIP)]);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejects_a_faucet_call_on_a_node_without_one() {
+    let h = start().await;
+    let call = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"faucet","params":{{"address":"{}"}}}}"#, addr("newcomer"));
+    let (_, answer) = h.raw(&call).await;
+    assert_eq!(refusal(&answer), ("faucet".to_string(), 1), "{answer}");
+    assert!(h.client.account(&addr("newcomer")).await.unwrap().balances.is_empty());
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_sign_a_body_the_node_encoded_and_commit_it() {
+    let h = start().await;
+    let key = SecretKey::from_name("alice");
+    let body = greenhour_app::TxBody {
+        chain_id: CHAIN.parse().unwrap(),
+        signer: key.public_key(),
+        nonce: 0,
+        fee: 1_000,
+        actions: vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(4_242)] })],
+        memo: "signed elsewhere".into(),
+    };
+    let ask = json!({"jsonrpc": "2.0", "id": 1, "method": "encode_tx", "params": {"body": body}});
+    let (status, answer) = h.raw(&ask.to_string()).await;
+    assert_eq!(status, 200, "{answer}");
+    let encoded = hex::decode(answer["result"]["body"].as_str().unwrap()).unwrap();
+    // The node's encoding is the canonical one, and its domain the transaction's.
+    assert_eq!(encoded, greenhour_codec::encode(&body));
+    assert_eq!(answer["result"]["domain"], "greenhour/tx/v1");
+    let signature = key.sign(greenhour_crypto::Domain::Tx, &body.chain_id, &encoded);
+    let tx = [encoded, signature.0.to_vec()].concat();
+    let send = json!({"jsonrpc": "2.0", "id": 2, "method": "broadcast_tx", "params": {"tx": hex::encode(tx), "mode": "commit"}});
+    let (_, sent) = h.raw(&send.to_string()).await;
+    assert!(sent["result"]["committed"]["height"].as_u64().is_some(), "{sent}");
+    assert!(h.client.account(&addr("bob")).await.unwrap().balances.contains(&Coin::ghr(DEMO_BALANCE + 4_242)));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejects_encoding_a_body_for_another_chain_or_of_the_wrong_shape() {
+    let h = start().await;
+    let key = SecretKey::from_name("alice");
+    let body = greenhour_app::TxBody {
+        chain_id: "another-chain".parse().unwrap(),
+        signer: key.public_key(),
+        nonce: 0,
+        fee: 1_000,
+        actions: vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(1)] })],
+        memo: String::new(),
+    };
+    let ask = json!({"jsonrpc": "2.0", "id": 1, "method": "encode_tx", "params": {"body": body}});
+    let (_, answer) = h.raw(&ask.to_string()).await;
+    assert_eq!(answer["error"]["code"], -32002, "{answer}");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("another-chain"), "{answer}");
+    let (_, shapeless) =
+        h.raw(r#"{"jsonrpc":"2.0","id":1,"method":"encode_tx","params":{"body":{"chain_id":"x","nonce":"no"}}}"#).await;
+    assert_eq!(shapeless["error"]["code"], -32602, "{shapeless}");
     h.stop().await;
 }

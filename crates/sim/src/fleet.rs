@@ -9,7 +9,7 @@ use crate::SimError;
 use greenhour_agent::{EnergyManager, ManagerConfig};
 use greenhour_app::AppAction;
 use greenhour_bank::{BankAction, Output};
-use greenhour_carbon::CarbonAction;
+use greenhour_carbon::{CarbonAction, CarbonEvent};
 use greenhour_client::{Committed, RpcClient, Wallet};
 use greenhour_cover::query::{CoverQuery, PoolView, StakeView};
 use greenhour_cover::{Cover, CoverAction, JobPeril, Quote};
@@ -28,7 +28,7 @@ use greenhour_lending::{Collateral, LendingAction, MarketId, Size};
 use greenhour_market::MarketAction;
 use greenhour_oracle::OracleAction;
 use greenhour_pools::{PoolId, PoolsAction, PoolsEvent};
-use greenhour_primitives::{ChainId, Coin, Denom};
+use greenhour_primitives::{Address, ChainId, Coin, Denom};
 use greenhour_rwa::query::OfferBook;
 use greenhour_rwa::query::{HoldingView, IdentityView, PackageReport, PackageView, RwaQuery};
 use greenhour_rwa::{PackageId, Rules, RwaAction, RwaEvent, Side, TrancheTerms};
@@ -154,6 +154,9 @@ pub struct FleetConfig {
     pub feeds: Vec<FeedSeries>,
     /// The second oracle reporter (the devnet's `dave`; the maker is the first).
     pub reporter: SecretKey,
+    /// Where device owners donate a slice of a sunny hour's certificates once a
+    /// simulated day (the devnet's faucet, which hands them to wallets to claim).
+    pub certificate_sink: Option<Address>,
 }
 
 /// An oracle feed's values by hour: hour `h` reports `values[h % len]`, the way
@@ -328,6 +331,7 @@ struct HourCtx<'a> {
     lending_market: Option<MarketId>,
     /// The RWA package the issuer device's positions are in (they provide through it).
     package: Option<PackageId>,
+    certificate_sink: Option<Address>,
 }
 
 struct SimDevice {
@@ -358,6 +362,10 @@ struct SimDevice {
     vault: Option<VaultId>,
     /// Compute energy its own PV covered since the last daily grant, Wh.
     green_wh_today: u64,
+    /// The latest solar bundle issued to the owner: `(first id, Wh)`.
+    last_solar_bundle: Option<(u64, u64)>,
+    /// The UTC day of its latest certificate donation.
+    donated_day: Option<u64>,
 }
 
 fn spec_for(i: usize) -> DeviceSpec {
@@ -396,6 +404,24 @@ fn behaviour_for(i: usize) -> Behaviour {
     } else {
         Behaviour::Honest
     }
+}
+
+/// Wh a device donates to the certificate sink, from a bundle of at least twice that.
+const DONATION_WH: u64 = 2_000;
+
+/// The first solar bundle a transaction's `issued` event lists: `(first id, Wh)`.
+fn solar_bundle(record: &greenhour_app::TxRecord) -> Option<(u64, u64)> {
+    CarbonEvent::all_in(&record.events).into_iter().find_map(|e| match e {
+        // Each bundle is `first-last:source:status`.
+        CarbonEvent::Issued { bundles, .. } => bundles.split(',').find_map(|b| {
+            let mut parts = b.split(':');
+            let (range, source) = (parts.next()?, parts.next()?);
+            let (first, last) = range.split_once('-')?;
+            let (first, last) = (first.parse::<u64>().ok()?, last.parse::<u64>().ok()?);
+            (source == "solar" && last >= first).then_some((first, last - first + 1))
+        }),
+        _ => None,
+    })
 }
 
 /// `(pools, 5)`: the device is a member of the pool already.
@@ -469,6 +495,15 @@ impl SimDevice {
     /// Plans if due, runs and reports hour `hour` (with the slot of `provide_hour`
     /// for the market in the same transaction), then joins and pledges when due.
     /// Returns the hour's energy if a report was accepted.
+    /// Once a simulated day, a slice of the owner's latest large solar bundle for
+    /// the sink (the first [`DONATION_WH`] Wh; the rest stays for job claims).
+    fn donation(&self, sink: Option<Address>, hour: u64) -> Option<AppAction> {
+        let to = sink?;
+        let (bundle, wh) = self.last_solar_bundle?;
+        (self.donated_day != Some(hour / 24) && wh >= 2 * DONATION_WH)
+            .then_some(AppAction::Carbon(CarbonAction::Transfer { bundle, to, wh: Some(DONATION_WH) }))
+    }
+
     async fn hour_work(
         &mut self,
         ctx: &HourCtx<'_>,
@@ -485,6 +520,7 @@ impl SimDevice {
             provide_price,
             lending_market,
             package,
+            certificate_sink,
         } = *ctx;
         let Some(id) = self.id else { return Ok(None) };
         if self.last_report_end.is_some_and(|end| end > hour * HOUR) {
@@ -531,7 +567,8 @@ impl SimDevice {
             }
             _ => None,
         };
-        let riders: Vec<AppAction> = provide.iter().chain(&extend).cloned().collect();
+        let donate = self.donation(certificate_sink, hour);
+        let riders: Vec<AppAction> = provide.iter().chain(&extend).chain(&donate).cloned().collect();
         let mut outcome = self.owner.commit(client, actions.iter().chain(&riders).cloned().collect()).await?;
         let riders_landed = matches!(outcome, Committed::Included(_));
         if !riders_landed && !riders.is_empty() {
@@ -539,6 +576,13 @@ impl SimDevice {
         }
         if riders_landed && provide.is_some() {
             totals.provided_slots += 1;
+        }
+        if riders_landed && donate.is_some() {
+            self.donated_day = Some(hour / 24);
+            self.last_solar_bundle = None;
+        }
+        if let Committed::Included(record) = &outcome {
+            self.last_solar_bundle = solar_bundle(record).or(self.last_solar_bundle);
         }
         if riders_landed && extend.is_some() {
             self.pledged_until += 24;
@@ -844,6 +888,8 @@ impl Fleet {
                     worker: greenhour_agent::Worker::new(behaviour_for(i) == Behaviour::Inflating),
                     vault: None,
                     green_wh_today: 0,
+                    last_solar_bundle: None,
+                    donated_day: None,
                 })
             })
             .collect::<Result<_, SimError>>()?;
@@ -1001,6 +1047,7 @@ impl Fleet {
             provide_price: self.config.slot_price,
             lending_market: self.lending_market,
             package: self.package,
+            certificate_sink: self.config.certificate_sink,
         };
         let working = bounded(self.devices.iter_mut().map(|d| async move {
             let mut t = Totals::default();

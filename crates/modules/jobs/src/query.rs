@@ -71,6 +71,42 @@ pub fn workload(state: &impl StateRead, hash: &Hash) -> Result<Option<WorkloadVi
     }))
 }
 
+/// A built-in example workload: what a wallet uploads (unless `uploaded`) and
+/// posts a job with, and the input the devnet's buyer uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExampleView {
+    /// `mandelbrot`, `mlp` or `sgd`.
+    pub name: String,
+    /// The task kind it stands for (`rendering`, `inference`, `training`).
+    pub kind: String,
+    /// sha256 of the module: the `Workload::Wasm` module hash.
+    pub module: Hash,
+    /// Whether the chain holds the module already.
+    pub uploaded: bool,
+    /// The module, hex.
+    pub wasm: String,
+    /// A small standard input, hex.
+    pub demo_input: String,
+}
+
+pub fn examples(state: &impl StateRead) -> Result<Vec<ExampleView>, JobsError> {
+    greenhour_workloads::examples::ALL
+        .iter()
+        .map(|e| {
+            let wasm = e.wasm();
+            let module = Hash::digest(&wasm);
+            Ok(ExampleView {
+                name: e.name.into(),
+                kind: e.kind.into(),
+                module,
+                uploaded: state::workload(state, &module)?.is_some(),
+                wasm: hex::encode(&wasm),
+                demo_input: hex::encode(e.demo_input()),
+            })
+        })
+        .collect()
+}
+
 /// One device's free GPUs in an hour, as the matcher ranks them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FreeCapacity {
@@ -144,6 +180,9 @@ greenhour_framework::module_queries! {
         /// An uploaded workload module: its hash, uploader, size and WASM bytes (hex).
         Workload = "workload" at "/workloads/{hash}" { hash: Hash } -> WorkloadView
             = |state, _now| workload(state, &hash)?.ok_or_else(|| QueryError::NotFound(format!("workload {hash}")));
+        /// The built-in example workloads, with their module hashes, bytes and demo inputs.
+        Examples = "workload_examples" at "/workload-examples" {} -> Vec<ExampleView>
+            = |state, _now| examples(state).map_err(QueryError::from);
         /// Free GPU capacity of a class in one hour, as the matcher sees it.
         Capacity = "capacity" at "/capacity/{class}/{hour}" { class: DeviceClass, hour: u64 } -> Vec<FreeCapacity>
             = |state, now| capacity(state, class, hour, now);

@@ -153,6 +153,11 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
             };
             to_json(query::broadcast(node, str_param(p, "tx")?, mode).await?)?
         }
+        "encode_tx" => {
+            let body = p.get("body").ok_or_else(|| RpcError::InvalidParams("missing parameter body".into()))?;
+            to_json(query::encode_tx(node, body)?)?
+        }
+        "faucet" => to_json(query::faucet(node, query::parse_address(str_param(p, "address")?)?).await?)?,
         "relay_txs" => {
             let Some(Value::Array(txs)) = p.get("txs") else {
                 return Err(RpcError::InvalidParams("txs must be an array of hex strings".into()).into());

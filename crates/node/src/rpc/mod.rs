@@ -31,6 +31,8 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .route("/blocks/latest", get(rest::latest_block))
         .route("/blocks/{height}", get(rest::block))
         .route("/txs", post(rest::broadcast))
+        .route("/txs/encode", post(rest::encode_tx))
+        .route("/faucet/{address}", post(rest::faucet))
         .route("/txs/{hash}", get(rest::tx))
         .route("/accounts/{address}", get(rest::account))
         .route("/accounts/{address}/balances", get(rest::balances))

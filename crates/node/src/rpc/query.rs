@@ -189,6 +189,39 @@ pub fn state(node: &Node, key: &[u8], height: Option<Height>) -> Result<StatePro
     })
 }
 
+/// `encode_tx`'s answer: the borsh encoding of an unsigned body, for a signer
+/// that holds its key elsewhere (the dashboard's wallet) to sign and send as
+/// `body ‖ signature` (the Rosetta construction API's "payloads" step).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct EncodedTx {
+    /// Hex of `borsh(TxBody)`.
+    pub body: String,
+    /// The signing domain to prefix (with the chain id) before signing.
+    pub domain: String,
+}
+
+/// Encodes a transaction body given as JSON after the checks a signature does
+/// not change: this chain's id, the size limit and every action's stateless
+/// check, so a wallet learns of a malformed action before it signs.
+pub fn encode_tx(node: &Node, body: &serde_json::Value) -> Result<EncodedTx, RpcError> {
+    let body: greenhour_app::TxBody = serde_json::from_value(body.clone())
+        .map_err(|e| RpcError::InvalidParams(format!("body is not a transaction body: {e}")))?;
+    let params = node.app.params();
+    let bytes = greenhour_codec::encode(&body);
+    // The signature's 64 bytes complete the transaction.
+    let tx = greenhour_app::Tx { body, signature: greenhour_crypto::Signature([0; 64]) };
+    tx.check_stateless(node.app.chain_id(), params, bytes.len() + 64).map_err(RpcError::Rejected)?;
+    Ok(EncodedTx {
+        body: hex::encode(bytes),
+        domain: String::from_utf8_lossy(greenhour_crypto::Domain::Tx.tag()).into_owned(),
+    })
+}
+
+/// Sends the devnet faucet's drip to `to`.
+pub async fn faucet(node: &Node, to: Address) -> Result<crate::faucet::Drip, RpcError> {
+    node.faucet_drip(to).await.map_err(RpcError::Rejected)
+}
+
 /// Decodes a hex transaction and broadcasts it.
 pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result<BroadcastResult, RpcError> {
     let max_hex = 2 * node.app.params().max_tx_bytes as usize;

@@ -93,6 +93,24 @@ pub async fn broadcast(State(node): State<Arc<Node>>, body: Bytes) -> Reply {
     ok(query::broadcast(&node, &body.tx, body.mode).await?)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EncodeBody {
+    body: serde_json::Value,
+}
+
+/// `POST /txs/encode` with `{"body": <TxBody JSON>}`.
+pub async fn encode_tx(State(node): State<Arc<Node>>, body: Bytes) -> Reply {
+    let body: EncodeBody =
+        serde_json::from_slice(&body).map_err(|e| RpcError::InvalidParams(format!("invalid JSON body: {e}")))?;
+    ok(query::encode_tx(&node, &body.body)?)
+}
+
+/// `POST /faucet/{address}`.
+pub async fn faucet(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
+    ok(query::faucet(&node, query::parse_address(&address)?).await?)
+}
+
 pub async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
 }
