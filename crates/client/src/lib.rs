@@ -143,8 +143,19 @@ impl RpcClient {
     pub async fn device(&self, id: u64) -> Result<greenhour_devices::Device, ClientError> {
         self.query(&DevicesQuery::Device { id }).await
     }
+    /// Every device (of `owner`, or all), fetched a page at a time.
     pub async fn devices(&self, owner: Option<&Address>) -> Result<Vec<greenhour_devices::Device>, ClientError> {
-        self.query(&DevicesQuery::Devices { owner: owner.copied() }).await
+        let mut all: Vec<greenhour_devices::Device> = Vec::new();
+        loop {
+            let after = all.last().map(|d| d.id.0);
+            let page: Vec<greenhour_devices::Device> =
+                self.query(&DevicesQuery::Devices { owner: owner.copied(), after }).await?;
+            let full = page.len() >= greenhour_framework::queries::MAX_LIST;
+            all.extend(page);
+            if !full {
+                return Ok(all);
+            }
+        }
     }
     pub async fn device_reports(
         &self,

@@ -11,17 +11,24 @@ pub fn device(state: &impl StateRead, id: DeviceId) -> Result<Device, DevicesErr
 }
 
 /// An owner's devices, or every device, in id order.
-pub fn devices(state: &impl StateRead, owner: Option<&Address>, limit: usize) -> Result<Vec<Device>, DevicesError> {
-    let mut out = match owner {
+/// Devices in id order (of `owner`, or all), those with an id above `after`
+/// only, at most `limit`: a page, and the next starts after its last id.
+pub fn devices(
+    state: &impl StateRead,
+    owner: Option<&Address>,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<Device>, DevicesError> {
+    let first = after.map_or(0, |a| a.saturating_add(1));
+    match owner {
         Some(owner) => state::devices_of(state, owner)?
             .into_iter()
+            .filter(|id| id.0 >= first)
             .take(limit)
             .map(|id| state::device(state, id))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => state::all_devices(state)?,
-    };
-    out.truncate(limit);
-    Ok(out)
+            .collect(),
+        None => state::devices_from(state, DeviceId(first), limit),
+    }
 }
 
 /// A device's reports from `from` on (refused for an unknown device).
@@ -54,9 +61,10 @@ greenhour_framework::module_queries! {
         /// A device: owner, key, class, cell, nameplate, status and telemetry counters.
         Device = "device" at "/devices/{id}" { id: u64 } -> Device
             = |state, _now| device(state, DeviceId(id));
-        /// Registered devices, of one owner or all (at most 1,000), in id order.
-        Devices = "devices" at "/devices" { owner: Option<Address> } -> Vec<Device>
-            = |state, _now| devices(state, owner.as_ref(), MAX_LIST);
+        /// Registered devices, of one owner or all, in id order: at most 1,000, those
+        /// with an id above `after` (the last id of the previous page) only.
+        Devices = "devices" at "/devices" { owner: Option<Address>, after: Option<u64> } -> Vec<Device>
+            = |state, _now| devices(state, owner.as_ref(), after, MAX_LIST);
         /// A device's accepted telemetry from `from` (Unix seconds) on (at most 1,000), with green shares.
         Reports = "device_reports" at "/devices/{id}/reports" { id: u64, from: Option<u64> } -> Vec<StoredReport>
             = |state, _now| reports(state, DeviceId(id), from.unwrap_or(0), MAX_LIST);

@@ -267,6 +267,13 @@ pub fn device_by_key(state: &impl StateRead, key: &PublicKey) -> Result<Option<D
 }
 
 /// All devices, in id order.
+/// At most `limit` devices from id `first` on, in id order (a bounded range read).
+pub fn devices_from(state: &impl StateRead, first: DeviceId, limit: usize) -> Result<Vec<Device>, DevicesError> {
+    let from = keys::device(first);
+    let from = std::str::from_utf8(from.as_bytes()).unwrap_or(keys::DEVICE_PREFIX);
+    Ok(state.scan::<Device>(keys::DEVICE_PREFIX, from, limit)?.into_iter().map(|(_, d)| d).collect())
+}
+
 pub fn all_devices(state: &impl StateRead) -> Result<Vec<Device>, DevicesError> {
     Ok(state.prefix::<Device>(keys::DEVICE_PREFIX)?.into_iter().map(|(_, d)| d).collect())
 }

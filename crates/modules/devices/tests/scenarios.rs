@@ -258,3 +258,31 @@ fn a_report_backs_one_use_only() {
     let missing = state::use_report(&mut overlay, &greenhour_primitives::Hash::digest(b"x"), "y").unwrap_err();
     assert_eq!(greenhour_framework::CodedError::code(&missing), 17);
 }
+
+#[test]
+fn app_can_list_devices_a_page_at_a_time() {
+    let mut node = TestNode::new();
+    let ids: Vec<DeviceId> =
+        (0..5).map(|i| register(&mut node, ["alice", "bob"][i % 2], &format!("pager-{i}")).unwrap()).collect();
+    let snap = node.app.snapshot().unwrap();
+    let page = |owner: Option<&str>, after: Option<u64>| -> Vec<DeviceId> {
+        let owner = owner.map(|o| TestNode::key(o).address());
+        greenhour_devices::query::devices(&snap, owner.as_ref(), after, 2).unwrap().into_iter().map(|d| d.id).collect()
+    };
+    // Pages of two, each after the last id of the previous: every device once, in order.
+    let mut seen: Vec<DeviceId> = Vec::new();
+    let mut after = None;
+    loop {
+        let p = page(None, after);
+        seen.extend(&p);
+        if p.len() < 2 {
+            break;
+        }
+        after = p.last().map(|d| d.0);
+    }
+    assert_eq!(seen, ids);
+    // An owner's devices page the same way.
+    assert_eq!(page(Some("alice"), None), vec![ids[0], ids[2]]);
+    assert_eq!(page(Some("alice"), Some(ids[2].0)), vec![ids[4]]);
+    assert!(page(None, Some(u64::MAX)).is_empty());
+}

@@ -418,7 +418,7 @@ fn rejects_borrowing_while_the_index_jumps_away_from_its_window() {
     node.advance(3_600);
     let snap = node.app.snapshot().unwrap();
     let pool = greenhour_pools::query::pools(&snap, 10).unwrap()[0].id;
-    let device = greenhour_devices::query::devices(&snap, Some(&addr("alice")), 10).unwrap()[0].id;
+    let device = greenhour_devices::query::devices(&snap, Some(&addr("alice")), None, 10).unwrap()[0].id;
     let hour = SLOT_HOUR + 1;
     let position = greenhour_testkit::supply::pledge(&mut node, "alice", pool, device, hour, 1, 2);
     let release = greenhour_pools::PoolsAction::Release { position, hour, quantity: 2 };
