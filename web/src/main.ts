@@ -28,6 +28,10 @@ const routes: Route[] = [
   { pattern: /^\/market$/, title: "Market", render: market, live: true, nav: "#/market" },
   { pattern: /^\/jobs$/, title: "Jobs", render: jobs, live: true, nav: "#/jobs" },
   { pattern: /^\/finance$/, title: "Finance", render: finance, live: true, nav: "#/finance" },
+  // The wallet and the explorer carry the signature and hash code; they load
+  // when first opened, so the other pages' first paint does not parse it.
+  { pattern: /^\/wallet$/, title: "Devnet wallet", render: () => import("./pages/wallet").then((m) => m.wallet()), live: false, nav: "#/wallet" },
+  { pattern: /^\/audit\/(\d+)$/, title: "Audit a green claim", render: (id) => import("./pages/audit").then((m) => m.audit(id)), live: false },
   { pattern: /^\/block\/(\d+)$/, title: "Block", render: block, live: false },
   { pattern: /^\/device\/(\d+)$/, title: "Device", render: device, live: false },
   { pattern: /^\/job\/(\d+)$/, title: "Job", render: job, live: false },

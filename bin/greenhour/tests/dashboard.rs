@@ -1,12 +1,16 @@
 //! The web dashboard in a real browser: a devnet with a fleet serves it at `/`,
 //! and `web/e2e/run.mjs` (playwright-core driving Debian's Chromium) opens every
-//! page, follows the drill-downs, runs axe-core and takes screenshots.
+//! page, follows the drill-downs, uses the devnet wallet (faucet, buy, job post,
+//! certificate claim), audits a claim down to its signed telemetry, runs
+//! axe-core and takes screenshots.
 //!
 //! Needs Node.js, `npm ci` in `web/` and `/usr/bin/chromium` (or `CHROMIUM`).
 //! `.ci/run` installs them and sets `GREENHOUR_REQUIRE_BROWSER`, so CI cannot
 //! skip this test; elsewhere it says what is missing and passes.
 
 use greenhour_client::RpcClient;
+use greenhour_crypto::SecretKey;
+use greenhour_node::faucet::FaucetConfig;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -78,24 +82,43 @@ async fn app_can_be_used_from_the_dashboard_in_a_real_browser() {
     assert_eq!(results["external_requests"], serde_json::json!([]), "{results}");
     let down = results["pages"]["node_down"]["message"].as_str().unwrap_or_default();
     assert!(down.contains("unreachable"), "a node that does not answer is shown as such: {results}");
-    for page in ["network", "devices", "device", "market", "jobs", "finance"] {
+    // The wallet's three actions and the explorer's verdict, each confirmed by the
+    // script through the RPC as well as on screen.
+    let wallet = &results["pages"]["wallet"];
+    for action in ["faucet", "buy", "job_post", "claim"] {
+        assert_eq!(wallet[action], serde_json::json!(true), "the wallet's {action}: {results}");
+    }
+    assert_eq!(results["pages"]["audit"]["verdict"], "verified", "{results}");
+    assert_eq!(results["pages"]["audit"]["steps_passed"], 4, "{results}");
+    for page in ["network", "devices", "device", "market", "jobs", "finance", "wallet", "audit"] {
         assert!(out_dir.join(format!("{page}.png")).exists(), "a screenshot of {page}");
     }
 }
 
-/// Waits (up to three minutes) until the fleet has posted jobs and the market
-/// has pools, so every page has live data to show.
+/// Waits (up to three minutes) until the fleet has posted jobs, the market has
+/// pools and the devnet's faucet holds certificates the fleet donated, so every
+/// page has live data to show and the wallet has a certificate to claim.
 async fn wait_for_a_living_market(client: &RpcClient) {
     let deadline = Instant::now() + Duration::from_secs(180);
+    let faucet = SecretKey::from_name(&FaucetConfig::devnet().key).address().to_string();
     loop {
         let jobs: Vec<serde_json::Value> = client.call("jobs", serde_json::json!({})).await.unwrap_or_default();
         let pools: Vec<serde_json::Value> =
             client.call("market_pools", serde_json::json!({})).await.unwrap_or_default();
+        let donated: Vec<serde_json::Value> = client
+            .call("certificates", serde_json::json!({"owner": faucet, "status": "active"}))
+            .await
+            .unwrap_or_default();
         let settled = jobs.iter().any(|j| j["status"] == "settled");
-        if settled && !pools.is_empty() {
+        if settled && !pools.is_empty() && !donated.is_empty() {
             return;
         }
-        assert!(Instant::now() < deadline, "no settled job after three minutes ({} jobs)", jobs.len());
+        assert!(
+            Instant::now() < deadline,
+            "no settled job or no certificate at the faucet after three minutes ({} jobs, {} bundles)",
+            jobs.len(),
+            donated.len()
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

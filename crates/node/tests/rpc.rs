@@ -846,18 +846,23 @@ async fn rejects_a_faucet_call_on_a_node_without_one() {
     h.stop().await;
 }
 
+/// An unsigned first transaction of `key` on `chain` sending bob `ughr`.
+fn send_body(key: &SecretKey, chain: &str, ughr: u128) -> greenhour_app::TxBody {
+    greenhour_app::TxBody {
+        chain_id: chain.parse().unwrap(),
+        signer: key.public_key(),
+        nonce: 0,
+        fee: 1_000,
+        actions: vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(ughr)] })],
+        memo: "signed elsewhere".into(),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_sign_a_body_the_node_encoded_and_commit_it() {
     let h = start().await;
     let key = SecretKey::from_name("alice");
-    let body = greenhour_app::TxBody {
-        chain_id: CHAIN.parse().unwrap(),
-        signer: key.public_key(),
-        nonce: 0,
-        fee: 1_000,
-        actions: vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(4_242)] })],
-        memo: "signed elsewhere".into(),
-    };
+    let body = send_body(&key, CHAIN, 4_242);
     let ask = json!({"jsonrpc": "2.0", "id": 1, "method": "encode_tx", "params": {"body": body}});
     let (status, answer) = h.raw(&ask.to_string()).await;
     assert_eq!(status, 200, "{answer}");
@@ -877,15 +882,7 @@ async fn app_can_sign_a_body_the_node_encoded_and_commit_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejects_encoding_a_body_for_another_chain_or_of_the_wrong_shape() {
     let h = start().await;
-    let key = SecretKey::from_name("alice");
-    let body = greenhour_app::TxBody {
-        chain_id: "another-chain".parse().unwrap(),
-        signer: key.public_key(),
-        nonce: 0,
-        fee: 1_000,
-        actions: vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(1)] })],
-        memo: String::new(),
-    };
+    let body = send_body(&SecretKey::from_name("alice"), "another-chain", 1);
     let ask = json!({"jsonrpc": "2.0", "id": 1, "method": "encode_tx", "params": {"body": body}});
     let (_, answer) = h.raw(&ask.to_string()).await;
     assert_eq!(answer["error"]["code"], -32002, "{answer}");

@@ -2,9 +2,8 @@
 // certificate bundle, and the search that leads to them.
 
 import { call, maybe } from "../rpc";
-import { amount, facts, gusd, h, int, link, short, table, time, variant, wh } from "../ui";
-import type { Device } from "./devices";
-import { greenShare } from "./devices";
+import { amount, facts, gusd, h, hour, int, link, short, table, time, variant, wh } from "../ui";
+import { allDevices, greenShare } from "./devices";
 import type { Job } from "./jobs";
 
 interface AccountInfo {
@@ -16,14 +15,30 @@ interface AccountInfo {
 const DECIMALS: Record<string, [string, number]> = { ughr: ["GHR", 6], ugusd: ["gUSD", 6], ugco2: ["gCO₂", 6] };
 
 export function coin(denom: string, value: string): string {
+  const slot = /^slot\/([a-z]+)\/(\d+)$/.exec(denom);
+  if (slot) return `${int(value)} GPU-h (${slot[1]}, ${hour(Number(slot[2]))})`;
   const known = DECIMALS[denom];
   return known ? amount(value, known[0], known[1]) : `${int(value)} ${denom}`;
+}
+
+/** An account's balances, each in its unit. */
+export function balancesTable(caption: string, balances: { denom: string; amount: string }[]): HTMLElement {
+  return table(
+    caption,
+    [
+      { title: "Denom", cell: (b) => b.denom },
+      { title: "Amount", cell: (b) => coin(b.denom, b.amount), numeric: true },
+    ],
+    balances,
+    25,
+    "No balance.",
+  );
 }
 
 export async function account(address: string): Promise<HTMLElement> {
   const info = await call<AccountInfo>("account", { address });
   const [devices, jobs, margin] = await Promise.all([
-    call<Device[]>("devices", { owner: address }),
+    allDevices(address),
     call<Job[]>("jobs", { buyer: address }),
     maybe<{ exists: boolean; equity: string; positions: unknown[] }>("derivatives_account", { owner: address }),
   ]);
@@ -35,16 +50,7 @@ export async function account(address: string): Promise<HTMLElement> {
       ["Transactions sent", int(info.nonce)],
       ["Derivatives margin", margin?.exists ? `${gusd(margin.equity)} equity, ${margin.positions.length} positions` : "none"],
     ]),
-    table(
-      "Balances",
-      [
-        { title: "Denom", cell: (b) => b.denom },
-        { title: "Amount", cell: (b) => coin(b.denom, b.amount), numeric: true },
-      ],
-      info.balances,
-      25,
-      "No balance.",
-    ),
+    balancesTable("Balances", info.balances),
     table(
       "Devices owned",
       [
@@ -102,6 +108,7 @@ export async function certificate(id: string): Promise<HTMLElement> {
       ["Issued from telemetry report", h("code", {}, short(b.report, 16))],
       ["Bundle hash (chained)", h("code", {}, short(b.hash, 16))],
       ["Split from", b.parent ? h("code", {}, short(b.parent, 16)) : "—"],
+      ["Audit", link(`#/audit/${b.first}`, "Check this claim down to the device's signed telemetry, in this browser")],
     ]),
   );
 }

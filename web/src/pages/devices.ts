@@ -53,8 +53,22 @@ interface Certificate {
 export const greenShare = (d: Device) =>
   d.totals.compute_wh > 0 ? bps(Math.floor((d.totals.green_compute_wh * 10_000) / d.totals.compute_wh)) : "—";
 
+/** The node's page size for device lists. */
+const DEVICE_PAGE = 1_000;
+
+/** Every device (of `owner`, or all), a page at a time: each page starts after the last id. */
+export async function allDevices(owner?: string): Promise<Device[]> {
+  const all: Device[] = [];
+  for (;;) {
+    const after = all.length ? all[all.length - 1].id : undefined;
+    const page = await call<Device[]>("devices", { ...(owner ? { owner } : {}), ...(after !== undefined ? { after } : {}) });
+    all.push(...page);
+    if (page.length < DEVICE_PAGE) return all;
+  }
+}
+
 export async function devices(): Promise<HTMLElement> {
-  const all = await call<Device[]>("devices");
+  const all = await allDevices();
   const cells = new Map<string, number>();
   for (const d of all) cells.set(d.cell, (cells.get(d.cell) ?? 0) + 1);
   const active = all.filter((d) => d.status === "active").length;

@@ -6,7 +6,7 @@ import { lineChart } from "../chart";
 import { call, type NoticeEvent } from "../rpc";
 import { bps, facts, gusd, h, hour, int, table, time, wadPrice, wadToNumber } from "../ui";
 
-interface Pool {
+export interface Pool {
   slot: string;
   hour: number;
   phase: string;
