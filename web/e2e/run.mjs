@@ -129,10 +129,12 @@ await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attac
 results.pages.device = {
   reports: await rows(page, "Accepted telemetry reports"),
   certificates: await rows(page, "Hourly energy certificates"),
+  positions: await rows(page, "Pools and positions"),
   chart: await page.locator(".chart canvas").count(),
   axe: (await axe(page, "device")).length,
 };
 check(results.pages.device.reports > 0, "device: no accepted report listed");
+check(results.pages.device.positions >= 0, "device: no pools-and-positions card");
 await shoot(page, "device");
 if (results.pages.device.certificates > 0) {
   await page.locator('section.card:has(h2:text-matches("^Hourly energy certificates")) tbody tr a').first().click();

@@ -4,7 +4,7 @@
 import { lineChart } from "../chart";
 import { deviceMap } from "../map";
 import { call } from "../rpc";
-import { bps, facts, h, int, link, short, table, time, variant, wh } from "../ui";
+import { bps, facts, h, hour, int, link, short, table, time, variant, wh } from "../ui";
 
 export interface Device {
   id: number;
@@ -38,6 +38,13 @@ interface StoredReport {
     soc_permille: number;
     outage_before: boolean;
   };
+}
+
+/** A live position of the device: the pledge its NFT carries, and who holds it. */
+interface PositionView {
+  owner: string;
+  position: { serial: number; pool: number; first_hour: number; hours: number; quantity: number; unit: string };
+  hours: { hour: number; state: string; unsold: number; sold: number }[];
 }
 
 interface Certificate {
@@ -106,9 +113,10 @@ export async function devices(): Promise<HTMLElement> {
 
 export async function device(id: string): Promise<HTMLElement> {
   const d = await call<Device>("device", { id: Number(id) });
-  const [reports, certs] = await Promise.all([
+  const [reports, certs, positions] = await Promise.all([
     call<StoredReport[]>("device_reports", { id: d.id }),
     call<Certificate[]>("certificates", { device: d.id }),
+    call<PositionView[]>("positions", { device: d.id }),
   ]);
   const xs = reports.map((r) => r.report.start);
   const series = (f: (r: StoredReport) => number, label: string) => ({ label, values: reports.map(f) });
@@ -157,6 +165,21 @@ export async function device(id: string): Promise<HTMLElement> {
         { title: "Hash", cell: (r) => h("code", {}, short(r.hash)) },
       ],
       [...reports].reverse(),
+    ),
+    table(
+      "Pools and positions (pledged GPU-hours; the NFT's holder is paid)",
+      [
+        { title: "Position NFT", cell: (p) => `#${p.position.serial}` },
+        { title: "Pool", cell: (p) => `pool ${p.position.pool}` },
+        { title: "Hours", cell: (p) => `${hour(p.position.first_hour)} + ${p.position.hours} h` },
+        { title: "Per hour", cell: (p) => `${int(p.position.quantity)} GPU-h`, numeric: true },
+        { title: "Sold", cell: (p) => `${int(p.hours.reduce((s, x) => s + x.sold, 0))} GPU-h`, numeric: true },
+        { title: "Unsold", cell: (p) => `${int(p.hours.reduce((s, x) => s + x.unsold, 0))} GPU-h`, numeric: true },
+        { title: "Holder", cell: (p) => link(`#/account/${p.owner}`, short(p.owner, 12)) },
+      ],
+      positions,
+      10,
+      "No live position: the device has pledged no future hours.",
     ),
     table(
       "Hourly energy certificates (one id per Wh)",
