@@ -58,6 +58,8 @@ const results = { height: status.height, devices: devices.length, busiest_report
 for (const [name, hash] of routes) {
   const times = [];
   for (let i = 0; i < 5; i++) {
+    // A full load each time: from a blank page, script and data both.
+    await page.goto("about:blank");
     const started = Date.now();
     await page.goto(`${base}/${hash}`);
     await page.waitForSelector("main[data-loaded]", { timeout: 120_000, state: "attached" });

@@ -48,11 +48,34 @@ function countries(): Ring[][] {
   return outlines;
 }
 
+/** Most markers a map draws: past it, cells merge into their parent cells. */
+const MAX_MARKERS = 400;
+
+/**
+ * Groups cells into their geohash prefixes, one character shorter at a time,
+ * until at most [`MAX_MARKERS`] remain: 10,000 devices in as many cells draw
+ * a few hundred circles, not 10,000 (each a DOM node with its title).
+ */
+function coarsen(cells: Map<string, number>): { cells: Map<string, number>; precision: number | null } {
+  let out = cells;
+  let precision: number | null = null;
+  let length = Math.max(0, ...[...cells.keys()].map((c) => c.length));
+  while (out.size > MAX_MARKERS && length > 1) {
+    length -= 1;
+    const merged = new Map<string, number>();
+    for (const [cell, n] of cells) merged.set(cell.slice(0, length), (merged.get(cell.slice(0, length)) ?? 0) + n);
+    out = merged;
+    precision = length;
+  }
+  return { cells: out, precision };
+}
+
 /**
  * An SVG map of `cells` (cell → device count), framed on the devices with at
  * least `minSpan` degrees around them so the coastline gives context.
  */
-export function deviceMap(cells: Map<string, number>, minSpan = 24): HTMLElement {
+export function deviceMap(devicesByCell: Map<string, number>, minSpan = 24): HTMLElement {
+  const { cells, precision } = coarsen(devicesByCell);
   const points = [...cells.entries()]
     .map(([cell, n]) => ({ cell, n, at: geohashCentre(cell) }))
     .filter((p): p is { cell: string; n: number; at: [number, number] } => p.at !== null);
@@ -100,6 +123,7 @@ export function deviceMap(cells: Map<string, number>, minSpan = 24): HTMLElement
     c.append(t);
     svg.append(c);
   }
-  figure.append(svg, h("figcaption", { class: "muted" }, `${total} devices in ${points.length} cells (geohash centres; outlines: Natural Earth 1:110m)`));
+  const grouping = precision === null ? "" : `, grouped into ${precision}-character cells`;
+  figure.append(svg, h("figcaption", { class: "muted" }, `${total} devices in ${points.length} cells${grouping} (geohash centres; outlines: Natural Earth 1:110m)`));
   return figure;
 }
