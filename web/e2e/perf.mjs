@@ -8,6 +8,7 @@
 // depend on the machine (the README's performance table records them).
 
 import { chromium } from "playwright-core";
+import { rpcTo } from "./rpc.mjs";
 
 const [base] = process.argv.slice(2);
 if (!base) {
@@ -15,16 +16,7 @@ if (!base) {
   process.exit(2);
 }
 
-const rpc = async (method, params = {}) => {
-  const res = await fetch(`${base}/rpc`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = await res.json();
-  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-};
+const rpc = rpcTo(base);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

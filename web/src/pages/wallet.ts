@@ -130,8 +130,9 @@ export async function wallet(): Promise<HTMLElement> {
     act(buy, "Buy", async () => {
       const slot = slotSelect.value;
       const quote = await call<{ in: string }>("market_quote", { slot, exact_out: "1" });
-      // At most 5 % above the quote: the price may move before the block.
-      const limit = (BigInt(quote.in) * 105n) / 100n;
+      // At most 10 % above the quote: the time-aware price moves as the hour
+      // nears, and a devnet block is five minutes of chain time.
+      const limit = (BigInt(quote.in) * 110n) / 100n;
       const swap = { market: { swap: { slot, buy_slots: true, exact: { out: "1" }, limit: limit.toString(), deadline: now + 3_600 } } };
       const r = await send(w, [swap], "dashboard: buy a GPU-hour");
       return [...committedLine("Buy", r), ` · 1 GPU-hour of ${slot} for at most ${gusd(limit)}`];
