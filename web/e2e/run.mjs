@@ -67,6 +67,12 @@ async function open(page, hash) {
   check(!error, `${hash} shows an error: ${error ? await error.innerText() : ""}`);
 }
 
+/** Follows the first link in the rows of the card titled `caption` and waits for its page. */
+async function followFirstRow(page, caption) {
+  await page.locator(`section.card:has(h2:text-matches("^${caption}")) tbody tr a`).first().click();
+  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+}
+
 async function axe(page, name) {
   // Evaluated over the DevTools protocol: the page's own policy allows no inline
   // script, which is the point of it.
@@ -125,8 +131,7 @@ results.pages.devices = {
 check(results.pages.devices.cells_on_map > 0, "devices: the map shows no cell");
 check(results.pages.devices.rows > 0, "devices: no device listed");
 await shoot(page, "devices");
-await page.locator('section.card:has(h2:text-is("Devices")) tbody tr a').first().click();
-await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+await followFirstRow(page, "Devices$");
 results.pages.device = {
   reports: await rows(page, "Accepted telemetry reports"),
   certificates: await rows(page, "Hourly energy certificates"),
@@ -138,8 +143,7 @@ check(results.pages.device.reports > 0, "device: no accepted report listed");
 check(results.pages.device.positions >= 0, "device: no pools-and-positions card");
 await shoot(page, "device");
 if (results.pages.device.certificates > 0) {
-  await page.locator('section.card:has(h2:text-matches("^Hourly energy certificates")) tbody tr a').first().click();
-  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  await followFirstRow(page, "Hourly energy certificates");
   const title = await page.locator("main section.card h2").first().innerText();
   check(title.startsWith("Certificates"), `certificate drill-down reached ${JSON.stringify(title)}`);
   results.pages.certificate = { title };
@@ -163,8 +167,7 @@ results.pages.jobs = { rows: await rows(page, "All jobs"), axe: (await axe(page,
 check(results.pages.jobs.rows > 0, "jobs: no job listed");
 await shoot(page, "jobs");
 if (results.pages.jobs.rows > 0) {
-  await page.locator('section.card:has(h2:text-matches("^All jobs")) tbody tr a').first().click();
-  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  await followFirstRow(page, "All jobs");
   results.pages.job = { replicas: await rows(page, "Replicas") };
   await shoot(page, "job");
 }

@@ -69,6 +69,32 @@ async function act(button: HTMLButtonElement, what: string, run: () => Promise<(
   }
 }
 
+/** An attribute of the first `kind` event a committed transaction emitted. */
+function eventAttribute(r: Committed, kind: string, key: string): string | undefined {
+  return r.committed?.events.find((e) => e.kind === kind)?.attributes.find(([k]) => k === key)?.[1];
+}
+
+/**
+ * A wallet action's form: its fields, a submit button (`id`), and on submit
+ * the action run through [`act`].
+ */
+function actionForm(
+  label: string,
+  what: string,
+  button: { id: string; text: string; disabled: boolean },
+  fields: (Node | string)[],
+  run: () => Promise<(Node | string)[]>,
+  redraw: () => void,
+): HTMLElement {
+  const submit = h("button", { type: "submit", id: button.id, disabled: button.disabled }, button.text) as HTMLButtonElement;
+  const form = h("form", { class: "action", "aria-label": label }, ...fields, submit);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void act(submit, what, run, redraw);
+  });
+  return form;
+}
+
 const bytes = (hex: string) => Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 export async function wallet(): Promise<HTMLElement> {
@@ -117,17 +143,12 @@ export async function wallet(): Promise<HTMLElement> {
       .slice(0, 48)
       .map((p, i, all) => h("option", { value: p.slot, selected: i === all.length - 1 }, `${hour(p.hour)} · ${wadPrice(p.price_wad)} · ${int(p.x)} left`)),
   ) as HTMLSelectElement;
-  const buy = h("button", { type: "submit", id: "buy-submit", disabled: open.length === 0 }, "Buy 1 GPU-hour") as HTMLButtonElement;
-  const buyForm = h(
-    "form",
-    { class: "action", "aria-label": "Buy a GPU-hour" },
-    h("label", { for: "buy-slot" }, "Hour (home class, quoted in gUSD)"),
-    slotSelect,
-    buy,
-  );
-  buyForm.addEventListener("submit", (e) => {
-    e.preventDefault();
-    act(buy, "Buy", async () => {
+  const buyForm = actionForm(
+    "Buy a GPU-hour",
+    "Buy",
+    { id: "buy-submit", text: "Buy 1 GPU-hour", disabled: open.length === 0 },
+    [h("label", { for: "buy-slot" }, "Hour (home class, quoted in gUSD)"), slotSelect],
+    async () => {
       const slot = slotSelect.value;
       const quote = await call<{ in: string }>("market_quote", { slot, exact_out: "1" });
       // At most 10 % above the quote: the time-aware price moves as the hour
@@ -136,8 +157,9 @@ export async function wallet(): Promise<HTMLElement> {
       const swap = { market: { swap: { slot, buy_slots: true, exact: { out: "1" }, limit: limit.toString(), deadline: now + 3_600 } } };
       const r = await send(w, [swap], "dashboard: buy a GPU-hour");
       return [...committedLine("Buy", r), ` · 1 GPU-hour of ${slot} for at most ${gusd(limit)}`];
-    }, redraw);
-  });
+    },
+    redraw,
+  );
 
   // Post: a market-priced job of one GPU for one hour, two to four hours ahead.
   const exampleSelect = h(
@@ -145,18 +167,16 @@ export async function wallet(): Promise<HTMLElement> {
     { id: "job-example", name: "example" },
     ...examples.map((x) => h("option", { value: x.name }, `${x.name} (${x.kind})`)),
   ) as HTMLSelectElement;
-  const post = h("button", { type: "submit", id: "job-submit", disabled: examples.length === 0 }, "Post the job") as HTMLButtonElement;
-  const postForm = h(
-    "form",
-    { class: "action", "aria-label": "Post a job" },
-    h("label", { for: "job-example" }, "Example workload (WASM, checked by 3 redundant replicas)"),
-    exampleSelect,
-    h("p", { class: "muted" }, "1 GPU for 1 hour, starting 2–4 hours from now, at most 8 gUSD per GPU-hour, with a 2 GHR incentive."),
-    post,
-  );
-  postForm.addEventListener("submit", (e) => {
-    e.preventDefault();
-    act(post, "Job", async () => {
+  const postForm = actionForm(
+    "Post a job",
+    "Job",
+    { id: "job-submit", text: "Post the job", disabled: examples.length === 0 },
+    [
+      h("label", { for: "job-example" }, "Example workload (WASM, checked by 3 redundant replicas)"),
+      exampleSelect,
+      h("p", { class: "muted" }, "1 GPU for 1 hour, starting 2–4 hours from now, at most 8 gUSD per GPU-hour, with a 2 GHR incentive."),
+    ],
+    async () => {
       const x = examples.find((c) => c.name === exampleSelect.value);
       if (!x) throw new Error("choose an example");
       const actions: unknown[] = x.uploaded ? [] : [{ jobs: { upload_workload: { wasm: bytes(x.wasm) } } }];
@@ -177,11 +197,11 @@ export async function wallet(): Promise<HTMLElement> {
       };
       actions.push({ jobs: { post: { spec } } });
       const r = await send(w, actions, "dashboard: post a job");
-      const posted = r.committed?.events.find((e) => e.kind === "jobs.open");
-      const id = posted?.attributes.find(([k]) => k === "job")?.[1];
+      const id = eventAttribute(r, "jobs.open", "job");
       return [...committedLine("Job", r), id ? [" · ", link(`#/job/${id}`, `job #${id}`)] : ""].flat() as (Node | string)[];
-    }, redraw);
-  });
+    },
+    redraw,
+  );
 
   // Claim: retire one of the wallet's bundles for a beneficiary.
   const bundleSelect = h(
@@ -191,30 +211,28 @@ export async function wallet(): Promise<HTMLElement> {
   ) as HTMLSelectElement;
   const beneficiary = h("input", { id: "claim-beneficiary", name: "beneficiary", required: true, maxlength: 128, value: "" }) as HTMLInputElement;
   const purpose = h("input", { id: "claim-purpose", name: "purpose", maxlength: 128, value: "GPU compute" }) as HTMLInputElement;
-  const claim = h("button", { type: "submit", id: "claim-submit", disabled: bundles.length === 0 }, "Claim for the beneficiary") as HTMLButtonElement;
-  const claimForm = h(
-    "form",
-    { class: "action", "aria-label": "Claim a certificate" },
-    h("label", { for: "claim-bundle" }, "Certificate bundle you hold"),
-    bundleSelect,
-    h("label", { for: "claim-beneficiary" }, "Beneficiary (a name or an address)"),
-    beneficiary,
-    h("label", { for: "claim-purpose" }, "Purpose"),
-    purpose,
-    claim,
-  );
-  claimForm.addEventListener("submit", (e) => {
-    e.preventDefault();
-    act(claim, "Claim", async () => {
+  const claimForm = actionForm(
+    "Claim a certificate",
+    "Claim",
+    { id: "claim-submit", text: "Claim for the beneficiary", disabled: bundles.length === 0 },
+    [
+      h("label", { for: "claim-bundle" }, "Certificate bundle you hold"),
+      bundleSelect,
+      h("label", { for: "claim-beneficiary" }, "Beneficiary (a name or an address)"),
+      beneficiary,
+      h("label", { for: "claim-purpose" }, "Purpose"),
+      purpose,
+    ],
+    async () => {
       const b = bundles.find((x) => String(x.first) === bundleSelect.value);
       if (!b) throw new Error("choose a bundle");
       const terms = { beneficiary: beneficiary.value.trim(), purpose: purpose.value.trim(), location: b.cell, period_start: b.start, period_end: b.end };
       const r = await send(w, [{ carbon: { claim: { bundles: [b.first], wh: null, terms } } }], "dashboard: claim a certificate");
-      const claimed = r.committed?.events.find((e) => e.kind === "carbon.claimed");
-      const receipt = claimed?.attributes.find(([k]) => k === "receipt")?.[1];
+      const receipt = eventAttribute(r, "carbon.claimed", "receipt");
       return [...committedLine("Claim", r), ` · ${wh(b.last - b.first + 1)} retired for ${terms.beneficiary}${receipt ? `, receipt NFT #${receipt}` : ""}`];
-    }, redraw);
-  });
+    },
+    redraw,
+  );
 
   const empty = holds("ughr") === 0n;
   return h(

@@ -19,7 +19,10 @@ pub fn devices(
     after: Option<u64>,
     limit: usize,
 ) -> Result<Vec<Device>, DevicesError> {
-    let first = after.map_or(0, |a| a.saturating_add(1));
+    // Nothing comes after the largest id (and it must not wrap to the first).
+    let Some(first) = after.map_or(Some(0), |a| a.checked_add(1)) else {
+        return Ok(Vec::new());
+    };
     match owner {
         Some(owner) => state::devices_of(state, owner)?
             .into_iter()

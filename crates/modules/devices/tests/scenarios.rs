@@ -285,4 +285,5 @@ fn app_can_list_devices_a_page_at_a_time() {
     assert_eq!(page(Some("alice"), None), vec![ids[0], ids[2]]);
     assert_eq!(page(Some("alice"), Some(ids[2].0)), vec![ids[4]]);
     assert!(page(None, Some(u64::MAX)).is_empty());
+    assert!(page(Some("alice"), Some(u64::MAX)).is_empty());
 }

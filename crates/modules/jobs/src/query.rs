@@ -90,20 +90,27 @@ pub struct ExampleView {
 }
 
 pub fn examples(state: &impl StateRead) -> Result<Vec<ExampleView>, JobsError> {
-    greenhour_workloads::examples::ALL
-        .iter()
-        .map(|e| {
-            let wasm = e.wasm();
-            let module = Hash::digest(&wasm);
-            Ok(ExampleView {
-                name: e.name.into(),
-                kind: e.kind.into(),
-                module,
-                uploaded: state::workload(state, &module)?.is_some(),
-                wasm: hex::encode(&wasm),
-                demo_input: hex::encode(e.demo_input()),
+    // Assembled from their text once per process, not on every read.
+    static BUILT: std::sync::OnceLock<Vec<ExampleView>> = std::sync::OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        greenhour_workloads::examples::ALL
+            .iter()
+            .map(|e| {
+                let wasm = e.wasm();
+                ExampleView {
+                    name: e.name.into(),
+                    kind: e.kind.into(),
+                    module: Hash::digest(&wasm),
+                    uploaded: false,
+                    wasm: hex::encode(&wasm),
+                    demo_input: hex::encode(e.demo_input()),
+                }
             })
-        })
+            .collect()
+    });
+    built
+        .iter()
+        .map(|e| Ok(ExampleView { uploaded: state::workload(state, &e.module)?.is_some(), ..e.clone() }))
         .collect()
 }
 
