@@ -41,7 +41,7 @@ pub fn init(state: &mut impl StateWrite, g: &CoverGenesis) -> Result<(), CoverEr
         state.put(&keys::pool(), &g.pool);
     }
     let shares: u128 = g.stakers.iter().map(|s| s.shares).sum();
-    let unfunded = |s: &Staker| crate::math::earned(s.shares, g.pool.ghr_per_share_wad).is_none_or(|e| e < s.ghr_debt);
+    let unfunded = |s: &Staker| !crate::math::debt_is_covered(s.shares, g.pool.ghr_per_share_wad, s.ghr_debt);
     if g.stakers.iter().any(unfunded) {
         return bad("a staker's settled rewards exceed what its shares earned".into());
     }

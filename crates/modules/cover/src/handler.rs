@@ -117,7 +117,7 @@ fn put_stake(state: &mut impl StateWrite, pool: &Pool, who: &Address, mut stake:
         state.delete(&keys::stake(who));
         return Ok(());
     }
-    stake.ghr_debt = overflow(math::earned(stake.shares, pool.ghr_per_share_wad))?;
+    stake.ghr_debt = overflow(math::debt(stake.shares, pool.ghr_per_share_wad))?;
     state.put(&keys::stake(who), &stake);
     Ok(())
 }

@@ -17,7 +17,7 @@ pub fn check(state: &impl StateRead) -> Result<(), String> {
     let mut owed = 0u128;
     for (who, s) in &stakers {
         owed += crate::handler::pending_rewards(&pool, s).map_err(e)?;
-        if crate::math::earned(s.shares, pool.ghr_per_share_wad).is_none_or(|x| x < s.ghr_debt) {
+        if !crate::math::debt_is_covered(s.shares, pool.ghr_per_share_wad, s.ghr_debt) {
             return Err(format!("staker {who} has settled more GHR than its shares earned"));
         }
     }

@@ -53,6 +53,21 @@ pub fn earned(shares: u128, per_share_wad: u128) -> Option<u128> {
     mul_div_down(shares, per_share_wad, WAD)
 }
 
+/// The debt a stake of `shares` carries at accumulator `per_share_wad`: what
+/// it has earned since zero, rounded **up**. Rounding the debt down as well as the
+/// earnings would let each holder gain up to one ughr on a later claim (the
+/// floors of two products differ by more than the floor of their difference),
+/// so that stakers together could be owed more than the module received.
+pub fn debt(shares: u128, per_share_wad: u128) -> Option<u128> {
+    mul_div_up(shares, per_share_wad, WAD)
+}
+
+/// Whether a stake's debt is one its shares could carry: at most one ughr over
+/// what they have earned (the rounding of [`debt`]).
+pub fn debt_is_covered(shares: u128, per_share_wad: u128, debt: u128) -> bool {
+    earned(shares, per_share_wad).is_some_and(|e| debt <= e.saturating_add(1))
+}
+
 /// Whether `locked` cover fits the capital at `capacity_bps` (10,000: cover up to the capital).
 pub fn within_capacity(locked: u128, capital: u128, capacity_bps: u32) -> bool {
     mul_div_down(capital, u128::from(capacity_bps), BPS).is_some_and(|max| locked <= max)
@@ -101,12 +116,12 @@ mod tests {
             let (mut acc, mut total_shares, mut received) = (0u128, 0u128, 0u128);
             let mut held: Vec<(u128, u128)> = Vec::new(); // (shares, debt)
             for (shares, reward) in stakes {
-                held.push((shares, earned(shares, acc).unwrap()));
+                held.push((shares, debt(shares, acc).unwrap()));
                 total_shares += shares;
                 acc = accrue(acc, reward, total_shares).unwrap();
                 received += reward;
             }
-            let owed: u128 = held.iter().map(|(s, d)| earned(*s, acc).unwrap() - d).sum();
+            let owed: u128 = held.iter().map(|(s, d)| earned(*s, acc).unwrap().saturating_sub(*d)).sum();
             prop_assert!(owed <= received);
         }
 
