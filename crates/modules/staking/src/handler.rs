@@ -272,14 +272,23 @@ fn report_double_sign(
     let Some(operator) = state::validator_by_key(state, &va.validator_key)? else {
         return bad("no validator has this consensus key");
     };
-    if state.get(&keys::slashed(&va.validator_key, va.height))?.is_some() {
-        return bad("this double sign was already punished");
+    // One punishment per episode: a validator that equivocates signs two votes at
+    // every height until it is jailed, and the evidence of each would otherwise
+    // slash it again (Cosmos tombstones it for the same reason). Double signs up
+    // to the height it was punished at, or while it sits in jail, are covered.
+    if state.get(&keys::double_sign_punished_at(&va.validator_key))?.is_some_and(|at| va.height <= at) {
+        return bad("a double sign at or before this height was already punished");
     }
     let mut v = state::validator(state, &operator)?;
+    if matches!(v.status, ValidatorStatus::Jailed { .. })
+        && state.get(&keys::double_sign_punished_at(&va.validator_key))?.is_some()
+    {
+        return bad("the validator is in jail for a double sign already punished");
+    }
     let burned = slash(state, &mut v, va.height, params.double_sign_slash_bps)?;
     v.status = ValidatorStatus::Jailed { until: block.time.saturating_add(params.jail_secs) };
     state::put_validator(state, &v);
-    state.put(&keys::slashed(&va.validator_key, va.height), &());
+    state.put(&keys::double_sign_punished_at(&va.validator_key), &block.height);
     state.emit(event::slashed(&v, burned, va.height));
     Ok(())
 }

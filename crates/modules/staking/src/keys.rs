@@ -71,7 +71,8 @@ pub fn liveness(key: &PublicKey) -> Key<Liveness> {
     Key::new(format!("staking/liveness/{key}"))
 }
 pub const LIVENESS_PREFIX: &str = "staking/liveness/";
-/// A double sign already punished: consensus key and height (value: unit).
-pub fn slashed(key: &PublicKey, height: u64) -> Key<()> {
-    Key::new(format!("staking/slashed/{key}/{height:020}"))
+/// The block height at which a consensus key was last slashed and jailed for a
+/// double sign: evidence of its double signs at or before it is already punished.
+pub fn double_sign_punished_at(key: &PublicKey) -> Key<u64> {
+    Key::new(format!("staking/double-sign/{key}"))
 }

@@ -220,6 +220,15 @@ fn app_can_slash_and_jail_a_double_signer() {
     assert!(matches!(carol.status, ValidatorStatus::Jailed { .. }));
     let again = node.expect_rejected(&TestNode::key("bob"), staking(evidence));
     assert_eq!(code(&again), ("staking", 9));
+    // An equivocating validator signs twice at every height until its jail bites:
+    // the evidence of its next height is the same episode, punished once.
+    let next = StakingAction::ReportDoubleSign {
+        first: Box::new(vote("carol", 2, b"c")),
+        second: Box::new(vote("carol", 2, b"d")),
+    };
+    assert_eq!(code(&node.expect_rejected(&TestNode::key("bob"), staking(next))), ("staking", 9));
+    let s = node.app.snapshot().unwrap();
+    assert_eq!(state::validator(&s, &TestNode::addr("carol")).unwrap().tokens, 950 * GHR, "slashed once");
     to_epoch_end(&mut node);
     let s = node.app.snapshot().unwrap();
     assert!(state::next_set(&s).unwrap().members.iter().all(|m| m.operator != TestNode::addr("carol")));
