@@ -33,9 +33,11 @@ async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_che
     let common::SimDevnet { dir, home, mut child, url, .. } = common::sim_devnet(20).await;
     let node = url.as_str();
 
-    // Three owners, one device each, pledge two GPUs for the hour after next and
-    // put both slots in that hour's market pool.
-    let first = chain_time(&home, node) / 3_600 + 3;
+    // Three owners, one device each, pledge two GPUs for an hour four hours ahead
+    // and put both slots in that hour's market pool. A chain hour passes in about
+    // 9 s here, and on a loaded machine the setup and the first posts have taken
+    // more than two of them, so the held job posted for `first + 1` came too late.
+    let first = chain_time(&home, node) / 3_600 + 4;
     let slot = format!("slot/home/{first}");
     let mut devices = Vec::new();
     for (i, owner) in OWNERS.iter().enumerate() {
