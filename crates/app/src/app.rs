@@ -38,14 +38,29 @@ struct ChainInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TxOutcome {
     pub hash: Hash,
+    /// `Ok`: in the block, and every action ran. `Err`: it failed; either it was
+    /// left out and changed nothing (it failed admission: signature, chain,
+    /// nonce, fee, size) or, when [`TxOutcome::charged`] is set, it is in the block
+    /// with its actions rolled back.
     pub result: Result<TxRecord, ErrorInfo>,
+    /// A transaction whose actions failed: its record in the block, which used
+    /// its nonce and charged its fee (`error` set).
+    pub charged: Option<TxRecord>,
+}
+
+impl TxOutcome {
+    /// Its record if it is in the block, whether its actions ran or failed.
+    pub fn included(&self) -> Option<&TxRecord> {
+        self.result.as_ref().ok().or(self.charged.as_ref())
+    }
 }
 
 /// A committed block and what happened in it.
 #[derive(Clone, Debug)]
 pub struct BlockOutcome {
     pub block: Block,
-    /// Every transaction offered, in order: included ones with their record, dropped ones with their error.
+    /// Every transaction offered, in order: included ones with their record
+    /// (failed ones with their error too), dropped ones with their error.
     pub outcomes: Vec<TxOutcome>,
     /// Events from begin/end block hooks.
     pub block_events: Vec<Event>,
@@ -105,9 +120,11 @@ pub struct App {
 /// How a block's transactions are treated.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Our own block: signatures were checked by the mempool; failing txs are dropped.
+    /// Our own block: signatures were checked by the mempool; a transaction
+    /// failing admission is left out, one whose actions fail is included and charged.
     Build,
-    /// Someone else's block: check every signature; any failing tx invalidates the block.
+    /// Someone else's block: check every signature; a transaction failing
+    /// admission invalidates the block, one whose actions fail is included and charged.
     Verify,
 }
 
@@ -509,28 +526,40 @@ impl App {
         let mut block_bytes = 0u64;
         for ((tx, bytes), pre) in txs.into_iter().zip(encoded).zip(precheck) {
             let hash = Hash::digest(&bytes);
-            let result = pre.and_then(|()| {
+            let admitted = pre.and_then(|()| {
                 if included.len() >= self.params.max_block_txs as usize
                     || block_bytes + bytes.len() as u64 > self.params.max_block_bytes
                 {
                     return Err(ErrorInfo::new("tx", 12, "block is full"));
                 }
-                self.execute_tx(&mut overlay, ctx, &tx, hash, &signatures)
+                self.charge_tx(&mut overlay, &tx)
             });
-            match result {
-                Ok(events) => {
-                    block_bytes += bytes.len() as u64;
-                    let record = TxRecord { hash, height: ctx.height, index: included.len() as u32, events };
-                    outcomes.push(TxOutcome { hash, result: Ok(record.clone()) });
-                    included.push((tx, record));
-                }
+            let mut events = match admitted {
+                Ok(fee_events) => fee_events,
                 Err(e) => {
                     if mode == Mode::Verify {
-                        return Err(AppError::InvalidBlock(format!("transaction {hash} fails: {e}")));
+                        return Err(AppError::InvalidBlock(format!("transaction {hash} fails admission: {e}")));
                     }
-                    outcomes.push(TxOutcome { hash, result: Err(e) });
+                    outcomes.push(TxOutcome { hash, result: Err(e), charged: None });
+                    continue;
                 }
-            }
+            };
+            block_bytes += bytes.len() as u64;
+            let index = included.len() as u32;
+            let outcome = match self.execute_actions(&mut overlay, ctx, &tx, hash, &signatures) {
+                Ok(action_events) => {
+                    events.extend(action_events);
+                    let record = TxRecord { hash, height: ctx.height, index, events, error: None };
+                    TxOutcome { hash, result: Ok(record), charged: None }
+                }
+                Err(e) => {
+                    let record = TxRecord { hash, height: ctx.height, index, events, error: Some(e.clone()) };
+                    TxOutcome { hash, result: Err(e), charged: Some(record) }
+                }
+            };
+            let record = outcome.included().cloned().expect("an admitted transaction is included");
+            outcomes.push(outcome);
+            included.push((tx, record));
         }
 
         modules::end_block(&mut overlay, ctx)?;
@@ -566,16 +595,10 @@ impl App {
         greenhour_framework::SignatureCache::verify(&self.chain_id, &claims, 2)
     }
 
-    /// Runs one transaction in its own overlay: nonce, fee, then every action.
-    /// Any error discards all of it.
-    fn execute_tx(
-        &self,
-        block: &mut BlockOverlay<HeadSnapshot>,
-        ctx: &BlockCtx,
-        tx: &Tx,
-        hash: Hash,
-        signatures: &std::sync::Arc<greenhour_framework::SignatureCache>,
-    ) -> Result<Vec<Event>, ErrorInfo> {
+    /// Admits a transaction into the block: its nonce is the next one and it pays
+    /// its fee. Both stay even if its actions then fail, so a failing transaction
+    /// costs its sender (Cosmos SDK's ante handler); on an error nothing is written.
+    fn charge_tx(&self, block: &mut BlockOverlay<HeadSnapshot>, tx: &Tx) -> Result<Vec<Event>, ErrorInfo> {
         let coded_tx = |e: TxError| ErrorInfo::from_coded(&e);
         let mut state = TxOverlay::new(block);
         let signer = tx.signer_address();
@@ -586,7 +609,22 @@ impl App {
         greenhour_bank::state::transfer(&mut state, &signer, &self.fee_collector, &Coin::ghr(tx.body.fee))
             .map_err(|e| coded_tx(TxError::CannotPayFee(e.to_string())))?;
         auth::set_nonce(&mut state, &signer, expected + 1);
-        let tx_ctx = TxCtx { block: ctx.clone(), signer, tx_hash: hash, signatures: signatures.clone() };
+        Ok(state.commit())
+    }
+
+    /// Runs an admitted transaction's actions in their own overlay: all of them
+    /// or, on the first error, none.
+    fn execute_actions(
+        &self,
+        block: &mut BlockOverlay<HeadSnapshot>,
+        ctx: &BlockCtx,
+        tx: &Tx,
+        hash: Hash,
+        signatures: &std::sync::Arc<greenhour_framework::SignatureCache>,
+    ) -> Result<Vec<Event>, ErrorInfo> {
+        let mut state = TxOverlay::new(block);
+        let tx_ctx =
+            TxCtx { block: ctx.clone(), signer: tx.signer_address(), tx_hash: hash, signatures: signatures.clone() };
         for action in &tx.body.actions {
             action.execute(&mut state, &tx_ctx)?;
         }
@@ -701,6 +739,10 @@ pub struct SealedBlock {
 impl SealedBlock {
     pub fn block(&self) -> &Block {
         &self.block
+    }
+    /// The state writes the block makes (key → new value, `None`: deleted).
+    pub fn changes(&self) -> &greenhour_state::Changes {
+        &self.changes
     }
     /// Every transaction offered, in order, with its record or why it was left out.
     pub fn outcomes(&self) -> &[TxOutcome] {

@@ -29,13 +29,28 @@ pub fn last_commit_hash(last_commit: &Option<greenhour_light::CommitCertificate>
     Hash::digest(greenhour_codec::encode(last_commit))
 }
 
-/// Where a committed transaction is and what it emitted.
+/// Where a committed transaction is, what it emitted and whether its actions ran.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct TxRecord {
     pub hash: Hash,
     pub height: Height,
     pub index: u32,
+    /// Every event of the transaction: for a failed one, only its fee's transfer.
     pub events: Vec<Event>,
+    /// `None`: every action ran. `Some`: an action failed with this `(module, code)`;
+    /// the actions were rolled back, but the transaction is in the block, its nonce
+    /// is used and its fee charged (as a Cosmos SDK transaction with a non-zero code).
+    pub error: Option<greenhour_framework::ErrorInfo>,
+}
+
+impl TxRecord {
+    /// The record if every action ran, else the error its actions failed with.
+    pub fn succeeded(self) -> Result<TxRecord, greenhour_framework::ErrorInfo> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self),
+        }
+    }
 }
 
 /// Binary Merkle root over transaction hashes (RFC 6962 shape: leaves and inner

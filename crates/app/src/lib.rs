@@ -2,10 +2,12 @@
 //! block order, genesis, and the block interface both consensus drivers use.
 //!
 //! Invariants kept here:
-//! - **A block contains only transactions that succeed.** A block producer
-//!   drops failing transactions ([`App::build_block`]); a block from elsewhere
-//!   with a failing transaction is refused whole ([`App::apply_block`]). So a bad
-//!   transaction never changes state, not even its fee or nonce.
+//! - **A block contains only admitted transactions, and each pays.** A block
+//!   producer leaves out a transaction that fails admission (signature, chain,
+//!   size, stateless checks, nonce, fee), which then changes nothing; a block from
+//!   elsewhere holding one is refused whole ([`App::apply_block`]). An admitted
+//!   transaction whose actions fail stays in the block with its actions rolled
+//!   back, its nonce used, its fee paid and its error in its [`TxRecord`].
 //! - **Replay protection.** A transaction's nonce must equal its signer's
 //!   account nonce, which then increments by one.
 //! - **Domain separation.** The signature covers the chain id and the domain tag.

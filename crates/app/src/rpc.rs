@@ -90,6 +90,17 @@ pub struct BlockNotice {
     /// Where the producing node spent the block's time (absent for blocks applied from others).
     #[serde(default)]
     pub timings: Option<crate::BlockTimings>,
+    /// Transactions in the block whose actions failed (rolled back, nonce used,
+    /// fee charged), with their `(module, code)`; not filtered by the subscription.
+    #[serde(default)]
+    pub failed: Vec<FailedTx>,
+}
+
+/// A transaction a block holds whose actions failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedTx {
+    pub hash: Hash,
+    pub error: greenhour_framework::ErrorInfo,
 }
 
 /// An event with the transaction that emitted it (none for block hooks).

@@ -59,6 +59,17 @@ fn samples() -> Vec<(&'static str, Vec<u8>)> {
                 height: 3,
                 index: 1,
                 events: vec![Event::new("bank.transfer").attr("amount", "5ughr")],
+                error: None,
+            }),
+        ),
+        (
+            "tx_record_failed",
+            greenhour_codec::encode(&TxRecord {
+                hash: Hash([5; 32]),
+                height: 3,
+                index: 2,
+                events: vec![Event::new("bank.transfer").attr("amount", "1000ughr")],
+                error: Some(greenhour_framework::ErrorInfo::new("market", 9, "limit exceeded")),
             }),
         ),
         ("app_params", greenhour_codec::encode(&AppParams::default())),

@@ -38,18 +38,23 @@ pub enum ClientError {
     #[error("node error {code}: {message}")]
     Rpc { code: i64, message: String },
     /// Returned when the node refuses a transaction or it was dropped; `(module, code)` is stable.
+    /// Such a transaction changed nothing and did not use its nonce.
     #[error("rejected: {0}")]
     Rejected(ErrorInfo),
+    /// Returned in commit mode when a transaction's actions failed in block
+    /// `height`: they were rolled back, but its nonce is used and its fee charged.
+    #[error("failed in block {height} at index {index} (nonce used, fee charged): {error}")]
+    Failed { error: ErrorInfo, height: Height, index: u32 },
     /// Returned when the node's answer does not have the expected shape.
     #[error("unexpected answer from the node: {0}")]
     Decode(String),
 }
 
 impl ClientError {
-    /// The stable `(module, code)` of a rejection.
+    /// The stable `(module, code)` of a rejection or of a failure in a block.
     pub fn rejection(&self) -> Option<&ErrorInfo> {
         match self {
-            ClientError::Rejected(e) => Some(e),
+            ClientError::Rejected(e) | ClientError::Failed { error: e, .. } => Some(e),
             _ => None,
         }
     }
@@ -91,7 +96,13 @@ impl RpcClient {
         if let Some(err) = value.get("error") {
             if let Some(data) = err.get("data") {
                 if let Ok(info) = serde_json::from_value::<ErrorInfo>(data.clone()) {
-                    return Err(ClientError::Rejected(info));
+                    let at = |k: &str| data.get(k).and_then(Value::as_u64);
+                    return Err(match (at("height"), at("index")) {
+                        (Some(height), Some(index)) => {
+                            ClientError::Failed { error: info, height, index: index.min(u64::from(u32::MAX)) as u32 }
+                        }
+                        _ => ClientError::Rejected(info),
+                    });
                 }
             }
             return Err(ClientError::Rpc {
@@ -301,7 +312,9 @@ impl RpcClient {
 pub enum Committed {
     /// Included in a block, with its events.
     Included(greenhour_app::TxRecord),
-    /// Refused by the chain with its stable `(module, code)`; the nonce was not used.
+    /// Refused by the chain with its stable `(module, code)`: left out of the block
+    /// (nothing changed), or included with its actions rolled back and its fee
+    /// charged (its nonce used).
     Refused(ErrorInfo),
 }
 
@@ -358,8 +371,8 @@ impl Wallet {
 
     /// Signs `actions`, broadcasts them and waits for the commit. A refusal is an
     /// answer, not an error; after one (or any failure) the local nonce is
-    /// forgotten so the next signature asks the node, since a refused
-    /// transaction never uses its nonce.
+    /// forgotten so the next signature asks the node, since a transaction left
+    /// out of its block does not use its nonce but one that failed in it does.
     pub async fn commit(&mut self, client: &RpcClient, actions: Vec<AppAction>) -> Result<Committed, ClientError> {
         let tx = self.sign(client, actions, "").await?;
         let result = client.broadcast(&tx, BroadcastMode::Commit).await;
@@ -367,6 +380,7 @@ impl Wallet {
             Ok(BroadcastResult { committed: Some(record), .. }) => return Ok(Committed::Included(record)),
             Ok(_) => Err(ClientError::Decode("commit mode returned no record".into())),
             Err(ClientError::Rejected(info)) => Ok(Committed::Refused(info)),
+            Err(ClientError::Failed { error, .. }) => Ok(Committed::Refused(error)),
             Err(e) => Err(e),
         };
         self.next_nonce = None;

@@ -56,7 +56,18 @@ pub trait CodedError: std::error::Error {
 }
 
 /// The `(module, code, message)` triple every rejected transaction reports.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// Borsh-encoded inside the record of a transaction that failed in a block.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    borsh::BorshSerialize,
+    borsh::BorshDeserialize,
+    thiserror::Error,
+)]
 #[error("{module}/{code}: {message}")]
 pub struct ErrorInfo {
     pub module: String,

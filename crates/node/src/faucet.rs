@@ -133,6 +133,9 @@ impl Faucet {
             memo: "devnet faucet".into(),
         };
         let result = node.broadcast(body.sign(&self.key).encode(), BroadcastMode::Commit).await?;
+        if let Some(e) = result.committed.as_ref().and_then(|r| r.error.clone()) {
+            return Err(e);
+        }
         Ok(Drip { to, coins: self.config.coins.clone(), certificate, result })
     }
 

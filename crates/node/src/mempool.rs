@@ -244,8 +244,9 @@ impl Mempool {
         out
     }
 
-    /// Removes what a committed block included; evicts what it dropped and every
-    /// later nonce of the same signers. Returns the evicted transactions with why.
+    /// Removes what a committed block included (failed or not); evicts what it
+    /// left out and every later nonce of the same signers. Returns the evicted
+    /// transactions with why.
     pub fn on_block(&self, outcome: &BlockOutcome) -> Vec<(Hash, ErrorInfo)> {
         let mut inner = self.lock();
         let mut evicted = Vec::new();
@@ -265,7 +266,7 @@ impl Mempool {
                 }
             }
         }
-        for o in &outcome.outcomes {
+        for o in outcome.outcomes.iter().filter(|o| o.included().is_none()) {
             let Err(err) = &o.result else { continue };
             let Some((signer, nonce)) = inner.by_hash.get(&o.hash).copied() else {
                 continue;

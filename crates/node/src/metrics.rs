@@ -14,6 +14,7 @@ pub struct Metrics {
     pub blocks: Counter,
     pub txs_committed: Counter,
     pub txs_dropped: Counter,
+    pub txs_failed: Counter,
     pub txs_received: Counter,
     pub txs_refused: Counter,
     pub block_txs: Histogram,
@@ -29,6 +30,7 @@ impl Metrics {
             blocks: Counter::default(),
             txs_committed: Counter::default(),
             txs_dropped: Counter::default(),
+            txs_failed: Counter::default(),
             txs_received: Counter::default(),
             txs_refused: Counter::default(),
             block_txs: Histogram::new(exponential_buckets(1.0, 4.0, 10)),
@@ -38,8 +40,21 @@ impl Metrics {
         registry.register("height", "Height of the last committed block", m.height.clone());
         registry.register("mempool_size", "Transactions waiting in the mempool", m.mempool_size.clone());
         registry.register("blocks", "Blocks committed since start", m.blocks.clone());
-        registry.register("txs_committed", "Transactions committed since start", m.txs_committed.clone());
-        registry.register("txs_dropped", "Admitted transactions that failed in a block", m.txs_dropped.clone());
+        registry.register(
+            "txs_committed",
+            "Transactions committed since start, failed ones included",
+            m.txs_committed.clone(),
+        );
+        registry.register(
+            "txs_dropped",
+            "Admitted transactions a block left out (they changed nothing)",
+            m.txs_dropped.clone(),
+        );
+        registry.register(
+            "txs_failed",
+            "Transactions committed with failed actions (rolled back; nonce used, fee charged)",
+            m.txs_failed.clone(),
+        );
         registry.register("txs_received", "Transactions submitted", m.txs_received.clone());
         registry.register("txs_refused", "Transactions refused at admission", m.txs_refused.clone());
         registry.register("block_txs", "Transactions per block", m.block_txs.clone());

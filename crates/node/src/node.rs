@@ -3,7 +3,7 @@
 use crate::config::{HomeLayout, NodeConfig};
 use crate::mempool::Mempool;
 use crate::metrics::Metrics;
-use greenhour_app::rpc::{BlockNotice, BroadcastMode, BroadcastResult, NoticeEvent};
+use greenhour_app::rpc::{BlockNotice, BroadcastMode, BroadcastResult, FailedTx, NoticeEvent};
 use greenhour_app::{App, AppError, BlockOutcome, Genesis, Tx, TxRecord};
 use greenhour_consensus::{spawn_malachite, spawn_solo, TxSource};
 use greenhour_framework::ErrorInfo;
@@ -319,10 +319,17 @@ impl Node {
     }
 
     /// A block was built: take its transactions out of the mempool and tell
-    /// waiters about those it dropped (they will never commit).
+    /// waiters about those it left out (they will never commit). Those included
+    /// with failed actions are answered when the block is durable.
     fn on_proposed(&self, outcome: &BlockOutcome) {
         let mut failures = self.mempool.on_block(outcome);
-        failures.extend(outcome.outcomes.iter().filter_map(|o| o.result.as_ref().err().map(|e| (o.hash, e.clone()))));
+        failures.extend(
+            outcome
+                .outcomes
+                .iter()
+                .filter(|o| o.included().is_none())
+                .filter_map(|o| o.result.as_ref().err().map(|e| (o.hash, e.clone()))),
+        );
         failures.sort_by_key(|(h, _)| *h);
         failures.dedup_by_key(|(h, _)| *h);
         self.metrics.txs_dropped.inc_by(failures.len() as u64);
@@ -357,12 +364,13 @@ impl Node {
         self.metrics.blocks.inc();
         self.metrics.height.set(outcome.block.header.height as i64);
         self.metrics.txs_committed.inc_by(included as u64);
+        self.metrics.txs_failed.inc_by(outcome.outcomes.iter().filter(|o| o.charged.is_some()).count() as u64);
         self.metrics.block_txs.observe(included as f64);
         let mut events = Vec::new();
         {
             let mut waiters = lock(&self.waiters);
             for o in &outcome.outcomes {
-                if let Ok(record) = &o.result {
+                if let Some(record) = o.included() {
                     for e in &record.events {
                         events.push(NoticeEvent { tx: Some(o.hash), event: e.clone() });
                     }
@@ -384,6 +392,11 @@ impl Node {
             tx_count: included,
             events,
             timings: Some(outcome.timings),
+            failed: outcome
+                .outcomes
+                .iter()
+                .filter_map(|o| o.charged.as_ref()?.error.clone().map(|error| FailedTx { hash: o.hash, error }))
+                .collect(),
         };
         let _ = self.blocks.send(Arc::new(notice));
     }

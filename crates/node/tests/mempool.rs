@@ -99,24 +99,32 @@ fn rejects_fees_the_signer_cannot_cover_across_pending_txs() {
 }
 
 #[test]
-fn block_outcome_evicts_included_failed_and_orphaned() {
+fn block_outcome_removes_what_it_holds_and_evicts_what_it_left_out_with_later_nonces() {
     let (app, pool, _dir) = setup(MempoolConfig::default());
-    // alice 0 spends half her balance, so alice 1 (the other half) fails in the block
-    // and alice 2 can no longer run.
+    // alice 0 sends all but 1,500 ughr; alice 1 overdraws, fails in the block and
+    // pays its 1,000 ughr fee; alice 2 then cannot pay its fee, so the block leaves
+    // it out and alice 3 can no longer run; bob is untouched.
     let txs = vec![
-        send("alice", 0, DEMO_BALANCE / 2),
-        send("alice", 1, DEMO_BALANCE / 2),
+        send("alice", 0, DEMO_BALANCE - 1_000 - 1_500),
+        send("alice", 1, DEMO_BALANCE),
         send("alice", 2, 1),
+        send("alice", 3, 1),
         send("bob", 0, 1),
     ];
     let hashes: Vec<_> = txs.iter().map(|t| t.hash()).collect();
     assert!(pool.submit(txs).iter().all(|r| r.is_ok()));
     let outcome = app.build_block(1_800_000_000, pool.reap(100, u64::MAX)).unwrap();
     let included: Vec<_> = outcome.block.txs.iter().map(|t| t.hash()).collect();
-    assert_eq!(included, vec![hashes[0], hashes[3]]);
+    assert_eq!(included, vec![hashes[0], hashes[1], hashes[4]]);
+    let failed = outcome.outcomes.iter().find(|o| o.hash == hashes[1]).unwrap();
+    assert_eq!(
+        failed.charged.as_ref().and_then(|r| r.error.as_ref()).map(|e| (e.module.as_str(), e.code)),
+        Some(("bank", 1))
+    );
     let evicted = pool.on_block(&outcome);
     assert!(pool.is_empty());
     let why = |h| evicted.iter().find(|(x, _)| *x == h).map(|(_, e)| (e.module.clone(), e.code));
-    assert_eq!(why(hashes[1]), Some(("bank".into(), 1)));
-    assert_eq!(why(hashes[2]), Some(("mempool".into(), 5)));
+    assert_eq!(why(hashes[1]), None, "a failed transaction is in the block, not evicted");
+    assert_eq!(why(hashes[2]), Some(("tx".into(), 8)));
+    assert_eq!(why(hashes[3]), Some(("mempool".into(), 5)));
 }

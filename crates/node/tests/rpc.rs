@@ -130,13 +130,29 @@ async fn app_can_queue_out_of_order_nonces_and_commit_both() {
     h.stop().await;
 }
 
+/// Broadcasts `tx` in commit mode and checks its `(module, code)` and what it cost:
+/// nothing when it was refused, its nonce and fee when it failed in a block.
 async fn assert_rejected(h: &Harness, tx: &Tx, module: &str, code: u32) {
     let before = h.client.account(&tx.signer_address()).await.unwrap();
     let err = h.client.broadcast(tx, BroadcastMode::Commit).await.unwrap_err();
     let info = err.rejection().unwrap_or_else(|| panic!("expected a rejection, got {err}"));
     assert_eq!((info.module.as_str(), info.code), (module, code), "{info}");
     let after = h.client.account(&tx.signer_address()).await.unwrap();
-    assert_eq!((before.nonce, before.balances), (after.nonce, after.balances), "rejected tx changed the account");
+    let ghr = |a: &greenhour_app::rpc::AccountInfo| {
+        a.balances.iter().find(|c| c.denom == greenhour_primitives::Denom::ghr()).map_or(0, |c| c.amount)
+    };
+    if let ClientError::Failed { height, .. } = &err {
+        assert!(*height > 0);
+        assert_eq!(
+            (after.nonce, ghr(&after)),
+            (before.nonce + 1, ghr(&before) - tx.body.fee),
+            "a failed tx pays its fee"
+        );
+        let info = h.client.tx(&tx.hash()).await.unwrap();
+        assert_eq!(info.record.error.as_ref().map(|e| (e.module.as_str(), e.code)), Some((module, code)));
+    } else {
+        assert_eq!((before.nonce, before.balances), (after.nonce, after.balances), "a refused tx changed the account");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,6 +168,7 @@ async fn rejects_bad_transactions_over_rpc_with_stable_codes() {
     let other_chain = Wallet::new(SecretKey::from_name("alice"), "other-chain".parse().unwrap(), 1_000);
     assert_rejected(&h, &other_chain.sign_offline(0, send(addr("bob"), 5), ""), "tx", 3).await;
 
+    // Its action fails in the block: it is there, with its nonce used and its fee paid.
     let underfunded = alice.sign_offline(0, send(addr("bob"), DEMO_BALANCE * 2), "");
     assert_rejected(&h, &underfunded, "bank", 1).await;
 
@@ -159,9 +176,9 @@ async fn rejects_bad_transactions_over_rpc_with_stable_codes() {
     assert_rejected(&h, &pauper.sign_offline(0, send(addr("bob"), 1), ""), "tx", 8).await;
 
     let cheap = Wallet::new(SecretKey::from_name("alice"), CHAIN.parse().unwrap(), 1);
-    assert_rejected(&h, &cheap.sign_offline(0, send(addr("bob"), 1), ""), "tx", 7).await;
+    assert_rejected(&h, &cheap.sign_offline(1, send(addr("bob"), 1), ""), "tx", 7).await;
 
-    let good = alice.sign_offline(0, send(addr("bob"), 1), "");
+    let good = alice.sign_offline(1, send(addr("bob"), 1), "");
     h.client.broadcast(&good, BroadcastMode::Commit).await.unwrap();
     assert_rejected(&h, &good, "tx", 6).await; // replay
 
@@ -322,17 +339,23 @@ async fn app_can_stream_blocks_and_events_over_websocket() {
     let mut alice = h.wallet("alice");
     let sent =
         alice.send(&h.client, addr("dave"), vec![Coin::new(Denom::gusd(), 9)], BroadcastMode::Sync).await.unwrap();
+    // One whose send overdraws: in a block, failed, and listed with its error.
+    let overdraw = Coin::new(Denom::gusd(), DEMO_BALANCE * 2);
+    let overdraw = alice.send(&h.client, addr("dave"), vec![overdraw], BroadcastMode::Sync).await.unwrap();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    let (mut failure_seen, mut transfer_seen) = (false, false);
+    while !(failure_seen && transfer_seen) {
         let notice = tokio::time::timeout_at(deadline, stream.next()).await.expect("notice in time").unwrap().unwrap();
+        if let Some(f) = notice.failed.iter().find(|f| f.hash == overdraw.hash) {
+            assert_eq!((f.error.module.as_str(), f.error.code), ("bank", 1));
+            failure_seen = true;
+        }
         let transfers: Vec<_> = notice.events.iter().map(|e| (e.tx, BankEvent::decode(&e.event))).collect();
         assert!(transfers.iter().all(|(_, e)| matches!(e, Some(BankEvent::Transfer { .. }))), "{transfers:?}");
         let nine_gusd = Coin::new(Denom::gusd(), 9);
-        if transfers.iter().any(|(tx, e)| {
+        transfer_seen |= transfers.iter().any(|(tx, e)| {
             *tx == Some(sent.hash) && matches!(e, Some(BankEvent::Transfer { amount, .. }) if *amount == nine_gusd)
-        }) {
-            break;
-        }
+        });
     }
     h.stop().await;
 }
@@ -419,38 +442,51 @@ async fn serves_openapi_and_metrics() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dropped_transaction_is_reported_to_sync_callers_via_tx_query() {
+async fn failed_and_dropped_transactions_are_reported_to_sync_callers_via_tx_query() {
     let h = start().await;
     let alice = h.wallet("alice");
     let send = |amount| vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(amount)] })];
-    // Two txs that each pass admission (fees are payable) but cannot both run: the second overdraws.
-    let a = alice.sign_offline(0, send(DEMO_BALANCE / 2), "");
-    let b = alice.sign_offline(1, send(DEMO_BALANCE / 2), "");
-    h.client.broadcast(&a, BroadcastMode::Sync).await.unwrap();
-    h.client.broadcast(&b, BroadcastMode::Sync).await.unwrap();
-    let mut verdict = None;
+    // Three txs that each pass admission (each fee is payable from the balance
+    // alone): a leaves 1,500 ughr; b overdraws, so it fails in the block and pays
+    // its fee; c then cannot pay its fee and the block leaves it out.
+    let a = alice.sign_offline(0, send(DEMO_BALANCE - 2_500), "");
+    let b = alice.sign_offline(1, send(DEMO_BALANCE), "");
+    let c = alice.sign_offline(2, send(1), "");
+    for tx in [&a, &b, &c] {
+        h.client.broadcast(tx, BroadcastMode::Sync).await.unwrap();
+    }
+    let mut dropped = None;
     for _ in 0..200 {
-        match h.client.tx(&b.hash()).await {
+        match h.client.tx(&c.hash()).await {
             Err(ClientError::Rejected(e)) => {
-                verdict = Some(e);
+                dropped = Some(e);
                 break;
             }
             _ => tokio::time::sleep(std::time::Duration::from_millis(25)).await,
         }
     }
-    let e = verdict.expect("dropped tx is reported");
-    assert_eq!((e.module.as_str(), e.code), ("bank", 1));
-    // The verdict on b is known when the block executes; a's record lands with
-    // the block's write, which may still be in flight (pipelined writes).
-    let mut included = false;
+    let e = dropped.expect("the dropped tx is reported");
+    assert_eq!((e.module.as_str(), e.code), ("tx", 8));
+    // a's and b's records land with the block's write, which may still be in
+    // flight when c's verdict is known (pipelined writes).
+    let mut failed = None;
     for _ in 0..200 {
-        if h.client.tx(&a.hash()).await.is_ok() {
-            included = true;
+        if let (Ok(_), Ok(info)) = (h.client.tx(&a.hash()).await, h.client.tx(&b.hash()).await) {
+            failed = Some(info);
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert!(included, "the first transaction is committed");
+    let failed = failed.expect("a and b are committed");
+    let error = failed.record.error.expect("b's record carries its error");
+    assert_eq!((error.module.as_str(), error.code), ("bank", 1));
+    assert!(
+        failed.record.events.iter().all(|e| e.kind == "bank.transfer"),
+        "only the fee moved: {:?}",
+        failed.record.events
+    );
+    let info = h.client.account(&addr("alice")).await.unwrap();
+    assert_eq!(info.nonce, 2, "a and b used their nonces, c did not");
     h.stop().await;
 }
 

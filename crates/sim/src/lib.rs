@@ -9,8 +9,8 @@
 //!   `generated + discharged + imported = house + compute + charged + exported`,
 //!   and the battery's books close (`physics::simulate_hour`, property-tested).
 //! - Reports are signed by the device key and follow on from the last accepted one;
-//!   a device that was offline declares the outage; refused transactions give their
-//!   nonce back, so the next one still lands.
+//!   a device that was offline declares the outage; after a refused or failed
+//!   transaction a wallet asks the node for its next nonce, so the next one still lands.
 //! - The same configuration gives the same devices (keys and specs derive from the
 //!   device index), and the same hours give the same plans.
 //! - A report is never lost to the market deposit that shares its transaction: if

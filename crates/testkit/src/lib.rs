@@ -59,6 +59,18 @@ pub fn is_block_bookkeeping(key: &[u8]) -> bool {
     key == b"app/last_block" || std::str::from_utf8(key).is_ok_and(|k| k.split('/').nth(1) == Some("block"))
 }
 
+/// The keys whose values differ between two states, one per line (for a test's failure message).
+fn differences(expected: &greenhour_state::KeyValues, actual: &greenhour_state::KeyValues) -> String {
+    let expected: std::collections::BTreeMap<_, _> = expected.iter().cloned().collect();
+    let actual: std::collections::BTreeMap<_, _> = actual.iter().cloned().collect();
+    let keys: std::collections::BTreeSet<_> = expected.keys().chain(actual.keys()).collect();
+    keys.into_iter()
+        .filter(|k| expected.get(*k) != actual.get(*k))
+        .map(|k| format!("  {}: expected {:?}, got {:?}", String::from_utf8_lossy(k), expected.get(k), actual.get(k)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// An app on a temporary store.
 pub struct TestNode {
     pub app: App,
@@ -140,7 +152,7 @@ impl TestNode {
         for (tx, r) in txs.into_iter().zip(checks) {
             match r {
                 Ok(()) => good.push(tx),
-                Err(e) => bad.push(greenhour_app::TxOutcome { hash: tx.hash(), result: Err(e) }),
+                Err(e) => bad.push(greenhour_app::TxOutcome { hash: tx.hash(), result: Err(e), charged: None }),
             }
         }
         self.time += 5;
@@ -158,13 +170,67 @@ impl TestNode {
     }
 
     /// Signs `actions` by `key`, delivers them, checks that they were rejected and
-    /// that committed state did not change, and returns the error.
+    /// that they changed nothing but what admission charges, and returns the error.
     pub fn expect_rejected(&mut self, key: &SecretKey, actions: Vec<AppAction>) -> greenhour_framework::ErrorInfo {
         let tx = self.tx(key, actions);
+        self.deliver_failing(tx)
+    }
+
+    /// Delivers a transaction that must fail and checks what it changed. One
+    /// refused at admission (signature, chain, nonce, fee, or an action's own
+    /// stateless check) is left out of the block and changes nothing; one whose
+    /// actions fail against state is in the block and changes only what admission
+    /// charges every transaction: the signer's nonce, and its fee moved to the fee
+    /// collector. Returns the error.
+    pub fn deliver_failing(&mut self, tx: Tx) -> greenhour_framework::ErrorInfo {
         let before = self.state_without_block_info();
-        let err = self.deliver(tx).expect_err("the transaction should be rejected");
-        assert_eq!(self.state_without_block_info(), before, "a rejected transaction changed state: {err}");
+        let charged = self.state_after_charging(&tx);
+        let hash = tx.hash();
+        let outcome = self.produce_block(vec![tx]);
+        let outcome = outcome.outcomes.into_iter().find(|o| o.hash == hash).expect("outcome for tx");
+        let err = outcome.result.clone().expect_err("the transaction should fail");
+        let after = self.state_without_block_info();
+        match outcome.charged {
+            None => assert!(
+                after == before,
+                "a transaction left out of the block changed state: {err}\n{}",
+                differences(&before, &after)
+            ),
+            Some(record) => {
+                assert_eq!(record.error.as_ref(), Some(&err), "the record carries the error");
+                assert!(
+                    after == charged,
+                    "a failed transaction changed more than its nonce and fee: {err}\n{}",
+                    differences(&charged, &after)
+                );
+            }
+        }
         err
+    }
+
+    /// What [`TestNode::state_without_block_info`] becomes after the next block
+    /// if it holds `tx` with its actions failing: a reference block (executed,
+    /// never written) holds instead a transaction of the same signer, nonce and
+    /// fee whose only action, a send to itself of more GHR than exist, fails at
+    /// once. So the reference has the nonce, the fee and whatever the block's own
+    /// hooks do (an epoch's rewards, which take the fee in) and nothing else.
+    /// Proposals are built on signatures the mempool checked, so the reference
+    /// needs no key.
+    pub fn state_after_charging(&self, tx: &Tx) -> greenhour_state::KeyValues {
+        let mut body = tx.body.clone();
+        body.actions =
+            vec![AppAction::Bank(BankAction::Send { to: tx.signer_address(), coins: vec![Coin::ghr(u128::MAX)] })];
+        let reference = Tx { body, signature: tx.signature };
+        let sealed = self.app.prepare_proposal(self.time + 5, vec![reference]).expect("reference block");
+        let mut state: std::collections::BTreeMap<Vec<u8>, Vec<u8>> =
+            self.state_without_block_info().into_iter().collect();
+        for (key, value) in sealed.changes().iter().filter(|(k, _)| !is_block_bookkeeping(k)) {
+            match value {
+                Some(v) => state.insert(key.clone(), v.clone()),
+                None => state.remove(key),
+            };
+        }
+        state.into_iter().collect()
     }
 
     /// Applies a block produced by another node.
