@@ -215,11 +215,22 @@ pub enum QueryCommand {
     Account { who: String },
     /// Total supply per denom.
     Supply,
-    /// A state value with its Merkle proof, verified locally.
+    /// A state value with its Merkle proof, verified against the app hash of a
+    /// header the light client accepted: from a trusted header (the genesis header
+    /// by default, or --trust-height with --trust-hash) every header up to the
+    /// proof's height must carry a commit certificate of more than 2/3 of the set
+    /// its predecessor announced.
     Proof {
         key: String,
+        /// The height whose state to prove (default: the latest).
         #[arg(long)]
         height: Option<u64>,
+        /// A header you trust out of band (a checkpoint); with --trust-hash.
+        #[arg(long, requires = "trust_hash")]
+        trust_height: Option<u64>,
+        /// The hash header --trust-height must have.
+        #[arg(long, requires = "trust_height")]
+        trust_hash: Option<String>,
     },
 }
 
@@ -772,18 +783,74 @@ async fn query(cli: &Cli, q: &QueryCommand) -> Result<()> {
                 s.supply.iter().map(|c| format!("{:>28} {}", c.amount, c.denom)).collect::<Vec<_>>().join("\n")
             });
         }
-        QueryCommand::Proof { key, height } => {
-            let p = client.state(key, *height).await?;
-            print(cli.json, &p, || {
+        QueryCommand::Proof { key, height, trust_height, trust_hash } => {
+            let proven = prove(&client, key, *height, *trust_height, trust_hash.as_deref()).await?;
+            print(cli.json, &proven, || {
+                let p = &proven.proof;
                 let value = match &p.value {
                     Some(v) => format!("present, {} bytes: {}", v.len(), hex::encode(v)),
                     None => "absent".into(),
                 };
-                format!("key {key} at height {}: {value}\nroot {} — proof verified", p.version, p.root)
+                format!(
+                    "key {key} at height {}: {value}\napp hash {} — proof verified against header {}\n\
+                     trusted header {} ({}, {}); {} headers followed, {} commit certificates checked",
+                    p.version,
+                    p.root,
+                    p.version,
+                    proven.trusted_height,
+                    proven.trusted_hash,
+                    proven.trusted_because,
+                    proven.headers_followed,
+                    proven.certificates_checked,
+                )
             });
         }
     }
     Ok(())
+}
+
+/// A state proof checked against a header the light client accepted, and what
+/// that acceptance rests on.
+#[derive(serde::Serialize)]
+struct ProvenState {
+    proof: greenhour_state::StateProof,
+    trusted_height: u64,
+    trusted_hash: Hash,
+    /// Why the start was trusted: a hash given out of band, or the node's genesis header.
+    trusted_because: &'static str,
+    headers_followed: u64,
+    certificates_checked: u64,
+}
+
+async fn prove(
+    client: &RpcClient,
+    key: &str,
+    height: Option<u64>,
+    trust_height: Option<u64>,
+    trust_hash: Option<&str>,
+) -> Result<ProvenState> {
+    let chain_id = client.status().await?.chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = trust_hash.map(|h| h.parse::<Hash>().map_err(|e| anyhow::anyhow!("--trust-hash: {e}"))).transpose()?;
+    let start = trust_height.unwrap_or(0);
+    let target = match height {
+        Some(h) => h,
+        None => client.block(None).await?.block.header.height,
+    };
+    if target < start {
+        bail!("height {target} is before the trusted header {start}; a light client only walks forward");
+    }
+    let mut light = client.light_client_at(&chain_id, start, hash).await?;
+    let trusted_hash = light.trusted().hash;
+    let certificates_checked = client.follow_headers(&mut light, target).await?;
+    let proof = client.proven_state(&light, key).await?;
+    Ok(ProvenState {
+        proof,
+        trusted_height: start,
+        trusted_hash,
+        trusted_because: if hash.is_some() { "the hash you gave" } else { "the genesis header as the node serves it" },
+        headers_followed: target - start,
+        certificates_checked,
+    })
 }
 
 /// `hours` hourly reports of device `d` from UTC hour `first`: what

@@ -7,7 +7,7 @@
 use std::process::Command;
 
 mod common;
-use common::{cli, cli_text};
+use common::{cli, cli_err, cli_text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_certify_claim_and_retire_from_the_cli() {
@@ -99,6 +99,17 @@ async fn app_can_certify_claim_and_retire_from_the_cli() {
     cli(&home, node, &["credit", "deposit", "--from", "carol", "--batch", &id, "--grams", "2000000"]);
     let balance = cli(&home, node, &["query", "balance", "carol"]);
     assert!(balance.to_string().contains("ugco2"), "carol holds the carbon coin: {balance}");
+    // The carbon coin's supply, proven against a header the light client reached
+    // from genesis through the devnet validators' commit certificates.
+    let proven = cli(&home, node, &["query", "proof", "bank/supply/ugco2"]);
+    let version = proven["proof"]["version"].as_u64().unwrap();
+    assert_eq!(proven["headers_followed"].as_u64(), Some(version), "{proven}");
+    assert_eq!(proven["certificates_checked"].as_u64(), Some(version), "every header certified: {proven}");
+    assert!(proven["proof"]["value"].is_string(), "{proven}");
+    let zeros = "00".repeat(32);
+    let e =
+        cli_err(&home, node, &["query", "proof", "bank/supply/ugco2", "--trust-height", "1", "--trust-hash", &zeros]);
+    assert!(e.contains("does not verify"), "a wrong checkpoint is refused: {e}");
     let retired = cli(
         &home,
         node,

@@ -311,74 +311,35 @@ impl Agent {
         self.save()
     }
 
-    /// The validator set the state held under `staking/set/next` after block
-    /// `height` (its hash is checked against the header that announces it).
-    async fn announced_set(&self, height: u64) -> Result<ValidatorSet, AgentError> {
-        let proof = self.client.state("staking/set/next", Some(height)).await?;
-        match proof.value {
-            None => Ok(ValidatorSet::default()),
-            Some(bytes) => greenhour_codec::decode(&bytes)
-                .map_err(|e| AgentError::Verification(format!("validator set at height {height}: {e}"))),
-        }
-    }
-
     /// Follows the header chain from the last checkpoint (or the genesis header
-    /// on first run) with the light client: every header must extend the
-    /// trusted one, carry a commit certificate with more than two thirds of the
-    /// power of the set the trusted header announced, and change sets only to the
-    /// set it announces. A chain without validators (empty set) is followed by
-    /// hash links alone.
+    /// on first run) with the light client ([`RpcClient::follow_headers`]): every
+    /// header must extend the trusted one, carry a commit certificate with more
+    /// than two thirds of the power of the set the trusted header announced, and
+    /// change sets only to the set it announces. A chain without validators
+    /// (empty set) is followed by hash links alone.
     async fn verify_headers(&mut self) -> Result<u64, AgentError> {
         let latest = self.client.block(None).await?.block.header.height;
-        let (start, set) = match (self.state.checkpoint, self.state.trusted_set.clone()) {
+        let unverified = |e: ClientError| match e {
+            ClientError::Unverified(why) => AgentError::Verification(why),
+            other => AgentError::Client(other),
+        };
+        let mut light = match (self.state.checkpoint, self.state.trusted_set.clone()) {
             (Some((height, hash)), Some(set)) => {
                 let header = self.client.block(Some(height)).await?.block.header;
                 if header.hash() != hash {
                     return Err(AgentError::Verification(format!("the node changed header {height}")));
                 }
-                (header, set)
+                LightClient::new(self.chain.clone(), &header, set)
+                    .map_err(|e| AgentError::Verification(e.to_string()))?
             }
-            _ => (self.client.block(Some(0)).await?.block.header, self.announced_set(0).await?),
+            _ => self.client.light_client_at(&self.chain, 0, None).await.map_err(unverified)?,
         };
-        let mut light =
-            LightClient::new(self.chain.clone(), &start, set).map_err(|e| AgentError::Verification(e.to_string()))?;
-        let target = latest.min(start.height + MAX_HEADERS_PER_STEP);
-        let mut checked = 0;
-        while light.trusted().height < target {
-            let height = light.trusted().height + 1;
-            let next = self.client.block(Some(height)).await?;
-            let header = next.block.header;
-            if header.hash() != next.hash {
-                return Err(AgentError::Verification(format!("header {height} does not hash to what the node says")));
-            }
-            if light.trusted().next_set.members.is_empty() {
-                // No validators to check: the hash link is all there is.
-                if header.prev_hash != light.trusted().hash {
-                    return Err(AgentError::Verification(format!("header {height} does not extend its parent")));
-                }
-                // The set is read only when the header announces a different one.
-                let set = if header.next_validators_hash == light.trusted().next_set.hash() {
-                    light.trusted().next_set.clone()
-                } else {
-                    self.announced_set(height).await?
-                };
-                light = LightClient::new(self.chain.clone(), &header, set)
-                    .map_err(|e| AgentError::Verification(e.to_string()))?;
-            } else {
-                let certificate = self.client.commit(height).await?;
-                let new_set = if header.next_validators_hash != header.validators_hash {
-                    Some(self.announced_set(height).await?)
-                } else {
-                    None
-                };
-                light
-                    .verify_next(&header, &certificate, new_set.as_ref())
-                    .map_err(|e| AgentError::Verification(format!("header {height}: {e}")))?;
-                self.state.certificates_verified += 1;
-            }
-            checked += 1;
-        }
+        let start = light.trusted().height;
+        let target = latest.min(start + MAX_HEADERS_PER_STEP);
+        let certificates = self.client.follow_headers(&mut light, target).await.map_err(unverified)?;
+        self.state.certificates_verified += certificates;
         let trusted = light.trusted();
+        let checked = trusted.height - start;
         self.state.checkpoint = Some((trusted.height, trusted.hash));
         self.state.trusted_set = Some(trusted.next_set.clone());
         self.state.headers_verified += checked;

@@ -48,6 +48,10 @@ pub enum ClientError {
     /// Returned when the node's answer does not have the expected shape.
     #[error("unexpected answer from the node: {0}")]
     Decode(String),
+    /// Returned when a header, certificate, validator set or proof the node
+    /// served does not verify against what the light client trusts.
+    #[error("does not verify: {0}")]
+    Unverified(String),
 }
 
 impl ClientError {
@@ -141,10 +145,115 @@ impl RpcClient {
     pub async fn supply(&self) -> Result<SupplyInfo, ClientError> {
         self.call("supply", json!({})).await
     }
-    /// A state value with its proof, checked against the proof's root before returning.
+    /// A state value with its proof, checked against the root the same answer
+    /// names. That only shows the answer is self-consistent: a node can name any
+    /// root. [`RpcClient::proven_state`] checks it against a header the light
+    /// client accepted.
     pub async fn state(&self, key: &str, height: Option<Height>) -> Result<StateProof, ClientError> {
         let proof: StateProof = self.call("state", json!({ "key": key, "height": height })).await?;
         proof.verify(&proof.root).map_err(|e| ClientError::Decode(format!("proof does not verify: {e}")))?;
+        Ok(proof)
+    }
+
+    /// The validator set the state held under `staking/set/next` after block
+    /// `height`, as the node serves it. Unverified here: the light client checks
+    /// its hash against the header that announces it.
+    pub async fn announced_set(&self, height: Height) -> Result<greenhour_light::ValidatorSet, ClientError> {
+        let proof = self.state("staking/set/next", Some(height)).await?;
+        match proof.value {
+            None => Ok(greenhour_light::ValidatorSet::default()),
+            Some(bytes) => greenhour_codec::decode(&bytes)
+                .map_err(|e| ClientError::Decode(format!("validator set at height {height}: {e}"))),
+        }
+    }
+
+    /// A light client that trusts header `height`, which must hash to `hash`
+    /// (a checkpoint the caller got out of band, e.g. `--trust-hash`), with the
+    /// set that header announces. Without a hash it trusts the header the node
+    /// serves: use that only for the genesis header of a chain you know.
+    pub async fn light_client_at(
+        &self,
+        chain_id: &ChainId,
+        height: Height,
+        hash: Option<Hash>,
+    ) -> Result<greenhour_light::LightClient, ClientError> {
+        let header = self.block(Some(height)).await?.block.header;
+        if let Some(hash) = hash {
+            if header.hash() != hash {
+                return Err(ClientError::Unverified(format!(
+                    "header {height} hashes to {}, not the trusted {hash}",
+                    header.hash()
+                )));
+            }
+        }
+        let set = self.announced_set(height).await?;
+        greenhour_light::LightClient::new(chain_id.clone(), &header, set)
+            .map_err(|e| ClientError::Unverified(e.to_string()))
+    }
+
+    /// Walks `light` header by header up to `target`: each header must extend
+    /// the trusted one and carry a commit certificate with more than two thirds
+    /// of the power of the set the trusted header announced, and sets change only
+    /// to the one announced. A chain without validators (empty set) is followed
+    /// by hash links alone. Returns how many certificates were checked.
+    pub async fn follow_headers(
+        &self,
+        light: &mut greenhour_light::LightClient,
+        target: Height,
+    ) -> Result<u64, ClientError> {
+        let chain_id = light.chain_id().clone();
+        let mut certificates = 0;
+        while light.trusted().height < target {
+            let height = light.trusted().height + 1;
+            let header = self.block(Some(height)).await?.block.header;
+            let announces_new_set = header.next_validators_hash != light.trusted().next_set.hash();
+            if light.trusted().next_set.members.is_empty() {
+                // No validators to check: the hash link is all there is.
+                if header.prev_hash != light.trusted().hash || header.validators_hash != light.trusted().next_set.hash()
+                {
+                    return Err(ClientError::Unverified(format!("header {height} does not extend its parent")));
+                }
+                let set = if announces_new_set {
+                    self.announced_set(height).await?
+                } else {
+                    light.trusted().next_set.clone()
+                };
+                *light = greenhour_light::LightClient::new(chain_id.clone(), &header, set)
+                    .map_err(|e| ClientError::Unverified(format!("header {height}: {e}")))?;
+            } else {
+                let certificate = self.commit(height).await?;
+                let new_set = if header.next_validators_hash != header.validators_hash {
+                    Some(self.announced_set(height).await?)
+                } else {
+                    None
+                };
+                light
+                    .verify_next(&header, &certificate, new_set.as_ref())
+                    .map_err(|e| ClientError::Unverified(format!("header {height}: {e}")))?;
+                certificates += 1;
+            }
+        }
+        Ok(certificates)
+    }
+
+    /// A state value proven against the app hash of the header `light` trusts
+    /// (the state after that block).
+    pub async fn proven_state(
+        &self,
+        light: &greenhour_light::LightClient,
+        key: &str,
+    ) -> Result<StateProof, ClientError> {
+        let trusted = light.trusted();
+        let proof: StateProof = self.call("state", json!({ "key": key, "height": trusted.height })).await?;
+        if proof.version != trusted.height {
+            return Err(ClientError::Unverified(format!(
+                "a proof at version {} for header {}",
+                proof.version, trusted.height
+            )));
+        }
+        proof.verify(&trusted.app_hash).map_err(|e| {
+            ClientError::Unverified(format!("the proof of {key} against header {}'s app hash: {e}", trusted.height))
+        })?;
         Ok(proof)
     }
     pub async fn broadcast(&self, tx: &Tx, mode: BroadcastMode) -> Result<BroadcastResult, ClientError> {

@@ -37,6 +37,10 @@ impl LightClient {
         &self.trusted
     }
 
+    pub fn chain_id(&self) -> &ChainId {
+        &self.chain_id
+    }
+
     /// Accepts the header after the trusted one:
     /// 1. same chain, next height, `prev_hash` = the trusted hash;
     /// 2. `validators_hash` = the set the trusted header announced;

@@ -928,3 +928,71 @@ async fn rejects_encoding_a_body_for_another_chain_or_of_the_wrong_shape() {
     assert_eq!(shapeless["error"]["code"], -32602, "{shapeless}");
     h.stop().await;
 }
+
+/// A node that forwards every call to `upstream` but answers `state` with a proof
+/// it made itself: self-consistent (it verifies against the root it names) and
+/// false (that root is no header's app hash).
+async fn lying_node(upstream: String, forged: greenhour_state::StateProof) -> String {
+    use axum::{body::Bytes, routing::post, Json, Router};
+    let forged = serde_json::to_value(&forged).unwrap();
+    let app = Router::new().route(
+        "/",
+        post(move |body: Bytes| {
+            let (upstream, forged) = (upstream.clone(), forged.clone());
+            async move {
+                let request: Value = serde_json::from_slice(&body).unwrap();
+                if request["method"] == "state" {
+                    let mut proof = forged;
+                    proof["version"] = request["params"]["height"].clone();
+                    return Json(json!({"jsonrpc": "2.0", "id": request["id"], "result": proof}));
+                }
+                let answer = reqwest::Client::new().post(&upstream).body(body.to_vec()).send().await.unwrap();
+                Json(answer.json::<Value>().await.unwrap())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_prove_state_against_a_header_the_light_client_accepted() {
+    let h = start().await;
+    let mut alice = h.wallet("alice");
+    alice.send(&h.client, addr("bob"), vec![Coin::ghr(7)], BroadcastMode::Commit).await.unwrap();
+    let chain = CHAIN.parse().unwrap();
+    let target = h.client.block(None).await.unwrap().block.header.height;
+    let mut light = h.client.light_client_at(&chain, 0, None).await.unwrap();
+    let certificates = h.client.follow_headers(&mut light, target).await.unwrap();
+    assert_eq!(light.trusted().height, target);
+    assert_eq!(
+        certificates, 0,
+        "this chain has no validators: headers are followed by hash links (the devnet's are certified, bin tests)"
+    );
+    let proof = h.client.proven_state(&light, "bank/supply/ughr").await.unwrap();
+    assert!(proof.value.is_some());
+    assert_eq!(proof.root, light.trusted().app_hash);
+
+    // A node that lies about a balance with a proof of its own making: the
+    // self-check alone accepts it, the light client's header does not.
+    let key = "bank/supply/ughr";
+    let dir = tempfile::tempdir().unwrap();
+    let store = greenhour_state::Store::open(&dir.path().join("forged.redb"), &Default::default()).unwrap();
+    let mut changes = greenhour_state::Changes::new();
+    changes.insert(key.as_bytes().to_vec(), Some(greenhour_codec::encode(&u128::MAX)));
+    store.commit(0, &changes, &[]).unwrap();
+    let forged = store.prove(key.as_bytes(), 0).unwrap();
+    let liar = RpcClient::new(lying_node(h.url.clone(), forged).await);
+    let accepted = liar.state(key, Some(target)).await.expect("a self-consistent proof passes the self-check");
+    assert_ne!(accepted.root, light.trusted().app_hash);
+    let refused = liar.proven_state(&light, key).await.unwrap_err();
+    assert!(matches!(refused, ClientError::Unverified(_)), "{refused}");
+
+    // A checkpoint whose hash is not the header's is refused before any walk.
+    let wrong = greenhour_primitives::Hash::digest(b"not a header");
+    let e = h.client.light_client_at(&chain, 1, Some(wrong)).await.unwrap_err();
+    assert!(matches!(e, ClientError::Unverified(_)), "{e}");
+    h.stop().await;
+}

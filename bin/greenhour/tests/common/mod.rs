@@ -98,6 +98,20 @@ pub fn cli_text(home: &Path, node: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
+/// Runs `greenhour …` against the node, expects it to fail, and returns its stderr.
+pub fn cli_err(home: &Path, node: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+        .arg("--home")
+        .arg(home)
+        .args(["--node", node])
+        .args(args)
+        .env("GREENHOUR_LOG", "error")
+        .output()
+        .expect("run greenhour");
+    assert!(!out.status.success(), "greenhour {args:?} should have failed");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// 24 hourly reports ending at `end`: sunny midday hours, grid at night.
 pub fn day_of_telemetry(device: u64, end: u64) -> String {
     let reports: Vec<Value> = (0..24u64)
