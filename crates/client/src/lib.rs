@@ -311,9 +311,18 @@ impl RpcClient {
         self.call("slot", json!({ "unit": unit, "class": class, "hour": hour })).await
     }
 
-    /// Every market pool as of the latest block time.
+    /// Every market pool as of the latest block time, fetched a page at a time.
     pub async fn market_pools(&self) -> Result<Vec<greenhour_market::state::MarketPoolView>, ClientError> {
-        self.query(&MarketQuery::Pools {}).await
+        let mut all: Vec<greenhour_market::state::MarketPoolView> = Vec::new();
+        loop {
+            let after = all.last().map(|p| p.pool.slot.clone());
+            let page: Vec<greenhour_market::state::MarketPoolView> =
+                self.query(&MarketQuery::Pools { after: after.clone() }).await?;
+            if page.is_empty() || page.last().map(|p| &p.pool.slot) == after.as_ref() {
+                return Ok(all);
+            }
+            all.extend(page);
+        }
     }
     /// One market pool: reserves, phase, spot price, TWAP, time to close.
     pub async fn market_pool(&self, slot: &str) -> Result<greenhour_market::state::MarketPoolView, ClientError> {

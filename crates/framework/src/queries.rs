@@ -28,6 +28,13 @@ use serde_json::{json, Map, Value};
 /// The longest list a read returns unless its module says otherwise.
 pub const MAX_LIST: usize = 1_000;
 
+/// The first id of a page that follows `after` (the last id of the previous
+/// page): `None` when nothing can follow (after `u64::MAX`, which must not wrap
+/// to the first page).
+pub fn page_start(after: Option<u64>) -> Option<u64> {
+    after.map_or(Some(0), |a| a.checked_add(1))
+}
+
 /// A request's parameters by name: a JSON-RPC `params` object, or a REST route's
 /// path and query parameters as strings.
 pub type Params = Map<String, Value>;

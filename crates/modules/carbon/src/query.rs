@@ -4,9 +4,9 @@
 
 use crate::math::MatchReport;
 use crate::state::{self, Bundle, Claim, CreditBatch, CreditFilter, Retirement};
-use crate::CarbonError;
+use crate::{keys, CarbonError};
 use greenhour_devices::DeviceId;
-use greenhour_framework::queries::QueryError;
+use greenhour_framework::queries::{page_start, QueryError, MAX_LIST};
 use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Address, Denom};
 use serde::{Deserialize, Serialize};
@@ -53,8 +53,59 @@ pub fn certificate(state: &impl StateRead, first: u64) -> Result<Bundle, CarbonE
     state::bundle(state, first)
 }
 
-pub fn claims(state: &impl StateRead, claimant: &Address) -> Result<Vec<Claim>, CarbonError> {
-    state::claims_of(state, claimant)
+/// A claimant's claims in receipt order, those after receipt `after` only, at
+/// most `limit`: a page, and the next starts after its last receipt.
+pub fn claims(
+    state: &impl StateRead,
+    claimant: &Address,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<Claim>, CarbonError> {
+    let Some(first) = page_start(after) else { return Ok(Vec::new()) };
+    let from = key_text(keys::claims_by(claimant, first));
+    let rows = state.scan::<()>(&keys::claims_by_prefix(claimant), &from, limit)?;
+    rows.into_iter().map(|(k, _)| state::claim(state, keys::trailing_id(&k)?)).collect()
+}
+
+/// A key's text (every carbon key is UTF-8).
+fn key_text<V>(key: greenhour_state::Key<V>) -> String {
+    String::from_utf8_lossy(key.as_bytes()).into_owned()
+}
+
+/// Values under `prefix` whose keys end in an id (`key_of(id)`), in id order,
+/// after `after` only, that `keep` accepts, at most `limit`. Reads a page at a
+/// time: the answer is bounded, and with a filter that keeps little the reads
+/// run on to the end.
+fn filtered_page<V: borsh::BorshDeserialize>(
+    state: &impl StateRead,
+    prefix: &str,
+    key_of: impl Fn(u64) -> String,
+    after: Option<u64>,
+    limit: usize,
+    keep: impl Fn(&V) -> bool,
+) -> Result<Vec<V>, CarbonError> {
+    let mut out = Vec::new();
+    let Some(mut next) = page_start(after) else { return Ok(out) };
+    loop {
+        let rows = state.scan::<V>(prefix, &key_of(next), limit.max(1))?;
+        let full = rows.len() == limit.max(1);
+        for (key, value) in rows {
+            let id = keys::trailing_id(&key)?;
+            if keep(&value) {
+                out.push(value);
+                if out.len() >= limit {
+                    return Ok(out);
+                }
+            }
+            match id.checked_add(1) {
+                Some(n) => next = n,
+                None => return Ok(out),
+            }
+        }
+        if !full {
+            return Ok(out);
+        }
+    }
 }
 
 pub fn claim(state: &impl StateRead, receipt: u64) -> Result<Claim, CarbonError> {
@@ -76,8 +127,17 @@ pub fn match_report(
     Ok(Some(crate::math::match_report(from, to, &rows)))
 }
 
-pub fn credits(state: &impl StateRead, registrant: Option<Address>) -> Result<Vec<CreditBatch>, CarbonError> {
-    Ok(state::all_credits(state)?.into_iter().filter(|b| registrant.is_none_or(|r| b.registrant == r)).collect())
+/// Credit batches (of one registrant, or all) in id order after `after`, at most `limit`.
+pub fn credits(
+    state: &impl StateRead,
+    registrant: Option<Address>,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<CreditBatch>, CarbonError> {
+    let key_of = |id| key_text(keys::credit(id));
+    filtered_page(state, keys::CREDIT_PREFIX, key_of, after, limit, |b: &CreditBatch| {
+        registrant.is_none_or(|r| b.registrant == r)
+    })
 }
 
 pub fn credit(state: &impl StateRead, id: u64) -> Result<CreditBatch, CarbonError> {
@@ -103,8 +163,14 @@ pub struct Holding {
     pub grams: u128,
 }
 
-pub fn credit_pools(state: &impl StateRead) -> Result<Vec<CreditPoolView>, CarbonError> {
-    state::all_pools(state)?
+/// Credit pools in id order after `after`, at most `limit`, with what they hold.
+pub fn credit_pools(
+    state: &impl StateRead,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<CreditPoolView>, CarbonError> {
+    let key_of = |id| key_text(keys::pool(id));
+    filtered_page(state, keys::POOL_PREFIX, key_of, after, limit, |_: &crate::state::CreditPool| true)?
         .into_iter()
         .map(|p| {
             let holdings =
@@ -114,8 +180,17 @@ pub fn credit_pools(state: &impl StateRead) -> Result<Vec<CreditPoolView>, Carbo
         .collect()
 }
 
-pub fn retirements(state: &impl StateRead, retiree: Option<Address>) -> Result<Vec<Retirement>, CarbonError> {
-    Ok(state::all_retirements(state)?.into_iter().filter(|r| retiree.is_none_or(|a| r.retiree == a)).collect())
+/// Retirements (of one retiree, or all) in receipt order after `after`, at most `limit`.
+pub fn retirements(
+    state: &impl StateRead,
+    retiree: Option<Address>,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<Retirement>, CarbonError> {
+    let key_of = |id| key_text(keys::retirement(id));
+    filtered_page(state, keys::RETIREMENT_PREFIX, key_of, after, limit, |r: &Retirement| {
+        retiree.is_none_or(|a| r.retiree == a)
+    })
 }
 
 impl From<CarbonError> for QueryError {
@@ -151,9 +226,10 @@ greenhour_framework::module_queries! {
         /// A certificate bundle by its first certificate id.
         Certificate = "certificate" at "/certificates/{id}" { id: u64 } -> Bundle
             = |state, _now| certificate(state, id);
-        /// A claimant's certificate claims.
-        Claims = "claims" at "/claims" { claimant: Address } -> Vec<Claim>
-            = |state, _now| claims(state, &claimant);
+        /// A claimant's certificate claims in receipt order, at most 1,000, those
+        /// after receipt `after` (the last of the previous page) only.
+        Claims = "claims" at "/claims" { claimant: Address, after: Option<u64> } -> Vec<Claim>
+            = |state, _now| claims(state, &claimant, after, MAX_LIST);
         /// A claim by its receipt.
         Claim = "claim" at "/claims/{receipt}" { receipt: u64 } -> Claim
             = |state, _now| claim(state, receipt);
@@ -165,17 +241,20 @@ greenhour_framework::module_queries! {
                     crate::params::MAX_REPORT_HOURS
                 ))
             });
-        /// Credit batches, of one registrant or all.
-        Credits = "credits" at "/credits" { registrant: Option<Address> } -> Vec<CreditBatch>
-            = |state, _now| credits(state, registrant);
+        /// Credit batches, of one registrant or all, in id order, at most 1,000,
+        /// those after id `after` only.
+        Credits = "credits" at "/credits" { registrant: Option<Address>, after: Option<u64> } -> Vec<CreditBatch>
+            = |state, _now| credits(state, registrant, after, MAX_LIST);
         /// A credit batch.
         Credit = "credit" at "/credits/{id}" { id: u64 } -> CreditBatch
             = |state, _now| credit(state, id);
-        /// Credit pools with what they hold of each batch.
-        CreditPools = "credit_pools" at "/credit-pools" {} -> Vec<CreditPoolView>
-            = |state, _now| credit_pools(state);
-        /// Credit retirements, of one retiree or all.
-        Retirements = "retirements" at "/retirements" { retiree: Option<Address> } -> Vec<Retirement>
-            = |state, _now| retirements(state, retiree);
+        /// Credit pools with what they hold of each batch, in id order, at most
+        /// 1,000, those after id `after` only.
+        CreditPools = "credit_pools" at "/credit-pools" { after: Option<u64> } -> Vec<CreditPoolView>
+            = |state, _now| credit_pools(state, after, MAX_LIST);
+        /// Credit retirements, of one retiree or all, in receipt order, at most
+        /// 1,000, those after receipt `after` only.
+        Retirements = "retirements" at "/retirements" { retiree: Option<Address>, after: Option<u64> } -> Vec<Retirement>
+            = |state, _now| retirements(state, retiree, after, MAX_LIST);
     }
 }

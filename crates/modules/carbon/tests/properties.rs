@@ -126,6 +126,22 @@ proptest! {
             greenhour_devices::state::report_use(&s, &r.1).unwrap().is_some()
         }).map(|r| r.2).sum();
         prop_assert_eq!(certified, generated);
+        // Each claimant's claims read two to a page, each page after the last
+        // receipt of the one before, are exactly theirs in receipt order.
+        for name in PEOPLE {
+            let who = TestNode::addr(name);
+            let (mut paged, mut after) = (Vec::new(), None);
+            loop {
+                let page = greenhour_carbon::query::claims(&s, &who, after, 2).unwrap();
+                prop_assert!(page.len() <= 2);
+                let Some(last) = page.last() else { break };
+                after = Some(last.receipt);
+                paged.extend(page.iter().map(|c| c.receipt));
+            }
+            let expected: Vec<u64> = made.values().filter(|c| c.claimant == who).map(|c| c.receipt).collect();
+            prop_assert_eq!(paged, expected);
+        }
+        prop_assert!(greenhour_carbon::query::claims(&s, &TestNode::addr(PEOPLE[0]), Some(u64::MAX), 2).unwrap().is_empty());
     }
 
     #[test]
@@ -159,5 +175,30 @@ proptest! {
             let tonnes_held: u128 = state::pool_holdings(&s, 1).unwrap().iter().map(|h| h.1).sum();
             prop_assert_eq!(pool.held_g, tonnes_held);
         }
+        // Retirements and credit batches read a page of two at a time (of one
+        // account, and of all) give what the whole listing holds, in id order.
+        let s = node.app.snapshot().unwrap();
+        for retiree in [None, Some(TestNode::addr(PEOPLE[0]))] {
+            let (mut paged, mut after) = (Vec::new(), None);
+            while let Some(last) = {
+                let page = greenhour_carbon::query::retirements(&s, retiree, after, 2).unwrap();
+                prop_assert!(page.len() <= 2);
+                paged.extend(page.iter().map(|r| (r.receipt, r.retiree)));
+                page.last().map(|r| r.receipt)
+            } {
+                after = Some(last);
+            }
+            let expected: Vec<u64> = state::all_retirements(&s).unwrap().iter()
+                .filter(|r| retiree.is_none_or(|a| r.retiree == a)).map(|r| r.receipt).collect();
+            prop_assert_eq!(paged.iter().map(|p| p.0).collect::<Vec<_>>(), expected);
+        }
+        let (mut batches, mut after) = (Vec::new(), None);
+        loop {
+            let page = greenhour_carbon::query::credits(&s, None, after, 2).unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            batches.extend(page.iter().map(|b| b.id));
+        }
+        prop_assert_eq!(batches, state::all_credits(&s).unwrap().iter().map(|b| b.id).collect::<Vec<_>>());
     }
 }

@@ -8,10 +8,21 @@ use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Denom, UnixSeconds};
 use serde::{Deserialize, Serialize};
 
-pub fn pools(state: &impl StateRead, now: UnixSeconds, limit: usize) -> Result<Vec<MarketPoolView>, MarketError> {
-    let mut pools = state::all_pools(state)?;
-    pools.truncate(limit);
-    pools.into_iter().map(|p| MarketPoolView::at(p, now)).collect()
+/// Market pools in slot-denom order, those after `after` (the last slot of the
+/// previous page) only, at most `limit`: one bounded range read.
+pub fn pools(
+    state: &impl StateRead,
+    now: UnixSeconds,
+    after: Option<&Denom>,
+    limit: usize,
+) -> Result<Vec<MarketPoolView>, MarketError> {
+    // The smallest key above `after`'s is its key with a NUL byte appended.
+    let from = match after {
+        Some(slot) => format!("{}\0", String::from_utf8_lossy(crate::keys::pool(slot).as_bytes())),
+        None => crate::keys::POOL_PREFIX.to_string(),
+    };
+    let rows = state.scan::<crate::state::MarketPool>(crate::keys::POOL_PREFIX, &from, limit)?;
+    rows.into_iter().map(|(_, p)| MarketPoolView::at(p, now)).collect()
 }
 
 pub fn pool(state: &impl StateRead, slot: &Denom, now: UnixSeconds) -> Result<MarketPoolView, MarketError> {
@@ -142,9 +153,10 @@ fn exact(exact_in: Option<u128>, exact_out: Option<u128>) -> Result<Exact, Query
 greenhour_framework::module_queries! {
     /// The market's reads, as of the latest block time (decay, TWAP and phase brought up to it).
     pub enum MarketQuery in "market" {
-        /// Every market pool (at most 1,000): reserves, phase, spot price, TWAP, time to close.
-        Pools = "market_pools" at "/market/pools" {} -> Vec<MarketPoolView>
-            = |state, now| pools(state, now, MAX_LIST);
+        /// Market pools in slot order (at most 1,000, those after slot `after`
+        /// only): reserves, phase, spot price, TWAP, time to close.
+        Pools = "market_pools" at "/market/pools" { after: Option<Denom> } -> Vec<MarketPoolView>
+            = |state, now| pools(state, now, after.as_ref(), MAX_LIST);
         /// One market pool by its slot denom.
         Pool = "market_pool" at "/market/pool" { slot: Denom } -> MarketPoolView
             = |state, now| pool(state, &slot, now);

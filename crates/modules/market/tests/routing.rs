@@ -95,6 +95,17 @@ fn app_can_buy_four_contiguous_hours_in_one_transaction_and_the_index_shows_the_
         })
         .collect();
     let total: u128 = expected.iter().sum();
+    // The four pools read a page of three then the rest, each page after the
+    // last slot of the one before, are every pool once in slot order.
+    let now = node.now();
+    let first_page = greenhour_market::query::pools(&snap, now, None, 3).unwrap();
+    let after = first_page.last().map(|p| p.pool.slot.clone());
+    let second_page = greenhour_market::query::pools(&snap, now, after.as_ref(), 3).unwrap();
+    let paged: Vec<_> = first_page.iter().chain(&second_page).map(|p| p.pool.slot.clone()).collect();
+    let all: Vec<_> = state::all_pools(&snap).unwrap().into_iter().map(|p| p.slot).collect();
+    assert_eq!((first_page.len(), paged), (3, all));
+    let last = second_page.last().map(|p| p.pool.slot.clone());
+    assert!(greenhour_market::query::pools(&snap, now, last.as_ref(), 3).unwrap().is_empty());
 
     let bob = TestNode::addr("bob");
     let before = node.balance(&bob, &Denom::gusd());
