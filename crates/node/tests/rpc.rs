@@ -285,7 +285,12 @@ async fn rejects_malformed_http_requests_without_panicking() {
     // body and close the connection, so the client can also see the reset instead.
     let big = "x".repeat(300 * 1024);
     match reqwest::Client::new().post(&h.url).body(big).send().await {
-        Ok(r) => assert_eq!(r.status().as_u16(), 413),
+        Ok(r) => {
+            assert_eq!(r.status().as_u16(), 413);
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["data"]["limit_bytes"], 256 * 1024, "the answer names the limit: {body}");
+            assert!(body["error"]["message"].as_str().unwrap().contains("262144 bytes"), "{body}");
+        }
         Err(e) => assert!(!e.is_timeout(), "oversized body hung: {e}"),
     }
 

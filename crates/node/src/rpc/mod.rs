@@ -16,6 +16,7 @@ pub use query::RpcError;
 
 use crate::node::Node;
 use axum::extract::{DefaultBodyLimit, RawPathParams, State};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .merge(module_routes())
         .fallback(rest::not_found)
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::middleware::from_fn(move |request, next| name_the_body_limit(max_body_bytes, request, next)))
         .layer(axum::middleware::from_fn_with_state(node.clone(), count_request))
         .with_state(node)
 }
@@ -63,6 +65,27 @@ fn module_routes() -> Router<Arc<Node>> {
         );
     }
     router
+}
+
+/// A body over the limit is refused with 413 by the extractor, whose text does
+/// not say what the limit is; the answer here names it, as a JSON-RPC error
+/// (`-32600`, invalid request, with `data.limit_bytes`) that REST clients read too.
+async fn name_the_body_limit(
+    limit: usize,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let message = format!("the request body is larger than this node's limit of {limit} bytes (rpc_max_body_bytes)");
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": -32600, "message": message, "data": {"limit_bytes": limit}},
+    });
+    (axum::http::StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
 }
 
 /// Every HTTP request counts, whatever its route and outcome (4xx, unknown routes,
