@@ -46,6 +46,28 @@ pub struct NodeConfig {
     /// set on a real network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faucet: Option<crate::faucet::FaucetConfig>,
+    /// Per-IP HTTP request rate limit (every route, JSON-RPC and REST alike);
+    /// `null` (the default) sets none, as a devnet's fleet and dashboard all
+    /// come from one loopback address. A public node sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpc_rate_limit: Option<RateLimit>,
+    /// WebSocket subscriptions open at once from one IP address; more are
+    /// refused with 429.
+    #[serde(default = "default_ws_per_ip")]
+    pub ws_max_per_ip: usize,
+}
+
+/// A token bucket per client IP (tower_governor over governor's GCRA).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    /// Sustained requests per second one IP may make (1 to 1,000,000).
+    pub requests_per_second: u32,
+    /// Requests one IP may make at once before the rate applies (at least 1).
+    pub burst: u32,
+}
+
+fn default_ws_per_ip() -> usize {
+    32
 }
 
 /// About a day of 1-second blocks: enough for light clients and audits of recent
@@ -74,6 +96,8 @@ impl Default for NodeConfig {
             relay_peers: Vec::new(),
             evidence_reporter: None,
             faucet: None,
+            rpc_rate_limit: None,
+            ws_max_per_ip: default_ws_per_ip(),
             store_cache_mib: default_cache_mib(),
             state_history_versions: default_state_history(),
         }

@@ -75,6 +75,27 @@ pub struct Node {
     evidence_reporter: Option<greenhour_crypto::SecretKey>,
     /// The devnet faucet, if the config names one.
     faucet: Option<crate::faucet::Faucet>,
+    /// WebSocket subscriptions open per client IP, and the most one may hold.
+    ws_clients: Mutex<std::collections::BTreeMap<std::net::IpAddr, usize>>,
+    ws_max_per_ip: usize,
+}
+
+/// One open WebSocket subscription, counted against its IP until dropped.
+pub struct WsSlot {
+    node: Arc<Node>,
+    ip: std::net::IpAddr,
+}
+
+impl Drop for WsSlot {
+    fn drop(&mut self) {
+        let mut clients = lock(&self.node.ws_clients);
+        if let Some(n) = clients.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                clients.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// A started node: its shared state, address and tasks.
@@ -141,6 +162,8 @@ impl Node {
             intake: intake_tx,
             evidence_reporter,
             faucet,
+            ws_clients: Mutex::new(Default::default()),
+            ws_max_per_ip: config.ws_max_per_ip,
         });
 
         let listener = tokio::net::TcpListener::bind(&config.rpc_listen)
@@ -157,7 +180,9 @@ impl Node {
         };
         let intake =
             tokio::spawn(run_intake(mempool.clone(), intake_rx, node.metrics.clone(), relay_tx, shutdown_rx.clone()));
-        let router = crate::rpc::router(node.clone(), config.rpc_max_body_bytes);
+        let router = crate::rpc::router(node.clone(), config.rpc_max_body_bytes, config.rpc_rate_limit.as_ref())
+            .map_err(NodeError::Home)?
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let mut server_shutdown = shutdown_rx.clone();
         let server = tokio::spawn(async move {
             let graceful = async move {
@@ -306,6 +331,18 @@ impl Node {
             Some(f) => f.drip(self, to).await,
             None => Err(ErrorInfo::from_coded(&crate::faucet::FaucetError::Disabled)),
         }
+    }
+
+    /// Takes a WebSocket subscription slot for `ip`, or says how many it holds
+    /// when it is at the limit.
+    pub fn open_ws(self: &Arc<Self>, ip: std::net::IpAddr) -> Result<WsSlot, usize> {
+        let mut clients = lock(&self.ws_clients);
+        let n = clients.entry(ip).or_insert(0);
+        if *n >= self.ws_max_per_ip {
+            return Err(*n);
+        }
+        *n += 1;
+        Ok(WsSlot { node: self.clone(), ip })
     }
 
     /// Subscribes to committed blocks.

@@ -27,10 +27,15 @@ async fn start() -> Harness {
 }
 
 async fn start_with(genesis: greenhour_app::Genesis) -> Harness {
+    start_configured(genesis, |_| {}).await
+}
+
+async fn start_configured(genesis: greenhour_app::Genesis, adjust: impl FnOnce(&mut NodeConfig)) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let mut config =
         NodeConfig { rpc_listen: "127.0.0.1:0".into(), rpc_max_body_bytes: 256 * 1024, ..Default::default() };
     config.solo.block_interval_ms = 50;
+    adjust(&mut config);
     let running = Node::start(config, &HomeLayout::new(dir.path()), &genesis).await.unwrap();
     let url = format!("http://{}", running.rpc_addr);
     Harness { client: RpcClient::new(&url), url, running: Some(running), _dir: dir }
@@ -1000,4 +1005,53 @@ async fn app_can_prove_state_against_a_header_the_light_client_accepted() {
     let e = h.client.light_client_at(&chain, 1, Some(wrong)).await.unwrap_err();
     assert!(matches!(e, ClientError::Unverified(_)), "{e}");
     h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejects_requests_past_the_per_ip_rate_limit_and_subscriptions_past_the_per_ip_cap() {
+    let h = start_configured(demo_genesis(CHAIN), |c| {
+        c.rpc_rate_limit = Some(greenhour_node::config::RateLimit { requests_per_second: 1, burst: 3 });
+        c.ws_max_per_ip = 2;
+    })
+    .await;
+    // The burst passes; the next request within the second is refused with 429,
+    // over JSON-RPC and REST alike, and the answer names the limit.
+    for _ in 0..3 {
+        assert_eq!(h.get("/status").await.0, 200);
+    }
+    let (code, body) = h.raw(&json!({"jsonrpc": "2.0", "id": 1, "method": "status"}).to_string()).await;
+    assert_eq!(code, 429, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("rpc_rate_limit"), "{body}");
+    assert_eq!(h.get("/status").await.0, 429);
+    // One request's worth refills in a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(h.get("/status").await.0, 200);
+    h.stop().await;
+
+    // Two subscriptions from one address; the third is refused until one closes.
+    let h = start_configured(demo_genesis(CHAIN), |c| c.ws_max_per_ip = 2).await;
+    let first = h.client.subscribe(&[]).await.unwrap();
+    let _second = h.client.subscribe(&[]).await.unwrap();
+    let third = h.client.subscribe(&[]).await.err().expect("a third subscription from one IP is refused");
+    assert!(third.to_string().contains("429"), "{third}");
+    drop(first);
+    let mut reopened = None;
+    for _ in 0..50 {
+        if let Ok(s) = h.client.subscribe(&[]).await {
+            reopened = Some(s);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(reopened.is_some(), "a closed subscription frees its place");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejects_a_rate_limit_of_zero_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = NodeConfig { rpc_listen: "127.0.0.1:0".into(), ..Default::default() };
+    config.rpc_rate_limit = Some(greenhour_node::config::RateLimit { requests_per_second: 0, burst: 5 });
+    let e = Node::start(config, &HomeLayout::new(dir.path()), &demo_genesis(CHAIN)).await.err().expect("refused");
+    assert!(e.to_string().contains("requests_per_second"), "{e}");
 }

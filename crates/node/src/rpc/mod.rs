@@ -21,9 +21,15 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 
-/// All routes over one node.
-pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
-    Router::new()
+/// All routes over one node, with a per-IP request rate limit when `rate` is
+/// given. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`:
+/// the limit and the WebSocket cap key on the peer's IP.
+pub fn router(
+    node: Arc<Node>,
+    max_body_bytes: usize,
+    rate: Option<&crate::config::RateLimit>,
+) -> Result<Router, String> {
+    let router = Router::new()
         .route("/", get(crate::dashboard::index).post(jsonrpc::handle))
         .route("/assets/{file}", get(crate::dashboard::asset))
         .route("/rpc", post(jsonrpc::handle))
@@ -49,7 +55,39 @@ pub fn router(node: Arc<Node>, max_body_bytes: usize) -> Router {
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(move |request, next| name_the_body_limit(max_body_bytes, request, next)))
         .layer(axum::middleware::from_fn_with_state(node.clone(), count_request))
-        .with_state(node)
+        .with_state(node);
+    let Some(rate) = rate else { return Ok(router) };
+    if !(1..=1_000_000).contains(&rate.requests_per_second) || rate.burst == 0 {
+        return Err(format!(
+            "rpc_rate_limit needs 1 to 1,000,000 requests_per_second and a burst of at least 1, not {rate:?}"
+        ));
+    }
+    let config = tower_governor::governor::GovernorConfigBuilder::default()
+        .per_nanosecond(1_000_000_000 / u64::from(rate.requests_per_second))
+        .burst_size(rate.burst)
+        .finish()
+        .ok_or_else(|| format!("rpc_rate_limit {rate:?} is not a valid quota"))?;
+    // governor keeps a cell per IP ever seen; forget the ones whose bucket has refilled.
+    let limiter = config.limiter().clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            limiter.retain_recent();
+        }
+    });
+    let (per_second, burst) = (rate.requests_per_second, rate.burst);
+    let layer = tower_governor::GovernorLayer::new(config).error_handler(move |e| {
+        let message = match e {
+            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => format!(
+                "more than {per_second} requests a second (burst {burst}) from this address (rpc_rate_limit); retry in {wait_time} s"
+            ),
+            other => format!("request refused: {other}"),
+        };
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32005, "message": message}});
+        (axum::http::StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response()
+    });
+    Ok(router.layer(layer))
 }
 
 /// One `GET` route per module read, at the path its module declares.

@@ -3,8 +3,9 @@
 
 use crate::node::Node;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use greenhour_app::rpc::BlockNotice;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,15 +13,29 @@ use tokio::sync::broadcast::error::RecvError;
 
 pub async fn upgrade(
     State(node): State<Arc<Node>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Query(q): Query<BTreeMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    let slot = match node.open_ws(peer.ip()) {
+        Ok(slot) => slot,
+        Err(open) => {
+            let message = format!(
+                "{open} WebSocket subscriptions are open from {}, the most this node allows (ws_max_per_ip)",
+                peer.ip()
+            );
+            return (StatusCode::TOO_MANY_REQUESTS, axum::Json(serde_json::json!({"error": {"message": message}})))
+                .into_response();
+        }
+    };
     let filter: Option<Vec<String>> =
         q.get("events").map(|s| s.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect());
-    ws.max_message_size(64 * 1024).on_upgrade(move |socket| serve(node, socket, filter))
+    ws.max_message_size(64 * 1024).on_upgrade(move |socket| serve(node, socket, filter, slot))
 }
 
-async fn serve(node: Arc<Node>, mut socket: WebSocket, filter: Option<Vec<String>>) {
+/// Streams notices until the client leaves; `_slot` holds the client's place
+/// in its IP's count until then.
+async fn serve(node: Arc<Node>, mut socket: WebSocket, filter: Option<Vec<String>>, _slot: crate::node::WsSlot) {
     let mut blocks = node.subscribe();
     loop {
         tokio::select! {
