@@ -84,30 +84,27 @@ pub fn cli(home: &Path, node: &str, args: &[&str]) -> Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
 }
 
-/// Runs `greenhour …` against the node and returns what it printed (text, CSV).
-pub fn cli_text(home: &Path, node: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
+fn run_cli(home: &Path, node: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_greenhour"))
         .arg("--home")
         .arg(home)
         .args(["--node", node])
         .args(args)
         .env("GREENHOUR_LOG", "error")
         .output()
-        .expect("run greenhour");
+        .expect("run greenhour")
+}
+
+/// Runs `greenhour …` against the node and returns what it printed (text, CSV).
+pub fn cli_text(home: &Path, node: &str, args: &[&str]) -> String {
+    let out = run_cli(home, node, args);
     assert!(out.status.success(), "greenhour {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 /// Runs `greenhour …` against the node, expects it to fail, and returns its stderr.
 pub fn cli_err(home: &Path, node: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_greenhour"))
-        .arg("--home")
-        .arg(home)
-        .args(["--node", node])
-        .args(args)
-        .env("GREENHOUR_LOG", "error")
-        .output()
-        .expect("run greenhour");
+    let out = run_cli(home, node, args);
     assert!(!out.status.success(), "greenhour {args:?} should have failed");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
