@@ -49,6 +49,16 @@ pub struct TxOutcome {
 }
 
 impl TxOutcome {
+    /// The outcome of a transaction the block holds: succeeded when its record
+    /// carries no error, else failed and charged.
+    fn in_block(record: TxRecord) -> TxOutcome {
+        let hash = record.hash;
+        match record.error.clone() {
+            None => TxOutcome { hash, result: Ok(record), charged: None },
+            Some(e) => TxOutcome { hash, result: Err(e), charged: Some(record) },
+        }
+    }
+
     /// Its record if it is in the block, whether its actions ran or failed.
     pub fn included(&self) -> Option<&TxRecord> {
         self.result.as_ref().ok().or(self.charged.as_ref())
@@ -545,20 +555,15 @@ impl App {
                 }
             };
             block_bytes += bytes.len() as u64;
-            let index = included.len() as u32;
-            let outcome = match self.execute_actions(&mut overlay, ctx, &tx, hash, &signatures) {
+            let error = match self.execute_actions(&mut overlay, ctx, &tx, hash, &signatures) {
                 Ok(action_events) => {
                     events.extend(action_events);
-                    let record = TxRecord { hash, height: ctx.height, index, events, error: None };
-                    TxOutcome { hash, result: Ok(record), charged: None }
+                    None
                 }
-                Err(e) => {
-                    let record = TxRecord { hash, height: ctx.height, index, events, error: Some(e.clone()) };
-                    TxOutcome { hash, result: Err(e), charged: Some(record) }
-                }
+                Err(e) => Some(e),
             };
-            let record = outcome.included().cloned().expect("an admitted transaction is included");
-            outcomes.push(outcome);
+            let record = TxRecord { hash, height: ctx.height, index: included.len() as u32, events, error };
+            outcomes.push(TxOutcome::in_block(record.clone()));
             included.push((tx, record));
         }
 

@@ -337,11 +337,11 @@ impl Node {
     /// when it is at the limit.
     pub fn open_ws(self: &Arc<Self>, ip: std::net::IpAddr) -> Result<WsSlot, usize> {
         let mut clients = lock(&self.ws_clients);
-        let n = clients.entry(ip).or_insert(0);
-        if *n >= self.ws_max_per_ip {
-            return Err(*n);
+        let open = clients.get(&ip).copied().unwrap_or(0);
+        if open >= self.ws_max_per_ip {
+            return Err(open);
         }
-        *n += 1;
+        clients.insert(ip, open + 1);
         Ok(WsSlot { node: self.clone(), ip })
     }
 

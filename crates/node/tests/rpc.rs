@@ -502,6 +502,9 @@ async fn failed_and_dropped_transactions_are_reported_to_sync_callers_via_tx_que
     );
     let info = h.client.account(&addr("alice")).await.unwrap();
     assert_eq!(info.nonce, 2, "a and b used their nonces, c did not");
+    let (_, metrics) = h.get("/metrics").await;
+    let metrics = metrics.as_str().unwrap_or_default().to_string();
+    assert!(metrics.lines().any(|l| l == "greenhour_txs_failed_total 1"), "b is counted as failed:\n{metrics}");
     h.stop().await;
 }
 

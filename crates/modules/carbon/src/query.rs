@@ -85,10 +85,10 @@ fn filtered_page<V: borsh::BorshDeserialize>(
     keep: impl Fn(&V) -> bool,
 ) -> Result<Vec<V>, CarbonError> {
     let mut out = Vec::new();
-    let Some(mut next) = page_start(after) else { return Ok(out) };
+    let Some(mut next) = page_start(after).filter(|_| limit > 0) else { return Ok(out) };
     loop {
-        let rows = state.scan::<V>(prefix, &key_of(next), limit.max(1))?;
-        let full = rows.len() == limit.max(1);
+        let rows = state.scan::<V>(prefix, &key_of(next), limit)?;
+        let full = rows.len() == limit;
         for (key, value) in rows {
             let id = keys::trailing_id(&key)?;
             if keep(&value) {

@@ -276,13 +276,12 @@ fn report_double_sign(
     // every height until it is jailed, and the evidence of each would otherwise
     // slash it again (Cosmos tombstones it for the same reason). Double signs up
     // to the height it was punished at, or while it sits in jail, are covered.
-    if state.get(&keys::double_sign_punished_at(&va.validator_key))?.is_some_and(|at| va.height <= at) {
+    let punished_at = state.get(&keys::double_sign_punished_at(&va.validator_key))?;
+    if punished_at.is_some_and(|at| va.height <= at) {
         return bad("a double sign at or before this height was already punished");
     }
     let mut v = state::validator(state, &operator)?;
-    if matches!(v.status, ValidatorStatus::Jailed { .. })
-        && state.get(&keys::double_sign_punished_at(&va.validator_key))?.is_some()
-    {
+    if punished_at.is_some() && matches!(v.status, ValidatorStatus::Jailed { .. }) {
         return bad("the validator is in jail for a double sign already punished");
     }
     let burned = slash(state, &mut v, va.height, params.double_sign_slash_bps)?;

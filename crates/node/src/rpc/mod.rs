@@ -67,13 +67,17 @@ pub fn router(
         .burst_size(rate.burst)
         .finish()
         .ok_or_else(|| format!("rpc_rate_limit {rate:?} is not a valid quota"))?;
-    // governor keeps a cell per IP ever seen; forget the ones whose bucket has refilled.
-    let limiter = config.limiter().clone();
+    // governor keeps a cell per IP ever seen; forget the ones whose bucket has
+    // refilled, for as long as the router (which owns the limiter) lives.
+    let limiter = Arc::downgrade(config.limiter());
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every.tick().await;
-            limiter.retain_recent();
+            match limiter.upgrade() {
+                Some(limiter) => limiter.retain_recent(),
+                None => return,
+            }
         }
     });
     let (per_second, burst) = (rate.requests_per_second, rate.burst);

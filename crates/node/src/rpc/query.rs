@@ -26,8 +26,8 @@ pub enum RpcError {
     /// Returned in commit mode for a transaction whose actions failed: it is in
     /// block `record.height` with its actions rolled back, its nonce used and its
     /// fee charged. Carries its `(module, code)` and where it is.
-    #[error("{} (in block {} at index {}: its nonce is used and its fee charged)", .0.error.as_ref().map(|e| e.to_string()).unwrap_or_default(), .0.height, .0.index)]
-    Failed(Box<greenhour_app::TxRecord>),
+    #[error("{error} (in block {height} at index {index}: its nonce is used and its fee charged)")]
+    Failed { error: ErrorInfo, hash: greenhour_primitives::Hash, height: u64, index: u32 },
     /// Returned when the node fails internally (storage).
     #[error("internal error: {0}")]
     Internal(String),
@@ -39,7 +39,7 @@ impl RpcError {
         match self {
             RpcError::InvalidParams(_) => -32602,
             RpcError::NotFound(_) => -32001,
-            RpcError::Rejected(_) | RpcError::Failed(_) => -32002,
+            RpcError::Rejected(_) | RpcError::Failed { .. } => -32002,
             RpcError::Internal(_) => -32603,
         }
     }
@@ -48,7 +48,7 @@ impl RpcError {
         match self {
             RpcError::InvalidParams(_) => 400,
             RpcError::NotFound(_) => 404,
-            RpcError::Rejected(_) | RpcError::Failed(_) => 422,
+            RpcError::Rejected(_) | RpcError::Failed { .. } => 422,
             RpcError::Internal(_) => 500,
         }
     }
@@ -58,13 +58,10 @@ impl RpcError {
             RpcError::Rejected(e) => {
                 serde_json::json!({"module": e.module, "code": e.code, "message": e.message})
             }
-            RpcError::Failed(record) => {
-                let e = record.error.clone().unwrap_or_else(|| ErrorInfo::new("tx", 0, ""));
-                serde_json::json!({
-                    "module": e.module, "code": e.code, "message": e.message,
-                    "hash": record.hash, "height": record.height, "index": record.index,
-                })
-            }
+            RpcError::Failed { error: e, hash, height, index } => serde_json::json!({
+                "module": e.module, "code": e.code, "message": e.message,
+                "hash": hash, "height": height, "index": index,
+            }),
             _ => serde_json::Value::Null,
         }
     }
@@ -244,8 +241,8 @@ pub async fn broadcast(node: &Node, tx_hex: &str, mode: BroadcastMode) -> Result
     let bytes = hex::decode(tx_hex.trim_start_matches("0x"))
         .map_err(|e| RpcError::InvalidParams(format!("tx must be hex-encoded bytes: {e}")))?;
     let result = node.broadcast(bytes, mode).await.map_err(RpcError::Rejected)?;
-    match result.committed {
-        Some(record) if record.error.is_some() => Err(RpcError::Failed(Box::new(record))),
-        _ => Ok(result),
+    match result.committed.as_ref().and_then(|r| r.error.clone().map(|error| (error, r))) {
+        Some((error, r)) => Err(RpcError::Failed { error, hash: r.hash, height: r.height, index: r.index }),
+        None => Ok(result),
     }
 }

@@ -20,7 +20,7 @@ impl IntoResponse for RpcError {
         let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         // The same message JSON-RPC gives ("module/code: why"), with the code's parts beside it.
         let mut body = json!({"error": {"message": self.to_string()}});
-        if let RpcError::Rejected(_) | RpcError::Failed(_) = &self {
+        if let RpcError::Rejected(_) | RpcError::Failed { .. } = &self {
             if let serde_json::Value::Object(data) = self.data() {
                 for (k, v) in data.into_iter().filter(|(k, _)| k != "message") {
                     body["error"][k] = v;
