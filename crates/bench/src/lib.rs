@@ -4,6 +4,7 @@
 //! text) and the caller prints it.
 
 mod crash;
+pub mod kill;
 mod lending;
 mod stable;
 mod testnet;
@@ -160,6 +161,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Crash safety at length: a devnet process SIGKILLed at random moments
+    /// under a fleet's mixed load and commit-mode transfers, restarted on its
+    /// home each time; fails on any committed transaction or seen block lost or
+    /// changed, or a chain that stalls (see `kill.rs`).
+    Crash {
+        #[arg(long, default_value_t = 20)]
+        kills: usize,
+        /// Simulated devices in the devnet's fleet (0: transfers only).
+        #[arg(long, default_value_t = 6)]
+        devices: usize,
+        /// Accounts keeping commit-mode transfers in flight.
+        #[arg(long, default_value_t = 4)]
+        senders: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Resident memory of a node process holding this many funded accounts.
     Accounts {
         #[arg(long, default_value_t = 1_000_000)]
@@ -265,6 +282,7 @@ pub async fn run(cmd: &BenchCommand) -> Result<Report> {
             bench_tx(*accounts, *txs, *block_ms, *latency_secs).await
         }
         BenchCommand::Accounts { accounts } => bench_accounts(*accounts).await,
+        BenchCommand::Crash { kills, devices, senders, seed } => kill::bench(*kills, *devices, *senders, *seed).await,
         BenchCommand::Testnet { validators, accounts, txs, latency_secs, proposal_txs } => {
             testnet::run(*validators, *accounts, *txs, *latency_secs, *proposal_txs).await
         }
