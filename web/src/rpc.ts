@@ -18,6 +18,19 @@ let nextId = 1;
 export const NOT_FOUND = -32001;
 
 /** Calls one JSON-RPC method on the node that served the page. */
+/** The most a list read answers in one page (the node's MAX_LIST). */
+const PAGE = 1_000;
+
+/** Every item of a paged list read: each page after the last item's `cursor`, until a short page. */
+export async function callAll<T>(method: string, params: Record<string, unknown>, cursor: (last: T) => unknown): Promise<T[]> {
+  const all: T[] = [];
+  for (;;) {
+    const page = await call<T[]>(method, all.length ? { ...params, after: cursor(all[all.length - 1]) } : params);
+    all.push(...page);
+    if (page.length < PAGE) return all;
+  }
+}
+
 export async function call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
   let res: Response;
   try {

@@ -288,8 +288,18 @@ impl RpcClient {
     pub async fn nft(&self, class: &str, serial: u64) -> Result<greenhour_nft::Token, ClientError> {
         self.query(&NftQuery::Token { class: class.to_string(), serial }).await
     }
+    /// Every token `owner` holds, page by page.
     pub async fn nfts(&self, owner: &Address) -> Result<Vec<greenhour_nft::Token>, ClientError> {
-        self.query(&NftQuery::TokensOf { owner: *owner }).await
+        let mut all: Vec<greenhour_nft::Token> = Vec::new();
+        loop {
+            let after = all.last().map(|t| format!("{}/{}", t.id.class, t.id.serial));
+            let page: Vec<greenhour_nft::Token> = self.query(&NftQuery::TokensOf { owner: *owner, after }).await?;
+            let full = page.len() >= greenhour_framework::queries::MAX_LIST;
+            all.extend(page);
+            if !full {
+                return Ok(all);
+            }
+        }
     }
 
     pub async fn pools(&self) -> Result<Vec<greenhour_pools::Pool>, ClientError> {
@@ -383,9 +393,20 @@ impl RpcClient {
     ) -> Result<Vec<greenhour_jobs::Job>, ClientError> {
         self.query(&JobsQuery::Jobs { buyer: buyer.copied(), operator: operator.copied() }).await
     }
-    /// Free GPU capacity of a class in one hour: `[{device, owner, active, free, green_bps}]`.
+    /// Free GPU capacity of a class in one hour: `[{device, owner, active, free, green_bps}]`,
+    /// every device, page by page.
     pub async fn capacity(&self, class: &str, hour: u64) -> Result<Vec<Value>, ClientError> {
-        self.call("capacity", json!({ "class": class, "hour": hour })).await
+        let mut all: Vec<Value> = Vec::new();
+        loop {
+            let after = all.last().and_then(|row| row["device"].as_u64());
+            let page: Vec<Value> =
+                self.call("capacity", json!({ "class": class, "hour": hour, "after": after })).await?;
+            let full = page.len() >= greenhour_framework::queries::MAX_LIST;
+            all.extend(page);
+            if !full {
+                return Ok(all);
+            }
+        }
     }
     /// The bytes of an uploaded workload module.
     pub async fn workload(&self, hash: &greenhour_primitives::Hash) -> Result<Vec<u8>, ClientError> {

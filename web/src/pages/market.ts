@@ -3,7 +3,7 @@
 // the Green Compute Index with its green-weighted line.
 
 import { lineChart } from "../chart";
-import { call, type NoticeEvent } from "../rpc";
+import { call, callAll, type NoticeEvent } from "../rpc";
 import { bps, facts, gusd, h, hour, int, table, time, wadPrice, wadToNumber } from "../ui";
 
 export interface Pool {
@@ -47,7 +47,7 @@ const attr = (e: NoticeEvent, k: string) => e.attributes.find(([key]) => key ===
 
 export async function market(): Promise<HTMLElement> {
   const [pools, index, status] = await Promise.all([
-    call<Pool[]>("market_pools"),
+    callAll<Pool>("market_pools", {}, (p) => p.slot),
     call<IndexValue[]>("index"),
     call<{ latest_block_time: number }>("status"),
   ]);

@@ -3,7 +3,7 @@
 // and claim a certificate for a beneficiary. Every action is a transaction
 // signed here and committed before the page says it succeeded.
 
-import { call, RpcError } from "../rpc";
+import { call, callAll, RpcError } from "../rpc";
 import { gusd, h, hour, int, link, short, table, time, wadPrice, wh } from "../ui";
 import { createWallet, forgetWallet, loadWallet, send, type Committed } from "../wallet";
 import { balancesTable, coin } from "./account";
@@ -113,7 +113,7 @@ export async function wallet(): Promise<HTMLElement> {
   const [account, status, pools, examples, bundles, claims] = await Promise.all([
     call<{ nonce: number; balances: { denom: string; amount: string }[] }>("account", { address: w.address }),
     call<{ latest_block_time: number }>("status"),
-    call<Pool[]>("market_pools"),
+    callAll<Pool>("market_pools", {}, (p) => p.slot),
     call<Example[]>("workload_examples"),
     call<Bundle[]>("certificates", { owner: w.address, status: "active" }),
     call<Claim[]>("claims", { claimant: w.address }),

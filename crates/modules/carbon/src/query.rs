@@ -24,18 +24,41 @@ pub struct CertificateFilter {
     pub from_hour: Option<u64>,
     pub to_hour: Option<u64>,
     pub cell: Option<String>,
+    /// Only bundles listed after this one (the last of the previous page).
+    pub after: Option<u64>,
 }
 
-/// Bundles of the filter's owner (or else device) in id order, narrowed, at most
-/// `limit`; `None` when the filter names neither.
+/// Bundles of the filter's owner (in id order) or else device (in production
+/// hour, then id order), narrowed, listed after `after` only, at most `limit`;
+/// `None` when the filter names neither. Reads the owner's or device's index a
+/// page at a time from the cursor (a device's from `from_hour`, stopping at
+/// `to_hour`); other filters that keep little read on to the end.
 pub fn certificates(
     state: &impl StateRead,
     f: &CertificateFilter,
     limit: usize,
 ) -> Result<Option<Vec<Bundle>>, CarbonError> {
-    let all = match (f.owner, f.device) {
-        (Some(owner), _) => state::bundles_of(state, &owner)?,
-        (None, Some(device)) => state::bundles_of_device(state, DeviceId(device))?,
+    // The index to read, and the first key to read it from.
+    let (prefix, mut from) = match (f.owner, f.device) {
+        (Some(owner), _) => {
+            let prefix = keys::by_owner_prefix(&owner);
+            let from = match f.after.map(|a| a.checked_add(1)) {
+                None => prefix.clone(),
+                Some(Some(next)) => key_text(keys::by_owner(&owner, next)),
+                Some(None) => return Ok(Some(Vec::new())),
+            };
+            (prefix, from)
+        }
+        (None, Some(device)) => {
+            let device = DeviceId(device);
+            let prefix = keys::by_device_prefix(device);
+            let mut from = f.from_hour.map_or(prefix.clone(), |h| keys::by_device_hour_prefix(device, h));
+            if let Some(after) = f.after {
+                let last = state::bundle(state, after)?;
+                from = from.max(format!("{}\0", key_text(keys::by_device_hour(device, last.hour(), after))));
+            }
+            (prefix, from)
+        }
         (None, None) => return Ok(None),
     };
     let keep = |b: &Bundle| {
@@ -46,7 +69,29 @@ pub fn certificates(
             && f.to_hour.is_none_or(|h| b.hour() < h)
             && f.cell.as_deref().is_none_or(|c| b.cell.as_str() == c)
     };
-    Ok(Some(all.into_iter().filter(keep).take(limit).collect()))
+    let by_hour = f.owner.is_none();
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let rows = state.scan::<()>(&prefix, &from, limit)?;
+        let full = rows.len() == limit;
+        for (key, ()) in rows {
+            let bundle = state::bundle(state, keys::trailing_id(&key)?)?;
+            if by_hour && f.to_hour.is_some_and(|h| bundle.hour() >= h) {
+                return Ok(Some(out));
+            }
+            if keep(&bundle) {
+                out.push(bundle);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+            from = format!("{key}\0");
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(Some(out))
 }
 
 pub fn certificate(state: &impl StateRead, first: u64) -> Result<Bundle, CarbonError> {
@@ -212,14 +257,16 @@ pub const CERTIFICATE_PAGE: usize = 5_000;
 greenhour_framework::module_queries! {
     /// The carbon module's reads.
     pub enum CarbonQuery in "carbon" {
-        /// Certificate bundles of `owner` (or else `device`) in id order (at most 5,000),
-        /// narrowed by status, source (`solar`, `storage`), production hours `from_hour..to_hour` and cell.
+        /// Certificate bundles of `owner` in id order (or else of `device`, in production
+        /// hour then id order), at most 5,000, those after bundle `after` (the last of the
+        /// previous page) only, narrowed by status, source (`solar`, `storage`),
+        /// production hours `from_hour..to_hour` and cell.
         Certificates = "certificates" at "/certificates" {
             owner: Option<Address>, device: Option<u64>, status: Option<String>, source: Option<String>,
-            from_hour: Option<u64>, to_hour: Option<u64>, cell: Option<String>,
+            from_hour: Option<u64>, to_hour: Option<u64>, cell: Option<String>, after: Option<u64>,
         } -> Vec<Bundle>
             = |state, _now| {
-                let filter = CertificateFilter { owner, device, status, source, from_hour, to_hour, cell };
+                let filter = CertificateFilter { owner, device, status, source, from_hour, to_hour, cell, after };
                 certificates(state, &filter, CERTIFICATE_PAGE)?
                     .ok_or_else(|| QueryError::InvalidParams("give owner or device".into()))
             };

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use greenhour_carbon::query::CertificateFilter;
 use greenhour_carbon::{state, BundleStatus, CarbonAction, Claim, RetireAsset};
 use greenhour_primitives::Denom;
 use greenhour_testkit::{TestNode, TEST_GENESIS_TIME};
@@ -142,6 +143,39 @@ proptest! {
             prop_assert_eq!(paged, expected);
         }
         prop_assert!(greenhour_carbon::query::claims(&s, &TestNode::addr(PEOPLE[0]), Some(u64::MAX), 2).unwrap().is_empty());
+        // Certificate listings read two to a page from the cursor are the full
+        // listing: each owner's, and the device's narrowed by status and hours.
+        let all = state::all_bundles(&s).unwrap();
+        let listing = |filter: CertificateFilter| -> Vec<u64> {
+            let mut paged = Vec::new();
+            let mut filter = CertificateFilter { after: None, ..filter };
+            loop {
+                let page = greenhour_carbon::query::certificates(&s, &filter, 2).unwrap().unwrap();
+                assert!(page.len() <= 2);
+                let Some(last) = page.last() else { return paged };
+                filter.after = Some(last.first);
+                paged.extend(page.iter().map(|b| b.first));
+            }
+        };
+        for name in PEOPLE {
+            let owner = TestNode::addr(name);
+            let expected: Vec<u64> = all.iter().filter(|b| b.owner == owner).map(|b| b.first).collect();
+            prop_assert_eq!(listing(CertificateFilter { owner: Some(owner), ..Default::default() }), expected);
+        }
+        let (from, to) = (TEST_GENESIS_TIME / 3_600 - 30, TEST_GENESIS_TIME / 3_600 + 2);
+        let mut expected: Vec<&greenhour_carbon::Bundle> = all
+            .iter()
+            .filter(|b| b.device == device && b.status.name() == "active" && (from..to).contains(&b.hour()))
+            .collect();
+        expected.sort_by_key(|b| (b.hour(), b.first));
+        let narrowed = CertificateFilter {
+            device: Some(device.0),
+            status: Some("active".into()),
+            from_hour: Some(from),
+            to_hour: Some(to),
+            ..Default::default()
+        };
+        prop_assert_eq!(listing(narrowed), expected.iter().map(|b| b.first).collect::<Vec<_>>());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use crate::state::{self, Job, JobId, SciReport};
 use crate::JobsError;
-use greenhour_devices::{DeviceClass, DeviceStatus};
-use greenhour_framework::queries::QueryError;
+use greenhour_devices::{DeviceClass, DeviceId, DeviceStatus};
+use greenhour_framework::queries::{QueryError, MAX_LIST};
 use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Address, Hash, UnixSeconds};
 use serde::{Deserialize, Serialize};
@@ -124,19 +124,22 @@ pub struct FreeCapacity {
     pub green_bps: u32,
 }
 
-/// Free GPU capacity of a class in one hour: per device, its owner, GPUs backed
-/// in pools less those busy with jobs, and the green share it is ranked by
-/// (what an off-chain solver needs to build a proposal).
+/// Free GPU capacity of a class in one hour: per device (in id order, after
+/// device `after` only, at most `limit`), its owner, GPUs backed in pools less
+/// those busy with jobs, and the green share it is ranked by (what an
+/// off-chain solver needs to build a proposal).
 pub fn capacity(
     state: &impl StateRead,
     class: DeviceClass,
     hour: u64,
+    after: Option<u64>,
+    limit: usize,
     now: UnixSeconds,
 ) -> Result<Vec<FreeCapacity>, JobsError> {
     let params = state::params(state)?;
     let first_day = (now / 86_400).saturating_sub(params.green_window_days as u64);
     let mut out = Vec::new();
-    for (device, units) in greenhour_pools::api::capacity_at(state, class, hour)? {
+    for (device, units) in greenhour_pools::api::capacity_page(state, class, hour, after.map(DeviceId), limit)? {
         let busy = state::busy(state, hour, device)?;
         let d = greenhour_devices::api::device(state, device)?;
         let green = greenhour_devices::api::window_totals(state, &d, first_day)?.green_share_bps();
@@ -190,8 +193,9 @@ greenhour_framework::module_queries! {
         /// The built-in example workloads, with their module hashes, bytes and demo inputs.
         Examples = "workload_examples" at "/workload-examples" {} -> Vec<ExampleView>
             = |state, _now| examples(state).map_err(QueryError::from);
-        /// Free GPU capacity of a class in one hour, as the matcher sees it.
-        Capacity = "capacity" at "/capacity/{class}/{hour}" { class: DeviceClass, hour: u64 } -> Vec<FreeCapacity>
-            = |state, now| capacity(state, class, hour, now);
+        /// Free GPU capacity of a class in one hour, as the matcher sees it: at most
+        /// 1,000 devices in id order, those after device `after` only.
+        Capacity = "capacity" at "/capacity/{class}/{hour}" { class: DeviceClass, hour: u64, after: Option<u64> } -> Vec<FreeCapacity>
+            = |state, now| capacity(state, class, hour, after, MAX_LIST, now);
     }
 }

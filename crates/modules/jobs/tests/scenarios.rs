@@ -558,3 +558,26 @@ fn rejects_provider_lists_that_cannot_match_and_proposals_outside_them() {
     assert_eq!(code(&refused), ("jobs", 22));
     assert!(refused.message.contains("not among the job's providers"), "{}", refused.message);
 }
+
+/// The free capacity of an hour read two devices to a page, each page after the
+/// last device of the one before, is the whole listing in device order.
+#[test]
+fn app_can_page_the_free_capacity_of_an_hour_by_device() {
+    let f = fleet();
+    let snap = f.node.app.snapshot().unwrap();
+    let class = greenhour_devices::DeviceClass::Home;
+    let now = f.node.now();
+    let all = greenhour_jobs::query::capacity(&snap, class, RUN_HOUR + 1, None, usize::MAX, now).unwrap();
+    assert_eq!(all.iter().map(|c| c.device).collect::<Vec<_>>(), f.devices.iter().map(|d| d.0).collect::<Vec<_>>());
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = greenhour_jobs::query::capacity(&snap, class, RUN_HOUR + 1, after, 2, now).unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.device);
+        paged.extend(page);
+    }
+    assert_eq!(paged, all);
+    assert!(greenhour_jobs::query::capacity(&snap, class, RUN_HOUR + 1, Some(u64::MAX), 2, now).unwrap().is_empty());
+}

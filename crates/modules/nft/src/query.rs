@@ -9,11 +9,26 @@ pub fn token(state: &impl StateRead, id: &TokenId) -> Result<Token, NftError> {
     state::token(state, id)
 }
 
-/// The tokens `owner` holds, in (class, serial) order, at most `limit`.
-pub fn tokens_of(state: &impl StateRead, owner: &Address, limit: usize) -> Result<Vec<Token>, NftError> {
-    let mut ids = state::tokens_of(state, owner)?;
-    ids.truncate(limit);
-    ids.iter().map(|id| state::token(state, id)).collect()
+/// The tokens `owner` holds, in (class, serial) order, those after `after`
+/// (`class/serial`, the last of the previous page) only, at most `limit`. Reads
+/// one range of the owner index, never the whole of it.
+pub fn tokens_of(
+    state: &impl StateRead,
+    owner: &Address,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Token>, QueryError> {
+    let after = after
+        .map(|text| {
+            let (class, serial) = text.rsplit_once('/').unwrap_or(("", ""));
+            match serial.parse::<u64>() {
+                Ok(serial) if !class.is_empty() => Ok(TokenId { class: class.to_string(), serial }),
+                _ => Err(QueryError::InvalidParams(format!("after {text:?}: expected class/serial, e.g. position/7"))),
+            }
+        })
+        .transpose()?;
+    let ids = state::tokens_page(state, owner, after.as_ref(), limit)?;
+    Ok(ids.iter().map(|id| state::token(state, id)).collect::<Result<_, _>>()?)
 }
 
 impl From<NftError> for QueryError {
@@ -31,8 +46,9 @@ greenhour_framework::module_queries! {
         /// A token: its class, serial, owner and data.
         Token = "nft" at "/nfts/{class}/{serial}" { class: String, serial: u64 } -> Token
             = |state, _now| token(state, &TokenId { class, serial });
-        /// The tokens an address holds (at most 1,000), in (class, serial) order.
-        TokensOf = "nfts" at "/nfts" { owner: Address } -> Vec<Token>
-            = |state, _now| tokens_of(state, &owner, MAX_LIST);
+        /// The tokens an address holds in (class, serial) order, at most 1,000,
+        /// those after `after` (`class/serial`, the last of the previous page) only.
+        TokensOf = "nfts" at "/nfts" { owner: Address, after: Option<String> } -> Vec<Token>
+            = |state, _now| tokens_of(state, &owner, after.as_deref(), MAX_LIST);
     }
 }

@@ -73,6 +73,32 @@ pub fn tokens_of(state: &impl StateRead, owner: &Address) -> Result<Vec<TokenId>
         .collect())
 }
 
+/// A page of the tokens `owner` holds, in (class, serial) order, those after
+/// `after` only, at most `limit`: one bounded range read of the owner index.
+pub fn tokens_page(
+    state: &impl StateRead,
+    owner: &Address,
+    after: Option<&TokenId>,
+    limit: usize,
+) -> Result<Vec<TokenId>, NftError> {
+    let prefix = keys::owned_prefix(owner);
+    // Just past `after`'s own key: every later key sorts at or after it.
+    let from = after.map_or(prefix.clone().into_bytes(), |id| {
+        let mut key = keys::owned(owner, &id.class, id.serial).as_bytes().to_vec();
+        key.push(0);
+        key
+    });
+    Ok(state
+        .scan_raw(prefix.as_bytes(), &from, limit)?
+        .into_iter()
+        .filter_map(|(k, _)| {
+            let k = String::from_utf8(k).ok()?;
+            let (class, serial) = k.strip_prefix(&prefix)?.rsplit_once('/')?;
+            Some(TokenId { class: class.to_string(), serial: serial.parse().ok()? })
+        })
+        .collect())
+}
+
 fn require_minter(state: &impl StateRead, module: &str, class_name: &str) -> Result<ClassInfo, NftError> {
     let info = class(state, class_name)?;
     if info.minter != module {

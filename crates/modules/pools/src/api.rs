@@ -4,5 +4,5 @@
 
 pub use crate::handler::{custody, provide_for};
 pub use crate::state::{
-    capacity_at, class_name, live_positions, position, position_holder, position_owner, slot_denom,
+    capacity_at, capacity_page, class_name, live_positions, position, position_holder, position_owner, slot_denom,
 };

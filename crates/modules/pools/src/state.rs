@@ -436,6 +436,36 @@ pub fn capacity_at(state: &impl StateRead, class: DeviceClass, hour: u64) -> Res
     Ok(out)
 }
 
+/// A page of [`capacity_at`]: devices after `after` only, in id order, at most
+/// `limit`, read as one bounded range.
+pub fn capacity_page(
+    state: &impl StateRead,
+    class: DeviceClass,
+    hour: u64,
+    after: Option<DeviceId>,
+    limit: usize,
+) -> Result<Vec<(DeviceId, u32)>, PoolsError> {
+    let prefix = keys::capacity_of(hour, class_name(class));
+    let from = match after.map(|d| d.0.checked_add(1)) {
+        None => prefix.clone(),
+        Some(Some(next)) => {
+            String::from_utf8_lossy(keys::capacity(hour, class_name(class), DeviceId(next)).as_bytes()).into_owned()
+        }
+        Some(None) => return Ok(Vec::new()),
+    };
+    state
+        .scan::<u32>(&prefix, &from, limit)?
+        .into_iter()
+        .map(|(key, units)| {
+            let id = key[prefix.len()..].parse().map_err(|_| greenhour_state::StateError::Decode {
+                key: key.clone(),
+                reason: "not a capacity row".into(),
+            })?;
+            Ok((DeviceId(id), units))
+        })
+        .collect()
+}
+
 /// GPU units `device` backs in `class` capacity of `hour` (0 once swept).
 pub fn capacity(state: &impl StateRead, class: DeviceClass, hour: u64, device: DeviceId) -> Result<u32, PoolsError> {
     Ok(state.get(&keys::capacity(hour, class_name(class), device))?.unwrap_or(0))
