@@ -127,6 +127,13 @@ impl RpcTarget {
             Some((line, body)) => {
                 let (method, path) = line.split_once(' ').expect("starts with a method and a space");
                 let url = format!("{}{}", self.url, path.trim());
+                // A mutated path can turn the node's address into a user name
+                // (`@other/`) or a port; what would go elsewhere is not a request.
+                let ours = reqwest::Url::parse(&self.url).expect("the node's URL");
+                match reqwest::Url::parse(&url) {
+                    Ok(u) if u.host() == ours.host() && u.port() == ours.port() && u.username().is_empty() => {}
+                    _ => return Ok(Depth::Undecoded),
+                }
                 if method == "GET" {
                     self.http.get(url)
                 } else {
