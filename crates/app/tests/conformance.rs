@@ -457,3 +457,34 @@ fn every_fixture_decodes_back_to_its_value() {
     decoded.verify_signature().unwrap();
     assert_eq!(decoded.hash(), tx.hash());
 }
+
+/// `docs/spec/wire.md` §4 names each module's action index; every pinned action
+/// sample starts with the index the table gives its module, and the table lists
+/// the registry's modules with actions in the registry's order.
+#[test]
+fn the_wire_spec_action_table_matches_the_encodings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = std::fs::read_to_string(root.join("docs/spec/wire.md")).unwrap();
+    let table: Vec<(u8, String)> = spec
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            Some((cells.get(1)?.parse().ok()?, cells.get(2)?.to_string()))
+        })
+        .collect();
+    let with_actions: Vec<String> = greenhour_app::modules::MODULES
+        .iter()
+        .map(|(_, name)| name.to_string())
+        .filter(|name| name != "index")
+        .collect();
+    assert_eq!(table.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(), with_actions);
+    assert!(table.iter().enumerate().all(|(i, (index, _))| usize::from(*index) == i), "{table:?}");
+    let mut checked = 0;
+    for (name, bytes) in samples().into_iter().filter(|(n, _)| n.ends_with("_action")) {
+        let module = name.split('_').next().unwrap();
+        let (index, _) = table.iter().find(|(_, m)| m == module).unwrap_or_else(|| panic!("{module} not in wire.md"));
+        assert_eq!(bytes[0], *index, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked}");
+}

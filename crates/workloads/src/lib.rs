@@ -31,7 +31,8 @@ pub struct Limits {
     pub fuel: u64,
     /// Largest linear memory, bytes.
     pub max_memory_bytes: usize,
-    /// Largest input, bytes.
+    /// Largest input, bytes. The default is the jobs module's default
+    /// `max_input_bytes`, so a worker runs exactly the inputs the chain lets be posted.
     pub max_input_bytes: usize,
     /// Largest output, bytes.
     pub max_output_bytes: usize,
@@ -39,7 +40,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { fuel: 50_000_000, max_memory_bytes: 1 << 20, max_input_bytes: 64 << 10, max_output_bytes: 16 << 10 }
+        Limits { fuel: 50_000_000, max_memory_bytes: 1 << 20, max_input_bytes: 16 << 10, max_output_bytes: 16 << 10 }
     }
 }
 
