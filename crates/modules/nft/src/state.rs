@@ -61,16 +61,7 @@ pub fn token(state: &impl StateRead, id: &TokenId) -> Result<Token, NftError> {
 
 /// The tokens an address holds, in (class, serial) order.
 pub fn tokens_of(state: &impl StateRead, owner: &Address) -> Result<Vec<TokenId>, NftError> {
-    let prefix = keys::owned_prefix(owner);
-    Ok(state
-        .prefix_raw(prefix.as_bytes())?
-        .into_iter()
-        .filter_map(|(k, _)| {
-            let k = String::from_utf8(k).ok()?;
-            let (class, serial) = k.strip_prefix(&prefix)?.split_once('/')?;
-            Some(TokenId { class: class.to_string(), serial: serial.parse().ok()? })
-        })
-        .collect())
+    tokens_page(state, owner, None, usize::MAX)
 }
 
 /// A page of the tokens `owner` holds, in (class, serial) order, those after
