@@ -3,11 +3,14 @@
 
 It derives keys, encodes and signs a transfer, submits it, follows the chain's
 headers from genesis on commit certificates, and checks a state proof against
-the app hash of a header it verified. Needs PyNaCl and bech32 (PyPI).
+the app hash of a header it verified; it runs workloads by their interface in
+wasmtime. Needs PyNaCl, bech32 and wasmtime (PyPI, clients/python/requirements.txt).
 
     python3 greenhour_wire.py fixtures PATH      # reproduce the conformance fixtures' tx bytes
     python3 greenhour_wire.py transfer URL       # alice sends 1,234 ughr to a fresh address,
                                                  # then proves the balance under a verified header
+    python3 greenhour_wire.py workloads URL      # the node's example workloads run in wasmtime
+                                                 # (a second engine; needs wasmtime from PyPI)
 """
 
 import hashlib
@@ -315,6 +318,57 @@ def transfer(url: str) -> None:
     }))
 
 
+# --- wire.md §9: WASM workloads -----------------------------------------------
+
+WORKLOAD_FUEL = 50_000_000
+MAX_WORKLOAD_OUTPUT = 16 << 10
+
+
+def run_workload(wasm: bytes, data: bytes) -> dict:
+    """Runs a workload by the interface alone, in wasmtime: its verdict and its output."""
+    import wasmtime
+
+    config = wasmtime.Config()
+    config.consume_fuel = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    store.set_fuel(WORKLOAD_FUEL)
+    module = wasmtime.Module(engine, wasm)
+    if module.imports:
+        return {"invalid": "imports"}
+    try:
+        exports = wasmtime.Instance(store, module, []).exports(store)
+        memory = exports["memory"]
+        at = exports["input_ptr"](store)
+        memory.write(store, data, at)
+        n = exports["run"](store, len(data))
+        if n < 0:
+            return {"rejected": n}
+        if n > MAX_WORKLOAD_OUTPUT:
+            return {"output_too_large": n}
+        out_at = exports["output_ptr"](store)
+        output = bytes(memory.read(store, out_at, out_at + n))
+    except wasmtime.Trap as trap:
+        return {"out_of_fuel": True} if trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL else {"trap": str(trap)}
+    return {"output": output.hex(), "fuel": WORKLOAD_FUEL - store.get_fuel()}
+
+
+def workload_inputs(demo: bytes):
+    """The demo input and variants a workload must refuse or survive."""
+    return [demo, demo[: len(demo) // 2], b"", demo[:-1] + bytes([demo[-1] ^ 0xFF]) if demo else b"\xff"]
+
+
+def workloads(url: str) -> None:
+    results = []
+    for example in Node(url).call("workload_examples", {}):
+        wasm = bytes.fromhex(example["wasm"])
+        if sha256(wasm).hex() != example["module"]:
+            raise ValueError(f"{example['name']}: the module does not hash to its id")
+        for data in workload_inputs(bytes.fromhex(example["demo_input"])):
+            results.append({"name": example["name"], "input": data.hex(), **run_workload(wasm, data)})
+    print(json.dumps(results))
+
+
 def fixtures(path: str) -> None:
     """Rebuilds the conformance fixtures a client needs, byte for byte."""
     lines = dict(line.split(" ", 1) for line in open(path).read().splitlines())
@@ -345,6 +399,7 @@ def fixtures(path: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("transfer", "fixtures"):
+    commands = {"transfer": transfer, "fixtures": fixtures, "workloads": workloads}
+    if len(sys.argv) != 3 or sys.argv[1] not in commands:
         sys.exit(__doc__)
-    {"transfer": transfer, "fixtures": fixtures}[sys.argv[1]](sys.argv[2])
+    commands[sys.argv[1]](sys.argv[2])

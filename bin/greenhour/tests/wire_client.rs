@@ -1,8 +1,11 @@
 //! A client in another language, written from `docs/spec/wire.md` alone
-//! (`clients/python/greenhour_wire.py`, PyNaCl and bech32 from PyPI): it rebuilds
+//! (`clients/python/greenhour_wire.py`, PyNaCl, bech32 and wasmtime from PyPI): it rebuilds
 //! the conformance fixtures' transaction and header bytes, and against a devnet
 //! signs and submits a transfer, follows every header from genesis on its
-//! commit certificate, and proves the recipient's balance under the last one.
+//! commit certificate, and proves the recipient's balance under the last one;
+//! and it runs the node's example workloads by the interface alone in wasmtime,
+//! a second engine, which must give the reference runtime's verdicts and
+//! outputs byte for byte.
 //! Required in CI (`GREENHOUR_REQUIRE_PYTHON`); elsewhere, without Python or
 //! its packages, it says so and passes.
 
@@ -18,13 +21,13 @@ fn repo() -> PathBuf {
 
 /// Runs the client; `None` when Python or its packages are missing (and not required).
 fn python(args: &[&str]) -> Option<serde_json::Value> {
-    let ready = Command::new("python3").args(["-c", "import nacl, bech32"]).output();
+    let ready = Command::new("python3").args(["-c", "import nacl, bech32, wasmtime"]).output();
     if !ready.is_ok_and(|o| o.status.success()) {
         assert!(
             std::env::var_os("GREENHOUR_REQUIRE_PYTHON").is_none(),
-            "python3 with PyNaCl and bech32 is required: pip install -r clients/python/requirements.txt"
+            "python3 with PyNaCl, bech32 and wasmtime is required: pip install -r clients/python/requirements.txt"
         );
-        eprintln!("skipped: python3 with PyNaCl and bech32 not found (pip install -r clients/python/requirements.txt)");
+        eprintln!("skipped: python3 with PyNaCl, bech32 and wasmtime not found (pip install -r clients/python/requirements.txt)");
         return None;
     }
     let out = Command::new("python3")
@@ -46,6 +49,10 @@ async fn app_can_be_used_by_a_client_written_from_the_wire_spec_alone() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, client): (_, RpcClient) = common::start_node(&dir.path().join("home")).await;
     let url = client.url().to_string();
+    let runs = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || python(&["workloads", &url])).await.unwrap().unwrap()
+    };
     let report = tokio::task::spawn_blocking(move || python(&["transfer", &url])).await.unwrap().unwrap();
     // What the Python client sent and proved is what the node holds, read through the Rust client's types.
     let height = report["height"].as_u64().unwrap();
@@ -61,4 +68,33 @@ async fn app_can_be_used_by_a_client_written_from_the_wire_spec_alone() {
     assert!(report["certificates_checked"].as_u64().unwrap() >= height, "{report}");
     let recipient = greenhour_crypto::SecretKey::from_name("wire-client-recipient").address().to_string();
     assert_eq!(report["recipient"], recipient);
+
+    // Every example, on its demo input and on variants it must refuse: the same
+    // verdict and the same output in wasmtime as in the reference runtime (wasmi).
+    let runs = runs.as_array().unwrap();
+    assert!(runs.len() >= 12, "{runs:?}");
+    let mut outputs = 0;
+    for run in runs {
+        let example = greenhour_workloads::examples::Example::by_name(run["name"].as_str().unwrap()).unwrap();
+        let input = hex::decode(run["input"].as_str().unwrap()).unwrap();
+        let reference = greenhour_workloads::run(&example.wasm(), &input, &greenhour_workloads::Limits::default());
+        match (&reference, run) {
+            (Ok(out), other) if other.get("output").is_some() => {
+                assert_eq!(hex::encode(&out.output), other["output"].as_str().unwrap(), "{run}");
+                eprintln!(
+                    "{} ({} bytes in): fuel {} in wasmi, {} in wasmtime",
+                    run["name"],
+                    input.len(),
+                    out.fuel_used,
+                    other["fuel"]
+                );
+                outputs += 1;
+            }
+            (Err(greenhour_workloads::RunError::Rejected(code)), other) => {
+                assert_eq!(other["rejected"].as_i64(), Some(i64::from(*code)), "{run}");
+            }
+            (reference, other) => panic!("the engines disagree: wasmi {reference:?}, wasmtime {other}"),
+        }
+    }
+    assert!(outputs >= 3, "{runs:?}");
 }
