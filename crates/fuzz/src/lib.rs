@@ -122,6 +122,10 @@ impl Report {
 pub const KEPT_FINDINGS: usize = 16;
 /// Most inputs the corpus grows to; a new deep input then replaces a random one.
 const MAX_CORPUS: usize = 2_048;
+/// Most applied inputs kept apart: half the mutations start from one, so a
+/// corpus full of admitted-but-failing inputs does not crowd out the ones
+/// that reach all the way through.
+const MAX_APPLIED: usize = 512;
 
 thread_local! {
     /// Set while a target runs on this thread: its panic message is kept here
@@ -179,6 +183,7 @@ pub fn campaign(make: MakeTarget, budget: Budget, seed: u64) -> Report {
     let mut target = make();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut corpus: Vec<Vec<u8>> = target.seeds();
+    let mut applied: Vec<Vec<u8>> = Vec::new();
     let mut report = Report {
         target: target.name(),
         seed,
@@ -198,12 +203,20 @@ pub fn campaign(make: MakeTarget, budget: Budget, seed: u64) -> Report {
         let input = if (report.inputs as usize) < seeds {
             corpus[report.inputs as usize].clone()
         } else {
-            next_input(target.as_ref(), &corpus, &mut rng)
+            next_input(target.as_ref(), &corpus, &applied, &mut rng)
         };
         report.inputs += 1;
         match feed(target.as_mut(), &input) {
             Ok(depth) => {
                 report.depths[depth as usize] += 1;
+                if depth == Depth::Applied {
+                    if applied.len() < MAX_APPLIED {
+                        applied.push(input.clone());
+                    } else {
+                        let at = rng.gen_range(0..MAX_APPLIED);
+                        applied[at] = input.clone();
+                    }
+                }
                 if depth >= Depth::Admitted && report.inputs as usize > seeds {
                     if corpus.len() < MAX_CORPUS {
                         corpus.push(input);
@@ -227,15 +240,20 @@ pub fn campaign(make: MakeTarget, budget: Budget, seed: u64) -> Report {
     report
 }
 
-/// A random input, a mutated corpus entry, or one mutated by the target's own
+/// A random input, a mutated corpus entry (half the time one that was
+/// applied, when there are any), or one mutated by the target's own
 /// structure-aware mutation.
-fn next_input(target: &dyn Target, corpus: &[Vec<u8>], rng: &mut StdRng) -> Vec<u8> {
+fn next_input(target: &dyn Target, corpus: &[Vec<u8>], applied: &[Vec<u8>], rng: &mut StdRng) -> Vec<u8> {
     let roll = rng.gen_range(0..100);
     if roll < 5 || corpus.is_empty() {
         let len = rng.gen_range(0..256);
         return (0..len).map(|_| rng.gen()).collect();
     }
-    let base = &corpus[rng.gen_range(0..corpus.len())];
+    let base = if !applied.is_empty() && rng.gen_bool(0.5) {
+        &applied[rng.gen_range(0..applied.len())]
+    } else {
+        &corpus[rng.gen_range(0..corpus.len())]
+    };
     if roll < 45 {
         if let Some(structured) = target.mutate(base, rng) {
             return structured;
