@@ -267,6 +267,26 @@ fn next_input(target: &dyn Target, corpus: &[Vec<u8>], applied: &[Vec<u8>], rng:
     input
 }
 
+/// Feeds one input to the named target, built once and kept for the life of the
+/// process: the entry point of the coverage-guided runs in `fuzz/` (libFuzzer
+/// through `cargo fuzz`, which works on stable with `-s none`). A violated
+/// property panics there, which libFuzzer keeps as a crash with its input.
+pub fn feed_persistent(name: &'static str, input: &[u8]) {
+    thread_local! {
+        static TARGETS: RefCell<std::collections::BTreeMap<&'static str, Box<dyn Target>>> =
+            RefCell::new(std::collections::BTreeMap::new());
+    }
+    TARGETS.with(|targets| {
+        let mut targets = targets.borrow_mut();
+        let target = targets
+            .entry(name)
+            .or_insert_with(|| (targets::by_name(name).unwrap_or_else(|| panic!("no fuzz target {name}")))());
+        if let Err(finding) = target.run(input) {
+            panic!("{name}: {finding}");
+        }
+    });
+}
+
 /// The campaign's default seed, or `GREENHOUR_FUZZ_SEED`.
 pub fn seed_from_env() -> u64 {
     std::env::var("GREENHOUR_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(2026)

@@ -1,0 +1,3 @@
+#![no_main]
+//! Coverage-guided runs of greenhour-fuzz's `telemetry` target (its properties and seeds; see ../README.md).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| greenhour_fuzz::feed_persistent("telemetry", data));
