@@ -137,6 +137,9 @@ async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_che
     }
     // The off-chain scheduler plans a job that waits for held slots dave lacks
     // (in a later pledged hour) and reports its distance to the LP bound.
+    // One reading of the chain's hour for both offsets: read twice, an hour
+    // passing in between made the window empty.
+    let now_hour = chain_time(&home, node) / 3_600;
     let waiting = cli(
         &home,
         node,
@@ -151,9 +154,9 @@ async fn app_can_run_the_three_workloads_under_the_three_methods_and_slash_a_che
             "attested",
             "--held",
             "--start-in",
-            &(first + 1 - chain_time(&home, node) / 3_600).to_string(),
+            &(first + 1 - now_hour).to_string(),
             "--deadline-in",
-            &(first + 2 - chain_time(&home, node) / 3_600).to_string(),
+            &(first + 2 - now_hour).to_string(),
         ],
     );
     let plan = cli(&home, node, &["scheduler", "propose", "--from", "bob", "--bound", "--dry-run"]);
