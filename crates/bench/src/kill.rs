@@ -83,6 +83,25 @@ struct Seen {
     events: BTreeMap<String, u64>,
 }
 
+/// The devnet process, SIGKILLed when dropped: a loop that stops on an error
+/// leaves no node behind.
+struct Devnet(Child);
+
+impl Devnet {
+    fn sigkill(&mut self) -> Result<()> {
+        self.0.kill().context("SIGKILL")?;
+        self.0.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for Devnet {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -90,7 +109,7 @@ fn free_port() -> Result<u16> {
 /// Starts the devnet on `home` and waits for its first answer; a port found
 /// free may be taken before the node binds it, so a node that exits at once is
 /// started again on another.
-async fn start(cfg: &KillLoop, first: bool) -> Result<(Child, RpcClient, u64)> {
+async fn start(cfg: &KillLoop, first: bool) -> Result<(Devnet, RpcClient, u64)> {
     for _ in 0..5 {
         let started = Instant::now();
         let port = free_port()?;
@@ -107,10 +126,10 @@ async fn start(cfg: &KillLoop, first: bool) -> Result<(Child, RpcClient, u64)> {
             // pledges, trades and runs jobs whenever the run happens.
             command.args(["--start", "2026-06-21T12:00:00Z"]);
         }
-        let mut child = command.spawn().with_context(|| format!("spawning {}", cfg.exe.display()))?;
+        let mut child = Devnet(command.spawn().with_context(|| format!("spawning {}", cfg.exe.display()))?);
         let client = RpcClient::new(format!("http://127.0.0.1:{port}"));
         for _ in 0..1_200 {
-            if child.try_wait()?.is_some() {
+            if child.0.try_wait()?.is_some() {
                 break;
             }
             if client.status().await.is_ok() {
@@ -118,8 +137,6 @@ async fn start(cfg: &KillLoop, first: bool) -> Result<(Child, RpcClient, u64)> {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        let _ = child.kill();
-        let _ = child.wait();
     }
     bail!("the devnet did not come up after 5 attempts")
 }
@@ -257,11 +274,7 @@ pub async fn run(cfg: &KillLoop) -> Result<KillReport> {
             *seen.lock().unwrap() = snapshot;
             result
         };
-        if let Err(e) = checked {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(e.context(format!("after kill {round}")));
-        }
+        checked.map_err(|e| e.context(format!("after kill {round}")))?;
         let status = client.status().await?;
         for key in &senders {
             // The faucet tops up an account holding less than one drip (refused otherwise).
@@ -273,15 +286,16 @@ pub async fn run(cfg: &KillLoop) -> Result<KillReport> {
         if round == cfg.kills {
             // After the last restart the chain must keep going.
             let deadline = Instant::now() + Duration::from_secs(30);
-            while client.status().await?.height <= status.height + 2 {
+            loop {
+                report.height = client.status().await?.height;
+                if report.height > status.height + 2 {
+                    break;
+                }
                 if Instant::now() > deadline {
                     bail!("the chain stalled after the last restart at height {}", status.height);
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            let _ = child.kill();
-            let _ = child.wait();
-            report.height = client.status().await.map(|s| s.height).unwrap_or(status.height);
             break;
         }
         round_from = seen.lock().unwrap().blocks.keys().next_back().map_or(0, |h| h + 1);
@@ -292,8 +306,7 @@ pub async fn run(cfg: &KillLoop) -> Result<KillReport> {
             tasks.push(tokio::spawn(task));
         }
         tokio::time::sleep(Duration::from_millis(rng.gen_range(cfg.max_round_ms / 4..=cfg.max_round_ms))).await;
-        child.kill().context("SIGKILL")?;
-        child.wait()?;
+        child.sigkill()?;
         stop.store(true, Ordering::Relaxed);
         for task in tasks {
             task.await?;

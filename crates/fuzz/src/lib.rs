@@ -276,9 +276,9 @@ pub fn feed_persistent(name: &'static str, input: &[u8]) {
         static TARGETS: RefCell<std::collections::BTreeMap<&'static str, Box<dyn Target>>> =
             RefCell::new(std::collections::BTreeMap::new());
     }
-    TARGETS.with(|targets| {
-        let mut targets = targets.borrow_mut();
-        let target = targets
+    TARGETS.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let target = kept
             .entry(name)
             .or_insert_with(|| (targets::by_name(name).unwrap_or_else(|| panic!("no fuzz target {name}")))());
         if let Err(finding) = target.run(input) {

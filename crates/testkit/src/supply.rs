@@ -6,6 +6,7 @@ use greenhour_app::{AppAction, Tx};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DeviceClass, DeviceId, DevicesAction, DevicesEvent, LocationCell, Nameplate, TelemetryReport};
 use greenhour_pools::{EntryConditions, PoolId, PoolKind, PoolsAction, PoolsEvent};
+use greenhour_primitives::UnixSeconds;
 
 pub const GENESIS_HOUR: u64 = TEST_GENESIS_TIME / 3_600;
 pub const NEXT_HOUR: u64 = GENESIS_HOUR + 1;
@@ -23,6 +24,32 @@ pub fn nameplate(gpus: u32) -> Nameplate {
         gpu_model: "RTX 4090".into(),
         gpu_count: gpus,
         gpu_tdp_w: 450,
+    }
+}
+
+/// One hour of telemetry from `start`, as the test fleets report it: a sunny
+/// hour (3 kWh of PV, 1 kWh into the battery, 1.1 kWh exported) or a night on
+/// the grid (0.9 kWh imported), 0.9 kWh of GPU energy, the battery half full.
+pub fn hour_report(
+    device: DeviceId,
+    start: UnixSeconds,
+    sunny: bool,
+    gpu_seconds: u64,
+    outage_before: bool,
+) -> TelemetryReport {
+    TelemetryReport {
+        device,
+        start,
+        end: start + 3_600,
+        generated_wh: if sunny { 3_000 } else { 0 },
+        charged_wh: if sunny { 1_000 } else { 0 },
+        discharged_wh: 0,
+        imported_wh: if sunny { 0 } else { 900 },
+        exported_wh: if sunny { 1_100 } else { 0 },
+        compute_wh: 900,
+        gpu_seconds,
+        soc_permille: 500,
+        outage_before,
     }
 }
 
@@ -49,21 +76,7 @@ pub fn device_with_history(node: &mut TestNode, owner: &str, device_key: &str, c
     let day_start = TEST_GENESIS_TIME - 86_400;
     let txs: Vec<Tx> = (0..24u64)
         .map(|h| {
-            let sunny = (8..=17).contains(&h);
-            let report = TelemetryReport {
-                device: id,
-                start: day_start + h * 3_600,
-                end: day_start + (h + 1) * 3_600,
-                generated_wh: if sunny { 3_000 } else { 0 },
-                charged_wh: if sunny { 1_000 } else { 0 },
-                discharged_wh: 0,
-                imported_wh: if sunny { 0 } else { 900 },
-                exported_wh: if sunny { 1_100 } else { 0 },
-                compute_wh: 900,
-                gpu_seconds: 7_200,
-                soc_permille: 500,
-                outage_before: false,
-            };
+            let report = hour_report(id, day_start + h * 3_600, (8..=17).contains(&h), 7_200, false);
             let signature = report.sign(&SecretKey::from_name(device_key), node.app.chain_id());
             node.tx_with_offset(
                 &TestNode::key(owner),
@@ -94,20 +107,7 @@ pub fn report_sunny_hour(
     gpu_seconds: u64,
     outage_before: bool,
 ) {
-    let report = TelemetryReport {
-        device,
-        start: hour * 3_600,
-        end: (hour + 1) * 3_600,
-        generated_wh: 3_000,
-        charged_wh: 1_000,
-        discharged_wh: 0,
-        imported_wh: 0,
-        exported_wh: 1_100,
-        compute_wh: 900,
-        gpu_seconds,
-        soc_permille: 500,
-        outage_before,
-    };
+    let report = hour_report(device, hour * 3_600, true, gpu_seconds, outage_before);
     let signature = report.sign(&SecretKey::from_name(device_key), node.app.chain_id());
     let tx = node.tx(&TestNode::key(owner), vec![AppAction::Devices(DevicesAction::Report { report, signature })]);
     node.deliver(tx).expect("the report is accepted");

@@ -13,6 +13,7 @@ use greenhour_app::{AppAction, TxBody};
 use greenhour_crypto::SecretKey;
 use greenhour_devices::{DevicesAction, TelemetryReport};
 use greenhour_testkit::jobs::OPERATORS;
+use greenhour_testkit::supply::hour_report;
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -42,20 +43,7 @@ impl Target for TelemetryTarget {
             for (hour, sunny, outage_before) in
                 [(greenhour_testkit::supply::GENESIS_HOUR, true, false), (last_ended, false, true)]
             {
-                let report = TelemetryReport {
-                    device,
-                    start: hour * 3_600,
-                    end: (hour + 1) * 3_600,
-                    generated_wh: if sunny { 3_000 } else { 0 },
-                    charged_wh: if sunny { 1_000 } else { 0 },
-                    discharged_wh: 0,
-                    imported_wh: if sunny { 0 } else { 900 },
-                    exported_wh: if sunny { 1_100 } else { 0 },
-                    compute_wh: 900,
-                    gpu_seconds: 7_200,
-                    soc_permille: 500,
-                    outage_before,
-                };
+                let report = hour_report(device, hour * 3_600, sunny, 7_200, outage_before);
                 seeds.push(greenhour_codec::encode(&report));
             }
         }
