@@ -62,7 +62,8 @@ pub async fn start_node_with(home: &std::path::Path, extra: &[&str]) -> (Child, 
 pub struct SimDevnet {
     pub dir: tempfile::TempDir,
     pub home: std::path::PathBuf,
-    pub child: Child,
+    /// SIGKILLed when dropped, so a test that fails midway leaves no devnet running.
+    pub child: Devnet,
     pub client: RpcClient,
     /// The node's URL, for `--node`.
     pub url: String,
@@ -75,7 +76,31 @@ pub async fn sim_devnet(seconds_per_block: u64) -> SimDevnet {
     let per_block = seconds_per_block.to_string();
     let (child, client) = start_node_with(&home, &["--block-ms", "50", "--sim-seconds-per-block", &per_block]).await;
     let url = client.url().to_string();
-    SimDevnet { dir, home, child, client, url }
+    SimDevnet { dir, home, child: Devnet(child), client, url }
+}
+
+/// A devnet process that is SIGKILLed when dropped (a panicking test would
+/// otherwise leave it running, loading the machine for every later test).
+pub struct Devnet(pub Child);
+
+impl std::ops::Deref for Devnet {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Devnet {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Devnet {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Runs `greenhour --json …` against the node and returns its JSON output.
