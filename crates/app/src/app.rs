@@ -14,8 +14,15 @@ use std::sync::Mutex;
 
 const BLOCKS: &str = "blocks";
 const TX_INDEX: &str = "tx_index";
+/// Signer address ++ nonce (big-endian) → tx hash: an account's history, read
+/// newest first by counting its nonce down (no range scan needed).
+const TXS_BY_SIGNER: &str = "txs_by_signer";
 const BLOCK_EVENTS: &str = "block_events";
 const COMMITS: &str = "commits";
+
+fn signer_nonce_key(signer: &Address, nonce: Nonce) -> Vec<u8> {
+    [signer.0.as_slice(), &nonce.to_be_bytes()].concat()
+}
 
 fn chain_key() -> Key<ChainInfo> {
     Key::new("app/chain")
@@ -345,6 +352,22 @@ impl App {
         self.aux(COMMITS, &height.to_be_bytes())
     }
 
+    /// The hashes of the transactions `signer` sent with a nonce below `before`,
+    /// newest first, at most `limit`. Every included transaction used its nonce
+    /// (a failed one too), so the nonces below an account's next one are its
+    /// whole history; the walk stops early only at a block written before this
+    /// index existed.
+    pub fn txs_by_signer(&self, signer: &Address, before: Nonce, limit: usize) -> Result<Vec<Hash>, AppError> {
+        let mut hashes = Vec::with_capacity(limit.min(before as usize));
+        for nonce in (0..before).rev().take(limit) {
+            match self.aux(TXS_BY_SIGNER, &signer_nonce_key(signer, nonce))? {
+                Some(hash) => hashes.push(hash),
+                None => break,
+            }
+        }
+        Ok(hashes)
+    }
+
     pub fn block_events(&self, height: Height) -> Result<Vec<Event>, AppError> {
         Ok(self.aux(BLOCK_EVENTS, &height.to_be_bytes())?.unwrap_or_default())
     }
@@ -660,9 +683,14 @@ impl App {
             next_validators_hash: validator_hashes.1,
             last_commit_hash: last_commit_hash(&last_commit),
         };
-        let mut aux = Vec::with_capacity(included.len() + 3);
+        let mut aux = Vec::with_capacity(2 * included.len() + 3);
         let mut txs = Vec::with_capacity(included.len());
         for (tx, record) in included {
+            aux.push(AuxWrite {
+                table: TXS_BY_SIGNER,
+                key: signer_nonce_key(&tx.signer_address(), tx.body.nonce),
+                value: greenhour_codec::encode(&record.hash),
+            });
             aux.push(AuxWrite {
                 table: TX_INDEX,
                 key: record.hash.0.to_vec(),

@@ -67,6 +67,8 @@ pub struct TxInfo {
 pub struct BlockInfo {
     pub hash: Hash,
     pub block: Block,
+    /// The hash of each of `block.txs`, in order (what `tx` looks one up by).
+    pub tx_hashes: Vec<Hash>,
     pub block_events: Vec<Event>,
 }
 

@@ -142,6 +142,16 @@ impl RpcClient {
     pub async fn account(&self, address: &Address) -> Result<AccountInfo, ClientError> {
         self.call("account", json!({ "address": address.to_string() })).await
     }
+    /// The transactions `address` signed, newest first (failed ones with their
+    /// error): nonces below `before`, at most `limit` (≤ 100) of them.
+    pub async fn account_txs(
+        &self,
+        address: &Address,
+        before: Option<u64>,
+        limit: Option<u64>,
+    ) -> Result<Vec<TxInfo>, ClientError> {
+        self.call("account_txs", json!({ "address": address.to_string(), "before": before, "limit": limit })).await
+    }
     pub async fn supply(&self) -> Result<SupplyInfo, ClientError> {
         self.call("supply", json!({})).await
     }

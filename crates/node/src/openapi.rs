@@ -35,6 +35,7 @@ pub fn node_reads() -> Vec<QueryDoc> {
         node_read("commit", "/commits/{height}", "A block's commit certificate: the precommits of the validator set that signed it (what light clients verify).", vec![param::<u64>("height")], "CommitCertificate"),
         node_read("tx", "/txs/{hash}", "A committed transaction and its record; an error with its (module, code) if it was dropped.", vec![param::<Hash>("hash")], "TxInfo"),
         node_read("account", "/accounts/{address}", "Nonce, pending nonce and balances of an account.", vec![param::<Address>("address")], "AccountInfo"),
+        node_read("account_txs", "/accounts/{address}/txs", "The transactions an account signed, newest first, failed ones with their error: nonces below `before` (all by default), at most `limit` (1–100, default 100). The next page's `before` is the last one's nonce.", vec![param::<Address>("address"), param::<Option<u64>>("before"), param::<Option<u64>>("limit")], "TxInfos"),
         node_read("balances", "/accounts/{address}/balances", "Balances of an account.", vec![param::<Address>("address")], "Coins"),
         node_read("supply", "/supply", "Total supply per denom.", vec![], "SupplyInfo"),
         node_read("state", "/state", "A state value at a height (latest by default) with its JMT inclusion or exclusion proof; key is UTF-8 unless encoding is hex.", vec![
@@ -151,8 +152,9 @@ pub fn document() -> Value {
                 "CommitCertificate": {"type": "object", "properties": {"height": {"type": "integer"}, "round": {"type": "integer"}, "block": {"type": "string"}, "signatures": {"type": "array", "items": {"type": "object"}}}},
                 "Status": {"type": "object", "properties": {"chain_id": {"type": "string"}, "node_version": {"type": "string"}, "height": height.clone(),
                     "latest_block_hash": hash.clone(), "latest_app_hash": hash.clone(), "latest_block_time": {"type": "integer"}, "mempool_size": {"type": "integer"}}},
-                "BlockInfo": {"type": "object", "properties": {"hash": hash.clone(), "block": {"type": "object"}, "block_events": {"type": "array"}}},
+                "BlockInfo": {"type": "object", "properties": {"hash": hash.clone(), "block": {"type": "object"}, "tx_hashes": {"type": "array", "items": hash.clone()}, "block_events": {"type": "array"}}},
                 "TxInfo": {"type": "object", "properties": {"tx": {"type": "object"}, "record": {"type": "object"}}},
+                "TxInfos": {"type": "array", "items": {"$ref": "#/components/schemas/TxInfo"}},
                 "BroadcastResult": {"type": "object", "properties": {"hash": hash.clone(), "mode": {"type": "string"}, "committed": {}}},
                 "AccountInfo": {"type": "object", "properties": {"address": address, "nonce": {"type": "integer"}, "pending_nonce": {"type": "integer"}, "height": height.clone(),
                     "balances": {"$ref": "#/components/schemas/Coins"}}},

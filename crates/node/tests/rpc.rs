@@ -509,6 +509,53 @@ async fn failed_and_dropped_transactions_are_reported_to_sync_callers_via_tx_que
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_can_list_an_accounts_transactions_newest_first_with_the_failed_ones() {
+    let h = start().await;
+    let mut alice = h.wallet("alice");
+    let mut sent = Vec::new();
+    for ughr in [1, 2, 3] {
+        sent.push(alice.send(&h.client, addr("bob"), vec![Coin::ghr(ughr)], BroadcastMode::Commit).await.unwrap().hash);
+    }
+    // Overdraws: it fails in its block, using its nonce.
+    let overdraw = vec![AppAction::Bank(BankAction::Send { to: addr("bob"), coins: vec![Coin::ghr(DEMO_BALANCE)] })];
+    let failing = alice.sign_offline(3, overdraw, "");
+    let err = h.client.broadcast(&failing, BroadcastMode::Commit).await.unwrap_err();
+    assert!(matches!(err, ClientError::Failed { .. }), "{err}");
+
+    let txs = h.client.account_txs(&addr("alice"), None, None).await.unwrap();
+    let hashes: Vec<_> = txs.iter().map(|t| t.tx.hash()).collect();
+    assert_eq!(hashes, vec![failing.hash(), sent[2], sent[1], sent[0]], "newest first, the failed one included");
+    assert_eq!(txs.iter().map(|t| t.record.hash).collect::<Vec<_>>(), hashes);
+    assert_eq!(txs[0].record.error.as_ref().map(|e| (e.module.as_str(), e.code)), Some(("bank", 1)));
+    assert!(txs[1..].iter().all(|t| t.record.error.is_none()));
+
+    // Pages: `before` is the last nonce seen, `limit` cuts the page.
+    let page = h.client.account_txs(&addr("alice"), Some(3), Some(2)).await.unwrap();
+    assert_eq!(page.iter().map(|t| t.tx.hash()).collect::<Vec<_>>(), vec![sent[2], sent[1]]);
+    let last = h.client.account_txs(&addr("alice"), Some(page[1].tx.body.nonce), None).await.unwrap();
+    assert_eq!(last.iter().map(|t| t.tx.hash()).collect::<Vec<_>>(), vec![sent[0]]);
+    assert!(h.client.account_txs(&addr("alice"), Some(0), None).await.unwrap().is_empty());
+    assert!(h.client.account_txs(&addr("bob"), None, None).await.unwrap().is_empty(), "bob signed nothing");
+
+    // The block lists each transaction's hash, so a block's page links to them.
+    let block = h.client.block(Some(txs[0].record.height)).await.unwrap();
+    assert_eq!(block.tx_hashes.len(), block.block.txs.len());
+    assert_eq!(block.tx_hashes[txs[0].record.index as usize], failing.hash());
+
+    // REST mirrors it; a limit outside 1..=100 is refused.
+    let (code, body) = h.get(&format!("/accounts/{}/txs?limit=1", addr("alice"))).await;
+    assert_eq!(code, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(1));
+    assert_eq!(body[0]["record"]["hash"], failing.hash().to_hex());
+    for limit in [0, 101] {
+        let (code, _) = h.get(&format!("/accounts/{}/txs?limit={limit}", addr("alice"))).await;
+        assert_eq!(code, 400, "limit {limit}");
+        assert!(h.client.account_txs(&addr("alice"), None, Some(limit)).await.is_err());
+    }
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_can_send_again_before_the_previous_transaction_commits() {
     let h = start().await;
     let mut first = h.wallet("alice");

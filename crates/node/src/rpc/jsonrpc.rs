@@ -138,6 +138,12 @@ async fn dispatch(node: &Node, method: &str, p: &Map<String, Value>) -> Result<V
         "commit" => to_json(query::commit(node, required_u64(p, "height")?)?)?,
         "tx" => to_json(query::tx(node, query::parse_hash(str_param(p, "hash")?)?)?)?,
         "account" => to_json(query::account(node, query::parse_address(str_param(p, "address")?)?)?)?,
+        "account_txs" => to_json(query::account_txs(
+            node,
+            query::parse_address(str_param(p, "address")?)?,
+            opt_u64(p, "before")?,
+            opt_u64(p, "limit")?,
+        )?)?,
         "balances" => to_json(query::account(node, query::parse_address(str_param(p, "address")?)?)?.balances)?,
         "supply" => to_json(query::supply(node)?)?,
         "state" => {

@@ -43,6 +43,7 @@ pub fn router(
         .route("/txs/{hash}", get(rest::tx))
         .route("/accounts/{address}", get(rest::account))
         .route("/accounts/{address}/balances", get(rest::balances))
+        .route("/accounts/{address}/txs", get(rest::account_txs))
         .route("/supply", get(rest::supply))
         .route("/state", get(rest::state))
         .route("/commits/{height}", get(rest::commit))

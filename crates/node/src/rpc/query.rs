@@ -133,7 +133,8 @@ pub fn block(node: &Node, height: Option<Height>) -> Result<BlockInfo, RpcError>
         None => node.app.height()?,
     };
     let block = node.app.block(height)?.ok_or_else(|| RpcError::NotFound(format!("block {height}")))?;
-    Ok(BlockInfo { hash: block.hash(), block_events: node.app.block_events(height)?, block })
+    let tx_hashes = block.txs.iter().map(|tx| tx.hash()).collect();
+    Ok(BlockInfo { hash: block.hash(), block_events: node.app.block_events(height)?, tx_hashes, block })
 }
 
 /// The commit certificate stored with a block (precommits of the set that signed it).
@@ -149,12 +150,7 @@ pub fn tx(node: &Node, hash: Hash) -> Result<TxInfo, RpcError> {
             .app
             .block(record.height)?
             .ok_or_else(|| RpcError::Internal(format!("block {} of tx {hash} missing", record.height)))?;
-        let tx = block
-            .txs
-            .get(record.index as usize)
-            .cloned()
-            .ok_or_else(|| RpcError::Internal(format!("tx {hash} missing from block {}", record.height)))?;
-        return Ok(TxInfo { tx, record });
+        return tx_in_block(&block, record);
     }
     if let Some(e) = node.rejection(&hash) {
         return Err(RpcError::Rejected(e));
@@ -163,6 +159,57 @@ pub fn tx(node: &Node, hash: Hash) -> Result<TxInfo, RpcError> {
         return Err(RpcError::NotFound(format!("transaction {hash} is pending in the mempool")));
     }
     Err(RpcError::NotFound(format!("transaction {hash}")))
+}
+
+fn tx_in_block(
+    block: &greenhour_app::block::Block,
+    record: greenhour_app::block::TxRecord,
+) -> Result<TxInfo, RpcError> {
+    let tx = block
+        .txs
+        .get(record.index as usize)
+        .cloned()
+        .ok_or_else(|| RpcError::Internal(format!("tx {} missing from block {}", record.hash, record.height)))?;
+    Ok(TxInfo { tx, record })
+}
+
+/// Most transactions one `account_txs` page holds.
+pub const ACCOUNT_TXS_PAGE: u64 = 100;
+
+/// The transactions `address` signed, newest first, failed ones included: those
+/// with a nonce below `before` (every one when absent), at most `limit`
+/// (1 to [`ACCOUNT_TXS_PAGE`], all of it when absent). The next page's `before`
+/// is the last one's nonce.
+pub fn account_txs(
+    node: &Node,
+    address: Address,
+    before: Option<u64>,
+    limit: Option<u64>,
+) -> Result<Vec<TxInfo>, RpcError> {
+    let limit = limit.unwrap_or(ACCOUNT_TXS_PAGE);
+    if !(1..=ACCOUNT_TXS_PAGE).contains(&limit) {
+        return Err(RpcError::InvalidParams(format!("limit {limit} is not between 1 and {ACCOUNT_TXS_PAGE}")));
+    }
+    let snap = node.app.snapshot()?;
+    let next = greenhour_app::auth::nonce(&snap, &address).map_err(|e| RpcError::Internal(e.to_string()))?;
+    let hashes = node.app.txs_by_signer(&address, before.map_or(next, |b| b.min(next)), limit as usize)?;
+    // One account's transactions cluster in a few blocks: each is decoded once.
+    let mut block: Option<greenhour_app::block::Block> = None;
+    let mut txs = Vec::with_capacity(hashes.len());
+    for hash in hashes {
+        let record =
+            node.app.tx_record(&hash)?.ok_or_else(|| RpcError::Internal(format!("indexed tx {hash} has no record")))?;
+        if block.as_ref().is_none_or(|b| b.header.height != record.height) {
+            block = Some(
+                node.app
+                    .block(record.height)?
+                    .ok_or_else(|| RpcError::Internal(format!("block {} of tx {hash} missing", record.height)))?,
+            );
+        }
+        let held = block.as_ref().ok_or_else(|| RpcError::Internal("block just read is gone".into()))?;
+        txs.push(tx_in_block(held, record)?);
+    }
+    Ok(txs)
 }
 
 pub fn account(node: &Node, address: Address) -> Result<AccountInfo, RpcError> {

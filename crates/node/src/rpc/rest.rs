@@ -61,6 +61,16 @@ pub async fn account(State(node): State<Arc<Node>>, Path(address): Path<String>)
     ok(query::account(&node, query::parse_address(&address)?)?)
 }
 
+/// `GET /accounts/{address}/txs?before=N&limit=M`.
+pub async fn account_txs(
+    State(node): State<Arc<Node>>,
+    Path(address): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Reply {
+    let number = |name: &str| q.get(name).map(|v| query::parse_u64(name, v)).transpose();
+    ok(query::account_txs(&node, query::parse_address(&address)?, number("before")?, number("limit")?)?)
+}
+
 pub async fn balances(State(node): State<Arc<Node>>, Path(address): Path<String>) -> Reply {
     ok(query::account(&node, query::parse_address(&address)?)?.balances)
 }
