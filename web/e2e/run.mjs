@@ -121,6 +121,16 @@ await page.keyboard.press("Tab");
 const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
 check(focused.includes("Skip to content"), `keyboard: first Tab focuses ${JSON.stringify(focused)}`);
 
+// A transaction from the latest ones: its page names its outcome.
+if ((await rows(page, "Latest transactions")) > 0) {
+  await followFirstRow(page, "Latest transactions");
+  const outcome = await page.locator('main dt:text-is("Outcome") + dd').innerText();
+  check(/^(Applied|Failed in its block)/.test(outcome), `tx page: outcome ${JSON.stringify(outcome)}`);
+  results.pages.tx = { outcome, axe: (await axe(page, "tx")).length };
+  await shoot(page, "tx");
+  await open(page, "#/");
+}
+
 // Devices: the map and the list, then one device's page and its certificates.
 await open(page, "#/devices");
 results.pages.devices = {
@@ -141,6 +151,8 @@ results.pages.device = {
 };
 check(results.pages.device.reports > 0, "device: no accepted report listed");
 check(results.pages.device.positions >= 0, "device: no pools-and-positions card");
+results.pages.device.failed_reports = await rows(page, "Reports in failed transactions");
+check(results.pages.device.failed_reports >= 0, "device: no failed-reports card");
 await shoot(page, "device");
 if (results.pages.device.certificates > 0) {
   await followFirstRow(page, "Hourly energy certificates");
@@ -181,6 +193,19 @@ results.pages.finance = {
 };
 check(results.pages.finance.cover === 1, "finance: no cover pool card");
 await shoot(page, "finance");
+// A package's own page, when the fleet's RWA desk has issued one by now.
+const packageLink = page.locator('a:text-matches("^Package #")').first();
+if ((await packageLink.count()) > 0) {
+  await packageLink.click();
+  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  results.pages.package = {
+    tranches: await rows(page, "Realised yield against target"),
+    assets: await rows(page, "Assets (position NFTs)"),
+    axe: (await axe(page, "package")).length,
+  };
+  check(results.pages.package.tranches > 0 && results.pages.package.assets > 0, `package page: ${JSON.stringify(results.pages.package)}`);
+  await shoot(page, "package");
+}
 
 // The wallet: a key made in this browser, the faucet, then a buy, a job post
 // and a certificate claim from the UI, each confirmed through the RPC.
@@ -233,6 +258,31 @@ if (claimable > 0) {
 }
 results.pages.wallet = { address: me, faucet: faucet.ok, buy: buy?.ok ?? false, slots: bought.map((b) => b.denom), job_post: post.ok, jobs: myJobs.length, claim: claim?.ok ?? false, axe: (await axe(page, "wallet")).length };
 await shoot(page, "wallet");
+
+// The wallet's account page: its transactions (newest first, each linked),
+// its balances and its finance cards; then a transaction hash found by search.
+await open(page, `#/account/${me}`);
+results.pages.my_account = {
+  transactions: await rows(page, "Transactions signed"),
+  nfts: await rows(page, "NFTs held"),
+  loans: await rows(page, "Lending positions"),
+  vaults: await rows(page, "gUSD vaults"),
+  holdings: await rows(page, "RWA holdings"),
+  covers: await rows(page, "Covers held"),
+  axe: (await axe(page, "account")).length,
+};
+const signed = [buy, post, claim].filter((a) => a?.ok).length;
+check(results.pages.my_account.transactions >= signed, `account: ${results.pages.my_account.transactions} transactions listed, ${signed} committed from the wallet`);
+for (const card of ["nfts", "loans", "vaults", "holdings", "covers"]) check(results.pages.my_account[card] >= 0, `account: no ${card} card`);
+await shoot(page, "account");
+if (post.hash) {
+  await page.fill("#search-q", post.hash);
+  await page.press("#search-q", "Enter");
+  await page.waitForSelector("main[data-loaded]", { timeout: 20_000, state: "attached" });
+  check(page.url().endsWith(`#/tx/${post.hash}`), `search for tx ${post.hash} went to ${page.url()}`);
+  const actions = await page.locator('main dt:text-is("Actions") + dd').innerText();
+  check(actions.includes("jobs."), `tx page of the job post lists ${JSON.stringify(actions)}`);
+}
 
 // The green-claim explorer: from the claimed certificate down to the signed
 // telemetry, each step verified in the browser.

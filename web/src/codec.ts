@@ -5,8 +5,14 @@
 // missing bytes, so a value that parses here is exactly the bytes that were hashed.
 
 import { sha256 } from "@noble/hashes/sha2.js";
+import { bech32 } from "@scure/base";
 
 export { sha256 };
+
+/** `Address::from_public_key`: the first 20 bytes of SHA-256 of the key, bech32 with prefix `gh`. */
+export function addressOf(publicKey: Uint8Array): string {
+  return bech32.encode("gh", bech32.toWords(sha256(publicKey).slice(0, 20)));
+}
 
 export function hexToBytes(hex: string): Uint8Array {
   const clean = hex.startsWith("0x") ? hex.slice(2) : hex;

@@ -4,10 +4,11 @@
 import "./style.css";
 import { account, certificate, searchTarget } from "./pages/account";
 import { device, devices } from "./pages/devices";
-import { finance } from "./pages/finance";
+import { finance, packagePage } from "./pages/finance";
 import { job, jobs } from "./pages/jobs";
 import { market, onMarketEvents } from "./pages/market";
 import { block, network } from "./pages/network";
+import { tx } from "./pages/tx";
 import { subscribe, type BlockNotice, type Link } from "./rpc";
 import { errorBox, h, int, loading, time } from "./ui";
 
@@ -33,6 +34,8 @@ const routes: Route[] = [
   { pattern: /^\/wallet$/, title: "Devnet wallet", render: () => import("./pages/wallet").then((m) => m.wallet()), live: false, nav: "#/wallet" },
   { pattern: /^\/audit\/(\d+)$/, title: "Audit a green claim", render: (id) => import("./pages/audit").then((m) => m.audit(id)), live: false },
   { pattern: /^\/block\/(\d+)$/, title: "Block", render: block, live: false },
+  { pattern: /^\/tx\/([0-9a-f]{64})$/, title: "Transaction", render: tx, live: false },
+  { pattern: /^\/package\/(\d+)$/, title: "RWA package", render: packagePage, live: false },
   { pattern: /^\/device\/(\d+)$/, title: "Device", render: device, live: false },
   { pattern: /^\/job\/(\d+)$/, title: "Job", render: job, live: false },
   { pattern: /^\/certificate\/(\d+)$/, title: "Certificate", render: certificate, live: false },
@@ -139,7 +142,7 @@ document.getElementById("search")!.addEventListener("submit", (e) => {
     hint.textContent = "";
     location.hash = target;
   } else {
-    hint.textContent = "Give an address (gh1…), or a number with its kind.";
+    hint.textContent = "Give an address (gh1…), a transaction hash (64 hex digits), or a number with its kind.";
   }
 });
 

@@ -9,8 +9,7 @@
 
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
-import { bech32 } from "@scure/base";
-import { bytesToHex, concat, DOMAIN, equal, hexToBytes, sha256, signingBytes, str, u64, uint } from "./codec";
+import { addressOf, bytesToHex, concat, DOMAIN, equal, hexToBytes, signingBytes, str, u64, uint } from "./codec";
 import { call } from "./rpc";
 
 ed.hashes.sha512 = sha512;
@@ -21,11 +20,6 @@ export interface Wallet {
   secretKey: Uint8Array;
   publicKey: Uint8Array;
   address: string;
-}
-
-/** `Address::from_public_key`: the first 20 bytes of SHA-256 of the key, bech32 with prefix `gh`. */
-export function addressOf(publicKey: Uint8Array): string {
-  return bech32.encode("gh", bech32.toWords(sha256(publicKey).slice(0, 20)));
 }
 
 function fromSecret(secretKey: Uint8Array): Wallet {

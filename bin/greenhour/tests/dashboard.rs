@@ -90,7 +90,9 @@ async fn app_can_be_used_from_the_dashboard_in_a_real_browser() {
     }
     assert_eq!(results["pages"]["audit"]["verdict"], "verified", "{results}");
     assert_eq!(results["pages"]["audit"]["steps_passed"], 4, "{results}");
-    for page in ["network", "devices", "device", "market", "jobs", "finance", "wallet", "audit"] {
+    // The wallet's account page lists what it signed: the buy, the job post, the claim.
+    assert!(results["pages"]["my_account"]["transactions"].as_u64().unwrap_or(0) >= 3, "{results}");
+    for page in ["network", "tx", "devices", "device", "market", "jobs", "finance", "wallet", "account", "audit"] {
         assert!(out_dir.join(format!("{page}.png")).exists(), "a screenshot of {page}");
     }
 }

@@ -5,6 +5,7 @@ import { lineChart } from "../chart";
 import { deviceMap } from "../map";
 import { call } from "../rpc";
 import { bps, facts, h, hour, int, link, short, table, time, variant, wh } from "../ui";
+import { outcome, TX_PAGE, type TxInfo } from "./tx";
 
 export interface Device {
   id: number;
@@ -111,14 +112,38 @@ export async function devices(): Promise<HTMLElement> {
   );
 }
 
+/** The device id of a `devices.report` action, or null for any other action. */
+function reportedDevice(action: Record<string, Record<string, unknown>>): number | null {
+  const report = (action.devices?.report as { report?: { device?: number } } | undefined)?.report;
+  return typeof report?.device === "number" ? report.device : null;
+}
+
+/**
+ * Reports of `device` in transactions that failed in their block (the report
+ * itself, or another action riding with it), with the reason, from the owner's
+ * latest transactions: the owner relays its devices' reports. A report refused
+ * at admission never reaches a block, so the chain has no record of it.
+ */
+async function refusedReports(owner: string, device: number): Promise<{ tx: TxInfo; start: number }[]> {
+  const txs = await call<TxInfo[]>("account_txs", { address: owner });
+  return txs.flatMap((tx) => {
+    if (!tx.record.error) return [];
+    const action = tx.tx.body.actions.find((a) => reportedDevice(a) === device);
+    const report = (action?.devices.report as { report: { start: number } } | undefined)?.report;
+    return report ? [{ tx, start: report.start }] : [];
+  });
+}
+
 export async function device(id: string): Promise<HTMLElement> {
   const d = await call<Device>("device", { id: Number(id) });
-  const [reports, certs, positions] = await Promise.all([
+  const [reports, certs, positions, refused] = await Promise.all([
     call<StoredReport[]>("device_reports", { id: d.id }),
     call<Certificate[]>("certificates", { device: d.id }),
     call<PositionView[]>("positions", { device: d.id }),
+    refusedReports(d.owner, d.id),
   ]);
   const xs = reports.map((r) => r.report.start);
+  const accepted = new Set(xs);
   const series = (f: (r: StoredReport) => number, label: string) => ({ label, values: reports.map(f) });
   const np = d.nameplate;
   return h(
@@ -165,6 +190,19 @@ export async function device(id: string): Promise<HTMLElement> {
         { title: "Hash", cell: (r) => h("code", {}, short(r.hash)) },
       ],
       [...reports].reverse(),
+    ),
+    table(
+      `Reports in failed transactions (rolled back in their block; from the owner's last ${TX_PAGE} transactions)`,
+      [
+        { title: "From", cell: (r) => time(r.start) },
+        { title: "Why the transaction failed", cell: (r) => outcome(r.tx.record) },
+        { title: "Accepted since", cell: (r) => (accepted.has(r.start) ? "yes, sent again" : "no") },
+        { title: "Block", cell: (r) => link(`#/block/${r.tx.record.height}`, int(r.tx.record.height)) },
+        { title: "Transaction", cell: (r) => link(`#/tx/${r.tx.record.hash}`, h("code", {}, short(r.tx.record.hash))) },
+      ],
+      refused,
+      10,
+      "None failed in a block.",
     ),
     table(
       "Pools and positions (pledged GPU-hours; the NFT's holder is paid)",

@@ -3,7 +3,7 @@
 // series, each read from its module's public queries.
 
 import { call } from "../rpc";
-import { amount, bps, facts, ghr, gusd, h, int, link, short, table, time } from "../ui";
+import { amount, bps, facts, ghr, gusd, h, hour, int, link, short, table, time } from "../ui";
 
 type Amount = string;
 
@@ -73,6 +73,103 @@ interface SeriesView {
   series: { id: number; mark: Amount | null; open_interest: Amount; volume: Amount; funding_rate: Amount; settlement: Amount | null; stale: boolean; last_price: Amount | null };
 }
 
+/** A package's tranches, senior first; `linked` adds a link to the package's own page. */
+function trancheTable(caption: string, p: Package, linked = true): HTMLElement {
+  const card = table(
+    caption,
+    [
+      { title: "Tranche", cell: (t) => `${t.index}: ${t.terms.name}` },
+      { title: "Coupon", cell: (t) => bps(t.terms.coupon_bps), numeric: true },
+      { title: "Units", cell: (t) => int(t.tranche.units), numeric: true },
+      { title: "Principal", cell: (t) => gusd(t.tranche.principal), numeric: true },
+      { title: "Value", cell: (t) => gusd(t.value), numeric: true },
+      { title: "Price", cell: (t) => wadUnits(t.price_wad), numeric: true },
+      { title: "Subordination", cell: (t) => (t.subordination_bps === null ? "—" : `${bps(t.subordination_bps)} (min ${bps(t.terms.min_subordination_bps)})`), numeric: true },
+    ],
+    p.tranches,
+  );
+  if (linked) card.append(h("p", {}, link(`#/package/${p.package.id}`, `Package #${p.package.id}: its assets, realised yields and cash flows`)));
+  return card;
+}
+
+interface PackageReport {
+  tranches: { index: number; name: string; target_bps: number; realised_bps: number | null; return_since_inception_bps: number | null; coupons_paid: Amount; principal_repaid: Amount; principal_outstanding: Amount }[];
+  assets: { serial: number; device: number; pool: number; pledged_units: number; past_units: number; sold_units: number; utilisation_bps: number; future_units: number; uptime_bps: number; green_bps: number; value: Amount | null }[];
+  flows: { hour: number; received: Amount; fee: Amount; to_reserve: Amount }[];
+  epochs: { epoch: number; closed_at: number; nav: Amount; reserve: Amount }[];
+}
+
+/** One RWA package: its terms and NAV, each tranche's realised yield against its target, its devices' work and its cash flows. */
+export async function packagePage(id: string): Promise<HTMLElement> {
+  const [p, report] = await Promise.all([call<Package>("rwa_package", { id: Number(id) }), call<PackageReport>("rwa_report", { id: Number(id) })]);
+  const signedBps = (v: number | null) => (v === null ? "—" : v < 0 ? `−${bps(-v)}` : bps(v));
+  return h(
+    "div",
+    { class: "grid" },
+    facts(`RWA package #${p.package.id}: ${p.package.name}`, [
+      ["Issuer", link(`#/account/${p.package.issuer}`, p.package.issuer)],
+      ["Jurisdiction", p.package.jurisdiction],
+      ["GPU class", p.package.class],
+      ["Maturity", time(p.package.maturity)],
+      ["NAV", p.nav === null ? `unavailable: ${p.value_error ?? ""}` : gusd(p.nav)],
+      ["Assets", `${int(p.package.assets.length)} position NFTs`],
+      ["Epoch closes", time(p.epoch_closes_at)],
+    ]),
+    trancheTable("Tranches (senior first)", p, false),
+    table(
+      "Realised yield against target",
+      [
+        { title: "Tranche", cell: (t) => `${t.index}: ${t.name}` },
+        { title: "Target", cell: (t) => bps(t.target_bps), numeric: true },
+        { title: "Realised", cell: (t) => (t.realised_bps === null ? "—" : bps(t.realised_bps)), numeric: true },
+        { title: "Return since inception", cell: (t) => signedBps(t.return_since_inception_bps), numeric: true },
+        { title: "Coupons paid", cell: (t) => gusd(t.coupons_paid), numeric: true },
+        { title: "Principal repaid", cell: (t) => gusd(t.principal_repaid), numeric: true },
+        { title: "Outstanding", cell: (t) => gusd(t.principal_outstanding), numeric: true },
+      ],
+      report.tranches,
+    ),
+    table(
+      "Assets (position NFTs) and their devices' work",
+      [
+        { title: "NFT", cell: (a) => `#${a.serial}` },
+        { title: "Device", cell: (a) => link(`#/device/${a.device}`, `#${a.device}`) },
+        { title: "Pledged", cell: (a) => int(a.pledged_units, "GPU-h"), numeric: true },
+        { title: "Sold of past", cell: (a) => `${int(a.sold_units)} of ${int(a.past_units)} GPU-h (${bps(a.utilisation_bps)})`, numeric: true },
+        { title: "Future unsold", cell: (a) => int(a.future_units, "GPU-h"), numeric: true },
+        { title: "Uptime", cell: (a) => bps(a.uptime_bps), numeric: true },
+        { title: "Green share", cell: (a) => bps(a.green_bps), numeric: true },
+        { title: "Value", cell: (a) => gusd(a.value), numeric: true },
+      ],
+      report.assets,
+    ),
+    table(
+      "Hourly cash flows (newest first)",
+      [
+        { title: "Hour", cell: (f) => hour(f.hour) },
+        { title: "Received", cell: (f) => gusd(f.received), numeric: true },
+        { title: "Fee", cell: (f) => gusd(f.fee), numeric: true },
+        { title: "To reserve", cell: (f) => gusd(f.to_reserve), numeric: true },
+      ],
+      [...report.flows].reverse(),
+      24,
+      "No income yet.",
+    ),
+    table(
+      "Closed epochs",
+      [
+        { title: "Epoch", cell: (e) => int(e.epoch), numeric: true },
+        { title: "Closed", cell: (e) => time(e.closed_at) },
+        { title: "NAV", cell: (e) => gusd(e.nav), numeric: true },
+        { title: "Reserve", cell: (e) => gusd(e.reserve), numeric: true },
+      ],
+      [...report.epochs].reverse(),
+      25,
+      "No epoch closed yet.",
+    ),
+  );
+}
+
 /** A tranche unit's price (ugusd × 10¹⁸ per unit; a unit is one ugusd at par) as a multiple of par. */
 const wadUnits = (wad: Amount | null) => (wad === null ? "—" : amount(BigInt(wad) / 10n ** 14n, "× par", 4, 4));
 
@@ -129,18 +226,9 @@ export async function finance(): Promise<HTMLElement> {
       markets,
     ),
     ...packages.map((p) =>
-      table(
+      trancheTable(
         `RWA package #${p.package.id}: ${p.package.name} (${p.package.jurisdiction}) — NAV ${p.nav === null ? "unavailable: " + (p.value_error ?? "") : gusd(p.nav)}, ${p.package.assets.length} position NFTs, epoch closes ${time(p.epoch_closes_at)}`,
-        [
-          { title: "Tranche", cell: (t) => `${t.index}: ${t.terms.name}` },
-          { title: "Coupon", cell: (t) => bps(t.terms.coupon_bps), numeric: true },
-          { title: "Units", cell: (t) => int(t.tranche.units), numeric: true },
-          { title: "Principal", cell: (t) => gusd(t.tranche.principal), numeric: true },
-          { title: "Value", cell: (t) => gusd(t.value), numeric: true },
-          { title: "Price", cell: (t) => wadUnits(t.price_wad), numeric: true },
-          { title: "Subordination", cell: (t) => (t.subordination_bps === null ? "—" : `${bps(t.subordination_bps)} (min ${bps(t.terms.min_subordination_bps)})`), numeric: true },
-        ],
-        p.tranches,
+        p,
       ),
     ),
     packages.length ? null : h("section", { class: "card" }, h("h2", {}, "RWA packages"), h("p", { class: "muted" }, "No package issued yet.")),

@@ -21,19 +21,29 @@ interface Validator {
   validator: { moniker: string; operator: string; status: string; tokens: string; commission_bps: number };
 }
 
-interface Tx {
+export interface Tx {
   body: { signer: string; nonce: number; fee: string; actions: Record<string, Record<string, unknown>>[]; memo: string };
 }
 
 export interface BlockInfo {
   hash: string;
   block: { header: { height: number; time: number; app_hash: string; prev_hash: string; chain_id: string }; txs: Tx[] };
+  /** The hash of each of `block.txs`, in order. */
+  tx_hashes: string[];
   block_events: { kind: string; attributes: [string, string][] }[];
 }
 
 /** `module.action` of each action in a transaction, e.g. `market.swap`. */
 export function actionNames(tx: Tx): string {
-  return tx.body.actions.map((a) => Object.entries(a).map(([m, inner]) => `${m}.${Object.keys(inner)[0]}`)).flat().join(", ");
+  const names = tx.body.actions.flatMap((a) => Object.entries(a).map(([m, inner]) => `${m}.${Object.keys(inner)[0]}`));
+  // A run of the same action (a market maker's 20 cancels) reads as one entry with its count.
+  const runs: [string, number][] = [];
+  for (const n of names) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === n) last[1] += 1;
+    else runs.push([n, 1]);
+  }
+  return runs.map(([n, count]) => (count > 1 ? `${n} × ${count}` : n)).join(", ");
 }
 
 /** Committed blocks never change: the live page fetches each height once. */
@@ -56,7 +66,7 @@ export async function network(): Promise<HTMLElement> {
   ]);
   const times = blocks.map((b) => b.block.header.time);
   const pace = times.length > 1 ? (times[0] - times[times.length - 1]) / (times.length - 1) : null;
-  const txs = blocks.flatMap((b) => b.block.txs.map((tx) => ({ height: b.block.header.height, tx })));
+  const txs = blocks.flatMap((b) => b.block.txs.map((tx, i) => ({ height: b.block.header.height, hash: b.tx_hashes[i], tx })));
   const totalPower = validators.reduce((s, v) => s + BigInt(v.validator.tokens), 0n);
   return h(
     "div",
@@ -102,6 +112,7 @@ export async function network(): Promise<HTMLElement> {
     table(
       "Latest transactions",
       [
+        { title: "Transaction", cell: (t) => link(`#/tx/${t.hash}`, h("code", {}, short(t.hash))) },
         { title: "Block", cell: (t) => link(`#/block/${t.height}`, int(t.height)) },
         { title: "Signer key", cell: (t) => h("code", {}, short(t.tx.body.signer)) },
         { title: "Nonce", cell: (t) => int(t.tx.body.nonce), numeric: true },
@@ -130,13 +141,14 @@ export async function block(height: string): Promise<HTMLElement> {
     table(
       "Transactions",
       [
-        { title: "#", cell: (t) => int(b.block.txs.indexOf(t)), numeric: true },
-        { title: "Signer key", cell: (t) => h("code", {}, short(t.body.signer, 16)) },
-        { title: "Fee", cell: (t) => ghr(t.body.fee, 3), numeric: true },
-        { title: "Actions", cell: (t) => actionNames(t) },
-        { title: "Memo", cell: (t) => t.body.memo || "—" },
+        { title: "#", cell: (t) => int(t.index), numeric: true },
+        { title: "Transaction", cell: (t) => link(`#/tx/${t.hash}`, h("code", {}, short(t.hash, 16))) },
+        { title: "Signer key", cell: (t) => h("code", {}, short(t.tx.body.signer, 16)) },
+        { title: "Fee", cell: (t) => ghr(t.tx.body.fee, 3), numeric: true },
+        { title: "Actions", cell: (t) => actionNames(t.tx) },
+        { title: "Memo", cell: (t) => t.tx.body.memo || "—" },
       ],
-      b.block.txs,
+      b.block.txs.map((tx, index) => ({ tx, index, hash: b.tx_hashes[index] })),
     ),
     table(
       "Block events (hooks)",
