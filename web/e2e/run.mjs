@@ -167,10 +167,16 @@ await open(page, "#/market");
 results.pages.market = {
   index_cards: await page.locator('section.card h2:text-matches("^Green Compute Index")').count(),
   depth_rows: await rows(page, "Slot pools, next 48 hours"),
+  // The index's hourly history, read from the chain (not collected while the page is open).
+  index_history_points: await page.evaluate(() => {
+    const fig = [...document.querySelectorAll("figure.chart")].find((f) => f.querySelector("h2")?.textContent?.startsWith("Green Compute Index"));
+    return fig ? Number(/^(\d+) hours with fills/.exec(fig.querySelector("figcaption")?.textContent ?? "")?.[1] ?? 0) : -1;
+  }),
   axe: (await axe(page, "market")).length,
 };
 check(results.pages.market.index_cards > 0, "market: no index card");
 check(results.pages.market.depth_rows > 0, "market: no pool in the next 48 hours");
+check(results.pages.market.index_history_points > 0, `market: the index history shows ${results.pages.market.index_history_points} hours`);
 await shoot(page, "market");
 
 // Jobs: the list, then one job with its replicas.

@@ -32,8 +32,15 @@ interface IndexValue {
   last_fill: number | null;
 }
 
-/** Index readings collected from the live feed while the page was open. */
-const history: { t: number; price: number | null; green: number | null }[] = [];
+/** One hour of a class's index, from the chain's hour buckets (`index_history`). */
+interface IndexHour {
+  hour: number;
+  price_wad: string | null;
+  green_price_wad: string | null;
+  green_share_bps: number;
+  slots: string;
+  fills: number;
+}
 /** The latest market events seen on the block feed. */
 const fills: { time: number; e: NoticeEvent }[] = [];
 
@@ -53,12 +60,24 @@ export async function market(): Promise<HTMLElement> {
   ]);
   const now = status.latest_block_time;
   const nowHour = Math.floor(now / 3600);
-  for (const v of index.filter((v) => v.class === "home")) {
-    if (history.length === 0 || history[history.length - 1].t !== now) {
-      history.push({ t: now, price: wadToNumber(v.price_wad), green: wadToNumber(v.green_price_wad) });
-      history.splice(0, Math.max(0, history.length - 5_000));
-    }
-  }
+  // The last 48 hours of each series, hour by hour, as the chain recorded them.
+  const histories = await Promise.all(
+    index.map((v) => call<IndexHour[]>("index_history", { class: v.class, quote: v.quote }).then((hours) => ({ v, hours }))),
+  );
+  const indexCharts = histories.map(({ v, hours }) =>
+    lineChart(
+      `Green Compute Index (${v.class}), hour by hour, last 48 hours`,
+      "gUSD/GPU-h",
+      hours.map((x) => x.hour * 3600),
+      [
+        { label: "Hour's price", values: hours.map((x) => wadToNumber(x.price_wad)) },
+        { label: "Green-weighted", values: hours.map((x) => wadToNumber(x.green_price_wad)) },
+      ],
+      hours.length
+        ? `${hours.length} hours with fills (${int(hours.reduce((n, x) => n + x.fills, 0))} fills); green share ${bps(hours[hours.length - 1].green_share_bps)} in the latest.`
+        : "No fill in the last 48 hours.",
+    ),
+  );
   const ahead = pools
     .filter((p) => p.hour >= nowHour && p.hour <= nowHour + 48 && p.phase !== "expired")
     .sort((a, b) => a.hour - b.hour);
@@ -87,16 +106,7 @@ export async function market(): Promise<HTMLElement> {
         ["Last fill", time(v.last_fill)],
       ]),
     ),
-    lineChart(
-      "Green Compute Index (home), while this page is open",
-      "gUSD/GPU-h",
-      history.map((p) => p.t),
-      [
-        { label: "Index", values: history.map((p) => p.price) },
-        { label: "Green-weighted", values: history.map((p) => p.green) },
-      ],
-      `${history.length} readings, one per block seen.`,
-    ),
+    ...indexCharts,
     ...curves,
     table(
       "Slot pools, next 48 hours (depth)",

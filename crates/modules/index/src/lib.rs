@@ -28,7 +28,7 @@ pub use error::IndexError;
 pub use event::IndexEvent;
 pub use genesis::IndexGenesis;
 pub use params::IndexParams;
-pub use state::{HourBucket, IndexValue, Supply};
+pub use state::{HourBucket, IndexHour, IndexValue, Supply};
 
 use greenhour_framework::{Module, StateRead, StateWrite};
 

@@ -171,6 +171,50 @@ pub fn buckets(
     Ok(out)
 }
 
+/// One hour of a series with fills: its volume-weighted price and the same
+/// weighted by green share as well (WAD quote units per GPU-hour), its green
+/// share and its volume. A point of the index's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexHour {
+    pub hour: u64,
+    #[serde(with = "greenhour_primitives::amount_serde::option")]
+    pub price_wad: Option<u128>,
+    #[serde(with = "greenhour_primitives::amount_serde::option")]
+    pub green_price_wad: Option<u128>,
+    pub green_share_bps: u32,
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub slots: u128,
+    pub fills: u64,
+}
+
+/// Most hours one history page spans (a week; one range read of at most that many buckets).
+pub const HISTORY_PAGE_HOURS: u64 = MAX_WINDOW_HOURS;
+
+/// The hours with fills of a series from `from_hour` through the earlier of
+/// `from_hour + HISTORY_PAGE_HOURS − 1` and `now`'s hour, oldest first (the next
+/// page starts at `from_hour + HISTORY_PAGE_HOURS`). Each hour is priced alone,
+/// not over the index's window.
+pub fn history(
+    state: &impl StateRead,
+    class: &str,
+    quote: &Denom,
+    from_hour: u64,
+    now: UnixSeconds,
+) -> Result<Vec<IndexHour>, IndexError> {
+    let last = from_hour.saturating_add(HISTORY_PAGE_HOURS - 1).min(now / HOUR);
+    Ok(buckets(state, class, quote, from_hour, last)?
+        .into_iter()
+        .map(|(hour, b)| IndexHour {
+            hour,
+            price_wad: math::vwap_wad(b.quote, b.slots),
+            green_price_wad: math::vwap_wad(b.green_quote, b.green_slots),
+            green_share_bps: math::average_share_bps(b.green_slots, b.slots),
+            slots: b.slots,
+            fills: b.fills,
+        })
+        .collect())
+}
+
 /// The index of a series at `now` over the window of `params`.
 pub fn value(state: &impl StateRead, class: &str, quote: &Denom, now: UnixSeconds) -> Result<IndexValue, IndexError> {
     let params = params(state)?;
@@ -260,4 +304,54 @@ pub fn all_buckets(state: &impl StateRead) -> Result<Vec<(String, HourBucket)>, 
 }
 pub fn all_supplies(state: &impl StateRead) -> Result<Vec<(String, Supply)>, IndexError> {
     Ok(state.prefix::<Supply>(keys::SUPPLY_PREFIX)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use greenhour_state::BlockOverlay;
+    use std::collections::BTreeMap;
+
+    const WAD: u128 = 1_000_000_000_000_000_000;
+
+    fn fill(state: &mut impl StateWrite, hour: u64, slots: u128, quote: u128) {
+        let slot: Denom = format!("slot/home/{}", hour + 2).parse().unwrap();
+        record_fill(state, "home", &slot, &Denom::gusd(), slots, quote, hour * HOUR + 60).unwrap();
+    }
+
+    #[test]
+    fn history_prices_each_hour_alone_and_pages_by_the_week() {
+        let mut state = BlockOverlay::new(BTreeMap::<Vec<u8>, Vec<u8>>::new());
+        let first = 490_000;
+        // Green supply behind hour first+2's fills only.
+        let green_slot: Denom = format!("slot/home/{}", first + 4).parse().unwrap();
+        record_supply(&mut state, &green_slot, 10, 10_000).unwrap();
+        fill(&mut state, first, 2, 10_000_000);
+        fill(&mut state, first, 2, 14_000_000);
+        fill(&mut state, first + 2, 1, 3_000_000);
+        fill(&mut state, first + HISTORY_PAGE_HOURS, 1, 9_000_000);
+        let now = (first + HISTORY_PAGE_HOURS) * HOUR + 100;
+
+        let page = history(&state, "home", &Denom::gusd(), first, now).unwrap();
+        assert_eq!(
+            page.iter().map(|h| h.hour).collect::<Vec<_>>(),
+            vec![first, first + 2],
+            "hours with fills in the week"
+        );
+        assert_eq!(page[0].price_wad, Some(24_000_000 * WAD / 4), "the hour's volume-weighted price");
+        assert_eq!((page[0].slots, page[0].fills), (4, 2));
+        assert_eq!((page[0].green_price_wad, page[0].green_share_bps), (None, 0), "no green supply behind it");
+        assert_eq!((page[1].green_price_wad, page[1].green_share_bps), (Some(3_000_000 * WAD), 10_000));
+
+        let next = history(&state, "home", &Denom::gusd(), first + HISTORY_PAGE_HOURS, now).unwrap();
+        assert_eq!(
+            next.iter().map(|h| (h.hour, h.price_wad)).collect::<Vec<_>>(),
+            vec![(first + HISTORY_PAGE_HOURS, Some(9_000_000 * WAD))]
+        );
+        // Nothing after `now`'s hour, and an hour beyond it reads nothing.
+        let before_last = now - HOUR;
+        assert_eq!(history(&state, "home", &Denom::gusd(), first + 1, before_last).unwrap().len(), 1);
+        assert!(history(&state, "home", &Denom::gusd(), u64::MAX, now).unwrap().is_empty());
+        assert!(matches!(history(&state, "nuclear", &Denom::gusd(), first, now), Err(IndexError::UnknownClass(_))));
+    }
 }
