@@ -5,7 +5,10 @@ import { lineChart } from "../chart";
 import { deviceMap } from "../map";
 import { call } from "../rpc";
 import { bps, facts, h, hour, int, link, short, table, time, variant, wh } from "../ui";
-import { outcome, TX_PAGE, type TxInfo } from "./tx";
+import { outcome, type TxInfo } from "./tx";
+
+/** How far back a device's page looks for its failed reports: the owner's last 48 transactions (two days of hourly reports). */
+const REPORT_SCAN = 48;
 
 export interface Device {
   id: number;
@@ -125,7 +128,7 @@ function reportedDevice(action: Record<string, Record<string, unknown>>): number
  * at admission never reaches a block, so the chain has no record of it.
  */
 async function refusedReports(owner: string, device: number): Promise<{ tx: TxInfo; start: number }[]> {
-  const txs = await call<TxInfo[]>("account_txs", { address: owner });
+  const txs = await call<TxInfo[]>("account_txs", { address: owner, limit: REPORT_SCAN });
   return txs.flatMap((tx) => {
     if (!tx.record.error) return [];
     const action = tx.tx.body.actions.find((a) => reportedDevice(a) === device);
@@ -192,7 +195,7 @@ export async function device(id: string): Promise<HTMLElement> {
       [...reports].reverse(),
     ),
     table(
-      `Reports in failed transactions (rolled back in their block; from the owner's last ${TX_PAGE} transactions)`,
+      `Reports in failed transactions (rolled back in their block; from the owner's last ${REPORT_SCAN} transactions)`,
       [
         { title: "From", cell: (r) => time(r.start) },
         { title: "Why the transaction failed", cell: (r) => outcome(r.tx.record) },
