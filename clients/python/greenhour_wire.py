@@ -322,22 +322,25 @@ def transfer(url: str) -> None:
 
 WORKLOAD_FUEL = 50_000_000
 MAX_WORKLOAD_OUTPUT = 16 << 10
+FUEL_GLOBAL = "greenhour_fuel"
+OUT_OF_FUEL = 2**64 - 1
 
 
-def run_workload(wasm: bytes, data: bytes) -> dict:
-    """Runs a workload by the interface alone, in wasmtime: its verdict and its output."""
+def run_workload(metered: bytes, data: bytes, fuel: int = WORKLOAD_FUEL) -> dict:
+    """Runs a metered workload by the interface alone, in wasmtime with its own
+    fuel off: the fuel left is the module's exported global, read unsigned."""
     import wasmtime
 
-    config = wasmtime.Config()
-    config.consume_fuel = True
-    engine = wasmtime.Engine(config)
+    engine = wasmtime.Engine(wasmtime.Config())
     store = wasmtime.Store(engine)
-    store.set_fuel(WORKLOAD_FUEL)
-    module = wasmtime.Module(engine, wasm)
+    module = wasmtime.Module(engine, metered)
     if module.imports:
         return {"invalid": "imports"}
+    exports = wasmtime.Instance(store, module, []).exports(store)
+    counter = exports[FUEL_GLOBAL]
+    counter.set_value(store, wasmtime.Val.i64(fuel))
+    left = lambda: counter.value(store) % 2**64  # noqa: E731
     try:
-        exports = wasmtime.Instance(store, module, []).exports(store)
         memory = exports["memory"]
         at = exports["input_ptr"](store)
         memory.write(store, data, at)
@@ -349,8 +352,8 @@ def run_workload(wasm: bytes, data: bytes) -> dict:
         out_at = exports["output_ptr"](store)
         output = bytes(memory.read(store, out_at, out_at + n))
     except wasmtime.Trap as trap:
-        return {"out_of_fuel": True} if trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL else {"trap": str(trap)}
-    return {"output": output.hex(), "fuel": WORKLOAD_FUEL - store.get_fuel()}
+        return {"out_of_fuel": True} if left() == OUT_OF_FUEL else {"trap": str(trap)}
+    return {"output": output.hex(), "fuel": fuel - left()}
 
 
 def workload_inputs(demo: bytes):
@@ -364,8 +367,13 @@ def workloads(url: str) -> None:
         wasm = bytes.fromhex(example["wasm"])
         if sha256(wasm).hex() != example["module"]:
             raise ValueError(f"{example['name']}: the module does not hash to its id")
+        metered = bytes.fromhex(example["metered"])
         for data in workload_inputs(bytes.fromhex(example["demo_input"])):
-            results.append({"name": example["name"], "input": data.hex(), **run_workload(wasm, data)})
+            run = run_workload(metered, data)
+            if "fuel" in run:
+                # One unit short of what it used must run out, here as in any engine.
+                run["one_short"] = run_workload(metered, data, run["fuel"] - 1)
+            results.append({"name": example["name"], "input": data.hex(), **run})
     print(json.dumps(results))
 
 

@@ -3,9 +3,9 @@
 //! the conformance fixtures' transaction and header bytes, and against a devnet
 //! signs and submits a transfer, follows every header from genesis on its
 //! commit certificate, and proves the recipient's balance under the last one;
-//! and it runs the node's example workloads by the interface alone in wasmtime,
-//! a second engine, which must give the reference runtime's verdicts and
-//! outputs byte for byte.
+//! and it runs the node's metered example workloads by the interface alone in
+//! wasmtime, a second engine, which must give the reference runtime's verdicts,
+//! outputs and fuel exactly (and run out one unit short of that fuel).
 //! Required in CI (`GREENHOUR_REQUIRE_PYTHON`); elsewhere, without Python or
 //! its packages, it says so and passes.
 
@@ -70,7 +70,8 @@ async fn app_can_be_used_by_a_client_written_from_the_wire_spec_alone() {
     assert_eq!(report["recipient"], recipient);
 
     // Every example, on its demo input and on variants it must refuse: the same
-    // verdict and the same output in wasmtime as in the reference runtime (wasmi).
+    // verdict, output and fuel in wasmtime (running the node's metered module) as
+    // in the reference runtime (wasmi).
     let runs = runs.as_array().unwrap();
     assert!(runs.len() >= 12, "{runs:?}");
     let mut outputs = 0;
@@ -81,13 +82,14 @@ async fn app_can_be_used_by_a_client_written_from_the_wire_spec_alone() {
         match (&reference, run) {
             (Ok(out), other) if other.get("output").is_some() => {
                 assert_eq!(hex::encode(&out.output), other["output"].as_str().unwrap(), "{run}");
-                eprintln!(
-                    "{} ({} bytes in): fuel {} in wasmi, {} in wasmtime",
-                    run["name"],
-                    input.len(),
-                    out.fuel_used,
-                    other["fuel"]
-                );
+                // Fuel is the metered module's own count, so the engines agree exactly.
+                assert_eq!(other["fuel"].as_u64(), Some(out.fuel_used), "fuel in wasmi and in wasmtime: {run}");
+                assert_eq!(other["one_short"], serde_json::json!({"out_of_fuel": true}), "{run}");
+                let short = greenhour_workloads::Limits { fuel: out.fuel_used - 1, ..Default::default() };
+                assert!(matches!(
+                    greenhour_workloads::run(&example.wasm(), &input, &short),
+                    Err(greenhour_workloads::RunError::OutOfFuel { .. })
+                ));
                 outputs += 1;
             }
             (Err(greenhour_workloads::RunError::Rejected(code)), other) => {

@@ -1,5 +1,5 @@
-//! WASM execution overhead: each example workload run by wasmi with fuel
-//! metering versus the same computation in native Rust.
+//! WASM execution overhead: each example workload metered (wire.md §9) and run
+//! by wasmi, metering included, versus the same computation in native Rust.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use greenhour_workloads::examples::ALL;

@@ -2,7 +2,7 @@
 //! their native references on random inputs, and the runtime enforces its limits.
 
 use greenhour_workloads::examples::{Example, Mlp, Sgd, Tile, Q16, Q24};
-use greenhour_workloads::{run, validate, Limits, RunError};
+use greenhour_workloads::{meter, run, run_metered, validate, Limits, RunError};
 use proptest::prelude::*;
 
 fn example(name: &str) -> Example {
@@ -101,17 +101,29 @@ fn rejects_modules_outside_the_deterministic_profile() {
     }
 }
 
-#[test]
-fn rejects_memory_growth_past_the_cap_and_oversized_output() {
-    let grow = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
+/// `run(len)` grows memory by `len` pages and answers what `memory.grow` gave:
+/// the old size in pages (an output of that many bytes), or −1 (a refusal).
+fn grower(memory: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module (memory (export "memory") {memory})
             (func (export "input_ptr") (result i32) (i32.const 0))
             (func (export "output_ptr") (result i32) (i32.const 0))
-            (func (export "run") (param i32) (result i32)
-              (drop (memory.grow (i32.const 64))) (i32.const 0)))"#,
-    )
-    .unwrap();
-    assert!(matches!(run(&grow, &[], &Limits::default()), Err(RunError::Trap(_))));
+            (func (export "run") (param i32) (result i32) (memory.grow (local.get 0))))"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn rejects_memory_growth_past_the_cap_and_oversized_output() {
+    // The cap (1 MiB = 16 pages) becomes the memory's maximum: growing to it
+    // works, past it `memory.grow` fails with −1 as WebAssembly defines, in
+    // every engine, whatever maximum the module declared.
+    for memory in ["1", "1 100"] {
+        let wasm = grower(memory);
+        assert_eq!(run(&wasm, &[0; 15], &Limits::default()).map(|o| o.output.len()), Ok(1), "memory {memory}");
+        assert_eq!(run(&wasm, &[0; 16], &Limits::default()), Err(RunError::Rejected(-1)), "memory {memory}");
+    }
+    assert!(matches!(run(&grower("17"), &[], &Limits::default()), Err(RunError::Invalid(_))), "starts over the cap");
     let huge = wat::parse_str(
         r#"(module (memory (export "memory") 1)
             (func (export "input_ptr") (result i32) (i32.const 0))
@@ -120,6 +132,80 @@ fn rejects_memory_growth_past_the_cap_and_oversized_output() {
     )
     .unwrap();
     assert!(matches!(run(&huge, &[], &Limits::default()), Err(RunError::OutputTooLarge { .. })));
+}
+
+#[test]
+fn rejects_calls_deeper_than_the_stack_limit_before_any_engine_would() {
+    // `run(len)` recurses `len × 10` calls deep.
+    let recurse = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+            (func $down (param i32) (result i32)
+              (if (result i32) (local.get 0)
+                (then (call $down (i32.sub (local.get 0) (i32.const 1))))
+                (else (i32.const 0))))
+            (func (export "input_ptr") (result i32) (i32.const 0))
+            (func (export "output_ptr") (result i32) (i32.const 0))
+            (func (export "run") (param i32) (result i32) (call $down (i32.mul (local.get 0) (i32.const 10)))))"#,
+    )
+    .unwrap();
+    assert_eq!(run(&recurse, &[0; 100], &Limits::default()).map(|o| o.output.len()), Ok(0), "1,000 calls deep");
+    // 10,000 calls deep: past the injected limit (at most 4,096), which traps
+    // at the same call in every engine; not out of fuel.
+    match run(&recurse, &[0; 1_000], &Limits::default()) {
+        Err(RunError::Trap(_)) => {}
+        other => panic!("expected the stack limiter's trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn fuel_is_counted_by_the_metered_module_and_pinned() {
+    for e in greenhour_workloads::examples::ALL {
+        let wasm = e.wasm();
+        let metered = meter(&wasm, Limits::default().max_memory_bytes).unwrap();
+        assert_eq!(
+            meter(&wasm, Limits::default().max_memory_bytes).unwrap(),
+            metered,
+            "{}: metering is deterministic",
+            e.name
+        );
+        let direct = run(&wasm, &e.demo_input(), &Limits::default()).unwrap();
+        assert_eq!(run_metered(&metered, &e.demo_input(), &Limits::default()).unwrap(), direct, "{}", e.name);
+        // Exactly the fuel its output needs: one unit less runs out.
+        let short = Limits { fuel: direct.fuel_used - 1, ..Limits::default() };
+        assert_eq!(
+            run(&wasm, &e.demo_input(), &short),
+            Err(RunError::OutOfFuel { fuel: direct.fuel_used - 1 }),
+            "{}",
+            e.name
+        );
+        let exact = Limits { fuel: direct.fuel_used, ..Limits::default() };
+        assert_eq!(run(&wasm, &e.demo_input(), &exact).map(|o| o.output), Ok(direct.output.clone()), "{}", e.name);
+    }
+    // Fuel is part of consensus (a job's budget is in it, and on-chain
+    // re-execution decides by it): the demo runs' counts are pinned, so a change
+    // of the metering rules or of wasm-instrument fails here first.
+    let fuel =
+        |name: &str| run(&example(name).wasm(), &example(name).demo_input(), &Limits::default()).unwrap().fuel_used;
+    assert_eq!([fuel("mandelbrot"), fuel("mlp"), fuel("sgd")], PINNED_DEMO_FUEL);
+}
+
+/// The demo runs' fuel under the metering of wire.md §9.
+const PINNED_DEMO_FUEL: [u64; 3] = [3_393_037, 1_492, 560_910];
+
+#[test]
+fn rejects_a_module_that_exports_the_fuel_counters_name() {
+    let squatter = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (global (export "greenhour_fuel") (mut i64) (i64.const 0))
+            (func (export "input_ptr") (result i32) (i32.const 0))
+            (func (export "output_ptr") (result i32) (i32.const 0))
+            (func (export "run") (param i32) (result i32) (i32.const 0)))"#,
+    )
+    .unwrap();
+    assert!(matches!(validate(&squatter), Err(RunError::Invalid(_))));
+    assert!(matches!(run(&squatter, &[], &Limits::default()), Err(RunError::Invalid(_))));
+    // A module that was never metered has no counter to run by.
+    let plain = example("mlp").wasm();
+    assert!(matches!(run_metered(&plain, &example("mlp").demo_input(), &Limits::default()), Err(RunError::Invalid(_))));
 }
 
 fn tile() -> impl Strategy<Value = Tile> {

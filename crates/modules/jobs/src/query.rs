@@ -59,14 +59,25 @@ pub struct WorkloadView {
     pub bytes: usize,
     /// The module, hex.
     pub wasm: String,
+    /// The module every engine runs in its place (wire.md §9), hex: metered
+    /// under the chain's memory cap. `None` when it cannot be metered (a module
+    /// stored before metering existed); then every run of it fails.
+    pub metered: Option<String>,
+}
+
+/// The metered form of `wasm` under the chain's memory cap, hex.
+fn metered(wasm: &[u8], params: &crate::JobsParams) -> Option<String> {
+    greenhour_workloads::meter(wasm, params.max_memory_bytes as usize).ok().map(hex::encode)
 }
 
 /// `None` when no module has this hash.
 pub fn workload(state: &impl StateRead, hash: &Hash) -> Result<Option<WorkloadView>, JobsError> {
+    let params = state::params(state)?;
     Ok(state::workload(state, hash)?.map(|w| WorkloadView {
         hash: w.hash,
         uploader: w.uploader,
         bytes: w.wasm.len(),
+        metered: metered(&w.wasm, &params),
         wasm: hex::encode(&w.wasm),
     }))
 }
@@ -85,6 +96,8 @@ pub struct ExampleView {
     pub uploaded: bool,
     /// The module, hex.
     pub wasm: String,
+    /// What every engine runs in its place (wire.md §9), hex, under the chain's memory cap.
+    pub metered: String,
     /// A small standard input, hex.
     pub demo_input: String,
 }
@@ -103,14 +116,25 @@ pub fn examples(state: &impl StateRead) -> Result<Vec<ExampleView>, JobsError> {
                     module: Hash::digest(&wasm),
                     uploaded: false,
                     wasm: hex::encode(&wasm),
+                    metered: String::new(),
                     demo_input: hex::encode(e.demo_input()),
                 }
             })
             .collect()
     });
+    let params = state::params(state)?;
     built
         .iter()
-        .map(|e| Ok(ExampleView { uploaded: state::workload(state, &e.module)?.is_some(), ..e.clone() }))
+        .map(|e| {
+            let wasm = hex::decode(&e.wasm).map_err(|err| JobsError::InvalidWorkload(err.to_string()))?;
+            let metered = greenhour_workloads::meter(&wasm, params.max_memory_bytes as usize)
+                .map_err(|err| JobsError::InvalidWorkload(format!("example {}: {err}", e.name)))?;
+            Ok(ExampleView {
+                uploaded: state::workload(state, &e.module)?.is_some(),
+                metered: hex::encode(metered),
+                ..e.clone()
+            })
+        })
         .collect()
 }
 

@@ -3,7 +3,9 @@
 
 use super::*;
 
-/// Post-condition: the module holds the module under its sha256, valid for the runtime.
+/// Post-condition: the module holds the module under its sha256, valid for the
+/// runtime and meterable under the chain's memory cap (so every run of it is
+/// defined the same way in every engine).
 pub(super) fn upload(state: &mut impl StateWrite, tx: &TxCtx, wasm: &[u8]) -> Result<(), JobsError> {
     let params = state::params(state)?;
     if wasm.len() > params.max_wasm_bytes as usize {
@@ -13,7 +15,8 @@ pub(super) fn upload(state: &mut impl StateWrite, tx: &TxCtx, wasm: &[u8]) -> Re
             params.max_wasm_bytes
         )));
     }
-    greenhour_workloads::validate(wasm).map_err(|e| JobsError::InvalidWorkload(e.to_string()))?;
+    greenhour_workloads::meter(wasm, params.max_memory_bytes as usize)
+        .map_err(|e| JobsError::InvalidWorkload(e.to_string()))?;
     let hash = Hash::digest(wasm);
     if state::workload(state, &hash)?.is_none() {
         state.put(&keys::workload(&hash), &StoredWorkload { hash, uploader: tx.signer, wasm: wasm.to_vec() });
