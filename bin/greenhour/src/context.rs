@@ -17,6 +17,17 @@ use std::path::PathBuf;
 /// Transactions are valid for this long after the latest block unless --deadline says otherwise.
 pub(crate) const DEFAULT_DEADLINE_SECS: u64 = 1_800;
 
+/// Chain time a default "next hour" keeps between the latest block and its start.
+const NEXT_HOUR_LEAD_SECS: u64 = 600;
+
+/// The default first hour of a pledge or a purchase: the next UTC hour that
+/// starts at least ten minutes of chain time after the latest block. Without
+/// the lead, a command run late in an hour names an hour that has begun by the
+/// time its transaction is in a block (a devnet block is five minutes).
+pub(crate) fn next_hour_after(latest_block_time: u64) -> u64 {
+    (latest_block_time + NEXT_HOUR_LEAD_SECS) / 3_600 + 1
+}
+
 fn default_home() -> PathBuf {
     std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".greenhour")
 }
@@ -86,4 +97,18 @@ pub(crate) async fn submit_actions(
 
 pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str, allowed: &str) -> Result<T> {
     serde_json::from_value(json!(value)).map_err(|_| anyhow!("{what} {value:?} is not one of {allowed}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_hour_after;
+
+    #[test]
+    fn the_default_next_hour_leaves_ten_minutes_for_the_transaction() {
+        let hour = 495_000 * 3_600;
+        assert_eq!(next_hour_after(hour), 495_001, "at the top of an hour: the next one");
+        assert_eq!(next_hour_after(hour + 49 * 60 + 59), 495_001, "eleven minutes ahead is enough");
+        assert_eq!(next_hour_after(hour + 50 * 60), 495_002, "ten minutes before it: the one after");
+        assert_eq!(next_hour_after(hour + 59 * 60), 495_002);
+    }
 }

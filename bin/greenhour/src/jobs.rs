@@ -2,7 +2,7 @@
 //! their SCI reports) and `greenhour worker run` (a device operator's process that
 //! runs the jobs assigned to its devices and submits the results).
 
-use crate::context::{home_of, is_rejection, parse_enum, resolve, submit_actions};
+use crate::context::{home_of, is_rejection, next_hour_after, parse_enum, resolve, submit_actions};
 use crate::keyring::Keyring;
 use crate::output::print;
 use crate::Cli;
@@ -536,7 +536,7 @@ pub async fn run_scheduler(cli: &Cli, c: &SchedulerCommand) -> Result<()> {
     let SchedulerCommand::Propose { from, class, bound, dry_run } = c;
     let class_id = class_of(class)?;
     let client = RpcClient::new(&cli.node);
-    let first = client.status().await?.latest_block_time / 3_600 + 1;
+    let first = next_hour_after(client.status().await?.latest_block_time);
     let horizon = 24u32;
     let open: Vec<Job> = client
         .jobs(None, None)

@@ -1,7 +1,7 @@
 //! `greenhour market …`: open pools for hour slots, add and remove liquidity,
 //! quote and swap.
 
-use crate::context::{submit_actions, DEFAULT_DEADLINE_SECS};
+use crate::context::{next_hour_after, submit_actions, DEFAULT_DEADLINE_SECS};
 use crate::output::print;
 use crate::Cli;
 use anyhow::{bail, Result};
@@ -122,7 +122,8 @@ pub enum MarketCommand {
         /// home | regional | datacentre | btc_miner
         #[arg(long, default_value = "home")]
         class: String,
-        /// First UTC hour index (Unix seconds / 3600); default: the next hour.
+        /// First UTC hour index (Unix seconds / 3600); default: the next hour that
+        /// starts at least 10 minutes after the latest block.
         #[arg(long)]
         first_hour: Option<u64>,
         #[arg(long)]
@@ -221,7 +222,7 @@ pub async fn run(cli: &Cli, c: &MarketCommand) -> Result<()> {
         MarketCommand::BuyHours { from, class, first_hour, hours, slots, quote, max_total, slippage_bps } => {
             let first_hour = match first_hour {
                 Some(h) => *h,
-                None => now().await? / 3_600 + 1,
+                None => next_hour_after(now().await?),
             };
             let first_slot = format!("slot/{class}/{first_hour}");
             let route = client.market_route(&first_slot, *hours, *slots, Some(quote)).await?;

@@ -1,7 +1,7 @@
 //! `greenhour pool …`: create and join pools, pledge hours, release slots, leave,
 //! and read pools, positions and slot tokens.
 
-use crate::context::{parse_enum, resolve, submit_actions, DEFAULT_DEADLINE_SECS};
+use crate::context::{next_hour_after, parse_enum, resolve, submit_actions, DEFAULT_DEADLINE_SECS};
 use crate::output::print;
 use crate::Cli;
 use anyhow::{bail, Result};
@@ -57,8 +57,9 @@ pub enum PoolCommand {
         pool: u64,
         #[arg(long)]
         device: u64,
-        /// First UTC hour index (Unix seconds / 3600). Default: the next hour, or
-        /// tomorrow's first hour with --tomorrow.
+        /// First UTC hour index (Unix seconds / 3600). Default: the next hour that
+        /// starts at least 10 minutes after the latest block, or tomorrow's first
+        /// hour with --tomorrow.
         #[arg(long)]
         first_hour: Option<u64>,
         /// Pledge tomorrow (UTC): 24 hours from the next midnight.
@@ -225,7 +226,7 @@ pub async fn run(cli: &Cli, c: &PoolCommand) -> Result<()> {
                 (Some(_), true) => bail!("give --first-hour or --tomorrow, not both"),
                 (Some(h), false) => *h,
                 (None, true) => (now / 86_400 + 1) * 24,
-                (None, false) => now / 3_600 + 1,
+                (None, false) => next_hour_after(now),
             };
             let action = PoolsAction::Pledge {
                 pool: PoolId(*pool),
