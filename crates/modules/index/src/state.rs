@@ -31,6 +31,21 @@ pub struct HourBucket {
     pub last_fill: UnixSeconds,
 }
 
+impl HourBucket {
+    /// Volume-weighted price of the fills, WAD quote units per GPU-hour (`None` without volume).
+    pub fn price_wad(&self) -> Option<u128> {
+        math::vwap_wad(self.quote, self.slots)
+    }
+    /// The same with each fill weighted by its green share as well.
+    pub fn green_price_wad(&self) -> Option<u128> {
+        math::vwap_wad(self.green_quote, self.green_slots)
+    }
+    /// Volume-weighted green share of the fills, bps.
+    pub fn green_share_bps(&self) -> u32 {
+        math::average_share_bps(self.green_slots, self.slots)
+    }
+}
+
 /// The green share of what has been minted of one slot denom: Σ units and
 /// Σ units × the pledging device's measured green share (bps) at the pledge.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -206,9 +221,9 @@ pub fn history(
         .into_iter()
         .map(|(hour, b)| IndexHour {
             hour,
-            price_wad: math::vwap_wad(b.quote, b.slots),
-            green_price_wad: math::vwap_wad(b.green_quote, b.green_slots),
-            green_share_bps: math::average_share_bps(b.green_slots, b.slots),
+            price_wad: b.price_wad(),
+            green_price_wad: b.green_price_wad(),
+            green_share_bps: b.green_share_bps(),
             slots: b.slots,
             fills: b.fills,
         })
@@ -224,7 +239,7 @@ pub fn value(state: &impl StateRead, class: &str, quote: &Denom, now: UnixSecond
     let mut current = None;
     for (h, b) in buckets(state, class, quote, first, hour)? {
         if h == hour {
-            current = math::vwap_wad(b.quote, b.slots);
+            current = b.price_wad();
         }
         total.slots = total.slots.checked_add(b.slots).ok_or(IndexError::Overflow)?;
         total.quote = total.quote.checked_add(b.quote).ok_or(IndexError::Overflow)?;
@@ -239,9 +254,9 @@ pub fn value(state: &impl StateRead, class: &str, quote: &Denom, now: UnixSecond
         hour,
         hour_price_wad: current,
         window_hours: params.window_hours,
-        price_wad: math::vwap_wad(total.quote, total.slots),
-        green_price_wad: math::vwap_wad(total.green_quote, total.green_slots),
-        green_share_bps: math::average_share_bps(total.green_slots, total.slots),
+        price_wad: total.price_wad(),
+        green_price_wad: total.green_price_wad(),
+        green_share_bps: total.green_share_bps(),
         slots: total.slots,
         quote_volume: total.quote,
         fills: total.fills,
