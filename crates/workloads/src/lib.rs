@@ -210,7 +210,9 @@ pub fn run(wasm: &[u8], input: &[u8], limits: &Limits) -> Result<Outcome, RunErr
 /// Runs a module [`meter`] produced, by the interface alone: `input_ptr`, the
 /// input written there, `run(len)`, then `output_ptr` when `run` returned a
 /// length. Fuel is [`FUEL_GLOBAL`]'s decrease; a trap with the global at
-/// `u64::MAX` is running out of fuel.
+/// `u64::MAX` is running out of fuel. Only for bytes [`meter`] produced (or that
+/// match them): a module that exports the global without being metered runs
+/// with no bound on its work.
 pub fn run_metered(metered: &[u8], input: &[u8], limits: &Limits) -> Result<Outcome, RunError> {
     if input.len() > limits.max_input_bytes {
         return Err(RunError::InputTooLarge { len: input.len(), max: limits.max_input_bytes });
