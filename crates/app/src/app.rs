@@ -684,13 +684,16 @@ impl App {
             last_commit_hash: last_commit_hash(&last_commit),
         };
         let mut aux = Vec::with_capacity(2 * included.len() + 3);
-        let mut txs = Vec::with_capacity(included.len());
-        for (tx, record) in included {
+        // Rows grouped by table: the store opens each table once per run of rows.
+        for (tx, record) in &included {
             aux.push(AuxWrite {
                 table: TXS_BY_SIGNER,
                 key: signer_nonce_key(&tx.signer_address(), tx.body.nonce),
                 value: greenhour_codec::encode(&record.hash),
             });
+        }
+        let mut txs = Vec::with_capacity(included.len());
+        for (tx, record) in included {
             aux.push(AuxWrite {
                 table: TX_INDEX,
                 key: record.hash.0.to_vec(),

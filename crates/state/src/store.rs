@@ -462,6 +462,9 @@ impl Store {
     }
 }
 
+/// An aux table open in a write transaction.
+type AuxTable<'txn> = redb::Table<'txn, &'static [u8], &'static [u8]>;
+
 fn write_to_db(db: &Database, flight: &InFlight, aux: &[AuxWrite]) -> Result<(), StateError> {
     let txn = db.begin_write()?;
     {
@@ -498,9 +501,15 @@ fn write_to_db(db: &Database, flight: &InFlight, aux: &[AuxWrite]) -> Result<(),
             prune(&mut stale, &mut nodes, &mut values, earliest)?;
             txn.open_table(META)?.insert("earliest", earliest)?;
         }
+        // A table is opened once per run of rows for it (a block's rows come
+        // grouped by table), not once per row.
+        let mut open: Option<(&'static str, AuxTable)> = None;
         for w in aux {
-            let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?;
-            t.insert(w.key.as_slice(), w.value.as_slice())?;
+            let table = match &mut open {
+                Some((name, table)) if *name == w.table => table,
+                _ => &mut open.insert((w.table, txn.open_table(TableDefinition::<&[u8], &[u8]>::new(w.table))?)).1,
+            };
+            table.insert(w.key.as_slice(), w.value.as_slice())?;
         }
     }
     txn.commit()?;
