@@ -20,7 +20,8 @@
 //!   on every machine and every engine: floating-point instructions are rejected
 //!   at validation, modules may import nothing, fuel is charged per metered block
 //!   by instructions the module itself executes, the call depth is bounded by the
-//!   injected limiter below any engine's own limit, and memory cannot grow past
+//!   injected limiter (below wasmi's own limit, which is raised to twice it),
+//!   and memory cannot grow past
 //!   its declared (clamped) maximum.
 //! - A run never uses more than its fuel, its memory cap or its output cap: it
 //!   stops with [`RunError::OutOfFuel`], [`RunError::Trap`] or
@@ -43,7 +44,7 @@ pub const FUEL_GLOBAL: &str = "greenhour_fuel";
 /// The call-depth bound injected into every metered module, in wasm-instrument's
 /// stack units: each active call costs its function's locals plus its largest
 /// operand-stack height plus 2. A run past it traps (`unreachable`) at the same
-/// call in every engine, well before an engine's own limit (at most 4,096 calls).
+/// call in every engine that has room for 4,096 calls (wasmi here is given twice that).
 pub const STACK_LIMIT: u32 = 8_192;
 
 /// Fuel per executed instruction, and per local of a called function.

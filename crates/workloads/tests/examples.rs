@@ -93,6 +93,15 @@ fn rejects_modules_outside_the_deterministic_profile() {
     )
     .unwrap();
     assert!(matches!(validate(&imports), Err(RunError::Invalid(_))));
+    let start = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func $init) (start $init)
+            (func (export "input_ptr") (result i32) (i32.const 0))
+            (func (export "output_ptr") (result i32) (i32.const 0))
+            (func (export "run") (param i32) (result i32) (i32.const 0)))"#,
+    )
+    .unwrap();
+    assert!(matches!(validate(&start), Err(RunError::Invalid(_))));
+    assert!(matches!(run(&start, &[], &Limits::default()), Err(RunError::Invalid(_))));
     let no_run = wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap();
     assert!(matches!(validate(&no_run), Err(RunError::MissingExport(_))));
     assert!(matches!(validate(b"\0asm garbage"), Err(RunError::Invalid(_))));

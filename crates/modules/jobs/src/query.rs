@@ -103,14 +103,15 @@ pub struct ExampleView {
 }
 
 pub fn examples(state: &impl StateRead) -> Result<Vec<ExampleView>, JobsError> {
-    // Assembled from their text once per process, not on every read.
-    static BUILT: std::sync::OnceLock<Vec<ExampleView>> = std::sync::OnceLock::new();
+    // Assembled from their text once per process, not on every read; the
+    // metered form depends on the chain's memory cap, so it is made per read.
+    static BUILT: std::sync::OnceLock<Vec<(ExampleView, Vec<u8>)>> = std::sync::OnceLock::new();
     let built = BUILT.get_or_init(|| {
         greenhour_workloads::examples::ALL
             .iter()
             .map(|e| {
                 let wasm = e.wasm();
-                ExampleView {
+                let view = ExampleView {
                     name: e.name.into(),
                     kind: e.kind.into(),
                     module: Hash::digest(&wasm),
@@ -118,16 +119,16 @@ pub fn examples(state: &impl StateRead) -> Result<Vec<ExampleView>, JobsError> {
                     wasm: hex::encode(&wasm),
                     metered: String::new(),
                     demo_input: hex::encode(e.demo_input()),
-                }
+                };
+                (view, wasm)
             })
             .collect()
     });
     let params = state::params(state)?;
     built
         .iter()
-        .map(|e| {
-            let wasm = hex::decode(&e.wasm).map_err(|err| JobsError::InvalidWorkload(err.to_string()))?;
-            let metered = greenhour_workloads::meter(&wasm, params.max_memory_bytes as usize)
+        .map(|(e, wasm)| {
+            let metered = greenhour_workloads::meter(wasm, params.max_memory_bytes as usize)
                 .map_err(|err| JobsError::InvalidWorkload(format!("example {}: {err}", e.name)))?;
             Ok(ExampleView {
                 uploaded: state::workload(state, &e.module)?.is_some(),
