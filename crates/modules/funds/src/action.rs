@@ -55,6 +55,23 @@ pub enum FundsAction {
         #[serde(with = "greenhour_primitives::amount_serde")]
         redeem: u128,
     },
+    /// The manager of an ESG fund spends `gusd` of its cash on carbon coin: a
+    /// redemption of gUSD against the stable module's `ugco2` branch, at the
+    /// oracle price less the redemption fee (refused above `max_fee_bps`).
+    BuyCarbon {
+        fund: FundId,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        gusd: u128,
+        max_fee_bps: u32,
+    },
+    /// Redeems `shares` for their slice of each asset the fund holds (gUSD and
+    /// carbon coin), rounded down: an exit that needs no cash, for funds that hold
+    /// no tranches (an ETF's in-kind redemption).
+    RedeemInKind {
+        fund: FundId,
+        #[serde(with = "greenhour_primitives::amount_serde")]
+        shares: u128,
+    },
 }
 
 impl Action for FundsAction {
@@ -66,7 +83,9 @@ impl Action for FundsAction {
             | FundsAction::Redeem { shares: 0, .. }
             | FundsAction::RequestRedeem { shares: 0, .. }
             | FundsAction::Transfer { shares: 0, .. }
-            | FundsAction::Allocate { invest: 0, redeem: 0, .. } => Err(FundsError::ZeroAmount),
+            | FundsAction::Allocate { invest: 0, redeem: 0, .. }
+            | FundsAction::BuyCarbon { gusd: 0, .. }
+            | FundsAction::RedeemInKind { shares: 0, .. } => Err(FundsError::ZeroAmount),
             FundsAction::Create { name, .. } if name.trim().is_empty() || name.len() > 64 => {
                 Err(FundsError::InvalidTerms("a name is 1–64 bytes".into()))
             }

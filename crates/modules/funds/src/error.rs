@@ -47,6 +47,14 @@ pub enum FundsError {
     /// (its code is the rwa error's: compliance, lock-up, subordination…).
     #[error("package refused (rwa/{code}): {why}")]
     Package { code: u32, why: String },
+    /// Returned when the stable module refuses an ESG fund's purchase of carbon
+    /// coin, or cannot price it (its code is the stable error's).
+    #[error("stable refused (stable/{code}): {why}")]
+    Stable { code: u32, why: String },
+    /// Returned when an in-kind redemption is asked of a fund that holds tranches
+    /// (their units move only through their package's epochs: redeem for cash).
+    #[error("fund {0} holds tranches: redeem for cash instead")]
+    HoldsTranches(FundId),
     /// Returned when the genesis is inconsistent.
     #[error("invalid funds genesis: {0}")]
     InvalidGenesis(String),
@@ -83,6 +91,8 @@ impl CodedError for FundsError {
             FundsError::InvalidGenesis(_) => 14,
             FundsError::Corrupt(_) => 15,
             FundsError::Dependency(_) => 16,
+            FundsError::Stable { .. } => 17,
+            FundsError::HoldsTranches(_) => 18,
             FundsError::State(_) => 100,
         }
     }
@@ -100,6 +110,16 @@ impl From<greenhour_rwa::RwaError> for FundsError {
             greenhour_rwa::RwaError::ValueUnavailable(why) => FundsError::NavUnavailable(why),
             greenhour_rwa::RwaError::State(s) => FundsError::State(s),
             other => FundsError::Package { code: other.code(), why: other.to_string() },
+        }
+    }
+}
+
+impl From<greenhour_stable::StableError> for FundsError {
+    fn from(e: greenhour_stable::StableError) -> Self {
+        match e {
+            greenhour_stable::StableError::PriceUnavailable(why) => FundsError::NavUnavailable(why),
+            greenhour_stable::StableError::State(s) => FundsError::State(s),
+            other => FundsError::Stable { code: other.code(), why: other.to_string() },
         }
     }
 }

@@ -20,6 +20,12 @@ greenhour_framework::module_events! {
         Allocated = "allocated" { fund: FundId, package: u64, tranche: u32, invest: u128, redeem: u128 },
         /// Payouts of a tranche the fund holds were collected into its cash.
         Collected = "collected" { fund: FundId, package: u64, tranche: u32, amount: u128 },
+        /// An ESG fund bought carbon coin with its cash (a gUSD redemption in the stable module).
+        CarbonBought = "carbon_bought" { fund: FundId, gusd: u128, carbon: u128 },
+        /// Shares redeemed for their slice of the fund's gUSD and carbon coin.
+        RedeemedInKind = "redeemed_in_kind" { fund: FundId, owner: Address, shares: u128, gusd: u128, carbon: u128 },
+        /// Governance replaced the tranches a governed fund may buy.
+        MandateSet = "mandate_set" { fund: FundId, tranches: u32 },
         /// Fees taken as shares minted to the manager.
         FeesTaken = "fees_taken" { fund: FundId, management: u128, performance: u128, shares: u128 },
     }

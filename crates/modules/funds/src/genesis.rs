@@ -2,7 +2,8 @@
 //! shareholders and queued redemptions (what `export` reads back from a running chain).
 
 use crate::params::FundsParams;
-use crate::state::{self, Fund, FundBook, Request};
+use crate::state::{self, Fund, FundBook, Mandate, Request};
+use greenhour_rwa::PackageId;
 use crate::{keys, FundsError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
@@ -19,6 +20,9 @@ pub struct FundRecord {
     /// `(number, request)`.
     #[serde(default)]
     pub requests: Vec<(u64, Request)>,
+    /// A governed fund's approved `(package, tranche)` list, ascending.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandate: Vec<(PackageId, u32)>,
 }
 
 /// One holder's shares.
@@ -71,6 +75,12 @@ pub fn init(state: &mut impl StateWrite, g: &FundsGenesis) -> Result<(), FundsEr
         for (number, q) in &r.requests {
             state.put(&keys::request(id, *number), q);
         }
+        if !r.mandate.is_empty() {
+            if r.fund.mandate != Mandate::Governed || !r.mandate.windows(2).all(|w| w[0] < w[1]) {
+                return bad(format!("fund {id}: an approved list belongs to a governed fund, ascending"));
+            }
+            state.put(&keys::mandate(id), &r.mandate);
+        }
         next = next.max(id.0 + 1);
     }
     if !g.funds.is_empty() {
@@ -92,6 +102,7 @@ pub fn export(state: &impl StateRead) -> Result<FundsGenesis, FundsError> {
                 .map(|(holder, shares)| Shareholder { holder, shares })
                 .collect(),
             requests: state::requests(state, f.id, usize::MAX)?,
+            mandate: state::approved(state, f.id)?,
             fund: f,
         });
     }

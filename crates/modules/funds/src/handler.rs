@@ -16,7 +16,7 @@ fn overflow<T>(v: Option<T>) -> Result<T, FundsError> {
     v.ok_or(FundsError::Overflow)
 }
 
-fn gusd(amount: u128) -> Coin {
+fn gusd_coin(amount: u128) -> Coin {
     Coin::new(Denom::gusd(), amount)
 }
 
@@ -75,6 +75,10 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &FundsAction) ->
         FundsAction::Allocate { fund, package, tranche, invest, redeem } => {
             allocate(state, &signer, *fund, *package, *tranche, (*invest, *redeem), now)
         }
+        FundsAction::BuyCarbon { fund, gusd, max_fee_bps } => {
+            buy_carbon(state, &signer, *fund, *gusd, *max_fee_bps, now)
+        }
+        FundsAction::RedeemInKind { fund, shares } => redeem_in_kind(state, &signer, *fund, *shares, now),
     }
 }
 
@@ -107,11 +111,14 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Fund
 
 // ---- value -------------------------------------------------------------------
 
-/// What the fund holds now: its idle gUSD and each tranche position at the
+/// What the fund holds now: its idle gUSD, each tranche position at the
 /// package's price (units, units waiting to redeem, gUSD waiting to invest,
-/// payouts due). Fails with `NavUnavailable` while a package cannot be valued.
+/// payouts due) and, for an ESG fund, its carbon coin at the oracle price the
+/// stable module redeems at. Fails with `NavUnavailable` while a package or the
+/// carbon coin cannot be valued.
 pub fn total_assets(state: &impl StateRead, f: &Fund, book: &FundBook, now: UnixSeconds) -> Result<u128, FundsError> {
     let mut total = idle(state, f.id)?;
+    total = overflow(total.checked_add(carbon_worth(state, f, now)?))?;
     for (package, tranche) in &book.holdings {
         let worth = greenhour_rwa::api::holding_worth(state, *package, *tranche, &custody(f.id), now)?;
         total = overflow(total.checked_add(worth.value))?;
@@ -121,6 +128,26 @@ pub fn total_assets(state: &impl StateRead, f: &Fund, book: &FundBook, now: Unix
 
 pub fn idle(state: &impl StateRead, id: FundId) -> Result<u128, FundsError> {
     Ok(greenhour_bank::api::balance(state, &custody(id), &Denom::gusd())?)
+}
+
+/// The carbon coin an ESG fund's custody holds, ugco2.
+pub fn carbon(state: &impl StateRead, id: FundId) -> Result<u128, FundsError> {
+    Ok(greenhour_bank::api::balance(state, &custody(id), &state::carbon_coin())?)
+}
+
+/// An ESG fund's carbon coin at the stable module's trusted price, rounded down;
+/// 0 for other mandates (carbon coin sent to them is not an asset they manage, so
+/// a donation cannot make their NAV depend on the carbon feed).
+pub fn carbon_worth(state: &impl StateRead, f: &Fund, now: UnixSeconds) -> Result<u128, FundsError> {
+    if f.mandate != Mandate::Esg {
+        return Ok(0);
+    }
+    let held = carbon(state, f.id)?;
+    if held == 0 {
+        return Ok(0);
+    }
+    let price = greenhour_stable::api::collateral_price_wad(state, &state::carbon_coin(), now)?;
+    overflow(math::mul_div_down(held, price, math::WAD))
 }
 
 /// Takes the management fee since the last accrual and the performance fee above
@@ -197,7 +224,7 @@ fn deposit(
     if shares == 0 || shares < min_shares {
         return Err(FundsError::Slippage { got: shares, limit: min_shares.max(1) });
     }
-    greenhour_bank::api::transfer(state, who, &custody(id), &gusd(assets))?;
+    greenhour_bank::api::transfer(state, who, &custody(id), &gusd_coin(assets))?;
     book.shares = overflow(book.shares.checked_add(shares))?;
     state.put(&keys::book(id), &book);
     credit(state, id, who, shares)?;
@@ -238,7 +265,7 @@ fn redeem_now(
     book.shares -= shares;
     state.put(&keys::book(id), &book);
     if assets > 0 {
-        greenhour_bank::api::transfer(state, &custody(id), who, &gusd(assets))?;
+        greenhour_bank::api::transfer(state, &custody(id), who, &gusd_coin(assets))?;
     }
     state.emit(FundsEvent::Redeemed { fund: id, owner: *who, shares, assets, queued: false }.into());
     Ok(())
@@ -290,7 +317,7 @@ fn pay_queue(state: &mut impl StateWrite, f: &Fund, now: UnixSeconds, limit: usi
         if shares == 0 {
             break;
         }
-        greenhour_bank::api::transfer(state, &custody(f.id), &request.owner, &gusd(assets))?;
+        greenhour_bank::api::transfer(state, &custody(f.id), &request.owner, &gusd_coin(assets))?;
         cash -= assets;
         total_left -= assets;
         supply -= shares;
@@ -327,7 +354,21 @@ fn allocate(
     if f.manager != *signer {
         return Err(FundsError::NotManager(id));
     }
+    if !f.mandate.buys_tranches() {
+        return Err(FundsError::Mandate {
+            mandate: f.mandate.name(),
+            package: package.0,
+            why: "an ESG fund holds carbon coin, not tranches".into(),
+        });
+    }
     let p = greenhour_rwa::api::package(state, package)?;
+    if invest > 0 && f.mandate == Mandate::Governed && !state::approved(state, id)?.contains(&(package, tranche)) {
+        return Err(FundsError::Mandate {
+            mandate: f.mandate.name(),
+            package: package.0,
+            why: format!("tranche {tranche} is not among those governance approved for the fund"),
+        });
+    }
     if invest > 0 && f.mandate == Mandate::Future && p.created_at < f.created_at {
         return Err(FundsError::Mandate {
             mandate: f.mandate.name(),
@@ -377,5 +418,129 @@ fn collect(state: &mut impl StateWrite, f: &Fund) -> Result<(), FundsError> {
     }
     book.holdings = kept;
     state.put(&keys::book(f.id), &book);
+    Ok(())
+}
+
+/// Post-condition: the ESG fund's cash fell by the gUSD redeemed and its carbon
+/// coin rose by what the stable module paid out for it.
+fn buy_carbon(
+    state: &mut impl StateWrite,
+    signer: &Address,
+    id: FundId,
+    gusd: u128,
+    max_fee_bps: u32,
+    now: UnixSeconds,
+) -> Result<(), FundsError> {
+    let f = state::fund(state, id)?;
+    if f.manager != *signer {
+        return Err(FundsError::NotManager(id));
+    }
+    if f.mandate != Mandate::Esg {
+        return Err(FundsError::Mandate {
+            mandate: f.mandate.name(),
+            package: 0,
+            why: "only an ESG fund buys carbon coin".into(),
+        });
+    }
+    // Fees accrue first, so the manager's share is taken at the NAV before the trade.
+    accrue_fees(state, &f, now)?;
+    let cash = idle(state, id)?;
+    let book = state::book(state, id)?;
+    let owed_to_queue = if book.queued_shares == 0 {
+        0
+    } else {
+        overflow(math::to_assets_down(book.queued_shares, total_assets(state, &f, &book, now)?, book.shares))?
+    };
+    // Cash owed to queued redemptions is theirs, not the manager's to spend.
+    if gusd > cash.saturating_sub(owed_to_queue) {
+        return Err(FundsError::Illiquid { idle: cash.saturating_sub(owed_to_queue), needed: gusd });
+    }
+    let (redeemed, carbon) =
+        greenhour_stable::api::redeem(state, &custody(id), &state::carbon_coin(), gusd, max_fee_bps, now)?;
+    state.emit(FundsEvent::CarbonBought { fund: id, gusd: redeemed, carbon }.into());
+    Ok(())
+}
+
+/// Post-condition: the holder's shares are gone and it received, of each asset
+/// the fund holds (gUSD, carbon coin), at most its shares' slice, rounded down.
+fn redeem_in_kind(
+    state: &mut impl StateWrite,
+    who: &Address,
+    id: FundId,
+    shares: u128,
+    now: UnixSeconds,
+) -> Result<(), FundsError> {
+    let f = state::fund(state, id)?;
+    let held = state::shares_of(state, id, who)?;
+    if held < shares {
+        return Err(FundsError::InsufficientShares { held, asked: shares });
+    }
+    accrue_fees(state, &f, now)?;
+    let mut book = state::book(state, id)?;
+    if !book.holdings.is_empty() {
+        return Err(FundsError::HoldsTranches(id));
+    }
+    let supply = book.shares;
+    let gusd = overflow(math::in_kind_slice(idle(state, id)?, shares, supply))?;
+    let carbon = if f.mandate == Mandate::Esg { overflow(math::in_kind_slice(carbon(state, id)?, shares, supply))? } else { 0 };
+    debit(state, id, who, shares)?;
+    book.shares -= shares;
+    state.put(&keys::book(id), &book);
+    if gusd > 0 {
+        greenhour_bank::api::transfer(state, &custody(id), who, &gusd_coin(gusd))?;
+    }
+    if carbon > 0 {
+        greenhour_bank::api::transfer(state, &custody(id), who, &Coin::new(state::carbon_coin(), carbon))?;
+    }
+    state.emit(FundsEvent::RedeemedInKind { fund: id, owner: *who, shares, gusd, carbon }.into());
+    Ok(())
+}
+
+/// Most tranches one governed mandate may list.
+pub const MAX_MANDATE_TRANCHES: usize = 64;
+
+/// The stateless check of a mandate list, at a proposal's submission: at most
+/// [`MAX_MANDATE_TRANCHES`], none twice.
+pub fn check_mandate_list(tranches: &[(PackageId, u32)]) -> Result<(), FundsError> {
+    if tranches.len() > MAX_MANDATE_TRANCHES {
+        return Err(FundsError::InvalidTerms(format!("a mandate lists at most {MAX_MANDATE_TRANCHES} tranches")));
+    }
+    let mut sorted = tranches.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.len() != tranches.len() {
+        return Err(FundsError::InvalidTerms("a mandate lists a tranche twice".into()));
+    }
+    Ok(())
+}
+
+/// Executes a passed proposal's `set_fund_mandate`: replaces the tranches a
+/// governed fund may subscribe to. Post-condition: every listed tranche exists,
+/// the list is ascending, and what the fund already holds is untouched (the
+/// manager may still redeem it; only new subscriptions need approval).
+pub fn set_mandate(state: &mut impl StateWrite, id: FundId, tranches: &[(PackageId, u32)]) -> Result<(), FundsError> {
+    check_mandate_list(tranches)?;
+    let f = state::fund(state, id)?;
+    if f.mandate != Mandate::Governed {
+        return Err(FundsError::Mandate {
+            mandate: f.mandate.name(),
+            package: tranches.first().map_or(0, |(p, _)| p.0),
+            why: "only a governed fund takes its mandate from governance".into(),
+        });
+    }
+    for (package, tranche) in tranches {
+        let p = greenhour_rwa::api::package(state, *package)?;
+        if *tranche as usize >= p.tranches.len() {
+            return Err(FundsError::InvalidTerms(format!(
+                "package {package} has {} tranches, not {}",
+                p.tranches.len(),
+                tranche + 1
+            )));
+        }
+    }
+    let mut sorted = tranches.to_vec();
+    sorted.sort_unstable();
+    state.put(&keys::mandate(id), &sorted);
+    state.emit(FundsEvent::MandateSet { fund: id, tranches: sorted.len() as u32 }.into());
     Ok(())
 }

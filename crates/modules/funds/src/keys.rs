@@ -3,6 +3,7 @@
 use crate::params::FundsParams;
 use crate::state::{Fund, FundBook, FundId, Request};
 use greenhour_primitives::Address;
+use greenhour_rwa::PackageId;
 use greenhour_state::Key;
 
 pub fn params() -> Key<FundsParams> {
@@ -18,6 +19,10 @@ pub fn fund(id: FundId) -> Key<Fund> {
 /// A fund's running accounts: shares, the queue, fees, what it holds.
 pub fn book(id: FundId) -> Key<FundBook> {
     Key::new(format!("funds/book/{:020}", id.0))
+}
+/// The tranches a governed fund may buy, as the last passed proposal listed them.
+pub fn mandate(id: FundId) -> Key<Vec<(PackageId, u32)>> {
+    Key::new(format!("funds/mandate/{:020}", id.0))
 }
 pub fn shares_of(id: FundId) -> String {
     format!("funds/shares/{:020}/", id.0)

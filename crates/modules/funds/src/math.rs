@@ -43,12 +43,38 @@ pub fn fee_shares(fee: u128, total: u128, supply: u128) -> Option<u128> {
     mul_div_down(fee, supply.checked_add(VIRTUAL_SHARES)?, rest)
 }
 
+/// The slice of one asset balance that `shares` redeem in kind: `balance ×
+/// shares / (supply + V)`, rounded down. The virtual shares keep their slice, as
+/// they keep their part of the assets in [`to_assets_down`], so an in-kind exit
+/// never takes more than a cash exit at the same NAV would.
+pub fn in_kind_slice(balance: u128, shares: u128, supply: u128) -> Option<u128> {
+    mul_div_down(balance, shares, supply.checked_add(VIRTUAL_SHARES)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     proptest! {
+        /// Every holder redeeming in kind, one after another, takes out at most
+        /// what is left, and the virtual shares' slice stays behind.
+        #[test]
+        fn in_kind_slices_never_exceed_the_balance(
+            balance in 0u128..1u128 << 100,
+            parts in proptest::collection::vec(1u128..1u128 << 60, 1..8),
+        ) {
+            let mut supply: u128 = parts.iter().sum();
+            let mut left = balance;
+            for shares in parts {
+                let slice = in_kind_slice(left, shares, supply).unwrap();
+                prop_assert!(slice <= left);
+                left -= slice;
+                supply -= shares;
+            }
+            prop_assert!(left > 0 || balance == 0, "the virtual shares keep {left} of {balance}");
+        }
+
         /// Depositing then redeeming at one NAV never returns more than was paid.
         #[test]
         fn a_round_trip_never_gains(assets in 0u128..1u128 << 90, total in 0u128..1u128 << 90, supply in 0u128..1u128 << 100) {

@@ -1,9 +1,9 @@
 //! The funds module's reads: funds valued now with their holdings and queue, and
 //! a holder's shares with what they are worth.
 
-use crate::handler::{idle, total_assets};
+use crate::handler::{carbon_worth, idle, total_assets};
 use crate::math;
-use crate::state::{self, custody, Fund, FundBook, FundId, Request};
+use crate::state::{self, custody, Fund, FundBook, FundId, Mandate, Request};
 use crate::FundsError;
 use greenhour_framework::queries::{QueryError, MAX_LIST};
 use greenhour_framework::{ErrorInfo, StateRead};
@@ -28,6 +28,14 @@ pub struct FundView {
     /// gUSD the fund holds uninvested, ugusd.
     #[serde(with = "greenhour_primitives::amount_serde")]
     pub idle: u128,
+    /// Carbon coin an ESG fund holds, ugco2 (0 for other mandates), and its worth
+    /// at the stable module's price (`None` while the feed cannot be trusted).
+    #[serde(with = "greenhour_primitives::amount_serde")]
+    pub carbon: u128,
+    #[serde(with = "greenhour_primitives::amount_serde::option")]
+    pub carbon_worth: Option<u128>,
+    /// The tranches governance approved for a governed fund (empty otherwise).
+    pub approved: Vec<(PackageId, u32)>,
     /// Its assets (ERC-4626 totalAssets) and price per share (WAD), `None` while a
     /// package it holds cannot be valued (`nav_error` says why).
     #[serde(with = "greenhour_primitives::amount_serde::option")]
@@ -58,9 +66,18 @@ pub fn fund(state: &impl StateRead, id: FundId, now: UnixSeconds) -> Result<Fund
         };
         holdings.push(FundHolding { package: *package, tranche: *tranche, worth });
     }
+    let carbon = if f.mandate == Mandate::Esg { crate::handler::carbon(state, id)? } else { 0 };
+    let carbon_worth = match carbon_worth(state, &f, now) {
+        Ok(w) => Some(w),
+        Err(FundsError::NavUnavailable(_)) => None,
+        Err(e) => return Err(e),
+    };
     Ok(FundView {
         custody: custody(id),
         idle: idle(state, id)?,
+        carbon,
+        carbon_worth,
+        approved: state::approved(state, id)?,
         price_per_share_wad: total_assets.and_then(|t| math::price_per_share_wad(t, book.shares)),
         total_assets,
         nav_error,

@@ -32,6 +32,12 @@ pub enum Mandate {
     /// Only packages issued after the fund was created: the fund finances new
     /// capacity instead of buying what exists.
     Future,
+    /// Only the tranches the last passed governance proposal listed for the fund
+    /// (`set_fund_mandate`): token holders decide what it may buy.
+    Governed,
+    /// Carbon coin (`ugco2`) bought with its cash by redeeming gUSD against the
+    /// stable module's carbon branch, and no tranches: the article's ESG fund.
+    Esg,
 }
 
 impl Mandate {
@@ -39,8 +45,20 @@ impl Mandate {
         match self {
             Mandate::GreenCompute => "green_compute",
             Mandate::Future => "future",
+            Mandate::Governed => "governed",
+            Mandate::Esg => "esg",
         }
     }
+
+    /// Whether the fund may subscribe to RWA tranches at all.
+    pub fn buys_tranches(self) -> bool {
+        self != Mandate::Esg
+    }
+}
+
+/// The carbon coin an ESG fund holds (the carbon module's first pool).
+pub fn carbon_coin() -> greenhour_primitives::Denom {
+    greenhour_primitives::Denom::gco2()
 }
 
 /// A fund: gUSD from depositors, invested by its manager in RWA tranches under its mandate.
@@ -104,6 +122,12 @@ pub fn fund(state: &impl StateRead, id: FundId) -> Result<Fund, FundsError> {
 
 pub fn funds(state: &impl StateRead) -> Result<Vec<Fund>, FundsError> {
     Ok(state.prefix::<Fund>(keys::FUND_PREFIX)?.into_iter().map(|(_, f)| f).collect())
+}
+
+/// The tranches governance approved for a governed fund, ascending (empty until a
+/// proposal sets them).
+pub fn approved(state: &impl StateRead, id: FundId) -> Result<Vec<(PackageId, u32)>, FundsError> {
+    Ok(state.get(&keys::mandate(id))?.unwrap_or_default())
 }
 
 pub fn book(state: &impl StateRead, id: FundId) -> Result<FundBook, FundsError> {

@@ -250,3 +250,140 @@ fn rejects_what_the_fund_does_not_allow_and_changes_nothing() {
         assert_eq!((e.module.as_str(), e.code), ("funds", code), "{why}: {e}");
     }
 }
+
+/// 50 ugusd per ugco2: 50 gUSD a tonne of CO2e, WAD.
+const CARBON_PRICE_WAD: i128 = 50 * 1_000_000_000_000_000_000;
+
+/// The ESG fund's market: a `gco2.gusd` feed at 50 gUSD a tonne, and alice's
+/// carbon-coin vault (20 t of bridged credits pooled into `ugco2`, 300 gUSD of
+/// debt) for the fund's gUSD to be redeemed against.
+fn carbon_market() -> TestNode {
+    let g = greenhour_testkit::prices::with_feed(genesis(), "gco2.gusd", "ugusd per ugco2, WAD", 86_400);
+    let mut node = TestNode::with_genesis(&g);
+    greenhour_testkit::prices::report(&mut node, "gco2.gusd", CARBON_PRICE_WAD);
+    let carbon = |node: &mut TestNode, who: &str, a: greenhour_carbon::CarbonAction| {
+        node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Carbon(a.into())])).unwrap()
+    };
+    let record = carbon(
+        &mut node,
+        "alice",
+        greenhour_carbon::CarbonAction::RegisterCredit {
+            registry: "verra".into(),
+            serial: "VCS-ESG-2024-1".into(),
+            project: "Rooftop solar, Greensboro".into(),
+            vintage: 2024,
+            kind: "renewable".into(),
+            tonnes: 20,
+            attributes: Vec::new(),
+        },
+    );
+    let batch = greenhour_carbon::CarbonEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            greenhour_carbon::CarbonEvent::CreditRegistered { batch, .. } => Some(batch),
+            _ => None,
+        })
+        .expect("a registered batch");
+    carbon(&mut node, "dave", greenhour_carbon::CarbonAction::ApproveCredit { batch });
+    carbon(&mut node, "alice", greenhour_carbon::CarbonAction::Deposit { pool: 1, batch, grams: 20_000_000 });
+    let open = greenhour_stable::StableAction::Open {
+        denom: Denom::gco2(),
+        collateral: 20_000_000,
+        debt: 300 * GUSD,
+        rate_bps: 500,
+    };
+    node.deliver(node.tx(&TestNode::key("alice"), vec![AppAction::Stable(open)])).unwrap();
+    node
+}
+
+fn esg_fund(node: &mut TestNode) -> FundId {
+    let create = FundsAction::Create {
+        name: "Greenhour ESG fund".into(),
+        mandate: Mandate::Esg,
+        management_fee_bps: 100,
+        performance_fee_bps: 0,
+        verified_only: false,
+    };
+    let record = run(node, "bob", create).unwrap();
+    FundsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            FundsEvent::Created { fund, .. } => Some(fund),
+            _ => None,
+        })
+        .expect("a fund")
+}
+
+#[test]
+fn app_can_run_an_esg_fund_that_buys_carbon_coin_and_redeems_in_kind() {
+    let mut node = carbon_market();
+    let id = esg_fund(&mut node);
+    run(&mut node, "carol", FundsAction::Deposit { fund: id, assets: 100 * GUSD, min_shares: 0 }).unwrap();
+
+    // The manager spends 40 gUSD of the cash on carbon coin at the oracle price,
+    // less the stable module's redemption fee.
+    let record = run(&mut node, "bob", FundsAction::BuyCarbon { fund: id, gusd: 40 * GUSD, max_fee_bps: 500 }).unwrap();
+    let carbon = FundsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            FundsEvent::CarbonBought { gusd, carbon, .. } => Some((gusd, carbon)),
+            _ => None,
+        })
+        .expect("a purchase");
+    assert_eq!(carbon.0, 40 * GUSD, "all 40 gUSD redeemed");
+    let at_par = 40 * GUSD / 50;
+    assert!(carbon.1 < at_par && carbon.1 >= at_par * 99 / 100, "800,000 g less a fee under 1 %: {}", carbon.1);
+    let v = view(&node, id);
+    assert_eq!((v.idle, v.carbon), (60 * GUSD, carbon.1));
+    assert_eq!(v.carbon_worth, Some(carbon.1 * 50), "the coin at the feed's price");
+    assert_eq!(v.total_assets, Some(60 * GUSD + carbon.1 * 50), "NAV = cash + carbon at the oracle");
+    let worth = shares(&node, id, "carol").worth.unwrap();
+    assert!(worth < 100 * GUSD && worth > 99 * GUSD, "carol's shares lost only the redemption fee: {worth}");
+
+    // The carbon price doubles: the NAV follows the oracle.
+    greenhour_testkit::prices::report(&mut node, "gco2.gusd", 2 * CARBON_PRICE_WAD);
+    assert_eq!(view(&node, id).total_assets, Some(60 * GUSD + carbon.1 * 100));
+
+    // carol takes half her shares out in kind: half the cash and half the coin,
+    // rounded down, with no cash redemption needed.
+    let half = shares(&node, id, "carol").shares / 2;
+    let (gusd_before, coin_before) =
+        (node.balance(&addr("carol"), &Denom::gusd()), node.balance(&addr("carol"), &Denom::gco2()));
+    run(&mut node, "carol", FundsAction::RedeemInKind { fund: id, shares: half }).unwrap();
+    let got_gusd = node.balance(&addr("carol"), &Denom::gusd()) - gusd_before;
+    let got_coin = node.balance(&addr("carol"), &Denom::gco2()) - coin_before;
+    assert!(got_gusd <= 30 * GUSD && got_gusd + 2 >= 30 * GUSD, "half the cash: {got_gusd}");
+    assert!(got_coin <= carbon.1 / 2 && got_coin + 2 >= carbon.1 / 2, "half the coin: {got_coin}");
+    let v = view(&node, id);
+    assert_eq!((v.idle + got_gusd, v.carbon + got_coin), (60 * GUSD, carbon.1), "nothing else moved");
+}
+
+#[test]
+fn rejects_carbon_purchases_and_in_kind_exits_the_rules_forbid() {
+    let mut node = carbon_market();
+    let esg = esg_fund(&mut node);
+    let (green, package) = fund_and_package(&mut node, Mandate::GreenCompute);
+    run(&mut node, "carol", FundsAction::Deposit { fund: esg, assets: 10 * GUSD, min_shares: 0 }).unwrap();
+    run(&mut node, "carol", FundsAction::Deposit { fund: green, assets: 10 * GUSD, min_shares: 0 }).unwrap();
+    run(&mut node, "bob", FundsAction::Allocate { fund: green, package, tranche: SENIOR, invest: GUSD, redeem: 0 })
+        .unwrap();
+    let carol = shares(&node, green, "carol").shares;
+    let cases: Vec<(&str, FundsAction, u32, &str)> = vec![
+        ("carol", FundsAction::BuyCarbon { fund: esg, gusd: GUSD, max_fee_bps: 500 }, 2, "only the manager buys"),
+        ("bob", FundsAction::BuyCarbon { fund: green, gusd: GUSD, max_fee_bps: 500 }, 6, "not an ESG fund"),
+        ("bob", FundsAction::BuyCarbon { fund: esg, gusd: 11 * GUSD, max_fee_bps: 500 }, 9, "more than the cash"),
+        ("bob", FundsAction::BuyCarbon { fund: esg, gusd: GUSD, max_fee_bps: 0 }, 17, "the fee is above the limit"),
+        (
+            "bob",
+            FundsAction::Allocate { fund: esg, package, tranche: SENIOR, invest: GUSD, redeem: 0 },
+            6,
+            "an ESG fund holds no tranches",
+        ),
+        ("carol", FundsAction::RedeemInKind { fund: green, shares: carol / 2 }, 18, "a fund holding tranches"),
+        ("carol", FundsAction::RedeemInKind { fund: esg, shares: u128::MAX }, 8, "more shares than held"),
+    ];
+    for (who, action, code, why) in cases {
+        let e = node.expect_rejected(&TestNode::key(who), vec![AppAction::Funds(action)]);
+        assert_eq!((e.module.as_str(), e.code), ("funds", code), "{why}: {e}");
+    }
+}

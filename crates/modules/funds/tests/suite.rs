@@ -27,7 +27,7 @@ fn sample_genesis() -> FundsGenesis {
     FundsGenesis {
         params: FundsParams { max_holdings: 8, ..FundsParams::default() },
         funds: vec![FundRecord {
-            fund,
+            fund: fund.clone(),
             book: FundBook {
                 shares: 70,
                 queued_shares: 20,
@@ -40,6 +40,13 @@ fn sample_genesis() -> FundsGenesis {
             },
             shareholders: vec![Shareholder { holder, shares: 50 }],
             requests: vec![(5, Request { owner: holder, shares: 20, requested_at: TEST_GENESIS_TIME })],
+            mandate: Vec::new(),
+        }, FundRecord {
+            fund: Fund { id: FundId(5), mandate: Mandate::Governed, name: "governed".into(), ..fund.clone() },
+            book: FundBook { high_water_wad: 1, fees_accrued_at: TEST_GENESIS_TIME, ..FundBook::default() },
+            shareholders: Vec::new(),
+            requests: Vec::new(),
+            mandate: vec![(PackageId(1), 0), (PackageId(3), 1)],
         }],
         tended_hour: Some(TEST_GENESIS_TIME / 3_600),
     }
@@ -79,6 +86,7 @@ fn step(id: FundId, package: PackageId) -> impl Strategy<Value = Step> {
         (1u128..20_000_000).prop_map(move |assets| FundsAction::Deposit { fund: id, assets, min_shares: 0 }),
         (1u128..20_000_000_000_000).prop_map(move |shares| FundsAction::Redeem { fund: id, shares, min_assets: 0 }),
         (1u128..20_000_000_000_000).prop_map(move |shares| FundsAction::RequestRedeem { fund: id, shares }),
+        (1u128..20_000_000_000_000).prop_map(move |shares| FundsAction::RedeemInKind { fund: id, shares }),
         (0usize..4, 1u128..5_000_000_000_000).prop_map(move |(to, shares)| FundsAction::Transfer {
             fund: id,
             to: holder(to),
@@ -104,7 +112,7 @@ fn step(id: FundId, package: PackageId) -> impl Strategy<Value = Step> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
-    /// Random deposits, redemptions, requests, transfers, allocations (bob is the
+    /// Random deposits, redemptions (for cash and in kind), requests, transfers, allocations (bob is the
     /// manager: signer 1) and package income over epochs keep every invariant.
     #[test]
     fn random_funds_actions_keep_invariants(steps in proptest::collection::vec(step(FundId(1), PackageId(1)), 1..40)) {

@@ -53,7 +53,7 @@ pub fn execute(state: &mut impl StateWrite, tx: &TxCtx, action: &StableAction) -
         StableAction::SetRate { vault, rate_bps } => set_rate(state, &signer, *vault, *rate_bps, now),
         StableAction::Close { vault } => close(state, &signer, *vault, now),
         StableAction::Redeem { denom, amount, max_fee_bps } => {
-            redeem(state, &signer, denom, *amount, *max_fee_bps, now)
+            redeem(state, &signer, denom, *amount, *max_fee_bps, now).map(|_| ())
         }
         StableAction::Liquidate { vault } => liquidate(state, &signer, *vault, now),
         StableAction::PoolDeposit { amount } => pool_deposit(state, &signer, *amount),
@@ -73,6 +73,13 @@ pub fn price_wad(
 ) -> Result<u128, StableError> {
     greenhour_oracle::api::read_price(state, &c.feed, now, params.max_feed_spread_bps)
         .map_err(|e| StableError::PriceUnavailable(e.to_string()))
+}
+
+/// The trusted oracle price of one unit of a collateral denom, in ugusd (WAD):
+/// what a redemption pays out at, before its fee.
+pub fn collateral_price_wad(state: &impl StateRead, denom: &Denom, now: UnixSeconds) -> Result<u128, StableError> {
+    let params = state::params(state)?;
+    price_wad(state, collateral_params(&params, denom)?, now, &params)
 }
 
 fn collateral_params<'a>(params: &'a StableParams, denom: &Denom) -> Result<&'a CollateralParams, StableError> {
@@ -400,15 +407,16 @@ pub fn redemption_fee(
 /// Post-condition: the redeemer burned `redeemed` ≤ `amount` gUSD and received
 /// collateral worth `redeemed × (1 − fee)` at the trusted price, rounded down;
 /// every vault touched lost debt and collateral in that proportion (the fee stays
-/// with the vault, as in Liquity v2); no vault below 100 % was touched.
-fn redeem(
+/// with the vault, as in Liquity v2); no vault below 100 % was touched. Returns
+/// `(redeemed, collateral paid out)`.
+pub fn redeem(
     state: &mut impl StateWrite,
     signer: &Address,
     denom: &Denom,
     amount: u128,
     max_fee_bps: u32,
     now: UnixSeconds,
-) -> Result<(), StableError> {
+) -> Result<(u128, u128), StableError> {
     let params = state::params(state)?;
     let c = collateral_params(&params, denom)?.clone();
     let branch = state::branch(state, denom)?;
@@ -484,7 +492,7 @@ fn redeem(
         }
         .into(),
     );
-    Ok(())
+    Ok((redeemed, paid_out))
 }
 
 // ---- liquidations --------------------------------------------------------------
