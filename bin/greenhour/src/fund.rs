@@ -1,6 +1,6 @@
 //! `greenhour fund …`: vaults that buy RWA tranches with depositors' gUSD (the
-//! `funds` module): create, deposit, redeem now or in turn, transfer shares,
-//! allocate (as manager), show, list, shares.
+//! `funds` module): create, deposit, redeem now, in turn or in kind, transfer
+//! shares, allocate and buy carbon coin (as manager), show, list, shares.
 
 use crate::context::{parse_enum, resolve, submit_actions};
 use crate::output::print;
@@ -15,8 +15,9 @@ use greenhour_rwa::PackageId;
 
 #[derive(Subcommand)]
 pub enum FundCommand {
-    /// Create a fund you manage: --mandate green_compute (any package's tranches)
-    /// or future (only packages issued after the fund).
+    /// Create a fund you manage: --mandate green_compute (any package's tranches),
+    /// future (only packages issued after the fund), governed (only the tranches a
+    /// passed proposal lists: `gov propose --fund-mandate`) or esg (carbon coin).
     Create {
         #[arg(long)]
         from: String,
@@ -82,6 +83,24 @@ pub enum FundCommand {
         #[arg(long, default_value_t = 0)]
         redeem: u128,
     },
+    /// As an ESG fund's manager: spend ugusd of its cash on carbon coin (a gUSD
+    /// redemption against the stable module's ugco2 branch at the oracle price).
+    BuyCarbon {
+        #[arg(long)]
+        from: String,
+        fund: u64,
+        gusd: u128,
+        /// Refused if the redemption fee is above this, bps.
+        #[arg(long, default_value_t = 100)]
+        max_fee_bps: u32,
+    },
+    /// Redeem shares for their slice of the fund's gUSD and carbon coin (funds holding no tranches).
+    RedeemInKind {
+        #[arg(long)]
+        from: String,
+        fund: u64,
+        shares: u128,
+    },
     /// One fund valued now: cash, assets, price per share, holdings, queue, fees.
     Show { fund: u64 },
     /// Every fund.
@@ -118,6 +137,17 @@ fn describe(v: &FundView) -> String {
             None => s.push_str(&format!("\n  package {} tranche {}: unvalued", h.package, h.tranche)),
         }
     }
+    if v.carbon > 0 {
+        s.push_str(&format!(
+            "\n  carbon coin {} ugco2 worth {}",
+            v.carbon,
+            v.carbon_worth.map_or("- (no trusted price)".into(), |w| format!("{w} ugusd"))
+        ));
+    }
+    if !v.approved.is_empty() {
+        let list: Vec<String> = v.approved.iter().map(|(p, t)| format!("{p}.{t}")).collect();
+        s.push_str(&format!("\n  governance approved (package.tranche): {}", list.join(", ")));
+    }
     s.push_str(&format!("\n  custody {} (the identity a KYC provider verifies)", v.custody));
     s
 }
@@ -134,7 +164,7 @@ pub async fn run(cli: &Cli, c: &FundCommand) -> Result<()> {
         FundCommand::Create { from, name, mandate, management_fee_bps, performance_fee_bps, verified_only } => {
             let action = FundsAction::Create {
                 name: name.clone(),
-                mandate: parse_enum("mandate", mandate, "green_compute or future")?,
+                mandate: parse_enum("mandate", mandate, "green_compute, future, governed or esg")?,
                 management_fee_bps: *management_fee_bps,
                 performance_fee_bps: *performance_fee_bps,
                 verified_only: *verified_only,
@@ -165,6 +195,13 @@ pub async fn run(cli: &Cli, c: &FundCommand) -> Result<()> {
                 redeem: *redeem,
             };
             commit(cli, from, action).await?;
+        }
+        FundCommand::BuyCarbon { from, fund, gusd, max_fee_bps } => {
+            let action = FundsAction::BuyCarbon { fund: FundId(*fund), gusd: *gusd, max_fee_bps: *max_fee_bps };
+            commit(cli, from, action).await?;
+        }
+        FundCommand::RedeemInKind { from, fund, shares } => {
+            commit(cli, from, FundsAction::RedeemInKind { fund: FundId(*fund), shares: *shares }).await?;
         }
         FundCommand::Show { fund } => {
             let v: FundView = client.query(&FundsQuery::Fund { id: *fund }).await?;

@@ -79,6 +79,10 @@ pub enum GovCommand {
         /// `ACCOUNT,ACCOUNT…`: replace the RWA module's trusted claim issuers (KYC providers).
         #[arg(long)]
         kyc_providers: Option<String>,
+        /// `FUND=PACKAGE.TRANCHE,PACKAGE.TRANCHE…`: replace what a governed fund may
+        /// subscribe to (`FUND=` alone: nothing).
+        #[arg(long = "fund-mandate")]
+        fund_mandate: Vec<String>,
     },
     /// Buy GHR from an open sale at its price now (ugusd per GHR at most --max-price).
     Buy {
@@ -191,6 +195,7 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
         raise_purpose,
         reporters,
         kyc_providers,
+        fund_mandate,
         ..
     } = c
     else {
@@ -246,6 +251,19 @@ fn messages(cli: &Cli, c: &GovCommand) -> Result<Vec<ProposalMessage>> {
     if let Some(list) = kyc_providers {
         let issuers = list.split(',').map(|a| resolve(cli, a.trim())).collect::<Result<_>>()?;
         out.push(ProposalMessage::SetClaimIssuers { issuers });
+    }
+    for m in fund_mandate {
+        let bad = || anyhow!("--fund-mandate {m:?}: write FUND=PACKAGE.TRANCHE,PACKAGE.TRANCHE");
+        let (fund, list) = m.split_once('=').ok_or_else(bad)?;
+        let tranches = list
+            .split(',')
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| {
+                let (p, i) = t.trim().split_once('.').ok_or_else(bad)?;
+                Ok((p.parse().map_err(|_| bad())?, i.parse().map_err(|_| bad())?))
+            })
+            .collect::<Result<_>>()?;
+        out.push(ProposalMessage::SetFundMandate { fund: fund.trim().parse().map_err(|_| bad())?, tranches });
     }
     if let (Some(ghr), Some(price)) = (raise_ghr, raise_price) {
         let (start, end) = price.split_once(':').unwrap_or((price, price));

@@ -42,9 +42,11 @@ interface Package {
 }
 
 interface Fund {
-  fund: { id: number; name: string; manager: string; management_fee_bps: number; performance_fee_bps: number };
+  fund: { id: number; name: string; manager: string; mandate: string; management_fee_bps: number; performance_fee_bps: number };
   book: { shares: Amount; queued_shares: Amount };
   idle: Amount;
+  carbon: Amount;
+  approved: [number, number][];
   total_assets: Amount | null;
   price_per_share_wad: Amount | null;
   holdings: unknown[];
@@ -237,8 +239,16 @@ export async function finance(): Promise<HTMLElement> {
       [
         { title: "Fund", cell: (f) => `#${f.fund.id} ${f.fund.name}` },
         { title: "Manager", cell: (f) => link(`#/account/${f.fund.manager}`, short(f.fund.manager, 12)) },
+        {
+          title: "Mandate",
+          cell: (f) =>
+            f.fund.mandate === "governed"
+              ? `governed: ${f.approved.length ? f.approved.map(([p, t]) => `${p}.${t}`).join(", ") : "nothing approved yet"}`
+              : f.fund.mandate.replace("_", " "),
+        },
         { title: "Assets", cell: (f) => gusd(f.total_assets), numeric: true },
         { title: "Cash", cell: (f) => gusd(f.idle), numeric: true },
+        { title: "Carbon coin", cell: (f) => (BigInt(f.carbon) === 0n ? "—" : `${int(f.carbon)} gCO2e`), numeric: true },
         { title: "Share price", cell: (f) => (f.price_per_share_wad === null ? "—" : `${(Number(BigInt(f.price_per_share_wad) / 10n ** 6n) / 1e6).toFixed(6)} × par`), numeric: true },
         { title: "Queued shares", cell: (f) => int(f.book.queued_shares), numeric: true },
         { title: "Fees", cell: (f) => `${bps(f.fund.management_fee_bps)} / ${bps(f.fund.performance_fee_bps)}` },

@@ -3,10 +3,10 @@
 
 use crate::params::FundsParams;
 use crate::state::{self, Fund, FundBook, Mandate, Request};
-use greenhour_rwa::PackageId;
 use crate::{keys, FundsError};
 use greenhour_framework::{StateRead, StateWrite};
 use greenhour_primitives::Address;
+use greenhour_rwa::PackageId;
 use serde::{Deserialize, Serialize};
 
 /// One fund with everything recorded about it.

@@ -482,7 +482,8 @@ fn redeem_in_kind(
     }
     let supply = book.shares;
     let gusd = overflow(math::in_kind_slice(idle(state, id)?, shares, supply))?;
-    let carbon = if f.mandate == Mandate::Esg { overflow(math::in_kind_slice(carbon(state, id)?, shares, supply))? } else { 0 };
+    let carbon =
+        if f.mandate == Mandate::Esg { overflow(math::in_kind_slice(carbon(state, id)?, shares, supply))? } else { 0 };
     debit(state, id, who, shares)?;
     book.shares -= shares;
     state.put(&keys::book(id), &book);

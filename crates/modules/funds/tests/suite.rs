@@ -26,28 +26,31 @@ fn sample_genesis() -> FundsGenesis {
     };
     FundsGenesis {
         params: FundsParams { max_holdings: 8, ..FundsParams::default() },
-        funds: vec![FundRecord {
-            fund: fund.clone(),
-            book: FundBook {
-                shares: 70,
-                queued_shares: 20,
-                high_water_wad: 1,
-                fees_accrued_at: TEST_GENESIS_TIME,
-                fees_taken: 3,
-                next_request: 6,
-                waiting_requests: 1,
-                holdings: vec![(PackageId(1), 0), (PackageId(2), 1)],
+        funds: vec![
+            FundRecord {
+                fund: fund.clone(),
+                book: FundBook {
+                    shares: 70,
+                    queued_shares: 20,
+                    high_water_wad: 1,
+                    fees_accrued_at: TEST_GENESIS_TIME,
+                    fees_taken: 3,
+                    next_request: 6,
+                    waiting_requests: 1,
+                    holdings: vec![(PackageId(1), 0), (PackageId(2), 1)],
+                },
+                shareholders: vec![Shareholder { holder, shares: 50 }],
+                requests: vec![(5, Request { owner: holder, shares: 20, requested_at: TEST_GENESIS_TIME })],
+                mandate: Vec::new(),
             },
-            shareholders: vec![Shareholder { holder, shares: 50 }],
-            requests: vec![(5, Request { owner: holder, shares: 20, requested_at: TEST_GENESIS_TIME })],
-            mandate: Vec::new(),
-        }, FundRecord {
-            fund: Fund { id: FundId(5), mandate: Mandate::Governed, name: "governed".into(), ..fund.clone() },
-            book: FundBook { high_water_wad: 1, fees_accrued_at: TEST_GENESIS_TIME, ..FundBook::default() },
-            shareholders: Vec::new(),
-            requests: Vec::new(),
-            mandate: vec![(PackageId(1), 0), (PackageId(3), 1)],
-        }],
+            FundRecord {
+                fund: Fund { id: FundId(5), mandate: Mandate::Governed, name: "governed".into(), ..fund.clone() },
+                book: FundBook { high_water_wad: 1, fees_accrued_at: TEST_GENESIS_TIME, ..FundBook::default() },
+                shareholders: Vec::new(),
+                requests: Vec::new(),
+                mandate: vec![(PackageId(1), 0), (PackageId(3), 1)],
+            },
+        ],
         tended_hour: Some(TEST_GENESIS_TIME / 3_600),
     }
 }

@@ -55,6 +55,10 @@ pub enum ProposalMessage {
     /// Replaces the RWA module's trusted claim issuers (the KYC providers whose
     /// claims verify investors).
     SetClaimIssuers { issuers: Vec<Address> },
+    /// Replaces the `(package, tranche)` list a governed fund may subscribe to
+    /// (the article's governance-approved fund mandate). What the fund holds is
+    /// untouched; only new subscriptions need to be on the list.
+    SetFundMandate { fund: u64, tranches: Vec<(u64, u32)> },
 }
 
 /// Most guardians a set may have.
@@ -180,6 +184,10 @@ pub fn check_message<R: ParamRouter>(m: &ProposalMessage) -> Result<(), Governan
         }
         ProposalMessage::SetClaimIssuers { issuers } => {
             greenhour_rwa::api::check_claim_issuers(issuers).map_err(|e| GovernanceError::BadMessage(e.to_string()))
+        }
+        ProposalMessage::SetFundMandate { tranches, .. } => {
+            greenhour_funds::api::check_mandate_list(&mandate(tranches))
+                .map_err(|e| GovernanceError::BadMessage(e.to_string()))
         }
         ProposalMessage::Raise { purpose, ghr, start_price, end_price, duration_secs } => {
             if purpose.trim().is_empty() || purpose.len() > MAX_UPGRADE_TEXT {
@@ -311,4 +319,9 @@ impl<R: ParamRouter> Action for Routed<R> {
     fn execute(&self, state: &mut impl StateWrite, tx: &TxCtx) -> Result<(), GovernanceError> {
         crate::handler::execute(state, tx, &self.action)
     }
+}
+
+/// A proposal's mandate list in the funds module's types.
+pub fn mandate(tranches: &[(u64, u32)]) -> Vec<(greenhour_rwa::PackageId, u32)> {
+    tranches.iter().map(|(p, t)| (greenhour_rwa::PackageId(*p), *t)).collect()
 }

@@ -612,6 +612,10 @@ fn apply<R: ParamRouter>(
             greenhour_rwa::api::set_claim_issuers(state, issuers)
                 .map_err(|e| GovernanceError::BadMessage(e.to_string()))?;
         }
+        ProposalMessage::SetFundMandate { fund, tranches } => {
+            greenhour_funds::api::set_mandate(state, greenhour_funds::FundId(*fund), &crate::action::mandate(tranches))
+                .map_err(|e| GovernanceError::BadMessage(e.to_string()))?;
+        }
         ProposalMessage::SetGuardians { members, expires_at } => {
             state::put_guardians(
                 state,

@@ -533,3 +533,73 @@ fn app_can_replace_the_rwa_claim_issuers_by_vote() {
         greenhour_rwa::query::identity(&node.app.snapshot().unwrap(), &TestNode::addr("dave"), node.now()).unwrap();
     assert!(dave.identity.is_some() && !dave.verified, "alice's claim stays but no longer verifies: {dave:?}");
 }
+
+/// The article's governance-approved fund mandate: a governed fund buys only the
+/// tranches the last passed proposal listed for it. A proposal naming a tranche
+/// the package lacks fails at execution and leaves the list as it was.
+#[test]
+fn app_can_let_token_holders_choose_what_a_governed_fund_buys() {
+    use greenhour_funds::{FundId, FundsAction, FundsEvent, Mandate};
+    const GUSD: u128 = 1_000_000;
+    let mut g = genesis();
+    g.rwa.params.claim_issuers = vec![TestNode::addr("alice")];
+    let mut node = TestNode::with_genesis(&g);
+    let (package, _) = greenhour_testkit::rwa::package(&mut node, greenhour_rwa::Rules::default());
+    let funds = |node: &mut TestNode, who: &str, a: FundsAction| {
+        node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Funds(a)]))
+    };
+    let create = FundsAction::Create {
+        name: "Greenhour future fund".into(),
+        mandate: Mandate::Governed,
+        management_fee_bps: 0,
+        performance_fee_bps: 0,
+        verified_only: false,
+    };
+    let record = funds(&mut node, "bob", create).unwrap();
+    let fund: FundId = FundsEvent::all_in(&record.events)
+        .into_iter()
+        .find_map(|e| match e {
+            FundsEvent::Created { fund, .. } => Some(fund),
+            _ => None,
+        })
+        .expect("a fund");
+    greenhour_testkit::rwa::kyc(&mut node, greenhour_funds::api::custody(fund), "SG");
+    funds(&mut node, "carol", FundsAction::Deposit { fund, assets: 10 * GUSD, min_shares: 0 }).unwrap();
+    let invest = |tranche| AppAction::Funds(FundsAction::Allocate { fund, package, tranche, invest: GUSD, redeem: 0 });
+    let e = node.expect_rejected(&TestNode::key("bob"), vec![invest(0)]);
+    assert_eq!(code(&e), ("funds", 6), "nothing is approved yet: {e}");
+
+    let twice = ProposalMessage::SetFundMandate { fund: fund.0, tranches: vec![(package.0, 0), (package.0, 0)] };
+    let e = node.expect_rejected(
+        &TestNode::key("alice"),
+        vec![gov(GovernanceAction::Submit {
+            title: "mandate".into(),
+            summary: String::new(),
+            messages: vec![twice],
+            deposit: 1_000 * GHR,
+            expedited: false,
+        })],
+    );
+    assert_eq!(code(&e), ("governance", 3), "a tranche listed twice is refused at submission: {e}");
+
+    let pass = |node: &mut TestNode, tranches: Vec<(u64, u32)>| {
+        let id =
+            submit(node, "alice", vec![ProposalMessage::SetFundMandate { fund: fund.0, tranches }], 1_000 * GHR, false);
+        vote(node, "alice", id, VoteOption::Yes);
+        vote(node, "bob", id, VoteOption::Yes);
+        wait(node, VOTING);
+        wait(node, TIMELOCK);
+        status(node, id)
+    };
+    assert_eq!(pass(&mut node, vec![(package.0, 7)]), ProposalStatus::Failed, "the package has two tranches");
+    let approved = |node: &TestNode| {
+        greenhour_funds::query::fund(&node.app.snapshot().unwrap(), fund, node.now()).unwrap().approved
+    };
+    assert!(approved(&node).is_empty(), "a failed execution changed nothing");
+
+    assert_eq!(pass(&mut node, vec![(package.0, 0)]), ProposalStatus::Executed);
+    assert_eq!(approved(&node), vec![(package, 0)]);
+    node.deliver(node.tx(&TestNode::key("bob"), vec![invest(0)])).expect("the senior is approved now");
+    let e = node.expect_rejected(&TestNode::key("bob"), vec![invest(1)]);
+    assert_eq!(code(&e), ("funds", 6), "the junior is not: {e}");
+}
