@@ -232,6 +232,17 @@ fn deposit(
     Ok(())
 }
 
+/// The fund's cash less what its queued redemptions are owed at `total` assets:
+/// what a new redemption or the manager may take.
+fn free_cash(state: &impl StateRead, id: FundId, book: &FundBook, total: u128) -> Result<u128, FundsError> {
+    let owed_to_queue = if book.queued_shares == 0 {
+        0
+    } else {
+        overflow(math::to_assets_down(book.queued_shares, total, book.shares))?
+    };
+    Ok(idle(state, id)?.saturating_sub(owed_to_queue))
+}
+
 fn redeem_now(
     state: &mut impl StateWrite,
     who: &Address,
@@ -252,14 +263,9 @@ fn redeem_now(
         return Err(FundsError::Slippage { got: assets, limit: min_assets });
     }
     // Queued requests are paid first: cash is theirs before a new redemption's.
-    let cash = idle(state, id)?;
-    let owed_to_queue = if book.queued_shares == 0 {
-        0
-    } else {
-        overflow(math::to_assets_down(book.queued_shares, total, book.shares))?
-    };
-    if assets > cash.saturating_sub(owed_to_queue) {
-        return Err(FundsError::Illiquid { idle: cash.saturating_sub(owed_to_queue), needed: assets });
+    let free = free_cash(state, id, &book, total)?;
+    if assets > free {
+        return Err(FundsError::Illiquid { idle: free, needed: assets });
     }
     debit(state, id, who, shares)?;
     book.shares -= shares;
@@ -443,17 +449,11 @@ fn buy_carbon(
         });
     }
     // Fees accrue first, so the manager's share is taken at the NAV before the trade.
-    accrue_fees(state, &f, now)?;
-    let cash = idle(state, id)?;
-    let book = state::book(state, id)?;
-    let owed_to_queue = if book.queued_shares == 0 {
-        0
-    } else {
-        overflow(math::to_assets_down(book.queued_shares, total_assets(state, &f, &book, now)?, book.shares))?
-    };
+    let total = accrue_fees(state, &f, now)?;
     // Cash owed to queued redemptions is theirs, not the manager's to spend.
-    if gusd > cash.saturating_sub(owed_to_queue) {
-        return Err(FundsError::Illiquid { idle: cash.saturating_sub(owed_to_queue), needed: gusd });
+    let free = free_cash(state, id, &state::book(state, id)?, total)?;
+    if gusd > free {
+        return Err(FundsError::Illiquid { idle: free, needed: gusd });
     }
     let (redeemed, carbon) =
         greenhour_stable::api::redeem(state, &custody(id), &state::carbon_coin(), gusd, max_fee_bps, now)?;
