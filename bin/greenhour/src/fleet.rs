@@ -28,7 +28,7 @@ fn line(s: &HourSummary) -> String {
          reports {} ok / {} refused | certified {} reports, {:.1} kWh | members {} | pledged {} GPU-h, provided {}, sold {} | index {index}, green {:.0} % | \
          jobs {} posted, {} results, {} settled, {} failed | lending {:.1} gUSD supplied, {:.1} borrowed, {} loans, {} repaid, {:.1} gUSD repaid by income, {} liquidated | \
          gUSD {:.1} ({:.1} from vaults, {:.1} into lending, collateral {}, green compute {:.0} %), {} vaults, {} topped up, {} liquidated, {} redemptions | \
-         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued | cover pool {:.1} gUSD, {:.1} outstanding, {} covers, {} events paid ({:.1} gUSD) | {}",
+         grants {} proposed, {} paid | package NAV {}, reserve {:.1}, income {:.1} gUSD, coupons {:.3}, senior {:.1} sold, junior worth {}, {} assets, {} subscriptions, {} payouts, {} write-downs, {} secondary fills ({:.1} units) | fund {} gUSD, share price {} × par, cash {:.1}, {} shares queued | ESG fund {} gUSD, {:.3} t CO2e | cover pool {:.1} gUSD, {:.1} outstanding, {} covers, {} events paid ({:.1} gUSD) | {}",
         hour_label(s.hour),
         s.height,
         s.reporting,
@@ -87,6 +87,8 @@ fn line(s: &HourSummary) -> String {
         s.fund_price_wad.map_or("—".into(), |p| format!("{:.6}", p as f64 / 1e12)),
         s.fund_cash as f64 / 1e6,
         s.fund_queued_shares,
+        s.esg_assets.map_or("—".into(), |n| format!("{:.1}", n as f64 / 1e6)),
+        s.esg_carbon as f64 / 1e6,
         s.cover_capital as f64 / 1e6,
         s.cover_locked as f64 / 1e6,
         s.covers_sold,
@@ -174,6 +176,9 @@ fn live_bar(json: bool) -> ProgressBar {
 /// path, a stress test the gUSD vaults must survive each week: flat at 0.50 for
 /// four days, a 35 % fall over the next day and a half, and back over the
 /// remaining day and a half.
+/// One in WAD (10¹⁸), for feed values.
+const WAD_ONE: i128 = 1_000_000_000_000_000_000;
+
 fn ghr_week() -> std::sync::Arc<[i128]> {
     const HALF: i128 = 500_000_000_000_000_000;
     (0..168)
@@ -215,6 +220,9 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
             values: prices.iter().map(|p| (p.eur_per_mwh * 1_000.0).round() as i128).collect(),
         },
         FeedSeries { name: "ghr.gusd".into(), values: ghr_week() },
+        // No carbon-credit price data ships with the devnet: a flat 10 gUSD a
+        // tonne (10 ugusd per ugco2), enough to value the ESG fund's coin.
+        FeedSeries { name: "gco2.gusd".into(), values: std::sync::Arc::from([10 * WAD_ONE]) },
     ];
     let config = FleetConfig {
         devices,
@@ -285,6 +293,8 @@ pub async fn run(cli: &Cli, url: &str, devices: usize, hours: Option<u64>) -> Re
                         "fund_price_wad": s.fund_price_wad.map(|n| n.to_string()),
                         "fund_cash": s.fund_cash.to_string(),
                         "fund_queued_shares": s.fund_queued_shares.to_string(),
+                        "esg_assets": s.esg_assets.map(|n| n.to_string()),
+                        "esg_carbon": s.esg_carbon.to_string(),
                         "cover_capital": s.cover_capital.to_string(), "cover_locked": s.cover_locked.to_string(),
                         "cover_payouts": s.cover_payouts.to_string(), "cover_events_paid": s.cover_events_paid,
                         "covers_sold": s.covers_sold,

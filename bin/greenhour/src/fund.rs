@@ -120,7 +120,8 @@ fn describe(v: &FundView) -> String {
         v.total_assets.map_or("-".into(), |t| t.to_string()),
         v.idle,
         v.book.shares,
-        v.price_per_share_wad.map_or("-".into(), |p| format!("{:.6} ugusd", p as f64 / 1e18)),
+        // A first deposit buys 10^6 shares per ugusd (the virtual offset): par is 10^-6 ugusd (10^12 WAD).
+        v.price_per_share_wad.map_or("-".into(), |p| format!("{:.6} × par", p as f64 / 1e12)),
         v.book.queued_shares,
         v.requests.len(),
         f.management_fee_bps as f64 / 100.0,

@@ -127,6 +127,8 @@ fn demo_feeds(genesis: &Genesis) -> greenhour_oracle::OracleGenesis {
             feed("gpu_hour.h100", "ugusd per GPU-hour", 86_400),
             // gUSD vaults lock GHR at this price (the fleet's reporters follow a weekly path).
             feed("ghr.gusd", "ugusd per ughr, WAD", 7_200),
+            // Carbon coin in gUSD vaults and the ESG fund (a flat 10 gUSD a tonne).
+            feed("gco2.gusd", "ugusd per ugco2, WAD", 7_200),
         ],
         values: vec![],
     }

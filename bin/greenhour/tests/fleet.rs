@@ -67,6 +67,10 @@ fn app_can_run_a_fleet_of_devices_on_the_devnet() {
     // future and the reporter trades the perpetual and the swap.
     let open_interest: u128 = last["derivatives_open_interest"].as_str().unwrap().parse().unwrap();
     assert!(open_interest > 0, "the derivatives desk traded: {last}");
+    // The ESG desk: credits bridged and pooled into carbon coin, a vault against
+    // it, and the ESG fund's cash spent on the coin by redeeming gUSD against it.
+    let carbon: u128 = last["esg_carbon"].as_str().unwrap().parse().unwrap();
+    assert!(carbon > 0, "the ESG fund holds carbon coin: {last}");
     // Consecutive simulated hours, each with fleet-wide energy.
     for pair in hours.windows(2) {
         assert_eq!(pair[1]["hour"].as_u64().unwrap(), pair[0]["hour"].as_u64().unwrap() + 1);

@@ -109,6 +109,16 @@ const WAD_UNIT: u128 = 1_000_000_000_000_000_000;
 const FUND_TARGET: u128 = 1_000_000_000;
 const FUND_CASH_BUFFER_BPS: u128 = 1_000;
 const FUND_REDEEM_EVERY_HOURS: u64 = 8;
+/// The ESG desk: the credits the maker bridges (200 t, a renewable-energy batch
+/// under a devnet serial), the carbon coin it locks in a gUSD vault and the debt
+/// it draws (about 250 % at 10 gUSD a tonne), the buyer's hourly deposit and
+/// target, and how often the buyer takes a tenth of its shares out in kind.
+const ESG_CREDIT_SERIAL: &str = "DEVNET-ESG-2024-1";
+const ESG_CREDIT_TONNES: u64 = 200;
+const ESG_VAULT_DEBT: u128 = 800_000_000;
+const ESG_DEPOSIT: u128 = 50_000_000;
+const ESG_TARGET: u128 = 500_000_000;
+const ESG_REDEEM_EVERY_HOURS: u64 = 12;
 /// The cover desk: the reporter's stake in the downtime pool, and what a flaky
 /// device's owner covers (per hour, for a day at a time).
 const COVER_STAKE: u128 = 2_000_000_000;
@@ -300,6 +310,10 @@ pub struct HourSummary {
     pub fund_price_wad: Option<u128>,
     pub fund_cash: u128,
     pub fund_queued_shares: u128,
+    /// The ESG fund after the hour: its assets (`None` while unvalued) and the
+    /// carbon coin it holds, ugco2.
+    pub esg_assets: Option<u128>,
+    pub esg_carbon: u128,
     /// The downtime cover pool after the hour: capital, cover outstanding, payouts
     /// and events paid so far, covers sold.
     pub cover_capital: u128,
@@ -832,6 +846,8 @@ pub struct Fleet {
     issuer_left: bool,
     /// The green compute fund the maker manages, once found or created.
     fund: Option<FundId>,
+    /// The ESG fund the reporter manages, once found or created.
+    esg_fund: Option<FundId>,
     /// Whether the maker's own identity claim (to bid in the secondary market) is on the chain.
     maker_verified: bool,
     /// Whether the reporter's stake is in the cover pool.
@@ -980,6 +996,7 @@ impl Fleet {
             investor_verified: false,
             issuer_left: false,
             fund: None,
+            esg_fund: None,
             maker_verified: false,
             cover_staked: false,
             jobs_to_cover: Vec::new(),
@@ -1094,6 +1111,8 @@ impl Fleet {
             fund_assets: None,
             fund_price_wad: None,
             fund_cash: 0,
+            esg_assets: None,
+            esg_carbon: 0,
             fund_queued_shares: 0,
             cover_capital: 0,
             cover_locked: 0,
@@ -1147,6 +1166,10 @@ impl Fleet {
             summary.cover_payouts = p.pool.payouts;
             summary.cover_events_paid = p.pool.events_paid;
             summary.covers_sold = p.pool.covers_sold;
+        }
+        if let Some(f) = self.run_esg(now_hour).await? {
+            summary.esg_assets = f.total_assets;
+            summary.esg_carbon = f.carbon;
         }
         summary.derivatives = self.run_derivatives(now_hour).await?;
         if let Some(reserve) = self.mint_gusd(now_hour).await? {
@@ -1812,6 +1835,149 @@ impl Fleet {
             }
         }
         Ok(Some(client.query(&FundsQuery::Fund { id: id.0 }).await?))
+    }
+
+    /// The ESG desk (fleets of 20 devices or more): the maker bridges 200 t of
+    /// renewable-energy credits (the reporter, the devnet's credit issuer, approves
+    /// them), pools them into carbon coin and borrows 800 gUSD against it in a gUSD
+    /// vault, so the carbon branch has debt to redeem; the reporter manages
+    /// "Greenhour ESG fund", which the buyer deposits 50 gUSD an hour into up to 500;
+    /// the manager spends the cash beyond a tenth of the fund on carbon coin (a gUSD
+    /// redemption against the carbon branch, at the `gco2.gusd` feed less the fee);
+    /// every 12 hours the buyer takes a tenth of its shares out in kind. Each step
+    /// is read back from the chain, so a resumed fleet carries on where it stopped.
+    /// Returns the fund after the hour.
+    async fn run_esg(&mut self, now_hour: u64) -> Result<Option<FundView>, SimError> {
+        if self.devices.len() < LENDING_MIN_FLEET {
+            return Ok(None);
+        }
+        let client = self.client.clone();
+        if !self.carbon_vault_open().await? {
+            return Ok(None);
+        }
+        let manager = self.reporter.address();
+        let id = match self.esg_fund {
+            Some(id) => id,
+            None => {
+                let find = |all: Vec<FundView>| {
+                    all.into_iter()
+                        .find(|f| f.fund.manager == manager && f.fund.mandate == Mandate::Esg)
+                        .map(|f| f.fund.id)
+                };
+                let mut found = find(client.query(&FundsQuery::Funds {}).await?);
+                if found.is_none() {
+                    let create = FundsAction::Create {
+                        name: "Greenhour ESG fund".into(),
+                        mandate: Mandate::Esg,
+                        management_fee_bps: 50,
+                        performance_fee_bps: 0,
+                        verified_only: false,
+                    };
+                    if let Committed::Refused(why) =
+                        self.reporter.commit(&client, vec![AppAction::Funds(create)]).await?
+                    {
+                        tracing::debug!(%why, "ESG fund refused");
+                        return Ok(None);
+                    }
+                    found = find(client.query(&FundsQuery::Funds {}).await?);
+                }
+                let Some(id) = found else { return Ok(None) };
+                self.esg_fund = Some(id);
+                id
+            }
+        };
+        let buyer = self.buyer.address();
+        let mine: SharesView = client.query(&FundsQuery::Shares { fund: id.0, holder: buyer }).await?;
+        if mine.worth.unwrap_or(0) < ESG_TARGET {
+            let deposit = FundsAction::Deposit { fund: id, assets: ESG_DEPOSIT, min_shares: 0 };
+            if let Committed::Refused(why) = self.buyer.commit(&client, vec![AppAction::Funds(deposit)]).await? {
+                tracing::debug!(%why, "ESG deposit refused");
+            }
+        }
+        if now_hour.is_multiple_of(ESG_REDEEM_EVERY_HOURS) && mine.shares >= 10 {
+            let out = FundsAction::RedeemInKind { fund: id, shares: mine.shares / 10 };
+            if let Committed::Refused(why) = self.buyer.commit(&client, vec![AppAction::Funds(out)]).await? {
+                tracing::debug!(%why, "in-kind redemption refused");
+            }
+        }
+        let view: FundView = client.query(&FundsQuery::Fund { id: id.0 }).await?;
+        if let Some(total) = view.total_assets {
+            let spend = view.idle.saturating_sub(total * FUND_CASH_BUFFER_BPS / 10_000);
+            if spend >= 1_000_000 {
+                let buy = FundsAction::BuyCarbon { fund: id, gusd: spend, max_fee_bps: 500 };
+                if let Committed::Refused(why) = self.reporter.commit(&client, vec![AppAction::Funds(buy)]).await? {
+                    tracing::debug!(%why, "carbon purchase refused");
+                }
+            }
+        }
+        Ok(Some(client.query(&FundsQuery::Fund { id: id.0 }).await?))
+    }
+
+    /// The ESG desk's market, one step an hour until it stands: the maker's credit
+    /// batch registered, approved by the reporter, pooled into carbon coin, and
+    /// locked in a gUSD vault. Returns whether the vault is open.
+    async fn carbon_vault_open(&mut self) -> Result<bool, SimError> {
+        let client = self.client.clone();
+        let maker = self.maker.address();
+        let vaults: Vec<VaultView> = client.query(&StableQuery::Vaults { owner: maker }).await?;
+        if vaults.iter().any(|v| v.vault.denom == Denom::gco2() && v.vault.debt > 0) {
+            return Ok(true);
+        }
+        let query = greenhour_carbon::query::CarbonQuery::Credits { registrant: Some(maker), after: None };
+        let credits: Vec<greenhour_carbon::CreditBatch> = client.query(&query).await?;
+        let Some(batch) = credits.into_iter().find(|c| c.serial == ESG_CREDIT_SERIAL) else {
+            let register = CarbonAction::RegisterCredit {
+                registry: "devnet".into(),
+                serial: ESG_CREDIT_SERIAL.into(),
+                project: "Greenhour rooftop solar, Greensboro NC".into(),
+                vintage: 2024,
+                kind: "renewable".into(),
+                tonnes: ESG_CREDIT_TONNES,
+                attributes: Vec::new(),
+            };
+            if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Carbon(register)]).await? {
+                tracing::debug!(%why, "credit registration refused");
+            }
+            return Ok(false);
+        };
+        let grams = u128::from(batch.tonnes) * 1_000_000;
+        match batch.status {
+            greenhour_carbon::CreditStatus::Pending => {
+                let approve = CarbonAction::ApproveCredit { batch: batch.id };
+                if let Committed::Refused(why) = self.reporter.commit(&client, vec![AppAction::Carbon(approve)]).await?
+                {
+                    tracing::debug!(%why, "credit approval refused");
+                }
+                Ok(false)
+            }
+            greenhour_carbon::CreditStatus::Rejected { .. } => Ok(false),
+            greenhour_carbon::CreditStatus::Approved => {
+                let held =
+                    |coins: &[Coin], denom: &Denom| coins.iter().find(|c| &c.denom == denom).map_or(0, |c| c.amount);
+                let account = client.account(&maker).await?;
+                let credit = held(&account.balances, &batch.denom());
+                if credit > 0 {
+                    let pool = CarbonAction::Deposit { pool: 1, batch: batch.id, grams: credit };
+                    if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Carbon(pool)]).await? {
+                        tracing::debug!(%why, "credit pooling refused");
+                        return Ok(false);
+                    }
+                }
+                let coin = held(&client.account(&maker).await?.balances, &Denom::gco2()).min(grams);
+                if coin == 0 {
+                    return Ok(false);
+                }
+                let open =
+                    StableAction::Open { denom: Denom::gco2(), collateral: coin, debt: ESG_VAULT_DEBT, rate_bps: 300 };
+                match self.maker.commit(&client, vec![AppAction::Stable(open)]).await? {
+                    Committed::Included(_) => Ok(true),
+                    Committed::Refused(why) => {
+                        tracing::debug!(%why, "carbon vault refused");
+                        Ok(false)
+                    }
+                }
+            }
+        }
     }
 
     /// The write-down demo: once the package is sold to the senior, the issuer's

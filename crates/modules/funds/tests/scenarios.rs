@@ -262,7 +262,7 @@ fn carbon_market() -> TestNode {
     let mut node = TestNode::with_genesis(&g);
     greenhour_testkit::prices::report(&mut node, "gco2.gusd", CARBON_PRICE_WAD);
     let carbon = |node: &mut TestNode, who: &str, a: greenhour_carbon::CarbonAction| {
-        node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Carbon(a.into())])).unwrap()
+        node.deliver(node.tx(&TestNode::key(who), vec![AppAction::Carbon(a)])).unwrap()
     };
     let record = carbon(
         &mut node,
