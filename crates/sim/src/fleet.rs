@@ -1913,71 +1913,71 @@ impl Fleet {
         Ok(Some(client.query(&FundsQuery::Fund { id: id.0 }).await?))
     }
 
-    /// The ESG desk's market, one step an hour until it stands: the maker's credit
-    /// batch registered, approved by the reporter, pooled into carbon coin, and
-    /// locked in a gUSD vault. Returns whether the vault is open.
+    /// The ESG desk's market, built in steps read back from the chain (so a
+    /// resumed fleet carries on, and a refused step is tried again next hour): the
+    /// maker's credit batch registered, approved by the reporter, pooled into carbon
+    /// coin, and locked in a gUSD vault. Returns whether the vault is open.
     async fn carbon_vault_open(&mut self) -> Result<bool, SimError> {
         let client = self.client.clone();
         let maker = self.maker.address();
-        let vaults: Vec<VaultView> = client.query(&StableQuery::Vaults { owner: maker }).await?;
-        if vaults.iter().any(|v| v.vault.denom == Denom::gco2() && v.vault.debt > 0) {
-            return Ok(true);
-        }
-        let query = greenhour_carbon::query::CarbonQuery::Credits { registrant: Some(maker), after: None };
-        let credits: Vec<greenhour_carbon::CreditBatch> = client.query(&query).await?;
-        let Some(batch) = credits.into_iter().find(|c| c.serial == ESG_CREDIT_SERIAL) else {
-            let register = CarbonAction::RegisterCredit {
-                registry: "devnet".into(),
-                serial: ESG_CREDIT_SERIAL.into(),
-                project: "Greenhour rooftop solar, Greensboro NC".into(),
-                vintage: 2024,
-                kind: "renewable".into(),
-                tonnes: ESG_CREDIT_TONNES,
-                attributes: Vec::new(),
+        let held = |coins: &[Coin], denom: &Denom| coins.iter().find(|c| &c.denom == denom).map_or(0, |c| c.amount);
+        // Registration, approval, pooling and the vault, then the check that it stands.
+        for _ in 0..5 {
+            let vaults: Vec<VaultView> = client.query(&StableQuery::Vaults { owner: maker }).await?;
+            if vaults.iter().any(|v| v.vault.denom == Denom::gco2() && v.vault.debt > 0) {
+                return Ok(true);
+            }
+            let query = greenhour_carbon::query::CarbonQuery::Credits { registrant: Some(maker), after: None };
+            let credits: Vec<greenhour_carbon::CreditBatch> = client.query(&query).await?;
+            let (wallet, action) = match credits.into_iter().find(|c| c.serial == ESG_CREDIT_SERIAL) {
+                None => (
+                    &mut self.maker,
+                    AppAction::Carbon(CarbonAction::RegisterCredit {
+                        registry: "devnet".into(),
+                        serial: ESG_CREDIT_SERIAL.into(),
+                        project: "Greenhour rooftop solar, Greensboro NC".into(),
+                        vintage: 2024,
+                        kind: "renewable".into(),
+                        tonnes: ESG_CREDIT_TONNES,
+                        attributes: Vec::new(),
+                    }),
+                ),
+                Some(batch) => match batch.status {
+                    greenhour_carbon::CreditStatus::Pending => {
+                        (&mut self.reporter, AppAction::Carbon(CarbonAction::ApproveCredit { batch: batch.id }))
+                    }
+                    greenhour_carbon::CreditStatus::Rejected { .. } => return Ok(false),
+                    greenhour_carbon::CreditStatus::Approved => {
+                        let balances = client.account(&maker).await?.balances;
+                        let credit = held(&balances, &batch.denom());
+                        let coin = held(&balances, &Denom::gco2());
+                        if credit > 0 {
+                            let grams = credit;
+                            (
+                                &mut self.maker,
+                                AppAction::Carbon(CarbonAction::Deposit { pool: 1, batch: batch.id, grams }),
+                            )
+                        } else if coin > 0 {
+                            let collateral = coin.min(u128::from(ESG_CREDIT_TONNES) * 1_000_000);
+                            let open = StableAction::Open {
+                                denom: Denom::gco2(),
+                                collateral,
+                                debt: ESG_VAULT_DEBT,
+                                rate_bps: 300,
+                            };
+                            (&mut self.maker, AppAction::Stable(open))
+                        } else {
+                            return Ok(false);
+                        }
+                    }
+                },
             };
-            if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Carbon(register)]).await? {
-                tracing::debug!(%why, "credit registration refused");
-            }
-            return Ok(false);
-        };
-        let grams = u128::from(batch.tonnes) * 1_000_000;
-        match batch.status {
-            greenhour_carbon::CreditStatus::Pending => {
-                let approve = CarbonAction::ApproveCredit { batch: batch.id };
-                if let Committed::Refused(why) = self.reporter.commit(&client, vec![AppAction::Carbon(approve)]).await?
-                {
-                    tracing::debug!(%why, "credit approval refused");
-                }
-                Ok(false)
-            }
-            greenhour_carbon::CreditStatus::Rejected { .. } => Ok(false),
-            greenhour_carbon::CreditStatus::Approved => {
-                let held =
-                    |coins: &[Coin], denom: &Denom| coins.iter().find(|c| &c.denom == denom).map_or(0, |c| c.amount);
-                let account = client.account(&maker).await?;
-                let credit = held(&account.balances, &batch.denom());
-                if credit > 0 {
-                    let pool = CarbonAction::Deposit { pool: 1, batch: batch.id, grams: credit };
-                    if let Committed::Refused(why) = self.maker.commit(&client, vec![AppAction::Carbon(pool)]).await? {
-                        tracing::debug!(%why, "credit pooling refused");
-                        return Ok(false);
-                    }
-                }
-                let coin = held(&client.account(&maker).await?.balances, &Denom::gco2()).min(grams);
-                if coin == 0 {
-                    return Ok(false);
-                }
-                let open =
-                    StableAction::Open { denom: Denom::gco2(), collateral: coin, debt: ESG_VAULT_DEBT, rate_bps: 300 };
-                match self.maker.commit(&client, vec![AppAction::Stable(open)]).await? {
-                    Committed::Included(_) => Ok(true),
-                    Committed::Refused(why) => {
-                        tracing::debug!(%why, "carbon vault refused");
-                        Ok(false)
-                    }
-                }
+            if let Committed::Refused(why) = wallet.commit(&client, vec![action]).await? {
+                tracing::debug!(%why, "ESG market step refused");
+                return Ok(false);
             }
         }
+        Ok(false)
     }
 
     /// The write-down demo: once the package is sold to the senior, the issuer's
