@@ -488,3 +488,62 @@ fn the_wire_spec_action_table_matches_the_encodings() {
     }
     assert!(checked >= 20, "{checked}");
 }
+
+/// Each module's action variants in declaration order (their borsh index), with
+/// their fields as written, read from `crates/modules/{module}/src/action.rs`:
+/// the enum named `{Module}Action`, attributes and doc comments left out.
+fn declared_actions(root: &std::path::Path, module: &str) -> Vec<String> {
+    let source = std::fs::read_to_string(root.join(format!("crates/modules/{module}/src/action.rs"))).unwrap();
+    let name = format!("{}{}Action", module[..1].to_uppercase(), &module[1..]);
+    let start = source.find(&format!("pub enum {name} {{")).unwrap_or_else(|| panic!("no {name} in {module}"));
+    let body = &source[start..];
+    let body = &body[body.find('{').unwrap() + 1..];
+    let mut variants = Vec::new();
+    let (mut depth, mut current) = (0i32, String::new());
+    for line in body.lines() {
+        let code = line.trim();
+        if code.starts_with("///") || code.starts_with("//") || code.starts_with("#[") {
+            continue;
+        }
+        if depth == 0 && code == "}" {
+            break;
+        }
+        current.push(' ');
+        current.push_str(code);
+        depth += code.matches(['{', '(']).count() as i32 - code.matches(['}', ')']).count() as i32;
+        if depth == 0 && current.trim_end().ends_with(',') {
+            let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+            variants.push(text.trim_end_matches(',').replace(", }", " }").replace(", )", ")"));
+            current.clear();
+        }
+    }
+    variants
+}
+
+/// The list of every action `docs/spec/wire.md` §4.1 gives, as the sources
+/// declare them: a new or reordered variant fails here until the spec follows.
+/// `GREENHOUR_BLESS=1` rewrites the section from the sources.
+#[test]
+fn the_wire_spec_lists_every_action_in_declaration_order() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = root.join("docs/spec/wire.md");
+    let spec = std::fs::read_to_string(&path).unwrap();
+    let mut expected = String::from("```text\n");
+    for (index, module) in greenhour_app::modules::MODULES.iter().map(|(_, m)| *m).filter(|m| *m != "index").enumerate()
+    {
+        expected.push_str(&format!("{index} {module}\n"));
+        for (i, variant) in declared_actions(&root, module).iter().enumerate() {
+            expected.push_str(&format!("  {i} {variant}\n"));
+        }
+    }
+    expected.push_str("```\n");
+    let (begin, end) = ("<!-- actions:begin -->\n", "<!-- actions:end -->");
+    let from = spec.find(begin).expect("wire.md has the actions markers") + begin.len();
+    let to = spec.find(end).expect("wire.md has the actions end marker");
+    if std::env::var_os("GREENHOUR_BLESS").is_some() {
+        std::fs::write(&path, format!("{}{expected}{}", &spec[..from], &spec[to..])).unwrap();
+        return;
+    }
+    assert_eq!(&spec[from..to], expected, "wire.md §4.1 is stale: run with GREENHOUR_BLESS=1");
+    assert!(expected.lines().count() > 100, "every module's actions are listed");
+}
