@@ -427,15 +427,7 @@ async fn bench_tx(accounts: usize, total: usize, block_ms: u64, latency_secs: u6
     let rounds = total / accounts;
     eprintln!("signing {} transfers…", rounds * accounts);
     let txs = sign_transfers(&keys, 0, rounds, &chain, fee);
-    let sample: Vec<&Tx> = txs.iter().take(32_768).collect();
-    let threads = 2;
-    let t = Instant::now();
-    let ok = greenhour_app::verify_signatures(&chain, &sample, threads).iter().filter(|r| r.is_ok()).count();
-    let verify_rate = sample.len() as f64 / t.elapsed().as_secs_f64();
-    assert_eq!(ok, sample.len(), "bench signatures must verify");
-    let t = Instant::now();
-    greenhour_app::verify_signatures(&chain, &sample[..8_192], 1);
-    let verify_rate_1 = 8_192.0 / t.elapsed().as_secs_f64();
+    let (verify_rate, verify_rate_1) = verification_floor(&chain, &txs);
 
     // 2. Throughput: submit everything as fast as admission allows; measure until all are committed.
     let running = start_node(dir.path(), &genesis, block_ms).await?;
@@ -705,6 +697,7 @@ async fn bench_swaps(traders: usize, total: usize, block_ms: u64) -> Result<Repo
     }
     let rounds = total / traders;
     eprintln!("signing {} swaps…", rounds * traders);
+    // The floor, measured in the same run on the same signatures (see `bench tx`).
     let traders_keys = &keys[..traders];
     let txs = sign_rounds(traders_keys, 0, rounds, &chain, fee, |_, round| {
         let buy = round % 2 == 0;
@@ -712,6 +705,7 @@ async fn bench_swaps(traders: usize, total: usize, block_ms: u64) -> Result<Repo
         let limit = if buy { u128::MAX } else { 0 };
         AppAction::Market(MarketAction::Swap { slot: slot.clone(), buy_slots: buy, exact, limit, deadline: u64::MAX })
     });
+    let (verify_rate, _) = verification_floor(&chain, &txs);
     let n_txs = txs.len();
     let Committed { elapsed, admit_busy, exec, tree, write, nblocks } = commit_all(&node, txs).await?;
     let pool_slots =
@@ -724,6 +718,8 @@ async fn bench_swaps(traders: usize, total: usize, block_ms: u64) -> Result<Repo
         "swaps": n_txs,
         "block_interval_ms": block_ms,
         "committed_swaps_per_s": tps.round(),
+        "ed25519_batch_verify_per_s_2_threads": verify_rate.round(),
+        "tps_over_verify_rate": (tps / verify_rate * 1000.0).round() / 1000.0,
         "pool_slots_after": pool_slots.to_string(),
         "blocks": nblocks,
         "avg_block_ms": block_averages_json(exec, tree, write, nb),
@@ -733,8 +729,10 @@ async fn bench_swaps(traders: usize, total: usize, block_ms: u64) -> Result<Repo
     Ok(Report::new(&report, || {
         format!(
             "committed swaps/s          {tps:.0}  ({n_txs} signed swaps from {traders} traders, {elapsed:.2} s)\n\
+             ed25519 batch verify/s     {verify_rate:.0} on 2 threads (ratio {:.3})\n\
              per block (avg of {nblocks})   execute {:.1} ms, JMT {:.1} ms, redb write {:.1} ms\n\
              admission (decode+checks+batch verify) busy {:.2} s",
+            tps / verify_rate,
             exec as f64 / nb / 1000.0,
             tree as f64 / nb / 1000.0,
             write as f64 / nb / 1000.0,
@@ -807,6 +805,9 @@ async fn bench_telemetry(devices: usize, hours: usize, block_ms: u64) -> Result<
         handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect()
     });
 
+    // Each report carries two signatures (the device's and the transaction's):
+    // the floor is half the batch rate of one.
+    let (verify_rate, _) = verification_floor(&chain, &txs);
     let running = start_node(dir.path(), &genesis, block_ms).await?;
     let node = running.node.clone();
     let mut blocks = node.subscribe();
@@ -845,11 +846,33 @@ async fn bench_telemetry(devices: usize, hours: usize, block_ms: u64) -> Result<
         bail!("{accepted} of {total} reports were accepted");
     }
     let rate = total as f64 / elapsed;
+    let bound = verify_rate / 2.0;
     let report = serde_json::json!({"devices": devices, "reports": total, "elapsed_s": (elapsed * 100.0).round() / 100.0,
-        "reports_per_s": rate.round()});
+        "reports_per_s": rate.round(), "ed25519_batch_verify_per_s_2_threads": verify_rate.round(),
+        "rate_over_two_signature_bound": (rate / bound * 1000.0).round() / 1000.0});
     Ok(Report::new(&report, || {
-        format!("telemetry: {rate:.0} signed reports/s committed ({total} reports from {devices} devices in {elapsed:.2} s; two signatures each)")
+        format!(
+            "telemetry: {rate:.0} signed reports/s committed ({total} reports from {devices} devices in {elapsed:.2} s; two signatures each)\n\
+             ed25519 batch verify/s {verify_rate:.0} on 2 threads: two signatures bound {bound:.0} reports/s (ratio {:.3})",
+            rate / bound
+        )
     }))
+}
+
+/// The floor cost of a signed transaction on this machine, in the same run as the
+/// throughput it is compared with: ed25519 batch verification of up to 32,768 of
+/// the run's own transactions on 2 threads, and of 8,192 on 1. Returns signatures
+/// per second `(2 threads, 1 thread)`.
+fn verification_floor(chain: &ChainId, txs: &[Tx]) -> (f64, f64) {
+    let sample: Vec<&Tx> = txs.iter().take(32_768).collect();
+    let t = Instant::now();
+    let ok = greenhour_app::verify_signatures(chain, &sample, 2).iter().filter(|r| r.is_ok()).count();
+    let two = sample.len() as f64 / t.elapsed().as_secs_f64();
+    assert_eq!(ok, sample.len(), "bench signatures must verify");
+    let one_sample = &sample[..sample.len().min(8_192)];
+    let t = Instant::now();
+    greenhour_app::verify_signatures(chain, one_sample, 1);
+    (two, one_sample.len() as f64 / t.elapsed().as_secs_f64())
 }
 
 /// One home device with one GPU per owner, registered at genesis; its device key
