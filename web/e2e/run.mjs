@@ -292,7 +292,7 @@ if (post.hash) {
 
 // The green-claim explorer: from the claimed certificate down to the signed
 // telemetry, each step verified in the browser.
-const audited = await rpc("certificates", { owner: me });
+const audited = (await rpc("certificates", { owner: me })).items;
 check(audited.length > 0, `explorer: ${me} holds no certificate to audit`);
 if (audited.length > 0) {
   await open(page, `#/certificate/${audited[0].first}`);

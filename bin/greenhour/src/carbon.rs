@@ -13,6 +13,7 @@ use greenhour_carbon::{
     Bundle, CarbonAction, Claim, ClaimTerms, CreditBatch, CreditFilter, MatchReport, RetireAsset, Retirement,
 };
 use greenhour_client::RpcClient;
+use greenhour_framework::queries::Page;
 use greenhour_primitives::Hash;
 use serde_json::{json, Value};
 
@@ -346,6 +347,29 @@ fn match_csv(r: &MatchReport) -> String {
     out
 }
 
+/// The most bundles `cert list` prints.
+const LIST_MAX: usize = 5_000;
+
+/// Reads the pages of the list read `method` with `params` from the start,
+/// following each page's `next`, until the list ends or `max` items are in hand.
+/// Returns the items and, when stopped early, the cursor the rest follows.
+async fn pages<T: serde::de::DeserializeOwned>(
+    client: &RpcClient,
+    method: &str,
+    mut params: Value,
+    max: usize,
+) -> Result<(Vec<T>, Option<u64>)> {
+    let mut all = Vec::new();
+    loop {
+        let page: Page<T> = client.call(method, params.clone()).await?;
+        all.extend(page.items);
+        match page.next {
+            Some(next) if all.len() < max => params["after"] = json!(next),
+            next => return Ok((all, next)),
+        }
+    }
+}
+
 pub async fn cert(cli: &Cli, c: &CertCommand) -> Result<()> {
     let client = RpcClient::new(&cli.node);
     let done = |lines: Vec<String>| print(cli.json, &lines, || lines.join("\n"));
@@ -356,7 +380,8 @@ pub async fn cert(cli: &Cli, c: &CertCommand) -> Result<()> {
                 .map(|h| h.parse().map_err(|_| anyhow::anyhow!("{h:?} is not a report hash")))
                 .collect::<Result<_>>()?;
             if let Some(device) = device {
-                let certified: Vec<Bundle> = client.call("certificates", json!({ "device": device })).await?;
+                let (certified, _): (Vec<Bundle>, _) =
+                    pages(&client, "certificates", json!({ "device": device }), usize::MAX).await?;
                 let stored: Vec<greenhour_devices::StoredReport> =
                     client.call("device_reports", json!({ "id": device, "from": 0 })).await?;
                 for r in stored {
@@ -381,13 +406,12 @@ pub async fn cert(cli: &Cli, c: &CertCommand) -> Result<()> {
             if owner.is_none() && device.is_none() {
                 bail!("give --owner or --device");
             }
-            let list: Vec<Bundle> = client
-                .call(
-                    "certificates",
-                    json!({ "owner": owner, "device": device, "status": status, "source": source,
-                            "from_hour": from_hour, "to_hour": to_hour, "cell": cell }),
-                )
-                .await?;
+            let params = json!({ "owner": owner, "device": device, "status": status, "source": source,
+                                 "from_hour": from_hour, "to_hour": to_hour, "cell": cell });
+            let (list, more) = pages(&client, "certificates", params, LIST_MAX).await?;
+            if let Some(after) = more {
+                eprintln!("the first {} bundles; more follow bundle {after}", list.len());
+            }
             let format = if cli.json { Format::Json } else { *format };
             emit(
                 format,
@@ -540,7 +564,8 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
             };
             let lines = submit_actions(cli, from, act(action)).await?;
             let me = resolve(cli, from)?;
-            let mine: Vec<CreditBatch> = client.call("credits", json!({ "registrant": me })).await?;
+            let (mine, _): (Vec<CreditBatch>, _) =
+                pages(&client, "credits", json!({ "registrant": me }), usize::MAX).await?;
             let batch = mine.last().context("the batch is not visible yet")?;
             print(cli.json, batch, || {
                 format!("{}\nregistered batch {} (pending approval)", lines.join("\n"), batch.id)
@@ -559,7 +584,8 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
         }
         CreditCommand::List { registrant } => {
             let registrant = registrant.as_deref().map(|r| resolve(cli, r)).transpose()?;
-            let list: Vec<CreditBatch> = client.call("credits", json!({ "registrant": registrant })).await?;
+            let (list, _): (Vec<CreditBatch>, _) =
+                pages(&client, "credits", json!({ "registrant": registrant }), usize::MAX).await?;
             print(cli.json, &list, || {
                 list.iter()
                     .map(|b| {
@@ -604,7 +630,8 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
             };
             let lines = submit_actions(cli, from, act(action)).await?;
             let me = resolve(cli, from)?;
-            let mine: Vec<Retirement> = client.call("retirements", json!({ "retiree": me })).await?;
+            let (mine, _): (Vec<Retirement>, _) =
+                pages(&client, "retirements", json!({ "retiree": me }), usize::MAX).await?;
             let r = mine.last().context("the retirement is not visible yet")?;
             print(cli.json, r, || {
                 format!(
@@ -618,7 +645,8 @@ pub async fn credit(cli: &Cli, c: &CreditCommand) -> Result<()> {
         }
         CreditCommand::Retirements { retiree } => {
             let retiree = retiree.as_deref().map(|r| resolve(cli, r)).transpose()?;
-            let list: Vec<Retirement> = client.call("retirements", json!({ "retiree": retiree })).await?;
+            let (list, _): (Vec<Retirement>, _) =
+                pages(&client, "retirements", json!({ "retiree": retiree }), usize::MAX).await?;
             print(cli.json, &list, || {
                 list.iter()
                     .map(|r| format!("receipt {:<5} {:?} for {:?}: {}", r.receipt, r.credits, r.beneficiary, r.message))

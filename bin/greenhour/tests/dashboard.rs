@@ -108,8 +108,10 @@ async fn wait_for_a_living_market(client: &RpcClient) {
         let pools: Vec<serde_json::Value> =
             client.call("market_pools", serde_json::json!({})).await.unwrap_or_default();
         let donated: Vec<serde_json::Value> = client
-            .call("certificates", serde_json::json!({"owner": faucet, "status": "active"}))
+            .call::<serde_json::Value>("certificates", serde_json::json!({"owner": faucet, "status": "active"}))
             .await
+            .ok()
+            .and_then(|page| serde_json::from_value(page["items"].clone()).ok())
             .unwrap_or_default();
         let settled = jobs.iter().any(|j| j["status"] == "settled");
         if settled && !pools.is_empty() && !donated.is_empty() {

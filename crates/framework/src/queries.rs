@@ -39,6 +39,17 @@ pub fn page_start(after: Option<u64>) -> Option<u64> {
 /// path and query parameters as strings.
 pub type Params = Map<String, Value>;
 
+/// One page of a list read whose filter may skip rows: the items, and the
+/// cursor the next page starts after (`next`: pass it back as `after`), `None`
+/// once the list has ended. A read stops after a bounded number of rows whether
+/// they matched or not, so a page costs at most that budget, and a page with few
+/// or no items can still carry a `next`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<u64>,
+}
+
 /// Why a read failed. The node maps each variant to one JSON-RPC code and one HTTP status.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {

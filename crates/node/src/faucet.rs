@@ -154,9 +154,11 @@ impl Faucet {
             status: Some("active".into()),
             ..Default::default()
         };
-        let bundles = greenhour_carbon::query::certificates(state, &filter, 64)
-            .map_err(|e| ErrorInfo::from_coded(&FaucetError::State(e.to_string())))?
-            .unwrap_or_default();
+        let bundles =
+            greenhour_carbon::query::certificates(state, &filter, 64, greenhour_carbon::query::CERTIFICATE_SCAN)
+                .map_err(|e| ErrorInfo::from_coded(&FaucetError::State(e.to_string())))?
+                .map(|page| page.items)
+                .unwrap_or_default();
         Ok(bundles.iter().find(|b| b.wh() >= wh).map(|b| (b.first, wh, b.wh() == wh)))
     }
 }

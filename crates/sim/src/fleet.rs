@@ -1928,8 +1928,10 @@ impl Fleet {
                 return Ok(true);
             }
             let query = greenhour_carbon::query::CarbonQuery::Credits { registrant: Some(maker), after: None };
-            let credits: Vec<greenhour_carbon::CreditBatch> = client.query(&query).await?;
-            let (wallet, action) = match credits.into_iter().find(|c| c.serial == ESG_CREDIT_SERIAL) {
+            // The maker registers one batch: the first page holds it.
+            let credits: greenhour_framework::queries::Page<greenhour_carbon::CreditBatch> =
+                client.query(&query).await?;
+            let (wallet, action) = match credits.items.into_iter().find(|c| c.serial == ESG_CREDIT_SERIAL) {
                 None => (
                     &mut self.maker,
                     AppAction::Carbon(CarbonAction::RegisterCredit {

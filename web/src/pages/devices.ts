@@ -141,7 +141,7 @@ export async function device(id: string): Promise<HTMLElement> {
   const d = await call<Device>("device", { id: Number(id) });
   const [reports, certs, positions, refused] = await Promise.all([
     call<StoredReport[]>("device_reports", { id: d.id }),
-    call<Certificate[]>("certificates", { device: d.id }),
+    call<{ items: Certificate[] }>("certificates", { device: d.id }).then((page) => page.items),
     call<PositionView[]>("positions", { device: d.id }),
     refusedReports(d.owner, d.id),
   ]);

@@ -115,7 +115,7 @@ export async function wallet(): Promise<HTMLElement> {
     call<{ latest_block_time: number }>("status"),
     callAll<Pool>("market_pools", {}, (p) => p.slot),
     call<Example[]>("workload_examples"),
-    call<Bundle[]>("certificates", { owner: w.address, status: "active" }),
+    call<{ items: Bundle[] }>("certificates", { owner: w.address, status: "active" }).then((page) => page.items),
     call<Claim[]>("claims", { claimant: w.address }),
   ]);
   const now = status.latest_block_time;

@@ -6,7 +6,7 @@ use crate::math::MatchReport;
 use crate::state::{self, Bundle, Claim, CreditBatch, CreditFilter, Retirement};
 use crate::{keys, CarbonError};
 use greenhour_devices::DeviceId;
-use greenhour_framework::queries::{page_start, QueryError, MAX_LIST};
+use greenhour_framework::queries::{page_start, Page, QueryError, MAX_LIST};
 use greenhour_framework::{ErrorInfo, StateRead};
 use greenhour_primitives::{Address, Denom};
 use serde::{Deserialize, Serialize};
@@ -28,16 +28,21 @@ pub struct CertificateFilter {
     pub after: Option<u64>,
 }
 
+/// Index rows one certificates page reads at most, matching or not.
+pub const CERTIFICATE_SCAN: usize = 4 * CERTIFICATE_PAGE;
+
 /// Bundles of the filter's owner (in id order) or else device (in production
 /// hour, then id order), narrowed, listed after `after` only, at most `limit`;
-/// `None` when the filter names neither. Reads the owner's or device's index a
-/// page at a time from the cursor (a device's from `from_hour`, stopping at
-/// `to_hour`); other filters that keep little read on to the end.
+/// `None` when the filter names neither. Reads the owner's or device's index from
+/// the cursor (a device's from `from_hour`, stopping at `to_hour`), at most
+/// `scan` rows: a filter that keeps little ends its page early, and `next` says
+/// where the following page starts, so no page reads the whole index.
 pub fn certificates(
     state: &impl StateRead,
     f: &CertificateFilter,
     limit: usize,
-) -> Result<Option<Vec<Bundle>>, CarbonError> {
+    scan: usize,
+) -> Result<Option<Page<Bundle>>, CarbonError> {
     // The index to read, and the first key to read it from.
     let (prefix, mut from) = match (f.owner, f.device) {
         (Some(owner), _) => {
@@ -45,7 +50,7 @@ pub fn certificates(
             let from = match f.after.map(|a| a.checked_add(1)) {
                 None => prefix.clone(),
                 Some(Some(next)) => key_text(keys::by_owner(&owner, next)),
-                Some(None) => return Ok(Some(Vec::new())),
+                Some(None) => return Ok(Some(Page { items: Vec::new(), next: None })),
             };
             (prefix, from)
         }
@@ -70,28 +75,32 @@ pub fn certificates(
             && f.cell.as_deref().is_none_or(|c| b.cell.as_str() == c)
     };
     let by_hour = f.owner.is_none();
-    let mut out = Vec::new();
-    while out.len() < limit {
-        let rows = state.scan::<()>(&prefix, &from, limit)?;
-        let full = rows.len() == limit;
+    let (mut items, mut read, mut last) = (Vec::new(), 0usize, None);
+    while items.len() < limit && read < scan {
+        let want = limit.min(scan - read);
+        let rows = state.scan::<()>(&prefix, &from, want)?;
+        let ended = rows.len() < want;
         for (key, ()) in rows {
-            let bundle = state::bundle(state, keys::trailing_id(&key)?)?;
+            let id = keys::trailing_id(&key)?;
+            let bundle = state::bundle(state, id)?;
             if by_hour && f.to_hour.is_some_and(|h| bundle.hour() >= h) {
-                return Ok(Some(out));
+                return Ok(Some(Page { items, next: None }));
             }
+            read += 1;
+            last = Some(id);
+            from = format!("{key}\0");
             if keep(&bundle) {
-                out.push(bundle);
-                if out.len() >= limit {
+                items.push(bundle);
+                if items.len() >= limit {
                     break;
                 }
             }
-            from = format!("{key}\0");
         }
-        if !full {
-            break;
+        if ended && items.len() < limit {
+            return Ok(Some(Page { items, next: None }));
         }
     }
-    Ok(Some(out))
+    Ok(Some(Page { items, next: last }))
 }
 
 pub fn certificate(state: &impl StateRead, first: u64) -> Result<Bundle, CarbonError> {
@@ -121,36 +130,50 @@ fn key_text<V>(key: greenhour_state::Key<V>) -> String {
 /// after `after` only, that `keep` accepts, at most `limit`. Reads a page at a
 /// time: the answer is bounded, and with a filter that keeps little the reads
 /// run on to the end.
+/// Rows one filtered page of credits or retirements reads at most, matching or not.
+pub const FILTERED_SCAN: usize = 4 * MAX_LIST;
+
+/// A page of the values under `prefix` (keyed by id) that `keep` keeps, after
+/// `after`: at most `limit` of them from at most `scan` rows, with the cursor the
+/// next page follows (`None` once the ids end).
 fn filtered_page<V: borsh::BorshDeserialize>(
     state: &impl StateRead,
     prefix: &str,
     key_of: impl Fn(u64) -> String,
-    after: Option<u64>,
-    limit: usize,
+    (after, limit, scan): (Option<u64>, usize, usize),
     keep: impl Fn(&V) -> bool,
-) -> Result<Vec<V>, CarbonError> {
-    let mut out = Vec::new();
-    let Some(mut next) = page_start(after).filter(|_| limit > 0) else { return Ok(out) };
-    loop {
-        let rows = state.scan::<V>(prefix, &key_of(next), limit)?;
-        let full = rows.len() == limit;
+) -> Result<Page<V>, CarbonError> {
+    let mut page = Page { items: Vec::new(), next: None };
+    let Some(mut next) = page_start(after).filter(|_| limit > 0) else { return Ok(page) };
+    let mut read = 0usize;
+    while read < scan {
+        let want = limit.min(scan - read);
+        let rows = state.scan::<V>(prefix, &key_of(next), want)?;
+        let ended = rows.len() < want;
         for (key, value) in rows {
             let id = keys::trailing_id(&key)?;
+            read += 1;
+            page.next = Some(id);
             if keep(&value) {
-                out.push(value);
-                if out.len() >= limit {
-                    return Ok(out);
+                page.items.push(value);
+                if page.items.len() >= limit {
+                    return Ok(page);
                 }
             }
             match id.checked_add(1) {
                 Some(n) => next = n,
-                None => return Ok(out),
+                None => {
+                    page.next = None;
+                    return Ok(page);
+                }
             }
         }
-        if !full {
-            return Ok(out);
+        if ended {
+            page.next = None;
+            return Ok(page);
         }
     }
+    Ok(page)
 }
 
 pub fn claim(state: &impl StateRead, receipt: u64) -> Result<Claim, CarbonError> {
@@ -177,10 +200,10 @@ pub fn credits(
     state: &impl StateRead,
     registrant: Option<Address>,
     after: Option<u64>,
-    limit: usize,
-) -> Result<Vec<CreditBatch>, CarbonError> {
+    (limit, scan): (usize, usize),
+) -> Result<Page<CreditBatch>, CarbonError> {
     let key_of = |id| key_text(keys::credit(id));
-    filtered_page(state, keys::CREDIT_PREFIX, key_of, after, limit, |b: &CreditBatch| {
+    filtered_page(state, keys::CREDIT_PREFIX, key_of, (after, limit, scan), |b: &CreditBatch| {
         registrant.is_none_or(|r| b.registrant == r)
     })
 }
@@ -215,7 +238,9 @@ pub fn credit_pools(
     limit: usize,
 ) -> Result<Vec<CreditPoolView>, CarbonError> {
     let key_of = |id| key_text(keys::pool(id));
-    filtered_page(state, keys::POOL_PREFIX, key_of, after, limit, |_: &crate::state::CreditPool| true)?
+    // Every pool is kept, so a page reads only its own rows.
+    filtered_page(state, keys::POOL_PREFIX, key_of, (after, limit, limit), |_: &crate::state::CreditPool| true)?
+        .items
         .into_iter()
         .map(|p| {
             let holdings =
@@ -230,10 +255,10 @@ pub fn retirements(
     state: &impl StateRead,
     retiree: Option<Address>,
     after: Option<u64>,
-    limit: usize,
-) -> Result<Vec<Retirement>, CarbonError> {
+    (limit, scan): (usize, usize),
+) -> Result<Page<Retirement>, CarbonError> {
     let key_of = |id| key_text(keys::retirement(id));
-    filtered_page(state, keys::RETIREMENT_PREFIX, key_of, after, limit, |r: &Retirement| {
+    filtered_page(state, keys::RETIREMENT_PREFIX, key_of, (after, limit, scan), |r: &Retirement| {
         retiree.is_none_or(|a| r.retiree == a)
     })
 }
@@ -258,16 +283,17 @@ greenhour_framework::module_queries! {
     /// The carbon module's reads.
     pub enum CarbonQuery in "carbon" {
         /// Certificate bundles of `owner` in id order (or else of `device`, in production
-        /// hour then id order), at most 5,000, those after bundle `after` (the last of the
-        /// previous page) only, narrowed by status, source (`solar`, `storage`),
-        /// production hours `from_hour..to_hour` and cell.
+        /// hour then id order), narrowed by status, source (`solar`, `storage`),
+        /// production hours `from_hour..to_hour` and cell: a page of at most 5,000
+        /// from at most 20,000 index rows read after bundle `after`, with `next`, the
+        /// `after` of the following page (`null` at the end).
         Certificates = "certificates" at "/certificates" {
             owner: Option<Address>, device: Option<u64>, status: Option<String>, source: Option<String>,
             from_hour: Option<u64>, to_hour: Option<u64>, cell: Option<String>, after: Option<u64>,
-        } -> Vec<Bundle>
+        } -> Page<Bundle>
             = |state, _now| {
                 let filter = CertificateFilter { owner, device, status, source, from_hour, to_hour, cell, after };
-                certificates(state, &filter, CERTIFICATE_PAGE)?
+                certificates(state, &filter, CERTIFICATE_PAGE, CERTIFICATE_SCAN)?
                     .ok_or_else(|| QueryError::InvalidParams("give owner or device".into()))
             };
         /// A certificate bundle by its first certificate id.
@@ -288,10 +314,11 @@ greenhour_framework::module_queries! {
                     crate::params::MAX_REPORT_HOURS
                 ))
             });
-        /// Credit batches, of one registrant or all, in id order, at most 1,000,
-        /// those after id `after` only.
-        Credits = "credits" at "/credits" { registrant: Option<Address>, after: Option<u64> } -> Vec<CreditBatch>
-            = |state, _now| credits(state, registrant, after, MAX_LIST);
+        /// Credit batches, of one registrant or all, in id order: a page of at most
+        /// 1,000 from at most 4,000 batches read after id `after`, with `next`, the
+        /// `after` of the following page (`null` at the end).
+        Credits = "credits" at "/credits" { registrant: Option<Address>, after: Option<u64> } -> Page<CreditBatch>
+            = |state, _now| credits(state, registrant, after, (MAX_LIST, FILTERED_SCAN));
         /// A credit batch.
         Credit = "credit" at "/credits/{id}" { id: u64 } -> CreditBatch
             = |state, _now| credit(state, id);
@@ -299,9 +326,10 @@ greenhour_framework::module_queries! {
         /// 1,000, those after id `after` only.
         CreditPools = "credit_pools" at "/credit-pools" { after: Option<u64> } -> Vec<CreditPoolView>
             = |state, _now| credit_pools(state, after, MAX_LIST);
-        /// Credit retirements, of one retiree or all, in receipt order, at most
-        /// 1,000, those after receipt `after` only.
-        Retirements = "retirements" at "/retirements" { retiree: Option<Address>, after: Option<u64> } -> Vec<Retirement>
-            = |state, _now| retirements(state, retiree, after, MAX_LIST);
+        /// Credit retirements, of one retiree or all, in receipt order: a page of at
+        /// most 1,000 from at most 4,000 read after receipt `after`, with `next`, the
+        /// `after` of the following page (`null` at the end).
+        Retirements = "retirements" at "/retirements" { retiree: Option<Address>, after: Option<u64> } -> Page<Retirement>
+            = |state, _now| retirements(state, retiree, after, (MAX_LIST, FILTERED_SCAN));
     }
 }

@@ -143,18 +143,25 @@ proptest! {
             prop_assert_eq!(paged, expected);
         }
         prop_assert!(greenhour_carbon::query::claims(&s, &TestNode::addr(PEOPLE[0]), Some(u64::MAX), 2).unwrap().is_empty());
-        // Certificate listings read two to a page from the cursor are the full
-        // listing: each owner's, and the device's narrowed by status and hours.
+        // Certificate listings read two to a page, three index rows at most a
+        // page, following each page's `next`, are the full listing: each owner's,
+        // and the device's narrowed by status and hours (pages the filter thins
+        // out may come back short or empty, and still carry the cursor on).
         let all = state::all_bundles(&s).unwrap();
         let listing = |filter: CertificateFilter| -> Vec<u64> {
             let mut paged = Vec::new();
             let mut filter = CertificateFilter { after: None, ..filter };
             loop {
-                let page = greenhour_carbon::query::certificates(&s, &filter, 2).unwrap().unwrap();
-                assert!(page.len() <= 2);
-                let Some(last) = page.last() else { return paged };
-                filter.after = Some(last.first);
-                paged.extend(page.iter().map(|b| b.first));
+                let page = greenhour_carbon::query::certificates(&s, &filter, 2, 3).unwrap().unwrap();
+                assert!(page.items.len() <= 2);
+                paged.extend(page.items.iter().map(|b| b.first));
+                match page.next {
+                    Some(next) => {
+                        assert!(filter.after.is_none_or(|a| a != next), "a page moves the cursor");
+                        filter.after = Some(next);
+                    }
+                    None => return paged,
+                }
             }
         };
         for name in PEOPLE {
@@ -209,29 +216,33 @@ proptest! {
             let tonnes_held: u128 = state::pool_holdings(&s, 1).unwrap().iter().map(|h| h.1).sum();
             prop_assert_eq!(pool.held_g, tonnes_held);
         }
-        // Retirements and credit batches read a page of two at a time (of one
-        // account, and of all) give what the whole listing holds, in id order.
+        // Retirements and credit batches read a page of two at a time from at
+        // most three rows, following `next` (of one account, and of all), give
+        // what the whole listing holds, in id order.
         let s = node.app.snapshot().unwrap();
         for retiree in [None, Some(TestNode::addr(PEOPLE[0]))] {
             let (mut paged, mut after) = (Vec::new(), None);
-            while let Some(last) = {
-                let page = greenhour_carbon::query::retirements(&s, retiree, after, 2).unwrap();
-                prop_assert!(page.len() <= 2);
-                paged.extend(page.iter().map(|r| (r.receipt, r.retiree)));
-                page.last().map(|r| r.receipt)
-            } {
-                after = Some(last);
+            loop {
+                let page = greenhour_carbon::query::retirements(&s, retiree, after, (2, 3)).unwrap();
+                prop_assert!(page.items.len() <= 2);
+                paged.extend(page.items.iter().map(|r| r.receipt));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
             }
             let expected: Vec<u64> = state::all_retirements(&s).unwrap().iter()
                 .filter(|r| retiree.is_none_or(|a| r.retiree == a)).map(|r| r.receipt).collect();
-            prop_assert_eq!(paged.iter().map(|p| p.0).collect::<Vec<_>>(), expected);
+            prop_assert_eq!(paged, expected);
         }
         let (mut batches, mut after) = (Vec::new(), None);
         loop {
-            let page = greenhour_carbon::query::credits(&s, None, after, 2).unwrap();
-            let Some(last) = page.last() else { break };
-            after = Some(last.id);
-            batches.extend(page.iter().map(|b| b.id));
+            let page = greenhour_carbon::query::credits(&s, None, after, (2, 3)).unwrap();
+            batches.extend(page.items.iter().map(|b| b.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
         }
         prop_assert_eq!(batches, state::all_credits(&s).unwrap().iter().map(|b| b.id).collect::<Vec<_>>());
     }
