@@ -243,6 +243,25 @@ fn free_cash(state: &impl StateRead, id: FundId, book: &FundBook, total: u128) -
     Ok(idle(state, id)?.saturating_sub(owed_to_queue))
 }
 
+/// What every redemption does first: the holder must hold the shares, and fees
+/// accrue so no one leaves at a price that owes the manager. Returns the fund's
+/// assets and its book after the fees.
+fn start_redemption(
+    state: &mut impl StateWrite,
+    who: &Address,
+    id: FundId,
+    shares: u128,
+    now: UnixSeconds,
+) -> Result<(u128, FundBook), FundsError> {
+    let f = state::fund(state, id)?;
+    let held = state::shares_of(state, id, who)?;
+    if held < shares {
+        return Err(FundsError::InsufficientShares { held, asked: shares });
+    }
+    let total = accrue_fees(state, &f, now)?;
+    Ok((total, state::book(state, id)?))
+}
+
 fn redeem_now(
     state: &mut impl StateWrite,
     who: &Address,
@@ -251,13 +270,7 @@ fn redeem_now(
     min_assets: u128,
     now: UnixSeconds,
 ) -> Result<(), FundsError> {
-    let f = state::fund(state, id)?;
-    let held = state::shares_of(state, id, who)?;
-    if held < shares {
-        return Err(FundsError::InsufficientShares { held, asked: shares });
-    }
-    let total = accrue_fees(state, &f, now)?;
-    let mut book = state::book(state, id)?;
+    let (total, mut book) = start_redemption(state, who, id, shares, now)?;
     let assets = overflow(math::to_assets_down(shares, total, book.shares))?;
     if assets < min_assets {
         return Err(FundsError::Slippage { got: assets, limit: min_assets });
@@ -471,12 +484,7 @@ fn redeem_in_kind(
     now: UnixSeconds,
 ) -> Result<(), FundsError> {
     let f = state::fund(state, id)?;
-    let held = state::shares_of(state, id, who)?;
-    if held < shares {
-        return Err(FundsError::InsufficientShares { held, asked: shares });
-    }
-    accrue_fees(state, &f, now)?;
-    let mut book = state::book(state, id)?;
+    let (_, mut book) = start_redemption(state, who, id, shares, now)?;
     if !book.holdings.is_empty() {
         return Err(FundsError::HoldsTranches(id));
     }
