@@ -364,6 +364,10 @@ async fn pages<T: serde::de::DeserializeOwned>(
         let page: Page<T> = client.call(method, params.clone()).await?;
         all.extend(page.items);
         match page.next {
+            // A cursor that does not move would page forever: a node answering so is refused.
+            Some(next) if params["after"].as_u64() == Some(next) => {
+                bail!("{method}: the node's page did not move on from {next}")
+            }
             Some(next) if all.len() < max => params["after"] = json!(next),
             next => return Ok((all, next)),
         }

@@ -244,22 +244,22 @@ fn free_cash(state: &impl StateRead, id: FundId, book: &FundBook, total: u128) -
 }
 
 /// What every redemption does first: the holder must hold the shares, and fees
-/// accrue so no one leaves at a price that owes the manager. Returns the fund's
-/// assets and its book after the fees.
+/// accrue so no one leaves at a price that owes the manager. Returns the fund,
+/// its assets and its book after the fees.
 fn start_redemption(
     state: &mut impl StateWrite,
     who: &Address,
     id: FundId,
     shares: u128,
     now: UnixSeconds,
-) -> Result<(u128, FundBook), FundsError> {
+) -> Result<(Fund, u128, FundBook), FundsError> {
     let f = state::fund(state, id)?;
     let held = state::shares_of(state, id, who)?;
     if held < shares {
         return Err(FundsError::InsufficientShares { held, asked: shares });
     }
     let total = accrue_fees(state, &f, now)?;
-    Ok((total, state::book(state, id)?))
+    Ok((f, total, state::book(state, id)?))
 }
 
 fn redeem_now(
@@ -270,7 +270,7 @@ fn redeem_now(
     min_assets: u128,
     now: UnixSeconds,
 ) -> Result<(), FundsError> {
-    let (total, mut book) = start_redemption(state, who, id, shares, now)?;
+    let (_, total, mut book) = start_redemption(state, who, id, shares, now)?;
     let assets = overflow(math::to_assets_down(shares, total, book.shares))?;
     if assets < min_assets {
         return Err(FundsError::Slippage { got: assets, limit: min_assets });
@@ -483,8 +483,7 @@ fn redeem_in_kind(
     shares: u128,
     now: UnixSeconds,
 ) -> Result<(), FundsError> {
-    let f = state::fund(state, id)?;
-    let (_, mut book) = start_redemption(state, who, id, shares, now)?;
+    let (f, _, mut book) = start_redemption(state, who, id, shares, now)?;
     if !book.holdings.is_empty() {
         return Err(FundsError::HoldsTranches(id));
     }
@@ -492,6 +491,10 @@ fn redeem_in_kind(
     let gusd = overflow(math::in_kind_slice(idle(state, id)?, shares, supply))?;
     let carbon =
         if f.mandate == Mandate::Esg { overflow(math::in_kind_slice(carbon(state, id)?, shares, supply))? } else { 0 };
+    // Shares too few to be worth a unit of anything are refused, not burned for nothing.
+    if gusd == 0 && carbon == 0 {
+        return Err(FundsError::Slippage { got: 0, limit: 1 });
+    }
     debit(state, id, who, shares)?;
     book.shares -= shares;
     state.put(&keys::book(id), &book);

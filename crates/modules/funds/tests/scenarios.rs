@@ -381,6 +381,7 @@ fn rejects_carbon_purchases_and_in_kind_exits_the_rules_forbid() {
         ),
         ("carol", FundsAction::RedeemInKind { fund: green, shares: carol / 2 }, 18, "a fund holding tranches"),
         ("carol", FundsAction::RedeemInKind { fund: esg, shares: u128::MAX }, 8, "more shares than held"),
+        ("carol", FundsAction::RedeemInKind { fund: esg, shares: 1 }, 7, "a share worth less than a unit of anything"),
     ];
     for (who, action, code, why) in cases {
         let e = node.expect_rejected(&TestNode::key(who), vec![AppAction::Funds(action)]);
